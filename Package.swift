@@ -1,0 +1,34 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "ivrc",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ivrc", targets: ["ivrc"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        .target(name: "IVRSyntax", dependencies: ["CYAML"], swiftSettings: strict),
+        .target(name: "IVRCheck", dependencies: ["IVRSyntax"], swiftSettings: strict),
+        .target(
+            name: "IVRCommands",
+            dependencies: [
+                "IVRSyntax", "IVRCheck",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "ivrc", dependencies: ["IVRCommands"], swiftSettings: strict),
+        .testTarget(name: "IVRSyntaxTests", dependencies: ["IVRSyntax"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,38 @@
+import IVRSyntax
+
+/// One file read from disk, kept for printing source lines under diagnostics.
+public struct SourceFile: Sendable {
+    public var path: String
+    public var bytes: [UInt8]
+    public var lines: LineTable
+
+    public init(path: String, bytes: [UInt8], lines: LineTable) {
+        self.path = path
+        self.bytes = bytes
+        self.lines = lines
+    }
+
+    /// The text of a 1-based line, without its line break.
+    public func line(_ number: Int) -> String? {
+        guard let span = lines.lineBytes(number) else { return nil }
+        return String(decoding: bytes[span], as: UTF8.self)
+    }
+}
+
+/// Everything `check`, `build` and `test` work on: the manifest, the flows
+/// (parsed), the test files found, and what parsing reported.
+public struct Project: Sendable {
+    /// The folder holding the manifest, if one was found; relative paths
+    /// (audio, flows) resolve against it.
+    public var root: String?
+    public var manifest: Manifest?
+    public var flows: [Flow] = []
+    /// Every YAML file read, by path.
+    public var files: [String: SourceFile] = [:]
+    /// `*.test.yaml` files found, in sorted order.
+    public var testFiles: [String] = []
+    /// Parse-level diagnostics (YAML, structure).
+    public var diagnostics: [Diagnostic] = []
+
+    public init() {}
+}

@@ -1,0 +1,26 @@
+/// `ivr-project.yaml` (section 8).
+public struct Manifest: Sendable {
+    public struct Directory: Sendable {
+        public var extensions: [Located<String>] = []
+        public var conferences: [Located<String>] = []
+        public var groups: [Located<String>] = []
+        public var apps: [Located<String>] = []
+        public var range: SourceRange
+        public init(range: SourceRange) { self.range = range }
+    }
+
+    public struct SIPSettings: Sendable {
+        public var pbx: Located<String>?
+        public var trunk: Located<String>?
+        public init() {}
+    }
+
+    public var file: String
+    public var name: Located<String>?
+    public var flows: Located<String>?
+    public var audio: Located<String>?
+    public var directory: Directory?
+    public var sip: SIPSettings?
+
+    public init(file: String) { self.file = file }
+}

@@ -1,0 +1,31 @@
+/// Reads a flow file or a manifest: YAML text to the typed AST, with the
+/// structural diagnostics of the builder (E001-E007, E101, E102, E210, ...).
+public enum FlowParser {
+    /// Parses one flow file. `flow` is nil when the file is too broken to
+    /// describe a flow (no mapping, no name, a YAML error).
+    public static func parseFlow(_ bytes: [UInt8], file: String) -> (flow: Flow?, diagnostics: [Diagnostic], lines: LineTable) {
+        let doc = YAMLReader.read(bytes, file: file)
+        guard let root = doc.root else {
+            var diagnostics = doc.diagnostics
+            if diagnostics.isEmpty {
+                diagnostics.append(Diagnostic(.E004, "the flow file is empty; a flow needs 'ivr' and 'nodes'",
+                                              file: file, range: .unknown))
+            }
+            return (nil, diagnostics, doc.lines)
+        }
+        var builder = FlowBuilder(file: file)
+        let flow = builder.buildFlow(root)
+        return (flow, doc.diagnostics + builder.sink.diagnostics, doc.lines)
+    }
+
+    /// Parses `ivr-project.yaml`.
+    public static func parseManifest(_ bytes: [UInt8], file: String) -> (manifest: Manifest?, diagnostics: [Diagnostic], lines: LineTable) {
+        let doc = YAMLReader.read(bytes, file: file)
+        guard let root = doc.root else {
+            return (doc.diagnostics.isEmpty ? Manifest(file: file) : nil, doc.diagnostics, doc.lines)
+        }
+        var builder = FlowBuilder(file: file)
+        let manifest = builder.buildManifest(root)
+        return (manifest, doc.diagnostics + builder.sink.diagnostics, doc.lines)
+    }
+}

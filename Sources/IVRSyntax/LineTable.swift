@@ -1,0 +1,56 @@
+/// The byte offset where each line of a source file starts, for turning
+/// libyaml's line/column marks into byte offsets and for printing source lines.
+public struct LineTable: Sendable {
+    /// `starts[i]` is the byte offset of line `i + 1`.
+    public let starts: [Int]
+    /// Whether line `i + 1` holds only ASCII bytes (column == byte offset).
+    private let ascii: [Bool]
+    public let byteCount: Int
+
+    public init(_ bytes: some Collection<UInt8>) {
+        var starts = [0]
+        var ascii: [Bool] = []
+        var lineIsASCII = true
+        var index = 0
+        for byte in bytes {
+            index += 1
+            if byte >= 0x80 { lineIsASCII = false }
+            if byte == UInt8(ascii: "\n") {
+                starts.append(index)
+                ascii.append(lineIsASCII)
+                lineIsASCII = true
+            }
+        }
+        ascii.append(lineIsASCII)
+        self.starts = starts
+        self.ascii = ascii
+        self.byteCount = index
+    }
+
+    public var lineCount: Int { starts.count }
+
+    /// The byte offset of a 1-based line and a 1-based column counted in
+    /// Unicode scalars.
+    public func offset(line: Int, column: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard line >= 1, line <= starts.count else { return byteCount }
+        let start = starts[line - 1]
+        if ascii[line - 1] { return min(start + column - 1, byteCount) }
+        var offset = start
+        var remaining = column - 1
+        while remaining > 0, offset < bytes.count {
+            offset += 1
+            while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+            remaining -= 1
+        }
+        return offset
+    }
+
+    /// The byte range of a 1-based line, without its line break.
+    public func lineBytes(_ line: Int) -> Range<Int>? {
+        guard line >= 1, line <= starts.count else { return nil }
+        let start = starts[line - 1]
+        var end = line < starts.count ? starts[line] - 1 : byteCount
+        if end < start { end = start }
+        return start..<end
+    }
+}

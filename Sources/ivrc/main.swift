@@ -1,0 +1,2 @@
+import IVRSyntax
+print("ivrc")
