@@ -20,15 +20,23 @@ let package = Package(
         ),
         .target(name: "IVRSyntax", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "IVRCheck", dependencies: ["IVRSyntax"], swiftSettings: strict),
+        .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "IVRCheck"], swiftSettings: strict),
+        .target(name: "IVRRuntime", dependencies: ["IVRSyntax", "IVRBytecode"], swiftSettings: strict),
         .target(
             name: "IVRCommands",
             dependencies: [
-                "IVRSyntax", "IVRCheck",
+                "IVRSyntax", "IVRCheck", "IVRBytecode", "IVRRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(name: "ivrc", dependencies: ["IVRCommands"], swiftSettings: strict),
         .testTarget(name: "IVRSyntaxTests", dependencies: ["IVRSyntax"], swiftSettings: strict),
+        .testTarget(
+            name: "IVRCheckTests", dependencies: ["IVRSyntax", "IVRCheck"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "IVRBytecodeTests", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode"], swiftSettings: strict),
+        .testTarget(name: "IVRRuntimeTests", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode", "IVRRuntime"], swiftSettings: strict),
+        .testTarget(name: "IVRCommandsTests", dependencies: ["IVRCommands", "IVRCheck", "IVRSyntax"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,1 @@
+/// Bytecode: code generator, bundle format, verifier, disassembler.

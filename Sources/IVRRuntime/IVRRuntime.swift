@@ -1,0 +1,1 @@
+/// Runtime: the VM, media backends, the scripted caller.
