@@ -58,7 +58,7 @@ public enum ExpressionCode {
         }
     }
 
-    static func decode(_ r: inout ByteReader, _ l: OperandLimits, depth: Int) throws(BundleError) -> CodeExpression {
+    public static func decode(_ r: inout ByteReader, _ l: OperandLimits, depth: Int = 0) throws(BundleError) -> CodeExpression {
         guard depth < maxDepth else { throw .malformed("\(r.what): condition nested deeper than \(maxDepth)") }
         let tag = try r.byte()
         switch tag {
