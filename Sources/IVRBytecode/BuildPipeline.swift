@@ -11,6 +11,11 @@ public enum BuildPipeline {
         public var message: String
         /// 1: the sources have errors; 2: a file could not be read or written.
         public var exitCode: Int32
+
+        public init(message: String, exitCode: Int32) {
+            self.message = message
+            self.exitCode = exitCode
+        }
     }
 
     /// The result of a successful build.
@@ -73,7 +78,8 @@ public enum BuildPipeline {
         return (first as NSString).deletingLastPathComponent
     }
 
-    static func absolute(_ path: String, cwd: String) -> String {
+    /// `path` made absolute against `cwd`, with `.` and `..` resolved.
+    public static func absolute(_ path: String, cwd: String) -> String {
         let joined = path.hasPrefix("/") ? path : (cwd as NSString).appendingPathComponent(path)
         return URL(fileURLWithPath: joined).standardizedFileURL.path
     }

@@ -15,11 +15,12 @@ public enum CallDriver {
         var vm = CallVM(bundle: bundle, flow: flow, caller: caller, called: called, now: start)
         var events: [CallEvent] = []
         var visited: [String] = []
+        var path: [(flow: String, node: String)] = []
         var outcome = CallRecord.Outcome.hangup
         var destination: (kind: String, value: String)?
         var waits = 0
 
-        func note(_ kind: CallEvent.Kind) { events.append(CallEvent(kind, node: vm.node)) }
+        func note(_ kind: CallEvent.Kind) { events.append(CallEvent(kind, node: vm.node, flow: bundle.flowName(vm.flow))) }
         func played(_ prompts: ArraySlice<PromptItem>) {
             for p in prompts {
                 switch p {
@@ -35,7 +36,9 @@ public enum CallDriver {
             do {
                 if Task.isCancelled { throw CallerHungUp() }
                 switch effect {
-                case .enterNode(let name): visited.append(name)
+                case .enterNode(let name):
+                    visited.append(name)
+                    path.append((bundle.flowName(vm.flow), name))
                 case .enterFlow: break
                 case .input(let digits): note(.input(digits))
                 case .timeout: note(.timeout)
@@ -105,7 +108,9 @@ public enum CallDriver {
             }
         }
         let variables = vm.userVariables().map { ($0.name, $0.sensitive ? CallVM.redacted : $0.value) }
-        return CallRecord(flow: bundle.flowName(flow), outcome: outcome, destination: destination, visited: visited,
-                          events: events, variables: variables, caller: caller, start: start, end: backend.now)
+        var record = CallRecord(flow: bundle.flowName(flow), outcome: outcome, destination: destination, visited: visited,
+                                events: events, variables: variables, caller: caller, start: start, end: backend.now)
+        record.path = path
+        return record
     }
 }

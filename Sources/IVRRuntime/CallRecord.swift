@@ -19,10 +19,13 @@ public struct CallEvent: Sendable, Equatable {
     }
     public var kind: Kind
     public var node: String
+    /// The flow the node belongs to (not in the JSON: `ivr:` transfers show in `visited`).
+    public var flow: String
 
-    public init(_ kind: Kind, node: String) {
+    public init(_ kind: Kind, node: String, flow: String = "") {
         self.kind = kind
         self.node = node
+        self.flow = flow
     }
 
     /// Text a caller heard, for `heard:` expectations.
@@ -70,6 +73,8 @@ public struct CallRecord: Sendable, Equatable {
     /// (kind, value) of a completed transfer.
     public var destination: (kind: String, value: String)?
     public var visited: [String]
+    /// `visited` with the flow of each node (for test coverage).
+    public var path: [(flow: String, node: String)] = []
     public var events: [CallEvent]
     /// User variables by name, sensitive ones already redacted.
     public var variables: [(name: String, value: String)]
