@@ -22,7 +22,6 @@ done
 prompts=$(cat <<'LIST'
 dental-front-desk/audio/welcome.wav|Thank you for calling Bright Smile Dental.
 dental-front-desk/audio/after-hours.wav|Our office is closed right now. We are open weekdays and Saturday mornings.
-dental-front-desk/audio/holiday.wav|Our office is closed today for the holiday.
 dental-front-desk/audio/leave-message.wav|Please leave your name, number and a short message after the tone.
 first-national-bank/audio/welcome.wav|Welcome to First National Bank.
 first-national-bank/audio/card-blocked.wav|Your card has been blocked. A replacement card will arrive within a week.
