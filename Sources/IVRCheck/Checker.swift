@@ -30,7 +30,7 @@ protocol ProjectCheck: Sendable {
 public enum Checker {
     static let flowChecks: [any FlowCheck.Type] = [
         TargetResolution.self, FlowReferences.self, DeadSteps.self, AudioFiles.self,
-        HoursTimezones.self, PlainHTTP.self,
+        HoursTimezones.self, PlainHTTP.self, DestinationSyntax.self,
     ]
     static let projectChecks: [any ProjectCheck.Type] = [DuplicateFlows.self]
 
