@@ -8,6 +8,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ivrc", targets: ["ivrc"]),
+        .library(name: "IVRSyntax", targets: ["IVRSyntax"]),
+        .library(name: "IVRCheck", targets: ["IVRCheck"]),
+        .library(name: "IVRBytecode", targets: ["IVRBytecode"]),
+        .library(name: "IVRRuntime", targets: ["IVRRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
