@@ -118,3 +118,46 @@ import Testing
         }
     }
 }
+
+@Suite struct HelpTests {
+    @Test func checkHelpIsGolden() {
+        #expect(IVRC.helpMessage(for: Check.self, columns: 80) == """
+            OVERVIEW: Parse and check IVR flows; print diagnostics.
+
+            PATH is a flow file or a folder, searched recursively for *.yaml and *.yml
+            (*.test.yaml files are tests, ivr-project.yaml is the manifest). With no PATH,
+            the current folder is checked.
+
+            Exit status: 0 no errors (warnings allowed unless --strict), 1 errors, 2 a path
+            is missing or unreadable, 64 a malformed command line.
+
+            Examples:
+              ivrc check
+              ivrc check flows/main.yaml
+              ivrc check --strict --format github .
+
+            USAGE: ivrc check [<paths> ...] [--format <format>] [--strict] [--color <color>]
+
+            ARGUMENTS:
+              <paths>                 Flow files or folders (default: the current folder).
+
+            OPTIONS:
+              --format <format>       How to print diagnostics: for people, as JSON, as
+                                      SARIF 2.1.0, or as GitHub Actions annotations.
+                                      (values: human, json, sarif, github; default: human)
+              --strict                Treat warnings as errors.
+              --color <color>         When to colour human output (auto: on a terminal,
+                                      unless NO_COLOR is set). (values: auto, always,
+                                      never; default: auto)
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
+    }
+
+    @Test func rootHelpListsCheck() {
+        let help = IVRC.helpMessage(columns: 80)
+        #expect(help.contains("USAGE: ivrc <subcommand>"))
+        #expect(help.contains("  check                   Parse and check IVR flows; print diagnostics."))
+    }
+}

@@ -84,13 +84,26 @@ import Testing
         try folder.write("scratch/old.yaml", duplicateKeyFlow)
         try folder.write("tests/main.test.yaml", "flow: main\ncases: []\n")
         let project = try ProjectLoader.load(paths: ["."], currentDirectory: folder.path).get()
-        // Manifest parsing is the lead's FlowBuilder: without `flows:` read, every folder is searched.
-        if project.manifest?.flows != nil {
-            #expect(project.flowFiles == ["flows/main.yaml"])
-        } else {
-            #expect(project.flowFiles == ["flows/main.yaml", "scratch/old.yaml"])
-        }
+        #expect(project.flowFiles == ["flows/main.yaml"])
         #expect(project.testFiles == ["tests/main.test.yaml"])
+    }
+
+    @Test func flowsFolderIsIgnoredWhenAFolderInsideIsGivenAndMissingOneIsReported() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("ivr-project.yaml", "name: acme\nflows: flows/\n")
+        try folder.write("flows/main.yaml", validFlow)
+        try folder.write("scratch/old.yaml", validFlow)
+        let scratch = try ProjectLoader.load(paths: ["scratch"], currentDirectory: folder.path).get()
+        #expect(scratch.flowFiles == ["scratch/old.yaml"])
+        #expect(scratch.manifestFile == "ivr-project.yaml")
+
+        try folder.write("ivr-project.yaml", "name: acme\nflows: nowhere/\n")
+        let missing = try ProjectLoader.load(paths: [], currentDirectory: folder.path).get()
+        #expect(missing.flowFiles == ["flows/main.yaml", "scratch/old.yaml"])
+        #expect(missing.diagnostics.map(\.code) == [.E006])
+        #expect(missing.diagnostics.first?.file == "ivr-project.yaml")
+        #expect(missing.diagnostics.first?.range.start.line == 2)
     }
 
     @Test func explicitFilesAreParsedWhateverTheirName() throws {
