@@ -58,12 +58,12 @@ import Testing
 
         let good = try Self.run(["check", "good"], in: folder.path)
         #expect(good.status == 0)
-        #expect(good.stdout == "no errors in 1 file\n")
+        #expect(good.stdout == "0 errors, 0 warnings in 1 file\n")
 
         let bad = try Self.run(["check", "bad"], in: folder.path)
         #expect(bad.status == 1)
         #expect(bad.stdout.hasPrefix("bad/dup.yaml:4:3: error[E002]: duplicate key 'a'\n"))
-        #expect(bad.stdout.hasSuffix("\n1 error in 1 file\n"))
+        #expect(bad.stdout.hasSuffix("\n1 error, 0 warnings in 1 file\n"))
 
         let missing = try Self.run(["check", "nowhere.yaml"], in: folder.path)
         #expect(missing.status == 2)

@@ -36,7 +36,7 @@ import Testing
                   |   -
                = help: remove one of the two entries
 
-            2 errors in 2 files
+            2 errors, 0 warnings in 2 files
 
             """)
     }
@@ -54,7 +54,7 @@ import Testing
         let github = CheckRunner(format: .github, currentDirectory: folder.path).run(paths: ["flows/dup.yaml"])
         #expect(github.stdout == """
             ::error file=flows/dup.yaml,line=4,col=3,endLine=4,endColumn=4,title=E002::duplicate key 'a'%0Anote: flows/dup.yaml:3:3: 'a' is first defined here%0Ahelp: remove one of the two entries
-            1 error in 1 file
+            1 error, 0 warnings in 1 file
 
             """)
 
@@ -71,7 +71,7 @@ import Testing
         try folder.write("flows/main.yaml", validFlow)
         let clean = CheckRunner(currentDirectory: folder.path).run(paths: [])
         #expect(clean.exitCode == 0)
-        #expect(clean.stdout == "no errors in 1 file\n")
+        #expect(clean.stdout == "0 errors, 0 warnings in 1 file\n")
 
         let missing = CheckRunner(currentDirectory: folder.path).run(paths: ["flows", "missing/"])
         #expect(missing.exitCode == 2)
