@@ -24,7 +24,9 @@ import IVRSyntax
         #expect(closestMatch(to: "length", in: functions) == nil)
         #expect(closestMatch(to: "xyz", in: functions) == nil)
         #expect(closestMatch(to: "anything", in: []) == nil)
-        #expect(closestMatch(to: "len", in: functions) == "len")
+        #expect(closestMatch(to: "len", in: functions) == nil)  // it exists: nothing to suggest
+        #expect(closestMatch(to: "Sales", in: ["support", "sales"]) == "sales")
+        #expect(closestMatch(to: "supprot", in: Set(["support"])) == "support")
     }
 
     @Test func thresholdScalesWithLength() {
@@ -37,6 +39,6 @@ import IVRSyntax
     @Test func tiesGoToTheFirstCandidate() {
         #expect(closestMatch(to: "cat", in: ["bat", "cap"]) == "bat")
         #expect(closestMatch(to: "cat", in: ["cap", "bat"]) == "cap")
-        #expect(closestMatch(to: "cat", in: ["bat", "cat"]) == "cat")
+        #expect(closestMatch(to: "cat", in: ["bat", "cat"]) == "bat")
     }
 }

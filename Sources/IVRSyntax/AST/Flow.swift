@@ -59,6 +59,9 @@ public struct Node: Sendable {
     public var steps: [Step]
     /// The node's value (the step mapping or the list).
     public var range: SourceRange
+    /// Part of the node could not be built (a structural error was reported);
+    /// analyses skip such nodes rather than report consequences of that error.
+    public var isMalformed = false
 
     public init(name: Located<String>, steps: [Step], range: SourceRange) {
         self.name = name

@@ -1,0 +1,110 @@
+/// Turns a YAML tree into the flow AST, raising the structural diagnostics:
+/// unknown fields (E003), missing ones (E004), wrong types (E005), invalid
+/// values (E006), menu keys (E101, E102), built-in node names (E210), hours (E405),
+/// expression syntax (E402).
+///
+/// A part that cannot be built is left out and its node is marked malformed,
+/// so later analyses skip it instead of reporting consequences of one mistake.
+struct FlowBuilder {
+    var sink: DiagnosticSink
+    /// Set while building a node when one of its parts could not be built.
+    var nodeIsMalformed = false
+
+    init(file: String) { sink = DiagnosticSink(file: file) }
+
+    static let flowFields = [
+        "ivr", "description", "extension", "customer", "servers", "language", "voice",
+        "start", "defaults", "hours", "events", "nodes",
+    ]
+
+    mutating func buildFlow(_ root: YAMLNode) -> Flow? {
+        guard let fields = fields(of: root, in: "a flow file", allowed: Self.flowFields) else { return nil }
+        var name = Located("", root.range)
+        if let node = fields.require("ivr", &self, what: "the flow name 'ivr'"), let text = string(node, "ivr") {
+            name = Located(text, node.range)
+            if !Self.isFlowName(text) {
+                sink.emit(.E006, "flow name '\(text)' must match [a-z][a-z0-9_-]*", at: node.range,
+                          help: "use lower-case letters, digits, '-' and '_', starting with a letter")
+            }
+        }
+        var flow = Flow(file: sink.file, name: name, range: root.range)
+        flow.description = fields["description"].flatMap { locatedString($0, "description") }
+        if let node = fields["extension"], let ext = locatedString(node, "extension") {
+            if ext.value.isEmpty || !ext.value.allSatisfy(\.isASCIIDigit) {
+                sink.emit(.E006, "extension '\(ext.value)' must be digits", at: node.range)
+            } else {
+                flow.extensionNumber = ext
+            }
+        }
+        flow.customer = fields["customer"].flatMap { locatedString($0, "customer") }
+        if let node = fields["servers"] { flow.servers = stringList(node, "servers") }
+        flow.language = fields["language"].flatMap { locatedString($0, "language") }
+        flow.voice = fields["voice"].flatMap { locatedString($0, "voice") }
+        flow.start = fields["start"].flatMap { locatedString($0, "start") }
+        if let node = fields["defaults"] { flow.defaults = buildDefaults(node) }
+        if let node = fields["hours"] { flow.hours = buildHours(node) }
+        if let node = fields["events"] { flow.events = buildEvents(node) }
+        if let node = fields.require("nodes", &self, what: "'nodes'") { flow.nodes = buildNodes(node) }
+        return flow
+    }
+
+    static func isFlowName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first.isASCIILower else { return false }
+        return s.unicodeScalars.allSatisfy { $0.isASCIILower || $0.isASCIIDigit || $0 == "-" || $0 == "_" }
+    }
+
+    mutating func buildDefaults(_ node: YAMLNode) -> Defaults {
+        var defaults = Defaults()
+        guard let fields = fields(of: node, in: "defaults", allowed: ["timeout", "inter-digit-timeout", "attempts"]) else {
+            return defaults
+        }
+        defaults.timeout = fields["timeout"].flatMap { duration($0, "timeout") }
+        defaults.interDigitTimeout = fields["inter-digit-timeout"].flatMap { duration($0, "inter-digit-timeout") }
+        defaults.attempts = fields["attempts"].flatMap { attempts($0) }
+        return defaults
+    }
+
+    mutating func buildEvents(_ node: YAMLNode) -> Events? {
+        guard let fields = fields(of: node, in: "events", allowed: ["url"]),
+              let urlNode = fields.require("url", &self, what: "'url'"),
+              let url = interpolated(urlNode, "url") else { return nil }
+        if !Self.isHTTPURL(url.value.raw) {
+            sink.emit(.E006, "events url '\(url.value.raw)' must be an http:// or https:// URL", at: urlNode.range)
+        }
+        return Events(url: url, range: node.range)
+    }
+
+    static func isHTTPURL(_ s: String) -> Bool {
+        (s.hasPrefix("https://") && s.count > 8) || (s.hasPrefix("http://") && s.count > 7)
+    }
+
+    mutating func buildNodes(_ node: YAMLNode) -> [Node] {
+        guard let pairs = node.pairs else {
+            sink.emit(.E005, "'nodes' must be a mapping of node names to nodes, found \(node.kindName)", at: node.range)
+            return []
+        }
+        if pairs.isEmpty {
+            sink.emit(.E004, "a flow needs at least one node", at: node.range)
+        }
+        var nodes: [Node] = []
+        nodes.reserveCapacity(pairs.count)
+        for pair in pairs {
+            guard let name = pair.key.scalar else {
+                sink.emit(.E005, "a node name must be a string, found \(pair.key.kindName)", at: pair.key.range)
+                continue
+            }
+            if BuiltinTarget(rawValue: name) != nil {
+                sink.emit(.E210, "node '\(name)' is named after the built-in target '\(name)'", at: pair.key.range,
+                          help: "rename the node, e.g. '\(name)-node'; '\(name)' as a target always means the built-in")
+            } else if name.isEmpty {
+                sink.emit(.E006, "a node name cannot be empty", at: pair.key.range)
+            }
+            nodeIsMalformed = false
+            let steps = buildStepList(pair.value, context: "node '\(name)'")
+            var built = Node(name: Located(name, pair.key.range), steps: steps, range: pair.value.range)
+            built.isMalformed = nodeIsMalformed
+            nodes.append(built)
+        }
+        return nodes
+    }
+}

@@ -1,0 +1,145 @@
+/// Business-hours schedules (section 6). Day keys and time ranges are
+/// checked here (E405); time zone names are checked by the checker, which
+/// has the time-zone database.
+extension FlowBuilder {
+    mutating func buildHours(_ node: YAMLNode) -> [Schedule] {
+        guard let pairs = node.pairs else {
+            sink.emit(.E005, "'hours' must be a mapping of schedule names to schedules, found \(node.kindName)", at: node.range)
+            return []
+        }
+        var schedules: [Schedule] = []
+        for pair in pairs {
+            guard let name = locatedString(pair.key, "schedule name") else { continue }
+            var schedule = Schedule(name: name, range: pair.value.range)
+            guard let entries = pair.value.pairs else {
+                sink.emit(.E005, "schedule '\(name.value)' must be a mapping (timezone, days, closed), found \(pair.value.kindName)",
+                          at: pair.value.range)
+                continue
+            }
+            var covered: [Int: SourceRange] = [:]
+            for entry in entries {
+                guard let key = entry.key.scalar else { continue }
+                switch key {
+                case "timezone":
+                    schedule.timezone = locatedString(entry.value, "timezone")
+                case "closed":
+                    schedule.closed = closedDates(entry.value)
+                default:
+                    guard let days = Self.parseDays(key) else {
+                        let guess = closestMatch(to: key, in: Schedule.dayNames + ["timezone", "closed", "mon-fri"])
+                        sink.emit(.E405, "'\(key)' is not a day, a day range (mon-fri), 'timezone' or 'closed'",
+                                  at: entry.key.range, help: guess.map { "did you mean '\($0)'?" })
+                        continue
+                    }
+                    for day in days {
+                        if let first = covered[day] {
+                            sink.emit(.E405, "\(Schedule.dayNames[day]) is given twice in schedule '\(name.value)'",
+                                      at: entry.key.range,
+                                      notes: [Diagnostic.Note("first given here", file: sink.file, range: first)])
+                        }
+                        covered[day] = entry.key.range
+                    }
+                    guard let text = string(entry.value, key) else { continue }
+                    switch Self.parseIntervals(text) {
+                    case .success(let intervals):
+                        schedule.rules.append(Schedule.DayRule(key: Located(key, entry.key.range), weekdays: days,
+                                                               intervals: intervals))
+                    case .failure(let problem):
+                        sink.emit(.E405, problem.message, at: entry.value.range,
+                                  help: "write times as \"HH:MM-HH:MM\", several separated by commas, or \"closed\"")
+                    }
+                }
+            }
+            schedules.append(schedule)
+        }
+        return schedules
+    }
+
+    /// `mon`, `mon-fri`, `sat,sun`: weekday numbers, 0 = Monday.
+    static func parseDays(_ key: String) -> [Int]? {
+        var days: [Int] = []
+        for part in key.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(" ").lowercased() }
+            guard bounds.count == 1 || bounds.count == 2,
+                  let a = Schedule.dayNames.firstIndex(of: bounds[0]),
+                  let b = Schedule.dayNames.firstIndex(of: bounds[bounds.count - 1]) else { return nil }
+            if a <= b {
+                days.append(contentsOf: a...b)
+            } else {
+                days.append(contentsOf: a...6)   // fri-mon wraps over the weekend
+                days.append(contentsOf: 0...b)
+            }
+        }
+        return days
+    }
+
+    struct HoursProblem: Error { var message: String }
+
+    /// `"09:00-12:00, 13:00-17:30"` or `"closed"`: minutes after midnight.
+    static func parseIntervals(_ text: String) -> Result<[Range<Int>], HoursProblem> {
+        if text.trimmingCharacters(" ") == "closed" { return .success([]) }
+        var intervals: [Range<Int>] = []
+        for part in text.split(separator: ",") {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(" ") }
+            guard bounds.count == 2, let start = minutes(bounds[0]), let end = minutes(bounds[1]) else {
+                return .failure(HoursProblem(message: "'\(part.trimmingCharacters(" "))' is not a time range like 09:00-17:30"))
+            }
+            guard start < end else {
+                return .failure(HoursProblem(
+                    message: "time range '\(part.trimmingCharacters(" "))' ends before it starts; split overnight hours across two days"))
+            }
+            if let overlap = intervals.first(where: { $0.overlaps(start..<end) }) {
+                return .failure(HoursProblem(message: "time ranges overlap (\(format(overlap)) and \(bounds[0])-\(bounds[1]))"))
+            }
+            intervals.append(start..<end)
+        }
+        if intervals.isEmpty { return .failure(HoursProblem(message: "no time range given")) }
+        return .success(intervals.sorted { $0.lowerBound < $1.lowerBound })
+    }
+
+    private static func minutes(_ s: String) -> Int? {
+        let parts = s.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+              let h = Int(parts[0]), let m = Int(parts[1]), parts[0].allSatisfy(\.isASCIIDigit),
+              parts[1].allSatisfy(\.isASCIIDigit), m < 60 else { return nil }
+        if h == 24 && m == 0 { return 1440 }
+        return h < 24 ? h * 60 + m : nil
+    }
+
+    private static func format(_ r: Range<Int>) -> String {
+        func hm(_ x: Int) -> String {
+            let h = x / 60, m = x % 60
+            return (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)"
+        }
+        return "\(hm(r.lowerBound))-\(hm(r.upperBound))"
+    }
+
+    private mutating func closedDates(_ node: YAMLNode) -> [Located<String>] {
+        let dates = stringList(node, "closed")
+        return dates.filter { date in
+            if Self.isDate(date.value) { return true }
+            sink.emit(.E405, "'\(date.value)' is not a date like 2026-12-25", at: date.range)
+            return false
+        }
+    }
+
+    static func isDate(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m) else { return false }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return (1...lengths[m - 1]).contains(d)
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(_ c: Character) -> String {
+        var s = Substring(self)
+        while s.first == c { s = s.dropFirst() }
+        while s.last == c { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,43 @@
+/// `ivr-project.yaml` (section 8).
+extension FlowBuilder {
+    mutating func buildManifest(_ root: YAMLNode) -> Manifest? {
+        var manifest = Manifest(file: sink.file)
+        guard let f = fields(of: root, in: "the manifest", allowed: ["name", "flows", "audio", "directory", "sip"]) else {
+            return nil
+        }
+        manifest.name = f["name"].flatMap { locatedString($0, "name") }
+        manifest.flows = f["flows"].flatMap { locatedString($0, "flows") }
+        manifest.audio = f["audio"].flatMap { locatedString($0, "audio") }
+        if let node = f["directory"],
+           let d = fields(of: node, in: "directory", allowed: ["extensions", "conferences", "groups", "apps"]) {
+            var directory = Manifest.Directory(range: node.range)
+            directory.extensions = d["extensions"].map { stringList($0, "extensions") } ?? []
+            for entry in directory.extensions where Manifest.Directory.parseExtensionRange(entry.value) == nil {
+                sink.emit(.E006, "'\(entry.value)' is not an extension or a range like 1000-1099", at: entry.range)
+            }
+            directory.conferences = d["conferences"].map { stringList($0, "conferences") } ?? []
+            directory.groups = d["groups"].map { stringList($0, "groups") } ?? []
+            directory.apps = d["apps"].map { stringList($0, "apps") } ?? []
+            manifest.directory = directory
+        }
+        if let node = f["sip"], let s = fields(of: node, in: "sip", allowed: ["pbx", "trunk"]) {
+            var sip = Manifest.SIPSettings()
+            sip.pbx = s["pbx"].flatMap { locatedString($0, "pbx") }
+            sip.trunk = s["trunk"].flatMap { locatedString($0, "trunk") }
+            manifest.sip = sip
+        }
+        return manifest
+    }
+}
+
+extension Manifest.Directory {
+    /// `"100"` or `"1000-1099"` (both ends the same length): the numeric
+    /// bounds and the digit count.
+    public static func parseExtensionRange(_ s: String) -> (range: ClosedRange<Int>, digits: Int)? {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.count <= 15 && $0.allSatisfy(\.isASCIIDigit) }),
+              let low = Int(parts[0]), let high = Int(parts[parts.count - 1]), low <= high,
+              parts[0].count == parts[parts.count - 1].count else { return nil }
+        return (low...high, parts[0].count)
+    }
+}

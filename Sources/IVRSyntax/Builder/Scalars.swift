@@ -1,0 +1,149 @@
+/// Our own typing of YAML scalars: strings stay strings (no YAML 1.1
+/// booleans), integers, booleans and durations are read where a field wants them.
+extension FlowBuilder {
+    /// A string field: any non-null scalar.
+    mutating func string(_ node: YAMLNode, _ field: String) -> String? {
+        if case .scalar(let s, _) = node.kind, !node.isNull { return s }
+        sink.emit(.E005, "'\(field)' must be a string, found \(node.kindName)", at: node.range)
+        nodeIsMalformed = true
+        return nil
+    }
+
+    mutating func locatedString(_ node: YAMLNode, _ field: String) -> Located<String>? {
+        string(node, field).map { Located($0, node.range) }
+    }
+
+    mutating func interpolated(_ node: YAMLNode, _ field: String) -> Located<InterpolatedString>? {
+        guard let s = string(node, field) else { return nil }
+        let parsed = InterpolatedString(parsing: s)
+        if let error = parsed.error {
+            sink.emit(.E006, error, at: node.range, help: "write variables as ${name}")
+        }
+        for name in parsed.variables where !Self.isVariableReference(name) {
+            sink.emit(.E006, "'${\(name)}' is not a variable name", at: node.range,
+                      help: "variable names are letters, digits and '_', with '.' for webhook fields")
+        }
+        return Located(parsed, node.range)
+    }
+
+    /// A list of strings; a single scalar is accepted as a list of one.
+    mutating func stringList(_ node: YAMLNode, _ field: String) -> [Located<String>] {
+        if case .scalar = node.kind, !node.isNull { return [Located(node.scalar!, node.range)] }
+        guard let items = node.items else {
+            sink.emit(.E005, "'\(field)' must be a list of strings, found \(node.kindName)", at: node.range)
+            return []
+        }
+        return items.compactMap { locatedString($0, field) }
+    }
+
+    mutating func integer(_ node: YAMLNode, _ field: String, in valid: ClosedRange<Int>) -> Located<Int>? {
+        guard case .scalar(let s, _) = node.kind, !node.isNull else {
+            sink.emit(.E005, "'\(field)' must be a whole number, found \(node.kindName)", at: node.range)
+            nodeIsMalformed = true
+            return nil
+        }
+        guard !s.isEmpty, s.count <= 9, s.allSatisfy(\.isASCIIDigit), let n = Int(s) else {
+            sink.emit(.E006, "'\(field)' must be a whole number, found '\(s)'", at: node.range)
+            nodeIsMalformed = true
+            return nil
+        }
+        guard valid.contains(n) else {
+            sink.emit(.E006, "'\(field)' must be between \(valid.lowerBound) and \(valid.upperBound), found \(n)", at: node.range)
+            nodeIsMalformed = true
+            return nil
+        }
+        return Located(n, node.range)
+    }
+
+    mutating func attempts(_ node: YAMLNode) -> Located<Int>? {
+        integer(node, "attempts", in: WaitDefaults.attemptsRange)
+    }
+
+    mutating func bool(_ node: YAMLNode, _ field: String) -> Located<Bool>? {
+        if case .scalar(let s, .plain) = node.kind {
+            if s == "true" { return Located(true, node.range) }
+            if s == "false" { return Located(false, node.range) }
+        }
+        sink.emit(.E005, "'\(field)' must be true or false, found \(node.scalar.map { "'\($0)'" } ?? node.kindName)",
+                  at: node.range)
+        nodeIsMalformed = true
+        return nil
+    }
+
+    mutating func duration(_ node: YAMLNode, _ field: String) -> Located<Duration>? {
+        guard let s = string(node, field) else { return nil }
+        if let d = Duration(parsing: s) { return Located(d, node.range) }
+        nodeIsMalformed = true
+        if !s.isEmpty, s.allSatisfy(\.isASCIIDigit) {
+            sink.emit(.E006, "duration '\(s)' needs a unit", at: node.range,
+                      help: "write '\(s)s' for seconds or '\(s)ms' for milliseconds",
+                      fix: Diagnostic.FixIt(message: "use seconds", range: node.range, replacement: "\(s)s"))
+        } else {
+            sink.emit(.E006, "'\(s)' is not a duration", at: node.range,
+                      help: "durations look like 500ms, 5s, 2m or 1m30s")
+        }
+        return nil
+    }
+
+    /// A key written as one of 0-9, *, #, star, hash, pound.
+    mutating func dtmfKey(_ node: YAMLNode, _ field: String) -> Located<DTMFKey>? {
+        guard let s = string(node, field) else { return nil }
+        guard let key = DTMFKey(spelling: s) else {
+            sink.emit(.E006, "'\(field)' must be a key: 0-9, *, # (or star, hash, pound), found '\(s)'", at: node.range)
+            nodeIsMalformed = true
+            return nil
+        }
+        return Located(key, node.range)
+    }
+
+    /// A variable a step defines: letters, digits, '_', not starting with a digit.
+    mutating func variableName(_ node: YAMLNode, _ field: String, settingBuiltins: Bool = false) -> Located<String>? {
+        guard let s = string(node, field) else { return nil }
+        guard Self.isVariableName(s) else {
+            sink.emit(.E006, "'\(s)' is not a valid variable name", at: node.range,
+                      help: "use letters, digits and '_', starting with a letter or '_'")
+            nodeIsMalformed = true
+            return nil
+        }
+        if Variables.readOnly.contains(s) {
+            sink.emit(.E006, "'\(s)' is a read-only built-in variable", at: node.range)
+            nodeIsMalformed = true
+            return nil
+        }
+        if !settingBuiltins, Variables.settable.contains(s) {
+            sink.emit(.E006, "'\(s)' is a built-in variable; only 'set' may change it", at: node.range)
+            nodeIsMalformed = true
+            return nil
+        }
+        return Located(s, node.range)
+    }
+
+    static func isVariableName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first.isASCIILetter || first == "_" else { return false }
+        return s.unicodeScalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == "_" }
+    }
+
+    /// `name` or `name.field.field`.
+    static func isVariableReference(_ s: String) -> Bool {
+        !s.isEmpty && s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isVariableName(String($0)) }
+    }
+}
+
+/// The built-in variables of section 5.2.
+public enum Variables {
+    /// Set by the runtime, never by a flow.
+    public static let readOnly: Set<String> = ["caller", "called", "flow"]
+    /// Set by the runtime from the flow header; `set` may change them.
+    public static let settable: Set<String> = ["language", "voice"]
+    public static var builtins: Set<String> { readOnly.union(settable) }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+extension Unicode.Scalar {
+    var isASCIIDigit: Bool { value >= 48 && value <= 57 }
+    var isASCIILower: Bool { value >= 97 && value <= 122 }
+    var isASCIILetter: Bool { isASCIILower || (value >= 65 && value <= 90) }
+}

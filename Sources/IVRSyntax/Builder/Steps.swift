@@ -1,0 +1,174 @@
+/// Nodes, steps and targets (flow-language.md section 3).
+extension FlowBuilder {
+    static let stepKeywords = ["say", "play", "menu", "capture", "set", "branch", "goto", "transfer", "webhook", "record", "hangup"]
+
+    /// Fields of each step, used to explain a field written at the wrong level.
+    static let stepFields: [String: [String]] = [
+        "menu": menuFields, "capture": captureFields, "transfer": transferFields,
+        "webhook": webhookFields, "record": recordFields, "say": ["text", "voice", "language"],
+        "play": ["file", "transcript"],
+    ]
+
+    /// A node or inline target: one step mapping, a list of steps, or `hangup`.
+    mutating func buildStepList(_ node: YAMLNode, context: String) -> [Step] {
+        switch node.kind {
+        case .sequence(let items):
+            if items.isEmpty {
+                sink.emit(.E004, "\(context) has no steps", at: node.range)
+                nodeIsMalformed = true
+            }
+            return items.compactMap { buildStep($0) }
+        case .mapping:
+            return buildStep(node).map { [$0] } ?? []
+        case .scalar(let s, _):
+            if let step = buildStep(node) { return [step] }
+            _ = s
+            return []
+        }
+    }
+
+    /// One step. Reports unknown step keywords and extra keys.
+    mutating func buildStep(_ node: YAMLNode) -> Step? {
+        if case .scalar(let s, let style) = node.kind {
+            if s == "hangup", style == .plain || style.isQuoted {
+                return Step(kind: .hangup, keyRange: node.range, range: node.range)
+            }
+            let help = node.isNull ? nil : "to jump to '\(s)', write 'goto: \(s)'"
+            sink.emit(.E005, "a step must be a mapping like 'say: ...', found \(node.isNull ? "null" : "'\(s)'")",
+                      at: node.range, help: help)
+            nodeIsMalformed = true
+            return nil
+        }
+        guard let pairs = node.pairs else {
+            sink.emit(.E005, "a step must be a mapping like 'say: ...', found a list", at: node.range,
+                      help: "a node's steps form one list; nested lists are not allowed")
+            nodeIsMalformed = true
+            return nil
+        }
+        guard let stepPair = pairs.first(where: { Self.stepKeywords.contains($0.key.scalar ?? "") }) else {
+            if let first = pairs.first, let key = first.key.scalar {
+                unknownField(key, at: first.key.range, in: "a step", allowed: Self.stepKeywords,
+                             hint: closestMatch(to: key, in: Self.stepKeywords).map { "did you mean '\($0)'?" }
+                                ?? "a step starts with one of: \(Self.stepKeywords.joined(separator: ", "))")
+            } else {
+                sink.emit(.E004, "empty step", at: node.range, help: "write a step such as 'say: \"Hello\"'")
+            }
+            nodeIsMalformed = true
+            return nil
+        }
+        let keyword = stepPair.key.scalar!
+        for pair in pairs where pair.key.scalar != keyword {
+            extraStepKey(pair.key, step: keyword)
+        }
+        guard let kind = buildStepKind(keyword, stepPair.value, keyNode: stepPair.key) else {
+            nodeIsMalformed = true
+            return nil
+        }
+        return Step(kind: kind, keyRange: stepPair.key.range, range: node.range)
+    }
+
+    private mutating func extraStepKey(_ key: YAMLNode, step: String) {
+        guard let name = key.scalar else {
+            sink.emit(.E005, "a step key must be a string", at: key.range)
+            return
+        }
+        var help: String
+        if Self.stepKeywords.contains(name) {
+            help = "a step holds one step key; make the node a list with '- \(step): ...' and '- \(name): ...'"
+        } else if Self.stepFields[step]?.contains(name) == true {
+            help = "'\(name)' is a field of '\(step)': indent it under '\(step):'"
+        } else if let guess = closestMatch(to: name, in: Self.stepKeywords + (Self.stepFields[step] ?? [])) {
+            help = "did you mean '\(guess)'?"
+        } else {
+            help = "a step mapping holds exactly one step key ('\(step)')"
+        }
+        sink.emit(.E003, "unknown field '\(name)' beside the '\(step)' step", at: key.range, help: help)
+        nodeIsMalformed = true
+    }
+
+    private mutating func buildStepKind(_ keyword: String, _ value: YAMLNode, keyNode: YAMLNode) -> Step.Kind? {
+        switch keyword {
+        case "say": return buildSay(value).map { .say($0) }
+        case "play": return buildPlay(value).map { .play($0) }
+        case "menu": return buildMenu(value).map { .menu($0) }
+        case "capture": return buildCapture(value).map { .capture($0) }
+        case "set": return buildSet(value).map { .set($0) }
+        case "branch": return buildBranch(value).map { .branch($0) }
+        case "goto": return buildTarget(value, "goto").map { .goto($0) }
+        case "transfer": return buildTransfer(value).map { .transfer($0) }
+        case "webhook": return buildWebhook(value).map { .webhook($0) }
+        case "record": return buildRecord(value).map { .record($0) }
+        case "hangup":
+            if value.isNull { return .hangup }
+            if let pairs = value.pairs {
+                for pair in pairs {
+                    unknownField(pair.key.scalar ?? "?", at: pair.key.range, in: "hangup", allowed: [])
+                }
+                return .hangup
+            }
+            sink.emit(.E005, "'hangup' takes no value; write 'hangup' or 'hangup: {}'", at: value.range)
+            return nil
+        default: return nil
+        }
+    }
+
+    /// A target: a node name, a built-in, or inline steps.
+    mutating func buildTarget(_ node: YAMLNode, _ field: String) -> Target? {
+        switch node.kind {
+        case .scalar(let s, _):
+            if node.isNull {
+                sink.emit(.E005, "'\(field)' needs a target: a node name, repeat, back, top, hangup, or steps",
+                          at: node.range)
+                nodeIsMalformed = true
+                return nil
+            }
+            if let builtin = BuiltinTarget(rawValue: s) { return .builtin(Located(builtin, node.range)) }
+            return .node(Located(s, node.range))
+        case .mapping, .sequence:
+            let steps = buildStepList(node, context: "'\(field)'")
+            return .inline(steps, node.range)
+        }
+    }
+
+    mutating func buildSay(_ node: YAMLNode) -> Say? {
+        if node.scalar != nil {
+            return interpolated(node, "say").map { Say(text: $0) }
+        }
+        guard let f = fields(of: node, in: "say", allowed: ["text", "voice", "language"]),
+              let textNode = f.require("text", &self, what: "'text'"),
+              let text = interpolated(textNode, "text") else { return nil }
+        var say = Say(text: text)
+        say.voice = f["voice"].flatMap { locatedString($0, "voice") }
+        say.language = f["language"].flatMap { locatedString($0, "language") }
+        return say
+    }
+
+    mutating func buildPlay(_ node: YAMLNode) -> Play? {
+        if node.scalar != nil {
+            return locatedString(node, "play").map { Play(file: $0) }
+        }
+        guard let f = fields(of: node, in: "play", allowed: ["file", "transcript"]),
+              let fileNode = f.require("file", &self, what: "'file'"),
+              let file = locatedString(fileNode, "file") else { return nil }
+        var play = Play(file: file)
+        play.transcript = f["transcript"].flatMap { locatedString($0, "transcript") }
+        return play
+    }
+
+    mutating func buildSet(_ node: YAMLNode) -> SetVariables? {
+        guard let pairs = node.pairs else {
+            sink.emit(.E005, "'set' must be a mapping of variable names to values, found \(node.kindName)", at: node.range)
+            return nil
+        }
+        var assignments: [SetVariables.Assignment] = []
+        for pair in pairs {
+            guard let name = variableName(pair.key, "set", settingBuiltins: true),
+                  let value = interpolated(pair.value, name.value) else { continue }
+            assignments.append(.init(name: name, value: value))
+        }
+        if assignments.isEmpty, pairs.isEmpty {
+            sink.emit(.E004, "'set' names no variables", at: node.range)
+        }
+        return SetVariables(assignments: assignments)
+    }
+}

@@ -1,0 +1,116 @@
+/// `transfer`, `webhook` and `record` steps (sections 3, 5.3 and 7).
+extension FlowBuilder {
+    static let destinationKeys = Destination.Kind.allCases.map(\.rawValue)
+    static let transferFields = destinationKeys + ["caller-id", "timeout", "allow", "on-fail"]
+    static let webhookFields = ["url", "method", "body", "timeout", "into", "on-error"]
+    static let recordFields = ["into", "max", "beep", "finish-on", "silence"]
+
+    mutating func buildTransfer(_ node: YAMLNode) -> Transfer? {
+        if let s = node.scalar, !node.isNull {
+            let guess = s.hasPrefix("+") ? "number" : s.hasPrefix("sip") ? "sip" : s.allSatisfy(\.isASCIIDigit) ? "extension" : "ivr"
+            sink.emit(.E005, "'transfer' takes a destination mapping, found '\(s)'", at: node.range,
+                      help: "write 'transfer: {\(guess): \"\(s)\"}'")
+            nodeIsMalformed = true
+            return nil
+        }
+        guard let f = fields(of: node, in: "transfer", allowed: Self.transferFields) else { return nil }
+        let given = (node.pairs ?? []).filter { Self.destinationKeys.contains($0.key.scalar ?? "") }
+        guard let first = given.first else {
+            sink.emit(.E004, "transfer needs a destination: one of \(Self.destinationKeys.joined(separator: ", "))",
+                      at: f.headRange)
+            nodeIsMalformed = true
+            return nil
+        }
+        for extra in given.dropFirst() {
+            sink.emit(.E006, "a transfer takes exactly one destination; '\(first.key.scalar!)' is already given",
+                      at: extra.key.range,
+                      notes: [Diagnostic.Note("first destination", file: sink.file, range: first.key.range)])
+            nodeIsMalformed = true
+        }
+        guard let kind = Destination.Kind(rawValue: first.key.scalar!),
+              let value = interpolated(first.value, kind.rawValue) else { return nil }
+        var transfer = Transfer(destination: Destination(kind: kind, kindRange: first.key.range, value: value))
+        transfer.callerID = f["caller-id"].flatMap { interpolated($0, "caller-id") }
+        transfer.timeout = f["timeout"].flatMap { duration($0, "timeout") }
+        transfer.allow = f["allow"].flatMap { locatedString($0, "allow") }
+        transfer.onFail = f["on-fail"].flatMap { buildTarget($0, "on-fail") }
+        return transfer
+    }
+
+    mutating func buildWebhook(_ node: YAMLNode) -> Webhook? {
+        guard let f = fields(of: node, in: "webhook", allowed: Self.webhookFields),
+              let urlNode = f.require("url", &self, what: "'url'"),
+              let url = interpolated(urlNode, "url") else { return nil }
+        if !Self.isHTTPURL(url.value.raw) {
+            sink.emit(.E006, "webhook url '\(url.value.raw)' must start with https:// (or http://)", at: urlNode.range)
+            nodeIsMalformed = true
+        }
+        var webhook = Webhook(url: url)
+        if let m = f["method"], let s = string(m, "method") {
+            if let method = Webhook.Method(rawValue: s.uppercased()) {
+                webhook.method = Located(method, m.range)
+            } else {
+                sink.emit(.E006, "method must be GET or POST, found '\(s)'", at: m.range)
+                nodeIsMalformed = true
+            }
+        }
+        if let bodyNode = f["body"] {
+            if webhook.effectiveMethod == .GET {
+                sink.emit(.E006, "a GET webhook has no body", at: f.key("body")!.range,
+                          help: "add 'method: POST' to send the body as JSON")
+            }
+            webhook.body = jsonTemplate(bodyNode, depth: 0)
+        }
+        webhook.timeout = f["timeout"].flatMap { duration($0, "timeout") }
+        webhook.into = f["into"].flatMap { variableName($0, "into") }
+        webhook.onError = f["on-error"].flatMap { buildTarget($0, "on-error") }
+        return webhook
+    }
+
+    private mutating func jsonTemplate(_ node: YAMLNode, depth: Int) -> JSONTemplate? {
+        switch node.kind {
+        case .scalar(let s, let style):
+            if style == .plain {
+                if node.isNull { return .null(node.range) }
+                if s == "true" || s == "false" { return .bool(s == "true", node.range) }
+                if Self.isJSONNumber(s) { return .number(s, node.range) }
+            }
+            return interpolated(node, "body").map { .string($0) }
+        case .sequence(let items):
+            return .array(items.compactMap { jsonTemplate($0, depth: depth + 1) }, node.range)
+        case .mapping(let pairs):
+            var members: [(key: Located<String>, value: JSONTemplate)] = []
+            for pair in pairs {
+                guard let key = locatedString(pair.key, "body key"),
+                      let value = jsonTemplate(pair.value, depth: depth + 1) else { continue }
+                members.append((key, value))
+            }
+            return .object(members, node.range)
+        }
+    }
+
+    static func isJSONNumber(_ s: String) -> Bool {
+        var chars = Substring(s)
+        if chars.first == "-" { chars = chars.dropFirst() }
+        guard let first = chars.first, first.isASCIIDigit else { return false }
+        if first == "0", chars.count > 1, chars.dropFirst().first != "." { return false }
+        let parts = chars.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2 else { return false }
+        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }
+    }
+
+    mutating func buildRecord(_ node: YAMLNode) -> Record? {
+        guard let f = fields(of: node, in: "record", allowed: Self.recordFields),
+              let intoNode = f.require("into", &self, what: "'into' (the variable that receives the recording)"),
+              let into = variableName(intoNode, "into") else { return nil }
+        var record = Record(into: into)
+        record.max = f["max"].flatMap { duration($0, "max") }
+        record.beep = f["beep"].flatMap { bool($0, "beep") }
+        record.finishOn = f["finish-on"].flatMap { dtmfKey($0, "finish-on") }
+        record.silence = f["silence"].flatMap { duration($0, "silence") }
+        if let max = record.max, max.value.milliseconds == 0 {
+            sink.emit(.E006, "record max must be more than 0s", at: max.range)
+        }
+        return record
+    }
+}

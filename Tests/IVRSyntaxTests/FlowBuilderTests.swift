@@ -1,0 +1,112 @@
+import Testing
+@testable import IVRSyntax
+
+private func parse(_ text: String) -> (Flow?, [Diagnostic]) {
+    let r = FlowParser.parseFlow(Array(text.utf8), file: "f.yaml")
+    return (r.flow, r.diagnostics)
+}
+
+private func codes(_ text: String) -> [String] {
+    parse(text).1.map { "\($0.code.rawValue)@\($0.range.start.line):\($0.range.start.column)" }
+}
+
+@Suite struct FlowBuilderTests {
+    static let frontDesk = """
+        ivr: front-desk
+        extension: "800"
+        defaults: {timeout: 5s, attempts: 2}
+        nodes:
+          welcome:
+            - say: "Welcome to Acme."
+            - goto: main
+          main:
+            menu:
+              prompt:
+                - play: {file: audio/main.wav, transcript: "For sales press 1."}
+              options:
+                "1": sales
+                star: repeat
+                "#": hangup
+              on-invalid: {say: "Sorry."}
+              on-exhausted: goodbye
+          sales:
+            transfer: {sip: "sip:sales@pbx.acme.example", timeout: 20s, on-fail: goodbye}
+          goodbye: [{say: "Goodbye."}, hangup]
+        """
+
+    @Test func buildsAValidFlow() throws {
+        let (flow, diagnostics) = parse(Self.frontDesk)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        let f = try #require(flow)
+        #expect(f.name.value == "front-desk")
+        #expect(f.extensionNumber?.value == "800")
+        #expect(f.defaults.attempts?.value == 2)
+        #expect(f.nodes.map(\.name.value) == ["welcome", "main", "sales", "goodbye"])
+        guard case .menu(let menu) = f.nodes[1].steps[0].kind else { Issue.record("not a menu"); return }
+        #expect(menu.options.map(\.key.value) == [.d1, .star, .hash])
+        #expect(menu.options[0].key.range.start.line == 13)
+        #expect(menu.options[0].key.range.start.column == 9)
+        guard case .builtin(let b) = menu.options[1].target else { Issue.record("not builtin"); return }
+        #expect(b.value == .repeat)
+        guard case .transfer(let t) = f.nodes[2].steps[0].kind else { Issue.record("not transfer"); return }
+        #expect(t.destination.kind == .sip)
+        #expect(t.timeout?.value == .seconds(20))
+        #expect(f.nodes[3].steps.count == 2)
+        #expect(f.nodes[3].steps[1].alwaysJumps)
+    }
+
+    @Test func unknownFieldSuggestsTheClosest() {
+        let (_, d) = parse("ivr: a\nnodes:\n  m:\n    menu:\n      promt: {say: hi}\n      options: {\"1\": hangup}\n")
+        #expect(d.count == 1)
+        #expect(d.first?.code == .E003)
+        #expect(d.first?.help == "did you mean 'prompt'?")
+        #expect(d.first?.range.start == SourceLocation(line: 5, column: 7, offset: 35))
+    }
+
+    @Test func structuralCodes() {
+        #expect(codes("nodes: {a: hangup}\n") == ["E004@1:1"])
+        #expect(codes("ivr: A\nnodes: {a: hangup}\n") == ["E006@1:6"])
+        #expect(codes("ivr: a\nnodes:\n  a: {menu: {options: {\"1\": hangup}, timeout: 5}}\n") == ["E006@3:47"])
+        #expect(codes("ivr: a\nnodes:\n  a: {menu: {options: {\"12\": hangup}}}\n") == ["E101@3:24"])
+        #expect(codes("ivr: a\nnodes:\n  a: {menu: {options: {star: hangup, \"*\": top}}}\n") == ["E102@3:38"])
+        #expect(codes("ivr: a\nnodes:\n  a: {menu: {options: {}}}\n") == ["E106@3:23"])
+        #expect(codes("ivr: a\nnodes:\n  top: hangup\n") == ["E210@3:3"])
+        #expect(codes("ivr: a\nnodes:\n  a: {capture: {into: x, min: 5, max: 3}}\n") == ["E006@3:31"])
+        #expect(codes("ivr: a\nnodes:\n  a: {transfer: {number: \"+4420\", extension: \"1\"}}\n") == ["E006@3:35"])
+        #expect(codes("ivr: a\nnodes:\n  a: {say: [x]}\n") == ["E005@3:12"])
+        #expect(codes("ivr: a\nnodes:\n  a: {capture: {prompt: {say: hi}}}\n") == ["E004@3:17"])
+    }
+
+    @Test func durationWithoutUnitGetsAFix() {
+        let (_, d) = parse("ivr: a\ndefaults: {timeout: 5}\nnodes: {a: hangup}\n")
+        #expect(d.map(\.code) == [.E006])
+        #expect(d.first?.fix?.replacement == "5s")
+    }
+
+    @Test func hoursAreChecked() {
+        let text = """
+            ivr: a
+            hours:
+              support:
+                timezone: America/New_York
+                mon-fri: "09:00-17:30"
+                sat: "10:00-14:00, 13:00-15:00"
+                sunday: "10:00-11:00"
+                closed: ["2026-12-25", "2026-02-30"]
+            nodes: {a: hangup}
+            """
+        #expect(codes(text) == ["E405@6:10", "E405@7:5", "E405@8:28"])
+        let (flow, _) = parse(text)
+        #expect(flow?.hours.first?.rules.first?.weekdays == [0, 1, 2, 3, 4])
+        #expect(flow?.hours.first?.rules.first?.intervals == [540..<1050])
+    }
+
+    @Test func durations() {
+        #expect(Duration(parsing: "1m30s")?.milliseconds == 90_000)
+        #expect(Duration(parsing: "500ms")?.milliseconds == 500)
+        #expect(Duration(parsing: "5") == nil)
+        #expect(Duration(parsing: "s") == nil)
+        #expect(Duration(parsing: "5x") == nil)
+        #expect(Duration(parsing: "") == nil)
+    }
+}
