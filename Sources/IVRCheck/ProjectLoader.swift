@@ -54,6 +54,7 @@ struct ProjectWalker {
 
     init(currentDirectory: String) {
         cwd = PathTools.normalize(currentDirectory)
+        project.workingDirectory = cwd
     }
 
     mutating func load(_ arguments: [String]) throws -> Project {

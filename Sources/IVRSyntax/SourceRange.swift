@@ -1,20 +1,35 @@
 /// A position in a source file: 1-based line and column (columns count Unicode
 /// scalars, as libyaml does), plus the 0-based byte offset.
 public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
-    public var offset: Int
+    // NOTE: stored as 32-bit values to keep every AST node small (files are
+    // limited to 64 MiB, so they fit).
+    private var storedLine: Int32
+    private var storedColumn: Int32
+    private var storedOffset: Int32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = Int32(clamping: newValue) }
+    }
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = Int32(clamping: newValue) }
+    }
+    public var offset: Int {
+        get { Int(storedOffset) }
+        set { storedOffset = Int32(clamping: newValue) }
+    }
 
     public init(line: Int, column: Int, offset: Int) {
-        self.line = line
-        self.column = column
-        self.offset = offset
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
+        storedOffset = Int32(clamping: offset)
     }
 
     public static let start = SourceLocation(line: 1, column: 1, offset: 0)
 
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
-        a.offset < b.offset
+        a.storedOffset < b.storedOffset
     }
 
     public var description: String { "\(line):\(column)" }

@@ -64,17 +64,42 @@ public enum YAMLReader {
 /// Builds the node tree from the event stream with an explicit stack, so deep
 /// nesting never recurses.
 private struct TreeBuilder {
-    private enum Collection {
-        case mapping(pairs: [YAMLNode.Pair], pendingKey: YAMLNode?, keys: [String: SourceRange],
-                     merges: [YAMLNode])
-        case sequence([YAMLNode])
-    }
-
+    /// An open mapping or sequence. Mutated in place on the stack.
     private struct Frame {
-        var collection: Collection
+        var isMapping: Bool
+        var pairs: [YAMLNode.Pair] = []
+        var items: [YAMLNode] = []
+        var pendingKey: YAMLNode?
+        var merges: [YAMLNode] = []
+        /// Key index for large mappings; small ones are scanned linearly.
+        var keyIndex: [String: SourceRange]?
         var start: SourceLocation
         var anchor: String?
-        var size: Int
+        var size = 1
+
+        init(isMapping: Bool, start: SourceLocation, anchor: String?) {
+            self.isMapping = isMapping
+            self.start = start
+            self.anchor = anchor
+        }
+
+        /// Where `name` was first used as a key, if it was.
+        mutating func firstUse(of name: String) -> SourceRange? {
+            if let keyIndex { return keyIndex[name] }
+            for pair in pairs {
+                if case .scalar(let k, let style) = pair.key.kind, k == name, !(k == "<<" && style == .plain) {
+                    return pair.key.range
+                }
+            }
+            if pairs.count >= 16 {
+                var index: [String: SourceRange] = [:]
+                for pair in pairs {
+                    if case .scalar(let k, _) = pair.key.kind, index[k] == nil { index[k] = pair.key.range }
+                }
+                keyIndex = index
+            }
+            return nil
+        }
     }
 
     let file: String
@@ -182,21 +207,22 @@ private struct TreeBuilder {
             return add(node, size: 1, anchor: Self.string(scalar.anchor))
         case YAML_SEQUENCE_START_EVENT:
             if !checkTag(event.data.sequence_start.tag, event) { return false }
-            return push(.sequence([]), event, anchor: Self.string(event.data.sequence_start.anchor))
+            return push(mapping: false, event, anchor: Self.string(event.data.sequence_start.anchor))
         case YAML_MAPPING_START_EVENT:
             if !checkTag(event.data.mapping_start.tag, event) { return false }
-            return push(.mapping(pairs: [], pendingKey: nil, keys: [:], merges: []), event,
-                        anchor: Self.string(event.data.mapping_start.anchor))
+            return push(mapping: true, event, anchor: Self.string(event.data.mapping_start.anchor))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return false }
             let whole = SourceRange(start: frame.start, end: location(event.end_mark))
             let node: YAMLNode
-            switch frame.collection {
-            case .sequence(let items):
-                node = YAMLNode(kind: .sequence(items), range: whole)
-            case .mapping(var pairs, _, let keys, let merges):
-                pairs.append(contentsOf: Self.merged(merges, skipping: keys))
+            if frame.isMapping {
+                var pairs = frame.pairs
+                if !frame.merges.isEmpty {
+                    pairs.append(contentsOf: Self.merged(frame.merges, skipping: Set(pairs.compactMap { $0.key.scalar })))
+                }
                 node = YAMLNode(kind: .mapping(pairs), range: whole)
+            } else {
+                node = YAMLNode(kind: .sequence(frame.items), range: whole)
             }
             return add(node, size: frame.size, anchor: frame.anchor)
         default:
@@ -212,57 +238,52 @@ private struct TreeBuilder {
         return false
     }
 
-    private mutating func push(_ collection: Collection, _ event: yaml_event_t, anchor: String?) -> Bool {
+    private mutating func push(mapping: Bool, _ event: yaml_event_t, anchor: String?) -> Bool {
         if stack.count >= YAMLReader.maxDepth {
             fail(.E007, "YAML nested deeper than \(YAMLReader.maxDepth) levels", range(event))
             return false
         }
-        stack.append(Frame(collection: collection, start: location(event.start_mark), anchor: anchor, size: 1))
+        stack.append(Frame(isMapping: mapping, start: location(event.start_mark), anchor: anchor))
         return true
     }
 
     private mutating func add(_ node: YAMLNode, size: Int, anchor: String?) -> Bool {
         if let anchor { anchors[anchor] = (node, size) }
-        guard var top = stack.popLast() else {
+        let top = stack.count - 1
+        guard top >= 0 else {
             root = node
             return true
         }
-        top.size += size
-        switch top.collection {
-        case .sequence(var items):
-            top.collection = .sequence([])
-            items.append(node)
-            top.collection = .sequence(items)
-        case .mapping(var pairs, let pendingKey, var keys, var merges):
-            top.collection = .sequence([])
-            if let key = pendingKey {
-                if case .scalar("<<", .plain) = key.kind {
-                    merges.append(node)
-                } else {
-                    pairs.append(YAMLNode.Pair(key: key, value: node))
-                }
-                top.collection = .mapping(pairs: pairs, pendingKey: nil, keys: keys, merges: merges)
-            } else {
-                if case .scalar(let name, let style) = node.kind, !(name == "<<" && style == .plain) {
-                    if let first = keys[name] {
-                        diagnostics.append(Diagnostic(
-                            .E002, "duplicate key '\(name)'", file: file, range: node.range,
-                            notes: [Diagnostic.Note("'\(name)' is first defined here", file: file, range: first)],
-                            help: "remove one of the two entries"))
-                    } else {
-                        keys[name] = node.range
-                    }
-                }
-                top.collection = .mapping(pairs: pairs, pendingKey: node, keys: keys, merges: merges)
-            }
+        stack[top].size += size
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return true
         }
-        stack.append(top)
+        if let key = stack[top].pendingKey {
+            stack[top].pendingKey = nil
+            if case .scalar("<<", .plain) = key.kind {
+                stack[top].merges.append(node)
+            } else {
+                stack[top].pairs.append(YAMLNode.Pair(key: key, value: node))
+            }
+            return true
+        }
+        if case .scalar(let name, let style) = node.kind, !(name == "<<" && style == .plain),
+           let first = stack[top].firstUse(of: name) {
+            diagnostics.append(Diagnostic(
+                .E002, "duplicate key '\(name)'", file: file, range: node.range,
+                notes: [Diagnostic.Note("'\(name)' is first defined here", file: file, range: first)],
+                help: "remove one of the two entries"))
+        } else if case .scalar(let name, _) = node.kind, stack[top].keyIndex != nil {
+            stack[top].keyIndex![name] = node.range
+        }
+        stack[top].pendingKey = node
         return true
     }
 
     /// The pairs that `<<: *anchor` merge keys bring in, minus keys the mapping sets itself.
-    private static func merged(_ merges: [YAMLNode], skipping keys: [String: SourceRange]) -> [YAMLNode.Pair] {
-        var seen = Set(keys.keys)
+    private static func merged(_ merges: [YAMLNode], skipping keys: Set<String>) -> [YAMLNode.Pair] {
+        var seen = keys
         var out: [YAMLNode.Pair] = []
         let sources = merges.flatMap { $0.items ?? [$0] }
         for source in sources {

@@ -25,18 +25,18 @@ import Testing
     @Test func strictTurnsWarningsIntoErrors() {
         let out = HumanFormatter(color: false).format(Sample.report(strict: true))
         #expect(out.contains("flows/main.yaml:15:12: error[W304]: node 'support'"))
-        #expect(out.hasSuffix("\n2 errors in 3 files\n"))
+        #expect(out.hasSuffix("\n2 errors, 0 warnings in 3 files\n"))
     }
 
     @Test func summaryWording() {
-        #expect(CheckReport(diagnostics: [], fileCount: 1).summary == "no errors in 1 file")
-        #expect(CheckReport(diagnostics: [], fileCount: 0).summary == "no errors in 0 files")
+        #expect(CheckReport(diagnostics: [], fileCount: 1).summary == "0 errors, 0 warnings in 1 file")
+        #expect(CheckReport(diagnostics: [], fileCount: 0).summary == "0 errors, 0 warnings in 0 files")
         #expect(CheckReport(diagnostics: [Sample.implicitHangup], fileCount: 2).summary
-            == "no errors, 1 warning in 2 files")
+            == "0 errors, 1 warning in 2 files")
         let many = [Sample.unknownTarget, Sample.unknownTarget, Sample.implicitHangup]
         #expect(CheckReport(diagnostics: many, fileCount: 3).summary == "2 errors, 1 warning in 3 files")
         #expect(HumanFormatter(color: false).format(CheckReport(diagnostics: [], fileCount: 1))
-            == "no errors in 1 file\n")
+            == "0 errors, 0 warnings in 1 file\n")
     }
 
     @Test func noteElsewhereShowsItsLocationAndLine() {
@@ -52,7 +52,7 @@ import Testing
                 3 |   b: {goto: a}
                   |             -
 
-            1 error in 1 file
+            1 error, 0 warnings in 1 file
 
             """)
     }

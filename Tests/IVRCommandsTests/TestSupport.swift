@@ -82,10 +82,13 @@ let duplicateKeyFlow = """
 
     """
 
-/// A flow with a YAML syntax error (E001).
+/// A flow with a YAML syntax error (E001): an unquoted `*` key.
 let syntaxErrorFlow = """
     ivr: broken
-    nodes: [
-      a: hangup
+    nodes:
+      m:
+        menu:
+          options:
+            *: hangup
 
     """

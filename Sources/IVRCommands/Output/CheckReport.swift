@@ -25,12 +25,11 @@ public struct CheckReport: Sendable {
     public var errorCount: Int { diagnostics.count { $0.severity == .error } }
     public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
 
-    /// `2 errors, 1 warning in 3 files`, `no errors in 1 file`,
-    /// `no errors, 1 warning in 2 files`.
+    /// Always both counts, as in the spec's example: `2 errors, 1 warning in 3 files`,
+    /// `0 errors, 0 warnings in 1 file`.
     public var summary: String {
-        var text = errorCount == 0 ? "no errors" : Self.plural(errorCount, "error")
-        if warningCount > 0 { text += ", " + Self.plural(warningCount, "warning") }
-        return text + " in " + Self.plural(fileCount, "file")
+        Self.plural(errorCount, "error") + ", " + Self.plural(warningCount, "warning")
+            + " in " + Self.plural(fileCount, "file")
     }
 
     /// A warning made an error by `--strict`.

@@ -15,6 +15,11 @@ public struct InterpolatedString: Sendable, Hashable {
     /// unclosed `${` is reported through `error`.
     public init(parsing raw: String) {
         self.raw = raw
+        if !raw.utf8.contains(UInt8(ascii: "$")) {
+            self.parts = raw.isEmpty ? [] : [.text(raw)]
+            self.error = nil
+            return
+        }
         var parts: [Part] = []
         var text = ""
         let scalars = Array(raw.unicodeScalars)

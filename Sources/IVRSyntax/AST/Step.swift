@@ -1,6 +1,6 @@
 /// One step of a node (flow-language.md section 3).
 public struct Step: Sendable {
-    public enum Kind: Sendable {
+    public indirect enum Kind: Sendable {
         case say(Say)
         case play(Play)
         case menu(Menu)

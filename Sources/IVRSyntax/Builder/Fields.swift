@@ -1,29 +1,28 @@
 /// The fields of one YAML mapping, checked against the names it allows.
 struct Fields {
     let node: YAMLNode
-    private let values: [String: YAMLNode]
-    private let keys: [String: YAMLNode]
+    private let pairs: [YAMLNode.Pair]
 
     init(node: YAMLNode, pairs: [YAMLNode.Pair]) {
         self.node = node
-        var values: [String: YAMLNode] = [:]
-        var keys: [String: YAMLNode] = [:]
-        for pair in pairs {
-            guard let k = pair.key.scalar, values[k] == nil else { continue }
-            values[k] = pair.value
-            keys[k] = pair.key
-        }
-        self.values = values
-        self.keys = keys
+        self.pairs = pairs
     }
 
-    subscript(name: String) -> YAMLNode? { values[name] }
+    /// The first pair with this key (mappings are small: a linear scan beats hashing).
+    private func pair(_ name: String) -> YAMLNode.Pair? {
+        for pair in pairs {
+            if case .scalar(let k, _) = pair.key.kind, k == name { return pair }
+        }
+        return nil
+    }
 
-    func key(_ name: String) -> YAMLNode? { keys[name] }
+    subscript(name: String) -> YAMLNode? { pair(name)?.value }
+
+    func key(_ name: String) -> YAMLNode? { pair(name)?.key }
 
     /// The value of a required field, or an E004 at the mapping.
     func require(_ name: String, _ builder: inout FlowBuilder, what: String) -> YAMLNode? {
-        if let value = values[name] { return value }
+        if let value = self[name] { return value }
         builder.sink.emit(.E004, "missing required field \(what)", at: headRange,
                           help: "add '\(name): ...'")
         builder.nodeIsMalformed = true

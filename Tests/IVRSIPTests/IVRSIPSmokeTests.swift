@@ -1,7 +1,7 @@
 import Testing
-@testable import IVRCheck
+@testable import IVRSIP
 
-@Suite struct IVRCheckSmokeTests {
+@Suite struct IVRSIPSmokeTests {
     @Test func moduleLoads() {
         #expect(Bool(true))
     }

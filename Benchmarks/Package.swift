@@ -1,0 +1,15 @@
+// swift-tools-version: 6.2
+// Benchmarks, reported as ratios against a baseline measured in the same run.
+// Run with scripts/bench.sh.
+import PackageDescription
+
+let package = Package(
+    name: "ivrc-benchmarks",
+    dependencies: [.package(name: "ivrc", path: "..")],
+    targets: [
+        .executableTarget(
+            name: "FrontEndBenchmark",
+            dependencies: [.product(name: "IVRSyntax", package: "ivrc"), .product(name: "IVRCheck", package: "ivrc")]
+        ),
+    ]
+)

@@ -1,0 +1,15 @@
+// swift-tools-version: 6.2
+// libFuzzer targets. Build and run with scripts/fuzz.sh; never part of `swift test`.
+import PackageDescription
+
+let package = Package(
+    name: "ivrc-fuzz",
+    dependencies: [.package(name: "ivrc", path: "..")],
+    targets: [
+        .executableTarget(
+            name: "FuzzFrontEnd",
+            dependencies: [.product(name: "IVRSyntax", package: "ivrc"), .product(name: "IVRCheck", package: "ivrc")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+    ]
+)
