@@ -167,8 +167,7 @@ public struct CallVM {
         case .branchIfFalse:
             let condition = c.expression()
             let target = c.uint()
-            var evaluator = ConditionEvaluator(vm: self)
-            pc = evaluator.isTrue(condition) ? c.pc : target
+            pc = ConditionEvaluator(vm: self).isTrue(condition) ? c.pc : target
         }
         return nil
     }
