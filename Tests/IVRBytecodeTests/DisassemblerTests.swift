@@ -41,3 +41,18 @@ import Testing
         }
     }
 }
+
+@Suite struct BytecodeDocTests {
+    /// docs/bytecode.md lists every opcode with its code and operands, as the table says.
+    @Test func docListsEveryOpcode() throws {
+        let doc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/bytecode.md")
+        let text = try String(contentsOf: doc, encoding: .utf8)
+        for op in Opcode.allCases {
+            let code = String(op.rawValue, radix: 16, uppercase: true)
+            let operands = op.operands.map { "\($0)" }.joined(separator: ", ")
+            let row = "| 0x\(code.count == 1 ? "0" + code : code) | `\(op.name)` | \(operands.isEmpty ? "—" : operands) | \(op.info.comment) |"
+            #expect(text.contains(row), "missing: \(row)")
+        }
+    }
+}
