@@ -3,6 +3,7 @@ import IVRSyntax
 
 /// Waiting for keys, and resuming after any effect.
 extension CallVM {
+    @inline(never)
     mutating func wait(_ op: Opcode, _ c: inout CodeCursor) -> Effect? {
         switch op {
         case .waitKey:

@@ -56,3 +56,26 @@ import Testing
         }
     }
 }
+
+@Suite struct DisasmRunnerTests {
+    @Test func printsSourceLinesWhenTheFilesAreFound() throws {
+        let root = try SampleProject.write()
+        #expect(BuildRunner.run(paths: ["."], output: "out.ivrb", strip: false, currentDirectory: root).exitCode == 0)
+        let (text, code) = DisasmRunner.run(path: "out.ivrb", currentDirectory: root)
+        #expect(code == 0)
+        #expect(text.contains("  ; 16 |     menu:\n"))
+        #expect(text.contains("; flows/main.yaml:16:5"))
+    }
+
+    @Test func refusesCorruptedBundlesWithExitCode2() throws {
+        let root = try SampleProject.write()
+        #expect(BuildRunner.run(paths: ["."], output: "out.ivrb", strip: true, currentDirectory: root).exitCode == 0)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: root + "/out.ivrb")))
+        bytes[bytes.count / 2] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: root + "/bad.ivrb"))
+        let (text, code) = DisasmRunner.run(path: "bad.ivrb", currentDirectory: root)
+        #expect(code == 2)
+        #expect(text.hasPrefix("error: bad.ivrb: bundle is corrupted: checksum"))
+        #expect(DisasmRunner.run(path: "none.ivrb", currentDirectory: root).exitCode == 2)
+    }
+}
