@@ -36,6 +36,9 @@ public struct Project: Sendable {
     /// yield a `Flow`.
     public var flowFiles: [String] = []
     public var flows: [Flow] = []
+    /// Other flows of the same project, read only so that references to them
+    /// resolve (see `ProjectLoader`); never checked or reported on.
+    public var contextFlows: [Flow] = []
     /// Every YAML file read, by path.
     public var files: [String: SourceFile] = [:]
     /// `*.test.yaml` files found, in sorted order.

@@ -92,7 +92,8 @@ public enum Effect: Sendable, Equatable {
     // Observations: nothing to perform; resume with `.none`.
     case enterNode(String)
     case enterFlow(String)
-    case input(String)
+    /// Keys read by a wait: `menu`, `capture` or `extension` (dial-by-extension).
+    case input(String, kind: String)
     case timeout
     case invalid(String)
     /// A transfer refused by its `allow` pattern (it takes `on-fail`).

@@ -58,7 +58,8 @@ public enum SimulateRunner {
         let record = await CallDriver.run(bundle, flow: flow, backend: backend, caller: o.caller)
         if let path = o.records {
             let target = BuildPipeline.absolute(path, cwd: o.currentDirectory)
-            guard append(record.logLine + "\n", to: target) else { return ("error: cannot write \(path)\n", 2) }
+            let line = record.record(id: UUID().uuidString.lowercased(), backend: "simulate").jsonLine()
+            guard append(line + "\n", to: target) else { return ("error: cannot write \(path)\n", 2) }
         }
         return (o.json ? record.json.serialized + "\n" : Transcript.render(record), 0)
     }

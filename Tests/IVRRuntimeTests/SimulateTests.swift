@@ -119,7 +119,12 @@ import Testing
         let text = try String(contentsOfFile: root + "/calls.jsonl", encoding: .utf8)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(lines.allSatisfy { $0.hasPrefix(#"{"flow":"acme-main","caller":"+15555550100","outcome":"transfer""#) })
+        let records = lines.compactMap { CallRecord.parse(line: $0) }
+        #expect(records.count == 2)
+        #expect(records.allSatisfy { $0.flow == "acme-main" && $0.outcome == "transfer" && $0.backend == "simulate" })
+        #expect(records.first?.path == ["welcome", "main-menu", "sales"])
+        #expect(records.first?.inputs == [CallRecord.Input(node: "main-menu", digits: "1", kind: "menu")])
+        #expect(records.first?.from == "+15555550100")
     }
 
     @Test func commandLineProblems() async throws {
