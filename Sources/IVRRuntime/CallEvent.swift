@@ -2,6 +2,7 @@ import Foundation
 
 /// One thing that happened during a call, at a node.
 public struct CallEvent: Sendable, Equatable {
+    /// What happened.
     public enum Kind: Sendable, Equatable {
         case play(file: String, transcript: String?)
         case say(text: String)

@@ -4,6 +4,7 @@ import Foundation
 /// --json` prints and `test` checks. `record(...)` condenses it into the
 /// shared `CallRecord` of the call-record log.
 public struct CallReport: Sendable, Equatable {
+    /// How the call ended.
     public enum Outcome: String, Sendable, Equatable {
         case transfer, hangup, callerHangup = "caller-hangup", error
     }

@@ -5,6 +5,7 @@ import IVRBytecode
 /// sources or a bundle (sources are compiled and loaded through the verifier
 /// first, so both give identical results).
 public enum SimulateRunner {
+    /// The command's options.
     public struct Options: Sendable {
         public var paths: [String]
         public var flow: String?
