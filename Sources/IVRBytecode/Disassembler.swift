@@ -108,6 +108,19 @@ public enum Disassembler {
         }
     }
 
+    /// One instruction as the listing prints it (`MENU #0`), for execution traces.
+    public static func line(_ bundle: VerifiedBundle, flow index: Int, offset: Int) -> String {
+        let flow = bundle.flows[index]
+        let limits = OperandLimits(image: bundle.image, flow: flow)
+        guard let ins = try? InstructionDecoder.decode(flow.code, at: offset, limits: limits, flowName: bundle.flowName(index)) else {
+            return "?"
+        }
+        var nodeAt: [Int: String] = [:]
+        for n in flow.nodes { nodeAt[n.offset] = bundle.strings[n.name] }
+        let operands = ins.operands.map { render($0, bundle: bundle, flow: flow, nodeAt: nodeAt) }.joined(separator: ", ")
+        return ins.opcode.name + (operands.isEmpty ? "" : " " + operands)
+    }
+
     static func label(_ offset: Int) -> String { "L\(offset)" }
 
     static func quote(_ s: String) -> String { "\"" + escape(s) + "\"" }

@@ -10,9 +10,10 @@ public enum CallDriver {
     public static let maxWaits = 10_000
 
     public static func run(_ bundle: VerifiedBundle, flow: Int, backend: some MediaBackend,
-                           caller: String, called: String? = nil) async -> CallReport {
+                           caller: String, called: String? = nil, trace: Bool = false) async -> CallReport {
         let start = backend.now
         var vm = CallVM(bundle: bundle, flow: flow, caller: caller, called: called, now: start)
+        vm.tracing = trace
         var events: [CallEvent] = []
         var visited: [String] = []
         var path: [(flow: String, node: String)] = []
@@ -111,6 +112,7 @@ public enum CallDriver {
         var record = CallReport(flow: bundle.flowName(flow), outcome: outcome, destination: destination, visited: visited,
                                 events: events, variables: variables, caller: caller, start: start, end: backend.now)
         record.path = path
+        record.trace = vm.executed.map { "\(bundle.flowName($0.flow))@\($0.pc)  \(Disassembler.line(bundle, flow: $0.flow, offset: $0.pc))" }
         return record
     }
 }

@@ -15,6 +15,8 @@ public struct CallReport: Sendable, Equatable {
     public var visited: [String]
     /// `visited` with the flow of each node (for test coverage).
     public var path: [(flow: String, node: String)] = []
+    /// Executed instructions (`flow@offset  OPCODE operands`), when traced.
+    public var trace: [String] = []
     public var events: [CallEvent]
     /// User variables by name, sensitive ones already redacted.
     public var variables: [(name: String, value: String)]

@@ -108,6 +108,21 @@ import Testing
         #expect(out.contains("outcome: transfer (sip sip:sales@pbx.acme.example)"))
     }
 
+    @Test func traceListsExecutedInstructions() async throws {
+        let root = try Self.project(["flows/main.yaml": Self.main])
+        var o = SimulateRunner.Options(paths: ["."])
+        o.currentDirectory = root
+        o.input = "1"
+        o.trace = true
+        let (out, code) = await SimulateRunner.run(o)
+        #expect(code == 0)
+        let lines = out.split(separator: "\n").filter { $0.hasPrefix("trace ") }
+        #expect(lines.first == "trace acme-main@0  NODE \"welcome\"")
+        #expect(lines.contains { $0.hasSuffix("ONKEY '1', sales") })
+        #expect(lines.last?.contains("TRANSFER sip, \"sip:sales@pbx.acme.example\"") == true)
+        #expect(out.contains("outcome: transfer"))
+    }
+
     @Test func recordsAreAppendedAsJSONLines() async throws {
         let root = try Self.project(["flows/main.yaml": Self.main])
         var o = SimulateRunner.Options(paths: ["."])
