@@ -48,8 +48,12 @@ extension FlowGraph {
             let targets = candidates.members.map { menus[$0] }
             for t in targets { edges[p.from].append(Edge(target: t, kind: p.kind, range: p.range, builtin: p.builtin)) }
             if targets.isEmpty {
-                // The runtime restarts at the start node when the stack is empty.
-                edges[p.from].append(Edge(target: start ?? FlowGraph.end, kind: p.kind, range: p.range, builtin: p.builtin))
+                // The runtime restarts at the start node when the stack is
+                // empty. A `back` there is an error of its own (E212); its
+                // edge ends the path so that loops through it are not
+                // reported again.
+                let restart = p.builtin == .back ? FlowGraph.end : (start ?? FlowGraph.end)
+                edges[p.from].append(Edge(target: restart, kind: p.kind, range: p.range, builtin: p.builtin))
             }
             dynamicTargets.append(DynamicTarget(builtin: p.builtin, from: p.from, kind: p.kind, range: p.range, menus: targets))
         }
