@@ -64,12 +64,13 @@ struct KeyMentions {
         return words[token]
     }
 
-    /// Words of letters and digits, and `*`, `#`, `,` as tokens of their own.
+    /// Words of letters, digits and hyphens, and `*`, `#`, `,` as tokens of their own.
     static func tokens(_ text: String) -> [String] {
         var out: [String] = []
         var word = ""
         for c in text {
-            if c.isLetter || c.isNumber || c == "'" {
+            // A hyphen joins words: "4-digit" and "1-800" are not keys.
+            if c.isLetter || c.isNumber || c == "'" || c == "-" {
                 word.append(c)
                 continue
             }
