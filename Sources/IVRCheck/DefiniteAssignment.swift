@@ -20,6 +20,10 @@ enum DefiniteAssignment: FlowCheck {
             return out
         }
         var reported = Set<String>()
+        var written: [String] = []
+        for v in 0..<graph.vertexCount {
+            if let step = graph.step(v) { written += FlowVariables.writes(step).map(\.value) }
+        }
         for v in 0..<graph.vertexCount where graph.reachable.contains(v) && !broken.contains(vertex: v, in: graph) {
             guard let step = graph.step(v) else { continue }
             var state = states[v]
@@ -41,7 +45,7 @@ enum DefiniteAssignment: FlowCheck {
             guard let n = vars.index(read.root), !state.contains(n) else { return }
             let key = "\(read.range.start.offset):\(read.root)"
             guard reported.insert(key).inserted else { return }
-            out.append(.maybeUnset(read, set: vars.firstWrite(of: read.root, in: graph), known: vars.names, in: index.flow))
+            out.append(.maybeUnset(read, set: vars.firstWrite(of: read.root, in: graph), known: written, in: index.flow))
         }
     }
 }

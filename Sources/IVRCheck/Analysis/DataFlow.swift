@@ -33,7 +33,9 @@ struct DataFlow {
     }
 }
 
-/// The variables of one flow, numbered, with what each step reads and writes.
+/// The variables of one flow that something reads, numbered (a variable
+/// nothing reads cannot be unset, tainted or exposed anywhere that
+/// matters), with what each step reads and writes.
 struct FlowVariables {
     private(set) var names: [String] = []
     private var numbers: [String: Int] = [:]
@@ -42,7 +44,6 @@ struct FlowVariables {
         for name in Variables.builtins.sorted() { _ = number(name) }
         for v in 0..<graph.vertexCount {
             guard let step = graph.step(v) else { continue }
-            for name in Self.writes(step) { _ = number(name.value) }
             for read in Self.reads(step) { _ = number(read.root) }
         }
     }

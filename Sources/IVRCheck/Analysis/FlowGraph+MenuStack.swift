@@ -1,61 +1,61 @@
 import IVRSyntax
 
 extension FlowGraph {
-    /// Which menus can be on top of the runtime's menu stack at each vertex
-    /// (a may-analysis over the graph without dynamic edges): entering a
-    /// menu puts it on top; `top` empties the stack.
+    /// The menus that can be on top of the runtime's menu stack when `v`
+    /// runs: menus with a path to `v` through no other menu and no `top`
+    /// (which empties the stack). A backward walk from `v` that stops at
+    /// menus; dynamic edges are not there yet and need not be: they only
+    /// lead into menus, which put themselves on top whatever came in.
     ///
-    /// Dynamic edges (`back`, `repeat` outside a menu) only lead into menus,
-    /// and a menu's vertex puts itself on top whatever came in, so leaving
-    /// them out changes no answer: `back` inside menu M goes to the menus
-    /// that can be under M (on top when M was entered, M itself aside).
-    func menuStackTops() -> [BitSet] {
-        var ordinal = Array(repeating: -1, count: vertexCount)
-        for (i, m) in menus.enumerated() { ordinal[m] = i }
-        var tops = Array(repeating: BitSet(capacity: menus.count), count: vertexCount)
-        var queued = BitSet(capacity: vertexCount)
-        var work: [Int] = []
-        for v in 0..<vertexCount where ordinal[v] >= 0 || v == start {
-            work.append(v)
-            queued.insert(v)
-        }
-        while let v = work.popLast() {
-            queued.remove(v)
-            var out = tops[v]
-            if ordinal[v] >= 0 {
-                out = BitSet(capacity: menus.count)
-                out.insert(ordinal[v])
-            }
-            for edge in edges[v] {
-                if edge.builtin == .top { continue }
-                if tops[edge.target].formUnion(out), queued.insert(edge.target) { work.append(edge.target) }
+    /// `back` inside menu M goes to the menus that can be under M: on top
+    /// when M was entered, M itself aside. (Re-entering a menu already on
+    /// the stack drops what is above it; this may-answer keeps those
+    /// menus, so it can only miss an E212, never invent one.)
+    /// `stamp` marks visited vertices with `generation` (shared between
+    /// walks so that each costs only what it visits).
+    func menusOnTop(before v: Int, reverse: [[Int]], isMenu: BitSet, stamp: inout [Int], generation: Int) -> [Int] {
+        var found: [Int] = []
+        var stack = [v]
+        stamp[v] = generation
+        while let w = stack.popLast() {
+            for u in reverse[w] where stamp[u] != generation {
+                stamp[u] = generation
+                if isMenu.contains(u) { found.append(u) } else { stack.append(u) }
             }
         }
-        return tops
+        return found.sorted()
     }
 
     mutating func resolveDynamicTargets(_ pending: [FlowGraphBuilder.PendingDynamic]) {
         guard !pending.isEmpty else { return }
-        let tops = menuStackTops()
+        var isMenu = BitSet(capacity: vertexCount)
+        for m in menus { isMenu.insert(m) }
+        var reverse = Array(repeating: [Int](), count: vertexCount)
+        for u in 0..<vertexCount {
+            for edge in edges[u] where edge.builtin != .top { reverse[edge.target].append(u) }
+        }
+        var memo: [Int: [Int]] = [:]
+        var stamp = Array(repeating: -1, count: vertexCount)
+        var added: [(Int, Edge)] = []
         for p in pending {
-            var candidates: BitSet
-            if let menu = p.menu, let ordinal = menus.firstIndex(of: menu) {
-                candidates = tops[menu]
-                candidates.remove(ordinal)
-            } else {
-                candidates = tops[p.from]
-            }
-            let targets = candidates.members.map { menus[$0] }
-            for t in targets { edges[p.from].append(Edge(target: t, kind: p.kind, range: p.range, builtin: p.builtin)) }
+            let query = p.menu ?? p.from
+            let before = memo[query]
+                ?? menusOnTop(before: query, reverse: reverse, isMenu: isMenu, stamp: &stamp, generation: memo.count)
+            memo[query] = before
+            // Outside a menu the menu on top is where `back` and `repeat` return.
+            var targets = p.menu == nil && isMenu.contains(p.from) ? [p.from] : before
+            if let menu = p.menu { targets.removeAll { $0 == menu } }
+            for t in targets { added.append((p.from, Edge(target: t, kind: p.kind, range: p.range, builtin: p.builtin))) }
             if targets.isEmpty {
                 // The runtime restarts at the start node when the stack is
                 // empty. A `back` there is an error of its own (E212); its
                 // edge ends the path so that loops through it are not
                 // reported again.
                 let restart = p.builtin == .back ? FlowGraph.end : (start ?? FlowGraph.end)
-                edges[p.from].append(Edge(target: restart, kind: p.kind, range: p.range, builtin: p.builtin))
+                added.append((p.from, Edge(target: restart, kind: p.kind, range: p.range, builtin: p.builtin)))
             }
             dynamicTargets.append(DynamicTarget(builtin: p.builtin, from: p.from, kind: p.kind, range: p.range, menus: targets))
         }
+        for (from, edge) in added { edges[from].append(edge) }
     }
 }
