@@ -95,12 +95,15 @@ struct BrokenNodes {
 
     init(_ flow: Flow, _ context: CheckContext) {
         var broken = flow.nodes.map(\.isMalformed)
+        // A node whose name is taken by an earlier node cannot be reached by name.
+        var names = Set<String>()
+        for (i, node) in flow.nodes.enumerated() where !names.insert(node.name.value).inserted { broken[i] = true }
         let errors = context.project.diagnostics.filter { $0.file == flow.file && $0.severity == .error }
         if !errors.isEmpty {
             for (i, node) in flow.nodes.enumerated() where !broken[i] {
-                broken[i] = errors.contains {
-                    $0.range.start.offset >= node.range.start.offset && $0.range.start.offset < node.range.end.offset
-                }
+                // From the node's name (a duplicate name is reported there) to the end of its value.
+                let start = node.name.range.start.offset, end = max(node.range.end.offset, node.name.range.end.offset)
+                broken[i] = errors.contains { $0.range.start.offset >= start && $0.range.start.offset < end }
             }
         }
         nodes = broken
