@@ -33,6 +33,10 @@ public enum Checker {
     static let flowChecks: [any FlowCheck.Type] = [
         TargetResolution.self, FlowReferences.self, DeadSteps.self, AudioFiles.self,
         HoursTimezones.self, PlainHTTP.self, DestinationSyntax.self,
+        KeyCoverage.self, PromptMentions.self, CaptureFeasibility.self, RegexPatterns.self, ExpressionChecks.self,
+        UnreachableNodes.self, ImplicitHangup.self, BackTargets.self, DirectoryDestinations.self,
+        InfiniteLoops.self, TrappedCalls.self, SilentCaller.self,
+        DefiniteAssignment.self, TollFraud.self, SensitiveValues.self,
     ]
     static let projectChecks: [any ProjectCheck.Type] = [DuplicateFlows.self]
 
