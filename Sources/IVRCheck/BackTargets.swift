@@ -3,9 +3,12 @@ import IVRSyntax
 /// E212: `back` where no menu can have been visited before: the runtime
 /// would restart the flow instead. `back` inside a menu's options and
 /// handlers returns to the menu under that one; elsewhere, to the last menu
-/// visited (the graph resolves both with the runtime's menu stack).
+/// visited (the graph resolves both with the runtime's menu stack). A flow
+/// that another flow continues into (`ivr:`) may be entered with menus on the
+/// stack, so it is not checked.
 enum BackTargets: FlowCheck {
     static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        guard !context.enteredFromOtherFlows.contains(index.flow.name.value) else { return }
         let graph = index.graph
         guard graph.start != nil, !BrokenNodes(index.flow, context).any, graph.uncertain.isEmpty else { return }
         for target in graph.dynamicTargets where target.builtin == .back && target.menus.isEmpty {

@@ -25,12 +25,12 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 
 /// The candidate closest to `name`, if it is close enough to be a plausible
 /// typo: at most `max(1, name.count / 3)` edits away, ignoring case. Ties go
-/// to the earlier candidate. A candidate equal to `name` is returned as is.
+/// to the earlier candidate. A candidate equal to `name` is never suggested.
 public func closestMatch(to name: String, in candidates: some Sequence<String>) -> String? {
     let limit = max(1, name.count / 3)
     let lowered = name.lowercased()
     var best: (candidate: String, distance: Int)?
-    for candidate in candidates {
+    for candidate in candidates where candidate != name {
         // Lengths alone bound the distance from below; skip hopeless ones.
         if abs(candidate.count - name.count) > limit { continue }
         let distance = editDistance(lowered, candidate.lowercased())
