@@ -84,7 +84,7 @@ public struct FlowGraph: Sendable {
             var builder = FlowGraphBuilder(flow: flow, key: key, index: FlowIndex(flow), starts: starts)
             builder.build()
             clusters.append(Cluster(flow: flow.name.value, extensionNumber: flow.extensionNumber?.value,
-                                    vertices: builder.vertices.map(\.id)))
+                                    vertices: builder.vertices.filter { $0.kind != .external }.map(\.id)))
             for vertex in builder.vertices where vertexIndex[vertex.id] == nil {
                 vertexIndex[vertex.id] = vertices.count
                 vertices.append(vertex)
@@ -226,7 +226,10 @@ struct FlowGraphBuilder {
                     edge(from, start, "ivr")
                 } else {
                     let target = FlowGraph.id(other, "(entry)")
-                    add(target, title: other, kind: .external, details: ["another flow"])
+                    if !vertices.contains(where: { $0.id == target }) {
+                        vertices.append(.init(id: target, flow: other, title: other, details: ["another flow"],
+                                              kind: .external))
+                    }
                     edge(from, target, "ivr")
                 }
             }
