@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import IVRCheck
 import IVRSyntax
 
@@ -23,10 +24,12 @@ public struct Graph: AsyncParsableCommand {
               ivrc graph flows/ --flow acme-main --format mermaid > docs/acme-main.mmd
             """)
 
-    @Argument(help: "Flow files or folders (default: the current folder).")
+    @Argument(help: "Flow files or folders (default: the current folder).",
+              completion: .file(extensions: ["yaml", "yml"]))
     public var paths: [String] = []
 
-    @Option(help: "Draw only this flow (its name or extension).")
+    @Option(help: "Draw only this flow (its name or extension).",
+            completion: .custom { words, _, prefix in GraphRunner.flowNames(words: words, prefix: prefix) })
     public var flow: String?
 
     @Option(help: "dot (Graphviz) or mermaid.")
@@ -56,6 +59,15 @@ public struct GraphRunner: Sendable {
         self.format = format
         self.flow = flow
         self.currentDirectory = currentDirectory
+    }
+
+    /// Shell completion for `--flow`: the names and extensions of the flows
+    /// in the paths typed so far (those that exist), else the current folder.
+    public static func flowNames(words: [String], prefix: String) -> [String] {
+        let paths = words.dropFirst().filter { !$0.hasPrefix("-") && PathCheck.exists($0) }
+        guard case .success(let project) = ProjectLoader.load(paths: Array(paths)) else { return [] }
+        let names = project.flows.map(\.name.value) + project.flows.compactMap { $0.extensionNumber?.value }
+        return names.filter { $0.hasPrefix(prefix) }.sorted()
     }
 
     /// The graph on stdout (exit 0); exit 1 when there is no flow to draw
@@ -94,4 +106,9 @@ public struct GraphRunner: Sendable {
         return CommandOutput(stdout: format == .dot ? graph.dot() : graph.mermaid(), stderr: stderr,
                              exitCode: CommandOutput.Code.success)
     }
+}
+
+/// Whether a typed word names something on disk (for completion).
+enum PathCheck {
+    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 }
