@@ -11,28 +11,28 @@ extension FlowBuilder {
 
     /// A node or inline target: one step mapping, a list of steps, or `hangup`.
     mutating func buildStepList(_ node: YAMLNode, context: String) -> [Step] {
-        switch node.kind {
-        case .sequence(let items):
+        if let items = node.items {
             if items.isEmpty {
                 sink.emit(.E004, "\(context) has no steps", at: node.range)
                 nodeIsMalformed = true
             }
-            return items.compactMap { buildStep($0) }
-        case .mapping:
-            return buildStep(node).map { [$0] } ?? []
-        case .scalar(let s, _):
-            if let step = buildStep(node) { return [step] }
-            _ = s
-            return []
+            var steps: [Step] = []
+            steps.reserveCapacity(items.count)
+            for item in items {
+                if let step = buildStep(item) { steps.append(step) }
+            }
+            return steps
         }
+        return buildStep(node).map { [$0] } ?? []
     }
 
     /// One step. Reports unknown step keywords and extra keys.
     mutating func buildStep(_ node: YAMLNode) -> Step? {
-        if case .scalar(let s, let style) = node.kind {
-            if s == "hangup", style == .plain || style.isQuoted {
+        if node.kind == .scalar {
+            if node.isScalar("hangup") {
                 return Step(kind: .hangup, keyRange: node.range, range: node.range)
             }
+            let s = node.scalar ?? ""
             let help = node.isNull ? nil : "to jump to '\(s)', write 'goto: \(s)'"
             sink.emit(.E005, "a step must be a mapping like 'say: ...', found \(node.isNull ? "null" : "'\(s)'")",
                       at: node.range, help: help)
@@ -45,7 +45,10 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        guard let stepPair = pairs.first(where: { Self.stepKeywords.contains($0.key.scalar ?? "") }) else {
+        guard let stepPair = pairs.first(where: { pair in
+            let key = pair.key
+            return Self.stepKeywords.contains { key.isScalar($0) }
+        }) else {
             if let first = pairs.first, let key = first.key.scalar {
                 unknownField(key, at: first.key.range, in: "a step", allowed: Self.stepKeywords,
                              hint: closestMatch(to: key, in: Self.stepKeywords).map { "did you mean '\($0)'?" }
@@ -56,8 +59,8 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        let keyword = stepPair.key.scalar!
-        for pair in pairs where pair.key.scalar != keyword {
+        let keyword = stepPair.key.scalar ?? ""
+        for pair in pairs where !pair.key.isScalar(keyword) {
             extraStepKey(pair.key, step: keyword)
         }
         guard let kind = buildStepKind(keyword, stepPair.value, keyNode: stepPair.key) else {
@@ -115,7 +118,8 @@ extension FlowBuilder {
     /// A target: a node name, a built-in, or inline steps.
     mutating func buildTarget(_ node: YAMLNode, _ field: String) -> Target? {
         switch node.kind {
-        case .scalar(let s, _):
+        case .scalar:
+            let s = node.scalar ?? ""
             if node.isNull {
                 sink.emit(.E005, "'\(field)' needs a target: a node name, repeat, back, top, hangup, or steps",
                           at: node.range)

@@ -14,7 +14,10 @@ extension FlowBuilder {
             return nil
         }
         guard let f = fields(of: node, in: "transfer", allowed: Self.transferFields) else { return nil }
-        let given = (node.pairs ?? []).filter { Self.destinationKeys.contains($0.key.scalar ?? "") }
+        let given = (node.pairs.map(Array.init) ?? []).filter { pair in
+            let key = pair.key
+            return Self.destinationKeys.contains { key.isScalar($0) }
+        }
         guard let first = given.first else {
             sink.emit(.E004, "transfer needs a destination: one of \(Self.destinationKeys.joined(separator: ", "))",
                       at: f.headRange)
@@ -22,12 +25,12 @@ extension FlowBuilder {
             return nil
         }
         for extra in given.dropFirst() {
-            sink.emit(.E006, "a transfer takes exactly one destination; '\(first.key.scalar!)' is already given",
+            sink.emit(.E006, "a transfer takes exactly one destination; '\(first.key.scalar ?? "")' is already given",
                       at: extra.key.range,
                       notes: [Diagnostic.Note("first destination", file: sink.file, range: first.key.range)])
             nodeIsMalformed = true
         }
-        guard let kind = Destination.Kind(rawValue: first.key.scalar!),
+        guard let kind = Destination.Kind(rawValue: first.key.scalar ?? ""),
               let value = interpolated(first.value, kind.rawValue) else { return nil }
         var transfer = Transfer(destination: Destination(kind: kind, kindRange: first.key.range, value: value))
         transfer.callerID = f["caller-id"].flatMap { interpolated($0, "caller-id") }
@@ -69,16 +72,19 @@ extension FlowBuilder {
 
     private mutating func jsonTemplate(_ node: YAMLNode, depth: Int) -> JSONTemplate? {
         switch node.kind {
-        case .scalar(let s, let style):
-            if style == .plain {
+        case .scalar:
+            let s = node.scalar ?? ""
+            if node.style == .plain {
                 if node.isNull { return .null(node.range) }
                 if s == "true" || s == "false" { return .bool(s == "true", node.range) }
                 if Self.isJSONNumber(s) { return .number(s, node.range) }
             }
             return interpolated(node, "body").map { .string($0) }
-        case .sequence(let items):
+        case .sequence:
+            let items = node.items.map(Array.init) ?? []
             return .array(items.compactMap { jsonTemplate($0, depth: depth + 1) }, node.range)
-        case .mapping(let pairs):
+        case .mapping:
+            let pairs = node.pairs.map(Array.init) ?? []
             var members: [(key: Located<String>, value: JSONTemplate)] = []
             for pair in pairs {
                 guard let key = locatedString(pair.key, "body key"),
