@@ -9,7 +9,9 @@ public struct CheckContext {
     init(project: Project) {
         self.project = project
         var byName: [String: Flow] = [:]
-        for flow in project.flows where byName[flow.name.value] == nil { byName[flow.name.value] = flow }
+        for flow in project.flows + project.contextFlows where byName[flow.name.value] == nil {
+            byName[flow.name.value] = flow
+        }
         self.flowsByName = byName
     }
 }
@@ -30,7 +32,7 @@ protocol ProjectCheck: Sendable {
 public enum Checker {
     static let flowChecks: [any FlowCheck.Type] = [
         TargetResolution.self, FlowReferences.self, DeadSteps.self, AudioFiles.self,
-        HoursTimezones.self, PlainHTTP.self,
+        HoursTimezones.self, PlainHTTP.self, DestinationSyntax.self,
     ]
     static let projectChecks: [any ProjectCheck.Type] = [DuplicateFlows.self]
 

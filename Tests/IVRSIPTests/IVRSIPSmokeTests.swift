@@ -1,7 +1,7 @@
 import Testing
-@testable import IVRCommands
+@testable import IVRSIP
 
-@Suite struct IVRCommandsSmokeTests {
+@Suite struct IVRSIPSmokeTests {
     @Test func moduleLoads() {
         #expect(Bool(true))
     }

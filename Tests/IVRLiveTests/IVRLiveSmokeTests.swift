@@ -1,7 +1,7 @@
 import Testing
-@testable import IVRRuntime
+@testable import IVRLive
 
-@Suite struct IVRRuntimeSmokeTests {
+@Suite struct IVRLiveSmokeTests {
     @Test func moduleLoads() {
         #expect(Bool(true))
     }

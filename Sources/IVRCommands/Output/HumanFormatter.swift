@@ -1,0 +1,116 @@
+import IVRCheck
+import IVRSyntax
+
+/// `--format human`: compiler-style blocks, one per diagnostic, then a
+/// summary line (toolchain.md, "check output"):
+///
+/// ```
+/// flows/main.yaml:14:12: error[E201]: target 'salse' names no node
+///    14 |       "1": salse
+///       |            ^^^^^
+///    = help: did you mean 'sales'?
+///
+/// 1 error in 3 files
+/// ```
+///
+/// Carets sit under the range (at least one; a range over several lines is
+/// underlined to the end of its first line). A note that points elsewhere
+/// shows its own `file:line:col` and source line; a fix-it shows the line
+/// as it would read, with `~` under the replacement.
+public struct HumanFormatter: Sendable {
+    let style: TerminalStyle
+
+    public init(color: Bool) {
+        style = TerminalStyle(enabled: color)
+    }
+
+    public func format(_ report: CheckReport) -> String {
+        var out = ""
+        for d in report.diagnostics {
+            out += block(d, sources: report.sources) + "\n"
+        }
+        return out + style.bold(report.summary) + "\n"
+    }
+
+    /// One diagnostic: header, source excerpt, notes, help, fix.
+    func block(_ d: Diagnostic, sources: [String: SourceFile]) -> String {
+        let paint = d.severity == .error ? style.red : style.yellow
+        var out = style.bold("\(d.file):\(d.range.start.line):\(d.range.start.column):") + " "
+            + paint("\(d.severity.rawValue)[\(d.code.rawValue)]:") + " " + style.bold(d.message) + "\n"
+        out += excerpt(sources[d.file], d.range, marker: "^", paint: paint)
+        for note in d.notes {
+            let file = note.file ?? d.file
+            if let range = note.range, file != d.file || range != d.range {
+                out += label("note") + "\(file):\(range.start.line):\(range.start.column): \(note.message)\n"
+                out += excerpt(sources[file], range, marker: "-", paint: style.cyan)
+            } else {
+                out += label("note") + note.message + "\n"
+            }
+        }
+        if let help = d.help { out += label("help") + help + "\n" }
+        if let fix = d.fix {
+            out += label("fix") + fix.message + "\n"
+            out += fixedLine(sources[d.file], fix)
+        }
+        return out
+    }
+
+    private func label(_ name: String) -> String {
+        style.blue("   =") + " " + style.bold(name + ":") + " "
+    }
+
+    /// The source line of `range.start` with markers under the range; empty
+    /// when the line is unknown or blank.
+    func excerpt(_ source: SourceFile?, _ range: SourceRange, marker: Character,
+                 paint: (String) -> String) -> String {
+        guard let text = source?.line(range.start.line).map(Self.printable),
+              !text.allSatisfy({ $0 == " " || $0 == "\t" }) else { return "" }
+        let scalars = Array(text.unicodeScalars)
+        let start = min(max(range.start.column, 1), scalars.count + 1)
+        let end = range.end.line == range.start.line ? min(range.end.column, scalars.count + 1) : scalars.count + 1
+        let width = max(end - start, 1)
+        return gutter(range.start.line) + text + "\n"
+            + gutter(nil) + Self.indent(scalars, upTo: start) + paint(String(repeating: marker, count: width)) + "\n"
+    }
+
+    /// The fix-it applied to its line, when it stays on one line.
+    func fixedLine(_ source: SourceFile?, _ fix: Diagnostic.FixIt) -> String {
+        guard fix.range.start.line == fix.range.end.line,
+              !fix.replacement.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }),
+              let text = source?.line(fix.range.start.line).map(Self.printable) else { return "" }
+        let scalars = Array(text.unicodeScalars)
+        let start = min(max(fix.range.start.column, 1), scalars.count + 1)
+        let end = min(max(fix.range.end.column, start), scalars.count + 1)
+        let replacement = Array(Self.printable(fix.replacement).unicodeScalars)
+        var fixed = String.UnicodeScalarView()
+        fixed.append(contentsOf: scalars[..<(start - 1)])
+        fixed.append(contentsOf: replacement)
+        fixed.append(contentsOf: scalars[(end - 1)...])
+        let marks = String(repeating: "~", count: max(replacement.count, 1))
+        return gutter(fix.range.start.line) + String(fixed) + "\n"
+            + gutter(nil) + Self.indent(scalars, upTo: start) + style.green(marks) + "\n"
+    }
+
+    /// `   14 | ` or, for the marker line, `      | `.
+    private func gutter(_ line: Int?) -> String {
+        let number = line.map(String.init) ?? ""
+        let width = max(5, String(line ?? 0).count)
+        let pad = String(repeating: " ", count: width - number.count)
+        return style.blue(pad + number + " |") + " "
+    }
+
+    /// Blanks that line up with the first `column - 1` scalars (tabs kept).
+    private static func indent(_ scalars: [Unicode.Scalar], upTo column: Int) -> String {
+        String(String.UnicodeScalarView(scalars.prefix(column - 1).map { $0 == "\t" ? "\t" : " " }))
+    }
+
+    /// A source line safe to print: no trailing `\r`, other control
+    /// characters (escape sequences included) shown as U+FFFD, one for one.
+    static func printable(_ text: String) -> String {
+        var scalars = Array(text.unicodeScalars)
+        if scalars.last == "\r" { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars.map {
+            $0 != "\t" && ($0.value < 0x20 || $0.value == 0x7F) ? "\u{FFFD}" : $0
+        }))
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+/// One call, as every backend appends it to the call-record log (JSON lines)
+/// and as the `summary` event posts it. `ivrc report` reads these.
+///
+/// ```json
+/// {"id":"c1","flow":"acme-main","from":"+15551234567","to":"800","backend":"sip",
+///  "start":"2026-11-23T15:00:00.000Z","answer":"2026-11-23T15:00:00.120Z","end":"2026-11-23T15:01:02.500Z",
+///  "durationMs":62500,"outcome":"transfer","destination":{"kind":"sip","value":"sip:sales@pbx.acme.example"},
+///  "path":["welcome","main-menu","sales"],
+///  "inputs":[{"node":"main-menu","digits":"1","kind":"menu"},{"node":"card","digits":"***","kind":"capture","sensitive":true}]}
+/// ```
+public struct CallRecord: Codable, Sendable, Equatable {
+    /// One completed menu choice or capture. Sensitive digits are `"***"`.
+    public struct Input: Codable, Sendable, Equatable {
+        public var node: String
+        public var digits: String
+        /// `menu` or `capture` (or `extension` for dial-by-extension).
+        public var kind: String
+        public var sensitive: Bool?
+
+        public init(node: String, digits: String, kind: String, sensitive: Bool? = nil) {
+            self.node = node
+            self.digits = digits
+            self.kind = kind
+            self.sensitive = sensitive
+        }
+    }
+
+    /// Where a transferred call went.
+    public struct Destination: Codable, Sendable, Equatable {
+        public var kind: String
+        public var value: String
+        public init(kind: String, value: String) {
+            self.kind = kind
+            self.value = value
+        }
+    }
+
+    public var id: String
+    public var flow: String
+    /// Calling number or URI.
+    public var from: String?
+    /// Dialled number or URI.
+    public var to: String?
+    /// `sip`, `terminal`, `simulate`.
+    public var backend: String
+    public var start: Date
+    public var answer: Date?
+    public var end: Date
+    public var durationMs: Int
+    /// `transfer`, `hangup`, `caller-hangup` or `error`.
+    public var outcome: String
+    public var destination: Destination?
+    /// Nodes visited, in order (a node entered twice appears twice).
+    public var path: [String]
+    public var inputs: [Input]
+    /// Why the call ended in `error`, when it did.
+    public var error: String?
+
+    public init(id: String, flow: String, from: String?, to: String?, backend: String, start: Date, answer: Date?,
+                end: Date, outcome: String, destination: Destination?, path: [String], inputs: [Input],
+                error: String? = nil) {
+        self.id = id
+        self.flow = flow
+        self.from = from
+        self.to = to
+        self.backend = backend
+        self.start = start
+        self.answer = answer
+        self.end = end
+        self.durationMs = max(0, Int((end.timeIntervalSince(start) * 1000).rounded()))
+        self.outcome = outcome
+        self.destination = destination
+        self.path = path
+        self.inputs = inputs
+        self.error = error
+    }
+
+    /// The record as one line of JSON (keys sorted, dates ISO 8601 UTC with milliseconds).
+    public func jsonLine() -> String {
+        let data = (try? Self.encoder.encode(self)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Reads one line; nil when it is not a call record.
+    public static func parse(line: some StringProtocol) -> CallRecord? {
+        try? decoder.decode(CallRecord.self, from: Data(line.utf8))
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(CallRecord.format(date))
+        }
+        return e
+    }()
+
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .custom { decoder in
+            let c = try decoder.singleValueContainer()
+            let s = try c.decode(String.self)
+            guard let date = CallRecord.parseDate(s) else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "not an ISO 8601 date: \(s)")
+            }
+            return date
+        }
+        return d
+    }()
+
+    /// `2026-11-23T15:00:00.120Z`.
+    public static func format(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    public static func parseDate(_ s: String) -> Date? {
+        if let d = try? Date(s, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) { return d }
+        return try? Date(s, strategy: .iso8601)
+    }
+}
+
+/// Appends call records to a JSON-lines file; safe to share between calls.
+public actor CallRecordLog {
+    private let path: String
+    private var handle: FileHandle?
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// Appends one record as a line. Errors are reported, never fatal to a call.
+    public func append(_ record: CallRecord) throws {
+        if handle == nil {
+            if !FileManager.default.fileExists(atPath: path) {
+                guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                    throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+                }
+            }
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle?.seekToEnd()
+        }
+        try handle?.write(contentsOf: Data((record.jsonLine() + "\n").utf8))
+    }
+
+    public func close() {
+        try? handle?.close()
+        handle = nil
+    }
+}

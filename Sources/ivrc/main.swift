@@ -1,2 +1,0 @@
-import IVRSyntax
-print("ivrc")
