@@ -14,8 +14,17 @@ public struct YAMLNode: Sendable {
         public var isQuoted: Bool { self != .plain }
     }
 
-    public enum Kind: UInt8, Sendable, Equatable {
+    /// What a node is, without its contents (cheap to ask).
+    public enum Shape: UInt8, Sendable, Equatable {
         case scalar, mapping, sequence
+    }
+
+    /// What a node is, with its contents. Making the case makes the
+    /// scalar's `String`; ask `shape` when the contents are not needed.
+    public enum Kind: Sendable {
+        case scalar(String, ScalarStyle)
+        case mapping(Pairs)
+        case sequence(Items)
     }
 
     /// One `key: value` entry of a mapping.
@@ -66,7 +75,16 @@ public struct YAMLNode: Sendable {
 
     private var record: YAMLStorage.Record { tree.storage.records[index] }
 
-    public var kind: Kind { record.kind }
+    public var shape: Shape { record.shape }
+
+    public var kind: Kind {
+        let r = record
+        switch r.shape {
+        case .scalar: return .scalar(tree.storage.string(index), r.style)
+        case .mapping: return .mapping(Pairs(tree: tree, base: Int(r.first), count: Int(r.count)))
+        case .sequence: return .sequence(Items(tree: tree, base: Int(r.first), count: Int(r.count)))
+        }
+    }
 
     /// How the scalar was written; `.plain` for mappings and sequences.
     public var style: ScalarStyle { record.style }
@@ -75,7 +93,7 @@ public struct YAMLNode: Sendable {
 
     /// The scalar's text, or nil for mappings and sequences.
     public var scalar: String? {
-        record.kind == .scalar ? tree.storage.string(index) : nil
+        record.shape == .scalar ? tree.storage.string(index) : nil
     }
 
     /// Whether the node is a scalar reading exactly `text` (any style).
@@ -88,13 +106,13 @@ public struct YAMLNode: Sendable {
 
     public var pairs: Pairs? {
         let r = record
-        guard r.kind == .mapping else { return nil }
+        guard r.shape == .mapping else { return nil }
         return Pairs(tree: tree, base: Int(r.first), count: Int(r.count))
     }
 
     public var items: Items? {
         let r = record
-        guard r.kind == .sequence else { return nil }
+        guard r.shape == .sequence else { return nil }
         return Items(tree: tree, base: Int(r.first), count: Int(r.count))
     }
 
@@ -110,7 +128,7 @@ public struct YAMLNode: Sendable {
 
     /// What the node is, for "expected X, found Y" messages.
     public var kindName: String {
-        switch kind {
+        switch shape {
         case .scalar: isNull ? "null" : "a scalar"
         case .mapping: "a mapping"
         case .sequence: "a list"

@@ -22,7 +22,7 @@ struct YAMLStorage: Sendable {
         var range: SourceRange
         var first: Int32
         var count: Int32
-        var kind: YAMLNode.Kind
+        var shape: YAMLNode.Shape
         var style: YAMLNode.ScalarStyle
         /// Scalars only: the text is pure ASCII, so byte equality is string equality.
         var isASCII: Bool
@@ -35,7 +35,7 @@ struct YAMLStorage: Sendable {
     /// The text of scalar `index` (empty for collections).
     func string(_ index: Int) -> String {
         let r = records[index]
-        guard r.kind == .scalar else { return "" }
+        guard r.shape == .scalar else { return "" }
         return text.withUnsafeBufferPointer { buffer in
             String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(r.first)..<Int(r.first + r.count)]), as: UTF8.self)
         }
@@ -45,7 +45,7 @@ struct YAMLStorage: Sendable {
     /// (bytes when the scalar is ASCII, canonical equivalence otherwise).
     func scalar(_ index: Int, equals name: String) -> Bool {
         let r = records[index]
-        guard r.kind == .scalar else { return false }
+        guard r.shape == .scalar else { return false }
         guard r.isASCII else { return string(index) == name }
         var name = name
         return name.withUTF8 { key in
@@ -64,7 +64,7 @@ struct YAMLStorage: Sendable {
     /// Whether scalars `a` and `b` read the same (as `String ==` would say).
     func scalar(_ a: Int, equalsScalar b: Int) -> Bool {
         let ra = records[a], rb = records[b]
-        guard ra.kind == .scalar, rb.kind == .scalar else { return false }
+        guard ra.shape == .scalar, rb.shape == .scalar else { return false }
         guard ra.isASCII, rb.isASCII else { return string(a) == string(b) }
         guard ra.count == rb.count else { return false }
         return text.withUnsafeBufferPointer { buffer in
@@ -82,14 +82,14 @@ struct YAMLStorage: Sendable {
     /// A plain `<<` scalar: a merge key.
     func isMergeKey(_ index: Int) -> Bool {
         let r = records[index]
-        return r.kind == .scalar && r.style == .plain && r.count == 2
+        return r.shape == .scalar && r.style == .plain && r.count == 2
             && text[Int(r.first)] == UInt8(ascii: "<") && text[Int(r.first) + 1] == UInt8(ascii: "<")
     }
 
     /// True for an empty plain scalar, `~`, `null`, `Null` and `NULL`.
     func isNull(_ index: Int) -> Bool {
         let r = records[index]
-        guard r.kind == .scalar, r.style == .plain else { return false }
+        guard r.shape == .scalar, r.style == .plain else { return false }
         switch r.count {
         case 0: return true
         case 1: return text[Int(r.first)] == UInt8(ascii: "~")
@@ -102,7 +102,7 @@ struct YAMLStorage: Sendable {
     /// as a position in `children` (the key is just before it).
     func valuePosition(in index: Int, key name: String) -> Int? {
         let r = records[index]
-        guard r.kind == .mapping else { return nil }
+        guard r.shape == .mapping else { return nil }
         var position = Int(r.first)
         let end = position + 2 * Int(r.count)
         while position < end {

@@ -54,7 +54,7 @@ struct YAMLTreeAssembler {
             break
         }
         storage.records.append(YAMLStorage.Record(range: range, first: first, count: Int32(value.count),
-                                                  kind: .scalar, style: style, isASCII: isASCII))
+                                                  shape: .scalar, style: style, isASCII: isASCII))
         add(Int32(storage.records.count - 1), size: 1, anchor: anchor)
     }
 
@@ -90,7 +90,7 @@ struct YAMLTreeAssembler {
         }
         storage.records.append(YAMLStorage.Record(
             range: SourceRange(start: frame.start, end: end), first: first, count: Int32(count),
-            kind: frame.isMapping ? .mapping : .sequence, style: .plain, isASCII: true))
+            shape: frame.isMapping ? .mapping : .sequence, style: .plain, isASCII: true))
         add(Int32(storage.records.count - 1), size: frame.size, anchor: frame.anchor)
         return true
     }
@@ -117,7 +117,7 @@ struct YAMLTreeAssembler {
             return
         }
         let key = Int(index)
-        if storage.records[key].kind == .scalar, !storage.isMergeKey(key) {
+        if storage.records[key].shape == .scalar, !storage.isMergeKey(key) {
             if let first = firstUse(of: key, in: top) {
                 let name = storage.string(key)
                 diagnostics.append(Diagnostic(
@@ -146,7 +146,7 @@ struct YAMLTreeAssembler {
             position = start
             while position < scratch.count {
                 let k = Int(scratch[position])
-                if storage.records[k].kind == .scalar {
+                if storage.records[k].shape == .scalar {
                     let name = storage.string(k)
                     if index[name] == nil { index[name] = scratch[position] }
                 }
@@ -163,12 +163,12 @@ struct YAMLTreeAssembler {
         var seen = Set<String>()
         for pair in 0..<count {
             let key = Int(storage.children[first + 2 * pair])
-            if storage.records[key].kind == .scalar { seen.insert(storage.string(key)) }
+            if storage.records[key].shape == .scalar { seen.insert(storage.string(key)) }
         }
         var sources: [Int] = []
         for merge in merges.map(Int.init) {
             let r = storage.records[merge]
-            if r.kind == .sequence {
+            if r.shape == .sequence {
                 sources += storage.children[Int(r.first)..<Int(r.first + r.count)].map(Int.init)
             } else {
                 sources.append(merge)
@@ -177,11 +177,11 @@ struct YAMLTreeAssembler {
         var added = 0
         for source in sources {
             let r = storage.records[source]
-            guard r.kind == .mapping else { continue }
+            guard r.shape == .mapping else { continue }
             for pair in 0..<Int(r.count) {
                 let key = storage.children[Int(r.first) + 2 * pair]
                 let value = storage.children[Int(r.first) + 2 * pair + 1]
-                guard storage.records[Int(key)].kind == .scalar,
+                guard storage.records[Int(key)].shape == .scalar,
                       seen.insert(storage.string(Int(key))).inserted else { continue }
                 storage.children.append(key)
                 storage.children.append(value)

@@ -50,7 +50,7 @@ extension FlowBuilder {
     /// Parses the condition; E402 on a syntax error.
     private mutating func parseCondition(_ source: Located<String>, node: YAMLNode) -> Expression? {
         var origin = node.range.start
-        if node.kind == .scalar, node.style == .singleQuoted || node.style == .doubleQuoted {
+        if node.shape == .scalar, node.style == .singleQuoted || node.style == .doubleQuoted {
             origin.column += 1
             origin.offset += 1
         }

@@ -40,7 +40,7 @@ extension FlowBuilder {
         }
         for pair in pairs {
             let keyNode = pair.key
-            guard keyNode.kind == .scalar else {
+            guard keyNode.shape == .scalar else {
                 sink.emit(.E005, "a key in \(context) must be a string, found \(keyNode.kindName)", at: keyNode.range)
                 continue
             }

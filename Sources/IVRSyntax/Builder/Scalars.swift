@@ -3,7 +3,7 @@
 extension FlowBuilder {
     /// A string field: any non-null scalar.
     mutating func string(_ node: YAMLNode, _ field: String) -> String? {
-        if node.kind == .scalar, !node.isNull, let s = node.scalar { return s }
+        if node.shape == .scalar, !node.isNull, let s = node.scalar { return s }
         sink.emit(.E005, "'\(field)' must be a string, found \(node.kindName)", at: node.range)
         nodeIsMalformed = true
         return nil
@@ -60,7 +60,7 @@ extension FlowBuilder {
     }
 
     mutating func bool(_ node: YAMLNode, _ field: String) -> Located<Bool>? {
-        if node.kind == .scalar, node.style == .plain {
+        if node.shape == .scalar, node.style == .plain {
             if node.isScalar("true") { return Located(true, node.range) }
             if node.isScalar("false") { return Located(false, node.range) }
         }

@@ -28,7 +28,7 @@ extension FlowBuilder {
 
     /// One step. Reports unknown step keywords and extra keys.
     mutating func buildStep(_ node: YAMLNode) -> Step? {
-        if node.kind == .scalar {
+        if node.shape == .scalar {
             if node.isScalar("hangup") {
                 return Step(kind: .hangup, keyRange: node.range, range: node.range)
             }
@@ -117,7 +117,7 @@ extension FlowBuilder {
 
     /// A target: a node name, a built-in, or inline steps.
     mutating func buildTarget(_ node: YAMLNode, _ field: String) -> Target? {
-        switch node.kind {
+        switch node.shape {
         case .scalar:
             let s = node.scalar ?? ""
             if node.isNull {

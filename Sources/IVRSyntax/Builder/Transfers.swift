@@ -71,7 +71,7 @@ extension FlowBuilder {
     }
 
     private mutating func jsonTemplate(_ node: YAMLNode, depth: Int) -> JSONTemplate? {
-        switch node.kind {
+        switch node.shape {
         case .scalar:
             let s = node.scalar ?? ""
             if node.style == .plain {
