@@ -101,6 +101,11 @@ public struct YAMLNode: Sendable {
         tree.storage.scalar(index, equals: text)
     }
 
+    /// `isScalar(_:)` for a name probed once and compared with many nodes.
+    func isScalar(_ probe: KeyProbe) -> Bool {
+        tree.storage.scalar(index, matches: probe)
+    }
+
     /// True for an empty plain scalar, `~`, `null`, `Null` and `NULL`.
     public var isNull: Bool { tree.storage.isNull(index) }
 

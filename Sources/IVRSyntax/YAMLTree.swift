@@ -20,6 +20,8 @@ struct YAMLStorage: Sendable {
     /// (`count` is the number of pairs of a mapping, of items of a sequence).
     struct Record: Sendable {
         var range: SourceRange
+        /// Scalars: the first eight bytes of the text, for quick key comparisons.
+        var prefix: UInt64
         var first: Int32
         var count: Int32
         var shape: YAMLNode.Shape
@@ -41,18 +43,24 @@ struct YAMLStorage: Sendable {
         }
     }
 
-    /// Whether scalar `index` reads `name`, compared as Swift compares strings
-    /// (bytes when the scalar is ASCII, canonical equivalence otherwise).
+    /// Whether scalar `index` reads `name`, compared as Swift compares strings:
+    /// on bytes while both sides are ASCII, by canonical equivalence otherwise.
     func scalar(_ index: Int, equals name: String) -> Bool {
+        scalar(index, matches: KeyProbe(name))
+    }
+
+    /// `scalar(_:equals:)` with the name's bytes read once, for scans over many keys.
+    func scalar(_ index: Int, matches probe: KeyProbe) -> Bool {
         let r = records[index]
         guard r.shape == .scalar else { return false }
-        guard r.isASCII else { return string(index) == name }
-        var name = name
-        return name.withUTF8 { key in
-            guard key.count == Int(r.count) else { return false }
-            return text.withUnsafeBufferPointer { buffer in
-                var i = Int(r.first)
-                for byte in key {
+        guard r.isASCII, probe.isASCII else { return string(index) == probe.name }
+        guard r.prefix == probe.prefix, Int(r.count) == probe.count else { return false }
+        if probe.count <= 8 { return true }
+        return text.withUnsafeBufferPointer { buffer in
+            var name = probe.name
+            return name.withUTF8 { key in
+                var i = Int(r.first) + 8
+                for byte in key[8...] {
                     if buffer[i] != byte { return false }
                     i += 1
                 }
@@ -61,12 +69,19 @@ struct YAMLStorage: Sendable {
         }
     }
 
+    /// The first eight bytes of `bytes`, little-endian, zero-padded.
+    static func prefix(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var value: UInt64 = 0
+        for i in 0..<min(8, bytes.count) { value |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        return value
+    }
+
     /// Whether scalars `a` and `b` read the same (as `String ==` would say).
     func scalar(_ a: Int, equalsScalar b: Int) -> Bool {
         let ra = records[a], rb = records[b]
         guard ra.shape == .scalar, rb.shape == .scalar else { return false }
         guard ra.isASCII, rb.isASCII else { return string(a) == string(b) }
-        guard ra.count == rb.count else { return false }
+        guard ra.count == rb.count, ra.prefix == rb.prefix else { return false }
         return text.withUnsafeBufferPointer { buffer in
             var i = Int(ra.first), j = Int(rb.first)
             let end = i + Int(ra.count)
@@ -103,12 +118,34 @@ struct YAMLStorage: Sendable {
     func valuePosition(in index: Int, key name: String) -> Int? {
         let r = records[index]
         guard r.shape == .mapping else { return nil }
+        let probe = KeyProbe(name)
         var position = Int(r.first)
         let end = position + 2 * Int(r.count)
         while position < end {
-            if scalar(Int(children[position]), equals: name) { return position + 1 }
+            if scalar(Int(children[position]), matches: probe) { return position + 1 }
             position += 2
         }
         return nil
+    }
+}
+
+/// A name to look for among scalars, with its first bytes read once.
+struct KeyProbe {
+    let name: String
+    let prefix: UInt64
+    let count: Int
+    let isASCII: Bool
+
+    init(_ name: String) {
+        var name = name
+        self.name = name
+        (prefix, count, isASCII) = name.withUTF8 { bytes in
+            var ascii = true
+            for byte in bytes where byte >= 0x80 {
+                ascii = false
+                break
+            }
+            return (YAMLStorage.prefix(bytes), bytes.count, ascii)
+        }
     }
 }

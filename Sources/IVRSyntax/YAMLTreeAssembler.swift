@@ -53,7 +53,8 @@ struct YAMLTreeAssembler {
             isASCII = false
             break
         }
-        storage.records.append(YAMLStorage.Record(range: range, first: first, count: Int32(value.count),
+        storage.records.append(YAMLStorage.Record(range: range, prefix: YAMLStorage.prefix(value),
+                                                  first: first, count: Int32(value.count),
                                                   shape: .scalar, style: style, isASCII: isASCII))
         add(Int32(storage.records.count - 1), size: 1, anchor: anchor)
     }
@@ -89,7 +90,7 @@ struct YAMLTreeAssembler {
             if !frame.merges.isEmpty { count += appendMerged(frame.merges, ownPairs: Int(first), count: count) }
         }
         storage.records.append(YAMLStorage.Record(
-            range: SourceRange(start: frame.start, end: end), first: first, count: Int32(count),
+            range: SourceRange(start: frame.start, end: end), prefix: 0, first: first, count: Int32(count),
             shape: frame.isMapping ? .mapping : .sequence, style: .plain, isASCII: true))
         add(Int32(storage.records.count - 1), size: frame.size, anchor: frame.anchor)
         return true

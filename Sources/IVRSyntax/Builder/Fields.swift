@@ -38,13 +38,14 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
+        let probes = allowed.map(KeyProbe.init)
         for pair in pairs {
             let keyNode = pair.key
             guard keyNode.shape == .scalar else {
                 sink.emit(.E005, "a key in \(context) must be a string, found \(keyNode.kindName)", at: keyNode.range)
                 continue
             }
-            if !allowed.contains(where: { keyNode.isScalar($0) }) {
+            if !probes.contains(where: { keyNode.isScalar($0) }) {
                 let key = keyNode.scalar ?? ""
                 unknownField(key, at: keyNode.range, in: context, allowed: allowed, hint: hints[key])
             }

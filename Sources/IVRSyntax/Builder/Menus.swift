@@ -139,7 +139,7 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        let steps = buildStepList(node, context: "'\(field)'")
+        let steps = buildStepList(node, context: "'\(field)'") // made only for a diagnostic
         var media: [Step] = []
         for step in steps {
             if step.isMedia {

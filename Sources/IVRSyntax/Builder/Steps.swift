@@ -1,6 +1,7 @@
 /// Nodes, steps and targets (flow-language.md section 3).
 extension FlowBuilder {
     static let stepKeywords = ["say", "play", "menu", "capture", "set", "branch", "goto", "transfer", "webhook", "record", "hangup"]
+    static let stepKeywordProbes = stepKeywords.map(KeyProbe.init)
 
     /// Fields of each step, used to explain a field written at the wrong level.
     static let stepFields: [String: [String]] = [
@@ -10,10 +11,11 @@ extension FlowBuilder {
     ]
 
     /// A node or inline target: one step mapping, a list of steps, or `hangup`.
-    mutating func buildStepList(_ node: YAMLNode, context: String) -> [Step] {
+    /// (`context` is only made when a diagnostic needs it.)
+    mutating func buildStepList(_ node: YAMLNode, context: @autoclosure () -> String) -> [Step] {
         if let items = node.items {
             if items.isEmpty {
-                sink.emit(.E004, "\(context) has no steps", at: node.range)
+                sink.emit(.E004, "\(context()) has no steps", at: node.range)
                 nodeIsMalformed = true
             }
             var steps: [Step] = []
@@ -45,10 +47,15 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        guard let stepPair = pairs.first(where: { pair in
+        var found: (pair: YAMLNode.Pair, keyword: String)?
+        for pair in pairs {
             let key = pair.key
-            return Self.stepKeywords.contains { key.isScalar($0) }
-        }) else {
+            if let i = Self.stepKeywordProbes.firstIndex(where: { key.isScalar($0) }) {
+                found = (pair, Self.stepKeywords[i])
+                break
+            }
+        }
+        guard let (stepPair, keyword) = found else {
             if let first = pairs.first, let key = first.key.scalar {
                 unknownField(key, at: first.key.range, in: "a step", allowed: Self.stepKeywords,
                              hint: closestMatch(to: key, in: Self.stepKeywords).map { "did you mean '\($0)'?" }
@@ -59,9 +66,10 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        let keyword = stepPair.key.scalar ?? ""
-        for pair in pairs where !pair.key.isScalar(keyword) {
-            extraStepKey(pair.key, step: keyword)
+        if pairs.count > 1 {
+            for pair in pairs where !pair.key.isScalar(keyword) {
+                extraStepKey(pair.key, step: keyword)
+            }
         }
         guard let kind = buildStepKind(keyword, stepPair.value, keyNode: stepPair.key) else {
             nodeIsMalformed = true
@@ -116,11 +124,12 @@ extension FlowBuilder {
     }
 
     /// A target: a node name, a built-in, or inline steps.
-    mutating func buildTarget(_ node: YAMLNode, _ field: String) -> Target? {
+    mutating func buildTarget(_ node: YAMLNode, _ name: @autoclosure () -> String) -> Target? {
         switch node.shape {
         case .scalar:
             let s = node.scalar ?? ""
             if node.isNull {
+                let field = name()
                 sink.emit(.E005, "'\(field)' needs a target: a node name, repeat, back, top, hangup, or steps",
                           at: node.range)
                 nodeIsMalformed = true
@@ -129,7 +138,7 @@ extension FlowBuilder {
             if let builtin = BuiltinTarget(rawValue: s) { return .builtin(Located(builtin, node.range)) }
             return .node(Located(s, node.range))
         case .mapping, .sequence:
-            let steps = buildStepList(node, context: "'\(field)'")
+            let steps = buildStepList(node, context: "'\(name())'")
             return .inline(steps, node.range)
         }
     }
