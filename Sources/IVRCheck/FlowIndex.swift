@@ -41,9 +41,12 @@ public struct FlowIndex: Sendable {
     public private(set) var targets: [TargetEntry] = []
     /// Lists of steps that run in order: node bodies, then inline targets.
     public private(set) var stepLists: [[Step]] = []
+    /// The control-flow graph, for the analyses of loops, reachability and data flow.
+    public private(set) var graph: FlowGraph
 
     public init(_ flow: Flow) {
         self.flow = flow
+        self.graph = FlowGraph(flow)
         for (index, node) in flow.nodes.enumerated() {
             stepLists.append(node.steps)
             for step in node.steps { walk(step, index) }

@@ -12,7 +12,7 @@ public struct IVRC: AsyncParsableCommand {
             """,
         version: IVRCVersion.current,
         subcommands: [
-            Check.self,
+            Check.self, Build.self, Disasm.self, Simulate.self, FlowTest.self,
         ])
 
     public init() {}

@@ -2,9 +2,10 @@
 /// its ends. Scalars stay untyped text: the flow builder types them itself
 /// (no YAML 1.1 booleans: `no` is the string "no").
 ///
-/// A node is a light view (the document's storage and an index): `pairs`
-/// and `items` are lazy collections over the document's arrays and
-/// `scalar` makes a `String` only when asked. `isScalar(_:)` and
+/// A node is a light view (the document's storage and an index):
+/// `lazyPairs` and `lazyItems` are collections over the document's arrays
+/// (`pairs`, `items` and `kind` copy them into arrays, for callers that want
+/// those) and `scalar` makes a `String` only when asked. `isScalar(_:)` and
 /// `value(forKey:)` compare text without making strings.
 public struct YAMLNode: Sendable {
     /// How a scalar was written; quoted scalars are never null, numbers or booleans.
@@ -23,8 +24,8 @@ public struct YAMLNode: Sendable {
     /// scalar's `String`; ask `shape` when the contents are not needed.
     public enum Kind: Sendable {
         case scalar(String, ScalarStyle)
-        case mapping(Pairs)
-        case sequence(Items)
+        case mapping([Pair])
+        case sequence([YAMLNode])
     }
 
     /// One `key: value` entry of a mapping.
@@ -81,8 +82,8 @@ public struct YAMLNode: Sendable {
         let r = record
         switch r.shape {
         case .scalar: return .scalar(tree.storage.string(index), r.style)
-        case .mapping: return .mapping(Pairs(tree: tree, base: Int(r.first), count: Int(r.count)))
-        case .sequence: return .sequence(Items(tree: tree, base: Int(r.first), count: Int(r.count)))
+        case .mapping: return .mapping(Array(Pairs(tree: tree, base: Int(r.first), count: Int(r.count))))
+        case .sequence: return .sequence(Array(Items(tree: tree, base: Int(r.first), count: Int(r.count))))
         }
     }
 
@@ -109,17 +110,25 @@ public struct YAMLNode: Sendable {
     /// True for an empty plain scalar, `~`, `null`, `Null` and `NULL`.
     public var isNull: Bool { tree.storage.isNull(index) }
 
-    public var pairs: Pairs? {
+    /// The pairs of a mapping as a lazy view over the document (no array is made).
+    public var lazyPairs: Pairs? {
         let r = record
         guard r.shape == .mapping else { return nil }
         return Pairs(tree: tree, base: Int(r.first), count: Int(r.count))
     }
 
-    public var items: Items? {
+    /// The items of a sequence as a lazy view over the document (no array is made).
+    public var lazyItems: Items? {
         let r = record
         guard r.shape == .sequence else { return nil }
         return Items(tree: tree, base: Int(r.first), count: Int(r.count))
     }
+
+    /// The pairs of a mapping, as an array (`lazyPairs` makes none).
+    public var pairs: [Pair]? { lazyPairs.map(Array.init) }
+
+    /// The items of a sequence, as an array (`lazyItems` makes none).
+    public var items: [YAMLNode]? { lazyItems.map(Array.init) }
 
     /// The value of the first pair whose key reads `key`, for mappings.
     public func value(forKey key: String) -> YAMLNode? {

@@ -54,7 +54,7 @@ for menus in sizes.isEmpty ? [2000, 20000] : sizes {
     let errors = diagnostics.filter { $0.severity == .error }.count
     print(String(format: "menus=%d bytes=%d events=%d  libyaml scan %.1f ms  check %.1f ms  ratio %.2fx  (diagnostics: %d, errors: %d)",
                  menus, bytes.count, events, scan, check, check / scan, diagnostics.count, errors))
-    if errors > 0 { for d in diagnostics.prefix(5) { print("  ", d.code.rawValue, d.message, d.range) } }
+    for d in diagnostics.prefix(3) { print("  ", d.code.rawValue, d.message, d.range) }
     if phases {
         let read = measure("read", repeats: repeats) { _ = YAMLReader.read(bytes, file: "big.yaml") }
         let parse = measure("parse", repeats: repeats) { _ = FlowParser.parseFlow(bytes, file: "big.yaml") }

@@ -1,7 +1,7 @@
 /// `branch:` arms (section 3) and their `if` expressions (section 5.2).
 extension FlowBuilder {
     mutating func buildBranch(_ node: YAMLNode) -> Branch? {
-        guard let items = node.items else {
+        guard let items = node.lazyItems else {
             sink.emit(.E005, "'branch' must be a list of {if, then} arms and an optional {else}, found \(node.kindName)",
                       at: node.range)
             return nil

@@ -24,7 +24,7 @@ struct Fields {
     /// Where "missing field" diagnostics point: the first key of the mapping
     /// (its first line), or the mapping itself when it is empty.
     var headRange: SourceRange {
-        if let first = node.pairs?.first { return first.key.range }
+        if let first = node.lazyPairs?.first { return first.key.range }
         return node.range
     }
 }
@@ -33,7 +33,7 @@ extension FlowBuilder {
     /// Reads a mapping and reports every key not in `allowed` (E003, with a
     /// suggestion) and non-scalar keys (E005).
     mutating func fields(of node: YAMLNode, in context: String, allowed: [String], hints: [String: String] = [:]) -> Fields? {
-        guard let pairs = node.pairs else {
+        guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "\(context) must be a mapping, found \(node.kindName)", at: node.range)
             nodeIsMalformed = true
             return nil

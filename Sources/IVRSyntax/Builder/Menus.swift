@@ -41,7 +41,7 @@ extension FlowBuilder {
     }
 
     private mutating func buildOptions(_ node: YAMLNode) -> [Menu.Option] {
-        guard let pairs = node.pairs else {
+        guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'options' must be a mapping of keys to targets, found \(node.kindName)", at: node.range)
             nodeIsMalformed = true
             return []

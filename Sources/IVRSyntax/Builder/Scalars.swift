@@ -29,7 +29,7 @@ extension FlowBuilder {
     /// A list of strings; a single scalar is accepted as a list of one.
     mutating func stringList(_ node: YAMLNode, _ field: String) -> [Located<String>] {
         if let s = node.scalar, !node.isNull { return [Located(s, node.range)] }
-        guard let items = node.items else {
+        guard let items = node.lazyItems else {
             sink.emit(.E005, "'\(field)' must be a list of strings, found \(node.kindName)", at: node.range)
             return []
         }

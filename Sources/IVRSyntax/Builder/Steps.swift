@@ -13,7 +13,7 @@ extension FlowBuilder {
     /// A node or inline target: one step mapping, a list of steps, or `hangup`.
     /// (`context` is only made when a diagnostic needs it.)
     mutating func buildStepList(_ node: YAMLNode, context: @autoclosure () -> String) -> [Step] {
-        if let items = node.items {
+        if let items = node.lazyItems {
             if items.isEmpty {
                 sink.emit(.E004, "\(context()) has no steps", at: node.range)
                 nodeIsMalformed = true
@@ -41,7 +41,7 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        guard let pairs = node.pairs else {
+        guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "a step must be a mapping like 'say: ...', found a list", at: node.range,
                       help: "a node's steps form one list; nested lists are not allowed")
             nodeIsMalformed = true
@@ -111,7 +111,7 @@ extension FlowBuilder {
         case "record": return buildRecord(value).map { .record($0) }
         case "hangup":
             if value.isNull { return .hangup }
-            if let pairs = value.pairs {
+            if let pairs = value.lazyPairs {
                 for pair in pairs {
                     unknownField(pair.key.scalar ?? "?", at: pair.key.range, in: "hangup", allowed: [])
                 }
@@ -169,7 +169,7 @@ extension FlowBuilder {
     }
 
     mutating func buildSet(_ node: YAMLNode) -> SetVariables? {
-        guard let pairs = node.pairs else {
+        guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'set' must be a mapping of variable names to values, found \(node.kindName)", at: node.range)
             return nil
         }

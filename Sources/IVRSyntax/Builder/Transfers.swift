@@ -14,7 +14,7 @@ extension FlowBuilder {
             return nil
         }
         guard let f = fields(of: node, in: "transfer", allowed: Self.transferFields) else { return nil }
-        let given = (node.pairs.map(Array.init) ?? []).filter { pair in
+        let given = (node.lazyPairs.map(Array.init) ?? []).filter { pair in
             let key = pair.key
             return Self.destinationKeys.contains { key.isScalar($0) }
         }
@@ -81,10 +81,10 @@ extension FlowBuilder {
             }
             return interpolated(node, "body").map { .string($0) }
         case .sequence:
-            let items = node.items.map(Array.init) ?? []
+            let items = node.lazyItems.map(Array.init) ?? []
             return .array(items.compactMap { jsonTemplate($0, depth: depth + 1) }, node.range)
         case .mapping:
-            let pairs = node.pairs.map(Array.init) ?? []
+            let pairs = node.lazyPairs.map(Array.init) ?? []
             var members: [(key: Located<String>, value: JSONTemplate)] = []
             for pair in pairs {
                 guard let key = locatedString(pair.key, "body key"),

@@ -1,0 +1,65 @@
+import Foundation
+import IVRBytecode
+import IVRSyntax
+
+/// Evaluates a `branch.if` condition as stored in the bundle, with the
+/// semantics of `ExpressionEvaluator` (its `Value`, truthiness, numeric
+/// strings and comparisons are shared, not re-implemented): variables by
+/// index, `open()` by schedule index, `matches()` with the patterns compiled
+/// at load. Nesting is bounded by the bundle verifier, so the recursion is too.
+struct ConditionEvaluator {
+    typealias Value = ExpressionEvaluator.Value
+
+    let vm: CallVM
+
+    init(vm: CallVM) { self.vm = vm }
+
+    func isTrue(_ e: CodeExpression) -> Bool { value(e).isTruthy }
+
+    func value(_ e: CodeExpression) -> Value {
+        switch e {
+        case .string(let i): return .string(vm.strings[i])
+        case .number(let d): return .number(d)
+        case .bool(let b): return .bool(b)
+        case .variable(let v): return .string(vm.variables[v] ?? "")
+        case .not(let x): return .bool(!value(x).isTruthy)
+        case .binary(.and, let l, let r): return .bool(value(l).isTruthy && value(r).isTruthy)
+        case .binary(.or, let l, let r): return .bool(value(l).isTruthy || value(r).isTruthy)
+        case .binary(let op, let l, let r): return .bool(ExpressionEvaluator.compare(op, value(l), value(r)))
+        case .call(let fn, let args): return call(fn, args)
+        case .open(let s): return .bool(ScheduleCheck.isOpen(vm.image.schedules[s], strings: vm.strings, at: vm.now))
+        }
+    }
+
+    private func call(_ fn: CodeFunction, _ raw: [CodeExpression]) -> Value {
+        let args = raw.map(value)
+        guard args.count == fn.arity else { return .bool(false) }
+        switch fn {
+        case .len: return .number(Double(args[0].text.count))
+        case .num: return .number(args[0].number ?? 0)
+        case .startsWith: return .bool(args[0].text.hasPrefix(args[1].text))
+        case .matches:
+            if case .string(let i) = raw[1], let p = vm.bundle.patterns[i] { return .bool(p.matches(args[0].text)) }
+            return .bool((try? Pattern(args[1].text))?.matches(args[0].text) ?? false)
+        }
+    }
+}
+
+/// `open("name")`: whether a schedule is open at an instant, in its time zone.
+enum ScheduleCheck {
+    static func isOpen(_ s: ScheduleImage, strings: [String], at date: Date) -> Bool {
+        let zone = s.timezone.flatMap { TimeZone(identifier: strings[$0]) } ?? TimeZone(identifier: "UTC") ?? .current
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: date)
+        guard let year = parts.year, let month = parts.month, let day = parts.day,
+              let weekday = parts.weekday, let hour = parts.hour, let minute = parts.minute else { return false }
+        let today = String(format: "%04d-%02d-%02d", year, month, day)
+        if s.closed.contains(where: { strings[$0] == today }) { return false }
+        let mondayBased = (weekday + 5) % 7  // Calendar: 1 = Sunday
+        let now = hour * 60 + minute
+        return s.rules.contains { rule in
+            rule.days & UInt8(1 << mondayBased) != 0 && rule.intervals.contains { $0.contains(now) }
+        }
+    }
+}
