@@ -44,6 +44,9 @@ public struct YAMLNode: Sendable {
         let base: Int
         public let count: Int
 
+        /// No pairs (for `node.lazyPairs ?? .empty(node)`).
+        public static func empty(_ node: YAMLNode) -> Pairs { Pairs(tree: node.tree, base: 0, count: 0) }
+
         public var startIndex: Int { 0 }
         public var endIndex: Int { count }
         public subscript(i: Int) -> Pair {

@@ -22,17 +22,23 @@ let arguments = CommandLine.arguments.dropFirst()
 let phases = arguments.contains("--phases")
 let sizes = arguments.prefix { $0 != "--repeat" }.compactMap { Int($0) }
 if arguments.contains("--profile") {
-    // Parse and check (once, or `--repeat N` times), nothing else: for
-    // valgrind --tool=callgrind or perf.
+    // Parse and check (once, or `--repeat N` times; `--no-checks` parses
+    // only, `--scan` is the libyaml baseline), nothing else: for valgrind --tool=callgrind or perf.
     let bytes = Array(FlowGenerator.flow(menus: sizes.first ?? 2000).utf8)
     let repeats = arguments.firstIndex(of: "--repeat").flatMap { i in
         arguments.index(after: i) < arguments.endIndex ? Int(arguments[arguments.index(after: i)]) : nil } ?? 1
     var count = 0
+    if arguments.contains("--scan") {
+        for _ in 0..<repeats { count = YAMLReader.countEvents(bytes) }
+        print(count, "events")
+        exit(0)
+    }
     for _ in 0..<repeats {
         let parsed = FlowParser.parseFlow(bytes, file: "big.yaml")
         var project = Project()
         if let flow = parsed.flow { project.flows = [flow] }
-        count = Checker.check(project).count + parsed.diagnostics.count
+        count = arguments.contains("--no-checks") ? parsed.diagnostics.count
+            : Checker.check(project).count + parsed.diagnostics.count
     }
     print(count, "diagnostics")
     exit(0)

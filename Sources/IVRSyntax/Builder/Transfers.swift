@@ -1,6 +1,7 @@
 /// `transfer`, `webhook` and `record` steps (sections 3, 5.3 and 7).
 extension FlowBuilder {
     static let destinationKeys = Destination.Kind.allCases.map(\.rawValue)
+    static let destinationKeyProbes = destinationKeys.map(KeyProbe.init)
     static let transferFields = destinationKeys + ["caller-id", "timeout", "allow", "on-fail"]
     static let webhookFields = ["url", "method", "body", "timeout", "into", "on-error"]
     static let recordFields = ["into", "max", "beep", "finish-on", "silence"]
@@ -14,9 +15,10 @@ extension FlowBuilder {
             return nil
         }
         guard let f = fields(of: node, in: "transfer", allowed: Self.transferFields) else { return nil }
-        let given = (node.lazyPairs.map(Array.init) ?? []).filter { pair in
+        var given: [YAMLNode.Pair] = []
+        for pair in node.lazyPairs ?? YAMLNode.Pairs.empty(node) {
             let key = pair.key
-            return Self.destinationKeys.contains { key.isScalar($0) }
+            if Self.destinationKeyProbes.contains(where: { key.isScalar($0) }) { given.append(pair) }
         }
         guard let first = given.first else {
             sink.emit(.E004, "transfer needs a destination: one of \(Self.destinationKeys.joined(separator: ", "))",
