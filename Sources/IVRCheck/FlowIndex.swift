@@ -55,7 +55,7 @@ public struct FlowIndex: Sendable {
 
     private mutating func walk(_ step: Step, _ node: Int) {
         steps.append(StepEntry(step: step, node: node))
-        for prompt in step.prompts {
+        step.forEachPrompt { prompt in
             for media in prompt.steps { steps.append(StepEntry(step: media, node: node)) }
         }
         step.forEachTarget { field, target in
@@ -88,6 +88,20 @@ extension Step {
         case .transfer(let t): if let f = t.onFail { body(.onFail, f) }
         case .webhook(let w): if let e = w.onError { body(.onError, e) }
         case .say, .play, .set, .record, .hangup: break
+        }
+    }
+
+    /// Calls `body` for each prompt of a menu or capture, in source order
+    /// (what `prompts` returns, without making an array).
+    public func forEachPrompt(_ body: (Prompt) -> Void) {
+        switch kind {
+        case .menu(let m):
+            body(m.prompt)
+            if let p = m.shortPrompt { body(p) }
+        case .capture(let c):
+            if let p = c.prompt { body(p) }
+            if let p = c.shortPrompt { body(p) }
+        default: break
         }
     }
 
