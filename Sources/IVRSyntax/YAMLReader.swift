@@ -22,14 +22,14 @@ public enum YAMLReader {
     public static let maxFileSize = 64 << 20
 
     public static func read(_ bytes: [UInt8], file: String) -> YAMLDocument {
-        let lines = LineTable(bytes)
         if bytes.count > maxFileSize {
             let d = Diagnostic(
                 .E007,
                 "file is \(bytes.count / (1 << 20)) MiB; flows larger than \(maxFileSize >> 20) MiB are not read",
                 file: file, range: .unknown)
-            return YAMLDocument(root: nil, diagnostics: [d], lines: lines)
+            return YAMLDocument(root: nil, diagnostics: [d], lines: LineTable(bytes.prefix(0)))
         }
+        let lines = LineTable(bytes)
         if bytes.isEmpty {
             return YAMLDocument(root: nil, diagnostics: [], lines: lines)
         }

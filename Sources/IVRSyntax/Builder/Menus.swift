@@ -9,7 +9,7 @@ extension FlowBuilder {
         "pattern", "attempts", "sensitive", "on-invalid", "on-timeout", "on-exhausted",
     ]
 
-    mutating func buildMenu(_ node: YAMLNode) -> Menu? {
+    mutating func buildMenu(_ node: YAMLNode, key: YAMLNode) -> Menu? {
         guard let f = fields(of: node, in: "menu", allowed: Self.menuFields,
                              hints: ["option": "did you mean 'options'?"]) else { return nil }
         let prompt = f["prompt"].flatMap { buildPrompt($0, "prompt") } ?? Prompt(steps: [], range: node.range)
@@ -19,7 +19,7 @@ extension FlowBuilder {
             optionsRange = optionsNode.range
             options = buildOptions(optionsNode)
         } else {
-            sink.emit(.E106, "menu has no options", at: f.key("prompt")?.range ?? f.headRange,
+            sink.emit(.E106, "menu has no options", at: key.range,
                       help: "add 'options:' mapping keys to targets, e.g. \"1\": sales")
             nodeIsMalformed = true
         }

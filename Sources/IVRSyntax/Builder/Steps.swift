@@ -101,7 +101,7 @@ extension FlowBuilder {
         switch keyword {
         case "say": return buildSay(value).map { .say($0) }
         case "play": return buildPlay(value).map { .play($0) }
-        case "menu": return buildMenu(value).map { .menu($0) }
+        case "menu": return buildMenu(value, key: keyNode).map { .menu($0) }
         case "capture": return buildCapture(value).map { .capture($0) }
         case "set": return buildSet(value).map { .set($0) }
         case "branch": return buildBranch(value).map { .branch($0) }
