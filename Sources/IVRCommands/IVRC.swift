@@ -13,6 +13,7 @@ public struct IVRC: AsyncParsableCommand {
         version: IVRCVersion.current,
         subcommands: [
             Check.self,
+            Report.self,
         ])
 
     public init() {}
