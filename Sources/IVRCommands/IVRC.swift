@@ -14,6 +14,7 @@ public struct IVRC: AsyncParsableCommand {
         subcommands: [
             Check.self,
             Report.self,
+            Run.self,
         ])
 
     public init() {}

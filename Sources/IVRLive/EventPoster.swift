@@ -47,7 +47,7 @@ public final class EventPoster: Sendable {
     /// `client`: the process's shared HTTP client (without one, the poster
     /// makes its own and shuts it down in `finish`). Times are milliseconds.
     public init(capacity: Int = 1000, attempts: Int = 3, backoff: Int = 250, timeout: Int = 5000, concurrency: Int = 8,
-                logger: Logger = Logger(label: "ivrc.events"), client shared: HTTPWebhookClient? = nil) {
+                logger: Logger = EventPoster.defaultLogger, client shared: HTTPWebhookClient? = nil) {
         let client = shared ?? HTTPWebhookClient()
         ownedClient = shared == nil ? client : nil
         let (stream, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingOldest(max(1, capacity)))
@@ -92,14 +92,26 @@ public final class EventPoster: Sendable {
 
     public var stats: Stats { state.value }
 
+    /// `ivrc.events`, warnings and errors only.
+    public static var defaultLogger: Logger {
+        var logger = Logger(label: "ivrc.events")
+        logger.logLevel = .warning
+        return logger
+    }
+
     /// Stops accepting events and waits for the queued ones to be delivered
     /// or given up, at most `timeout` milliseconds; returns the final counts.
     @discardableResult
     public func finish(timeout: Int = 10_000) async -> Stats {
         continuation.finish()
         let worker = self.worker
-        _ = try? await HTTPWebhookClient.withTimeout(milliseconds: max(1, timeout)) { await worker.value }
-        worker.cancel()
+        // At the deadline the worker is cancelled: tries in flight stop, the rest are counted as failed.
+        let deadline = Task {
+            try? await Task.sleep(for: .milliseconds(max(1, timeout)))
+            worker.cancel()
+        }
+        await worker.value
+        deadline.cancel()
         await ownedClient?.shutdown()
         let s = stats
         if s.pending > 0 { logger.warning("\(s.pending) event(s) still undelivered at exit") }

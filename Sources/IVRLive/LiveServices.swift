@@ -23,13 +23,13 @@ public final class LiveServices: Sendable {
     /// `records`: the call-record log to append to (nil: none). `poster`:
     /// how events are delivered (default: through `http`).
     public init(records: String? = nil, events directory: EventsDirectory = EventsDirectory(),
-                http: HTTPWebhookClient = HTTPWebhookClient(), logger: Logger = Logger(label: "ivrc.live"),
+                http: HTTPWebhookClient = HTTPWebhookClient(), logger: Logger = EventPoster.defaultLogger,
                 poster: EventPoster? = nil) {
         self.http = http
         self.directory = directory
         self.log = records.map(CallRecordLog.init(path:))
         self.logger = logger
-        self.events = poster ?? EventPoster(client: http)
+        self.events = poster ?? EventPoster(logger: logger, client: http)
     }
 
     /// A webhook step, for real.
