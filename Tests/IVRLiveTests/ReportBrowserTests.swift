@@ -25,7 +25,7 @@ import Testing
 
         let stats = CallStatistics(records)
         let shot = ProcessInfo.processInfo.environment["IVRC_REPORT_SCREENSHOT"] ?? folder.file("report.png")
-        let r = try runProcess("/bin/bash", [repositoryRoot + "/scripts/report-browser-test.sh", folder.file("report.html"), shot])
+        let r = try await runProcess("/bin/bash", [repositoryRoot + "/scripts/report-browser-test.sh", folder.file("report.html"), shot])
         try #require(r.status == 0, "the browser script failed: \(r.stderr)")
 
         // The DOM as Chromium built it: one <svg> per chart, each with the bars it announces.

@@ -50,22 +50,15 @@ final class Screen: Sendable {
 
     @Test func keysArrivingDuringTheWait() async throws {
         let (backend, keys, _) = Self.backend()
-        Task {
-            try? await Task.sleep(for: .milliseconds(100))
-            keys.press("4")
-            try? await Task.sleep(for: .milliseconds(100))
-            keys.press("2")
-        }
+        after(milliseconds: 100) { keys.press("4") }
+        after(milliseconds: 200) { keys.press("2") }
         let r = try await backend.collect(Self.collect(max: 3, timeout: 2000, interDigit: 1000))
         #expect(r.digits == "42" && r.ending == .interDigitTimeout)
     }
 
     @Test func hangUpEndsTheWait() async throws {
         let (backend, keys, _) = Self.backend()
-        Task {
-            try? await Task.sleep(for: .milliseconds(100))
-            keys.hangUp()
-        }
+        after(milliseconds: 100) { keys.hangUp() }
         await #expect(throws: CallerHungUp(promptsStarted: 1)) { try await backend.collect(Self.collect(timeout: 5000)) }
     }
 
@@ -77,7 +70,7 @@ final class Screen: Sendable {
         try await Task.sleep(for: .milliseconds(50))
         call.cancel()
         await #expect(throws: CallerHungUp.self) { try await call.value }
-        #expect(clock.now - started < .seconds(2))
+        #expect(clock.now - started < .seconds(5))
     }
 
     @Test func keysFromAPipe() async throws {
@@ -88,7 +81,7 @@ final class Screen: Sendable {
         #expect(await keys.next(until: deadline) == .key("1"))
         #expect(await keys.next(until: deadline) == .key("#"))
         pipe.fileHandleForWriting.write(Data([0x03]))  // Ctrl-C
-        #expect(await keys.next(until: deadline) == .hungUp)
+        #expect(await keys.next(until: ContinuousClock.now + .seconds(10)) == .hungUp)
     }
 }
 
@@ -99,9 +92,9 @@ final class Screen: Sendable {
         return [sibling, repositoryRoot + "/.build/debug/ivrc"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    @Test(.timeLimit(.minutes(3))) func tmuxSession() throws {
+    @Test(.timeLimit(.minutes(3))) func tmuxSession() async throws {
         let binary = try #require(Self.ivrcBinary, "build the ivrc executable first (swift build)")
-        let r = try runProcess("/bin/bash", [repositoryRoot + "/scripts/run-tmux-test.sh", binary])
+        let r = try await runProcess("/bin/bash", [repositoryRoot + "/scripts/run-tmux-test.sh", binary])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         for scenario in ["menu-capture-webhook", "ctrl-c-hangs-up", "timeouts"] {
             #expect(r.stdout.contains("PASS \(scenario)\n"))

@@ -63,7 +63,7 @@ final class TestHTTPServer: @unchecked Sendable {
     /// A self-signed certificate for `localhost` and 127.0.0.1, made with openssl.
     static func makeCertificate(in folder: TemporaryFolder) throws -> (cert: String, key: String) {
         let cert = folder.file("cert.pem"), key = folder.file("key.pem")
-        let r = try runProcess("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        let r = try runProcessBlocking("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                                                 "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
                                                 "-keyout", key, "-out", cert])
         guard r.status == 0 else { throw ServerError(description: "openssl failed: \(r.stderr)") }
