@@ -98,3 +98,10 @@ public final class LiveBackend<Inner: MediaBackend>: MediaBackend {
     }
     public func hangup() async { await inner.hangup() }
 }
+
+/// `simulate --live` uses these services through IVRRuntime's hook.
+extension LiveServices: LiveCallServices {
+    public func finish() async {
+        await shutdown()
+    }
+}
