@@ -1,20 +1,36 @@
 import Foundation
+import IVRBytecode
 import IVRSyntax
 
 /// Which URL receives each flow's events (`events.url`), read from the flow
-/// sources. (Bundles do not carry `events.url` yet; a command running a
-/// bundle gets an empty directory and posts no events.)
+/// sources or from a bundle (its flow table carries `events.url`).
 public struct EventsDirectory: Sendable, Equatable {
     /// Flow name -> `events.url` as written (it may use `${flow}`, `${caller}`, `${called}`).
     public var urls: [String: String]
 
     public init(urls: [String: String] = [:]) { self.urls = urls }
 
+    /// The `events.url` of every flow of a bundle.
+    public init(bundle: VerifiedBundle) {
+        var urls: [String: String] = [:]
+        for i in bundle.flows.indices {
+            if let url = bundle.eventsURL(i) { urls[bundle.flowName(i)] = url }
+        }
+        self.urls = urls
+    }
+
     /// Reads every flow file under `paths` (files or folders, as `check` takes
     /// them); files that do not parse are skipped (the build reports them).
     public init(paths: [String], currentDirectory: String) {
         var urls: [String: String] = [:]
-        for file in Self.flowFiles(paths: paths, currentDirectory: currentDirectory) {
+        for path in paths where path.hasSuffix(".ivrb") {
+            let full = path.hasPrefix("/") ? path : currentDirectory + "/" + path
+            guard let data = FileManager.default.contents(atPath: full),
+                  let bundle = try? Bundle.load(Array(data)) else { continue }
+            urls.merge(EventsDirectory(bundle: bundle).urls) { first, _ in first }
+        }
+        let sources = paths.filter { !$0.hasSuffix(".ivrb") }
+        for file in sources.isEmpty && !paths.isEmpty ? [] : Self.flowFiles(paths: sources, currentDirectory: currentDirectory) {
             guard let data = FileManager.default.contents(atPath: file),
                   let flow = FlowParser.parseFlow(Array(data), file: file).flow,
                   let url = flow.events?.url.value.raw else { continue }
