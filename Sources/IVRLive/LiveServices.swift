@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import IVRRuntime
 import Logging
 
@@ -47,8 +48,30 @@ public final class LiveServices: Sendable {
         return record
     }
 
-    /// The same for a record made elsewhere.
+    /// Posts each completed menu choice or capture as a `dtmf` event the
+    /// moment it happens (queued: it never blocks the call). Pass the
+    /// observer to `CallDriver.run(onInput:)` and end the call with
+    /// `callEnded(_:inputsPosted: true)`.
+    public func inputObserver(callID: String, flow: String, caller: String?, called: String?)
+        -> (@Sendable (CallRecord.Input) -> Void)? {
+        guard let url = directory.url(flow: flow, caller: caller, called: called) else { return nil }
+        let counter = EventCounter()
+        let events = self.events
+        return { input in
+            let seq = counter.next()
+            events.post(url: url, json: CallEventPayload.dtmf(call: callID, flow: flow, input: input, seq: seq),
+                        name: "dtmf \(seq) of call \(callID)")
+        }
+    }
+
+    /// The same for a record made elsewhere; every event is posted now.
     public func callEnded(_ record: CallRecord) async {
+        await callEnded(record, inputsPosted: false)
+    }
+
+    /// A call is over: the record goes to the log, then its `summary` (and,
+    /// unless an input observer already posted them, its `dtmf` events).
+    public func callEnded(_ record: CallRecord, inputsPosted: Bool) async {
         if let log {
             do {
                 try await log.append(record)
@@ -57,7 +80,8 @@ public final class LiveServices: Sendable {
             }
         }
         guard let url = directory.url(flow: record.flow, caller: record.from, called: record.to) else { return }
-        for event in CallEventPayload.all(for: record) {
+        let all = CallEventPayload.all(for: record)
+        for event in inputsPosted ? Array(all.suffix(1)) : all {
             events.post(url: url, json: event.json, name: event.name)
         }
     }
@@ -103,5 +127,17 @@ public final class LiveBackend<Inner: MediaBackend>: MediaBackend {
 extension LiveServices: LiveCallServices {
     public func finish() async {
         await shutdown()
+    }
+}
+
+/// Numbers one call's events from 1, from whichever thread reports an input.
+final class EventCounter: Sendable {
+    private let value = Mutex(0)
+
+    func next() -> Int {
+        value.withLock { v in
+            v += 1
+            return v
+        }
     }
 }

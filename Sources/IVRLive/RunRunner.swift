@@ -49,9 +49,12 @@ public enum RunRunner {
 
         out("Calling \(name)" + (number.map { " (extension \($0))" } ?? "") + " from \(o.caller)."
             + " Keys 0-9 * # are DTMF; Ctrl-C hangs up." + (speaker.program == nil ? "" : " Prompts are spoken.") + "\n")
+        let callID = UUID().uuidString.lowercased()
+        let observer = services.inputObserver(callID: callID, flow: name, caller: o.caller, called: number)
         let call = Task {
             let backend = TerminalBackend(keys: keys, speaker: speaker, webhooks: { try await services.webhook($0) })
-            return await CallDriver.run(bundle, flow: flow, backend: backend, caller: o.caller, called: number)
+            return await CallDriver.run(bundle, flow: flow, backend: backend, caller: o.caller, called: number,
+                                        onInput: observer)
         }
         // A hang-up also cancels what no key can interrupt (a webhook in flight).
         let watcher = Task {
@@ -60,7 +63,8 @@ public enum RunRunner {
         }
         let report = await call.value
         watcher.cancel()
-        let record = await services.callEnded(report, id: UUID().uuidString.lowercased(), backend: "terminal", to: number ?? name)
+        let record = report.record(id: callID, backend: "terminal", to: number ?? name)
+        await services.callEnded(record, inputsPosted: observer != nil)
         out("Call ended: " + describe(record) + "\n")
         if let path = o.records { out("Call record appended to \(path)\n") }
         if services.events.stats.pending > 0 { out("Delivering events (at most 5s)...\n") }

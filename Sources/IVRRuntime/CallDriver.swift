@@ -10,7 +10,8 @@ public enum CallDriver {
     public static let maxWaits = 10_000
 
     public static func run(_ bundle: VerifiedBundle, flow: Int, backend: some MediaBackend,
-                           caller: String, called: String? = nil, trace: Bool = false) async -> CallReport {
+                           caller: String, called: String? = nil, trace: Bool = false,
+                           onInput: (@Sendable (CallRecord.Input) -> Void)? = nil) async -> CallReport {
         let start = backend.now
         var vm = CallVM(bundle: bundle, flow: flow, caller: caller, called: called, now: start)
         vm.tracing = trace
@@ -41,7 +42,10 @@ public enum CallDriver {
                     visited.append(name)
                     path.append((bundle.flowName(vm.flow), name))
                 case .enterFlow: break
-                case .input(let digits, let kind): note(.input(digits, kind: kind))
+                case .input(let digits, let kind):
+                    note(.input(digits, kind: kind))
+                    onInput?(CallRecord.Input(node: vm.node, digits: digits, kind: kind,
+                                              sensitive: digits == CallVM.redacted ? true : nil))
                 case .timeout: note(.timeout)
                 case .invalid(let digits): note(.invalid(digits))
                 case .refused(let kind, let value):

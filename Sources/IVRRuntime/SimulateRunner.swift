@@ -67,14 +67,18 @@ public enum SimulateRunner {
                 backend.live = LiveHTTP.perform
             }
         }
-        let record = await CallDriver.run(bundle, flow: flow, backend: backend, caller: o.caller, trace: o.trace)
-        let callRecord = record.record(id: UUID().uuidString.lowercased(), backend: "simulate")
+        let id = UUID().uuidString.lowercased()
+        let observer = o.live ? o.liveServices?.inputObserver(callID: id, flow: bundle.flowName(flow), caller: o.caller,
+                                                              called: nil) : nil
+        let record = await CallDriver.run(bundle, flow: flow, backend: backend, caller: o.caller, trace: o.trace,
+                                          onInput: observer)
+        let callRecord = record.record(id: id, backend: "simulate")
         if let path = o.records {
             let target = BuildPipeline.absolute(path, cwd: o.currentDirectory)
             guard append(callRecord.jsonLine() + "\n", to: target) else { return ("error: cannot write \(path)\n", 2) }
         }
         if o.live, let services = o.liveServices {
-            await services.callEnded(callRecord)
+            await services.callEnded(callRecord, inputsPosted: observer != nil)
             await services.finish()
         }
         let trace = record.trace.map { "trace " + $0 + "\n" }.joined()

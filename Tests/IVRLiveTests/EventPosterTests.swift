@@ -58,6 +58,34 @@ import Testing
         #expect(log == record.jsonLine() + "\n")
     }
 
+    /// With an input observer, each `dtmf` event is posted as the input
+    /// completes, before the call ends; the summary follows at the end.
+    @Test func dtmfEventsArePostedAsTheyHappen() async throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let bundle = try BuildPipeline.build(paths: ["examples/first-national-bank"], currentDirectory: repositoryRoot).get().bundle
+        let directory = EventsDirectory(urls: ["bank-main": server.url("/events/live-${flow}")])
+        let services = LiveServices(events: directory, logger: Self.quiet, poster: EventPoster(backoff: 10, logger: Self.quiet))
+        let observer = try #require(services.inputObserver(callID: "call-2", flow: "bank-main", caller: nil, called: nil))
+        let backend = ScriptedBackend(tokens: try InputToken.parse("1 12345678#").get(), at: Date(timeIntervalSince1970: 1_795_000_000),
+                                      webhooks: [("https://", WebhookResponse(status: 200, body: Array(#"{"tier":"gold"}"#.utf8)))])
+        let report = await CallDriver.run(bundle, flow: 0, backend: backend, caller: "+15551234567", onInput: observer)
+        // Both dtmf events were queued during the call, before it ended.
+        var before: [[String: Any]] = []
+        for _ in 0..<200 where before.count < 2 {
+            before = try await Self.received(server, "live-bank-main")
+            if before.count < 2 { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(before.count == 2)
+        #expect(Set(before.compactMap { $0["event"] as? String }) == ["dtmf"])
+        await services.callEnded(report.record(id: "call-2", backend: "simulate"), inputsPosted: true)
+        let stats = await services.shutdown()
+        #expect(stats.delivered == 3)
+        let all = try await Self.received(server, "live-bank-main")
+        #expect(all.sorted { ($0["seq"] as? Int ?? 0) < ($1["seq"] as? Int ?? 0) }.map { $0["event"] as? String }
+                == ["dtmf", "dtmf", "summary"])
+    }
+
     @Test func sensitiveDigitsAreRedacted() {
         let input = CallRecord.Input(node: "pin", digits: "***", kind: "capture", sensitive: true)
         let json = jsonObject(CallEventPayload.dtmf(call: "c", flow: "f", input: input, seq: 4))

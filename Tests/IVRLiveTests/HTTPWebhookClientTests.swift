@@ -7,7 +7,7 @@ import Testing
 /// Webhooks against a real HTTP server on loopback: good, slow, failing,
 /// malformed and oversize answers, and HTTPS.
 @Suite(.serialized) struct HTTPWebhookClientTests {
-    static func request(_ url: String, method: String = "GET", body: String? = nil, timeout: Int = 3000) -> WebhookRequest {
+    static func request(_ url: String, method: String = "GET", body: String? = nil, timeout: Int = 15000) -> WebhookRequest {
         WebhookRequest(method: method, url: url, body: body, timeout: timeout)
     }
 
