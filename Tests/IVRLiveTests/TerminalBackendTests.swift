@@ -66,11 +66,11 @@ final class Screen: Sendable {
         let (backend, _, _) = Self.backend()
         let clock = ContinuousClock()
         let started = clock.now
-        let call = Task { try await backend.collect(Self.collect(timeout: 10_000)) }
+        let call = Task { try await backend.collect(Self.collect(timeout: 60_000)) }
         try await Task.sleep(for: .milliseconds(50))
         call.cancel()
         await #expect(throws: CallerHungUp.self) { try await call.value }
-        #expect(clock.now - started < .seconds(5))
+        #expect(clock.now - started < .seconds(30))  // far below the 60 s wait, even on a loaded machine
     }
 
     @Test func keysFromAPipe() async throws {
