@@ -3,9 +3,9 @@ import IVRSyntax
 /// W208: steps after a jump never run. Reported once per step list, at the
 /// first dead step.
 enum DeadSteps: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let flow = index.flow
-        for steps in index.stepLists {
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let flow = analysis.flow
+        for steps in analysis.stepLists {
             guard let jump = steps.firstIndex(where: \.alwaysJumps), jump + 1 < steps.count else { continue }
             out.append(.deadSteps(steps[(jump + 1)...], after: steps[jump], in: flow))
         }

@@ -6,15 +6,15 @@ import IVRSyntax
 /// their menu and branch arms continue after the branch, so they are not
 /// concerned. Reported once per node or inline target, at its last step.
 enum ImplicitHangup: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let flow = index.flow
-        let broken = BrokenNodes(flow, context)
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let flow = analysis.flow
+        let broken = analysis.broken
         for (i, node) in flow.nodes.enumerated() where !broken.nodes[i] {
             if let last = node.steps.last, !node.steps.contains(where: \.alwaysJumps) {
                 out.append(.implicitHangup(last, where: "node '\(node.name.value)'", in: flow))
             }
         }
-        for entry in index.targets where !broken.nodes[entry.node] {
+        for entry in analysis.targets where !broken.nodes[entry.node] {
             guard case .inline(let steps, _) = entry.target, let last = steps.last,
                   !steps.contains(where: \.alwaysJumps) else { continue }
             switch entry.field {
