@@ -11,7 +11,7 @@ enum AudioFiles: FlowCheck {
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let flow = analysis.flow
         let folders = searchFolders(for: flow, in: context.project)
-        for entry in analysis.steps {
+        for entry in analysis.index.entries(.play) {
             let step = entry.step
             guard case .play(let play) = step.kind, !play.isURL else { continue }
             let file = play.file.value

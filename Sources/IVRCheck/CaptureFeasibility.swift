@@ -7,7 +7,7 @@ import IVRSyntax
 enum CaptureFeasibility: FlowCheck {
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let broken = analysis.broken
-        for entry in analysis.steps where !broken.nodes[entry.node] {
+        for entry in analysis.index.entries(.capture) where !broken.nodes[entry.node] {
             guard case .capture(let c) = entry.step.kind else { continue }
             if let t = c.terminator, let key = t.value, key.isDigit {
                 out.append(.digitTerminator(key, at: t.range, in: analysis.flow))

@@ -13,7 +13,7 @@ public struct CheckContext {
         self.project = project
         var entered = Set<String>()
         for index in indexes {
-            for entry in index.steps {
+            for entry in index.entries(.transfer) {
                 guard case .transfer(let t) = entry.step.kind, t.destination.kind == .ivr,
                       t.destination.value.value.isConstant else { continue }
                 let name = t.destination.value.value.raw

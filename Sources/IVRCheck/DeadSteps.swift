@@ -4,10 +4,10 @@ import IVRSyntax
 /// first dead step.
 enum DeadSteps: FlowCheck {
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let flow = analysis.flow
-        for steps in analysis.stepLists {
-            guard let jump = steps.firstIndex(where: \.alwaysJumps), jump + 1 < steps.count else { continue }
-            out.append(.deadSteps(steps[(jump + 1)...], after: steps[jump], in: flow))
+        let index = analysis.index
+        for (list, facts) in index.listFacts.enumerated() where facts.firstJump >= 0 && facts.firstJump + 1 < facts.count {
+            let steps = index.stepLists[list]
+            out.append(.deadSteps(steps[(facts.firstJump + 1)...], after: steps[facts.firstJump], in: analysis.flow))
         }
     }
 }

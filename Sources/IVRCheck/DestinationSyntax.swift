@@ -6,7 +6,7 @@ import IVRSyntax
 /// time (and by the taint analysis, E501).
 enum DestinationSyntax: FlowCheck {
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        for entry in analysis.steps {
+        for entry in analysis.index.entries(.transfer) {
             guard case .transfer(let t) = entry.step.kind, t.destination.value.value.isConstant else { continue }
             let value = t.destination.value.value.raw
             let problem: String?

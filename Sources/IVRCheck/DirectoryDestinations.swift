@@ -8,7 +8,7 @@ enum DirectoryDestinations: FlowCheck {
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         guard let manifest = context.project.manifest, let directory = manifest.directory else { return }
         let ranges = directory.extensions.compactMap { Manifest.Directory.parseExtensionRange($0.value) }
-        for entry in analysis.steps {
+        for entry in analysis.index.entries(.transfer) {
             guard case .transfer(let t) = entry.step.kind, t.destination.value.value.isConstant else { continue }
             let value = t.destination.value.value.raw
             let listed: [Located<String>]

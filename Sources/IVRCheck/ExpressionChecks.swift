@@ -4,7 +4,7 @@ import IVRSyntax
 enum ExpressionChecks: FlowCheck {
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let checker = ExpressionTypeChecker(file: analysis.flow.file, schedules: Set(analysis.flow.hours.map(\.name.value)))
-        for entry in analysis.steps {
+        for entry in analysis.index.entries(.branch) {
             guard case .branch(let b) = entry.step.kind else { continue }
             for arm in b.arms {
                 if let condition = arm.condition { out.append(contentsOf: checker.check(condition: condition)) }

@@ -4,7 +4,7 @@ import IVRSyntax
 enum FlowReferences: FlowCheck {
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let flow = analysis.flow
-        for entry in analysis.steps {
+        for entry in analysis.index.entries(.transfer) {
             let step = entry.step
             guard case .transfer(let t) = step.kind, t.destination.kind == .ivr,
                   t.destination.value.value.isConstant else { continue }

@@ -8,7 +8,7 @@ import IVRSyntax
 enum KeyCoverage: FlowCheck {
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let broken = analysis.broken
-        for entry in analysis.steps where !broken.nodes[entry.node] {
+        for entry in analysis.index.entries(.menu) where !broken.nodes[entry.node] {
             guard case .menu(let menu) = entry.step.kind else { continue }
             var dialPattern: Pattern?
             if let dbe = menu.dialByExtension {

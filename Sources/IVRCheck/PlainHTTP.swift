@@ -8,7 +8,7 @@ enum PlainHTTP: FlowCheck {
         if let events = flow.events, events.url.value.raw.hasPrefix("http://") {
             out.append(.plainHTTP("events url", events.url.range, in: flow))
         }
-        for entry in analysis.steps {
+        for entry in analysis.index.entries(.webhook) {
             let step = entry.step
             if case .webhook(let w) = step.kind, w.url.value.raw.hasPrefix("http://") {
                 out.append(.plainHTTP("webhook url", w.url.range, in: flow))

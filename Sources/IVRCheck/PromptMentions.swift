@@ -9,7 +9,7 @@ enum PromptMentions: FlowCheck {
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         var tokens: [UInt8] = []
         tokens.reserveCapacity(64)
-        for entry in analysis.steps where !analysis.broken.nodes[entry.node] {
+        for entry in analysis.index.entries(.menu) where !analysis.broken.nodes[entry.node] {
             guard case .menu(let menu) = entry.step.kind else { continue }
             var options = KeySet()
             for option in menu.options { options.insert(option.key.value) }

@@ -5,7 +5,7 @@ import IVRSyntax
 /// conditions is checked with the expressions.)
 enum RegexPatterns: FlowCheck {
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        for entry in analysis.steps {
+        for entry in analysis.index.entries([.capture, .menu, .transfer]) {
             let source: (Located<String>, String)?
             switch entry.step.kind {
             case .capture(let c): source = c.pattern.map { ($0, "pattern") }

@@ -22,7 +22,7 @@ struct FlowAnalysis {
             usable.remove(v)
         }
         self.usable = usable
-        variables = FlowVariables(graph)
+        variables = graph.variables
         spinningLoops = InfiniteLoops.loops(graph, usable: usable)
     }
 

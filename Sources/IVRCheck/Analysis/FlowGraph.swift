@@ -172,6 +172,8 @@ public struct FlowGraph: Sendable {
     var edgeFlags: [UInt8] = []
     /// The steps of the step vertices.
     public internal(set) var steps: [Step] = []
+    /// What each step vertex reads and writes.
+    var variables: FlowVariables
     /// The first node of each name.
     var nodeIndex: [String: Int] = [:]
     /// The entry vertex of each named node.

@@ -17,6 +17,8 @@ extension FlowGraph {
         start = builder.start
         flowEdges = builder.flowEdges
         menus = builder.menus
+        builder.variables.finish(vertices)
+        variables = builder.variables
         var uncertain = BitSet(capacity: vertices.count)
         for v in vertices.indices {
             let n = vertices[v].node
@@ -111,6 +113,7 @@ struct FlowGraphBuilder {
     let flow: Flow
     var vertices: [FlowGraph.Vertex] = []
     var steps: [Step] = []
+    var variables = FlowVariables()
     /// Every edge, in the order made, with its source vertex.
     var edgeFrom: [Int] = []
     var edgeList: [FlowGraph.Edge] = []
@@ -138,8 +141,8 @@ struct FlowGraphBuilder {
 
     mutating func build() {
         vertices.reserveCapacity(flow.nodes.count * 8)
-        edgeFrom.reserveCapacity(flow.nodes.count * 10)
-        edgeList.reserveCapacity(flow.nodes.count * 10)
+        edgeFrom.reserveCapacity(flow.nodes.count * 16)
+        edgeList.reserveCapacity(flow.nodes.count * 16)
         nodeIndex.reserveCapacity(flow.nodes.count)
         _ = add(.end, node: -1)
         for (i, node) in flow.nodes.enumerated() {
@@ -159,6 +162,7 @@ struct FlowGraphBuilder {
         let first = vertices.count
         for step in w.steps {
             steps.append(step)
+            variables.gather(step)
             _ = add(.step(steps.count - 1), node: w.node)
         }
         let count = w.steps.count

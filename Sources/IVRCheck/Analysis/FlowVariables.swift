@@ -4,7 +4,7 @@ import IVRSyntax
 /// nothing reads cannot be unset, tainted or exposed anywhere that
 /// matters), with what each step vertex reads and writes, gathered once
 /// for every analysis.
-struct FlowVariables {
+struct FlowVariables: Sendable {
     private(set) var names: [String] = []
     private var numbers: [String: Int] = [:]
     /// The reads of step vertex `v`: `reads[readOffsets[v]..<readOffsets[v + 1]]`, in source order.
@@ -17,7 +17,7 @@ struct FlowVariables {
     private(set) var readsNonBuiltins = false
 
     /// One `${name}` (or expression variable) a step reads.
-    struct Read {
+    struct Read: Sendable {
         /// The variable as written (`customer.tier`) and the one that must be set (`customer`).
         var name: String
         var root: String
@@ -30,26 +30,49 @@ struct FlowVariables {
         var assignment: Int
     }
 
-    enum Place: Equatable { case spoken, url, body, destination, callerID, value, condition }
+    enum Place: Equatable, Sendable { case spoken, url, body, destination, callerID, value, condition }
 
     /// A variable a step defines (on the edge where it succeeds); `number` is nil when nothing reads it.
-    struct Write {
+    struct Write: Sendable {
         var name: Located<String>
         var number: Int?
     }
 
-    init(_ graph: FlowGraph) {
+    /// Numbers the built-ins; the steps follow through `gather(_:)`, then `finish(_:)`.
+    init() {
         for name in Variables.builtins.sorted() { _ = number(name) }
-        let builtinCount = names.count
-        readOffsets.reserveCapacity(graph.vertexCount + 1)
-        writeOffsets.reserveCapacity(graph.vertexCount + 1)
-        for v in 0..<graph.vertexCount {
-            if case .step(let s) = graph.vertices[v].kind { gather(graph.steps[s]) }
-            readOffsets.append(reads.count)
-            writeOffsets.append(writes.count)
+        builtinCount = names.count
+    }
+
+    private var builtinCount = 0
+    /// Where the reads and writes of each step (in `FlowGraph.steps` order) end.
+    private var stepReadEnds: [Int] = []
+    private var stepWriteEnds: [Int] = []
+
+    /// Records what the next step of the graph reads and writes (called as the step is laid out).
+    mutating func gather(_ step: Step) {
+        gatherStep(step)
+        stepReadEnds.append(reads.count)
+        stepWriteEnds.append(writes.count)
+    }
+
+    /// Indexes the reads and writes by vertex.
+    mutating func finish(_ vertices: [FlowGraph.Vertex]) {
+        readOffsets.reserveCapacity(vertices.count + 1)
+        writeOffsets.reserveCapacity(vertices.count + 1)
+        var reads = 0, writes = 0
+        for vertex in vertices {
+            if case .step(let s) = vertex.kind {
+                reads = stepReadEnds[s]
+                writes = stepWriteEnds[s]
+            }
+            readOffsets.append(reads)
+            writeOffsets.append(writes)
         }
-        for i in writes.indices { writes[i].number = numbers[writes[i].name.value] }
-        readsNonBuiltins = reads.contains { $0.number >= builtinCount }
+        stepReadEnds = []
+        stepWriteEnds = []
+        for i in self.writes.indices { self.writes[i].number = numbers[self.writes[i].name.value] }
+        readsNonBuiltins = self.reads.contains { $0.number >= builtinCount }
     }
 
     var count: Int { names.count }
@@ -81,7 +104,7 @@ struct FlowVariables {
         }
     }
 
-    private mutating func gather(_ step: Step) {
+    private mutating func gatherStep(_ step: Step) {
         switch step.kind {
         case .say(let say): add(say.text, .spoken)
         case .set(let set):
