@@ -56,35 +56,6 @@ extension FlowGraph {
         edgeTargets = targets
         edgeFlags = flags
     }
-
-    /// Vertices reachable from `roots` along the edges `follow` accepts.
-    public func reach(from roots: [Int], along follow: (Edge) -> Bool) -> BitSet {
-        var seen = BitSet(capacity: vertexCount)
-        var stack = roots
-        for r in roots { seen.insert(r) }
-        while let v = stack.popLast() {
-            for i in edges.offsets[v]..<edges.offsets[v + 1] where follow(edges.all[i]) && seen.insert(edgeTargets[i]) {
-                stack.append(edgeTargets[i])
-            }
-        }
-        return seen
-    }
-
-    /// Vertices reachable from `roots` along edges with none of the `Flags` in `excluded`
-    /// whose targets are in `inside` (when given).
-    func reach(from roots: [Int], excluding excluded: UInt8, inside: BitSet? = nil) -> BitSet {
-        var seen = BitSet(capacity: vertexCount)
-        var stack = roots
-        for r in roots { seen.insert(r) }
-        while let v = stack.popLast() {
-            for i in edges.offsets[v]..<edges.offsets[v + 1] where edgeFlags[i] & excluded == 0 {
-                let t = edgeTargets[i]
-                if let inside, !inside.contains(t) { continue }
-                if seen.insert(t) { stack.append(t) }
-            }
-        }
-        return seen
-    }
 }
 
 /// Lays out the vertices and edges of one flow.
