@@ -7,13 +7,13 @@ import IVRSyntax
 /// that another flow continues into (`ivr:`) may be entered with menus on the
 /// stack, so it is not checked.
 enum BackTargets: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        guard !context.enteredFromOtherFlows.contains(index.flow.name.value) else { return }
-        let graph = index.graph
-        guard graph.start != nil, !BrokenNodes(index.flow, context).any, graph.uncertain.isEmpty else { return }
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        guard !context.enteredFromOtherFlows.contains(analysis.flow.name.value) else { return }
+        let graph = analysis.graph
+        guard graph.start != nil, !analysis.broken.any, graph.uncertain.isEmpty else { return }
         for target in graph.dynamicTargets where target.builtin == .back && target.menus.isEmpty {
             guard graph.reachable.contains(target.from) else { continue }
-            out.append(.backWithoutMenu(target.range, node: graph.nodeName(of: target.from), in: index.flow))
+            out.append(.backWithoutMenu(target.range, node: graph.nodeName(of: target.from), in: analysis.flow))
         }
     }
 }

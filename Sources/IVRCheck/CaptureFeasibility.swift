@@ -5,12 +5,12 @@ import IVRSyntax
 /// matches no input of `min`...`max` keys. The keys a caller can enter are
 /// the digits, plus `*` and `#` when they are not the terminator.
 enum CaptureFeasibility: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let broken = BrokenNodes(index.flow, context)
-        for entry in index.steps where !broken.nodes[entry.node] {
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let broken = analysis.broken
+        for entry in analysis.index.entries(.capture) where !broken.nodes[entry.node] {
             guard case .capture(let c) = entry.step.kind else { continue }
             if let t = c.terminator, let key = t.value, key.isDigit {
-                out.append(.digitTerminator(key, at: t.range, in: index.flow))
+                out.append(.digitTerminator(key, at: t.range, in: analysis.flow))
                 continue
             }
             guard let written = c.pattern, c.effectiveMin <= c.effectiveMax,
@@ -19,7 +19,7 @@ enum CaptureFeasibility: FlowCheck {
             for key in [DTMFKey.star, .hash] where c.effectiveTerminator != key { alphabet.insert(key.character) }
             if !pattern.canMatch(lengths: c.effectiveMin...c.effectiveMax, alphabet: alphabet) {
                 out.append(.patternCannotMatch(written, min: c.effectiveMin, max: c.effectiveMax,
-                                               longest: pattern.maxMatchLength(alphabet: alphabet), in: index.flow))
+                                               longest: pattern.maxMatchLength(alphabet: alphabet), in: analysis.flow))
             }
         }
     }

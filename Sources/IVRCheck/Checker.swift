@@ -13,7 +13,7 @@ public struct CheckContext {
         self.project = project
         var entered = Set<String>()
         for index in indexes {
-            for entry in index.steps {
+            for entry in index.entries(.transfer) {
                 guard case .transfer(let t) = entry.step.kind, t.destination.kind == .ivr,
                       t.destination.value.value.isConstant else { continue }
                 let name = t.destination.value.value.raw
@@ -29,10 +29,10 @@ public struct CheckContext {
     }
 }
 
-/// A check over one flow. Each lives in its own file with its diagnostic
+/// A check over one flow, with the facts its checks share. Each lives in its own file with its diagnostic
 /// factories beside it.
 protocol FlowCheck: Sendable {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic])
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic])
 }
 
 /// A check over the whole project (names across flows).
@@ -59,7 +59,8 @@ public enum Checker {
         var out = project.diagnostics
         for check in projectChecks { check.run(context, &out) }
         for index in indexes {
-            for check in flowChecks { check.run(index, context, &out) }
+            let analysis = FlowAnalysis(index, context)
+            for check in flowChecks { check.run(analysis, context, &out) }
         }
         return Diagnostic.sortedForOutput(dedupe(out))
     }

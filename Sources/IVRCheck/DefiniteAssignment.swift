@@ -7,45 +7,46 @@ import IVRSyntax
 /// `customer`. The built-ins (caller, called, flow, language, voice) are
 /// always set.
 enum DefiniteAssignment: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let graph = index.graph
-        let broken = BrokenNodes(index.flow, context)
-        let vars = FlowVariables(graph)
-        let full = BitSet.full(capacity: vars.count)
-        let states = DataFlow.solve(graph, variables: vars.count, must: true, entry: vars.builtins) { v, edge, state in
-            if graph.uncertain.contains(v) || broken.contains(vertex: v, in: graph) { return full }
-            guard let step = graph.step(v), FlowVariables.writesOn(edge, of: step) else { return state }
-            var out = state
-            for name in FlowVariables.writes(step) { if let n = vars.index(name.value) { out.insert(n) } }
-            return out
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let vars = analysis.variables
+        // The built-ins are always set: only other variables can be unset.
+        guard vars.readsNonBuiltins else { return }
+        let graph = analysis.graph
+        let broken = analysis.broken
+        let usable = analysis.usable
+        var special = BitSet(capacity: graph.vertexCount)
+        for v in 0..<graph.vertexCount where !usable.contains(v) || vars.writes(of: v).contains(where: { $0.number != nil }) {
+            special.insert(v)
+        }
+        let states = DataFlow.solve(graph, variables: vars.count, must: true, entry: vars.builtins, special: special) { v, edge, state in
+            if !usable.contains(v) {
+                for k in state.indices { state[k] = ~0 }
+                return
+            }
+            guard graph.edgeFlags[edge] & FlowGraph.Flags.succeeds != 0 else { return }
+            for w in vars.writes(of: v) { if let n = w.number { state[n >> 6] |= 1 << UInt64(n & 63) } }
         }
         var reported = Set<String>()
-        var written: [String] = []
-        for v in 0..<graph.vertexCount {
-            if let step = graph.step(v) { written += FlowVariables.writes(step).map(\.value) }
-        }
-        for v in 0..<graph.vertexCount where graph.reachable.contains(v) && !broken.contains(vertex: v, in: graph) {
-            guard let step = graph.step(v) else { continue }
-            var state = states[v]
-            var reads = FlowVariables.reads(step)
-            if case .set(let set) = step.kind {
-                // Assignments run in order: a later value may read an earlier name.
-                reads = []
-                for a in set.assignments {
-                    for read in FlowVariables.reads(Step(kind: .set(SetVariables(assignments: [a])), keyRange: step.keyRange, range: step.range)) {
-                        check(read, state)
+        for v in 0..<graph.vertexCount where vars.readOffsets[v] < vars.readOffsets[v + 1] {
+            guard graph.reachable.contains(v), !broken.contains(vertex: v, in: graph), let step = graph.step(v) else { continue }
+            var state = Array(states.bits[v * states.words..<(v + 1) * states.words])
+            let writes = vars.writes(of: v)
+            var assigned = 0
+            for read in vars.reads(of: v) {
+                if case .set = step.kind {
+                    // Assignments run in order: a later value may read an earlier name.
+                    while assigned < read.assignment {
+                        if let n = writes[writes.startIndex + assigned].number { state[n >> 6] |= 1 << UInt64(n & 63) }
+                        assigned += 1
                     }
-                    if let n = vars.index(a.name.value) { state.insert(n) }
                 }
+                let n = read.number
+                guard state[n >> 6] & (1 << UInt64(n & 63)) == 0 else { continue }
+                let key = "\(read.range.start.offset):\(read.root)"
+                guard reported.insert(key).inserted else { continue }
+                out.append(.maybeUnset(read, set: vars.firstWrite(of: read.root, in: graph), known: vars.writtenNames,
+                                       in: analysis.flow))
             }
-            for read in reads { check(read, state) }
-        }
-
-        func check(_ read: FlowVariables.Read, _ state: BitSet) {
-            guard let n = vars.index(read.root), !state.contains(n) else { return }
-            let key = "\(read.range.start.offset):\(read.root)"
-            guard reported.insert(key).inserted else { return }
-            out.append(.maybeUnset(read, set: vars.firstWrite(of: read.root, in: graph), known: written, in: index.flow))
         }
     }
 }

@@ -5,10 +5,10 @@ import IVRSyntax
 /// directory, and only for constant destinations (an interpolated one is
 /// guarded by `allow`). Extensions may be listed as ranges (`1000-1099`).
 enum DirectoryDestinations: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         guard let manifest = context.project.manifest, let directory = manifest.directory else { return }
         let ranges = directory.extensions.compactMap { Manifest.Directory.parseExtensionRange($0.value) }
-        for entry in index.steps {
+        for entry in analysis.index.entries(.transfer) {
             guard case .transfer(let t) = entry.step.kind, t.destination.value.value.isConstant else { continue }
             let value = t.destination.value.value.raw
             let listed: [Located<String>]
@@ -23,7 +23,7 @@ enum DirectoryDestinations: FlowCheck {
             case .number, .sip, .ivr: continue
             }
             if listed.contains(where: { $0.value == value }) { continue }
-            out.append(.notInDirectory(t.destination, listed: listed.map(\.value), manifest: manifest, in: index.flow))
+            out.append(.notInDirectory(t.destination, listed: listed.map(\.value), manifest: manifest, in: analysis.flow))
         }
     }
 }

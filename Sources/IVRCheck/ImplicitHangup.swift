@@ -6,20 +6,23 @@ import IVRSyntax
 /// their menu and branch arms continue after the branch, so they are not
 /// concerned. Reported once per node or inline target, at its last step.
 enum ImplicitHangup: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let flow = index.flow
-        let broken = BrokenNodes(flow, context)
-        for (i, node) in flow.nodes.enumerated() where !broken.nodes[i] {
-            if let last = node.steps.last, !node.steps.contains(where: \.alwaysJumps) {
-                out.append(.implicitHangup(last, where: "node '\(node.name.value)'", in: flow))
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let flow = analysis.flow
+        let index = analysis.index
+        let broken = analysis.broken
+        for (i, list) in index.nodeLists.enumerated() where !broken.nodes[i] {
+            let facts = index.listFacts[list]
+            if facts.count > 0, facts.firstJump < 0, let last = flow.nodes[i].steps.last {
+                out.append(.implicitHangup(last, where: "node '\(flow.nodes[i].name.value)'", in: flow))
             }
         }
-        for entry in index.targets where !broken.nodes[entry.node] {
-            guard case .inline(let steps, _) = entry.target, let last = steps.last,
-                  !steps.contains(where: \.alwaysJumps) else { continue }
-            switch entry.field {
+        for inline in index.inlineTargets where !broken.nodes[inline.node] {
+            let facts = index.listFacts[inline.list]
+            guard facts.count > 0, facts.firstJump < 0 else { continue }
+            switch inline.field {
             case .goto, .option, .onExhausted, .onFail, .onError:
-                out.append(.implicitHangup(last, where: "the inline \(entry.field) steps", in: flow))
+                guard let last = index.stepLists[inline.list].last else { continue }
+                out.append(.implicitHangup(last, where: "the inline \(inline.field) steps", in: flow))
             case .onInvalid, .onTimeout, .then, .otherwise:
                 continue
             }

@@ -6,21 +6,19 @@ import IVRSyntax
 /// long as its condition holds, without a prompt or a pause. Reported once
 /// per loop, where it closes, with the loop as a path.
 enum InfiniteLoops: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let graph = index.graph
-        let broken = BrokenNodes(index.flow, context)
-        for loop in loops(graph, broken) {
-            out.append(.spinningLoop(loop, graph))
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        for loop in analysis.spinningLoops {
+            out.append(.spinningLoop(loop, analysis.graph))
         }
     }
 
-    /// The cycles without a wait, one per strongly connected component.
-    static func loops(_ graph: FlowGraph, _ broken: BrokenNodes) -> [[(from: Int, edge: FlowGraph.Edge)]] {
-        let usable = { (v: Int) in !graph.uncertain.contains(v) && !broken.contains(vertex: v, in: graph) }
-        let follow = { (e: FlowGraph.Edge) in !e.kind.waits && usable(e.target) }
-        let scc = StronglyConnected(vertexCount: graph.vertexCount) { v in
-            usable(v) ? graph.edges[v].filter(follow).map(\.target) : []
-        }
+    /// The cycles without a wait among `usable` vertices, one per strongly
+    /// connected component, each entered where a walk from the start first meets it.
+    static func loops(_ graph: FlowGraph, usable: BitSet) -> [[(from: Int, edge: FlowGraph.Edge)]] {
+        let restricted = graph.restricted(from: usable, to: usable, excluding: FlowGraph.Flags.waits)
+        let scc = StronglyConnected(vertexCount: graph.vertexCount, offsets: restricted.offsets, targets: restricted.targets)
+        guard scc.isCyclic.contains(true) else { return [] }
+        let follow = { (e: FlowGraph.Edge) in !e.kind.waits && usable.contains(e.target) }
         let order = graph.discoveryOrder { _ in true }
         var entry: [Int: Int] = [:]
         for v in 0..<graph.vertexCount where scc.isCyclic[scc.component[v]] {

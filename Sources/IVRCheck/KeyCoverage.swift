@@ -6,9 +6,9 @@ import IVRSyntax
 /// `dial-by-extension` match: a caller choosing it waits for the
 /// inter-digit timeout before the option runs.
 enum KeyCoverage: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let broken = BrokenNodes(index.flow, context)
-        for entry in index.steps where !broken.nodes[entry.node] {
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let broken = analysis.broken
+        for entry in analysis.index.entries(.menu) where !broken.nodes[entry.node] {
             guard case .menu(let menu) = entry.step.kind else { continue }
             var dialPattern: Pattern?
             if let dbe = menu.dialByExtension {
@@ -20,13 +20,13 @@ enum KeyCoverage: FlowCheck {
             }
             if menu.onInvalid == nil {
                 let unhandled = DTMFKey.allCases.filter { menu.option(for: $0) == nil && !beginsExtension($0) }
-                if !unhandled.isEmpty { out.append(.unhandledKeys(unhandled, menu: entry.step, in: index.flow)) }
+                if !unhandled.isEmpty { out.append(.unhandledKeys(unhandled, menu: entry.step, in: analysis.flow)) }
             }
             guard let dialPattern, let dbe = menu.dialByExtension else { continue }
             for option in menu.options {
                 let key = String(option.key.value.character)
                 let longer = Pattern.dtmfKeys.contains { dialPattern.canBeginMatch(key + String($0), alphabet: Pattern.dtmfKeys) }
-                if longer { out.append(.keyBeginsExtension(option, pattern: dbe.pattern, in: index.flow)) }
+                if longer { out.append(.keyBeginsExtension(option, pattern: dbe.pattern, in: analysis.flow)) }
             }
         }
     }

@@ -10,40 +10,46 @@ import IVRSyntax
 ///
 /// `mentioned` is lenient (for W105, which reports an option no prompt
 /// mentions): any standalone key word or digit anywhere in the text.
+///
+/// Text is read as UTF-8 bytes, each token classified on the spot (see
+/// `KeyMentionTokens`); text with non-ASCII characters takes the slower
+/// path through `Character`s, whose letters and digits are Unicode's.
 struct KeyMentions {
-    private(set) var advertised: [DTMFKey] = []
-    private(set) var mentioned = Set<DTMFKey>()
-
-    static let words: [String: DTMFKey] = [
-        "zero": .d0, "one": .d1, "two": .d2, "three": .d3, "four": .d4, "five": .d5, "six": .d6,
-        "seven": .d7, "eight": .d8, "nine": .d9, "star": .star, "asterisk": .star, "*": .star,
-        "pound": .hash, "hash": .hash, "#": .hash,
-    ]
-    static let triggers: Set<String> = ["press", "dial", "push"]
-    static let fillers: Set<String> = ["the", "key", "button"]
-    static let separators: Set<String> = [",", "or", "and"]
+    /// The advertised keys, in order of appearance, without repeats.
+    private(set) var advertisedKeys = KeySet()
+    private var order: UInt64 = 0
+    private var orderCount = 0
+    private(set) var mentioned = KeySet()
 
     init(_ text: String) {
-        let tokens = Self.tokens(text.lowercased())
+        var tokens: [UInt8] = []
+        self.init(text, tokens: &tokens)
+    }
+
+    /// `tokens` is scratch space, reused between texts.
+    init(_ text: String, tokens: inout [UInt8]) {
+        tokens.removeAll(keepingCapacity: true)
+        KeyMentionTokens.classify(text, into: &tokens)
+        let count = tokens.count
         var i = 0
-        while i < tokens.count {
+        while i < count {
             let token = tokens[i]
-            if let key = Self.key(token) {
-                mentioned.insert(key)
-                if i + 1 < tokens.count, tokens[i + 1] == "for" { advertise(key) }
+            if token < KeyMentionTokens.keyCount {
+                mentioned.insert(bit: Int(token))
+                if i + 1 < count, tokens[i + 1] == KeyMentionTokens.for { advertise(token) }
             }
-            if Self.triggers.contains(token) {
+            if token == KeyMentionTokens.trigger {
                 var j = i + 1
                 var expectKey = true
-                while j < tokens.count {
+                while j < count {
                     let t = tokens[j]
-                    if Self.fillers.contains(t) {
+                    if t == KeyMentionTokens.filler {
                         j += 1
-                    } else if expectKey, let key = Self.key(t) {
-                        advertise(key)
+                    } else if expectKey, t < KeyMentionTokens.keyCount {
+                        advertise(t)
                         expectKey = false
                         j += 1
-                    } else if !expectKey, Self.separators.contains(t) {
+                    } else if !expectKey, t == KeyMentionTokens.separator {
                         expectKey = true
                         j += 1
                     } else {
@@ -55,31 +61,15 @@ struct KeyMentions {
         }
     }
 
-    private mutating func advertise(_ key: DTMFKey) {
-        if !advertised.contains(key) { advertised.append(key) }
+    private mutating func advertise(_ token: UInt8) {
+        guard advertisedKeys.insert(bit: Int(token)) else { return }
+        order |= UInt64(token) << UInt64(4 * orderCount)
+        orderCount += 1
     }
 
-    static func key(_ token: String) -> DTMFKey? {
-        if token.count == 1, let c = token.first, c.isASCII, c.isNumber { return DTMFKey(rawValue: c) }
-        return words[token]
-    }
-
-    /// Words of letters, digits and hyphens, and `*`, `#`, `,` as tokens of their own.
-    static func tokens(_ text: String) -> [String] {
-        var out: [String] = []
-        var word = ""
-        for c in text {
-            // A hyphen joins words: "4-digit" and "1-800" are not keys.
-            if c.isLetter || c.isNumber || c == "'" || c == "-" {
-                word.append(c)
-                continue
-            }
-            if !word.isEmpty { out.append(word); word = "" }
-            if c == "*" || c == "#" || c == "," { out.append(String(c)) }
-            if c == "." || c == ";" || c == ":" || c == "!" || c == "?" { out.append(".") }
-        }
-        if !word.isEmpty { out.append(word) }
-        return out
+    /// The advertised keys in order of appearance.
+    var advertised: [DTMFKey] {
+        (0..<orderCount).map { KeySet.keys[Int((order >> UInt64(4 * $0)) & 15)] }
     }
 
     /// The text of a media step: say text, or a play's transcript (nil without one).
@@ -90,4 +80,42 @@ struct KeyMentions {
         default: nil
         }
     }
+}
+
+/// A set of DTMF keys, one bit each.
+struct KeySet: Equatable {
+    private(set) var bits: UInt16 = 0
+
+    static let keys: [DTMFKey] = [.d0, .d1, .d2, .d3, .d4, .d5, .d6, .d7, .d8, .d9, .star, .hash]
+
+    static func bit(_ key: DTMFKey) -> Int {
+        switch key {
+        case .d0: 0
+        case .d1: 1
+        case .d2: 2
+        case .d3: 3
+        case .d4: 4
+        case .d5: 5
+        case .d6: 6
+        case .d7: 7
+        case .d8: 8
+        case .d9: 9
+        case .star: 10
+        case .hash: 11
+        }
+    }
+
+    func contains(_ key: DTMFKey) -> Bool { bits & (1 << UInt16(Self.bit(key))) != 0 }
+    mutating func insert(_ key: DTMFKey) { bits |= 1 << UInt16(Self.bit(key)) }
+
+    /// Adds key number `bit`; returns whether it was new.
+    @discardableResult
+    mutating func insert(bit: Int) -> Bool {
+        let mask: UInt16 = 1 << UInt16(bit)
+        defer { bits |= mask }
+        return bits & mask == 0
+    }
+
+    mutating func formUnion(_ other: KeySet) { bits |= other.bits }
+    func isSubset(of other: KeySet) -> Bool { bits & ~other.bits == 0 }
 }

@@ -6,27 +6,36 @@ import IVRSyntax
 /// anything, so then W105 stays quiet). Capture prompts are not concerned
 /// ("press hash when done" is about the terminator).
 enum PromptMentions: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let broken = BrokenNodes(index.flow, context)
-        for entry in index.steps where !broken.nodes[entry.node] {
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        var tokens: [UInt8] = []
+        tokens.reserveCapacity(64)
+        for entry in analysis.index.entries(.menu) where !analysis.broken.nodes[entry.node] {
             guard case .menu(let menu) = entry.step.kind else { continue }
-            let media = entry.step.prompts.flatMap(\.steps)
-            var mentioned = Set<DTMFKey>()
-            var allHaveText = !media.isEmpty
-            for step in media {
-                guard let text = KeyMentions.text(of: step) else {
-                    allHaveText = false
-                    continue
-                }
-                let mentions = KeyMentions(text.value)
-                mentioned.formUnion(mentions.mentioned)
-                for key in mentions.advertised where menu.option(for: key) == nil {
-                    out.append(.offeredButMissing(key, text: text, in: index.flow))
+            var options = KeySet()
+            for option in menu.options { options.insert(option.key.value) }
+            var mentioned = KeySet()
+            var anyMedia = false
+            var allHaveText = true
+            func read(_ prompt: Prompt) {
+                for step in prompt.steps {
+                    anyMedia = true
+                    guard let text = KeyMentions.text(of: step) else {
+                        allHaveText = false
+                        continue
+                    }
+                    let mentions = KeyMentions(text.value, tokens: &tokens)
+                    mentioned.formUnion(mentions.mentioned)
+                    guard !mentions.advertisedKeys.isSubset(of: options) else { continue }
+                    for key in mentions.advertised where menu.option(for: key) == nil {
+                        out.append(.offeredButMissing(key, text: text, in: analysis.flow))
+                    }
                 }
             }
-            guard allHaveText else { continue }
+            read(menu.prompt)
+            if let short = menu.shortPrompt { read(short) }
+            guard anyMedia, allHaveText else { continue }
             for option in menu.options where !mentioned.contains(option.key.value) {
-                out.append(.notMentioned(option, in: index.flow))
+                out.append(.notMentioned(option, in: analysis.flow))
             }
         }
     }

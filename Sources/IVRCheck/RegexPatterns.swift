@@ -4,8 +4,8 @@ import IVRSyntax
 /// `dial-by-extension` pattern, a transfer's `allow`. (`matches()` in
 /// conditions is checked with the expressions.)
 enum RegexPatterns: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        for entry in index.steps {
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        for entry in analysis.index.entries([.capture, .menu, .transfer]) {
             let source: (Located<String>, String)?
             switch entry.step.kind {
             case .capture(let c): source = c.pattern.map { ($0, "pattern") }
@@ -14,7 +14,7 @@ enum RegexPatterns: FlowCheck {
             default: source = nil
             }
             guard let (pattern, field) = source, case .failure(let error) = compile(pattern.value) else { continue }
-            out.append(.invalidRegex(pattern, field: field, error, in: index.flow))
+            out.append(.invalidRegex(pattern, field: field, error, in: analysis.flow))
         }
     }
 

@@ -4,25 +4,28 @@ import IVRSyntax
 /// from it) spoken in a `say`, put in a webhook or events URL, or sent in
 /// the body of a plain `http://` webhook.
 enum SensitiveValues: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let graph = index.graph
-        let flow = index.flow
-        let broken = BrokenNodes(flow, context)
-        let vars = FlowVariables(graph)
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let graph = analysis.graph
+        let flow = analysis.flow
         let isSensitive: (Step) -> Bool = { step in
             if case .capture(let c) = step.kind { return c.isSensitive }
             return false
         }
+        // Without a sensitive capture nothing is ever marked.
+        guard graph.steps.contains(where: isSensitive) else { return }
+        let broken = analysis.broken
+        let vars = analysis.variables
         let states = vars.propagation(graph, source: isSensitive)
-        var everSensitive = BitSet(capacity: vars.count)
+        var everSensitive = Array(repeating: UInt64(0), count: states.words)
         var reported = Set<Int>()
         for v in 0..<graph.vertexCount where graph.reachable.contains(v) {
-            everSensitive.formUnion(states[v])
-            guard !broken.contains(vertex: v, in: graph), let step = graph.step(v) else { continue }
+            for k in 0..<states.words { everSensitive[k] |= states.bits[v * states.words + k] }
+            guard vars.readOffsets[v] < vars.readOffsets[v + 1], !broken.contains(vertex: v, in: graph),
+                  let step = graph.step(v) else { continue }
             var plainHTTP = false
             if case .webhook(let hook) = step.kind { plainHTTP = hook.url.value.raw.hasPrefix("http://") }
-            for read in FlowVariables.reads(step) {
-                guard let n = vars.index(read.root), states[v].contains(n) else { continue }
+            for read in vars.reads(of: v) {
+                guard states.contains(v, read.number) else { continue }
                 let exposure: String
                 switch read.place {
                 case .spoken: exposure = "spoken aloud"
@@ -36,8 +39,10 @@ enum SensitiveValues: FlowCheck {
         }
         if let events = flow.events {
             for name in events.url.value.variables {
-                guard let n = vars.index(FlowVariables.root(name)), everSensitive.contains(n) else { continue }
-                let read = FlowVariables.Read(name: name, root: FlowVariables.root(name), range: events.url.range, place: .url)
+                guard let n = vars.index(FlowVariables.root(name)),
+                      everSensitive[n >> 6] & (1 << UInt64(n & 63)) != 0 else { continue }
+                let read = FlowVariables.Read(name: name, root: FlowVariables.root(name), range: events.url.range, place: .url,
+                                              number: n, assignment: -1)
                 out.append(.exposed(read, "put in the events URL (URLs end up in logs)", origin: nil, in: flow))
                 break
             }

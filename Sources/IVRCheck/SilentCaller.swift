@@ -10,28 +10,36 @@ import IVRSyntax
 /// loop but do not close one (a condition can end it), and a menu's own
 /// attempts are bounded, so they do not count as a loop either.
 enum SilentCaller: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let graph = index.graph
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let graph = analysis.graph
         guard let start = graph.start else { return }
-        let broken = BrokenNodes(index.flow, context)
-        let usable = { (v: Int) in !graph.uncertain.contains(v) && !broken.contains(vertex: v, in: graph) }
-        let reached = graph.reach(from: [start]) { !$0.kind.needsKeys && usable($0.target) }
+        let usable = analysis.usable
+        typealias Flags = FlowGraph.Flags
+        let reached = graph.reach(from: [start], excluding: Flags.needsKeys, inside: usable)
+        let loud = Flags.needsKeys | Flags.conditional | Flags.again
         let silent = { (e: FlowGraph.Edge) in
-            !e.kind.needsKeys && !e.kind.isConditional && e.kind != .again && usable(e.target)
+            !e.kind.needsKeys && !e.kind.isConditional && e.kind != .again && usable.contains(e.target)
         }
-        let scc = StronglyConnected(vertexCount: graph.vertexCount) { v in
-            usable(v) ? graph.edges[v].filter(silent).map(\.target) : []
-        }
+        // Every vertex of a silent cycle through a reached vertex is reached.
+        var from = usable
+        from.formIntersection(reached)
+        let restricted = graph.restricted(from: from, to: usable, excluding: loud)
+        let scc = StronglyConnected(vertexCount: graph.vertexCount, offsets: restricted.offsets, targets: restricted.targets)
+        guard scc.isCyclic.contains(true) else { return }
         // Components that wait inside (otherwise the loop is E301's).
         var waiting = Set<Int>()
-        for v in 0..<graph.vertexCount where reached.contains(v) {
-            for e in graph.edges[v] where silent(e) && e.kind.waits && scc.component[e.target] == scc.component[v] {
-                waiting.insert(scc.component[v])
+        for v in reached.members {
+            for i in graph.edges.offsets[v]..<graph.edges.offsets[v + 1] {
+                let t = graph.edgeTargets[i], flags = graph.edgeFlags[i]
+                if flags & loud == 0, flags & Flags.waits != 0, usable.contains(t), scc.component[t] == scc.component[v] {
+                    waiting.insert(scc.component[v])
+                }
             }
         }
+        guard !waiting.isEmpty else { return }
         let order = graph.discoveryOrder { !$0.kind.needsKeys }
         var entry: [Int: Int] = [:]
-        for v in 0..<graph.vertexCount where reached.contains(v) && waiting.contains(scc.component[v]) {
+        for v in reached.members where waiting.contains(scc.component[v]) {
             let c = scc.component[v]
             if let e = entry[c], (order[e], e) <= (order[v], v) { continue }
             entry[c] = v

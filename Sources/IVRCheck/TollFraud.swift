@@ -4,10 +4,12 @@ import IVRSyntax
 /// digits, a recording, a webhook result, directly or through `set`)
 /// without an `allow` regex: a caller could make the system dial anything.
 enum TollFraud: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let graph = index.graph
-        let broken = BrokenNodes(index.flow, context)
-        let vars = FlowVariables(graph)
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let vars = analysis.variables
+        // Only a destination made from variables can come from caller input.
+        guard vars.reads.contains(where: { $0.place == .destination }) else { return }
+        let graph = analysis.graph
+        let broken = analysis.broken
         let isInput: (Step) -> Bool = { step in
             switch step.kind {
             case .capture, .record, .webhook: true
@@ -15,17 +17,15 @@ enum TollFraud: FlowCheck {
             }
         }
         let tainted = vars.propagation(graph, source: isInput)
-        for v in 0..<graph.vertexCount where graph.reachable.contains(v) && !broken.contains(vertex: v, in: graph) {
-            guard let step = graph.step(v), case .transfer(let t) = step.kind, t.allow == nil else { continue }
-            let value = t.destination.value
-            guard let name = value.value.variables.first(where: {
-                vars.index(FlowVariables.root($0)).map(tainted[v].contains) ?? false
-            }) else { continue }
-            let root = FlowVariables.root(name)
-            out.append(.unguardedDestination(t.destination, variable: name,
-                                             origin: vars.firstWrite(of: root, in: graph, where: isInput)
-                                                 ?? vars.firstWrite(of: root, in: graph),
-                                             in: index.flow))
+        for v in 0..<graph.vertexCount where vars.readOffsets[v] < vars.readOffsets[v + 1] {
+            guard graph.reachable.contains(v), !broken.contains(vertex: v, in: graph),
+                  let step = graph.step(v), case .transfer(let t) = step.kind, t.allow == nil else { continue }
+            guard let read = vars.reads(of: v).first(where: { $0.place == .destination && tainted.contains(v, $0.number) })
+            else { continue }
+            out.append(.unguardedDestination(t.destination, variable: read.name,
+                                             origin: vars.firstWrite(of: read.root, in: graph, where: isInput)
+                                                 ?? vars.firstWrite(of: read.root, in: graph),
+                                             in: analysis.flow))
         }
     }
 }

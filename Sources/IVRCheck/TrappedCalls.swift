@@ -5,27 +5,26 @@ import IVRSyntax
 /// closed set of nodes with no way out), not at every node leading into it,
 /// and not for a trap that is only a loop already reported as E301.
 enum TrappedCalls: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let graph = index.graph
-        let broken = BrokenNodes(index.flow, context)
-        var ends = BitSet(capacity: graph.vertexCount)
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let graph = analysis.graph
+        // Uncertain and broken vertices count as ends: their way out may be missing.
+        var ends = BitSet.full(capacity: graph.vertexCount)
+        ends.formSymmetricDifference(analysis.usable)
         ends.insert(FlowGraph.end)
-        for v in 0..<graph.vertexCount where graph.uncertain.contains(v) || broken.contains(vertex: v, in: graph) {
-            ends.insert(v)
-        }
-        let canEnd = graph.coReach(ends) { _ in true }
-        let trapped = { (v: Int) in !canEnd.contains(v) }
-        let scc = StronglyConnected(vertexCount: graph.vertexCount) { v in
-            trapped(v) ? graph.successors(v).filter(trapped) : []
-        }
+        let canEnd = graph.coReach(ends)
+        var trapped = BitSet.full(capacity: graph.vertexCount)
+        trapped.formSymmetricDifference(canEnd)
+        guard !trapped.isEmpty else { return }
+        let restricted = graph.restricted(from: trapped, to: trapped, excluding: 0)
+        let scc = StronglyConnected(vertexCount: graph.vertexCount, offsets: restricted.offsets, targets: restricted.targets)
         var spinning = Set<Int>()
-        for loop in InfiniteLoops.loops(graph, broken) {
+        for loop in analysis.spinningLoops {
             for step in loop { spinning.insert(scc.component[step.from]) }
         }
         // A trap is a component whose edges all stay inside it.
         var members: [Int: [Int]] = [:]
         var leaves = Set<Int>()
-        for v in 0..<graph.vertexCount where trapped(v) {
+        for v in trapped.members {
             let c = scc.component[v]
             members[c, default: []].append(v)
             if graph.successors(v).contains(where: { scc.component[$0] != c }) { leaves.insert(c) }

@@ -4,13 +4,13 @@ import IVRSyntax
 /// start is unknown (E201) or a node of the flow is malformed (its missing
 /// targets might be the way in).
 enum UnreachableNodes: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let graph = index.graph
-        guard let start = graph.start, !BrokenNodes(index.flow, context).any,
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let graph = analysis.graph
+        guard let start = graph.start, !analysis.broken.any,
               graph.uncertain.isEmpty else { return }
         let startName = graph.nodeName(of: start)
-        for (i, node) in index.flow.nodes.enumerated() where !graph.reachable.contains(graph.nodeEntries[i]) {
-            out.append(.unreachable(node, start: startName, in: index.flow))
+        for (i, node) in analysis.flow.nodes.enumerated() where !graph.reachable.contains(graph.nodeEntries[i]) {
+            out.append(.unreachable(node, start: startName, in: analysis.flow))
         }
     }
 }

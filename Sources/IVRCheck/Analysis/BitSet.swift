@@ -64,6 +64,14 @@ public struct BitSet: Sendable, Hashable {
         return changed
     }
 
+    /// Keeps the members of exactly one of the two sets.
+    public mutating func formSymmetricDifference(_ other: BitSet) {
+        for i in words.indices where i < other.words.count { words[i] ^= other.words[i] }
+    }
+
+    /// The number of members.
+    public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
     /// The members, ascending.
     public var members: [Int] {
         var out: [Int] = []

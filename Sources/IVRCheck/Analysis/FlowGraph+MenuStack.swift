@@ -13,12 +13,14 @@ extension FlowGraph {
     /// menus, so it can only miss an E212, never invent one.)
     /// `stamp` marks visited vertices with `generation` (shared between
     /// walks so that each costs only what it visits).
-    func menusOnTop(before v: Int, reverse: [[Int]], isMenu: BitSet, stamp: inout [Int], generation: Int) -> [Int] {
+    func menusOnTop(before v: Int, reverse: ReverseEdges, isMenu: BitSet, stamp: inout [Int], generation: Int) -> [Int] {
         var found: [Int] = []
         var stack = [v]
         stamp[v] = generation
         while let w = stack.popLast() {
-            for u in reverse[w] where stamp[u] != generation {
+            for i in reverse.offsets[w]..<reverse.offsets[w + 1] {
+                let u = reverse.sources[i]
+                guard stamp[u] != generation else { continue }
                 stamp[u] = generation
                 if isMenu.contains(u) { found.append(u) } else { stack.append(u) }
             }
@@ -26,17 +28,19 @@ extension FlowGraph {
         return found.sorted()
     }
 
-    mutating func resolveDynamicTargets(_ pending: [FlowGraphBuilder.PendingDynamic]) {
-        guard !pending.isEmpty else { return }
+    /// Resolves `back` and `repeat` outside a menu; returns the edges to add
+    /// (with their sources) and records `dynamicTargets`.
+    mutating func resolveDynamicTargets(
+        _ pending: [FlowGraphBuilder.PendingDynamic], from edgeFrom: [Int], _ edgeList: [Edge]
+    ) -> (from: [Int], edges: [Edge]) {
+        guard !pending.isEmpty else { return ([], []) }
         var isMenu = BitSet(capacity: vertexCount)
         for m in menus { isMenu.insert(m) }
-        var reverse = Array(repeating: [Int](), count: vertexCount)
-        for u in 0..<vertexCount {
-            for edge in edges[u] where edge.builtin != .top { reverse[edge.target].append(u) }
-        }
+        let reverse = ReverseEdges(vertexCount: vertexCount, from: edgeFrom, edgeList)
         var memo: [Int: [Int]] = [:]
         var stamp = Array(repeating: -1, count: vertexCount)
-        var added: [(Int, Edge)] = []
+        var addedFrom: [Int] = []
+        var added: [Edge] = []
         for p in pending {
             let query = p.menu ?? p.from
             let before = memo[query]
@@ -45,17 +49,41 @@ extension FlowGraph {
             // Outside a menu the menu on top is where `back` and `repeat` return.
             var targets = p.menu == nil && isMenu.contains(p.from) ? [p.from] : before
             if let menu = p.menu { targets.removeAll { $0 == menu } }
-            for t in targets { added.append((p.from, Edge(target: t, kind: p.kind, range: p.range, builtin: p.builtin))) }
+            for t in targets {
+                addedFrom.append(p.from)
+                added.append(Edge(target: t, kind: p.kind, range: p.range, builtin: p.builtin))
+            }
             if targets.isEmpty {
                 // The runtime restarts at the start node when the stack is
                 // empty. A `back` there is an error of its own (E212); its
                 // edge ends the path so that loops through it are not
                 // reported again.
                 let restart = p.builtin == .back ? FlowGraph.end : (start ?? FlowGraph.end)
-                added.append((p.from, Edge(target: restart, kind: p.kind, range: p.range, builtin: p.builtin)))
+                addedFrom.append(p.from)
+                added.append(Edge(target: restart, kind: p.kind, range: p.range, builtin: p.builtin))
             }
             dynamicTargets.append(DynamicTarget(builtin: p.builtin, from: p.from, kind: p.kind, range: p.range, menus: targets))
         }
-        for (from, edge) in added { edges[from].append(edge) }
+        return (addedFrom, added)
+    }
+}
+
+/// The sources of the edges into each vertex (`top` edges left out: they
+/// empty the menu stack), grouped by target.
+struct ReverseEdges {
+    var offsets: [Int]
+    var sources: [Int]
+
+    init(vertexCount: Int, from: [Int], _ list: [FlowGraph.Edge]) {
+        offsets = Array(repeating: 0, count: vertexCount + 1)
+        for edge in list where edge.builtin != .top { offsets[edge.target + 1] += 1 }
+        for v in 0..<vertexCount { offsets[v + 1] += offsets[v] }
+        var fill = offsets
+        sources = Array(repeating: 0, count: offsets[vertexCount])
+        for i in list.indices where list[i].builtin != .top {
+            let t = list[i].target
+            sources[fill[t]] = from[i]
+            fill[t] += 1
+        }
     }
 }

@@ -19,11 +19,13 @@ public struct FlowGraph: Sendable {
         case node(Int)
         /// The entry of inline steps (the range of the target).
         case inline(SourceRange)
-        case step(Step)
+        /// A step (index into `steps`).
+        case step(Int)
         /// After a menu's or capture's handler returns (the vertex of the menu or capture).
         case retry(Int)
     }
 
+    /// A plain value (no references): copying one costs nothing.
     public struct Vertex: Sendable {
         public var kind: VertexKind
         /// The named node it belongs to; -1 for the end.
@@ -78,6 +80,20 @@ public struct FlowGraph: Sendable {
             }
         }
 
+        /// The properties the graph walks test, as one byte (see `Flags`).
+        var flags: UInt8 {
+            var f: UInt8 = 0
+            if waits { f |= Flags.waits }
+            if needsKeys { f |= Flags.needsKeys }
+            if isConditional { f |= Flags.conditional }
+            if self == .again { f |= Flags.again }
+            switch self {
+            case .next, .captured, .recorded, .webhookOK: f |= Flags.succeeds
+            default: break
+            }
+            return f
+        }
+
         public var description: String {
             switch self {
             case .next: "next"
@@ -128,10 +144,38 @@ public struct FlowGraph: Sendable {
         public var range: SourceRange
     }
 
+    /// Edge properties, one bit each, stored per edge in `edgeFlags`.
+    enum Flags {
+        static let waits: UInt8 = 1, needsKeys: UInt8 = 2, conditional: UInt8 = 4, again: UInt8 = 8
+        /// The outcome on which a step's writes happen (next, captured, recorded, webhook ok).
+        static let succeeds: UInt8 = 16
+        /// Made by `top`.
+        static let top: UInt8 = 32
+    }
+
+    /// The edges of every vertex in one flat array, grouped by source vertex
+    /// (compressed rows): `self[v]` is the edges leaving `v`, in order.
+    public struct Adjacency: Sendable {
+        public internal(set) var all: [Edge] = []
+        /// `all[offsets[v]..<offsets[v + 1]]` leave `v`.
+        public internal(set) var offsets: [Int] = [0]
+
+        public subscript(v: Int) -> ArraySlice<Edge> { all[offsets[v]..<offsets[v + 1]] }
+    }
+
     public static let end = 0
     public let flow: Flow
     public internal(set) var vertices: [Vertex] = []
-    public internal(set) var edges: [[Edge]] = []
+    public internal(set) var edges = Adjacency()
+    /// The target of each edge of `edges.all`, and its `Flags`: what the walks read.
+    var edgeTargets: [Int] = []
+    var edgeFlags: [UInt8] = []
+    /// The steps of the step vertices.
+    public internal(set) var steps: [Step] = []
+    /// What each step vertex reads and writes.
+    var variables: FlowVariables
+    /// The first node of each name.
+    var nodeIndex: [String: Int] = [:]
     /// The entry vertex of each named node.
     public internal(set) var nodeEntries: [Int] = []
     /// The start node's entry; nil when `start:` names no node or there are no nodes.
@@ -148,7 +192,7 @@ public struct FlowGraph: Sendable {
     /// The vertex of each menu, with its index among `menus`.
     public internal(set) var menus: [Int] = []
 
-    public func successors(_ v: Int) -> [Int] { edges[v].map(\.target) }
+    public func successors(_ v: Int) -> [Int] { Array(edgeTargets[edges.offsets[v]..<edges.offsets[v + 1]]) }
 
     /// The name of the named node a vertex belongs to.
     public func nodeName(of v: Int) -> String {
@@ -158,7 +202,7 @@ public struct FlowGraph: Sendable {
 
     /// The step of a step vertex.
     public func step(_ v: Int) -> Step? {
-        if case .step(let s) = vertices[v].kind { return s }
+        if case .step(let s) = vertices[v].kind { return steps[s] }
         return nil
     }
 
@@ -168,7 +212,7 @@ public struct FlowGraph: Sendable {
         case .end: flow.range
         case .node(let n): flow.nodes[n].name.range
         case .inline(let r): r
-        case .step(let s): s.keyRange
+        case .step(let s): steps[s].keyRange
         case .retry(let m): range(of: m)
         }
     }

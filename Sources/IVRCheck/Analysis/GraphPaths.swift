@@ -1,6 +1,35 @@
 import IVRSyntax
 
 extension FlowGraph {
+    /// Vertices reachable from `roots` along the edges `follow` accepts.
+    public func reach(from roots: [Int], along follow: (Edge) -> Bool) -> BitSet {
+        var seen = BitSet(capacity: vertexCount)
+        var stack = roots
+        for r in roots { seen.insert(r) }
+        while let v = stack.popLast() {
+            for i in edges.offsets[v]..<edges.offsets[v + 1] where follow(edges.all[i]) && seen.insert(edgeTargets[i]) {
+                stack.append(edgeTargets[i])
+            }
+        }
+        return seen
+    }
+
+    /// Vertices reachable from `roots` along edges with none of the `Flags` in `excluded`
+    /// whose targets are in `inside` (when given).
+    func reach(from roots: [Int], excluding excluded: UInt8, inside: BitSet? = nil) -> BitSet {
+        var seen = BitSet(capacity: vertexCount)
+        var stack = roots
+        for r in roots { seen.insert(r) }
+        while let v = stack.popLast() {
+            for i in edges.offsets[v]..<edges.offsets[v + 1] where edgeFlags[i] & excluded == 0 {
+                let t = edgeTargets[i]
+                if let inside, !inside.contains(t) { continue }
+                if seen.insert(t) { stack.append(t) }
+            }
+        }
+        return seen
+    }
+
     /// The order in which a breadth-first walk from the start along `follow`
     /// meets each vertex (`Int.max` for vertices it never meets).
     public func discoveryOrder(along follow: (Edge) -> Bool) -> [Int] {
@@ -12,9 +41,9 @@ extension FlowGraph {
         while head < queue.count {
             let v = queue[head]
             head += 1
-            for edge in edges[v] where follow(edge) && order[edge.target] == Int.max {
-                order[edge.target] = queue.count
-                queue.append(edge.target)
+            for i in edges.offsets[v]..<edges.offsets[v + 1] where order[edgeTargets[i]] == Int.max && follow(edges.all[i]) {
+                order[edgeTargets[i]] = queue.count
+                queue.append(edgeTargets[i])
             }
         }
         return order
@@ -72,46 +101,69 @@ extension FlowGraph {
         return last.edge.range ?? range(of: last.from)
     }
 
-    /// Vertices from which some edge `follow` accepts leads to a vertex in `targets`.
-    public func coReach(_ targets: BitSet, along follow: (Edge) -> Bool) -> BitSet {
-        var reverse = Array(repeating: [Int](), count: vertexCount)
+    /// Vertices from which some path leads to a vertex in `targets`.
+    func coReach(_ targets: BitSet) -> BitSet {
+        var offsets = Array(repeating: 0, count: vertexCount + 1)
+        for t in edgeTargets { offsets[t + 1] += 1 }
+        for v in 0..<vertexCount { offsets[v + 1] += offsets[v] }
+        var fill = offsets
+        var sources = Array(repeating: 0, count: edgeTargets.count)
         for v in 0..<vertexCount {
-            for edge in edges[v] where follow(edge) { reverse[edge.target].append(v) }
+            for i in edges.offsets[v]..<edges.offsets[v + 1] {
+                sources[fill[edgeTargets[i]]] = v
+                fill[edgeTargets[i]] += 1
+            }
         }
         var seen = targets
         var stack = targets.members
         while let v = stack.popLast() {
-            for u in reverse[v] where seen.insert(u) { stack.append(u) }
+            for i in offsets[v]..<offsets[v + 1] where seen.insert(sources[i]) { stack.append(sources[i]) }
+        }
+        return seen
+    }
+
+    /// Vertices from which some edge `follow` accepts leads to a vertex in `targets`.
+    public func coReach(_ targets: BitSet, along follow: (Edge) -> Bool) -> BitSet {
+        // The accepted edges grouped by target (compressed rows).
+        var offsets = Array(repeating: 0, count: vertexCount + 1)
+        var accepted = BitSet(capacity: edgeTargets.count)
+        for i in edgeTargets.indices where follow(edges.all[i]) {
+            accepted.insert(i)
+            offsets[edgeTargets[i] + 1] += 1
+        }
+        for v in 0..<vertexCount { offsets[v + 1] += offsets[v] }
+        var fill = offsets
+        var sources = Array(repeating: 0, count: offsets[vertexCount])
+        for v in 0..<vertexCount {
+            for i in edges.offsets[v]..<edges.offsets[v + 1] where accepted.contains(i) {
+                sources[fill[edgeTargets[i]]] = v
+                fill[edgeTargets[i]] += 1
+            }
+        }
+        var seen = targets
+        var stack = targets.members
+        while let v = stack.popLast() {
+            for i in offsets[v]..<offsets[v + 1] where seen.insert(sources[i]) { stack.append(sources[i]) }
         }
         return seen
     }
 }
 
-/// Nodes whose analysis would only repeat a structural error: malformed
-/// nodes, and nodes holding an error reported when the flow was read.
-struct BrokenNodes {
-    let nodes: [Bool]
-    let any: Bool
-
-    init(_ flow: Flow, _ context: CheckContext) {
-        var broken = flow.nodes.map(\.isMalformed)
-        // A node whose name is taken by an earlier node cannot be reached by name.
-        var names = Set<String>()
-        for (i, node) in flow.nodes.enumerated() where !names.insert(node.name.value).inserted { broken[i] = true }
-        let errors = context.project.diagnostics.filter { $0.file == flow.file && $0.severity == .error }
-        if !errors.isEmpty {
-            for (i, node) in flow.nodes.enumerated() where !broken[i] {
-                // From the node's name (a duplicate name is reported there) to the end of its value.
-                let start = node.name.range.start.offset, end = max(node.range.end.offset, node.name.range.end.offset)
-                broken[i] = errors.contains { $0.range.start.offset >= start && $0.range.start.offset < end }
+extension FlowGraph {
+    /// The edges, in compressed rows, that leave a vertex of `from`, carry
+    /// none of the `Flags` in `excluded` and lead into `to`: the graph an
+    /// analysis walks, ready for `StronglyConnected`.
+    func restricted(from: BitSet, to: BitSet, excluding excluded: UInt8) -> (offsets: [Int], targets: [Int]) {
+        var offsets = Array(repeating: 0, count: vertexCount + 1)
+        var targets: [Int] = []
+        for v in 0..<vertexCount {
+            if from.contains(v) {
+                for i in edges.offsets[v]..<edges.offsets[v + 1] where edgeFlags[i] & excluded == 0 && to.contains(edgeTargets[i]) {
+                    targets.append(edgeTargets[i])
+                }
             }
+            offsets[v + 1] = targets.count
         }
-        nodes = broken
-        any = broken.contains(true)
-    }
-
-    func contains(vertex v: Int, in graph: FlowGraph) -> Bool {
-        let n = graph.vertices[v].node
-        return n >= 0 && n < nodes.count && nodes[n]
+        return (offsets, targets)
     }
 }
