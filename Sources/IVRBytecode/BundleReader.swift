@@ -1,0 +1,156 @@
+/// Parses `.ivrb` bytes back into a `BundleImage`, checking the header, the
+/// checksum, the section table and every table index on the way. Code is
+/// checked afterwards by `Verifier`. Nothing here trusts a count or an offset.
+enum BundleReader {
+    static func read(_ bytes: [UInt8]) throws(BundleError) -> BundleImage {
+        guard bytes.count >= BundleFormat.magic.count, Array(bytes[0..<4]) == BundleFormat.magic else {
+            if bytes.count < BundleFormat.magic.count, BundleFormat.magic.starts(with: bytes) {
+                throw .truncated("the file ends inside the header (\(bytes.count) bytes)")
+            }
+            throw .notABundle
+        }
+        guard bytes.count >= BundleFormat.sectionTableOffset else {
+            throw .truncated("the file ends inside the header (\(bytes.count) bytes)")
+        }
+        guard Array(bytes[4..<10]) == BundleFormat.guardBytes else { throw .mangled }
+        let major = bytes[10], minor = bytes[11]
+        guard major == BundleFormat.majorVersion else {
+            throw .unsupportedVersion(found: "\(major).\(minor)", supported: BundleFormat.versionString)
+        }
+        var header = ByteReader(bytes, from: BundleFormat.checksumOffset, to: bytes.count, what: "header")
+        let stored = try header.u32()
+        let sectionCount = Int(try header.byte())
+        let tableEnd = BundleFormat.sectionTableOffset + sectionCount * BundleFormat.sectionEntrySize
+        guard bytes.count >= tableEnd else { throw .truncated("the file ends inside the section table") }
+        let computed = CRC32.checksum(bytes[BundleFormat.checksummedFrom...])
+        guard stored == computed else { throw .checksumMismatch(stored: stored, computed: computed) }
+
+        var sections: [BundleFormat.Section: Range<Int>] = [:]
+        var expectedOffset = tableEnd
+        for _ in 0..<sectionCount {
+            let rawID = try header.byte()
+            let offset = Int(try header.u32())
+            let length = Int(try header.u32())
+            guard let id = BundleFormat.Section(rawValue: rawID) else {
+                throw .malformed("unknown section id \(rawID)")
+            }
+            guard sections[id] == nil else { throw .malformed("the \(id.name) section appears twice") }
+            guard offset == expectedOffset else {
+                throw .malformed("the \(id.name) section starts at \(offset), expected \(expectedOffset)")
+            }
+            guard length <= bytes.count - offset else {
+                throw .truncated("the \(id.name) section runs past the end of the file")
+            }
+            sections[id] = offset..<offset + length
+            expectedOffset = offset + length
+        }
+        guard expectedOffset == bytes.count else {
+            throw .malformed("\(bytes.count - expectedOffset) stray bytes after the last section")
+        }
+        for required in [BundleFormat.Section.strings, .flows, .code] where sections[required] == nil {
+            throw .malformed("the \(required.name) section is missing")
+        }
+        let stringRange = sections[.strings] ?? 0..<0
+        let flowRange = sections[.flows] ?? 0..<0
+        let codeRange = sections[.code] ?? 0..<0
+
+        var r = ByteReader(bytes, from: stringRange.lowerBound, to: stringRange.upperBound, what: "string pool")
+        let stringCount = try r.count("string")
+        var strings: [String] = []
+        strings.reserveCapacity(stringCount)
+        var seen: Set<String> = []
+        for _ in 0..<stringCount {
+            let s = try r.string()
+            guard seen.insert(s).inserted else { throw .malformed("string pool: \"\(s)\" stored twice") }
+            strings.append(s)
+        }
+        guard r.isAtEnd else { throw .malformed("string pool: stray bytes at its end") }
+
+        var f = ByteReader(bytes, from: flowRange.lowerBound, to: flowRange.upperBound, what: "flow table")
+        let flowCount = try f.count("flow", minBytesEach: 10)
+        var flows: [FlowImage] = []
+        for _ in 0..<flowCount {
+            flows.append(try readFlow(&f, strings: strings.count, bytes: bytes, code: codeRange))
+        }
+        guard f.isAtEnd else { throw .malformed("flow table: stray bytes at its end") }
+
+        if let debugRange = sections[.debug] {
+            var d = ByteReader(bytes, from: debugRange.lowerBound, to: debugRange.upperBound, what: "debug section")
+            let n = try d.leb()
+            guard n == UInt64(flows.count) else { throw .malformed("debug section: \(n) flows, the flow table has \(flows.count)") }
+            for i in flows.indices {
+                let file = try d.string()
+                let count = try d.count("entry", minBytesEach: 3)
+                var entries: [DebugInfo.Entry] = []
+                var offset = 0
+                for _ in 0..<count {
+                    let delta = try d.index(below: flows[i].code.count + 1, "offset delta")
+                    offset += delta
+                    guard offset < flows[i].code.count else { throw .outOfRange("debug section: offset \(offset) outside the code") }
+                    let line = try d.index(below: Int(Int32.max), "line")
+                    let column = try d.index(below: Int(Int32.max), "column")
+                    entries.append(DebugInfo.Entry(offset: offset, line: line, column: column))
+                }
+                flows[i].debug = DebugInfo(file: file, entries: entries)
+            }
+            guard d.isAtEnd else { throw .malformed("debug section: stray bytes at its end") }
+        }
+        return BundleImage(strings: strings, flows: flows)
+    }
+
+    private static func readFlow(_ f: inout ByteReader, strings: Int, bytes: [UInt8], code: Range<Int>) throws(BundleError) -> FlowImage {
+        var flow = FlowImage(name: try f.index(below: strings, "flow name"))
+        flow.extensionNumber = try f.optionalIndex(below: strings, "extension")
+        flow.language = try f.optionalIndex(below: strings, "language")
+        flow.voice = try f.optionalIndex(below: strings, "voice")
+        let codeOffset = try f.index(below: code.count + 1, "code offset")
+        let codeLength = try f.index(below: code.count - codeOffset + 1, "code length")
+        guard codeLength > 0 else { throw .malformed("flow table: a flow has no code") }
+        flow.code = Array(bytes[code.lowerBound + codeOffset..<code.lowerBound + codeOffset + codeLength])
+        flow.entry = try f.index(below: codeLength, "entry offset")
+        flow.slots = try f.index(below: 65_536, "attempt counter count")
+        let variableCount = try f.count("variable", minBytesEach: 2)
+        guard variableCount >= BuiltinVariable.allCases.count else {
+            throw .malformed("flow table: \(variableCount) variables, fewer than the built-ins")
+        }
+        for _ in 0..<variableCount {
+            let name = try f.index(below: strings, "variable name")
+            let flags = try f.index(below: 2, "variable flags")
+            flow.variables.append(VariableInfo(name: name, sensitive: flags == 1))
+        }
+        let nodeCount = try f.count("node", minBytesEach: 2)
+        for _ in 0..<nodeCount {
+            let name = try f.index(below: strings, "node name")
+            let offset = try f.index(below: codeLength, "node offset")
+            flow.nodes.append(NodeEntry(name: name, offset: offset))
+        }
+        let scheduleCount = try f.count("schedule", minBytesEach: 4)
+        for _ in 0..<scheduleCount {
+            let name = try f.index(below: strings, "schedule name")
+            let tz = try f.optionalIndex(below: strings, "time zone")
+            var rules: [ScheduleImage.Rule] = []
+            for _ in 0..<(try f.count("rule", minBytesEach: 2)) {
+                let days = try f.index(below: 128, "day mask")
+                var intervals: [Range<Int>] = []
+                for _ in 0..<(try f.count("interval", minBytesEach: 2)) {
+                    let start = try f.index(below: 24 * 60 + 1, "interval start")
+                    let end = try f.index(below: 24 * 60 + 1, "interval end")
+                    guard start <= end else { throw .malformed("flow table: interval ends before it starts") }
+                    intervals.append(start..<end)
+                }
+                rules.append(ScheduleImage.Rule(days: UInt8(days), intervals: intervals))
+            }
+            var closed: [Int] = []
+            for _ in 0..<(try f.count("closed date")) { closed.append(try f.index(below: strings, "closed date")) }
+            flow.schedules.append(ScheduleImage(name: name, timezone: tz, rules: rules, closed: closed))
+        }
+        return flow
+    }
+}
+
+extension ByteReader {
+    mutating func optionalIndex(below limit: Int, _ name: String) throws(BundleError) -> Int? {
+        let v = try index(below: limit + 1, name)
+        return v == 0 ? nil : v - 1
+    }
+}

@@ -1,0 +1,19 @@
+/// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320, initial and final
+/// value 0xFFFFFFFF): the checksum of zlib and PNG. `crc32("123456789")`
+/// is 0xCBF43926.
+public enum CRC32 {
+    private static let table: [UInt32] = (0..<256).map { n in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+
+    public static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        let table = Self.table
+        for b in bytes {
+            crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8)
+        }
+        return crc ^ 0xFFFF_FFFF
+    }
+}

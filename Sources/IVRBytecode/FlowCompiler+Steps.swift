@@ -1,0 +1,215 @@
+import IVRSyntax
+
+/// Steps, targets, transfers, webhooks and conditions.
+extension FlowCompiler {
+    mutating func compileSteps(_ steps: [Step], then continuation: Continuation) {
+        let saved = asm.location
+        defer { asm.location = saved }
+        for step in steps {
+            asm.location = step.keyRange.start
+            compileStep(step)
+        }
+        if steps.last?.alwaysJumps == true { return }
+        switch continuation {
+        case .hangup: asm.emit(.hangup)
+        case .fallThrough: break
+        case .jump(let label): asm.emit(.jump, Assembler.labelOperand(label))
+        }
+    }
+
+    mutating func compileStep(_ step: Step) {
+        switch step.kind {
+        case .say(let say):
+            asm.emit(.say, .text(text(say.text.value)), optString(say.voice?.value), optString(say.language?.value))
+        case .play(let play):
+            asm.emit(.play, .string(pool.intern(play.file.value)), optString(play.transcript?.value))
+        case .set(let set):
+            for a in set.assignments {
+                let value = text(a.value.value)
+                asm.emit(.set, .variable(variable(a.name.value)), .text(value))
+            }
+        case .menu(let menu): compileMenu(menu)
+        case .capture(let capture): compileCapture(capture)
+        case .branch(let branch): compileBranch(branch)
+        case .goto(let target): compileTarget(target, then: .hangup)
+        case .transfer(let transfer): compileTransfer(transfer)
+        case .webhook(let webhook): compileWebhook(webhook)
+        case .record(let record):
+            asm.emit(.record, .variable(variable(record.into.value)),
+                     .uint(UInt64((record.max?.value ?? Record.defaultMax).milliseconds)),
+                     .uint(record.beep?.value == false ? 0 : 1),
+                     .optKey(record.finishOn?.value.character),
+                     .uint(UInt64((record.silence?.value ?? .seconds(5)).milliseconds)))
+        case .hangup: asm.emit(.hangup)
+        }
+    }
+
+    /// Jumps to a target; inline steps that end without a jump continue as `continuation` says.
+    mutating func compileTarget(_ target: Target, then continuation: Continuation) {
+        switch target {
+        case .node(let name):
+            if let label = nodeLabels[name.value] {
+                asm.emit(.jump, Assembler.labelOperand(label))
+            } else {
+                asm.emit(.hangup)  // refused by the checker (E201); never built
+            }
+        case .builtin(let b):
+            switch b.value {
+            case .repeat:
+                if let loop = repeatTargets.last { asm.emit(.jump, Assembler.labelOperand(loop)) } else { asm.emit(.resume) }
+            case .back: asm.emit(.back, .uint(menuDepth > 0 ? 1 : 0))
+            case .top: asm.emit(.top)
+            case .hangup: asm.emit(.hangup)
+            }
+        case .inline(let steps, _):
+            compileSteps(steps, then: continuation)
+        }
+    }
+
+    private mutating func compileBranch(_ branch: Branch) {
+        let end = asm.newLabel()
+        for arm in branch.arms {
+            let next = asm.newLabel()
+            asm.emit(.branchIfFalse, .expression(condition(arm.condition)), Assembler.labelOperand(next))
+            compileTarget(arm.then, then: .jump(end))
+            asm.bind(next)
+        }
+        if let otherwise = branch.otherwise {
+            compileTarget(otherwise, then: .jump(end))
+        }
+        asm.bind(end)
+    }
+
+    private mutating func compileTransfer(_ transfer: Transfer) {
+        let destination = transfer.destination
+        if destination.kind == .ivr {
+            if let index = flowIndex[destination.value.value.raw] {
+                asm.emit(.gotoFlow, .flow(index))
+            } else {
+                asm.emit(.hangup)  // refused by the checker (E202)
+            }
+            return
+        }
+        let kind = DestinationCode.names.firstIndex(of: destination.kind.rawValue) ?? 0
+        let fail = asm.newLabel()
+        asm.emit(.transfer, .destination(kind), .text(text(destination.value.value)),
+                 .optText(transfer.callerID.map { text($0.value) }),
+                 .uint(UInt64((transfer.timeout?.value ?? Transfer.defaultTimeout).milliseconds)),
+                 optString(transfer.allow?.value), Assembler.labelOperand(fail))
+        asm.bind(fail)
+        compileTarget(transfer.onFail ?? .builtin(Located(.hangup, destination.kindRange)), then: .hangup)
+    }
+
+    private mutating func compileWebhook(_ webhook: Webhook) {
+        let failed = asm.newLabel(), done = asm.newLabel()
+        let body: [TextPart]? = webhook.effectiveMethod == .POST ? webhook.body.map { jsonText($0) } : nil
+        asm.emit(.webhook, .uint(webhook.effectiveMethod == .POST ? 1 : 0), .text(text(webhook.url.value)),
+                 .optText(body), .uint(UInt64((webhook.timeout?.value ?? Webhook.defaultTimeout).milliseconds)),
+                 .optVariable(webhook.into.map { variable($0.value) }), Assembler.labelOperand(failed))
+        asm.emit(.jump, Assembler.labelOperand(done))
+        asm.bind(failed)
+        compileTarget(webhook.onError ?? .builtin(Located(.hangup, webhook.url.range)), then: .hangup)
+        asm.bind(done)
+    }
+
+    /// A JSON body as text: constants carry the JSON syntax, variables are
+    /// escaped as JSON string content when the request is made.
+    private mutating func jsonText(_ t: JSONTemplate) -> [TextPart] {
+        var parts: [TextPart] = []
+        var pending = ""
+        func flush(_ c: inout FlowCompiler) {
+            if !pending.isEmpty { parts.append(.constant(c.pool.intern(pending))); pending = "" }
+        }
+        func walk(_ t: JSONTemplate, _ c: inout FlowCompiler, depth: Int) {
+            guard depth < 64 else { pending += "null"; return }
+            switch t {
+            case .string(let s):
+                pending += "\""
+                for part in s.value.parts {
+                    switch part {
+                    case .text(let text): pending += JSONEscape.escape(text)
+                    case .variable(let name, _):
+                        flush(&c)
+                        parts.append(.variable(c.variable(name)))
+                    }
+                }
+                pending += "\""
+            case .number(let n, _): pending += n
+            case .bool(let b, _): pending += b ? "true" : "false"
+            case .null: pending += "null"
+            case .array(let items, _):
+                pending += "["
+                for (i, item) in items.enumerated() {
+                    if i > 0 { pending += "," }
+                    walk(item, &c, depth: depth + 1)
+                }
+                pending += "]"
+            case .object(let pairs, _):
+                pending += "{"
+                for (i, pair) in pairs.enumerated() {
+                    if i > 0 { pending += "," }
+                    pending += "\"" + JSONEscape.escape(pair.key.value) + "\":"
+                    walk(pair.value, &c, depth: depth + 1)
+                }
+                pending += "}"
+            }
+        }
+        walk(t, &self, depth: 0)
+        flush(&self)
+        return parts
+    }
+
+    /// A parsed condition in the bundle's form; a condition that did not parse
+    /// (refused by the checker) is false.
+    private mutating func condition(_ e: Expression?) -> CodeExpression {
+        guard let e else { return .bool(false) }
+        return code(e, depth: 0)
+    }
+
+    private mutating func code(_ e: Expression, depth: Int) -> CodeExpression {
+        guard depth < ExpressionCode.maxDepth - 1 else { return .bool(false) }
+        switch e {
+        case .string(let s, _): return .string(pool.intern(s))
+        case .number(let d, _): return .number(d.isFinite ? d : 0)
+        case .bool(let b, _): return .bool(b)
+        case .variable(let name, _): return .variable(variable(name))
+        case .unary(_, let x, _): return .not(code(x, depth: depth + 1))
+        case .binary(let op, let l, let r, _): return .binary(op, code(l, depth: depth + 1), code(r, depth: depth + 1))
+        case .call(let name, let args, _):
+            if name.value == "open" {
+                if args.count == 1, case .string(let s, _) = args[0], let index = schedules[s] { return .open(schedule: index) }
+                return .bool(false)
+            }
+            guard let fn = CodeFunction.allCases.first(where: { $0.name == name.value }), fn.arity == args.count else {
+                return .bool(false)
+            }
+            return .call(fn, args.map { code($0, depth: depth + 1) })
+        }
+    }
+}
+
+/// JSON string escaping, shared by the compiler (constant text) and the
+/// runtime (variable values in webhook bodies and records).
+public enum JSONEscape {
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,137 @@
+import IVRSyntax
+
+/// Menus and captures: the attempt loop of flow-language.md sections 4 and 5.1.
+///
+/// ```
+///        MENU slot                    ATTEMPT1 slot
+/// loop:  IFRETRY slot short           loop:  (prompts as for a menu)
+///        QSAY/QPLAY prompt...                WAITDIGITS min max term ...
+///        JUMP wait                           ONTIMEOUT timeout
+/// short: QSAY/QPLAY short-prompt...          ACCEPT into invalid
+/// wait:  WAITKEY timeout                     JUMP done
+///        EXTEND pattern idt           invalid: INVALID, on-invalid, JUMP retry
+///        ONTIMEOUT timeout            timeout: on-timeout
+///        ONEXT pattern keyed          retry:   RETRY slot attempts loop
+///        ONKEY k option-k ...                  on-exhausted
+///        INVALID, on-invalid          done:
+///        JUMP retry
+/// timeout: on-timeout
+/// retry: RETRY slot attempts loop
+///        on-exhausted
+/// option-k: target ...     keyed: XFERKEYED fail / fail: HANGUP
+/// ```
+extension FlowCompiler {
+    mutating func compileMenu(_ menu: Menu) {
+        let slot = newSlot()
+        asm.emit(.menu, .slot(slot))
+        let loop = asm.here()
+        compilePrompts(menu.prompt, short: menu.shortPrompt, slot: slot)
+        let timeout = menu.timeout?.value ?? flow.defaults.timeout?.value ?? WaitDefaults.timeout
+        asm.emit(.waitKey, .uint(UInt64(timeout.milliseconds)))
+        let keyed = asm.newLabel()
+        if let dbe = menu.dialByExtension {
+            let idt = dbe.interDigitTimeout?.value ?? menu.interDigitTimeout?.value
+                ?? flow.defaults.interDigitTimeout?.value ?? WaitDefaults.interDigitTimeout
+            let pattern = pool.intern(dbe.pattern.value)
+            asm.emit(.extendKeys, .string(pattern), .uint(UInt64(idt.milliseconds)))
+        }
+        let timedOut = asm.newLabel(), retry = asm.newLabel()
+        asm.emit(.onTimeout, Assembler.labelOperand(timedOut))
+        if let dbe = menu.dialByExtension {
+            asm.emit(.onExtension, .string(pool.intern(dbe.pattern.value)), Assembler.labelOperand(keyed))
+        }
+        var optionLabels: [Assembler.Label] = []
+        for option in menu.options {
+            let label = asm.newLabel()
+            optionLabels.append(label)
+            asm.emit(.onKey, .key(option.key.value.character), Assembler.labelOperand(label))
+        }
+        repeatTargets.append(loop)
+        menuDepth += 1
+        asm.emit(.invalid)
+        if let handler = menu.onInvalid { compileTarget(handler, then: .fallThrough) }
+        asm.emit(.jump, Assembler.labelOperand(retry))
+        asm.bind(timedOut)
+        if let handler = menu.onTimeout { compileTarget(handler, then: .fallThrough) }
+        asm.bind(retry)
+        asm.emit(.retry, .slot(slot), .uint(UInt64(attempts(menu.attempts))), Assembler.labelOperand(loop))
+        compileTarget(menu.onExhausted ?? .builtin(Located(.hangup, menu.optionsRange)), then: .hangup)
+        for (option, label) in zip(menu.options, optionLabels) {
+            asm.bind(label)
+            compileTarget(option.target, then: .hangup)
+        }
+        menuDepth -= 1
+        repeatTargets.removeLast()
+        if menu.dialByExtension != nil {
+            let fail = asm.newLabel()
+            asm.bind(keyed)
+            asm.emit(.transferKeyed, Assembler.labelOperand(fail))
+            asm.bind(fail)
+            asm.emit(.hangup)
+        }
+    }
+
+    mutating func compileCapture(_ capture: Capture) {
+        let slot = newSlot()
+        asm.emit(.attemptReset, .slot(slot))
+        let loop = asm.here()
+        if let prompt = capture.prompt {
+            compilePrompts(prompt, short: capture.shortPrompt, slot: slot)
+        }
+        let timeout = capture.timeout?.value ?? flow.defaults.timeout?.value ?? WaitDefaults.timeout
+        let idt = capture.interDigitTimeout?.value ?? flow.defaults.interDigitTimeout?.value ?? WaitDefaults.interDigitTimeout
+        let maxDigits = min(max(capture.effectiveMax, 1), Capture.maxDigitsLimit)
+        asm.emit(.waitDigits, .uint(UInt64(min(max(capture.effectiveMin, 0), maxDigits))), .uint(UInt64(maxDigits)),
+                 .optKey(capture.effectiveTerminator?.character),
+                 .uint(UInt64(timeout.milliseconds)), .uint(UInt64(idt.milliseconds)),
+                 optString(capture.pattern?.value), .uint(capture.isSensitive ? 1 : 0))
+        let timedOut = asm.newLabel(), invalid = asm.newLabel(), retry = asm.newLabel(), done = asm.newLabel()
+        asm.emit(.onTimeout, Assembler.labelOperand(timedOut))
+        asm.emit(.accept, .variable(variable(capture.into.value, sensitive: capture.isSensitive)), Assembler.labelOperand(invalid))
+        asm.emit(.jump, Assembler.labelOperand(done))
+        repeatTargets.append(loop)
+        asm.bind(invalid)
+        asm.emit(.invalid)
+        if let handler = capture.onInvalid { compileTarget(handler, then: .fallThrough) }
+        asm.emit(.jump, Assembler.labelOperand(retry))
+        asm.bind(timedOut)
+        if let handler = capture.onTimeout { compileTarget(handler, then: .fallThrough) }
+        asm.bind(retry)
+        asm.emit(.retry, .slot(slot), .uint(UInt64(attempts(capture.attempts))), Assembler.labelOperand(loop))
+        compileTarget(capture.onExhausted ?? .builtin(Located(.hangup, capture.into.range)), then: .hangup)
+        repeatTargets.removeLast()
+        asm.bind(done)
+    }
+
+    /// The prompt, or from the second attempt on the short prompt when there is one.
+    private mutating func compilePrompts(_ prompt: Prompt, short: Prompt?, slot: Int) {
+        guard let short else {
+            queue(prompt)
+            return
+        }
+        let shortLabel = asm.newLabel(), wait = asm.newLabel()
+        asm.emit(.ifRetry, .slot(slot), Assembler.labelOperand(shortLabel))
+        queue(prompt)
+        asm.emit(.jump, Assembler.labelOperand(wait))
+        asm.bind(shortLabel)
+        queue(short)
+        asm.bind(wait)
+    }
+
+    private mutating func queue(_ prompt: Prompt) {
+        for step in prompt.steps {
+            switch step.kind {
+            case .say(let say):
+                asm.emit(.queueSay, .text(text(say.text.value)), optString(say.voice?.value), optString(say.language?.value))
+            case .play(let play):
+                asm.emit(.queuePlay, .string(pool.intern(play.file.value)), optString(play.transcript?.value))
+            default: break  // only media steps are prompts (the builder refuses others)
+            }
+        }
+    }
+
+    private func attempts(_ own: Located<Int>?) -> Int {
+        let n = own?.value ?? flow.defaults.attempts?.value ?? WaitDefaults.attempts
+        return min(max(n, WaitDefaults.attemptsRange.lowerBound), WaitDefaults.attemptsRange.upperBound)
+    }
+}

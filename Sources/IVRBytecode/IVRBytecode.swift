@@ -1,1 +1,0 @@
-/// Bytecode: code generator, bundle format, verifier, disassembler.

@@ -1,0 +1,57 @@
+import IVRSyntax
+
+/// Loads bundles. `load` is the only way to get a `VerifiedBundle`.
+public enum Bundle {
+    /// Reads and verifies a whole bundle; throws a `BundleError` for anything
+    /// truncated, corrupted, hostile or of an unknown major version.
+    public static func load(_ bytes: [UInt8]) throws(BundleError) -> VerifiedBundle {
+        let image = try BundleReader.read(bytes)
+        let (starts, patterns) = try Verifier.verify(image)
+        return VerifiedBundle(image: image, instructionStarts: starts, patterns: patterns)
+    }
+}
+
+/// A bundle that passed the verifier: every index, jump and opcode in it is
+/// known to be valid, so the interpreter reads it without bounds checks of
+/// its own. Only `Bundle.load` makes one.
+public struct VerifiedBundle: Sendable {
+    public let image: BundleImage
+    /// Per flow, the offsets where instructions start.
+    public let instructionStarts: [Set<Int>]
+
+    /// Every regular expression of the code, compiled, by string index.
+    public let patterns: [Int: Pattern]
+
+    fileprivate init(image: BundleImage, instructionStarts: [Set<Int>], patterns: [Int: Pattern]) {
+        self.image = image
+        self.instructionStarts = instructionStarts
+        self.patterns = patterns
+    }
+
+    public var strings: [String] { image.strings }
+    public var flows: [FlowImage] { image.flows }
+
+    public func flowName(_ index: Int) -> String { image.strings[image.flows[index].name] }
+
+    public var flowNames: [String] { image.flows.indices.map(flowName) }
+
+    /// A flow by name or by extension.
+    public func flowIndex(_ nameOrExtension: String) -> Int? {
+        if let i = image.flows.firstIndex(where: { image.strings[$0.name] == nameOrExtension }) { return i }
+        return image.flows.firstIndex { $0.extensionNumber.map { image.strings[$0] } == nameOrExtension }
+    }
+
+    /// Every instruction of a flow, decoded (for the disassembler and tests).
+    public func instructions(ofFlow index: Int) -> [Instruction] {
+        let flow = image.flows[index]
+        let limits = OperandLimits(image: image, flow: flow)
+        var out: [Instruction] = []
+        var offset = 0
+        while offset < flow.code.count,
+              let ins = try? InstructionDecoder.decode(flow.code, at: offset, limits: limits, flowName: flowName(index)) {
+            out.append(ins)
+            offset += ins.length
+        }
+        return out
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import IVRBytecode
+
+/// `ivrc build [PATH...] -o OUT.ivrb [--strip]`: check, then write one bundle.
+public struct Build: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        abstract: "Check flows and compile them into one .ivrb bundle.",
+        discussion: """
+            Refuses to write a bundle when the flows have errors. The same sources \
+            always give the same bytes. --strip leaves out the debug section \
+            (instruction -> file:line:column).
+
+            Exit status: 0 written, 1 the flows have errors, 2 an I/O problem, \
+            64 a malformed command line.
+
+            Example:
+              ivrc build . -o acme.ivrb
+            """)
+
+    @Argument(help: "Flow files or folders (default: the current folder).")
+    public var paths: [String] = []
+
+    @Option(name: .shortAndLong, help: "The bundle to write.")
+    public var output: String
+
+    @Flag(help: "Leave out the debug section.")
+    public var strip = false
+
+    public init() {}
+
+    public func run() throws {
+        let (text, code) = BuildRunner.run(paths: paths, output: output, strip: strip)
+        try CommandOutput(stdout: code == 0 ? text : "", stderr: code == 0 ? "" : text, exitCode: code).emit()
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import IVRRuntime
+
+/// `ivrc simulate PATH... [--flow NAME] [--input TOKENS] ...`: one scripted call.
+public struct Simulate: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        abstract: "Run one call against a scripted caller.",
+        discussion: """
+            PATH is sources (files, folders) or one .ivrb bundle; both give the same \
+            result. Input tokens, separated by spaces or commas: keys ("1", "123456#"), \
+            "-" (silence until the timeout), "!" (the caller hangs up). Keys a wait does \
+            not use stay buffered (type-ahead). When tokens run out the caller is silent.
+
+            Without a canned --webhook answer or --live, a webhook takes its on-error path.
+
+            Examples:
+              ivrc simulate . --flow acme-main --input "2 123456#"
+              ivrc simulate acme.ivrb --flow 800 --input 1 --json
+              ivrc simulate . --webhook https://api.acme.example/='{"tier":"gold"}'
+            """)
+
+    @Argument(help: "Flow files or folders, or one .ivrb bundle.")
+    public var paths: [String]
+
+    @Option(help: "The flow to call, by name or extension (default: the only flow).")
+    public var flow: String?
+
+    @Option(help: "Input tokens for the scripted caller.")
+    public var input: String = ""
+
+    @Option(help: "The calling number.")
+    public var caller: String = "+15555550100"
+
+    @Option(help: "The call's time for open(), ISO 8601 (2026-11-23T10:00:00-05:00).")
+    public var at: String?
+
+    @Flag(help: "Print the call as JSON.")
+    public var json = false
+
+    @Option(help: "PREFIX=JSON or PREFIX=@file.json: a canned 200 answer for URLs starting with PREFIX (repeatable).")
+    public var webhook: [String] = []
+
+    @Flag(help: "Perform webhooks without a canned answer over real HTTP.")
+    public var live = false
+
+    @Option(help: "Append the call record to this JSON-lines file.")
+    public var records: String?
+
+    public init() {}
+
+    public func run() async throws {
+        var options = SimulateRunner.Options(paths: paths)
+        options.flow = flow
+        options.input = input
+        options.caller = caller
+        options.at = at
+        options.json = json
+        options.webhooks = webhook
+        options.live = live
+        options.records = records
+        let (text, code) = await SimulateRunner.run(options)
+        try CommandOutput(stdout: code == 0 ? text : "", stderr: code == 0 ? "" : text, exitCode: code).emit()
+    }
+}

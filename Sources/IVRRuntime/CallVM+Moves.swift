@@ -1,0 +1,144 @@
+import IVRBytecode
+
+/// Moves between menus and flows, and requests to the world (transfers,
+/// webhooks, recordings).
+extension CallVM {
+    /// A menu is entered: it goes on top of the back stack, or, when it is
+    /// already there, everything above it is dropped (no loops in history).
+    mutating func enterMenu(at offset: Int) {
+        if let i = backStack.lastIndex(where: { $0.flow == flow && $0.pc == offset }) {
+            backStack.removeSubrange((i + 1)...)
+        } else {
+            if backStack.count == Self.maxBackStack { backStack.removeFirst() }
+            backStack.append((flow, offset, node))
+        }
+    }
+
+    mutating func move(_ op: Opcode, _ c: inout CodeCursor) -> Effect? {
+        switch op {
+        case .back:
+            let leaveCurrent = c.uint() == 1
+            if leaveCurrent, !backStack.isEmpty { backStack.removeLast() }
+            guard let target = backStack.last else { return restart() }
+            return reenter(target)
+        case .top:
+            backStack.removeAll()
+            return restart()
+        case .resume:
+            guard let target = backStack.last else { return restart() }
+            return reenter(target)
+        default:  // .gotoFlow
+            let target = c.uint()
+            switchFlow(to: target)
+            pc = image.entry
+            return .enterFlow(bundle.flowName(target))
+        }
+    }
+
+    /// Back at a menu of the stack: its node joins the visited path again.
+    private mutating func reenter(_ target: (flow: Int, pc: Int, node: String)) -> Effect? {
+        if target.flow != flow { switchFlow(to: target.flow) }
+        pc = target.pc
+        node = target.node
+        return .enterNode(node)
+    }
+
+    private mutating func restart() -> Effect? {
+        pc = image.entry
+        return nil
+    }
+
+    /// Continues the call in another flow: the built-ins follow, user
+    /// variables of the flow left are kept for the call record (and come
+    /// back if the caller returns to that flow with `back`).
+    mutating func switchFlow(to target: Int) {
+        let builtins = BuiltinVariable.allCases.count
+        for (i, info) in image.variables.enumerated() where i >= builtins {
+            if let value = variables[i] { carried[strings[info.name]] = (value, info.sensitive) }
+        }
+        let old = variables
+        flow = target
+        code = image.code
+        attempts = Array(repeating: 0, count: image.slots)
+        variables = Array(repeating: nil, count: image.variables.count)
+        for i in 0..<builtins { variables[i] = old[i] }
+        variables[BuiltinVariable.flow.index] = bundle.flowName(target)
+        if let language = image.language { variables[BuiltinVariable.language.index] = strings[language] }
+        if let voice = image.voice { variables[BuiltinVariable.voice.index] = strings[voice] }
+        for (i, info) in image.variables.enumerated() where i >= builtins {
+            variables[i] = carried[strings[info.name]]?.value
+        }
+    }
+
+    mutating func request(_ op: Opcode, _ c: inout CodeCursor) -> Effect? {
+        switch op {
+        case .transfer:
+            let kind = DestinationCode.names[c.uint()]
+            let value = interpolate(c.text())
+            let callerID = c.optText().map { interpolate($0) }
+            let timeout = c.uint(), allow = c.optional(), fail = c.uint()
+            pc = c.pc
+            if let allow, bundle.patterns[allow]?.matches(value) != true {
+                pc = fail
+                return .refused(kind: kind, value: value)
+            }
+            waiting = .transfer(fail: fail)
+            return .transfer(TransferRequest(kind: kind, value: value, callerID: callerID, timeout: timeout))
+        case .transferKeyed:
+            let fail = c.uint()
+            pc = c.pc
+            waiting = .transfer(fail: fail)
+            return .transfer(TransferRequest(kind: "extension", value: input, callerID: nil,
+                                             timeout: 30_000))
+        case .webhook:
+            let method = c.uint() == 1 ? "POST" : "GET"
+            let url = interpolate(c.text(), escape: CallVM.percentEncode)
+            let body = c.optText().map { interpolate($0, escape: JSONEscape.escape) }
+            let timeout = c.uint(), into = c.optional(), fail = c.uint()
+            pc = c.pc
+            waiting = .webhook(into: into, fail: fail)
+            return .webhook(WebhookRequest(method: method, url: url, body: body, timeout: timeout))
+        default:  // .record
+            let into = c.uint(), max = c.uint(), beep = c.uint() == 1, finish = c.optKey(), silence = c.uint()
+            pc = c.pc
+            waiting = .record(into)
+            budget = 0
+            return .record(RecordRequest(maxDuration: max, beep: beep, finishOn: finish, silence: silence))
+        }
+    }
+
+    /// Keeps a webhook's JSON answer: `into` holds the JSON text and every
+    /// `into.field` (or `into.a.b`) variable of the flow the field's value.
+    /// False when the body is not a JSON object (the webhook failed).
+    mutating func storeResponse(_ response: WebhookResponse, into: Int?) -> Bool {
+        guard let into else { return true }
+        guard let json = JSONParser.parse(response.body), case .object = json else { return false }
+        let name = strings[image.variables[into].name]
+        variables[into] = json.serialized
+        let prefix = name + "."
+        for (i, info) in image.variables.enumerated() where strings[info.name].hasPrefix(prefix) {
+            var value: JSON? = json
+            for key in strings[info.name].dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false) {
+                value = value?[String(key)]
+            }
+            variables[i] = value?.variableValue
+        }
+        return true
+    }
+
+    /// Variable values in URLs are percent-encoded (unreserved characters stay).
+    static func percentEncode(_ s: String) -> String {
+        var out = ""
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            default:
+                let h = String(b, radix: 16, uppercase: true)
+                out += "%" + (h.count == 1 ? "0" + h : h)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,90 @@
+import IVRBytecode
+import IVRSyntax
+
+/// Waiting for keys, and resuming after any effect.
+extension CallVM {
+    mutating func wait(_ op: Opcode, _ c: inout CodeCursor) -> Effect? {
+        switch op {
+        case .waitKey:
+            let timeout = c.uint()
+            pc = c.pc
+            waiting = .key
+            return collect(CollectRequest(prompts: takePrompts(), maxDigits: 1, timeout: timeout,
+                                          interDigitTimeout: timeout, terminator: nil))
+        case .extendKeys:
+            let pattern = c.uint(), idt = c.uint()
+            pc = c.pc
+            guard !timedOut, input.count == 1, let compiled = bundle.patterns[pattern],
+                  compiled.canBeginMatch(input, alphabet: Pattern.dtmfKeys) else {
+                if !timedOut { notes.append(.input(input)) }
+                return nil
+            }
+            let longest = min(compiled.maxMatchLength(alphabet: Pattern.dtmfKeys) ?? 32, 32)
+            guard longest > 1 else {
+                notes.append(.input(input))
+                return nil
+            }
+            waiting = .extend
+            return collect(CollectRequest(prompts: [], maxDigits: longest - 1, timeout: idt,
+                                          interDigitTimeout: idt, terminator: "#"))
+        default:  // .waitDigits
+            let min = c.uint(), max = c.uint(), terminator = c.optKey()
+            let timeout = c.uint(), idt = c.uint(), pattern = c.optional(), flags = c.uint()
+            pc = c.pc
+            waiting = .digits(min: min, pattern: pattern, sensitive: flags & 1 == 1)
+            return collect(CollectRequest(prompts: takePrompts(), maxDigits: max, timeout: timeout,
+                                          interDigitTimeout: idt, terminator: terminator))
+        }
+    }
+
+    private mutating func takePrompts() -> [PromptItem] {
+        defer { prompts.removeAll(keepingCapacity: true) }
+        return prompts
+    }
+
+    private mutating func collect(_ request: CollectRequest) -> Effect {
+        budget = 0
+        return .collect(request)
+    }
+
+    /// Gives the machine the world's answer to the last effect.
+    public mutating func resume(_ answer: Resumption) {
+        let waited = waiting
+        waiting = .nothing
+        switch (waited, answer) {
+        case (.key, .collected(let r)):
+            timedOut = r.ending == .timeout && r.digits.isEmpty
+            input = r.digits
+            if timedOut {
+                notes.append(.timeout)
+            } else if code.indices.contains(pc), Opcode(rawValue: code[pc]) != .extendKeys {
+                notes.append(.input(input))
+            }
+        case (.extend, .collected(let r)):
+            input += r.digits
+            notes.append(.input(input))
+        case (.digits(let min, let pattern, let sensitive), .collected(let r)):
+            timedOut = r.ending == .timeout && r.digits.isEmpty
+            input = r.digits
+            inputValid = !timedOut && input.count >= min
+                && (pattern.map { bundle.patterns[$0]?.matches(input) == true } ?? true)
+            notes.append(timedOut ? .timeout : .input(sensitive ? CallVM.redacted : input))
+            if sensitive, !inputValid { input = CallVM.redacted }
+        case (.transfer(let fail), .transferFailed):
+            pc = fail
+        case (.webhook(let into, let fail), .webhook(let result)):
+            if case .success(let response) = result, (200..<300).contains(response.status),
+               storeResponse(response, into: into) {
+                break
+            }
+            pc = fail
+        case (.record(let v), .recorded(let location)):
+            variables[v] = location
+        default:
+            break
+        }
+    }
+
+    /// How sensitive digits appear in events and records.
+    public static let redacted = "***"
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// A prompt to play: recorded audio or text to speak.
+public enum PromptItem: Sendable, Equatable {
+    case play(file: String, transcript: String?)
+    case say(text: String, voice: String?, language: String?)
+}
+
+/// Wait for keys. The prompts play first; a key pressed during them (or
+/// buffered before) cuts them (barge-in) and counts as input.
+public struct CollectRequest: Sendable, Equatable {
+    public var prompts: [PromptItem]
+    public var maxDigits: Int
+    /// Milliseconds to wait for the first key.
+    public var timeout: Int
+    /// Milliseconds to wait between keys.
+    public var interDigitTimeout: Int
+    /// Ends collection; not part of the digits.
+    public var terminator: Character?
+}
+
+/// What a wait heard.
+public struct CollectResult: Sendable, Equatable {
+    public enum Ending: Sendable, Equatable { case terminator, maxDigits, interDigitTimeout, timeout }
+    public var digits: String
+    public var ending: Ending
+    /// How many of the request's prompts were played (fully or until barge-in).
+    public var promptsPlayed: Int
+
+    public init(digits: String, ending: Ending, promptsPlayed: Int) {
+        self.digits = digits
+        self.ending = ending
+        self.promptsPlayed = promptsPlayed
+    }
+}
+
+/// A blind transfer. `kind` is number, extension, sip, conference, group or app.
+public struct TransferRequest: Sendable, Equatable {
+    public var kind: String
+    public var value: String
+    public var callerID: String?
+    /// Ring time in milliseconds.
+    public var timeout: Int
+}
+
+public enum TransferResult: Sendable, Equatable {
+    case connected
+    /// Busy, no answer, rejected.
+    case failed(String)
+}
+
+public struct RecordRequest: Sendable, Equatable {
+    public var maxDuration: Int
+    public var beep: Bool
+    public var finishOn: Character?
+    public var silence: Int
+}
+
+public struct WebhookRequest: Sendable, Equatable {
+    public var method: String
+    public var url: String
+    /// JSON text (POST only).
+    public var body: String?
+    public var timeout: Int
+}
+
+public struct WebhookResponse: Sendable, Equatable {
+    public var status: Int
+    public var body: [UInt8]
+    public init(status: Int, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// The request could not be made or answered (no route, timeout, no canned response).
+public struct WebhookFailure: Error, Sendable, Equatable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+}
+
+/// The caller hung up. `promptsStarted` counts the prompts of the wait that
+/// had begun playing when it happened.
+public struct CallerHungUp: Error, Sendable, Equatable {
+    public var promptsStarted: Int
+    public init(promptsStarted: Int = 0) { self.promptsStarted = promptsStarted }
+}
+
+/// What the interpreter needs from the world, or tells it. The driver
+/// performs it on the media backend and resumes the machine.
+public enum Effect: Sendable, Equatable {
+    // Observations: nothing to perform; resume with `.none`.
+    case enterNode(String)
+    case enterFlow(String)
+    case input(String)
+    case timeout
+    case invalid(String)
+    /// A transfer refused by its `allow` pattern (it takes `on-fail`).
+    case refused(kind: String, value: String)
+    // Requests to the world.
+    case play(file: String, transcript: String?)
+    case say(text: String, voice: String?, language: String?)
+    case collect(CollectRequest)
+    case transfer(TransferRequest)
+    case record(RecordRequest)
+    case webhook(WebhookRequest)
+    /// The flow hangs up: the call is over.
+    case hangup
+    /// The bundle went wrong at run time (a loop that never waits); the call is over.
+    case error(String)
+}
+
+/// How the world answered an effect.
+public enum Resumption: Sendable {
+    case none
+    case collected(CollectResult)
+    case transferFailed(String)
+    case recorded(String)
+    case webhook(Result<WebhookResponse, WebhookFailure>)
+}

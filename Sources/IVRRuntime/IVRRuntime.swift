@@ -1,1 +1,0 @@
-/// Runtime: the VM, media backends, the scripted caller.

@@ -1,0 +1,149 @@
+import Foundation
+
+/// One token of a scripted caller (flow-language.md section 9).
+public enum InputToken: Sendable, Equatable, CustomStringConvertible {
+    /// Keys pressed in quick succession.
+    case keys(String)
+    /// `-`: silence until the wait times out.
+    case silence
+    /// `!`: the caller hangs up.
+    case hangUp
+
+    /// Parses `--input` text: tokens separated by spaces or commas.
+    public static func parse(_ text: String) -> Result<[InputToken], InputTokenError> {
+        var tokens: [InputToken] = []
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }) {
+            switch parse(token: String(word)) {
+            case .success(let t): tokens.append(t)
+            case .failure(let e): return .failure(e)
+            }
+        }
+        return .success(tokens)
+    }
+
+    /// Parses one token: `-`, `!`, or keys `0-9 * #`.
+    public static func parse(token: String) -> Result<InputToken, InputTokenError> {
+        if token == "-" { return .success(.silence) }
+        if token == "!" { return .success(.hangUp) }
+        guard !token.isEmpty, token.allSatisfy({ "0123456789*#".contains($0) }) else {
+            return .failure(InputTokenError(token: token))
+        }
+        return .success(.keys(token))
+    }
+
+    public var description: String {
+        switch self {
+        case .keys(let k): k
+        case .silence: "-"
+        case .hangUp: "!"
+        }
+    }
+}
+
+/// A token that is not keys, `-` or `!`.
+public struct InputTokenError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var token: String
+    public var description: String {
+        "invalid input token '\(token)': use keys (0-9, *, #), '-' for silence or '!' for hanging up"
+    }
+}
+
+/// The deterministic caller of `simulate` and `test`: input tokens, a
+/// type-ahead buffer, a virtual clock (timeouts advance it; nothing sleeps),
+/// canned webhook answers by URL prefix and transfers that connect unless
+/// told to fail.
+///
+/// A wait first uses keys already buffered (they cut its prompt: barge-in);
+/// when it needs more it takes the next token, at most one per wait. Keys a
+/// wait does not consume stay buffered. Without tokens the caller is silent.
+public final class ScriptedBackend: MediaBackend {
+    private var tokens: [InputToken]
+    private var buffer: [Character] = []
+    private let start: Date
+    /// Virtual milliseconds since the call started.
+    public private(set) var elapsed = 0
+    /// Canned answers: the longest matching URL prefix wins.
+    public var webhooks: [(prefix: String, response: WebhookResponse)]
+    /// Destinations (values) whose transfer fails with "busy".
+    public var failingTransfers: Set<String> = []
+    /// Requests made, for tests.
+    public private(set) var webhookRequests: [WebhookRequest] = []
+    /// Live HTTP for webhooks without a canned answer (`simulate --live`).
+    public var live: (@Sendable (WebhookRequest) async throws -> WebhookResponse)?
+    private var recordings = 0
+
+    public init(tokens: [InputToken], at start: Date = Date(timeIntervalSince1970: 0),
+                webhooks: [(prefix: String, response: WebhookResponse)] = []) {
+        self.tokens = tokens
+        self.start = start
+        self.webhooks = webhooks
+    }
+
+    public var now: Date { start.addingTimeInterval(Double(elapsed) / 1000) }
+
+    /// Tokens not used by the call.
+    public var remainingTokens: [InputToken] { tokens }
+
+    public func play(file: String, transcript: String?) async throws {}
+
+    public func say(text: String, voice: String?, language: String?) async throws {}
+
+    public func collect(_ request: CollectRequest) async throws -> CollectResult {
+        let bargedIn = !buffer.isEmpty
+        var pulled = false
+        /// Takes the next token into the buffer; false when the caller is silent.
+        func refill() throws -> Bool {
+            guard !pulled else { return false }
+            pulled = true
+            guard !tokens.isEmpty else { return false }
+            switch tokens.removeFirst() {
+            case .silence: return false
+            case .hangUp: throw CallerHungUp(promptsStarted: bargedIn ? 0 : min(1, request.prompts.count))
+            case .keys(let keys): buffer.append(contentsOf: keys); return true
+            }
+        }
+        let played = bargedIn ? 0 : request.prompts.count
+        var digits = ""
+        while true {
+            if buffer.isEmpty, try !refill() { break }
+            let key = buffer.removeFirst()
+            if let terminator = request.terminator, key == terminator {
+                return CollectResult(digits: digits, ending: .terminator, promptsPlayed: played)
+            }
+            digits.append(key)
+            if digits.count >= request.maxDigits {
+                return CollectResult(digits: digits, ending: .maxDigits, promptsPlayed: played)
+            }
+        }
+        if digits.isEmpty {
+            elapsed += request.timeout
+            return CollectResult(digits: "", ending: .timeout, promptsPlayed: played)
+        }
+        elapsed += request.interDigitTimeout
+        return CollectResult(digits: digits, ending: .interDigitTimeout, promptsPlayed: played)
+    }
+
+    public func transfer(_ request: TransferRequest) async throws -> TransferResult {
+        if failingTransfers.contains(request.value) {
+            elapsed += request.timeout
+            return .failed("busy")
+        }
+        return .connected
+    }
+
+    public func record(_ request: RecordRequest) async throws -> String {
+        recordings += 1
+        elapsed += request.silence
+        return "recording-\(recordings).wav"
+    }
+
+    public func webhook(_ request: WebhookRequest) async throws -> WebhookResponse {
+        webhookRequests.append(request)
+        let canned = webhooks.filter { request.url.hasPrefix($0.prefix) }.max { $0.prefix.count < $1.prefix.count }
+        if let canned { return canned.response }
+        if let live { return try await live(request) }
+        throw WebhookFailure("no canned response for \(request.url) (give one with --webhook PREFIX=JSON, or use --live)")
+    }
+
+    public func hangup() async {}
+}

@@ -1,0 +1,139 @@
+import Foundation
+import IVRBytecode
+
+/// `ivrc simulate`, as a function of its options: one scripted call against
+/// sources or a bundle (sources are compiled and loaded through the verifier
+/// first, so both give identical results).
+public enum SimulateRunner {
+    public struct Options: Sendable {
+        public var paths: [String]
+        public var flow: String?
+        public var input: String = ""
+        public var caller: String = "+15555550100"
+        /// ISO 8601 (`2026-11-23T10:00:00-05:00`); default: the real clock.
+        public var at: String?
+        public var json = false
+        /// `PREFIX=JSON` or `PREFIX=@file.json`: a canned 200 answer.
+        public var webhooks: [String] = []
+        public var live = false
+        /// Appends the call record as one JSON line.
+        public var records: String?
+        public var currentDirectory: String = FileManager.default.currentDirectoryPath
+
+        public init(paths: [String]) { self.paths = paths }
+    }
+
+    public static func run(_ o: Options) async -> (output: String, exitCode: Int32) {
+        let bundle: VerifiedBundle
+        switch loadBundle(paths: o.paths, currentDirectory: o.currentDirectory) {
+        case .success(let b): bundle = b
+        case .failure(let f): return (f.message + "\n", f.exitCode)
+        }
+        let flow: Int
+        switch pickFlow(bundle, o.flow) {
+        case .success(let f): flow = f
+        case .failure(let f): return (f.message + "\n", f.exitCode)
+        }
+        let tokens: [InputToken]
+        switch InputToken.parse(o.input) {
+        case .success(let t): tokens = t
+        case .failure(let e): return ("error: \(e)\n", 64)
+        }
+        var start = Date()
+        if let at = o.at {
+            guard let date = parseTime(at) else {
+                return ("error: invalid --at '\(at)': use ISO 8601, like 2026-11-23T10:00:00-05:00\n", 64)
+            }
+            start = date
+        }
+        var canned: [(prefix: String, response: WebhookResponse)] = []
+        for spec in o.webhooks {
+            switch cannedWebhook(spec, currentDirectory: o.currentDirectory) {
+            case .success(let c): canned.append(c)
+            case .failure(let f): return (f.message + "\n", f.exitCode)
+            }
+        }
+        let backend = ScriptedBackend(tokens: tokens, at: start, webhooks: canned)
+        if o.live { backend.live = LiveHTTP.perform }
+        let record = await CallDriver.run(bundle, flow: flow, backend: backend, caller: o.caller)
+        if let path = o.records {
+            let target = BuildPipeline.absolute(path, cwd: o.currentDirectory)
+            guard append(record.logLine + "\n", to: target) else { return ("error: cannot write \(path)\n", 2) }
+        }
+        return (o.json ? record.json.serialized + "\n" : Transcript.render(record), 0)
+    }
+
+    /// One `.ivrb` file is a bundle; anything else is sources to build.
+    public static func loadBundle(paths: [String], currentDirectory: String) -> Result<VerifiedBundle, BuildPipeline.Failure> {
+        if paths.count == 1, paths[0].hasSuffix(".ivrb") {
+            let abs = BuildPipeline.absolute(paths[0], cwd: currentDirectory)
+            guard let data = FileManager.default.contents(atPath: abs) else {
+                return .failure(.init(message: "error: cannot read \(paths[0])", exitCode: 2))
+            }
+            do {
+                return .success(try Bundle.load([UInt8](data)))
+            } catch {
+                return .failure(.init(message: "error: \(paths[0]): \(error)", exitCode: 2))
+            }
+        }
+        return BuildPipeline.build(paths: paths, currentDirectory: currentDirectory).map(\.bundle)
+    }
+
+    /// `--flow` by name or extension; without it, the only flow.
+    public static func pickFlow(_ bundle: VerifiedBundle, _ name: String?) -> Result<Int, BuildPipeline.Failure> {
+        if let name {
+            guard let i = bundle.flowIndex(name) else {
+                return .failure(.init(message: "error: no flow named '\(name)'; flows: \(bundle.flowNames.joined(separator: ", "))", exitCode: 64))
+            }
+            return .success(i)
+        }
+        guard bundle.flows.count == 1 else {
+            return .failure(.init(message: "error: several flows; pick one with --flow: \(bundle.flowNames.joined(separator: ", "))", exitCode: 64))
+        }
+        return .success(0)
+    }
+
+    static func cannedWebhook(_ spec: String, currentDirectory: String) -> Result<(prefix: String, response: WebhookResponse), BuildPipeline.Failure> {
+        guard let eq = spec.firstIndex(of: "=") else {
+            return .failure(.init(message: "error: --webhook '\(spec)' must be PREFIX=JSON or PREFIX=@file.json", exitCode: 64))
+        }
+        let prefix = String(spec[..<eq])
+        var body = String(spec[spec.index(after: eq)...])
+        if body.hasPrefix("@") {
+            let path = String(body.dropFirst())
+            guard let data = FileManager.default.contents(atPath: BuildPipeline.absolute(path, cwd: currentDirectory)) else {
+                return .failure(.init(message: "error: cannot read \(path)", exitCode: 2))
+            }
+            body = String(decoding: data, as: UTF8.self)
+        }
+        guard JSONParser.parse(Array(body.utf8)) != nil else {
+            return .failure(.init(message: "error: --webhook \(prefix): the response is not valid JSON", exitCode: 64))
+        }
+        return .success((prefix, WebhookResponse(status: 200, body: Array(body.utf8))))
+    }
+
+    /// ISO 8601 with a zone offset, or a date and time taken as UTC.
+    public static func parseTime(_ text: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        if let d = f.date(from: text) { return d }
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let d = f.date(from: text) { return d }
+        f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.date(from: text)
+    }
+
+    static func append(_ line: String, to path: String) -> Bool {
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: path) { return fm.createFile(atPath: path, contents: Data(line.utf8)) }
+        guard let handle = FileHandle(forWritingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        do {
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(line.utf8))
+            return true
+        } catch {
+            return false
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// The human form of a call record: what `simulate` prints by default and
+/// what `test` prints under a failing case.
+public enum Transcript {
+    public static func render(_ record: CallRecord, indent: String = "") -> String {
+        var lines: [String] = ["call to \(record.flow) from \(record.caller)"]
+        for e in record.events {
+            lines.append("  [\(e.node)] " + describe(e.kind))
+        }
+        var outcome = "outcome: \(record.outcome.rawValue)"
+        if let d = record.destination { outcome += " (\(d.kind) \(d.value))" }
+        lines.append(outcome)
+        lines.append("visited: " + record.visited.joined(separator: " > "))
+        if !record.variables.isEmpty {
+            lines.append("variables: " + record.variables.map { "\($0.name)=\($0.value)" }.joined(separator: ", "))
+        }
+        return lines.map { indent + $0 }.joined(separator: "\n") + "\n"
+    }
+
+    static func describe(_ kind: CallEvent.Kind) -> String {
+        switch kind {
+        case .play(let file, let transcript): "plays \(file)" + (transcript.map { ": \"\($0)\"" } ?? "")
+        case .say(let text): "says \"\(text)\""
+        case .input(let digits): digits.isEmpty ? "caller presses only the terminator" : "caller presses \(digits)"
+        case .timeout: "no key before the timeout"
+        case .invalid(let digits): "invalid input '\(digits)'"
+        case .webhook(let url, let status?, _): "webhook \(url) -> \(status)"
+        case .webhook(let url, nil, let error): "webhook \(url) failed: \(error ?? "no answer"); taking on-error"
+        case .transfer(let kind, let value): "transfer to \(kind) \(value)"
+        case .transferFailed(let kind, let value, let reason): "transfer to \(kind) \(value) failed: \(reason); taking on-fail"
+        case .record(let file): "records the caller into \(file)"
+        case .hangup: "the flow hangs up"
+        case .callerHangup: "the caller hangs up"
+        case .error(let message): "error: \(message)"
+        }
+    }
+}
