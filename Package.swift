@@ -12,12 +12,14 @@ let package = Package(
         .library(name: "IVRCheck", targets: ["IVRCheck"]),
         .library(name: "IVRBytecode", targets: ["IVRBytecode"]),
         .library(name: "IVRRuntime", targets: ["IVRRuntime"]),
+        .library(name: "IVRLive", targets: ["IVRLive"]),
         .library(name: "IVRSIP", targets: ["IVRSIP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,9 +32,18 @@ let package = Package(
         .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "IVRCheck"], swiftSettings: strict),
         .target(name: "IVRRuntime", dependencies: ["IVRSyntax", "IVRBytecode"], swiftSettings: strict),
         .target(
-            name: "IVRSIP",
+            name: "IVRLive",
             dependencies: [
                 "IVRSyntax", "IVRBytecode", "IVRRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "IVRSIP",
+            dependencies: [
+                "IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRLive",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -42,7 +53,7 @@ let package = Package(
         .target(
             name: "IVRCommands",
             dependencies: [
-                "IVRSyntax", "IVRCheck", "IVRBytecode", "IVRRuntime", "IVRSIP",
+                "IVRSyntax", "IVRCheck", "IVRBytecode", "IVRRuntime", "IVRLive", "IVRSIP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -54,6 +65,10 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "IVRBytecodeTests", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode"], swiftSettings: strict),
         .testTarget(name: "IVRRuntimeTests", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode", "IVRRuntime"], swiftSettings: strict),
+        .testTarget(
+            name: "IVRLiveTests",
+            dependencies: ["IVRLive", "IVRRuntime", "IVRBytecode", "IVRSyntax"],
+            swiftSettings: strict),
         .testTarget(
             name: "IVRSIPTests",
             dependencies: ["IVRSIP", "IVRRuntime", "IVRBytecode", "IVRSyntax", .product(name: "NIOCore", package: "swift-nio")],

@@ -119,9 +119,35 @@ public enum DisasmRunner {
         guard let data = FileManager.default.contents(atPath: abs) else { return ("error: cannot read \(path)\n", 2) }
         do {
             let bundle = try Bundle.load([UInt8](data))
-            return (Disassembler.disassemble(bundle), 0)
+            return (Disassembler.disassemble(bundle, sources: sources(of: bundle, near: abs, cwd: currentDirectory)), 0)
         } catch {
             return ("error: \(path): \(error)\n", 2)
         }
+    }
+
+    /// The flow files named in the debug section, looked up beside the bundle
+    /// and in the working folder (and their parents); those not found are skipped.
+    static func sources(of bundle: VerifiedBundle, near bundlePath: String, cwd: String) -> [String: [String]] {
+        var found: [String: [String]] = [:]
+        var folders: [String] = []
+        for start in [(bundlePath as NSString).deletingLastPathComponent, cwd] {
+            var folder = start
+            for _ in 0..<4 {
+                folders.append(folder)
+                let parent = (folder as NSString).deletingLastPathComponent
+                if parent == folder { break }
+                folder = parent
+            }
+        }
+        for flow in bundle.flows {
+            guard let file = flow.debug?.file, !file.isEmpty, found[file] == nil else { continue }
+            for folder in folders {
+                if let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(file)) {
+                    found[file] = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
+                    break
+                }
+            }
+        }
+        return found
     }
 }

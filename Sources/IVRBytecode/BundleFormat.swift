@@ -5,7 +5,7 @@
 ///  4      6   guard 19 93 0D 0A 1A 0A   (catches CR/LF and ^Z mangling)
 /// 10      1   major version
 /// 11      1   minor version
-/// 12      4   CRC-32 of bytes 16..<end, little-endian
+/// 12      4   CRC-32 of every other byte (0..<12 and 16..<end), little-endian
 /// 16      1   section count N
 /// 17    9*N   section table: id u8, offset u32 LE, length u32 LE
 ///  ...        sections, in table order, contiguous, no gaps
@@ -16,7 +16,6 @@ public enum BundleFormat {
     public static let majorVersion: UInt8 = 1
     public static let minorVersion: UInt8 = 0
     public static let checksumOffset = 12
-    public static let checksummedFrom = 16
     public static let sectionTableOffset = 17
     public static let sectionEntrySize = 9
 

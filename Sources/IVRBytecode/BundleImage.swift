@@ -74,6 +74,7 @@ public struct NodeEntry: Sendable, Equatable {
 
 /// A business-hours schedule for `open()`.
 public struct ScheduleImage: Sendable, Equatable {
+    /// Days of the week and the open intervals on them.
     public struct Rule: Sendable, Equatable {
         /// Bit 0 = Monday ... bit 6 = Sunday.
         public var days: UInt8
@@ -99,6 +100,7 @@ public struct ScheduleImage: Sendable, Equatable {
 
 /// Instruction offset -> file:line:column, ordered by offset.
 public struct DebugInfo: Sendable, Equatable {
+    /// One instruction's source position.
     public struct Entry: Sendable, Equatable {
         public var offset: Int
         public var line: Int

@@ -22,7 +22,7 @@ enum BundleReader {
         let sectionCount = Int(try header.byte())
         let tableEnd = BundleFormat.sectionTableOffset + sectionCount * BundleFormat.sectionEntrySize
         guard bytes.count >= tableEnd else { throw .truncated("the file ends inside the section table") }
-        let computed = CRC32.checksum(bytes[BundleFormat.checksummedFrom...])
+        let computed = CRC32.bundleChecksum(bytes)
         guard stored == computed else { throw .checksumMismatch(stored: stored, computed: computed) }
 
         var sections: [BundleFormat.Section: Range<Int>] = [:]

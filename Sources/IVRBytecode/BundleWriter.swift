@@ -53,7 +53,7 @@ public enum BundleWriter {
             offset += bytes.count
         }
         for (_, bytes) in sections { out.raw(bytes) }
-        let crc = CRC32.checksum(out.bytes[BundleFormat.checksummedFrom...])
+        let crc = CRC32.bundleChecksum(out.bytes)
         out.patchU32(crc, at: BundleFormat.checksumOffset)
         return out.bytes
     }

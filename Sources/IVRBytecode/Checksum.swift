@@ -9,11 +9,23 @@ public enum CRC32 {
     }
 
     public static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
+        update(0xFFFF_FFFF, bytes) ^ 0xFFFF_FFFF
+    }
+
+    /// The bundle's checksum: every byte except the checksum field itself.
+    public static func bundleChecksum(_ bytes: [UInt8]) -> UInt32 {
+        let field = BundleFormat.checksumOffset..<BundleFormat.checksumOffset + 4
+        var crc = update(0xFFFF_FFFF, bytes[0..<min(field.lowerBound, bytes.count)])
+        if bytes.count > field.upperBound { crc = update(crc, bytes[field.upperBound...]) }
+        return crc ^ 0xFFFF_FFFF
+    }
+
+    private static func update(_ start: UInt32, _ bytes: some Collection<UInt8>) -> UInt32 {
+        var crc = start
         let table = Self.table
         for b in bytes {
             crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8)
         }
-        return crc ^ 0xFFFF_FFFF
+        return crc
     }
 }

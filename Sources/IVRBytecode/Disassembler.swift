@@ -1,8 +1,10 @@
 /// Prints a verified bundle as assembly: one block per flow, node names as
 /// labels, `Lnnnn:` for other jump targets, constants inline, and the source
-/// position of each instruction when the debug section is present.
+/// position of each instruction when the debug section is present. When the
+/// source files are given (by their debug path), each new source line is
+/// printed above the instructions compiled from it.
 public enum Disassembler {
-    public static func disassemble(_ bundle: VerifiedBundle) -> String {
+    public static func disassemble(_ bundle: VerifiedBundle, sources: [String: [String]] = [:]) -> String {
         let s = bundle.strings
         var out = "; ivrc bundle, format \(BundleFormat.versionString): \(bundle.flows.count) flow(s), "
         out += "\(s.count) constant(s), \(bundle.image.hasDebugInfo ? "debug info" : "stripped")\n"
@@ -20,12 +22,12 @@ public enum Disassembler {
             }
             let entryName = flow.nodes.first { $0.offset == flow.entry }.map { s[$0.name] } ?? label(flow.entry)
             out += "  entry: \(entryName)\n"
-            out += disassembleCode(bundle, flow: index)
+            out += disassembleCode(bundle, flow: index, source: flow.debug.flatMap { sources[$0.file] })
         }
         return out
     }
 
-    private static func disassembleCode(_ bundle: VerifiedBundle, flow index: Int) -> String {
+    private static func disassembleCode(_ bundle: VerifiedBundle, flow index: Int, source: [String]?) -> String {
         let flow = bundle.flows[index]
         let s = bundle.strings
         let instructions = bundle.instructions(ofFlow: index)
@@ -37,7 +39,13 @@ public enum Disassembler {
         for n in flow.nodes { nodeAt[n.offset] = s[n.name] }
         let width = max(4, String(flow.code.count).count)
         var out = ""
+        var lastLine = 0
         for ins in instructions {
+            if let source, let pos = flow.debug?.position(at: ins.offset), pos.line != lastLine,
+               pos.line >= 1, pos.line <= source.count {
+                out += "  ; \(pos.line) | \(source[pos.line - 1])\n"
+                lastLine = pos.line
+            }
             if let node = nodeAt[ins.offset] {
                 out += "\(node):\n"
             } else if targets.contains(ins.offset) {
@@ -98,6 +106,19 @@ public enum Disassembler {
             return fn.name + "(" + args.map { expression($0, bundle: bundle, flow: flow) }.joined(separator: ", ") + ")"
         case .open(let i): return "open(\(quote(s[flow.schedules[i].name])))"
         }
+    }
+
+    /// One instruction as the listing prints it (`MENU #0`), for execution traces.
+    public static func line(_ bundle: VerifiedBundle, flow index: Int, offset: Int) -> String {
+        let flow = bundle.flows[index]
+        let limits = OperandLimits(image: bundle.image, flow: flow)
+        guard let ins = try? InstructionDecoder.decode(flow.code, at: offset, limits: limits, flowName: bundle.flowName(index)) else {
+            return "?"
+        }
+        var nodeAt: [Int: String] = [:]
+        for n in flow.nodes { nodeAt[n.offset] = bundle.strings[n.name] }
+        let operands = ins.operands.map { render($0, bundle: bundle, flow: flow, nodeAt: nodeAt) }.joined(separator: ", ")
+        return ins.opcode.name + (operands.isEmpty ? "" : " " + operands)
     }
 
     static func label(_ offset: Int) -> String { "L\(offset)" }

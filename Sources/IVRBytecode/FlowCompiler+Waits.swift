@@ -40,10 +40,13 @@ extension FlowCompiler {
         if let dbe = menu.dialByExtension {
             asm.emit(.onExtension, .string(pool.intern(dbe.pattern.value)), Assembler.labelOperand(keyed))
         }
-        var optionLabels: [Assembler.Label] = []
+        // An option naming a node jumps straight to it; others get a block below.
+        var optionLabels: [Assembler.Label?] = []
         for option in menu.options {
-            let label = asm.newLabel()
-            optionLabels.append(label)
+            var direct: Assembler.Label?
+            if case .node(let name) = option.target { direct = nodeLabels[name.value] }
+            let label = direct ?? asm.newLabel()
+            optionLabels.append(direct == nil ? label : nil)
             asm.emit(.onKey, .key(option.key.value.character), Assembler.labelOperand(label))
         }
         repeatTargets.append(loop)
@@ -57,6 +60,7 @@ extension FlowCompiler {
         asm.emit(.retry, .slot(slot), .uint(UInt64(attempts(menu.attempts))), Assembler.labelOperand(loop))
         compileTarget(menu.onExhausted ?? .builtin(Located(.hangup, menu.optionsRange)), then: .hangup)
         for (option, label) in zip(menu.options, optionLabels) {
+            guard let label else { continue }
             asm.bind(label)
             compileTarget(option.target, then: .hangup)
         }

@@ -35,6 +35,9 @@ enum AudioFiles: FlowCheck {
         }
         let flowFolder = (flow.file as NSString).deletingLastPathComponent
         folders.append(flowFolder.isEmpty ? "." : flowFolder)
+        if let base = project.workingDirectory {
+            folders = folders.map { $0.hasPrefix("/") ? $0 : (base as NSString).appendingPathComponent($0) }
+        }
         var seen = Set<String>()
         return folders.filter { seen.insert(($0 as NSString).standardizingPath).inserted }
     }

@@ -9,7 +9,9 @@ public struct CheckContext {
     init(project: Project) {
         self.project = project
         var byName: [String: Flow] = [:]
-        for flow in project.flows where byName[flow.name.value] == nil { byName[flow.name.value] = flow }
+        for flow in project.flows + project.contextFlows where byName[flow.name.value] == nil {
+            byName[flow.name.value] = flow
+        }
         self.flowsByName = byName
     }
 }

@@ -26,6 +26,9 @@ public struct Project: Sendable {
     /// (audio, flows) resolve against it. Spelled like `files` keys: relative
     /// to the current folder when under it ("." for the current folder itself).
     public var root: String?
+    /// The folder that relative paths (file names, `root`) are relative to;
+    /// nil means the process's current folder.
+    public var workingDirectory: String?
     public var manifest: Manifest?
     /// The manifest's path (a key of `files`), if one was found.
     public var manifestFile: String?
@@ -33,6 +36,9 @@ public struct Project: Sendable {
     /// yield a `Flow`.
     public var flowFiles: [String] = []
     public var flows: [Flow] = []
+    /// Other flows of the same project, read only so that references to them
+    /// resolve (see `ProjectLoader`); never checked or reported on.
+    public var contextFlows: [Flow] = []
     /// Every YAML file read, by path.
     public var files: [String: SourceFile] = [:]
     /// `*.test.yaml` files found, in sorted order.

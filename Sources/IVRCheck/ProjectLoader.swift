@@ -54,6 +54,7 @@ struct ProjectWalker {
 
     init(currentDirectory: String) {
         cwd = PathTools.normalize(currentDirectory)
+        project.workingDirectory = cwd
     }
 
     mutating func load(_ arguments: [String]) throws -> Project {
@@ -87,7 +88,27 @@ struct ProjectWalker {
             try readFlow(file)
         }
         project.testFiles = testFiles.map(\.display).sorted()
+        if let manifest, roots.contains(where: { !$0.isFolder || $0.path.absolute != manifest.parent().absolute }) {
+            try readContextFlows(of: manifest)
+        }
         return project
+    }
+
+    /// When only some files of a project are checked (a pre-commit hook passes
+    /// file names), the project's other flows are read too, so `ivr:`
+    /// references and duplicate names resolve; their own diagnostics are not
+    /// reported.
+    private mutating func readContextFlows(of manifest: LoadPath) throws {
+        let requested = flowFiles.count
+        let tests = testFiles
+        let folder = manifestFlowsFolder(whenProjectFolder: manifest.parent()) ?? manifest.parent()
+        try? walk(folder)
+        testFiles = tests
+        for file in flowFiles[requested...] {
+            guard let bytes = try? read(file) else { continue }
+            if let flow = FlowParser.parseFlow(bytes, file: file.display).flow { project.contextFlows.append(flow) }
+        }
+        flowFiles.removeSubrange(requested...)
     }
 
     /// The manifest's `flows:` folder, when the manifest sets one, `folder`

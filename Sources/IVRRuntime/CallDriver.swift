@@ -10,13 +10,14 @@ public enum CallDriver {
     public static let maxWaits = 10_000
 
     public static func run(_ bundle: VerifiedBundle, flow: Int, backend: some MediaBackend,
-                           caller: String, called: String? = nil) async -> CallRecord {
+                           caller: String, called: String? = nil, trace: Bool = false) async -> CallReport {
         let start = backend.now
         var vm = CallVM(bundle: bundle, flow: flow, caller: caller, called: called, now: start)
+        vm.tracing = trace
         var events: [CallEvent] = []
         var visited: [String] = []
         var path: [(flow: String, node: String)] = []
-        var outcome = CallRecord.Outcome.hangup
+        var outcome = CallReport.Outcome.hangup
         var destination: (kind: String, value: String)?
         var waits = 0
 
@@ -40,7 +41,7 @@ public enum CallDriver {
                     visited.append(name)
                     path.append((bundle.flowName(vm.flow), name))
                 case .enterFlow: break
-                case .input(let digits): note(.input(digits))
+                case .input(let digits, let kind): note(.input(digits, kind: kind))
                 case .timeout: note(.timeout)
                 case .invalid(let digits): note(.invalid(digits))
                 case .refused(let kind, let value):
@@ -108,9 +109,10 @@ public enum CallDriver {
             }
         }
         let variables = vm.userVariables().map { ($0.name, $0.sensitive ? CallVM.redacted : $0.value) }
-        var record = CallRecord(flow: bundle.flowName(flow), outcome: outcome, destination: destination, visited: visited,
+        var record = CallReport(flow: bundle.flowName(flow), outcome: outcome, destination: destination, visited: visited,
                                 events: events, variables: variables, caller: caller, start: start, end: backend.now)
         record.path = path
+        record.trace = vm.executed.map { "\(bundle.flowName($0.flow))@\($0.pc)  \(Disassembler.line(bundle, flow: $0.flow, offset: $0.pc))" }
         return record
     }
 }

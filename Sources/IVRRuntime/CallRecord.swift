@@ -1,109 +1,152 @@
 import Foundation
 
-/// One thing that happened during a call, at a node.
-public struct CallEvent: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
-        case play(file: String, transcript: String?)
-        case say(text: String)
-        /// Keys pressed ("***" when sensitive).
-        case input(String)
-        case timeout
-        case invalid(String)
-        case webhook(url: String, status: Int?, error: String?)
-        case transfer(kind: String, value: String)
-        case transferFailed(kind: String, value: String, reason: String)
-        case record(String)
-        case hangup
-        case callerHangup
-        case error(String)
+/// One call, as every backend appends it to the call-record log (JSON lines)
+/// and as the `summary` event posts it. `ivrc report` reads these.
+///
+/// ```json
+/// {"id":"c1","flow":"acme-main","from":"+15551234567","to":"800","backend":"sip",
+///  "start":"2026-11-23T15:00:00.000Z","answer":"2026-11-23T15:00:00.120Z","end":"2026-11-23T15:01:02.500Z",
+///  "durationMs":62500,"outcome":"transfer","destination":{"kind":"sip","value":"sip:sales@pbx.acme.example"},
+///  "path":["welcome","main-menu","sales"],
+///  "inputs":[{"node":"main-menu","digits":"1","kind":"menu"},{"node":"card","digits":"***","kind":"capture","sensitive":true}]}
+/// ```
+public struct CallRecord: Codable, Sendable, Equatable {
+    /// One completed menu choice or capture. Sensitive digits are `"***"`.
+    public struct Input: Codable, Sendable, Equatable {
+        public var node: String
+        public var digits: String
+        /// `menu` or `capture` (or `extension` for dial-by-extension).
+        public var kind: String
+        public var sensitive: Bool?
+
+        public init(node: String, digits: String, kind: String, sensitive: Bool? = nil) {
+            self.node = node
+            self.digits = digits
+            self.kind = kind
+            self.sensitive = sensitive
+        }
     }
-    public var kind: Kind
-    public var node: String
-    /// The flow the node belongs to (not in the JSON: `ivr:` transfers show in `visited`).
+
+    /// Where a transferred call went.
+    public struct Destination: Codable, Sendable, Equatable {
+        public var kind: String
+        public var value: String
+        public init(kind: String, value: String) {
+            self.kind = kind
+            self.value = value
+        }
+    }
+
+    public var id: String
     public var flow: String
+    /// Calling number or URI.
+    public var from: String?
+    /// Dialled number or URI.
+    public var to: String?
+    /// `sip`, `terminal`, `simulate`.
+    public var backend: String
+    public var start: Date
+    public var answer: Date?
+    public var end: Date
+    public var durationMs: Int
+    /// `transfer`, `hangup`, `caller-hangup` or `error`.
+    public var outcome: String
+    public var destination: Destination?
+    /// Nodes visited, in order (a node entered twice appears twice).
+    public var path: [String]
+    public var inputs: [Input]
+    /// Why the call ended in `error`, when it did.
+    public var error: String?
 
-    public init(_ kind: Kind, node: String, flow: String = "") {
-        self.kind = kind
-        self.node = node
+    public init(id: String, flow: String, from: String?, to: String?, backend: String, start: Date, answer: Date?,
+                end: Date, outcome: String, destination: Destination?, path: [String], inputs: [Input],
+                error: String? = nil) {
+        self.id = id
         self.flow = flow
+        self.from = from
+        self.to = to
+        self.backend = backend
+        self.start = start
+        self.answer = answer
+        self.end = end
+        self.durationMs = max(0, Int((end.timeIntervalSince(start) * 1000).rounded()))
+        self.outcome = outcome
+        self.destination = destination
+        self.path = path
+        self.inputs = inputs
+        self.error = error
     }
 
-    /// Text a caller heard, for `heard:` expectations.
-    public var heardText: String? {
-        switch kind {
-        case .say(let text): text
-        case .play(let file, let transcript): transcript ?? file
-        default: nil
-        }
+    /// The record as one line of JSON (keys sorted, dates ISO 8601 UTC with milliseconds).
+    public func jsonLine() -> String {
+        let data = (try? Self.encoder.encode(self)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 
-    public var json: JSON {
-        func obj(_ name: String, _ fields: [(String, JSON)]) -> JSON {
-            .object([("event", .string(name))] + fields + [("node", .string(node))])
+    /// Reads one line; nil when it is not a call record.
+    public static func parse(line: some StringProtocol) -> CallRecord? {
+        try? decoder.decode(CallRecord.self, from: Data(line.utf8))
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(CallRecord.format(date))
         }
-        switch kind {
-        case .play(let file, let transcript):
-            return obj("play", [("file", .string(file))] + (transcript.map { [("transcript", JSON.string($0))] } ?? []))
-        case .say(let text): return obj("say", [("text", .string(text))])
-        case .input(let digits): return obj("input", [("digits", .string(digits))])
-        case .timeout: return obj("timeout", [])
-        case .invalid(let digits): return obj("invalid", [("digits", .string(digits))])
-        case .webhook(let url, let status, let error):
-            return obj("webhook", [("url", .string(url)), ("status", status.map { .number(String($0)) } ?? .null)]
-                       + (error.map { [("error", JSON.string($0))] } ?? []))
-        case .transfer(let kind, let value): return obj("transfer", [("kind", .string(kind)), ("value", .string(value))])
-        case .transferFailed(let kind, let value, let reason):
-            return obj("transfer-failed", [("kind", .string(kind)), ("value", .string(value)), ("reason", .string(reason))])
-        case .record(let location): return obj("record", [("file", .string(location))])
-        case .hangup: return obj("hangup", [])
-        case .callerHangup: return obj("caller-hangup", [])
-        case .error(let message): return obj("error", [("message", .string(message))])
+        return e
+    }()
+
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .custom { decoder in
+            let c = try decoder.singleValueContainer()
+            let s = try c.decode(String.self)
+            guard let date = CallRecord.parseDate(s) else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "not an ISO 8601 date: \(s)")
+            }
+            return date
         }
+        return d
+    }()
+
+    /// `2026-11-23T15:00:00.120Z`.
+    public static func format(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    public static func parseDate(_ s: String) -> Date? {
+        if let d = try? Date(s, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) { return d }
+        return try? Date(s, strategy: .iso8601)
     }
 }
 
-/// Everything about one call: what `simulate --json` prints and what the
-/// call-record log keeps (one JSON line per call).
-public struct CallRecord: Sendable, Equatable {
-    public enum Outcome: String, Sendable, Equatable {
-        case transfer, hangup, callerHangup = "caller-hangup", error
-    }
-    public var flow: String
-    public var outcome: Outcome
-    /// (kind, value) of a completed transfer.
-    public var destination: (kind: String, value: String)?
-    public var visited: [String]
-    /// `visited` with the flow of each node (for test coverage).
-    public var path: [(flow: String, node: String)] = []
-    public var events: [CallEvent]
-    /// User variables by name, sensitive ones already redacted.
-    public var variables: [(name: String, value: String)]
-    public var caller: String
-    public var start: Date
-    public var end: Date
+/// Appends call records to a JSON-lines file; safe to share between calls.
+public actor CallRecordLog {
+    private let path: String
+    private var handle: FileHandle?
 
-    public static func == (a: CallRecord, b: CallRecord) -> Bool { a.json == b.json && a.start == b.start }
-
-    /// The `simulate --json` object, keys in the toolchain spec's order.
-    public var json: JSON {
-        .object([
-            ("flow", .string(flow)),
-            ("outcome", .string(outcome.rawValue)),
-            ("destination", destination.map { .object([("kind", .string($0.kind)), ("value", .string($0.value))]) } ?? .null),
-            ("visited", .array(visited.map(JSON.string))),
-            ("events", .array(events.map(\.json))),
-            ("variables", .object(variables.map { ($0.name, JSON.string($0.value)) })),
-        ])
+    public init(path: String) {
+        self.path = path
     }
 
-    /// The call-record log line: the summary plus caller and times.
-    public var logLine: String {
-        guard case .object(var pairs) = json else { return json.serialized }
-        let formatter = ISO8601DateFormatter()
-        pairs.insert(("caller", .string(caller)), at: 1)
-        pairs.append(("start", .string(formatter.string(from: start))))
-        pairs.append(("end", .string(formatter.string(from: end))))
-        pairs.append(("duration", .number(String(format: "%.3f", end.timeIntervalSince(start)))))
-        return JSON.object(pairs).serialized
+    /// Appends one record as a line. Errors are reported, never fatal to a call.
+    public func append(_ record: CallRecord) throws {
+        if handle == nil {
+            if !FileManager.default.fileExists(atPath: path) {
+                guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                    throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+                }
+            }
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle?.seekToEnd()
+        }
+        try handle?.write(contentsOf: Data((record.jsonLine() + "\n").utf8))
+    }
+
+    public func close() {
+        try? handle?.close()
+        handle = nil
     }
 }

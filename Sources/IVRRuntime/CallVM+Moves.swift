@@ -14,6 +14,7 @@ extension CallVM {
         }
     }
 
+    @inline(never)
     mutating func move(_ op: Opcode, _ c: inout CodeCursor) -> Effect? {
         switch op {
         case .back:
@@ -70,6 +71,7 @@ extension CallVM {
         }
     }
 
+    @inline(never)
     mutating func request(_ op: Opcode, _ c: inout CodeCursor) -> Effect? {
         switch op {
         case .transfer:

@@ -3,6 +3,7 @@ import IVRSyntax
 
 /// Waiting for keys, and resuming after any effect.
 extension CallVM {
+    @inline(never)
     mutating func wait(_ op: Opcode, _ c: inout CodeCursor) -> Effect? {
         switch op {
         case .waitKey:
@@ -16,12 +17,12 @@ extension CallVM {
             pc = c.pc
             guard !timedOut, input.count == 1, let compiled = bundle.patterns[pattern],
                   compiled.canBeginMatch(input, alphabet: Pattern.dtmfKeys) else {
-                if !timedOut { notes.append(.input(input)) }
+                if !timedOut { notes.append(.input(input, kind: "menu")) }
                 return nil
             }
             let longest = min(compiled.maxMatchLength(alphabet: Pattern.dtmfKeys) ?? 32, 32)
             guard longest > 1 else {
-                notes.append(.input(input))
+                notes.append(.input(input, kind: "menu"))
                 return nil
             }
             waiting = .extend
@@ -58,17 +59,17 @@ extension CallVM {
             if timedOut {
                 notes.append(.timeout)
             } else if code.indices.contains(pc), Opcode(rawValue: code[pc]) != .extendKeys {
-                notes.append(.input(input))
+                notes.append(.input(input, kind: "menu"))
             }
         case (.extend, .collected(let r)):
             input += r.digits
-            notes.append(.input(input))
+            notes.append(.input(input, kind: input.count > 1 ? "extension" : "menu"))
         case (.digits(let min, let pattern, let sensitive), .collected(let r)):
             timedOut = r.ending == .timeout && r.digits.isEmpty
             input = r.digits
             inputValid = !timedOut && input.count >= min
                 && (pattern.map { bundle.patterns[$0]?.matches(input) == true } ?? true)
-            notes.append(timedOut ? .timeout : .input(sensitive ? CallVM.redacted : input))
+            notes.append(timedOut ? .timeout : .input(sensitive ? CallVM.redacted : input, kind: "capture"))
             if sensitive, !inputValid { input = CallVM.redacted }
         case (.transfer(let fail), .transferFailed):
             pc = fail

@@ -36,6 +36,9 @@ public struct CallVM {
     /// The node the call is in.
     public internal(set) var node = ""
     public internal(set) var isFinished = false
+    /// When set, every executed instruction is appended to `executed`.
+    public var tracing = false
+    public internal(set) var executed: [(flow: Int, pc: Int)] = []
 
     enum Waiting {
         case nothing, key, extend, transfer(fail: Int), webhook(into: Int?, fail: Int), record(Int)
@@ -71,6 +74,7 @@ public struct CallVM {
                 isFinished = true
                 return .error("flow '\(bundle.flowName(flow))' ran \(Self.instructionBudget) instructions without waiting for the caller")
             }
+            if tracing { executed.append((flow, pc)) }
             if let effect = step() {
                 if case .hangup = effect { isFinished = true }
                 if case .error = effect { isFinished = true }
@@ -167,8 +171,7 @@ public struct CallVM {
         case .branchIfFalse:
             let condition = c.expression()
             let target = c.uint()
-            var evaluator = ConditionEvaluator(vm: self)
-            pc = evaluator.isTrue(condition) ? c.pc : target
+            pc = ConditionEvaluator(vm: self).isTrue(condition) ? c.pc : target
         }
         return nil
     }

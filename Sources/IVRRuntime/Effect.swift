@@ -21,6 +21,7 @@ public struct CollectRequest: Sendable, Equatable {
 
 /// What a wait heard.
 public struct CollectResult: Sendable, Equatable {
+    /// Why collection stopped.
     public enum Ending: Sendable, Equatable { case terminator, maxDigits, interDigitTimeout, timeout }
     public var digits: String
     public var ending: Ending
@@ -43,12 +44,14 @@ public struct TransferRequest: Sendable, Equatable {
     public var timeout: Int
 }
 
+/// How a transfer went.
 public enum TransferResult: Sendable, Equatable {
     case connected
     /// Busy, no answer, rejected.
     case failed(String)
 }
 
+/// Record the caller (milliseconds; `finishOn` ends it early).
 public struct RecordRequest: Sendable, Equatable {
     public var maxDuration: Int
     public var beep: Bool
@@ -56,6 +59,7 @@ public struct RecordRequest: Sendable, Equatable {
     public var silence: Int
 }
 
+/// An HTTP request of a `webhook` step, interpolated.
 public struct WebhookRequest: Sendable, Equatable {
     public var method: String
     public var url: String
@@ -64,6 +68,7 @@ public struct WebhookRequest: Sendable, Equatable {
     public var timeout: Int
 }
 
+/// An HTTP answer: status and body bytes.
 public struct WebhookResponse: Sendable, Equatable {
     public var status: Int
     public var body: [UInt8]
@@ -92,7 +97,8 @@ public enum Effect: Sendable, Equatable {
     // Observations: nothing to perform; resume with `.none`.
     case enterNode(String)
     case enterFlow(String)
-    case input(String)
+    /// Keys read by a wait: `menu`, `capture` or `extension` (dial-by-extension).
+    case input(String, kind: String)
     case timeout
     case invalid(String)
     /// A transfer refused by its `allow` pattern (it takes `on-fail`).

@@ -17,6 +17,7 @@ public struct FlowTestCase: Sendable {
     public var webhooks: [(prefix: String, response: WebhookResponse)] = []
     public var expect = Expectations()
 
+    /// What `expect:` asks for; nil fields are not checked.
     public struct Expectations: Sendable {
         public var outcome: String?
         /// nil: not checked; .some(nil): no destination.

@@ -53,14 +53,14 @@ public enum FlowTestRunner {
         return (out, failed == 0 ? 0 : 1)
     }
 
-    static func runCase(_ c: FlowTestCase, bundle: VerifiedBundle, flow: Int) async -> CallRecord {
+    static func runCase(_ c: FlowTestCase, bundle: VerifiedBundle, flow: Int) async -> CallReport {
         let start = c.at.flatMap { SimulateRunner.parseTime($0.value) } ?? Date()
         let backend = ScriptedBackend(tokens: c.input, at: start, webhooks: c.webhooks)
         return await CallDriver.run(bundle, flow: flow, backend: backend, caller: c.caller ?? "+15555550100")
     }
 
     /// Each unmet expectation, as "expected X, got Y".
-    static func check(_ e: FlowTestCase.Expectations, _ r: CallRecord) -> [String] {
+    static func check(_ e: FlowTestCase.Expectations, _ r: CallReport) -> [String] {
         var problems: [String] = []
         if let outcome = e.outcome, outcome != r.outcome.rawValue {
             problems.append("outcome: expected \(outcome), got \(r.outcome.rawValue)")
@@ -111,10 +111,10 @@ struct Coverage {
         }
     }
 
-    mutating func add(_ r: CallRecord) {
+    mutating func add(_ r: CallReport) {
         for p in r.path { seenNodes.insert("\(p.flow)/\(p.node)") }
         for e in r.events {
-            if case .input(let digits) = e.kind, digits.count == 1 { seenOptions.insert("\(e.flow)/\(e.node):\(digits)") }
+            if case .input(let digits, "menu") = e.kind, digits.count == 1 { seenOptions.insert("\(e.flow)/\(e.node):\(digits)") }
         }
     }
 

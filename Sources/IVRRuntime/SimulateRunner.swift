@@ -5,6 +5,7 @@ import IVRBytecode
 /// sources or a bundle (sources are compiled and loaded through the verifier
 /// first, so both give identical results).
 public enum SimulateRunner {
+    /// The command's options.
     public struct Options: Sendable {
         public var paths: [String]
         public var flow: String?
@@ -18,6 +19,8 @@ public enum SimulateRunner {
         public var live = false
         /// Appends the call record as one JSON line.
         public var records: String?
+        /// Print every executed instruction before the transcript.
+        public var trace = false
         public var currentDirectory: String = FileManager.default.currentDirectoryPath
 
         public init(paths: [String]) { self.paths = paths }
@@ -55,12 +58,14 @@ public enum SimulateRunner {
         }
         let backend = ScriptedBackend(tokens: tokens, at: start, webhooks: canned)
         if o.live { backend.live = LiveHTTP.perform }
-        let record = await CallDriver.run(bundle, flow: flow, backend: backend, caller: o.caller)
+        let record = await CallDriver.run(bundle, flow: flow, backend: backend, caller: o.caller, trace: o.trace)
         if let path = o.records {
             let target = BuildPipeline.absolute(path, cwd: o.currentDirectory)
-            guard append(record.logLine + "\n", to: target) else { return ("error: cannot write \(path)\n", 2) }
+            let line = record.record(id: UUID().uuidString.lowercased(), backend: "simulate").jsonLine()
+            guard append(line + "\n", to: target) else { return ("error: cannot write \(path)\n", 2) }
         }
-        return (o.json ? record.json.serialized + "\n" : Transcript.render(record), 0)
+        let trace = record.trace.map { "trace " + $0 + "\n" }.joined()
+        return (trace + (o.json ? record.json.serialized + "\n" : Transcript.render(record)), 0)
     }
 
     /// One `.ivrb` file is a bundle; anything else is sources to build.

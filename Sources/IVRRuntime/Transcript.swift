@@ -1,7 +1,7 @@
 /// The human form of a call record: what `simulate` prints by default and
 /// what `test` prints under a failing case.
 public enum Transcript {
-    public static func render(_ record: CallRecord, indent: String = "") -> String {
+    public static func render(_ record: CallReport, indent: String = "") -> String {
         var lines: [String] = ["call to \(record.flow) from \(record.caller)"]
         for e in record.events {
             lines.append("  [\(e.node)] " + describe(e.kind))
@@ -20,7 +20,7 @@ public enum Transcript {
         switch kind {
         case .play(let file, let transcript): "plays \(file)" + (transcript.map { ": \"\($0)\"" } ?? "")
         case .say(let text): "says \"\(text)\""
-        case .input(let digits): digits.isEmpty ? "caller presses only the terminator" : "caller presses \(digits)"
+        case .input(let digits, _): digits.isEmpty ? "caller presses only the terminator" : "caller presses \(digits)"
         case .timeout: "no key before the timeout"
         case .invalid(let digits): "invalid input '\(digits)'"
         case .webhook(let url, let status?, _): "webhook \(url) -> \(status)"

@@ -1,29 +1,43 @@
-/// Levenshtein distance over Unicode scalars, for "did you mean" suggestions.
+/// "Did you mean" support shared by every diagnostic that names something
+/// unknown (fields, nodes, flows, functions, schedules).
+
+/// The Levenshtein distance between `a` and `b`: how many single-character
+/// insertions, deletions and substitutions turn one into the other.
+/// Characters are compared as extended grapheme clusters.
 public func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+    let a = Array(a)
+    let b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
+    // One row of the classic dynamic-programming table at a time.
     var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
+    var current = Array(repeating: 0, count: b.count + 1)
     for i in 1...a.count {
         current[0] = i
         for j in 1...b.count {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+            current[j] = min(substitution, previous[j] + 1, current[j - 1] + 1)
         }
         swap(&previous, &current)
     }
     return previous[b.count]
 }
 
-/// The candidate closest to `word`, when it is close enough to be a likely
-/// typo: at most a third of the word's length (and at least 1) edits away.
-public func closestMatch(to word: String, in candidates: some Sequence<String>) -> String? {
-    let limit = max(1, word.unicodeScalars.count / 3)
-    var best: (String, Int)?
-    for candidate in candidates where candidate != word {
-        let d = editDistance(word.lowercased(), candidate.lowercased())
-        if d <= limit, best == nil || d < best!.1 { best = (candidate, d) }
+/// The candidate closest to `name`, if it is close enough to be a plausible
+/// typo: at most `max(1, name.count / 3)` edits away, ignoring case (so
+/// `Sales` suggests `sales`). A candidate equal to `name` is never suggested;
+/// ties go to the earlier candidate.
+public func closestMatch(to name: String, in candidates: some Sequence<String>) -> String? {
+    let limit = max(1, name.count / 3)
+    let lowered = name.lowercased()
+    var best: (candidate: String, distance: Int)?
+    for candidate in candidates where candidate != name {
+        // Lengths alone bound the distance from below; skip hopeless ones.
+        if abs(candidate.count - name.count) > limit { continue }
+        let distance = editDistance(lowered, candidate.lowercased())
+        if distance <= limit, distance < (best?.distance ?? Int.max) {
+            best = (candidate, distance)
+        }
     }
-    return best?.0
+    return best?.candidate
 }

@@ -3,11 +3,73 @@ import Testing
 @testable import IVRBytecode
 
 @Suite struct BuildTests {
-    @Test func disassemblesSample() throws {
+    @Test func twoBuildsGiveIdenticalBytes() throws {
         let root = try SampleProject.write()
-        let built = try BuildPipeline.build(paths: [root], currentDirectory: "/").get()
-        let text = Disassembler.disassemble(built.bundle)
-        print(text)
-        #expect(text.contains("flow acme-main"))
+        let a = try BuildPipeline.build(paths: [root], currentDirectory: "/").get().bytes
+        let b = try BuildPipeline.build(paths: [root], currentDirectory: "/").get().bytes
+        #expect(a == b)
+    }
+
+    @Test func buildFromAnotherFolderGivesIdenticalBytes() throws {
+        let root = try SampleProject.write()
+        let parent = (root as NSString).deletingLastPathComponent
+        let name = (root as NSString).lastPathComponent
+        let fromParent = try BuildPipeline.build(paths: [name], currentDirectory: parent).get().bytes
+        let fromInside = try BuildPipeline.build(paths: ["."], currentDirectory: root).get().bytes
+        let absolute = try BuildPipeline.build(paths: [root], currentDirectory: "/tmp").get().bytes
+        #expect(fromParent == fromInside)
+        #expect(fromParent == absolute)
+        // A second copy of the project elsewhere compiles to the same bytes too.
+        let copy = try SampleProject.write()
+        #expect(try BuildPipeline.build(paths: [copy], currentDirectory: "/").get().bytes == absolute)
+        #expect(!String(decoding: absolute, as: UTF8.self).contains(root))
+    }
+
+    @Test func stripDropsTheDebugSection() throws {
+        let root = try SampleProject.write()
+        let full = try BuildPipeline.build(paths: [root], currentDirectory: "/").get()
+        let stripped = try BuildPipeline.build(paths: [root], currentDirectory: "/", strip: true).get()
+        #expect(stripped.bytes.count < full.bytes.count)
+        #expect(full.bundle.image.hasDebugInfo)
+        #expect(!stripped.bundle.image.hasDebugInfo)
+        #expect(!String(decoding: stripped.bytes, as: UTF8.self).contains("flows/main.yaml"))
+        #expect(Disassembler.disassemble(full.bundle).contains("; flows/main.yaml:"))
+        #expect(!Disassembler.disassemble(stripped.bundle).contains("flows/main.yaml"))
+    }
+
+    @Test func buildRunnerWritesTheBundleAndRefusesErrors() throws {
+        let root = try SampleProject.write()
+        let out = root + "/out.ivrb"
+        let ok = BuildRunner.run(paths: ["flows"], output: "out.ivrb", strip: false, currentDirectory: root)
+        #expect(ok.exitCode == 0)
+        #expect(ok.output.contains("wrote out.ivrb: 2 flows"))
+        let bytes = try #require(FileManager.default.contents(atPath: out))
+        #expect(try Bundle.load([UInt8](bytes)).flowNames == ["acme-main", "billing"])
+
+        let broken = try SampleProject.write(files: ["flows/bad.yaml": "ivr: bad\nnodes:\n  a:\n    sya: hi\n"])
+        let refused = BuildRunner.run(paths: [broken], output: "x.ivrb", strip: false, currentDirectory: broken)
+        #expect(refused.exitCode == 1)
+        #expect(refused.output.contains("error[E003]"))
+        #expect(refused.output.contains("build refused"))
+        #expect(!FileManager.default.fileExists(atPath: broken + "/x.ivrb"))
+
+        let missing = BuildRunner.run(paths: ["/no/such/folder"], output: "x.ivrb", strip: false, currentDirectory: "/")
+        #expect(missing.exitCode == 2)
+    }
+
+    @Test func stringPoolHoldsEachStringOnce() throws {
+        let root = try SampleProject.write()
+        let bundle = try BuildPipeline.build(paths: [root], currentDirectory: "/").get().bundle
+        #expect(Set(bundle.strings).count == bundle.strings.count)
+        // "^10[01][0-9]$" is used by EXTEND and ONEXT: stored once.
+        #expect(bundle.strings.filter { $0 == "^10[01][0-9]$" }.count == 1)
+    }
+
+    @Test func flowsAreFoundByNameOrExtension() throws {
+        let root = try SampleProject.write()
+        let bundle = try BuildPipeline.build(paths: [root], currentDirectory: "/").get().bundle
+        #expect(bundle.flowIndex("acme-main") == bundle.flowIndex("800"))
+        #expect(bundle.flowIndex("billing") != nil)
+        #expect(bundle.flowIndex("nope") == nil)
     }
 }

@@ -64,6 +64,20 @@ enum SampleProject {
             "9": back
     """
 
+    /// A silent 8 kHz mono 16-bit WAV (telephony-ready, so no W205).
+    static var silentWAV: Data {
+        var d = Data("RIFF".utf8)
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
+        func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
+        u32(36 + 160)
+        d.append(contentsOf: Array("WAVEfmt ".utf8))
+        u32(16); u16(1); u16(1); u32(8000); u32(16000); u16(2); u16(16)
+        d.append(contentsOf: Array("data".utf8))
+        u32(160)
+        d.append(Data(count: 160))
+        return d
+    }
+
     /// Writes the project to a fresh temporary folder and returns its path.
     static func write(files: [String: String] = ["flows/main.yaml": main, "flows/billing.yaml": billing]) throws -> String {
         let root = FileManager.default.temporaryDirectory
@@ -73,6 +87,9 @@ enum SampleProject {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
         }
+        let audio = URL(fileURLWithPath: root).appendingPathComponent("flows/audio")
+        try FileManager.default.createDirectory(at: audio, withIntermediateDirectories: true)
+        try silentWAV.write(to: audio.appendingPathComponent("welcome.wav"))
         return root
     }
 }

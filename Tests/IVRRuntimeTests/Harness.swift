@@ -25,7 +25,7 @@ enum Harness {
 
     static func call(_ bundle: VerifiedBundle, flow: String? = nil, input: String = "", caller: String = "+15550100",
                      at: Date = Date(timeIntervalSince1970: 1_800_000_000),
-                     webhooks: [(String, Int, String)] = [], failing: Set<String> = []) async throws -> CallRecord {
+                     webhooks: [(String, Int, String)] = [], failing: Set<String> = []) async throws -> CallReport {
         let tokens = try InputToken.parse(input).get()
         let backend = ScriptedBackend(tokens: tokens, at: at,
                                       webhooks: webhooks.map { ($0.0, WebhookResponse(status: $0.1, body: Array($0.2.utf8))) })
@@ -35,19 +35,19 @@ enum Harness {
     }
 
     static func run(_ source: String, input: String = "", webhooks: [(String, Int, String)] = [],
-                    failing: Set<String> = [], at: Date = Date(timeIntervalSince1970: 1_800_000_000)) async throws -> CallRecord {
+                    failing: Set<String> = [], at: Date = Date(timeIntervalSince1970: 1_800_000_000)) async throws -> CallReport {
         try await call(try bundle(source), input: input, at: at, webhooks: webhooks, failing: failing)
     }
 }
 
-extension CallRecord {
+extension CallReport {
     /// Compact event list: "say:Hello", "input:1", "timeout", ...
     var trace: [String] {
         events.map { e in
             switch e.kind {
             case .play(let file, _): "play:\(file)"
             case .say(let text): "say:\(text)"
-            case .input(let d): "input:\(d)"
+            case .input(let d, _): "input:\(d)"
             case .timeout: "timeout"
             case .invalid(let d): "invalid:\(d)"
             case .webhook(let url, let status, _): "webhook:\(url):\(status.map(String.init) ?? "none")"

@@ -46,6 +46,9 @@ public struct Simulate: AsyncParsableCommand {
     @Option(help: "Append the call record to this JSON-lines file.")
     public var records: String?
 
+    @Flag(help: "Print every executed instruction (an execution trace) first.")
+    public var trace = false
+
     public init() {}
 
     public func run() async throws {
@@ -58,6 +61,7 @@ public struct Simulate: AsyncParsableCommand {
         options.webhooks = webhook
         options.live = live
         options.records = records
+        options.trace = trace
         let (text, code) = await SimulateRunner.run(options)
         try CommandOutput(stdout: code == 0 ? text : "", stderr: code == 0 ? "" : text, exitCode: code).emit()
     }

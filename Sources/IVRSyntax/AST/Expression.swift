@@ -37,3 +37,26 @@ public indirect enum Expression: Sendable {
         }
     }
 }
+
+extension Expression: CustomStringConvertible {
+    /// The expression fully parenthesized, for messages and tests:
+    /// `((a == "x") and not open("support"))`.
+    public var description: String {
+        switch self {
+        case .string(let s, _):
+            "\"" + s.map { $0 == "\"" || $0 == "\\" ? "\\\($0)" : String($0) }.joined() + "\""
+        case .number(let n, _): Expression.format(n)
+        case .bool(let b, _): b ? "true" : "false"
+        case .variable(let name, _): name
+        case .unary(let op, let e, _): "\(op.rawValue) \(e)"
+        case .binary(let op, let l, let r, _): "(\(l) \(op.rawValue) \(r))"
+        case .call(let name, let args, _): "\(name.value)(\(args.map(\.description).joined(separator: ", ")))"
+        }
+    }
+
+    /// A number as a flow author would write it: `42`, `3.5`.
+    public static func format(_ n: Double) -> String {
+        if n.isFinite, n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
+        return String(n)
+    }
+}

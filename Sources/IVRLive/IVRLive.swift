@@ -1,0 +1,1 @@
+/// Live services around a call: webhooks and events over HTTP, call-record reports.

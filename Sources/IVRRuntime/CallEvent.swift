@@ -1,0 +1,65 @@
+import Foundation
+
+/// One thing that happened during a call, at a node.
+public struct CallEvent: Sendable, Equatable {
+    /// What happened.
+    public enum Kind: Sendable, Equatable {
+        case play(file: String, transcript: String?)
+        case say(text: String)
+        /// Keys pressed ("***" when sensitive) and what read them: `menu`,
+        /// `capture` or `extension` (dial-by-extension).
+        case input(String, kind: String)
+        case timeout
+        case invalid(String)
+        case webhook(url: String, status: Int?, error: String?)
+        case transfer(kind: String, value: String)
+        case transferFailed(kind: String, value: String, reason: String)
+        case record(String)
+        case hangup
+        case callerHangup
+        case error(String)
+    }
+    public var kind: Kind
+    public var node: String
+    /// The flow the node belongs to (not in the JSON: `ivr:` transfers show in `visited`).
+    public var flow: String
+
+    public init(_ kind: Kind, node: String, flow: String = "") {
+        self.kind = kind
+        self.node = node
+        self.flow = flow
+    }
+
+    /// Text a caller heard, for `heard:` expectations.
+    public var heardText: String? {
+        switch kind {
+        case .say(let text): text
+        case .play(let file, let transcript): transcript ?? file
+        default: nil
+        }
+    }
+
+    public var json: JSON {
+        func obj(_ name: String, _ fields: [(String, JSON)]) -> JSON {
+            .object([("event", .string(name))] + fields + [("node", .string(node))])
+        }
+        switch kind {
+        case .play(let file, let transcript):
+            return obj("play", [("file", .string(file))] + (transcript.map { [("transcript", JSON.string($0))] } ?? []))
+        case .say(let text): return obj("say", [("text", .string(text))])
+        case .input(let digits, _): return obj("input", [("digits", .string(digits))])
+        case .timeout: return obj("timeout", [])
+        case .invalid(let digits): return obj("invalid", [("digits", .string(digits))])
+        case .webhook(let url, let status, let error):
+            return obj("webhook", [("url", .string(url)), ("status", status.map { .number(String($0)) } ?? .null)]
+                       + (error.map { [("error", JSON.string($0))] } ?? []))
+        case .transfer(let kind, let value): return obj("transfer", [("kind", .string(kind)), ("value", .string(value))])
+        case .transferFailed(let kind, let value, let reason):
+            return obj("transfer-failed", [("kind", .string(kind)), ("value", .string(value)), ("reason", .string(reason))])
+        case .record(let location): return obj("record", [("file", .string(location))])
+        case .hangup: return obj("hangup", [])
+        case .callerHangup: return obj("caller-hangup", [])
+        case .error(let message): return obj("error", [("message", .string(message))])
+        }
+    }
+}

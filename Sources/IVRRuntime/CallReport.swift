@@ -1,0 +1,60 @@
+import Foundation
+
+/// Everything about one call as the interpreter saw it: what `simulate
+/// --json` prints and `test` checks. `record(...)` condenses it into the
+/// shared `CallRecord` of the call-record log.
+public struct CallReport: Sendable, Equatable {
+    /// How the call ended.
+    public enum Outcome: String, Sendable, Equatable {
+        case transfer, hangup, callerHangup = "caller-hangup", error
+    }
+    public var flow: String
+    public var outcome: Outcome
+    /// (kind, value) of a completed transfer.
+    public var destination: (kind: String, value: String)?
+    public var visited: [String]
+    /// `visited` with the flow of each node (for test coverage).
+    public var path: [(flow: String, node: String)] = []
+    /// Executed instructions (`flow@offset  OPCODE operands`), when traced.
+    public var trace: [String] = []
+    public var events: [CallEvent]
+    /// User variables by name, sensitive ones already redacted.
+    public var variables: [(name: String, value: String)]
+    public var caller: String
+    public var start: Date
+    public var end: Date
+
+    public static func == (a: CallReport, b: CallReport) -> Bool { a.json == b.json && a.start == b.start }
+
+    /// The `simulate --json` object, keys in the toolchain spec's order.
+    public var json: JSON {
+        .object([
+            ("flow", .string(flow)),
+            ("outcome", .string(outcome.rawValue)),
+            ("destination", destination.map { .object([("kind", .string($0.kind)), ("value", .string($0.value))]) } ?? .null),
+            ("visited", .array(visited.map(JSON.string))),
+            ("events", .array(events.map(\.json))),
+            ("variables", .object(variables.map { ($0.name, JSON.string($0.value)) })),
+        ])
+    }
+
+    /// The call-record log entry (`CallRecord`): path, menu and capture
+    /// inputs (already redacted), outcome and times.
+    public func record(id: String, backend: String, to: String? = nil) -> CallRecord {
+        var error: String?
+        var inputs: [CallRecord.Input] = []
+        for e in events {
+            switch e.kind {
+            case .input(let digits, let kind):
+                inputs.append(CallRecord.Input(node: e.node, digits: digits, kind: kind,
+                                               sensitive: digits == CallVM.redacted ? true : nil))
+            case .error(let message): error = message
+            default: break
+            }
+        }
+        return CallRecord(id: id, flow: flow, from: caller, to: to, backend: backend, start: start, answer: start,
+                          end: end, outcome: outcome.rawValue,
+                          destination: destination.map { CallRecord.Destination(kind: $0.kind, value: $0.value) },
+                          path: visited, inputs: inputs, error: error)
+    }
+}

@@ -1,0 +1,174 @@
+/// One token of a `branch.if` expression, with its exact range in the file.
+struct ExpressionToken: Sendable {
+    enum Kind: Sendable, Equatable {
+        /// A variable or function name; dotted names (`customer.tier`) are one token.
+        case name(String)
+        case string(String)
+        case number(Double)
+        case keyword(Keyword)
+        case comparison(Expression.BinaryOperator)
+        case leftParen, rightParen, comma
+        /// Something that cannot start a token; the message says why.
+        case invalid(String)
+        case end
+    }
+
+    enum Keyword: String, Sendable {
+        case and, or, not, `true`, `false`
+    }
+
+    var kind: Kind
+    /// The text as written, for messages.
+    var text: String
+    var range: SourceRange
+}
+
+/// Splits expression text into tokens. Positions are computed from `origin`
+/// scalar by scalar: columns count Unicode scalars, offsets count UTF-8 bytes,
+/// and a line feed starts a new line at column 1.
+struct ExpressionLexer {
+    private let scalars: [Unicode.Scalar]
+    /// `locations[i]` is where scalar `i` starts; one extra entry for the end.
+    private let locations: [SourceLocation]
+    private var i = 0
+
+    init(_ text: String, origin: SourceLocation) {
+        scalars = Array(text.unicodeScalars)
+        var locations: [SourceLocation] = []
+        locations.reserveCapacity(scalars.count + 1)
+        var here = origin
+        for scalar in scalars {
+            locations.append(here)
+            here.offset += UTF8.width(scalar)
+            if scalar == "\n" {
+                here.line += 1
+                here.column = 1
+            } else {
+                here.column += 1
+            }
+        }
+        locations.append(here)
+        self.locations = locations
+    }
+
+    /// Every token, ending with `.end`. Stops after the first `.invalid`.
+    mutating func tokenize() -> [ExpressionToken] {
+        var tokens: [ExpressionToken] = []
+        while true {
+            let token = next()
+            tokens.append(token)
+            switch token.kind {
+            case .end, .invalid: return tokens
+            default: continue
+            }
+        }
+    }
+
+    private func range(_ start: Int, _ end: Int) -> SourceRange {
+        SourceRange(start: locations[start], end: locations[end])
+    }
+
+    private func token(_ kind: ExpressionToken.Kind, from start: Int) -> ExpressionToken {
+        ExpressionToken(kind: kind, text: String(String.UnicodeScalarView(scalars[start..<i])), range: range(start, i))
+    }
+
+    private func peek(_ ahead: Int = 0) -> Unicode.Scalar? {
+        i + ahead < scalars.count ? scalars[i + ahead] : nil
+    }
+
+    private static func isNameStart(_ c: Unicode.Scalar) -> Bool { c == "_" || c.properties.isAlphabetic }
+    private static func isNamePart(_ c: Unicode.Scalar) -> Bool {
+        c == "_" || c == "-" || c.properties.isAlphabetic || ("0"..."9").contains(c)
+    }
+    private static func isDigit(_ c: Unicode.Scalar?) -> Bool { c.map { ("0"..."9").contains($0) } ?? false }
+
+    private mutating func next() -> ExpressionToken {
+        while let c = peek(), c == " " || c == "\t" || c == "\n" || c == "\r" { i += 1 }
+        let start = i
+        guard let c = peek() else { return token(.end, from: start) }
+        i += 1
+        switch c {
+        case "(": return token(.leftParen, from: start)
+        case ")": return token(.rightParen, from: start)
+        case ",": return token(.comma, from: start)
+        case "\"", "'": return string(quote: c, from: start)
+        case "=", "!", "<", ">":
+            return comparison(c, from: start)
+        case "&", "|":
+            let word = c == "&" ? "and" : "or"
+            if peek() == c { i += 1 }
+            return token(.invalid("unexpected '\(String(String.UnicodeScalarView(scalars[start..<i])))' — did you mean '\(word)'?"), from: start)
+        case "-" where Self.isDigit(peek()):
+            return number(from: start)
+        case _ where Self.isDigit(c):
+            return number(from: start)
+        case _ where Self.isNameStart(c):
+            return name(from: start)
+        default:
+            var message = "unexpected '\(Character(c))'"
+            if c == "-" || c == "+" || c == "*" || c == "/" { message += "; conditions have no arithmetic" }
+            return token(.invalid(message), from: start)
+        }
+    }
+
+    private mutating func comparison(_ c: Unicode.Scalar, from start: Int) -> ExpressionToken {
+        let second = peek()
+        switch (c, second) {
+        case ("=", "="): i += 1; return token(.comparison(.equal), from: start)
+        case ("!", "="): i += 1; return token(.comparison(.notEqual), from: start)
+        case ("<", "="): i += 1; return token(.comparison(.lessEqual), from: start)
+        case (">", "="): i += 1; return token(.comparison(.greaterEqual), from: start)
+        case ("<", ">"): i += 1; return token(.invalid("unexpected '<>' — did you mean '!='?"), from: start)
+        case ("=", "<"): i += 1; return token(.invalid("unexpected '=<' — did you mean '<='?"), from: start)
+        case ("=", ">"): i += 1; return token(.invalid("unexpected '=>' — did you mean '>='?"), from: start)
+        case ("<", _): return token(.comparison(.less), from: start)
+        case (">", _): return token(.comparison(.greater), from: start)
+        case ("=", _): return token(.invalid("unexpected '=' — did you mean '=='?"), from: start)
+        default: return token(.invalid("unexpected '!' — did you mean 'not' or '!='?"), from: start)
+        }
+    }
+
+    private mutating func number(from start: Int) -> ExpressionToken {
+        while Self.isDigit(peek()) { i += 1 }
+        if peek() == ".", Self.isDigit(peek(1)) {
+            i += 1
+            while Self.isDigit(peek()) { i += 1 }
+        }
+        let text = String(String.UnicodeScalarView(scalars[start..<i]))
+        guard let value = Double(text) else { return token(.invalid("invalid number '\(text)'"), from: start) }
+        return token(.number(value), from: start)
+    }
+
+    private mutating func name(from start: Int) -> ExpressionToken {
+        while let c = peek(), Self.isNamePart(c) { i += 1 }
+        while peek() == "." {
+            guard let after = peek(1), Self.isNameStart(after) else {
+                i += 1
+                return token(.invalid("expected a field name after '.'"), from: start)
+            }
+            i += 1
+            while let c = peek(), Self.isNamePart(c) { i += 1 }
+        }
+        let text = String(String.UnicodeScalarView(scalars[start..<i]))
+        if let keyword = ExpressionToken.Keyword(rawValue: text) { return token(.keyword(keyword), from: start) }
+        return token(.name(text), from: start)
+    }
+
+    /// After the opening quote. `\"`, `\'` and `\\` are escapes; any other
+    /// backslash is kept as written, so `"\d{4}"` reaches a regex intact.
+    private mutating func string(quote: Unicode.Scalar, from start: Int) -> ExpressionToken {
+        var value = String.UnicodeScalarView()
+        while let c = peek() {
+            i += 1
+            if c == quote { return token(.string(String(value)), from: start) }
+            if c == "\\", let escaped = peek(), escaped == "\"" || escaped == "'" || escaped == "\\" {
+                value.append(escaped)
+                i += 1
+            } else {
+                value.append(c)
+            }
+        }
+        let q = Character(quote)
+        return token(.invalid("unterminated string: add a closing \(q) (strings are written \(q)text\(q))"), from: start)
+    }
+}

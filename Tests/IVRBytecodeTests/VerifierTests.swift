@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+@testable import IVRBytecode
+
+@Suite struct VerifierTests {
+    static func sample() throws -> [UInt8] {
+        let root = try SampleProject.write()
+        return try BuildPipeline.build(paths: [root], currentDirectory: "/").get().bytes
+    }
+
+    /// Re-signs bytes after an edit so only the verifier (not the checksum) can object.
+    static func resign(_ bytes: [UInt8]) -> [UInt8] {
+        var b = bytes
+        let crc = CRC32.bundleChecksum(b)
+        for i in 0..<4 { b[BundleFormat.checksumOffset + i] = UInt8((crc >> UInt32(8 * i)) & 0xFF) }
+        return b
+    }
+
+    static func image(code: [UInt8], strings: [String] = [], slots: Int = 0) -> BundleImage {
+        let names = ["f", "caller", "called", "flow", "language", "voice"] + strings
+        var flow = FlowImage(name: 0)
+        flow.variables = (1...5).map { VariableInfo(name: $0, sensitive: false) }
+        flow.slots = slots
+        flow.code = code
+        return BundleImage(strings: names, flows: [flow])
+    }
+
+    @Test func crc32KnownValue() {
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+    }
+
+    @Test func loadsTheRealBundle() throws {
+        #expect(try Bundle.load(Self.sample()).flows.count == 2)
+    }
+
+    @Test func rejectsTruncationAtEveryLength() throws {
+        let bytes = try Self.sample()
+        for n in 0..<bytes.count {
+            #expect(throws: BundleError.self) { try Bundle.load(Array(bytes[0..<n])) }
+        }
+    }
+
+    @Test func rejectsEverySingleByteFlip() throws {
+        let bytes = try Self.sample()
+        for i in bytes.indices {
+            var b = bytes
+            b[i] ^= 0x5A
+            #expect(throws: BundleError.self) { try Bundle.load(b) }
+        }
+    }
+
+    @Test func flippedContentIsACheckumError() throws {
+        var bytes = try Self.sample()
+        bytes[bytes.count - 3] ^= 1
+        do {
+            _ = try Bundle.load(bytes)
+            Issue.record("loaded a corrupted bundle")
+        } catch {
+            #expect(error.description.hasPrefix("bundle is corrupted: checksum"))
+        }
+    }
+
+    @Test func rejectsUnknownMajorVersionNamingBoth() throws {
+        var bytes = try Self.sample()
+        bytes[10] = 7
+        do {
+            _ = try Bundle.load(Self.resign(bytes))
+            Issue.record("loaded a version 7 bundle")
+        } catch {
+            #expect(error.description == "bundle format version 7.0 is not supported by this ivrc (it reads version 1.0)")
+        }
+    }
+
+    @Test func rejectsNewlineMangling() throws {
+        var bytes = try Self.sample()
+        bytes.remove(at: 6)  // CR LF -> LF
+        do {
+            _ = try Bundle.load(bytes)
+            Issue.record("loaded a mangled bundle")
+        } catch {
+            #expect(error == .mangled)
+        }
+    }
+
+    @Test func rejectsForgedJumpOutsideTheCode() {
+        // JUMP 200 in a 3-byte flow.
+        let bytes = BundleWriter.write(Self.image(code: [Opcode.jump.rawValue, 0xC8, 0x01]))
+        #expect(throws: BundleError.self) { try Bundle.load(bytes) }
+    }
+
+    @Test func rejectsForgedJumpIntoAnInstruction() throws {
+        // NODE "f"; JUMP 1 (the middle of NODE).
+        let bytes = BundleWriter.write(Self.image(code: [Opcode.node.rawValue, 0, Opcode.jump.rawValue, 1]))
+        do {
+            _ = try Bundle.load(bytes)
+            Issue.record("accepted a jump into an instruction")
+        } catch {
+            #expect(error.description.contains("not the start of an instruction"))
+        }
+    }
+
+    @Test func rejectsForgedConstantIndex() throws {
+        let bytes = BundleWriter.write(Self.image(code: [Opcode.node.rawValue, 99, Opcode.hangup.rawValue]))
+        do {
+            _ = try Bundle.load(bytes)
+            Issue.record("accepted constant 99")
+        } catch {
+            #expect(error.description.contains("constant index 99 out of range"))
+        }
+    }
+
+    @Test func rejectsForgedVariableIndex() throws {
+        // SET $9 = "" with five variables.
+        let bytes = BundleWriter.write(Self.image(code: [Opcode.set.rawValue, 9, 0, Opcode.hangup.rawValue]))
+        do {
+            _ = try Bundle.load(bytes)
+            Issue.record("accepted variable 9")
+        } catch {
+            #expect(error.description.contains("variable index 9 out of range"))
+        }
+    }
+
+    @Test func rejectsUnknownOpcode() throws {
+        let bytes = BundleWriter.write(Self.image(code: [0xEE, Opcode.hangup.rawValue]))
+        do {
+            _ = try Bundle.load(bytes)
+            Issue.record("accepted opcode 0xee")
+        } catch {
+            #expect(error.description.contains("unknown opcode 0xee"))
+        }
+    }
+
+    @Test func rejectsCodeThatRunsOffItsEnd() throws {
+        let bytes = BundleWriter.write(Self.image(code: [Opcode.node.rawValue, 0]))
+        do {
+            _ = try Bundle.load(bytes)
+            Issue.record("accepted code without an end")
+        } catch {
+            #expect(error.description.contains("past its end"))
+        }
+    }
+
+    @Test func rejectsBadPattern() throws {
+        // ONEXT "(" L0; HANGUP
+        let bytes = BundleWriter.write(Self.image(code: [Opcode.onExtension.rawValue, 6, 0, Opcode.hangup.rawValue], strings: ["("]))
+        #expect(throws: BundleError.self) { try Bundle.load(bytes) }
+    }
+
+    @Test func hostileCountsDoNotAllocate() throws {
+        // A string pool claiming 2^62 strings.
+        var bytes = try Self.sample()
+        let stringsOffset = Int(bytes[18]) | Int(bytes[19]) << 8
+        bytes.replaceSubrange(stringsOffset..<stringsOffset + 1, with: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x3F])
+        #expect(throws: BundleError.self) { try Bundle.load(Self.resign(bytes)) }
+    }
+
+    @Test func notABundle() {
+        #expect(throws: BundleError.notABundle) { try Bundle.load(Array("hello world, this is text".utf8)) }
+    }
+}

@@ -1,0 +1,100 @@
+import Testing
+@testable import IVRRuntime
+
+@Suite struct CaptureTests {
+    static func flow(_ capture: String) -> String {
+        """
+        ivr: c
+        nodes:
+          ask:
+            - capture:
+        \(capture)
+                on-invalid: {say: "Invalid."}
+            - say: "Got ${account}."
+            - hangup
+        """
+    }
+
+    static let basic = flow("""
+                prompt: {say: "Enter your account."}
+                short-prompt: {say: "Account?"}
+                into: account
+                min: 4
+                max: 6
+                timeout: 8s
+                inter-digit-timeout: 2s
+        """)
+
+    @Test func terminatorEndsAndIsNotStored() async throws {
+        let r = try await Harness.run(Self.basic, input: "1234#")
+        #expect(r.trace == ["say:Enter your account.", "input:1234", "say:Got 1234.", "hangup"])
+        #expect(r.variableMap["account"] == "1234")
+    }
+
+    @Test func maxDigitsEndsCollectionAndTheRestIsTypeAhead() async throws {
+        let r = try await Harness.run(Self.basic, input: "1234567")
+        #expect(r.variableMap["account"] == "123456")
+        #expect(r.trace[1] == "input:123456")
+    }
+
+    @Test func interDigitTimeoutEnds() async throws {
+        let r = try await Harness.run(Self.basic, input: "12345")
+        #expect(r.variableMap["account"] == "12345")
+        #expect(r.end.timeIntervalSince(r.start) == 2)
+    }
+
+    @Test func fewerThanMinIsInvalidAndShortPromptFollows() async throws {
+        let r = try await Harness.run(Self.basic, input: "12# 5555#")
+        #expect(r.trace == ["say:Enter your account.", "input:12", "invalid:12", "say:Invalid.",
+                            "say:Account?", "input:5555", "say:Got 5555.", "hangup"])
+    }
+
+    @Test func silenceTimesOutThenExhausts() async throws {
+        let r = try await Harness.run(Self.basic, input: "- -")
+        #expect(r.trace == ["say:Enter your account.", "timeout", "say:Account?", "timeout", "say:Account?", "timeout", "hangup"])
+        #expect(r.end.timeIntervalSince(r.start) == 24)
+        #expect(r.visited == ["ask"])
+    }
+
+    @Test func patternMismatchIsInvalid() async throws {
+        let source = Self.flow("""
+                into: account
+                pattern: "^9[0-9]*$"
+                attempts: 1
+        """)
+        let r = try await Harness.run(source, input: "1234#")
+        #expect(r.trace == ["input:1234", "invalid:1234", "say:Invalid.", "hangup"])
+        let ok = try await Harness.run(source, input: "9234#")
+        #expect(ok.variableMap["account"] == "9234")
+    }
+
+    @Test func sensitiveDigitsAreRedactedEverywhere() async throws {
+        let source = """
+        ivr: pin
+        nodes:
+          ask:
+            - capture: {into: pin, sensitive: true, min: 4, max: 4}
+            - transfer: {extension: "100"}
+        """
+        let r = try await Harness.run(source, input: "4321")
+        #expect(r.trace.contains("input:***"))
+        #expect(r.variableMap["pin"] == "***")
+        #expect(!r.json.serialized.contains("4321"))
+        let record = r.record(id: "c1", backend: "simulate")
+        #expect(record.inputs == [CallRecord.Input(node: "ask", digits: "***", kind: "capture", sensitive: true)])
+        #expect(!record.jsonLine().contains("4321"))
+        let bad = try await Harness.run(source, input: "12# 4321")
+        #expect(bad.trace.contains("invalid:***"))
+        #expect(!bad.json.serialized.contains("12\""))
+    }
+
+    @Test func noTerminatorMeansMaxOrTimeout() async throws {
+        let source = Self.flow("""
+                into: account
+                terminator: none
+                max: 3
+        """)
+        let r = try await Harness.run(source, input: "1#2")
+        #expect(r.variableMap["account"] == "1#2")
+    }
+}

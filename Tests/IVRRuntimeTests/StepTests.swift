@@ -1,0 +1,212 @@
+import Foundation
+import Testing
+@testable import IVRRuntime
+
+@Suite struct StepTests {
+    @Test func setAndInterpolation() async throws {
+        let r = try await Harness.run("""
+        ivr: s
+        language: en-GB
+        nodes:
+          a:
+            - set: {greeting: "Hello ${caller}", full: "${greeting} in ${language}, flow ${flow}"}
+            - say: "${full}."
+            - hangup
+        """)
+        #expect(r.trace.first == "say:Hello +15550100 in en-GB, flow s.")
+        #expect(r.variableMap["full"] == "Hello +15550100 in en-GB, flow s")
+    }
+
+    static let branching = """
+    ivr: b
+    hours:
+      office:
+        timezone: America/New_York
+        mon-fri: "09:00-17:00"
+        closed: ["2026-12-25"]
+    nodes:
+      a:
+        - capture: {into: n, max: 4, min: 1}
+        - branch:
+            - if: n == 7
+              then: {say: "seven"}
+            - if: num(n) > 100 and open("office")
+              then: {say: "big and open"}
+            - if: len(n) == 3 or starts_with(n, "9")
+              then: {say: "three or nine"}
+            - else: {say: "other"}
+        - say: "after"
+        - hangup
+    """
+
+    @Test(arguments: [
+        ("7#", "2026-11-23T10:00:00-05:00", "seven"),
+        ("007#", "2026-11-23T10:00:00-05:00", "seven"),
+        ("500#", "2026-11-23T10:00:00-05:00", "big and open"),
+        ("500#", "2026-11-23T18:00:00-05:00", "three or nine"),
+        ("500#", "2026-11-22T10:00:00-05:00", "three or nine"),
+        ("500#", "2026-12-25T10:00:00-05:00", "three or nine"),
+        ("95#", "2026-11-23T10:00:00-05:00", "three or nine"),
+        ("12#", "2026-11-23T10:00:00-05:00", "other"),
+    ])
+    func branchArmsContinueAfterTheBranch(input: String, at: String, expected: String) async throws {
+        let date = try #require(SimulateRunner.parseTime(at))
+        let r = try await Harness.run(Self.branching, input: input, at: date)
+        #expect(r.trace.suffix(3) == ["say:\(expected)", "say:after", "hangup"])
+    }
+
+    static let webhook = """
+    ivr: w
+    nodes:
+      a:
+        - capture: {into: account, max: 6, min: 6}
+        - webhook:
+            url: https://api.example/accounts/${account}?q=${caller}
+            into: customer
+            on-error: {say: "Lookup failed."}
+        - say: "Tier ${customer.tier}, ${customer.name.first}."
+        - hangup
+    """
+
+    @Test func cannedWebhookFillsFields() async throws {
+        let r = try await Harness.run(Self.webhook, input: "123456",
+                                      webhooks: [("https://api.example/accounts/", 200, #"{"tier":"gold","name":{"first":"Ann"}}"#)])
+        #expect(r.trace.contains("webhook:https://api.example/accounts/123456?q=%2B15550100:200"))
+        #expect(r.trace.contains("say:Tier gold, Ann."))
+    }
+
+    @Test func missingCannedResponseTakesOnErrorAndSaysWhy() async throws {
+        let r = try await Harness.run(Self.webhook, input: "123456")
+        #expect(r.trace.suffix(2) == ["say:Lookup failed.", "hangup"])
+        guard case .webhook(_, nil, let reason?) = r.events.first(where: { if case .webhook = $0.kind { true } else { false } })?.kind else {
+            Issue.record("no failed webhook event")
+            return
+        }
+        #expect(reason.contains("no canned response"))
+        #expect(Transcript.render(r).contains("failed: no canned response"))
+    }
+
+    @Test(arguments: [(500, #"{"tier":"gold"}"#), (200, "not json"), (200, "[1,2]")])
+    func errorStatusOrBadJSONTakesOnError(status: Int, body: String) async throws {
+        let r = try await Harness.run(Self.webhook, input: "123456", webhooks: [("https://api.example/", status, body)])
+        #expect(r.trace.contains("say:Lookup failed."))
+    }
+
+    @Test func postBodyIsJSONWithEscapedValues() async throws {
+        let bundle = try Harness.bundle("""
+        ivr: p
+        nodes:
+          a:
+            - set: {note: "say \\"hi\\""}
+            - webhook:
+                url: https://api.example/notes
+                method: POST
+                body: {note: "${note}", n: 3, tags: ["a", "${caller}"]}
+            - hangup
+        """)
+        let backend = ScriptedBackend(tokens: [], webhooks: [("https://api.example/", WebhookResponse(status: 204, body: []))])
+        let r = await CallDriver.run(bundle, flow: 0, backend: backend, caller: "+1")
+        #expect(r.outcome == .hangup)
+        #expect(backend.webhookRequests.first?.method == "POST")
+        #expect(backend.webhookRequests.first?.body == #"{"note":"say \"hi\"","n":3,"tags":["a","+1"]}"#)
+    }
+
+    @Test(arguments: [
+        ("number: \"+442071234567\"", "number", "+442071234567"),
+        ("extension: \"100\"", "extension", "100"),
+        ("sip: \"sip:a@b.example\"", "sip", "sip:a@b.example"),
+        ("conference: \"2000\"", "conference", "2000"),
+        ("group: sales", "group", "sales"),
+        ("app: voicemail", "app", "voicemail"),
+    ])
+    func transfersOfEveryKind(destination: String, kind: String, value: String) async throws {
+        let r = try await Harness.run("ivr: t\nnodes:\n  a:\n    transfer: {\(destination)}\n")
+        #expect(r.outcome == .transfer)
+        #expect(r.destination?.kind == kind)
+        #expect(r.destination?.value == value)
+        #expect(r.json.serialized.contains(#""destination":{"kind":"\#(kind)","value":"\#(value)"}"#))
+    }
+
+    @Test func failedTransferTakesOnFail() async throws {
+        let r = try await Harness.run("""
+        ivr: t
+        nodes:
+          a:
+            transfer:
+              extension: "100"
+              on-fail: {say: "Busy."}
+        """, failing: ["100"])
+        #expect(r.trace == ["transfer-failed:extension:100", "say:Busy.", "hangup"])
+        #expect(r.outcome == .hangup)
+    }
+
+    @Test func allowPatternRefusesCallerControlledDestinations() async throws {
+        let source = """
+        ivr: t
+        nodes:
+          a:
+            - capture: {into: ext, max: 4, min: 1}
+            - transfer:
+                extension: "${ext}"
+                allow: "^1[0-9][0-9]$"
+                on-fail: {say: "Not allowed."}
+        """
+        let denied = try await Harness.run(source, input: "900#")
+        #expect(denied.trace.suffix(3) == ["transfer-failed:extension:900", "say:Not allowed.", "hangup"])
+        let allowed = try await Harness.run(source, input: "150#")
+        #expect(allowed.destination?.value == "150")
+    }
+
+    @Test func ivrTransferContinuesInTheOtherFlowAndBackReturns() async throws {
+        let bundle = try Harness.bundle("""
+        ivr: main
+        nodes:
+          menu:
+            menu:
+              prompt: {say: "Main."}
+              options:
+                "3": {transfer: {ivr: billing}}
+                "1": {transfer: {group: sales}}
+        """, """
+        ivr: billing
+        nodes:
+          start:
+            menu:
+              prompt: {say: "Billing."}
+              options:
+                "9": back
+                "1": {transfer: {number: "+442071234567"}}
+        """)
+        let r = try await Harness.call(bundle, flow: "main", input: "3 9 1")
+        #expect(r.visited == ["menu", "start", "menu"])
+        #expect(r.destination?.kind == "group")
+        #expect(r.flow == "main")
+        let paid = try await Harness.call(bundle, flow: "main", input: "3 1")
+        #expect(paid.destination?.value == "+442071234567")
+        #expect(paid.visited == ["menu", "start"])
+    }
+
+    @Test func recordStoresWhereTheRecordingIs() async throws {
+        let r = try await Harness.run("""
+        ivr: r
+        nodes:
+          a:
+            - record: {into: message, max: 60s}
+            - say: "Saved ${message}."
+            - hangup
+        """)
+        #expect(r.trace == ["record:recording-1.wav", "say:Saved recording-1.wav.", "hangup"])
+    }
+
+    @Test func playUsesFileAndTranscript() async throws {
+        let r = try await Harness.run("""
+        ivr: p
+        nodes:
+          a:
+            - play: {file: audio/hi.wav, transcript: "Hi there."}
+            - hangup
+        """)
+        #expect(r.events.first?.heardText == "Hi there.")
+        #expect(r.events.first?.json.serialized == #"{"event":"play","file":"audio/hi.wav","transcript":"Hi there.","node":"a"}"#)
+    }
+}
