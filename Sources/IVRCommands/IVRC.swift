@@ -13,6 +13,8 @@ public struct IVRC: AsyncParsableCommand {
         version: IVRCVersion.current,
         subcommands: [
             Check.self,
+            Serve.self,
+            Call.self,
         ])
 
     public init() {}

@@ -42,6 +42,8 @@ public final class CallLeg: @unchecked Sendable {
     var localCSeq: UInt32 = 1
     var invite: SIPMessage?
     var lastInviteResponse: [UInt8]?
+    /// Our ACK to a 2xx (outbound calls), re-sent if the 2xx is retransmitted.
+    var ackBytes: [UInt8]?
     var okTimer: (timer: RetransmitTimer, scheduled: Scheduled<Void>?)?
     var transferWaiter: CheckedContinuation<TransferOutcome, Never>?
     var transferTimer: Scheduled<Void>?

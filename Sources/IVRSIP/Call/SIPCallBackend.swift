@@ -14,7 +14,8 @@ public struct CallServices: Sendable {
     public var logger: Logger
 
     public init(prompts: PromptAudio, tts: TextToSpeech, recordingsFolder: String, referTarget: ReferTarget,
-                webhook: (@Sendable (WebhookRequest) async throws -> WebhookResponse)?, logger: Logger) {
+                webhook: (@Sendable (WebhookRequest) async throws -> WebhookResponse)?,
+                logger: Logger = Logger(label: "ivrc.sip")) {
         self.prompts = prompts
         self.tts = tts
         self.recordingsFolder = recordingsFolder

@@ -108,8 +108,15 @@ extension SIPEndpoint {
     // MARK: Responses to our requests
 
     func handleResponse(_ response: SIPMessage) {
-        guard let branch = response.vias.first?.branch, let tx = transactions[branch],
-              tx.method == response.method, let status = response.status else { return }
+        guard let branch = response.vias.first?.branch, let status = response.status else { return }
+        guard let tx = transactions[branch], tx.method == response.method else {
+            // A retransmitted 2xx to our INVITE: our ACK was lost.
+            if response.method == "INVITE", (200..<300).contains(status), let leg = response.callID.flatMap({ calls[$0] }),
+               let ack = leg.ackBytes {
+                socket.send(ack, to: leg.remoteAddress)
+            }
+            return
+        }
         if status < 200 {
             tx.provisional?(response)
             return
