@@ -80,6 +80,17 @@ import Testing
         #expect(String(keys) == "55#*A")
     }
 
+    @Test func pressesSharingATimestampAreStillSeparate() {
+        var filter = TelephoneEventFilter()
+        func packet(_ event: UInt8, end: Bool) -> RTPPacket {
+            RTPPacket(payloadType: 101, sequenceNumber: 0, timestamp: 777, ssrc: 1,
+                      payload: TelephoneEvent(event: event, end: end, duration: 160).payload)
+        }
+        // 1, 2, 1 again, each with start + 3 end packets, all at timestamp 777.
+        let stream = [1, 2, 1].flatMap { e in [packet(e, end: false), packet(e, end: false)] + Array(repeating: packet(e, end: true), count: 3) }
+        #expect(String(stream.compactMap { filter.key(for: $0) }) == "121")
+    }
+
     @Test func dtmfInfoBodies() {
         #expect(DTMFInfo.key(contentType: "application/dtmf-relay", body: Array("Signal=5\r\nDuration=160\r\n".utf8)) == "5")
         #expect(DTMFInfo.key(contentType: "application/dtmf-relay", body: Array("Signal= #\nDuration=100".utf8)) == "#")

@@ -61,18 +61,24 @@ public struct Serve: AsyncParsableCommand {
             return try CommandOutput(stderr: "error: cannot listen on \(sip.listen): \(error)\n", exitCode: CommandOutput.Code.ioError).emit()
         }
         server.notice("listening on \(host):\(server.endpoint.localPort) (flows: \(setup.bundle.flowNames.joined(separator: ", ")))")
+        // Events: a signal (SIGTERM/SIGINT), or 0 once the calls have drained.
         let signals = SignalWatcher()
-        await signals.next()
-        let live = await server.endpoint.activeCallCount()
-        server.notice("shutting down: no new calls; waiting for \(live) call(s)")
-        let drain = Task { await server.drain() }
-        let forced = Task {
-            await signals.next()
-            server.notice("second signal: hanging up every call")
-            server.endpoint.hangUpAll()
+        var signalsSeen = 0
+        for await event in signals.stream {
+            if event == 0 { break }
+            signalsSeen += 1
+            if signalsSeen == 1 {
+                let live = await server.endpoint.activeCallCount()
+                server.notice("shutting down: no new calls; waiting for \(live) call(s)")
+                Task {
+                    await server.drain()
+                    signals.continuation.yield(0)
+                }
+            } else {
+                server.notice("second signal: hanging up every call")
+                server.endpoint.hangUpAll()
+            }
         }
-        await drain.value
-        forced.cancel()
         await server.shutdown()
     }
 }
@@ -132,11 +138,13 @@ public struct SIPOptions: ParsableArguments {
 // NOTE: `sources` is set once in init and only kept alive; the stream is Sendable.
 final class SignalWatcher: @unchecked Sendable {
     let stream: AsyncStream<Int32>
+    let continuation: AsyncStream<Int32>.Continuation
     let sources: [any DispatchSourceSignal]
 
     init() {
         let (stream, continuation) = AsyncStream<Int32>.makeStream()
         self.stream = stream
+        self.continuation = continuation
         sources = [SIGTERM, SIGINT].map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
@@ -144,10 +152,6 @@ final class SignalWatcher: @unchecked Sendable {
             source.resume()
             return source
         }
-    }
-
-    func next() async {
-        for await _ in stream { return }
     }
 }
 

@@ -84,8 +84,10 @@ public final class IVRServer: Sendable {
             record = CallRecord(id: record.id, flow: record.flow, from: leg.fromURI, to: leg.toURI, backend: "sip",
                                 start: leg.created, answer: leg.answeredAt, end: Date(), outcome: record.outcome,
                                 destination: record.destination, path: record.path, inputs: record.inputs, error: record.error)
-            services.logger.info("call ended", metadata: ["call-id": "\(leg.callID)", "outcome": "\(record.outcome)",
-                                                          "refer-to": "\(backend.referredTo ?? "")"])
+            let counts = await media.counters()
+            services.logger.info("call ended", metadata: [
+                "call-id": "\(leg.callID)", "outcome": "\(record.outcome)", "refer-to": "\(backend.referredTo ?? "")",
+                "rtp": "sent \(counts.sent), received \(counts.received), rejected \(counts.rejected)"])
             await self.write(record)
         }
     }

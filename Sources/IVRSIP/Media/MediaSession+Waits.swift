@@ -78,6 +78,11 @@ extension MediaSession {
         }
     }
 
+    /// RTP packets sent, received and rejected (bad, or from an unexpected source).
+    public func counters() async -> (sent: Int, received: Int, rejected: Int) {
+        (try? await onLoop { (self.packetsSent, self.packetsReceived, self.packetsRejected) }) ?? (0, 0, 0)
+    }
+
     /// Runs `body` on the session's loop and returns its result.
     func onLoop<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
         try await eventLoop.submit(body).get()

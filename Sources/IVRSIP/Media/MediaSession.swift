@@ -25,6 +25,8 @@ public final class MediaSession: @unchecked Sendable {
     // Remote end and codec (re-INVITEs may change them).
     var remote: SocketAddress?
     var remoteIP: String?
+    /// The source RTP is accepted from (see `received`).
+    var latched: SocketAddress?
     var codec: SDPNegotiator.Codec
     var payloadType: UInt8
     var eventPayloadType: UInt8?
@@ -181,13 +183,23 @@ public final class MediaSession: @unchecked Sendable {
             packetsRejected += 1
             return
         }
-        // Only the negotiated peer's address may talk to this port; its
-        // port is latched from what it sends (symmetric RTP).
-        guard let ip = address.ipAddress, ip == remoteIP || remoteIP == nil else {
+        // Symmetric RTP latching: the first source sending one of the
+        // negotiated payload types is the peer (NAT, multi-homed peers whose
+        // SDP names another interface); the SDP's address may take over;
+        // anything else is dropped.
+        guard packet.payloadType == payloadType || packet.payloadType == eventPayloadType else {
             packetsRejected += 1
             return
         }
-        if remote?.port != address.port { remote = address }
+        if latched == nil || address.ipAddress == remoteIP {
+            if latched != address {
+                latched = address
+                remote = address
+            }
+        } else if latched != address {
+            packetsRejected += 1
+            return
+        }
         packetsReceived += 1
         if let ept = eventPayloadType, packet.payloadType == ept {
             if let key = eventFilter.key(for: packet) { keyPressed(key) }

@@ -50,22 +50,30 @@ public struct TelephoneEvent: Sendable, Equatable {
     }
 }
 
-/// Turns RFC 4733 packets into keys, once per event: an event is
-/// identified by its RTP timestamp (constant over its start, update and
-/// retransmitted end packets), so the first packet of a new timestamp
-/// yields the key and the rest are ignored. A short history tolerates
-/// reordering.
+/// Turns RFC 4733 packets into keys, once per press. An event is
+/// identified by its RTP timestamp and event code (constant over its start,
+/// update and retransmitted end packets), so its first packet yields the
+/// key and the rest are ignored. Some senders reuse the timestamp for
+/// presses made while no audio flows: a non-end packet for an event that
+/// already ended starts a new press. A short history tolerates reordering.
 public struct TelephoneEventFilter: Sendable {
-    private var recent: [UInt32] = []
+    private var recent: [(timestamp: UInt32, event: UInt8, ended: Bool)] = []
     static let history = 16
 
     public init() {}
 
-    /// The key this packet reports, or nil if its event was already reported.
+    /// The key this packet reports, or nil if its press was already reported.
     public mutating func key(for packet: RTPPacket) -> Character? {
         guard let event = TelephoneEvent(payload: packet.payload), let key = event.key else { return nil }
-        guard !recent.contains(packet.timestamp) else { return nil }
-        recent.append(packet.timestamp)
+        if let i = recent.firstIndex(where: { $0.timestamp == packet.timestamp && $0.event == event.event }) {
+            if recent[i].ended, !event.end {
+                recent[i].ended = false  // the same code again at the same timestamp: a new press
+                return key
+            }
+            if event.end { recent[i].ended = true }
+            return nil
+        }
+        recent.append((packet.timestamp, event.event, event.end))
         if recent.count > TelephoneEventFilter.history { recent.removeFirst() }
         return key
     }
