@@ -2,7 +2,7 @@
 # End-to-end SIP tests: real calls from PJSIP (pjsua2, null audio device)
 # against `ivrc serve` on 127.0.0.1. Installs what it needs: a venv under
 # .build/venv-sip with the pjsua2-python wheel, and builds ivrc.
-#   scripts/sip-e2e.sh            prints PASS/FAIL lines and "RESULT N passed, M failed"
+#   scripts/sip-e2e.sh            prints PASS/FAIL lines, then "RESULT all passed" or "RESULT failed"
 # Environment: IVRC_BIN (a built ivrc, default: swift build), SIP_E2E_CALLS
 # (concurrent calls, default 20). Exit status 0 only when every check passed.
 set -euo pipefail
@@ -37,4 +37,5 @@ if kill -0 "$server" 2>/dev/null; then echo "FAIL shutdown the server did not ex
 else echo "PASS shutdown the server exited after SIGTERM"; fi
 "$venv/bin/python" scripts/sip-e2e/check_records.py "$work" || status=1
 if [ "$status" != 0 ]; then echo "--- serve stderr (tail)"; tail -20 "$work/serve.err"; fi
+if [ "$status" = 0 ]; then echo "RESULT all passed"; else echo "RESULT failed"; fi
 exit $status
