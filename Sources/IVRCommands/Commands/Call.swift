@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import IVRRuntime
+import IVRSIP
+
+/// `ivrc call BUNDLE|PATH --to SIP-URI --flow NAME`: an outbound call that runs a flow when answered.
+public struct Call: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        abstract: "Place a SIP call and run a flow when it is answered.",
+        discussion: """
+            Sends an INVITE (PCMU, PCMA, telephone-event) from --listen to --to; on 200 OK \
+            it ACKs and runs the flow against the callee (prompts as RTP, keys from RFC 4733 \
+            or SIP INFO). Exits when the call ends, with its call record on standard output \
+            (or appended to --records). Exit 1 when the call is refused or unanswered.
+
+            Example:
+              ivrc call acme.ivrb --to sip:1001@192.0.2.20:5060 --flow survey --listen 0.0.0.0:5070
+            """)
+
+    @Argument(help: "One .ivrb bundle, or flow sources (a file or folder).")
+    public var path: String
+
+    @Option(help: "The callee's SIP URI (sip:user@host[:port]).")
+    public var to: String
+
+    @Option(help: "The flow to run, by name or extension.")
+    public var flow: String
+
+    @Option(help: "The caller's user part in From.")
+    public var from: String = "ivrc"
+
+    @Option(help: "Append the call record to this JSON-lines file (default: standard output).")
+    public var records: String?
+
+    @OptionGroup public var sip: SIPOptions
+
+    public init() {}
+
+    public func validate() throws {
+        guard SIPURI(to) != nil else { throw ValidationError("--to takes a SIP URI like sip:1001@192.0.2.20:5060") }
+        _ = try sip.listenAddress()
+        _ = try sip.portRange()
+    }
+
+    public func run() async throws {
+        let setup: SIPSetup
+        switch SIPSetup.load(path: path, options: sip) {
+        case .success(let s): setup = s
+        case .failure(let f): return try CommandOutput(stderr: f.message + "\n", exitCode: f.exitCode).emit()
+        }
+        guard let flowIndex = setup.bundle.flowIndex(flow) else {
+            let names = setup.bundle.flowNames.joined(separator: ", ")
+            return try CommandOutput(stderr: "error: no flow named '\(flow)'; flows: \(names)\n", exitCode: CommandOutput.Code.usage).emit()
+        }
+        var (host, port) = try sip.listenAddress()
+        if sip.listen == "127.0.0.1:5060" { port = 0 }  // the default: any free port for a caller
+        var config = SIPConfiguration(host: host, port: port, advertisedHost: sip.advertise, rtpPorts: try sip.portRange(),
+                                      maxCalls: 1, recordingsFolder: sip.recordings, referTarget: setup.referTarget)
+        config.t1 = sip.t1
+        let server = IVRServer(bundle: setup.bundle, services: setup.services, records: records.map { CallRecordLog(path: $0) })
+        do {
+            try await server.start(configuration: config)
+        } catch {
+            return try CommandOutput(stderr: "error: cannot listen on \(host):\(port): \(error)\n", exitCode: CommandOutput.Code.ioError).emit()
+        }
+        do {
+            _ = try await server.endpoint.placeCall(to: to, flow: flowIndex, fromUser: from)
+        } catch {
+            await server.drain()
+            await server.shutdown()
+            return try CommandOutput(stderr: "error: \(error)\n", exitCode: CommandOutput.Code.failure).emit()
+        }
+        await server.drain()
+        await server.shutdown()
+    }
+}

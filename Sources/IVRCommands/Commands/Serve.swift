@@ -1,0 +1,224 @@
+import ArgumentParser
+import Foundation
+import IVRBytecode
+import IVRRuntime
+import IVRSIP
+
+/// `ivrc serve BUNDLE|PATH --listen HOST:PORT`: the SIP/RTP media backend.
+public struct Serve: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        abstract: "Answer SIP calls and run flows (SIP over UDP, G.711 RTP).",
+        discussion: """
+            The Request-URI's user part picks the flow by extension, else by name; \
+            none matches: 404. One call record (a JSON line) per call goes to --records, \
+            else to standard output; logs go to standard error. SIGTERM or SIGINT: stop \
+            accepting calls (503), let live calls finish, write their records, exit; a \
+            second signal hangs up every call.
+
+            Examples:
+              ivrc serve acme.ivrb --listen 0.0.0.0:5060 --advertise 192.0.2.10 --records calls.jsonl
+              ivrc serve . --listen 127.0.0.1:5080 --rtp-ports 20000-20999 --tts none
+            """)
+
+    @Argument(help: "One .ivrb bundle, or flow sources (a file or folder).")
+    public var path: String
+
+    @OptionGroup public var sip: SIPOptions
+
+    @Option(help: "Append call records to this JSON-lines file (default: standard output).")
+    public var records: String?
+
+    @Option(help: "New calls beyond this many live ones get 503.")
+    public var maxCalls: Int = 2000
+
+    @Flag(help: "Send 180 Ringing before answering.")
+    public var ringing = false
+
+    public init() {}
+
+    public func validate() throws {
+        _ = try sip.listenAddress()
+        _ = try sip.portRange()
+        guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
+    }
+
+    public func run() async throws {
+        let setup: SIPSetup
+        switch SIPSetup.load(path: path, options: sip) {
+        case .success(let s): setup = s
+        case .failure(let f): return try CommandOutput(stderr: f.message + "\n", exitCode: f.exitCode).emit()
+        }
+        let (host, port) = try sip.listenAddress()
+        var config = SIPConfiguration(host: host, port: port, advertisedHost: sip.advertise, rtpPorts: try sip.portRange(),
+                                      maxCalls: maxCalls, ringing: ringing, recordingsFolder: sip.recordings,
+                                      referTarget: setup.referTarget)
+        config.t1 = sip.t1
+        let server = IVRServer(bundle: setup.bundle, services: setup.services,
+                               records: records.map { CallRecordLog(path: $0) })
+        do {
+            try await server.start(configuration: config)
+        } catch {
+            return try CommandOutput(stderr: "error: cannot listen on \(sip.listen): \(error)\n", exitCode: CommandOutput.Code.ioError).emit()
+        }
+        server.notice("listening on \(host):\(server.endpoint.localPort) (flows: \(setup.bundle.flowNames.joined(separator: ", ")))")
+        // Events: a signal (SIGTERM/SIGINT), or 0 once the calls have drained.
+        let signals = SignalWatcher()
+        var signalsSeen = 0
+        for await event in signals.stream {
+            if event == 0 { break }
+            signalsSeen += 1
+            if signalsSeen == 1 {
+                let live = await server.endpoint.activeCallCount()
+                server.notice("shutting down: no new calls; waiting for \(live) call(s)")
+                Task {
+                    await server.drain()
+                    signals.continuation.yield(0)
+                }
+            } else {
+                server.notice("second signal: hanging up every call")
+                server.endpoint.hangUpAll()
+            }
+        }
+        await server.shutdown()
+    }
+}
+
+/// Options shared by `serve` and `call`.
+public struct SIPOptions: ParsableArguments {
+    @Option(help: "HOST:PORT to listen on for SIP over UDP.")
+    public var listen: String = "127.0.0.1:5060"
+
+    @Option(help: "The address put in Contact, Via and SDP (default: the listen host).")
+    public var advertise: String?
+
+    @Option(help: "Even RTP ports to use, A-B.")
+    public var rtpPorts: String = "10000-20000"
+
+    @Option(help: "Text-to-speech for say: espeak (espeak-ng) or none (a tone; the text is logged).")
+    public var tts: String = "espeak"
+
+    @Option(help: "Folder for TTS renderings.")
+    public var ttsCache: String = NSTemporaryDirectory() + "ivrc-tts"
+
+    @Option(help: "Folder for recordings (WAV, 8 kHz PCM16).")
+    public var recordings: String = "recordings"
+
+    @Option(help: "Extra folder for prompt audio (repeatable; searched first).")
+    public var audio: [String] = []
+
+    @Option(help: "Host for extension/conference/group/app transfers (overrides the manifest's sip.pbx).")
+    public var pbx: String?
+
+    @Option(help: "Host for number transfers (overrides the manifest's sip.trunk).")
+    public var trunk: String?
+
+    @Option(help: "SIP timer T1 in milliseconds (retransmissions; 64*T1 is the transaction timeout).")
+    public var t1: Int = 500
+
+    public init() {}
+
+    func listenAddress() throws -> (String, Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+              (0...65535).contains(port) else {
+            throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:5060")
+        }
+        let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+
+    func portRange() throws -> ClosedRange<Int> {
+        guard let r = PortAllocator.parseRange(rtpPorts) else {
+            throw ValidationError("--rtp-ports takes A-B with 1024 <= A <= B <= 65534, e.g. 10000-20000")
+        }
+        return r
+    }
+}
+
+/// Waits for SIGTERM / SIGINT.
+// NOTE: `sources` is set once in init and only kept alive; the stream is Sendable.
+final class SignalWatcher: @unchecked Sendable {
+    let stream: AsyncStream<Int32>
+    let continuation: AsyncStream<Int32>.Continuation
+    let sources: [any DispatchSourceSignal]
+
+    init() {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        self.stream = stream
+        self.continuation = continuation
+        sources = [SIGTERM, SIGINT].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { continuation.yield(sig) }
+            source.resume()
+            return source
+        }
+    }
+}
+
+/// What `serve` and `call` need from PATH: the verified bundle, the
+/// Refer-To hosts (manifest `sip:` block, overridden by --pbx/--trunk),
+/// prompt folders and the TTS engine.
+struct SIPSetup {
+    var bundle: VerifiedBundle
+    var referTarget: ReferTarget
+    var services: CallServices
+
+    static func load(path: String, options: SIPOptions) -> Result<SIPSetup, BuildPipeline.Failure> {
+        let cwd = FileManager.default.currentDirectoryPath
+        var folders = options.audio
+        var pbx: String?, trunk: String?
+        let bundle: VerifiedBundle
+        if path.hasSuffix(".ivrb") {
+            switch SimulateRunner.loadBundle(paths: [path], currentDirectory: cwd) {
+            case .success(let b): bundle = b
+            case .failure(let f): return .failure(f)
+            }
+            let folder = (path as NSString).deletingLastPathComponent
+            folders.append(folder.isEmpty ? "." : folder)
+        } else {
+            switch BuildPipeline.build(paths: [path], currentDirectory: cwd) {
+            case .failure(let f): return .failure(f)
+            case .success(let out):
+                bundle = out.bundle
+                pbx = out.project.manifest?.sip?.pbx?.value
+                trunk = out.project.manifest?.sip?.trunk?.value
+                if let root = out.project.root {
+                    if let audio = out.project.manifest?.audio?.value {
+                        folders.append(audio.hasPrefix("/") ? audio : (root as NSString).appendingPathComponent(audio))
+                    }
+                    folders.append(root)
+                }
+                for flow in out.project.flows {
+                    let folder = (flow.file as NSString).deletingLastPathComponent
+                    folders.append(folder.isEmpty ? "." : folder)
+                }
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { folders.append(path) }
+            }
+        }
+        let tts: TextToSpeech
+        switch options.tts {
+        case "none": tts = .none
+        case "espeak":
+            if let engine = TextToSpeech.findEngine() {
+                tts = .espeak(executable: engine, cacheFolder: options.ttsCache)
+            } else if IVRServer.usesSpeech(bundle) {
+                return .failure(.init(message: """
+                    error: the flows use `say` but no text-to-speech engine is installed
+                      = help: install espeak-ng (apt-get install -y espeak-ng), or run with --tts none \
+                    (each say plays a short tone and its text is logged)
+                    """, exitCode: 2))
+            } else {
+                tts = .none
+            }
+        default:
+            return .failure(.init(message: "error: --tts takes espeak or none, not '\(options.tts)'", exitCode: 64))
+        }
+        let target = ReferTarget(pbx: options.pbx ?? pbx, trunk: options.trunk ?? trunk)
+        var seen = Set<String>()
+        folders = folders.filter { seen.insert(($0 as NSString).standardizingPath).inserted }
+        let services = CallServices(prompts: PromptAudio(folders: folders), tts: tts, recordingsFolder: options.recordings,
+                                    referTarget: target, webhook: HTTPWebhook.perform)
+        return .success(SIPSetup(bundle: bundle, referTarget: target, services: services))
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import NIOCore
+
+/// One call's SIP dialog (RFC 3261 section 12) and its media.
+///
+/// Concurrency: the mutable SIP state is touched only on the endpoint's
+/// event loop; `media`, once set, is itself thread-safe. That confinement
+/// makes the `@unchecked Sendable` sound.
+public final class CallLeg: @unchecked Sendable {
+    /// Where the dialog is.
+    public enum State: Sendable, Equatable {
+        /// INVITE received (or sent), no final answer yet.
+        case proceeding
+        /// 200 OK sent, waiting for ACK.
+        case answered
+        /// ACK received: the flow runs.
+        case confirmed
+        case terminated
+    }
+
+    public let callID: String
+    public let localTag: String
+    public let inbound: Bool
+    /// The flow the call runs.
+    public let flow: Int
+    /// The caller's URI (From of the INVITE) and the called URI (To).
+    public let fromURI: String
+    public let toURI: String
+    /// The caller's user part (the `caller` variable) and the called user part.
+    public let callerUser: String
+    public let calledUser: String
+    public let created = Date()
+
+    public internal(set) var state = State.proceeding
+    var remoteTag: String?
+    /// Our From/To as we send them in requests inside the dialog.
+    var localHeader: String
+    var remoteHeader: String
+    /// Where in-dialog requests go: the remote Contact URI, sent to `remoteAddress`.
+    var remoteContact: String
+    var remoteAddress: SocketAddress
+    var localCSeq: UInt32 = 1
+    var invite: SIPMessage?
+    var lastInviteResponse: [UInt8]?
+    /// Our ACK to a 2xx (outbound calls), re-sent if the 2xx is retransmitted.
+    var ackBytes: [UInt8]?
+    var okTimer: (timer: RetransmitTimer, scheduled: Scheduled<Void>?)?
+    var transferWaiter: CheckedContinuation<TransferOutcome, Never>?
+    var transferTimer: Scheduled<Void>?
+    /// The flow's task, once started.
+    var task: Task<Void, Never>?
+    public internal(set) var media: MediaSession?
+    public internal(set) var answeredAt: Date?
+    public internal(set) var endedAt: Date?
+    /// Why the call ended before its flow ran (CANCEL, no ACK, media failure).
+    public internal(set) var endReason: String?
+    var flowStarted = false
+    /// The dialog ended by the remote side (BYE or CANCEL).
+    public internal(set) var remoteHungUp = false
+
+    init(callID: String, localTag: String, inbound: Bool, flow: Int, fromURI: String, toURI: String,
+         localHeader: String, remoteHeader: String, remoteContact: String, remoteAddress: SocketAddress) {
+        self.callID = callID
+        self.localTag = localTag
+        self.inbound = inbound
+        self.flow = flow
+        self.fromURI = fromURI
+        self.toURI = toURI
+        self.callerUser = SIPURI(fromURI)?.user ?? fromURI
+        self.calledUser = SIPURI(toURI)?.user ?? toURI
+        self.localHeader = localHeader
+        self.remoteHeader = remoteHeader
+        self.remoteContact = remoteContact
+        self.remoteAddress = remoteAddress
+    }
+}
+
+/// How a REFER ended.
+public enum TransferOutcome: Sendable, Equatable {
+    case connected
+    case failed(String)
+    /// The caller hung up while it was pending.
+    case hungUp
+}
+
+/// Random identifiers: tags, branches, Call-IDs.
+enum SIPIdentifiers {
+    static func token(_ length: Int = 16) -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        return String((0..<length).map { _ in alphabet.randomElement() ?? "x" })
+    }
+
+    /// An RFC 3261 branch: the magic cookie and a random token.
+    static func branch() -> String { "z9hG4bK" + token(20) }
+}

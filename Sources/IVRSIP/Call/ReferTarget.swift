@@ -1,0 +1,47 @@
+/// Turns a flow's transfer destination into the SIP URI of a REFER's
+/// `Refer-To` (flow-language.md section 8, the manifest's `sip:` block):
+///
+/// | kind | Refer-To |
+/// |---|---|
+/// | extension, conference, group, app | `sip:NAME@pbx` |
+/// | number (`+E164`) | `sip:+E164@trunk` (`;user=phone`) |
+/// | sip | the URI as written |
+public struct ReferTarget: Sendable, Equatable {
+    /// The manifest's `sip.pbx`.
+    public var pbx: String?
+    /// The manifest's `sip.trunk`.
+    public var trunk: String?
+
+    public init(pbx: String?, trunk: String?) {
+        self.pbx = pbx
+        self.trunk = trunk
+    }
+
+    /// Why a destination has no URI.
+    public struct Unroutable: Error, Sendable, Equatable, CustomStringConvertible {
+        public var reason: String
+        public var description: String { reason }
+    }
+
+    public func uri(kind: String, value: String) throws(Unroutable) -> String {
+        switch kind {
+        case "sip":
+            guard let uri = SIPURI(value) else { throw Unroutable(reason: "'\(value)' is not a SIP URI") }
+            return uri.description
+        case "number":
+            guard let trunk, !trunk.isEmpty else {
+                throw Unroutable(reason: "no sip.trunk in the manifest to route number \(value)")
+            }
+            let digits = value.hasPrefix("+") ? String(value.dropFirst()) : value
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit) else { throw Unroutable(reason: "'\(value)' is not an E.164 number") }
+            return "sip:+\(digits)@\(trunk);user=phone"
+        case "extension", "conference", "group", "app":
+            guard let pbx, !pbx.isEmpty else {
+                throw Unroutable(reason: "no sip.pbx in the manifest to route \(kind) \(value)")
+            }
+            return SIPURI(user: value, host: pbx).description
+        default:
+            throw Unroutable(reason: "a \(kind) destination cannot be reached over SIP")
+        }
+    }
+}

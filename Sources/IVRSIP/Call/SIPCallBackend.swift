@@ -1,0 +1,168 @@
+import Foundation
+import IVRRuntime
+import Logging
+import NIOCore
+
+/// Shared by every call of a server: where prompts, speech, recordings and
+/// webhooks come from.
+public struct CallServices: Sendable {
+    public var prompts: PromptAudio
+    public var tts: TextToSpeech
+    public var recordingsFolder: String
+    public var referTarget: ReferTarget
+    public var webhook: (@Sendable (WebhookRequest) async throws -> WebhookResponse)?
+    public var logger: Logger
+
+    public init(prompts: PromptAudio, tts: TextToSpeech, recordingsFolder: String, referTarget: ReferTarget,
+                webhook: (@Sendable (WebhookRequest) async throws -> WebhookResponse)?,
+                logger: Logger = Logger(label: "ivrc.sip")) {
+        self.prompts = prompts
+        self.tts = tts
+        self.recordingsFolder = recordingsFolder
+        self.referTarget = referTarget
+        self.webhook = webhook
+        self.logger = logger
+    }
+}
+
+/// The interpreter's `MediaBackend` over one SIP call: prompts go out as
+/// paced RTP, keys come from RFC 4733 and INFO, transfers are REFERs.
+/// A hang-up (BYE, or the task cancelled) makes every wait throw `CallerHungUp`.
+public final class SIPCallBackend: MediaBackend {
+    let leg: CallLeg
+    let endpoint: SIPEndpoint
+    let media: MediaSession
+    let services: CallServices
+    var recordings = 0
+    /// Refer-To of the completed transfer, for the call record.
+    public private(set) var referredTo: String?
+    public private(set) var recordedFiles: [String] = []
+
+    public init(leg: CallLeg, endpoint: SIPEndpoint, media: MediaSession, services: CallServices) {
+        self.leg = leg
+        self.endpoint = endpoint
+        self.media = media
+        self.services = services
+    }
+
+    public var now: Date { Date() }
+
+    func samples(_ item: PromptItem) async -> [Int16] {
+        switch item {
+        case .play(let file, _):
+            do { return try services.prompts.samples(for: file) } catch {
+                services.logger.warning("cannot play: \(error)", metadata: ["call-id": "\(leg.callID)"])
+                return []
+            }
+        case .say(let text, let voice, let language):
+            return await services.tts.render(text, voice: voice, language: language, logger: services.logger)
+        }
+    }
+
+    func playToEnd(_ samples: [Int16]) async throws {
+        media.startPlayback(samples)
+        if await media.wait(playback: true) == .hangup { throw CallerHungUp() }
+    }
+
+    public func play(file: String, transcript: String?) async throws {
+        try await playToEnd(await samples(.play(file: file, transcript: transcript)))
+    }
+
+    public func say(text: String, voice: String?, language: String?) async throws {
+        try await playToEnd(await samples(.say(text: text, voice: voice, language: language)))
+    }
+
+    public func collect(_ request: CollectRequest) async throws -> CollectResult {
+        var played = 0
+        // Keys typed ahead cut the prompts before they start (barge-in).
+        var pending: Character?
+        switch await media.wait(keys: true, deadline: .now()) {
+        case .key(let k): pending = k
+        case .hangup: throw CallerHungUp()
+        default:
+            prompts: for (i, prompt) in request.prompts.enumerated() {
+                let audio = await samples(prompt)
+                played = i + 1
+                media.startPlayback(audio)
+                switch await media.wait(keys: true, playback: true) {
+                case .key(let k):
+                    media.stopPlayback()
+                    pending = k
+                    break prompts
+                case .hangup:
+                    media.stopPlayback()
+                    throw CallerHungUp(promptsStarted: played)
+                default: continue
+                }
+            }
+        }
+        var digits = ""
+        var deadline = NIODeadline.now() + .milliseconds(Int64(request.timeout))
+        while true {
+            let event: MediaEvent
+            if let k = pending {
+                event = .key(k)
+                pending = nil
+            } else {
+                event = await media.wait(keys: true, deadline: deadline)
+            }
+            switch event {
+            case .key(let k):
+                if let t = request.terminator, k == t {
+                    return CollectResult(digits: digits, ending: .terminator, promptsPlayed: played)
+                }
+                digits.append(k)
+                if digits.count >= request.maxDigits {
+                    return CollectResult(digits: digits, ending: .maxDigits, promptsPlayed: played)
+                }
+                deadline = .now() + .milliseconds(Int64(request.interDigitTimeout))
+            case .hangup:
+                throw CallerHungUp(promptsStarted: played)
+            default:
+                return CollectResult(digits: digits, ending: digits.isEmpty ? .timeout : .interDigitTimeout, promptsPlayed: played)
+            }
+        }
+    }
+
+    public func transfer(_ request: TransferRequest) async throws -> TransferResult {
+        let uri: String
+        do { uri = try services.referTarget.uri(kind: request.kind, value: request.value) } catch {
+            return .failed(error.reason)
+        }
+        let wait = TimeAmount.milliseconds(Int64(request.timeout) + 10_000)
+        switch await endpoint.transfer(leg, to: uri, timeout: wait) {
+        case .connected:
+            referredTo = uri
+            return .connected
+        case .failed(let reason): return .failed(reason)
+        case .hungUp: throw CallerHungUp()
+        }
+    }
+
+    public func record(_ request: RecordRequest) async throws -> String {
+        if request.beep { try await playToEnd(Tone.sine(hz: 1000, milliseconds: 250)) }
+        media.startRecording(maxMilliseconds: request.maxDuration, silenceMilliseconds: request.silence, finishOn: request.finishOn)
+        let event = await media.wait(recording: true)
+        let (audio, _) = await media.finishRecording()
+        recordings += 1
+        let safeID = String(leg.callID.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.prefix(64))
+        let path = (services.recordingsFolder as NSString).appendingPathComponent("\(safeID)-\(recordings).wav")
+        try? FileManager.default.createDirectory(atPath: services.recordingsFolder, withIntermediateDirectories: true)
+        if FileManager.default.createFile(atPath: path, contents: Data(WAVFile.encode(audio))) {
+            recordedFiles.append(path)
+        } else {
+            services.logger.error("cannot write recording \(path)")
+        }
+        if event == .hangup { throw CallerHungUp() }
+        return path
+    }
+
+    public func webhook(_ request: WebhookRequest) async throws -> WebhookResponse {
+        guard let webhook = services.webhook else { throw WebhookFailure("webhooks are not available in this server") }
+        return try await webhook(request)
+    }
+
+    public func hangup() async {
+        endpoint.hangUp(leg)
+    }
+}

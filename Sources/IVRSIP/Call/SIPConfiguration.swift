@@ -1,0 +1,46 @@
+import Foundation
+
+/// How an endpoint listens, answers and routes. Every timer and limit is
+/// here so tests and the benchmark can shorten or raise them.
+public struct SIPConfiguration: Sendable {
+    /// The address to bind the SIP socket (and the RTP sockets) to.
+    public var host: String
+    public var port: Int
+    /// The address put in Contact, Via and SDP (default: `host`, or
+    /// 127.0.0.1 when binding to 0.0.0.0).
+    public var advertisedHost: String
+    public var rtpPorts: ClosedRange<Int>
+    /// New INVITEs beyond this many live calls get 503.
+    public var maxCalls: Int
+    /// Send 180 Ringing before answering.
+    public var ringing: Bool
+    /// RFC 3261 timers, milliseconds.
+    public var t1: Int
+    public var t2: Int
+    /// Where `record` writes its WAV files.
+    public var recordingsFolder: String
+    /// Refer-To mapping from the manifest's `sip:` block.
+    public var referTarget: ReferTarget
+    /// Non-INVITE responses kept to answer retransmissions (each for 64*T1).
+    public var maxCachedResponses: Int
+    /// 400 answers to malformed requests per second (reflection guard).
+    public var maxBadRequestAnswersPerSecond: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 5060, advertisedHost: String? = nil,
+                rtpPorts: ClosedRange<Int> = 10000...20000, maxCalls: Int = 2000, ringing: Bool = false,
+                t1: Int = RetransmitTimer.defaultT1, t2: Int = RetransmitTimer.defaultT2,
+                recordingsFolder: String = "recordings", referTarget: ReferTarget = ReferTarget(pbx: nil, trunk: nil)) {
+        self.host = host
+        self.port = port
+        self.advertisedHost = advertisedHost ?? (host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host)
+        self.rtpPorts = rtpPorts
+        self.maxCalls = maxCalls
+        self.ringing = ringing
+        self.t1 = t1
+        self.t2 = t2
+        self.recordingsFolder = recordingsFolder
+        self.referTarget = referTarget
+        self.maxCachedResponses = 20_000
+        self.maxBadRequestAnswersPerSecond = 50
+    }
+}

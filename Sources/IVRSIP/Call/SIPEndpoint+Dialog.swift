@@ -1,0 +1,73 @@
+import Foundation
+import NIOCore
+
+extension SIPEndpoint {
+    /// Ends a dialog: BYE when asked, media closed, pending waits woken,
+    /// the leg forgotten. Idempotent.
+    func terminate(_ leg: CallLeg, sendBye: Bool) {
+        guard leg.state != .terminated else { return }
+        if sendBye, leg.state == .confirmed || leg.state == .answered {
+            transact(request("BYE", in: leg), to: leg.remoteAddress) { _ in }
+        }
+        leg.okTimer?.scheduled?.cancel()
+        leg.okTimer = nil
+        leg.state = .terminated
+        leg.endedAt = Date()
+        leg.media?.callerHungUp()
+        leg.media?.close()
+        finishTransfer(leg, .hungUp)
+        if leg.remoteHungUp { leg.task?.cancel() }
+        calls[leg.callID] = nil
+        hooks.ended(leg)
+        if calls.isEmpty {
+            let waiters = drainWaiters
+            drainWaiters = []
+            for w in waiters { w.resume() }
+        }
+    }
+
+    /// The flow hangs up (or finished a transfer): BYE and tear down.
+    public func hangUp(_ leg: CallLeg) {
+        eventLoop.execute { self.terminate(leg, sendBye: true) }
+    }
+
+    /// Blind transfer (RFC 3515): REFER with `Refer-To: <uri>`, then follow
+    /// the NOTIFY sipfrags until a final status. `timeout` bounds the wait
+    /// for the final NOTIFY (ring time plus signalling).
+    public func transfer(_ leg: CallLeg, to uri: String, timeout: TimeAmount) async -> TransferOutcome {
+        await withCheckedContinuation { (c: CheckedContinuation<TransferOutcome, Never>) in
+            eventLoop.execute {
+                guard leg.state == .confirmed else { return c.resume(returning: .hungUp) }
+                guard leg.transferWaiter == nil else { return c.resume(returning: .failed("a transfer is already pending")) }
+                leg.transferWaiter = c
+                leg.transferTimer = self.eventLoop.scheduleTask(in: timeout) { [self] in
+                    self.finishTransfer(leg, .failed("no final NOTIFY within the ring time"))
+                }
+                var refer = self.request("REFER", in: leg)
+                refer.headers.add("Refer-To", "<\(uri)>")
+                refer.headers.add("Referred-By", self.contactHeader)
+                self.transact(refer, to: leg.remoteAddress) { [self] response in
+                    guard let status = response?.status else {
+                        return self.finishTransfer(leg, .failed("REFER timed out"))
+                    }
+                    if status >= 300 {
+                        self.finishTransfer(leg, .failed("REFER refused: \(status) \(response.map(Self.reason) ?? "")"))
+                    }
+                }
+            }
+        }
+    }
+
+    static func reason(_ m: SIPMessage) -> String {
+        if case .response(_, let reason) = m.startLine { return reason }
+        return ""
+    }
+
+    func finishTransfer(_ leg: CallLeg, _ outcome: TransferOutcome) {
+        guard let waiter = leg.transferWaiter else { return }
+        leg.transferWaiter = nil
+        leg.transferTimer?.cancel()
+        leg.transferTimer = nil
+        waiter.resume(returning: outcome)
+    }
+}

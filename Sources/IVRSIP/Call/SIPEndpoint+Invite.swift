@@ -1,0 +1,150 @@
+import Foundation
+import NIOCore
+
+extension SIPEndpoint {
+    func handleInvite(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
+        if let leg {
+            if let invite = leg.invite, invite.cseq == request.cseq, invite.vias.first?.branch == request.vias.first?.branch {
+                if let last = leg.lastInviteResponse { socket.send(last, to: address) }  // retransmitted INVITE
+            } else if dialog(request, leg) != nil {
+                reinvite(request, leg: leg, from: address)
+            } else {
+                send(request.response(481), to: address)
+            }
+            return
+        }
+        if request.to?.tag != nil {
+            send(request.response(481), to: address)  // a re-INVITE for a dialog we do not know
+            return
+        }
+        let tag = SIPIdentifiers.token(10)
+        func reject(_ status: Int, _ why: String? = nil) {
+            var r = request.response(status, toTag: tag)
+            if let why { r.headers.add("Warning", "399 ivrc \"\(why)\"") }
+            if status == 503 { r.headers.add("Retry-After", "5") }
+            send(r, to: address)
+            stats.callsRejected += 1
+        }
+        guard accepting else { return reject(503, "shutting down") }
+        guard calls.count < configuration.maxCalls else { return reject(503, "too many calls") }
+        let user = request.requestURI.flatMap(SIPURI.init)?.user ?? ""
+        guard let flow = hooks.route(user) else { return reject(404, "no flow for '\(user.prefix(64))'") }
+        guard !request.body.isEmpty else { return reject(488, "an SDP offer is required in the INVITE") }
+        guard request.contentType == "application/sdp" else { return reject(415) }
+        guard let offer = try? SessionDescription(parsing: request.body) else { return reject(400, "malformed SDP") }
+        guard let agreement = SDPNegotiator.agree(offer: offer) else { return reject(488, "PCMU/8000 or PCMA/8000 required") }
+        guard let from = request.from, let to = request.to, let callID = request.callID else { return reject(400) }
+        var localHeader = NameAddress(displayName: to.displayName, uri: to.uri, parameters: to.parameters)
+        localHeader.parameters.append(("tag", tag))
+        let contact = request.headers["Contact"].flatMap(NameAddress.init)?.uri ?? from.uri
+        let leg = CallLeg(callID: callID, localTag: tag, inbound: true, flow: flow, fromURI: from.uri, toURI: to.uri,
+                          localHeader: localHeader.description, remoteHeader: request.headers["From"] ?? from.description,
+                          remoteContact: contact, remoteAddress: address)
+        leg.remoteTag = from.tag
+        leg.invite = request
+        calls[callID] = leg
+        let trying = request.response(100)
+        leg.lastInviteResponse = trying.serialized()
+        send(trying, to: address)
+        if configuration.ringing {
+            let ringing = request.response(180, toTag: tag)
+            leg.lastInviteResponse = ringing.serialized()
+            send(ringing, to: address)
+        }
+        let (host, group, ports) = (configuration.host, self.group, self.ports)
+        Task {
+            do {
+                let media = try await MediaSession.open(host: host, ports: ports, group: group, agreement: agreement)
+                self.eventLoop.execute { self.answer(leg, media: media, offer: offer, agreement: agreement) }
+            } catch {
+                self.eventLoop.execute { self.failInvite(leg, status: 503, why: "no RTP port: \(error)") }
+            }
+        }
+    }
+
+    /// Sends 200 OK with the SDP answer and retransmits it until ACK.
+    func answer(_ leg: CallLeg, media: MediaSession, offer: SessionDescription, agreement: SDPNegotiator.Agreement) {
+        guard leg.state == .proceeding, let invite = leg.invite else {
+            media.close()  // cancelled while the port was opening
+            return
+        }
+        leg.media = media
+        let sdp = SDPNegotiator.answer(offer: offer, agreement: agreement, localAddress: configuration.advertisedHost,
+                                       localPort: media.localPort, sessionID: UInt64.random(in: 1...UInt64(Int64.max)), version: 1)
+        var ok = invite.response(200, toTag: leg.localTag)
+        ok.headers.add("Contact", contactHeader)
+        ok.headers.add("Allow", Self.allowed)
+        ok.headers.add("Content-Type", "application/sdp")
+        ok.body = Array(sdp.utf8)
+        let bytes = ok.serialized()
+        leg.lastInviteResponse = bytes
+        leg.state = .answered
+        leg.answeredAt = Date()
+        stats.callsAnswered += 1
+        socket.send(bytes, to: leg.remoteAddress)
+        let now = Int(NIODeadline.now().uptimeNanoseconds / 1_000_000)
+        leg.okTimer = (RetransmitTimer(start: now, t1: configuration.t1, t2: configuration.t2), nil)
+        scheduleOkRetransmit(leg)
+    }
+
+    /// RFC 3261 13.3.1.4: the UAS retransmits 2xx until ACK; after 64*T1 it gives up and sends BYE.
+    func scheduleOkRetransmit(_ leg: CallLeg) {
+        guard leg.state == .answered, var entry = leg.okTimer else { return }
+        let now = Int(NIODeadline.now().uptimeNanoseconds / 1_000_000)
+        switch entry.timer.poll(now: now) {
+        case .wait(let until):
+            entry.scheduled = eventLoop.scheduleTask(in: .milliseconds(Int64(max(1, until - now)))) { [self] in
+                self.scheduleOkRetransmit(leg)
+            }
+            leg.okTimer = entry
+        case .retransmit:
+            leg.okTimer = entry
+            if let bytes = leg.lastInviteResponse { socket.send(bytes, to: leg.remoteAddress) }
+            scheduleOkRetransmit(leg)
+        case .timeout:
+            logger.warning("no ACK for the 200 OK", metadata: ["call-id": "\(leg.callID)"])
+            leg.endReason = "no ACK"
+            terminate(leg, sendBye: true)
+        }
+    }
+
+    func failInvite(_ leg: CallLeg, status: Int, why: String) {
+        guard leg.state == .proceeding, let invite = leg.invite else { return }
+        var r = invite.response(status, toTag: leg.localTag)
+        r.headers.add("Warning", "399 ivrc \"\(why)\"")
+        leg.lastInviteResponse = r.serialized()
+        send(r, to: leg.remoteAddress)
+        leg.endReason = why
+        terminate(leg, sendBye: false)
+    }
+
+    func handleAck(_ request: SIPMessage, leg: CallLeg?) {
+        guard let leg, leg.state == .answered, request.to?.tag == leg.localTag else { return }
+        leg.okTimer?.scheduled?.cancel()
+        leg.okTimer = nil
+        leg.state = .confirmed
+        leg.flowStarted = true
+        hooks.started(leg)
+    }
+
+    /// A re-INVITE inside a dialog (hold, resume, new address): answer with
+    /// the same port and apply the new direction and address.
+    func reinvite(_ request: SIPMessage, leg: CallLeg, from address: SocketAddress) {
+        guard leg.state == .confirmed, let media = leg.media else {
+            send(request.response(491), to: address)
+            return
+        }
+        guard !request.body.isEmpty, let offer = try? SessionDescription(parsing: request.body),
+              let agreement = SDPNegotiator.agree(offer: offer) else {
+            send(request.response(488), to: address)
+            return
+        }
+        media.update(agreement)
+        var ok = request.response(200)
+        ok.headers.add("Contact", contactHeader)
+        ok.headers.add("Content-Type", "application/sdp")
+        ok.body = Array(SDPNegotiator.answer(offer: offer, agreement: agreement, localAddress: configuration.advertisedHost,
+                                             localPort: media.localPort, sessionID: 1, version: UInt64(leg.localCSeq + 1)).utf8)
+        send(ok, to: address)
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import NIOCore
+
+extension SIPEndpoint {
+    static let allowed = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY"
+
+    func handleRequest(_ raw: SIPMessage, from address: SocketAddress) {
+        let request = stamped(raw, from: address)
+        if request.method != "INVITE", request.method != "ACK", let key = ResponseCache.key(request),
+           let cached = responses.lookup(key, now: .now()) {
+            socket.send(cached, to: address)  // a retransmission: the same answer
+            return
+        }
+        let leg = request.callID.flatMap { calls[$0] }
+        switch request.method {
+        case "INVITE": handleInvite(request, leg: leg, from: address)
+        case "ACK": handleAck(request, leg: leg)
+        case "CANCEL": handleCancel(request, leg: leg, from: address)
+        case "BYE": handleBye(request, leg: leg, from: address)
+        case "OPTIONS":
+            var ok = request.response(200, toTag: leg?.localTag ?? SIPIdentifiers.token(8))
+            ok.headers.add("Allow", Self.allowed)
+            ok.headers.add("Accept", "application/sdp, application/dtmf-relay, application/dtmf, message/sipfrag")
+            ok.headers.add("Supported", "")
+            respond(request, ok, to: address)
+        case "INFO": handleInfo(request, leg: leg, from: address)
+        case "NOTIFY": handleNotify(request, leg: leg, from: address)
+        default:
+            var refused = request.response(leg == nil ? 501 : 405, toTag: leg?.localTag ?? SIPIdentifiers.token(8))
+            refused.headers.add("Allow", Self.allowed)
+            respond(request, refused, to: address)
+        }
+    }
+
+    /// An in-dialog request must name the dialog's tags; else 481.
+    func dialog(_ request: SIPMessage, _ leg: CallLeg?) -> CallLeg? {
+        guard let leg, leg.state != .terminated, request.to?.tag == leg.localTag else { return nil }
+        return leg
+    }
+
+    func handleBye(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
+        guard let leg = dialog(request, leg) else {
+            respond(request, request.response(481), to: address)
+            return
+        }
+        respond(request, request.response(200), to: address)
+        leg.remoteHungUp = true
+        terminate(leg, sendBye: false)
+    }
+
+    func handleCancel(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
+        // CANCEL matches the INVITE transaction: same Call-ID, branch and CSeq number.
+        guard let leg, let invite = leg.invite, invite.vias.first?.branch == request.vias.first?.branch,
+              invite.cseq?.number == request.cseq?.number else {
+            respond(request, request.response(481), to: address)
+            return
+        }
+        respond(request, request.response(200, toTag: leg.localTag), to: address)
+        guard leg.state == .proceeding else { return }  // too late: the call was answered
+        let terminated = invite.response(487, toTag: leg.localTag)
+        leg.lastInviteResponse = terminated.serialized()
+        send(terminated, to: leg.remoteAddress)
+        leg.remoteHungUp = true
+        leg.endReason = "cancelled"
+        terminate(leg, sendBye: false)
+    }
+
+    func handleInfo(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
+        guard let leg = dialog(request, leg) else {
+            respond(request, request.response(481), to: address)
+            return
+        }
+        if request.body.isEmpty {
+            respond(request, request.response(200), to: address)
+        } else if let key = DTMFInfo.key(contentType: request.contentType, body: request.body) {
+            respond(request, request.response(200), to: address)
+            leg.media?.press(key)
+        } else {
+            let known = request.contentType == "application/dtmf-relay" || request.contentType == "application/dtmf"
+            respond(request, request.response(known ? 400 : 415), to: address)
+        }
+    }
+
+    func handleNotify(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
+        guard let leg = dialog(request, leg) else {
+            respond(request, request.response(481), to: address)
+            return
+        }
+        respond(request, request.response(200), to: address)
+        // message/sipfrag (RFC 3515): "SIP/2.0 200 OK".
+        let text = String(decoding: request.body.prefix(256), as: UTF8.self)
+        let parts = text.split(separator: " ", maxSplits: 2)
+        let terminated = request.headers["Subscription-State"]?.lowercased().hasPrefix("terminated") ?? false
+        if parts.count >= 2, parts[0].hasPrefix("SIP/2.0"), let status = Int(parts[1].prefix(3)) {
+            let reason = parts.count > 2 ? String(parts[2].prefix { $0 != "\r" && $0 != "\n" }) : ""
+            if (200..<300).contains(status) {
+                finishTransfer(leg, .connected)
+            } else if status >= 300 {
+                finishTransfer(leg, .failed("\(status) \(reason)".trimmingSIPWhitespace()))
+            } else if terminated {
+                finishTransfer(leg, .failed("subscription ended at \(status)"))
+            }
+        } else if terminated {
+            finishTransfer(leg, .failed("subscription ended without a final status"))
+        }
+    }
+
+    // MARK: Responses to our requests
+
+    func handleResponse(_ response: SIPMessage) {
+        guard let branch = response.vias.first?.branch, let status = response.status else { return }
+        guard let tx = transactions[branch], tx.method == response.method else {
+            // A retransmitted 2xx to our INVITE: our ACK was lost.
+            if response.method == "INVITE", (200..<300).contains(status), let leg = response.callID.flatMap({ calls[$0] }),
+               let ack = leg.ackBytes {
+                socket.send(ack, to: leg.remoteAddress)
+            }
+            return
+        }
+        if status < 200 {
+            tx.provisional?(response)
+            return
+        }
+        tx.scheduled?.cancel()
+        transactions[branch] = nil
+        tx.completion(response)
+    }
+
+    /// Sends a request and retransmits it until a final response (or 64*T1).
+    func transact(_ request: SIPMessage, to address: SocketAddress, provisional: ((SIPMessage) -> Void)? = nil,
+                  completion: @escaping (SIPMessage?) -> Void) {
+        guard let branch = request.vias.first?.branch else { return }
+        let bytes = request.serialized()
+        let now = Int(NIODeadline.now().uptimeNanoseconds / 1_000_000)
+        let timer = RetransmitTimer(start: now, t1: configuration.t1, t2: configuration.t2, capped: request.method != "INVITE")
+        let tx = ClientTransaction(branch: branch, method: request.method, bytes: bytes, destination: address, timer: timer,
+                                   provisional: provisional, completion: completion)
+        transactions[branch] = tx
+        socket.send(bytes, to: address)
+        scheduleRetransmit(tx)
+    }
+
+    func scheduleRetransmit(_ tx: ClientTransaction) {
+        let now = Int(NIODeadline.now().uptimeNanoseconds / 1_000_000)
+        switch tx.timer.poll(now: now) {
+        case .wait(let until):
+            tx.scheduled = eventLoop.scheduleTask(in: .milliseconds(Int64(max(1, until - now)))) { [self] in
+                guard self.transactions[tx.branch] === tx else { return }
+                self.scheduleRetransmit(tx)
+            }
+        case .retransmit:
+            socket.send(tx.bytes, to: tx.destination)
+            scheduleRetransmit(tx)
+        case .timeout:
+            transactions[tx.branch] = nil
+            tx.completion(nil)
+        }
+    }
+}

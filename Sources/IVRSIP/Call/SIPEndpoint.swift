@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+import NIOCore
+
+/// The SIP user agent: one UDP socket, the dialogs on it, their
+/// transactions and media. Answers calls as a UAS (and places them as a
+/// UAC for `ivrc call`); the flow itself runs elsewhere, started through
+/// `hooks`.
+///
+/// Concurrency: all mutable state is touched only on the SIP socket's
+/// event loop (datagrams arrive there; public methods hop there), which
+/// makes the `@unchecked Sendable` sound.
+public final class SIPEndpoint: @unchecked Sendable {
+    /// What the endpoint asks of its owner.
+    public struct Hooks: Sendable {
+        /// The flow for a Request-URI user part; nil answers 404.
+        public var route: @Sendable (String) -> Int?
+        /// The dialog is confirmed: run the flow.
+        public var started: @Sendable (CallLeg) -> Void
+        /// The dialog is over (after its flow, or without one).
+        public var ended: @Sendable (CallLeg) -> Void
+
+        public init(route: @escaping @Sendable (String) -> Int?, started: @escaping @Sendable (CallLeg) -> Void,
+                    ended: @escaping @Sendable (CallLeg) -> Void) {
+            self.route = route
+            self.started = started
+            self.ended = ended
+        }
+    }
+
+    public let configuration: SIPConfiguration
+    let group: EventLoopGroup
+    let hooks: Hooks
+    let ports: PortAllocator
+    let logger: Logger
+    var socket: UDPSocket!
+    public var eventLoop: EventLoop { socket.eventLoop }
+    public var localPort: Int { socket.localPort }
+
+    var calls: [String: CallLeg] = [:]
+    var transactions: [String: ClientTransaction] = [:]
+    var responses: ResponseCache
+    var accepting = true
+    var badRequestBudget = (second: Int64(0), count: 0)
+    var sweeper: RepeatedTask?
+    var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Counters for logs and tests.
+    public internal(set) var stats = Stats()
+
+    /// What the endpoint has seen.
+    public struct Stats: Sendable {
+        public var datagrams = 0
+        public var malformed = 0
+        public var callsAnswered = 0
+        public var callsRejected = 0
+    }
+
+    public init(configuration: SIPConfiguration, group: EventLoopGroup, hooks: Hooks, logger: Logger) {
+        self.configuration = configuration
+        self.group = group
+        self.hooks = hooks
+        self.logger = logger
+        self.ports = PortAllocator(range: configuration.rtpPorts)
+        self.responses = ResponseCache(limit: configuration.maxCachedResponses)
+    }
+
+    /// Binds the SIP socket and starts the housekeeping timer.
+    public func start() async throws {
+        let box = EndpointBox(self)
+        socket = try await UDPSocket.bind(host: configuration.host, port: configuration.port, group: group) { bytes, from in
+            box.endpoint.received(bytes, from: from)
+        }
+        sweeper = socket.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(5), delay: .seconds(5)) { [self] _ in
+            self.responses.sweep(now: .now())
+        }
+    }
+
+    /// Live dialogs (answered or not).
+    public var activeCalls: Int { (try? eventLoop.submit { self.calls.count }.wait()) ?? 0 }
+
+    public func activeCallCount() async -> Int {
+        (try? await eventLoop.submit { self.calls.count }.get()) ?? 0
+    }
+
+    /// Refuses new calls (503) from now on.
+    public func stopAccepting() {
+        eventLoop.execute { self.accepting = false }
+    }
+
+    /// Returns when no call is left.
+    public func drained() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            eventLoop.execute {
+                if self.calls.isEmpty { c.resume() } else { self.drainWaiters.append(c) }
+            }
+        }
+    }
+
+    /// Hangs up every call (BYE or 480) now.
+    public func hangUpAll() {
+        eventLoop.execute {
+            for leg in Array(self.calls.values) { self.terminate(leg, sendBye: leg.state == .confirmed || leg.state == .answered) }
+        }
+    }
+
+    public func close() async {
+        sweeper?.cancel()
+        await socket.close()
+    }
+
+    // MARK: Datagrams
+
+    func received(_ bytes: [UInt8], from address: SocketAddress) {
+        stats.datagrams += 1
+        // Keep-alives (CRLF) and tiny garbage are ignored outright.
+        if bytes.count < 16 { return }
+        let message: SIPMessage
+        do {
+            message = try SIPParser.parse(bytes)
+        } catch {
+            stats.malformed += 1
+            answerMalformed(bytes, error: error, to: address)
+            return
+        }
+        if message.isRequest { handleRequest(message, from: address) } else { handleResponse(message) }
+    }
+
+    func send(_ message: SIPMessage, to address: SocketAddress) {
+        socket.send(message.serialized(), to: address)
+    }
+
+    /// Sends a response and, for non-INVITE requests, remembers it for retransmissions.
+    func respond(_ request: SIPMessage, _ response: SIPMessage, to address: SocketAddress) {
+        var response = response
+        if response.headers["Server"] == nil { response.headers.add("Server", "ivrc") }
+        let bytes = response.serialized()
+        socket.send(bytes, to: address)
+        if request.method != "INVITE", let key = ResponseCache.key(request) {
+            responses.store(key, bytes, expires: .now() + .milliseconds(Int64(64 * configuration.t1)))
+        }
+    }
+
+    /// Adds `received`/`rport` to the top Via (RFC 3261 18.2.1, RFC 3581)
+    /// so responses can be routed back by the other side's stack.
+    func stamped(_ request: SIPMessage, from address: SocketAddress) -> SIPMessage {
+        var request = request
+        let raw = request.headers.values("Via")
+        guard var top = raw.first.flatMap(Via.init) else { return request }
+        if let ip = address.ipAddress, ip != top.host { top.setParameter("received", ip) }
+        if case .some(.none) = top.parameter("rport"), let port = address.port { top.setParameter("rport", String(port)) }
+        request.headers.remove("Via")
+        request.headers.add("Via", top.description)
+        for via in raw.dropFirst() { request.headers.add("Via", via) }
+        return request
+    }
+
+    /// Tries to answer 400 to a request too broken to parse, when enough
+    /// of it is readable to address a response; rate limited.
+    func answerMalformed(_ bytes: [UInt8], error: SIPParseError, to address: SocketAddress) {
+        let second = NIODeadline.now().uptimeNanoseconds / 1_000_000_000
+        if badRequestBudget.second != Int64(second) { badRequestBudget = (Int64(second), 0) }
+        guard badRequestBudget.count < configuration.maxBadRequestAnswersPerSecond,
+              let salvaged = MalformedRequest.salvage(bytes) else { return }
+        badRequestBudget.count += 1
+        var response = SIPMessage(.response(status: error.status, reason: SIPMessage.reasonPhrase(error.status)), headers: salvaged)
+        response.headers.add("Warning", "399 ivrc \"\(error.message.replacingAll("\"", "'").prefix(120))\"")
+        send(response, to: address)
+    }
+
+    // MARK: Building requests
+
+    var contactHeader: String { "<sip:ivrc@\(hostPort)>" }
+
+    var hostPort: String {
+        let host = configuration.advertisedHost.contains(":") ? "[\(configuration.advertisedHost)]" : configuration.advertisedHost
+        return "\(host):\(localPort)"
+    }
+
+    /// A request inside `leg`'s dialog.
+    func request(_ method: String, in leg: CallLeg, body: [UInt8] = [], contentType: String? = nil) -> SIPMessage {
+        leg.localCSeq += 1
+        var h = SIPHeaders()
+        h.add("Via", "SIP/2.0/UDP \(hostPort);branch=\(SIPIdentifiers.branch());rport")
+        h.add("Max-Forwards", "70")
+        h.add("From", leg.localHeader)
+        h.add("To", leg.remoteHeader)
+        h.add("Call-ID", leg.callID)
+        h.add("CSeq", "\(leg.localCSeq) \(method)")
+        h.add("Contact", contactHeader)
+        h.add("User-Agent", "ivrc")
+        if let contentType { h.add("Content-Type", contentType) }
+        return .request(method, uri: leg.remoteContact, headers: h, body: body)
+    }
+}
+
+/// Gives the socket callback a strong reference to its endpoint.
+final class EndpointBox: Sendable {
+    let endpoint: SIPEndpoint
+    init(_ endpoint: SIPEndpoint) { self.endpoint = endpoint }
+}

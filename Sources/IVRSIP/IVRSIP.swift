@@ -1,1 +1,0 @@
-/// SIP/RTP media backend.

@@ -1,0 +1,75 @@
+/// An RTP packet (RFC 3550 section 5.1):
+///
+///      0                   1                   2                   3
+///      0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+///     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+///     |V=2|P|X|  CC   |M|     PT      |       sequence number         |
+///     |                           timestamp                           |
+///     |           synchronization source (SSRC) identifier            |
+///     |            contributing source (CSRC) identifiers (CC)        |
+///     |   [extension: profile(16) length(16) words...]  payload  pad  |
+///
+/// Decoding skips CSRCs and the extension and strips padding, refusing any
+/// length that does not fit.
+public struct RTPPacket: Sendable, Equatable {
+    public var marker: Bool
+    public var payloadType: UInt8
+    public var sequenceNumber: UInt16
+    public var timestamp: UInt32
+    public var ssrc: UInt32
+    public var payload: [UInt8]
+
+    public init(marker: Bool = false, payloadType: UInt8, sequenceNumber: UInt16, timestamp: UInt32, ssrc: UInt32, payload: [UInt8]) {
+        self.marker = marker
+        self.payloadType = payloadType & 0x7F
+        self.sequenceNumber = sequenceNumber
+        self.timestamp = timestamp
+        self.ssrc = ssrc
+        self.payload = payload
+    }
+
+    /// Why bytes are not an RTP packet.
+    public enum DecodeError: Error, Sendable, Equatable {
+        case tooShort, badVersion, badLength
+    }
+
+    public static func decode(_ b: some RandomAccessCollection<UInt8>) throws(DecodeError) -> RTPPacket {
+        let bytes = Array(b)
+        guard bytes.count >= 12 else { throw .tooShort }
+        guard bytes[0] >> 6 == 2 else { throw .badVersion }
+        let padding = bytes[0] & 0x20 != 0
+        let hasExtension = bytes[0] & 0x10 != 0
+        let csrcCount = Int(bytes[0] & 0x0F)
+        var offset = 12 + 4 * csrcCount
+        if hasExtension {
+            guard bytes.count >= offset + 4 else { throw .badLength }
+            let words = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+            offset += 4 + 4 * words
+        }
+        var end = bytes.count
+        if padding {
+            guard let last = bytes.last, last > 0 else { throw .badLength }
+            end -= Int(last)
+        }
+        guard offset <= end else { throw .badLength }
+        return RTPPacket(
+            marker: bytes[1] & 0x80 != 0, payloadType: bytes[1] & 0x7F,
+            sequenceNumber: UInt16(bytes[2]) << 8 | UInt16(bytes[3]),
+            timestamp: UInt32(bytes[4]) << 24 | UInt32(bytes[5]) << 16 | UInt32(bytes[6]) << 8 | UInt32(bytes[7]),
+            ssrc: UInt32(bytes[8]) << 24 | UInt32(bytes[9]) << 16 | UInt32(bytes[10]) << 8 | UInt32(bytes[11]),
+            payload: Array(bytes[offset..<end]))
+    }
+
+    /// The 12-byte header (no CSRC, no extension, no padding) and the payload.
+    public func encoded() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(12 + payload.count)
+        out.append(0x80)
+        out.append((marker ? 0x80 : 0) | payloadType)
+        out.append(UInt8(sequenceNumber >> 8)); out.append(UInt8(sequenceNumber & 0xFF))
+        for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8((timestamp >> UInt32(shift)) & 0xFF)) }
+        for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8((ssrc >> UInt32(shift)) & 0xFF)) }
+        out.append(contentsOf: payload)
+        return out
+    }
+}

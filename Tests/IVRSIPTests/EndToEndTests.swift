@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// Real calls from PJSIP against `ivrc serve` (scripts/sip-e2e.sh): the
+/// caller hears the prompt, DTMF by RFC 4733 and SIP INFO, REFER transfer,
+/// hang-up mid-prompt, voicemail, 20 concurrent calls, graceful shutdown.
+/// Set IVRC_SKIP_SIP_E2E=1 to skip (it takes about two minutes and installs
+/// pjsua2 from PyPI on first use).
+@Suite(.serialized) struct EndToEndTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let enabled = ProcessInfo.processInfo.environment["IVRC_SKIP_SIP_E2E"] == nil
+
+    /// The ivrc built with the tests (so the script need not run SwiftPM inside `swift test`).
+    static var builtIVRC: String? {
+        for config in ["debug", "release"] {
+            let path = root.appendingPathComponent(".build/\(config)/ivrc").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    @Test(.enabled(if: enabled), .timeLimit(.minutes(10)))
+    func pjsipCallsAgainstServe() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Self.root.appendingPathComponent("scripts/sip-e2e.sh").path]
+        var env = ProcessInfo.processInfo.environment
+        if let ivrc = Self.builtIVRC { env["IVRC_BIN"] = ivrc }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        let failures = lines.filter { $0.hasPrefix("FAIL") }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        for check in ["hears-prompt", "dtmf-rfc4733", "dtmf-sip-info", "transfer", "transfer-refer-to", "transfer-declined",
+                      "caller-hangup", "voicemail-ends", "concurrent-answered", "concurrent-completed", "shutdown",
+                      "record-sensitive-redacted", "record-transfer", "record-caller-hangup", "record-concurrent-pins",
+                      "voicemail-wav"] {
+            #expect(lines.contains { $0.hasPrefix("PASS \(check) ") || $0 == "PASS \(check)" }, "no PASS line for \(check)")
+        }
+        #expect(lines.contains("RESULT all passed"))
+        #expect(process.terminationStatus == 0)
+    }
+}

@@ -1,8 +1,0 @@
-import Testing
-@testable import IVRSIP
-
-@Suite struct IVRSIPSmokeTests {
-    @Test func moduleLoads() {
-        #expect(Bool(true))
-    }
-}

@@ -1,0 +1,186 @@
+"""Drives real calls from PJSIP (pjsua2, null audio device) against ivrc serve.
+Prints one line per check: PASS/FAIL NAME DETAIL. Call records and
+recordings are checked afterwards by check_records.py."""
+import argparse, json, math, os, struct, sys, time, wave
+import pjsua2 as pj
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--server"); ap.add_argument("--port", type=int); ap.add_argument("--work"); ap.add_argument("--calls", type=int)
+args = ap.parse_args()
+results = []
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(("PASS " if ok else "FAIL ") + name + (" " + detail if detail else ""), flush=True)
+
+ep = pj.Endpoint(); ep.libCreate()
+cfg = pj.EpConfig()
+cfg.uaConfig.threadCnt = 0; cfg.uaConfig.mainThreadOnly = True; cfg.uaConfig.maxCalls = max(32, args.calls + 8)
+cfg.logConfig.level = 1; cfg.logConfig.consoleLevel = 1
+cfg.medConfig.clockRate = 8000; cfg.medConfig.sndClockRate = 8000; cfg.medConfig.noVad = True
+ep.libInit(cfg)
+tcfg = pj.TransportConfig(); tcfg.port = args.port; tcfg.boundAddress = "127.0.0.1"
+ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, tcfg)
+ep.libStart(); ep.audDevManager().setNullDev()
+
+def pump(seconds, until=None):
+    end = time.time() + seconds
+    while time.time() < end:
+        ep.libHandleEvents(10)
+        if until and until(): return True
+    return until() if until else True
+
+transfers, keep = [], []
+
+class Call(pj.Call):
+    def __init__(self, acc, call_id=pj.PJSUA_INVALID_ID, record=None, play=None):
+        pj.Call.__init__(self, acc, call_id)
+        self.record, self.play, self.state, self.media_up = record, play, None, False
+        self.recorder = self.player = None; self.transfer_status = None
+    def onCallState(self, prm):
+        self.state = self.getInfo().state
+    def onCallMediaState(self, prm):
+        info = self.getInfo()  # keep it alive while reading its media list
+        for mi in info.media:
+            if mi.type == pj.PJMEDIA_TYPE_AUDIO and mi.status == pj.PJSUA_CALL_MEDIA_ACTIVE and not self.media_up:
+                self.media_up = True
+                am = self.getAudioMedia(mi.index)
+                if self.record:
+                    self.recorder = pj.AudioMediaRecorder(); self.recorder.createRecorder(self.record); am.startTransmit(self.recorder)
+                if self.play:
+                    self.player = pj.AudioMediaPlayer(); self.player.createPlayer(self.play, pj.PJMEDIA_FILE_NO_LOOP); self.player.startTransmit(am)
+                else:  # like a phone: the (null) microphone talks, so the stream is clocked and DTMF goes out promptly
+                    ep.audDevManager().getCaptureDevMedia().startTransmit(am)
+    def onCallTransferRequest(self, prm):
+        transfers.append(prm.dstUri)
+        if "999" in prm.dstUri: prm.statusCode = 603  # the failing transfer: declined
+    def onCallTransferStatus(self, prm):
+        self.transfer_status = prm.statusCode
+    @property
+    def confirmed(self): return self.state == pj.PJSIP_INV_STATE_CONFIRMED
+    @property
+    def gone(self): return self.state == pj.PJSIP_INV_STATE_DISCONNECTED
+
+class Account(pj.Account):
+    def onIncomingCall(self, prm):  # the transfer target: answer
+        c = Call(self, prm.callId); keep.append(c)
+        op = pj.CallOpParam(); op.statusCode = 200; c.answer(op)
+
+acc = Account(); acfg = pj.AccountConfig(); acfg.idUri = f"sip:tester@127.0.0.1:{args.port}"; acc.create(acfg)
+
+def call(user="100", **kw):
+    c = Call(acc, **kw); keep.append(c)
+    c.makeCall(f"sip:{user}@{args.server}", pj.CallOpParam(True)); return c
+
+def dtmf(c, digits, method):
+    p = pj.CallSendDtmfParam(); p.digits = digits; p.method = method; c.sendDtmf(p)
+
+RFC4733, INFO = pj.PJSUA_DTMF_METHOD_RFC2833, pj.PJSUA_DTMF_METHOD_SIP_INFO
+
+def hangup(c):
+    if not c.gone:
+        try: c.hangup(pj.CallOpParam())
+        except pj.Error: pass
+
+def keys(c, digits, method, gap=0.25):
+    for d in digits: dtmf(c, d, method); pump(gap)
+
+def envelope(path, frame=160):
+    try:
+        with wave.open(path) as w:
+            rate, data = w.getframerate(), w.readframes(w.getnframes())
+    except (wave.Error, EOFError):  # PJSIP finalises the header only on destroy: read the PCM after it
+        rate, data = 8000, open(path, "rb").read()[44:]
+        data = data[:len(data) // 2 * 2]
+    s = struct.unpack("<%dh" % (len(data) // 2), data)
+    step = frame * rate // 8000
+    return [math.sqrt(sum(x * x for x in s[i:i + step]) / step) for i in range(0, len(s) - step, step)]
+
+def best_correlation(ref, got):
+    best = (-1.0, 0)
+    n = len(ref)
+    for lag in range(0, max(1, len(got) - n)):
+        seg = got[lag:lag + n]
+        if len(seg) < n: break
+        ma, mb = sum(ref) / n, sum(seg) / n
+        num = sum((a - ma) * (b - mb) for a, b in zip(ref, seg))
+        den = math.sqrt(sum((a - ma) ** 2 for a in ref) * sum((b - mb) ** 2 for b in seg)) or 1
+        best = max(best, (num / den, lag))
+    return best
+
+w = args.work
+summary = {}
+
+# 1. The caller hears the prompt: record what PJSIP receives, compare energy envelopes.
+heard = os.path.join(w, "heard.wav")
+c = call(record=heard)
+pump(5, lambda: c.confirmed)
+pump(2.5)
+hangup(c); pump(1, lambda: c.gone)
+r, lag = best_correlation(envelope(os.path.join(w, "greeting-reference.wav")), envelope(heard))
+check("hears-prompt", r > 0.9, f"envelope correlation {r:.3f} at lag {lag * 20} ms")
+summary["hears-prompt"] = c.getInfo().callIdString if False else None
+
+def scenario(name, digits_plan, expect_gone=True, wait=12, **kw):
+    c = call(**kw)
+    if not pump(5, lambda: c.confirmed):
+        check(name, False, "not answered"); return c
+    pump(0.5)
+    for digits, method in digits_plan:
+        keys(c, digits, method)
+    if expect_gone:
+        ok = pump(wait, lambda: c.gone)
+        check(name, ok, "the server ended the call" if ok else "the call is still up")
+    return c
+
+# 2. RFC 4733 DTMF: menu 3, then a sensitive account number.
+scenario("dtmf-rfc4733", [("3", RFC4733), ("12345678#", RFC4733)])
+# 3. SIP INFO DTMF: menu 4, then a PIN.
+scenario("dtmf-sip-info", [("4", INFO), ("4321#", INFO)])
+# 4. Blind transfer: REFER with Refer-To sip:sales@<pbx>; PJSIP calls it (itself) and NOTIFYs 200.
+n = len(transfers)
+c = scenario("transfer", [("1", RFC4733)])
+expected = f"sip:sales@127.0.0.1:{args.port}"
+got = transfers[n] if len(transfers) > n else None
+check("transfer-refer-to", got is not None and expected in got, f"Refer-To {got}")
+pump(2)
+for k in keep: hangup(k)
+pump(1)
+# 5. A transfer the target declines: on-fail runs (goodbye), the flow hangs up.
+scenario("transfer-declined", [("5", RFC4733)])
+# 6. Hang up in the middle of the menu prompt.
+c = call()
+pump(5, lambda: c.confirmed); pump(2.5)
+hangup(c); pump(1, lambda: c.gone)
+check("caller-hangup", c.gone)
+# 7. Voicemail: the caller speaks (a WAV into the call), then presses #.
+c = scenario("voicemail", [("2", RFC4733)], expect_gone=False, play=os.path.join(w, "caller-voice.wav"))
+pump(3)
+keys(c, "#", RFC4733)
+ok = pump(6, lambda: c.gone)
+check("voicemail-ends", ok, "the flow hung up after the recording")
+# 8. Concurrent calls: processes of 4 PJSIP calls each, all up at once,
+# each call entering its own PIN by RFC 4733.
+import subprocess
+ep.hangupAllCalls(); pump(2)
+procs = []
+for first in range(0, args.calls, 4):
+    n = min(4, args.calls - first)
+    procs.append(subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "concurrent.py"), args.server,
+                                   str(1000 + first), str(n)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+def ready_count(p):
+    for line in p.stdout:
+        if line.startswith("READY"): return int(line.split()[1])
+    return 0
+up = sum(ready_count(p) for p in procs)
+check("concurrent-answered", up == args.calls, f"{up}/{args.calls} calls up at once in {len(procs)} PJSIP processes")
+for p in procs: p.stdin.write("go\n"); p.stdin.flush()
+lines = [l.strip() for p in procs for l in p.communicate(timeout=60)[0].splitlines() if l.strip()]
+ok = sum(1 for l in lines if l.startswith("OK "))
+check("concurrent-completed", ok == args.calls, f"{ok}/{args.calls} ended by the flow")
+json.dump({"pins": ["%04d" % (1000 + i) for i in range(args.calls)]}, open(os.path.join(w, "expect.json"), "w"))
+for k in keep: hangup(k)
+pump(1)
+print("DRIVER %d passed, %d failed" % (results.count(True), results.count(False)), flush=True)
+sys.stdout.flush()
+os._exit(0 if all(results) else 1)  # skip teardown: pjsua2 objects collected after the library asserts
