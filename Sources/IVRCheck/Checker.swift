@@ -5,9 +5,22 @@ public struct CheckContext {
     public let project: Project
     /// Flows by name (the first of each name).
     public let flowsByName: [String: Flow]
+    /// Flows that another flow of the project continues into (`transfer: {ivr: NAME}`):
+    /// a call may arrive in them with menus already on its `back` stack.
+    public let enteredFromOtherFlows: Set<String>
 
-    init(project: Project) {
+    init(project: Project, indexes: [FlowIndex]) {
         self.project = project
+        var entered = Set<String>()
+        for index in indexes {
+            for entry in index.steps {
+                guard case .transfer(let t) = entry.step.kind, t.destination.kind == .ivr,
+                      t.destination.value.value.isConstant else { continue }
+                let name = t.destination.value.value.raw
+                if name != index.flow.name.value { entered.insert(name) }
+            }
+        }
+        self.enteredFromOtherFlows = entered
         var byName: [String: Flow] = [:]
         for flow in project.flows + project.contextFlows where byName[flow.name.value] == nil {
             byName[flow.name.value] = flow
@@ -33,15 +46,19 @@ public enum Checker {
     static let flowChecks: [any FlowCheck.Type] = [
         TargetResolution.self, FlowReferences.self, DeadSteps.self, AudioFiles.self,
         HoursTimezones.self, PlainHTTP.self, DestinationSyntax.self,
+        KeyCoverage.self, PromptMentions.self, CaptureFeasibility.self, RegexPatterns.self, ExpressionChecks.self,
+        UnreachableNodes.self, ImplicitHangup.self, BackTargets.self, DirectoryDestinations.self,
+        InfiniteLoops.self, TrappedCalls.self, SilentCaller.self,
+        DefiniteAssignment.self, TollFraud.self, SensitiveValues.self,
     ]
     static let projectChecks: [any ProjectCheck.Type] = [DuplicateFlows.self]
 
     public static func check(_ project: Project) -> [Diagnostic] {
-        let context = CheckContext(project: project)
+        let indexes = project.flows.map(FlowIndex.init)
+        let context = CheckContext(project: project, indexes: indexes + project.contextFlows.map(FlowIndex.init))
         var out = project.diagnostics
         for check in projectChecks { check.run(context, &out) }
-        for flow in project.flows {
-            let index = FlowIndex(flow)
+        for index in indexes {
             for check in flowChecks { check.run(index, context, &out) }
         }
         return Diagnostic.sortedForOutput(dedupe(out))

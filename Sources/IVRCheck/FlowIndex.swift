@@ -41,9 +41,12 @@ public struct FlowIndex: Sendable {
     public private(set) var targets: [TargetEntry] = []
     /// Lists of steps that run in order: node bodies, then inline targets.
     public private(set) var stepLists: [[Step]] = []
+    /// The control-flow graph, for the analyses of loops, reachability and data flow.
+    public private(set) var graph: FlowGraph
 
     public init(_ flow: Flow) {
         self.flow = flow
+        self.graph = FlowGraph(flow)
         for (index, node) in flow.nodes.enumerated() {
             stepLists.append(node.steps)
             for step in node.steps { walk(step, index) }
@@ -52,7 +55,7 @@ public struct FlowIndex: Sendable {
 
     private mutating func walk(_ step: Step, _ node: Int) {
         steps.append(StepEntry(step: step, node: node))
-        for prompt in step.prompts {
+        step.forEachPrompt { prompt in
             for media in prompt.steps { steps.append(StepEntry(step: media, node: node)) }
         }
         step.forEachTarget { field, target in
@@ -85,6 +88,20 @@ extension Step {
         case .transfer(let t): if let f = t.onFail { body(.onFail, f) }
         case .webhook(let w): if let e = w.onError { body(.onError, e) }
         case .say, .play, .set, .record, .hangup: break
+        }
+    }
+
+    /// Calls `body` for each prompt of a menu or capture, in source order
+    /// (what `prompts` returns, without making an array).
+    public func forEachPrompt(_ body: (Prompt) -> Void) {
+        switch kind {
+        case .menu(let m):
+            body(m.prompt)
+            if let p = m.shortPrompt { body(p) }
+        case .capture(let c):
+            if let p = c.prompt { body(p) }
+            if let p = c.shortPrompt { body(p) }
+        default: break
         }
     }
 

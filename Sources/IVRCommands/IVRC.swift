@@ -12,7 +12,7 @@ public struct IVRC: AsyncParsableCommand {
             """,
         version: IVRCVersion.current,
         subcommands: [
-            Check.self, Build.self, Disasm.self, Simulate.self, FlowTest.self,
+            Check.self, Build.self, Disasm.self, Simulate.self, FlowTest.self, Graph.self,
         ])
 
     public init() {}
