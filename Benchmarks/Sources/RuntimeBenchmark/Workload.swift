@@ -45,7 +45,7 @@ struct Workload {
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let file = scratch + "/big.yaml"
         try Data(FlowGenerator.flow(menus: menus).utf8).write(to: URL(fileURLWithPath: file))
-        let scripts = ["1 1 1 1 1 1", "2 123456#", "1 2 1234# 12345678#", "- - -", "1 1 9 9 9", "1 star 2 0", "1 1 !"]
+        let scripts = ["1 1 1 1 1 1", "3 123456#", "1 3 1234# 12345678#", "- - -", "1 1 9 9 9", "1 star 2 0", "2 1 !"]
         return try build(name: "generated (\(menus) menus)", path: file, cwd: scratch) { _, bundle in
             scripts.map { text in
                 let tokens = (try? InputToken.parse(text.replacingOccurrences(of: "star", with: "*")).get()) ?? []

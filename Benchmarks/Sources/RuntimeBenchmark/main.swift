@@ -1,5 +1,6 @@
 import Foundation
 import BenchmarkSupport
+import IVRBytecode
 import IVRRuntime
 
 /// The runtime's figures (docs/performance.md, "Runtime"):
@@ -46,6 +47,9 @@ func sizes(_ workloads: [Workload]) {
                      w.fullBundleSize, percent(w.fullBundleSize, w.yamlBytes) as NSString))
         let parts = sections(w.bundleBytes).map { "\($0.name) \($0.length) B (\(percent($0.length, w.yamlBytes)))" }
         print("  \(pad("")) sections: \(parts.joined(separator: ", "))")
+        let labels = labelBytes(w.bundle)
+        print("  \(pad("")) of the code: \(labels.count) label operands, \(labels.bytes) B (\(percent(labels.bytes, w.yamlBytes))); "
+              + "as 1-byte relative offsets they would save at most \(labels.bytes - labels.count) B")
     }
 }
 
@@ -104,6 +108,21 @@ func report(_ name: String, _ f: Throughput.Figures) {
 func pad(_ s: String, _ width: Int = 22) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }
 
 func percent(_ part: Int, _ whole: Int) -> String { String(format: "%.1f%%", 100 * Double(part) / Double(whole)) }
+
+/// Label operands of every instruction, and the bytes they take (LEB128 of the flow offset).
+func labelBytes(_ bundle: VerifiedBundle) -> (count: Int, bytes: Int) {
+    var count = 0, bytes = 0
+    for flow in bundle.flows.indices {
+        for ins in bundle.instructions(ofFlow: flow) {
+            for case .label(let target) in ins.operands {
+                count += 1
+                var v = target
+                repeat { bytes += 1; v >>= 7 } while v > 0
+            }
+        }
+    }
+    return (count, bytes)
+}
 
 /// The section table of a bundle (docs/bytecode.md): names and lengths.
 func sections(_ bytes: [UInt8]) -> [(name: String, length: Int)] {
