@@ -3,17 +3,30 @@ import IVRBytecode
 import IVRRuntime
 
 /// One input: any bytes as an `.ivrb` bundle, through the loader and the
-/// verifier; what verifies is disassembled and one call of each flow runs
-/// against a scripted caller with a small budget of waits, so it ends. A
-/// crash, hang or leak is a bug.
+/// verifier, as they are and re-signed (the checksum rewritten, so that
+/// mutations get past it to the section reader and the verifier); what
+/// verifies is disassembled and one call of each flow runs against a
+/// scripted caller with a small budget, so it ends. A crash, hang or leak
+/// is a bug.
 func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    guard let bundle = try? Bundle.load(bytes) else { return 0 }
+    load(bytes)
+    let field = BundleFormat.checksumOffset
+    if bytes.count >= field + 4 {
+        var signed = bytes
+        let crc = CRC32.bundleChecksum(signed)
+        for i in 0..<4 { signed[field + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }
+        if signed != bytes { load(signed) }
+    }
+    return 0
+}
+
+func load(_ bytes: [UInt8]) {
+    guard let bundle = try? Bundle.load(bytes) else { return }
     _ = Disassembler.disassemble(bundle)
     for flow in bundle.flows.indices.prefix(4) {
         _ = runCall(bundle, flow: flow, tokens: [.keys("1"), .silence, .keys("123456#"), .keys("*"), .keys("412")])
     }
-    return 0
 }
 
 /// Drives the interpreter synchronously, answering each wait from the
