@@ -11,5 +11,10 @@ let package = Package(
             dependencies: [.product(name: "IVRSyntax", package: "ivrc"), .product(name: "IVRCheck", package: "ivrc")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        .executableTarget(
+            name: "FuzzBundle",
+            dependencies: [.product(name: "IVRBytecode", package: "ivrc"), .product(name: "IVRRuntime", package: "ivrc")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
     ]
 )

@@ -32,7 +32,7 @@ import Testing
                                       webhooks: [("https://", WebhookResponse(status: 200, body: Array(#"{"tier":"gold"}"#.utf8)))])
         let report = await CallDriver.run(bundle, flow: 0, backend: backend, caller: "+15551234567")
         let record = await services.callEnded(report, id: "call-1", backend: "simulate", to: "8000")
-        let stats = await services.shutdown()
+        let stats = await services.shutdown(timeout: 60_000)
         #expect(stats.delivered == 3 && stats.failed == 0 && stats.dropped == 0)
 
         let events = try await Self.received(server, "bank-main")
@@ -79,7 +79,7 @@ import Testing
         #expect(before.count == 2)
         #expect(Set(before.compactMap { $0["event"] as? String }) == ["dtmf"])
         await services.callEnded(report.record(id: "call-2", backend: "simulate"), inputsPosted: true)
-        let stats = await services.shutdown()
+        let stats = await services.shutdown(timeout: 60_000)
         #expect(stats.delivered == 3)
         let all = try await Self.received(server, "live-bank-main")
         #expect(all.sorted { ($0["seq"] as? Int ?? 0) < ($1["seq"] as? Int ?? 0) }.map { $0["event"] as? String }
@@ -121,7 +121,7 @@ import Testing
         let record = CallRecord(id: "c9", flow: "f", from: "+1", to: "800", backend: "sip", start: start, answer: start,
                                 end: start.addingTimeInterval(3), outcome: "caller-hangup", destination: nil, path: ["a"], inputs: [])
         await services.callEnded(record)
-        let stats = await services.shutdown()
+        let stats = await services.shutdown(timeout: 60_000)
         #expect(stats.failed == 1 && stats.delivered == 0 && stats.requests == 3)
         #expect(try await Self.attempts(server, "down") == 3)
         #expect(try String(contentsOfFile: folder.file("calls.jsonl"), encoding: .utf8) == record.jsonLine() + "\n")

@@ -1,4 +1,5 @@
 import Foundation
+import BenchmarkSupport
 import IVRCheck
 import IVRSyntax
 

@@ -1,7 +1,7 @@
 /// Generates a large, valid flow: `menus` menus chained as a tree, each with
 /// a prompt, four options, handlers and a capture every tenth menu.
-enum FlowGenerator {
-    static func flow(menus: Int) -> String {
+public enum FlowGenerator {
+    public static func flow(menus: Int) -> String {
         var out = """
             ivr: big
             extension: "900"
