@@ -24,6 +24,7 @@ examples/dental-front-desk/audio/welcome.wav|Thank you for calling Bright Smile 
 examples/dental-front-desk/audio/after-hours.wav|Our office is closed right now. We are open weekdays and Saturday mornings.
 examples/dental-front-desk/audio/leave-message.wav|Please leave your name, number and a short message after the tone.
 examples/first-national-bank/audio/welcome.wav|Welcome to First National Bank.
+examples/multi-language-line/audio/welcome.wav|Welcome to the City Library. Bienvenidos. Bienvenue.
 examples/first-national-bank/audio/card-blocked.wav|Your card has been blocked. A replacement card will arrive within a week.
 Tests/IVRCheckTests/Fixtures/check/audio/welcome.wav|Thank you for calling Riverside Family Clinic.
 LIST
