@@ -25,6 +25,9 @@ examples/dental-front-desk/audio/after-hours.wav|Our office is closed right now.
 examples/dental-front-desk/audio/leave-message.wav|Please leave your name, number and a short message after the tone.
 examples/first-national-bank/audio/welcome.wav|Welcome to First National Bank.
 examples/multi-language-line/audio/welcome.wav|Welcome to the City Library. Bienvenidos. Bienvenue.
+examples/freeswitch-demo-ivr/audio/welcome.wav|Welcome to FreeSWITCH, the world's first cross-platform scalable free soft switch.
+examples/freeswitch-demo-ivr/audio/invalid.wav|That was an invalid entry.
+examples/freeswitch-demo-ivr/audio/monkey.wav|Eek! Eek! Ooh ooh aah aah!
 examples/first-national-bank/audio/card-blocked.wav|Your card has been blocked. A replacement card will arrive within a week.
 Tests/IVRCheckTests/Fixtures/check/audio/welcome.wav|Thank you for calling Riverside Family Clinic.
 LIST
