@@ -194,11 +194,19 @@ public struct CallVM {
     /// Whether the variable must never appear in a record.
     func isSensitive(_ v: Int) -> Bool { image.variables[v].sensitive }
 
-    /// The call's user variables (not the built-ins), every flow's, by name.
+    /// The call's user variables, every flow's, by name, plus `language`
+    /// and `voice` when the call changed them.
     public func userVariables() -> [(name: String, value: String, sensitive: Bool)] {
         var all = carried
         for (i, info) in image.variables.enumerated() where i >= BuiltinVariable.allCases.count {
             if let value = variables[i] { all[strings[info.name]] = (value, info.sensitive) }
+        }
+        // `language` and `voice` are reported once the flow changed them
+        // with `set` (a language menu); their defaults are not call data.
+        for (builtin, initial) in [(BuiltinVariable.language, image.language), (.voice, image.voice)] {
+            if let value = variables[builtin.index], value != (initial.map { strings[$0] } ?? "") {
+                all[builtin.rawValue] = (value, false)
+            }
         }
         return all.keys.sorted().compactMap { name in all[name].map { (name, $0.value, $0.sensitive) } }
     }

@@ -77,6 +77,41 @@ import Testing
         """)
     }
 
+    /// A language menu's `set` shows in `variables`; the flow's own
+    /// defaults do not (they are configuration, not call data).
+    @Test func languageAndVoiceAppearOnlyWhenTheCallChangesThem() async throws {
+        let flow = """
+        ivr: lang
+        language: en-US
+        voice: en-US-female-1
+        nodes:
+          pick:
+            menu:
+              prompt: {say: "For English press 1. Para español oprima 2."}
+              options:
+                "1": english
+                "2": spanish
+          english:
+            - say: Hello
+            - hangup
+          spanish:
+            - set: {language: es-US, voice: es-US-female-1}
+            - say: Hola
+            - hangup
+        """
+        let root = try Self.project(["flows/lang.yaml": flow])
+        var o = SimulateRunner.Options(paths: ["."])
+        o.currentDirectory = root
+        o.json = true
+        o.input = "2"
+        let spanish = await SimulateRunner.run(o)
+        #expect(spanish.exitCode == 0)
+        #expect(spanish.output.contains(#""variables":{"language":"es-US","voice":"es-US-female-1"}"#), "\(spanish.output)")
+        o.input = "1"
+        let english = await SimulateRunner.run(o)
+        #expect(english.output.contains(#""variables":{}"#), "\(english.output)")
+    }
+
     @Test func sourcesAndBundleGiveIdenticalResults() async throws {
         let root = try Self.project(["flows/main.yaml": Self.main])
         #expect(BuildRunner.run(paths: ["flows"], output: "acme.ivrb", strip: true, currentDirectory: root).exitCode == 0)
