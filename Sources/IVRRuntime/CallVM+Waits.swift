@@ -27,7 +27,7 @@ extension CallVM {
             }
             waiting = .extend
             return collect(CollectRequest(prompts: [], maxDigits: longest - 1, timeout: idt,
-                                          interDigitTimeout: idt, terminator: "#"))
+                                          interDigitTimeout: idt, terminator: "#", continuesWait: true))
         default:  // .waitDigits
             let min = c.uint(), max = c.uint(), terminator = c.optKey()
             let timeout = c.uint(), idt = c.uint(), pattern = c.optional(), flags = c.uint()

@@ -17,6 +17,10 @@ public struct CollectRequest: Sendable, Equatable {
     public var interDigitTimeout: Int
     /// Ends collection; not part of the digits.
     public var terminator: Character?
+    /// The same wait goes on (a dial-by-extension menu collecting more keys
+    /// after the first): real callers just keep typing; the scripted caller
+    /// takes no new token for it.
+    public var continuesWait = false
 }
 
 /// What a wait heard.

@@ -54,8 +54,9 @@ public struct InputTokenError: Error, Sendable, Equatable, CustomStringConvertib
 /// told to fail.
 ///
 /// A wait first uses keys already buffered (they cut its prompt: barge-in);
-/// when it needs more it takes the next token, at most one per wait. Keys a
-/// wait does not consume stay buffered. Without tokens the caller is silent.
+/// when it needs more it takes the next token, at most one per wait (a
+/// dial-by-extension menu's further keys are the same wait). Keys a wait
+/// does not consume stay buffered. Without tokens the caller is silent.
 public final class ScriptedBackend: MediaBackend {
     private var tokens: [InputToken]
     private var buffer: [Character] = []
@@ -90,7 +91,7 @@ public final class ScriptedBackend: MediaBackend {
 
     public func collect(_ request: CollectRequest) async throws -> CollectResult {
         let bargedIn = !buffer.isEmpty
-        var pulled = false
+        var pulled = request.continuesWait
         /// Takes the next token into the buffer; false when the caller is silent.
         func refill() throws -> Bool {
             guard !pulled else { return false }

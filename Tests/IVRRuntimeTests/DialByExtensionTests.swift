@@ -27,9 +27,30 @@ import Testing
         #expect(r.trace.contains("input:1005"))
     }
 
-    @Test func extensionKeyedAcrossTokens() async throws {
+    /// One token per wait: the menu's wait is the token "1"; the caller
+    /// then pauses, the inter-digit timeout runs option 1, and "005" is left
+    /// for the next wait (flow-language.md section 9).
+    @Test func aTokenEndsTheMenusWaitEvenWhenItCouldBeginAnExtension() async throws {
         let r = try await Harness.run(Self.source, input: "1 005")
-        #expect(r.destination?.value == "1005")
+        #expect(r.destination?.kind == "group")
+        #expect(r.trace.contains("input:1"))
+        #expect(r.end.timeIntervalSince(r.start) == 2)
+    }
+
+    /// The spec's account example: option 1 begins an extension, and the
+    /// next token is the capture's, not more extension digits.
+    @Test func nextTokenGoesToTheNextWait() async throws {
+        let source = Self.source.replacingOccurrences(of: """
+              sales:
+                transfer: {group: sales}
+            """, with: """
+              sales:
+                - capture: {into: account, min: 6, max: 10, prompt: {say: "Account?"}}
+                - transfer: {extension: "${account}", allow: "^[0-9]+$"}
+            """)
+        let r = try await Harness.run(source, input: "1 123456#")
+        #expect(r.destination?.kind == "extension")
+        #expect(r.destination?.value == "123456")
     }
 
     @Test func optionKeyThatCannotBeginAnExtensionRunsAtOnce() async throws {

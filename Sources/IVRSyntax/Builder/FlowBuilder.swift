@@ -20,7 +20,7 @@ struct FlowBuilder {
     mutating func buildFlow(_ root: YAMLNode) -> Flow? {
         guard let fields = fields(of: root, in: "a flow file", allowed: Self.flowFields) else { return nil }
         var name = Located("", root.range)
-        if let node = fields.require("ivr", &self, what: "the flow name 'ivr'"), let text = string(node, "ivr") {
+        if let node = fields.require("ivr", &self, what: "'ivr' (the flow name)"), let text = string(node, "ivr") {
             name = Located(text, node.range)
             if !Self.isFlowName(text) {
                 sink.emit(.E006, "flow name '\(text)' must match [a-z][a-z0-9_-]*", at: node.range,
