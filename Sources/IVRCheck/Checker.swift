@@ -58,9 +58,19 @@ public enum Checker {
         let context = CheckContext(project: project, indexes: indexes + project.contextFlows.map(FlowIndex.init))
         var out = project.diagnostics
         for check in projectChecks { check.run(context, &out) }
+        var summaries: [SilentCallerAcrossFlows.Summary] = []
         for index in indexes {
             let analysis = FlowAnalysis(index, context)
             for check in flowChecks { check.run(analysis, context, &out) }
+            summaries.append(.init(flow: index.flow, checked: true, exits: SilentCallerAcrossFlows.exits(of: analysis)))
+        }
+        if summaries.contains(where: { !$0.exits.isEmpty }) {
+            // Flows read for context (not being checked) can close a loop too.
+            for flow in project.contextFlows {
+                let analysis = FlowAnalysis(FlowIndex(flow), context)
+                summaries.append(.init(flow: flow, checked: false, exits: SilentCallerAcrossFlows.exits(of: analysis)))
+            }
+            SilentCallerAcrossFlows.run(summaries, &out)
         }
         return Diagnostic.sortedForOutput(dedupe(out))
     }
