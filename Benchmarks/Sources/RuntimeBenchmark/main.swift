@@ -51,6 +51,12 @@ func sizes(_ workloads: [Workload]) {
         print("  \(pad("")) of the code: \(labels.count) label operands, \(labels.bytes) B (\(percent(labels.bytes, w.yamlBytes))); "
               + "as 1-byte relative offsets they would save at most \(labels.bytes - labels.count) B")
     }
+    print("Load + verify time (Bundle.load: header, checksum, sections, verifier), best of 15")
+    for w in workloads {
+        let bytes = w.bundleBytes
+        let seconds = Probe.best(repeats: 15) { _ = try? Bundle.load(bytes) }
+        print(String(format: "  %@ %7d B  %9.3f ms", pad(w.name) as NSString, bytes.count, seconds * 1e3))
+    }
 }
 
 func memory(_ examples: [Workload], root: String) throws {
