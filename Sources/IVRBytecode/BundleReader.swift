@@ -66,6 +66,7 @@ enum BundleReader {
         -> [BundleFormat.Section: [UInt8]] {
         let count = Int(try table.byte())
         var entries: [(id: BundleFormat.Section, codec: BundleFormat.Codec, length: Int, size: Int)] = []
+        var budget = BundleFormat.maxInflatedBytes
         for _ in 0..<count {
             let rawID = try table.byte()
             guard let id = BundleFormat.Section(rawValue: rawID) else { throw .malformed("unknown section id \(rawID)") }
@@ -76,30 +77,35 @@ enum BundleReader {
             }
             let length = try table.index(below: bytes.count + 1, "\(id.name) section length")
             let size = codec == .stored ? length : try table.index(below: Int.max, "\(id.name) section size")
+            if codec != .stored {
+                // Checked for every section before anything is inflated.
+                guard BundleFormat.mayInflate(length, to: size), size <= budget else {
+                    throw .outOfRange("the \(id.name) section declares \(size) bytes from \(length) compressed bytes "
+                                      + "(at most \(BundleFormat.maxInflationRatio) times its length, "
+                                      + "\(BundleFormat.maxInflatedBytes >> 20) MiB for all sections)")
+                }
+                budget -= size
+            }
             entries.append((id, codec, length, size))
         }
+        // Bounds of every section first, so nothing is inflated from a file that cannot be whole.
         var offset = table.position
-        var sections: [BundleFormat.Section: [UInt8]] = [:]
-        var budget = BundleFormat.maxInflatedBytes
+        var slices: [ArraySlice<UInt8>] = []
         for e in entries {
             guard e.length <= bytes.count - offset else {
                 throw .truncated("the \(e.id.name) section runs past the end of the file")
             }
-            let slice = bytes[offset..<offset + e.length]
+            slices.append(bytes[offset..<offset + e.length])
             offset += e.length
-            if e.codec == .stored {
-                sections[e.id] = Array(slice)
-                continue
-            }
-            guard BundleFormat.mayInflate(e.length, to: e.size), e.size <= budget else {
-                throw .outOfRange("the \(e.id.name) section declares \(e.size) bytes from \(e.length) compressed bytes "
-                                  + "(at most \(BundleFormat.maxInflationRatio)x, \(BundleFormat.maxInflatedBytes >> 20) MiB per bundle)")
-            }
-            budget -= e.size
-            sections[e.id] = try Deflate.inflate(slice, size: e.size, dictionary: e.codec.dictionary, what: e.id.name)
         }
         guard offset == bytes.count else {
             throw .malformed("\(bytes.count - offset) stray bytes after the last section")
+        }
+        var sections: [BundleFormat.Section: [UInt8]] = [:]
+        for (e, slice) in zip(entries, slices) {
+            sections[e.id] = e.codec == .stored
+                ? Array(slice)
+                : try Deflate.inflate(slice, size: e.size, dictionary: e.codec.dictionary, what: e.id.name)
         }
         return sections
     }
