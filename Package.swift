@@ -28,9 +28,14 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
         .target(name: "IVRSyntax", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "IVRCheck", dependencies: ["IVRSyntax"], swiftSettings: strict),
-        .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "IVRCheck"], swiftSettings: strict),
+        .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "IVRCheck", "CZlib"], swiftSettings: strict),
         .target(name: "IVRRuntime", dependencies: ["IVRSyntax", "IVRBytecode"], swiftSettings: strict),
         .target(
             name: "IVRLive",

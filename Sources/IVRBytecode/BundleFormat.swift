@@ -7,17 +7,24 @@
 /// 11      1   minor version
 /// 12      4   CRC-32 of every other byte (0..<12 and 16..<end), little-endian
 /// 16      1   section count N
-/// 17    9*N   section table: id u8, offset u32 LE, length u32 LE
+/// 17          section table, N entries: id u8, codec u8, length uint,
+///             and for a compressed section its inflated size uint
 ///  ...        sections, in table order, contiguous, no gaps
 /// ```
 public enum BundleFormat {
     public static let magic: [UInt8] = Array("IVRB".utf8)
     public static let guardBytes: [UInt8] = [0x19, 0x93, 0x0D, 0x0A, 0x1A, 0x0A]
-    public static let majorVersion: UInt8 = 1
+    public static let majorVersion: UInt8 = 2
     public static let minorVersion: UInt8 = 0
     public static let checksumOffset = 12
+    public static let sectionCountOffset = 16
     public static let sectionTableOffset = 17
-    public static let sectionEntrySize = 9
+
+    /// The most bytes all compressed sections of one bundle may inflate to, together (64 MiB).
+    public static let maxInflatedBytes = 64 << 20
+    /// The most inflated bytes a section may declare per stored byte. DEFLATE
+    /// itself cannot exceed about 1032; the writer stores a section that would.
+    public static let maxInflationRatio = 1000
 
     /// Section identifiers. Required: strings, flows, code; optional: debug.
     public enum Section: UInt8, CaseIterable, Sendable {
@@ -30,6 +37,39 @@ public enum BundleFormat {
             case .debug: "debug"
             }
         }
+    }
+
+    /// How a section's bytes are stored.
+    public enum Codec: UInt8, CaseIterable, Sendable {
+        /// The bytes as they are.
+        case stored = 0
+        /// Raw DEFLATE (RFC 1951).
+        case deflate = 1
+        /// Raw DEFLATE with `TextDictionary.bytes` as its preset dictionary.
+        case deflateText = 2
+
+        public var name: String {
+            switch self {
+            case .stored: "stored"
+            case .deflate: "deflate"
+            case .deflateText: "deflate+text"
+            }
+        }
+
+        /// The preset dictionary the codec's stream starts from.
+        var dictionary: [UInt8] { self == .deflateText ? TextDictionary.bytes : [] }
+    }
+
+    /// The codec the writer tries for a section (it keeps the bytes stored
+    /// when that is not smaller).
+    static func preferredCodec(_ section: Section) -> Codec {
+        section == .strings ? .deflateText : .deflate
+    }
+
+    /// Whether a compressed section of `length` stored bytes may declare `size` inflated bytes.
+    static func mayInflate(_ length: Int, to size: Int) -> Bool {
+        // size <= length * ratio, without multiplying a hostile length.
+        size >= 0 && size <= maxInflatedBytes && (size + maxInflationRatio - 1) / maxInflationRatio <= length
     }
 
     public static var versionString: String { "\(majorVersion).\(minorVersion)" }

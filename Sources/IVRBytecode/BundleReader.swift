@@ -17,65 +17,28 @@ enum BundleReader {
         guard major == BundleFormat.majorVersion else {
             throw .unsupportedVersion(found: "\(major).\(minor)", supported: BundleFormat.versionString)
         }
-        var header = ByteReader(bytes, from: BundleFormat.checksumOffset, to: bytes.count, what: "header")
+        var header = ByteReader(bytes, from: BundleFormat.checksumOffset, to: bytes.count, what: "section table")
         let stored = try header.u32()
-        let sectionCount = Int(try header.byte())
-        let tableEnd = BundleFormat.sectionTableOffset + sectionCount * BundleFormat.sectionEntrySize
-        guard bytes.count >= tableEnd else { throw .truncated("the file ends inside the section table") }
         let computed = CRC32.bundleChecksum(bytes)
         guard stored == computed else { throw .checksumMismatch(stored: stored, computed: computed) }
-
-        var sections: [BundleFormat.Section: Range<Int>] = [:]
-        var expectedOffset = tableEnd
-        for _ in 0..<sectionCount {
-            let rawID = try header.byte()
-            let offset = Int(try header.u32())
-            let length = Int(try header.u32())
-            guard let id = BundleFormat.Section(rawValue: rawID) else {
-                throw .malformed("unknown section id \(rawID)")
-            }
-            guard sections[id] == nil else { throw .malformed("the \(id.name) section appears twice") }
-            guard offset == expectedOffset else {
-                throw .malformed("the \(id.name) section starts at \(offset), expected \(expectedOffset)")
-            }
-            guard length <= bytes.count - offset else {
-                throw .truncated("the \(id.name) section runs past the end of the file")
-            }
-            sections[id] = offset..<offset + length
-            expectedOffset = offset + length
-        }
-        guard expectedOffset == bytes.count else {
-            throw .malformed("\(bytes.count - expectedOffset) stray bytes after the last section")
-        }
+        let sections = try readSections(bytes, &header)
         for required in [BundleFormat.Section.strings, .flows, .code] where sections[required] == nil {
             throw .malformed("the \(required.name) section is missing")
         }
-        let stringRange = sections[.strings] ?? 0..<0
-        let flowRange = sections[.flows] ?? 0..<0
-        let codeRange = sections[.code] ?? 0..<0
+        let strings = try StringPoolCoding.decode(sections[.strings] ?? [])
+        let code = sections[.code] ?? []
+        let flowBytes = sections[.flows] ?? []
 
-        var r = ByteReader(bytes, from: stringRange.lowerBound, to: stringRange.upperBound, what: "string pool")
-        let stringCount = try r.count("string")
-        var strings: [String] = []
-        strings.reserveCapacity(stringCount)
-        var seen: Set<String> = []
-        for _ in 0..<stringCount {
-            let s = try r.string()
-            guard seen.insert(s).inserted else { throw .malformed("string pool: \"\(s)\" stored twice") }
-            strings.append(s)
-        }
-        guard r.isAtEnd else { throw .malformed("string pool: stray bytes at its end") }
-
-        var f = ByteReader(bytes, from: flowRange.lowerBound, to: flowRange.upperBound, what: "flow table")
+        var f = ByteReader(flowBytes, from: 0, to: flowBytes.count, what: "flow table")
         let flowCount = try f.count("flow", minBytesEach: 10)
         var flows: [FlowImage] = []
         for _ in 0..<flowCount {
-            flows.append(try readFlow(&f, strings: strings.count, bytes: bytes, code: codeRange))
+            flows.append(try readFlow(&f, strings: strings.count, code: code))
         }
         guard f.isAtEnd else { throw .malformed("flow table: stray bytes at its end") }
 
-        if let debugRange = sections[.debug] {
-            var d = ByteReader(bytes, from: debugRange.lowerBound, to: debugRange.upperBound, what: "debug section")
+        if let debug = sections[.debug] {
+            var d = ByteReader(debug, from: 0, to: debug.count, what: "debug section")
             let n = try d.leb()
             guard n == UInt64(flows.count) else { throw .malformed("debug section: \(n) flows, the flow table has \(flows.count)") }
             for i in flows.indices {
@@ -98,7 +61,56 @@ enum BundleReader {
         return BundleImage(strings: strings, flows: flows)
     }
 
-    private static func readFlow(_ f: inout ByteReader, strings: Int, bytes: [UInt8], code: Range<Int>) throws(BundleError) -> FlowImage {
+    /// The section table, then each section's content, inflated where compressed.
+    private static func readSections(_ bytes: [UInt8], _ table: inout ByteReader) throws(BundleError)
+        -> [BundleFormat.Section: [UInt8]] {
+        let count = Int(try table.byte())
+        var entries: [(id: BundleFormat.Section, codec: BundleFormat.Codec, length: Int, size: Int)] = []
+        var budget = BundleFormat.maxInflatedBytes
+        for _ in 0..<count {
+            let rawID = try table.byte()
+            guard let id = BundleFormat.Section(rawValue: rawID) else { throw .malformed("unknown section id \(rawID)") }
+            guard !entries.contains(where: { $0.id == id }) else { throw .malformed("the \(id.name) section appears twice") }
+            let rawCodec = try table.byte()
+            guard let codec = BundleFormat.Codec(rawValue: rawCodec) else {
+                throw .malformed("the \(id.name) section has unknown codec \(rawCodec)")
+            }
+            let length = try table.index(below: bytes.count + 1, "\(id.name) section length")
+            let size = codec == .stored ? length : try table.index(below: Int.max, "\(id.name) section size")
+            if codec != .stored {
+                // Checked for every section before anything is inflated.
+                guard BundleFormat.mayInflate(length, to: size), size <= budget else {
+                    throw .outOfRange("the \(id.name) section declares \(size) bytes from \(length) compressed bytes "
+                                      + "(at most \(BundleFormat.maxInflationRatio) times its length, "
+                                      + "\(BundleFormat.maxInflatedBytes >> 20) MiB for all sections)")
+                }
+                budget -= size
+            }
+            entries.append((id, codec, length, size))
+        }
+        // Bounds of every section first, so nothing is inflated from a file that cannot be whole.
+        var offset = table.position
+        var slices: [ArraySlice<UInt8>] = []
+        for e in entries {
+            guard e.length <= bytes.count - offset else {
+                throw .truncated("the \(e.id.name) section runs past the end of the file")
+            }
+            slices.append(bytes[offset..<offset + e.length])
+            offset += e.length
+        }
+        guard offset == bytes.count else {
+            throw .malformed("\(bytes.count - offset) stray bytes after the last section")
+        }
+        var sections: [BundleFormat.Section: [UInt8]] = [:]
+        for (e, slice) in zip(entries, slices) {
+            sections[e.id] = e.codec == .stored
+                ? Array(slice)
+                : try Deflate.inflate(slice, size: e.size, dictionary: e.codec.dictionary, what: e.id.name)
+        }
+        return sections
+    }
+
+    private static func readFlow(_ f: inout ByteReader, strings: Int, code: [UInt8]) throws(BundleError) -> FlowImage {
         var flow = FlowImage(name: try f.index(below: strings, "flow name"))
         flow.extensionNumber = try f.optionalIndex(below: strings, "extension")
         flow.language = try f.optionalIndex(below: strings, "language")
@@ -107,7 +119,7 @@ enum BundleReader {
         let codeOffset = try f.index(below: code.count + 1, "code offset")
         let codeLength = try f.index(below: code.count - codeOffset + 1, "code length")
         guard codeLength > 0 else { throw .malformed("flow table: a flow has no code") }
-        flow.code = Array(bytes[code.lowerBound + codeOffset..<code.lowerBound + codeOffset + codeLength])
+        flow.code = Array(code[codeOffset..<codeOffset + codeLength])
         flow.entry = try f.index(below: codeLength, "entry offset")
         flow.slots = try f.index(below: 65_536, "attempt counter count")
         let variableCount = try f.count("variable", minBytesEach: 2)

@@ -1,13 +1,11 @@
 /// Serializes a `BundleImage` into `.ivrb` bytes. The output depends only on
-/// the image, so equal sources give equal bytes.
+/// the image (and the fixed DEFLATE settings), so equal sources give equal bytes.
 public enum BundleWriter {
-    public static func write(_ image: BundleImage) -> [UInt8] {
+    /// `compress: false` stores every section as it is (for tests and for
+    /// the benchmark's baseline); readers accept both.
+    public static func write(_ image: BundleImage, compress: Bool = true) -> [UInt8] {
         var sections: [(BundleFormat.Section, [UInt8])] = []
-
-        var strings = ByteWriter()
-        strings.leb(image.strings.count)
-        for s in image.strings { strings.string(s) }
-        sections.append((.strings, strings.bytes))
+        sections.append((.strings, StringPoolCoding.encode(image.strings)))
 
         var code = ByteWriter()
         var flows = ByteWriter()
@@ -38,24 +36,39 @@ public enum BundleWriter {
             sections.append((.debug, debug.bytes))
         }
 
+        var budget = BundleFormat.maxInflatedBytes  // the reader's cap on all inflated sections together
+        let encoded = sections.map { id, bytes in encode(id, bytes, compress: compress, budget: &budget) }
         var out = ByteWriter()
         out.raw(BundleFormat.magic)
         out.raw(BundleFormat.guardBytes)
         out.byte(BundleFormat.majorVersion)
         out.byte(BundleFormat.minorVersion)
         out.u32(0)  // checksum, patched below
-        out.byte(UInt8(sections.count))
-        var offset = BundleFormat.sectionTableOffset + sections.count * BundleFormat.sectionEntrySize
-        for (id, bytes) in sections {
-            out.byte(id.rawValue)
-            out.u32(UInt32(offset))
-            out.u32(UInt32(bytes.count))
-            offset += bytes.count
+        out.byte(UInt8(encoded.count))
+        for e in encoded {
+            out.byte(e.id.rawValue)
+            out.byte(e.codec.rawValue)
+            out.leb(e.bytes.count)
+            if e.codec != .stored { out.leb(e.size) }
         }
-        for (_, bytes) in sections { out.raw(bytes) }
+        for e in encoded { out.raw(e.bytes) }
         let crc = CRC32.bundleChecksum(out.bytes)
         out.patchU32(crc, at: BundleFormat.checksumOffset)
         return out.bytes
+    }
+
+    /// A section as written: compressed with its preferred codec when that
+    /// is smaller and the reader's limits allow it, else stored.
+    private static func encode(_ id: BundleFormat.Section, _ bytes: [UInt8], compress: Bool, budget: inout Int)
+        -> (id: BundleFormat.Section, codec: BundleFormat.Codec, size: Int, bytes: [UInt8]) {
+        let codec = BundleFormat.preferredCodec(id)
+        if compress, !bytes.isEmpty, bytes.count <= budget,
+           let packed = Deflate.compress(bytes, dictionary: codec.dictionary),
+           packed.count < bytes.count, BundleFormat.mayInflate(packed.count, to: bytes.count) {
+            budget -= bytes.count
+            return (id, codec, bytes.count, packed)
+        }
+        return (id, .stored, bytes.count, bytes)
     }
 
     private static func writeFlow(_ flow: FlowImage, codeOffset: Int, into w: inout ByteWriter) {

@@ -67,7 +67,7 @@ import Testing
             _ = try Bundle.load(Self.resign(bytes))
             Issue.record("loaded a version 7 bundle")
         } catch {
-            #expect(error.description == "bundle format version 7.0 is not supported by this ivrc (it reads version 1.0)")
+            #expect(error.description == "bundle format version 7.0 is not supported by this ivrc (it reads version 2.0)")
         }
     }
 
@@ -147,11 +147,32 @@ import Testing
     }
 
     @Test func hostileCountsDoNotAllocate() throws {
-        // A string pool claiming 2^62 strings.
-        var bytes = try Self.sample()
-        let stringsOffset = Int(bytes[18]) | Int(bytes[19]) << 8
-        bytes.replaceSubrange(stringsOffset..<stringsOffset + 1, with: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x3F])
-        #expect(throws: BundleError.self) { try Bundle.load(Self.resign(bytes)) }
+        // A flow table claiming 2^62 flows.
+        let bytes = try RawBundle.editing(Self.sample(), section: .flows) { section in
+            section.codec = 0
+            section.bytes = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x3F]
+        }
+        #expect(RawBundle.refusal(bytes) == "bundle is truncated: flow table: flow count 4611686018427387903 exceeds the bytes left")
+    }
+
+    @Test func stringPoolLies() throws {
+        func pool(_ bytes: [UInt8]) throws -> String? {
+            RawBundle.refusal(try RawBundle.editing(Self.sample(), section: .strings) { $0.codec = 0; $0.bytes = bytes })
+        }
+        #expect(try pool(Array("caller".utf8)) == "bundle is malformed: string pool: the last string has no end marker")
+        #expect(try pool([0x61, 0xC3, 0xFF]) == "bundle is malformed: string pool: string 0 is not valid UTF-8")
+        #expect(try pool(Array("a".utf8) + [0xFF] + Array("a".utf8) + [0xFF]) == "bundle is malformed: string pool: \"a\" stored twice")
+    }
+
+    @Test func sectionTableLies() throws {
+        let sections = try RawBundle.sections(of: Self.sample())
+        #expect(RawBundle.refusal(RawBundle.assemble(sections.filter { $0.id != 3 })) == "bundle is malformed: the code section is missing")
+        #expect(RawBundle.refusal(RawBundle.assemble(sections + [sections[0]])) == "bundle is malformed: the string pool section appears twice")
+        var unknown = sections
+        unknown[0].id = 9
+        #expect(RawBundle.refusal(RawBundle.assemble(unknown)) == "bundle is malformed: unknown section id 9")
+        let extra = Self.resign(RawBundle.assemble(sections) + [0])
+        #expect(RawBundle.refusal(extra) == "bundle is malformed: 1 stray bytes after the last section")
     }
 
     @Test func notABundle() {

@@ -39,20 +39,6 @@ do {
     exit(1)
 }
 
-func sizes(_ workloads: [Workload]) {
-    print("Bundle size with --strip, as a share of the flow YAML (target <= 25%)")
-    for w in workloads {
-        print(String(format: "  %@ YAML %8d B  bundle %7d B = %@   (with debug section %7d B = %@)",
-                     pad(w.name) as NSString, w.yamlBytes, w.bundleBytes.count, percent(w.bundleBytes.count, w.yamlBytes) as NSString,
-                     w.fullBundleSize, percent(w.fullBundleSize, w.yamlBytes) as NSString))
-        let parts = sections(w.bundleBytes).map { "\($0.name) \($0.length) B (\(percent($0.length, w.yamlBytes)))" }
-        print("  \(pad("")) sections: \(parts.joined(separator: ", "))")
-        let labels = labelBytes(w.bundle)
-        print("  \(pad("")) of the code: \(labels.count) label operands, \(labels.bytes) B (\(percent(labels.bytes, w.yamlBytes))); "
-              + "as 1-byte relative offsets they would save at most \(labels.bytes - labels.count) B")
-    }
-}
-
 func memory(_ examples: [Workload], root: String) throws {
     print("\nMemory: \(calls) concurrent calls, each waiting in its first menu; RSS growth (target <= 2048 bytes/call)")
     print(String(format: "  CallVM: MemoryLayout size %d, stride %d bytes", MemoryLayout<CallVM>.size, MemoryLayout<CallVM>.stride))
@@ -106,32 +92,3 @@ func report(_ name: String, _ f: Throughput.Figures) {
 }
 
 func pad(_ s: String, _ width: Int = 22) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }
-
-func percent(_ part: Int, _ whole: Int) -> String { String(format: "%.1f%%", 100 * Double(part) / Double(whole)) }
-
-/// Label operands of every instruction, and the bytes they take (LEB128 of the flow offset).
-func labelBytes(_ bundle: VerifiedBundle) -> (count: Int, bytes: Int) {
-    var count = 0, bytes = 0
-    for flow in bundle.flows.indices {
-        for ins in bundle.instructions(ofFlow: flow) {
-            for case .label(let target) in ins.operands {
-                count += 1
-                var v = target
-                repeat { bytes += 1; v >>= 7 } while v > 0
-            }
-        }
-    }
-    return (count, bytes)
-}
-
-/// The section table of a bundle (docs/bytecode.md): names and lengths.
-func sections(_ bytes: [UInt8]) -> [(name: String, length: Int)] {
-    guard bytes.count > 17 else { return [] }
-    let names = [1: "strings", 2: "flows", 3: "code", 4: "debug"]
-    func u32(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
-    return (0..<Int(bytes[16])).compactMap { i in
-        let entry = 17 + 9 * i
-        guard entry + 9 <= bytes.count else { return nil }
-        return (names[Int(bytes[entry])] ?? "?", u32(entry + 5))
-    }
-}
