@@ -84,6 +84,9 @@ struct ProjectWalker {
                 try walk(root.path)
             }
         }
+        if flowFiles.isEmpty, !testFiles.isEmpty {
+            try addFlowsOfTests(roots.map(\.path))
+        }
         for file in flowFiles.sorted(by: { $0.display < $1.display }) {
             try readFlow(file)
         }
@@ -92,6 +95,22 @@ struct ProjectWalker {
             try readContextFlows(of: manifest)
         }
         return project
+    }
+
+    /// Only test files were given (`ivrc test tests/main.test.yaml`): their
+    /// flows are the project's, found from the manifest, else in the test
+    /// file's folder (its parent when that folder is `tests`).
+    private mutating func addFlowsOfTests(_ roots: [LoadPath]) throws {
+        let tests = testFiles
+        defer { testFiles = tests }  // only the test files asked for run
+        if let manifest {
+            try walk(manifestFlowsFolder(whenProjectFolder: manifest.parent()) ?? manifest.parent())
+            return
+        }
+        for root in roots {
+            let folder = PathTools.kind(of: root.absolute) == true ? root : root.parent()
+            try walk(PathTools.lastComponent(of: folder.absolute) == "tests" ? folder.parent() : folder)
+        }
     }
 
     /// When only some files of a project are checked (a pre-commit hook passes

@@ -7,13 +7,20 @@ import IVRRuntime
 /// Definitions (docs/report.md):
 /// - *outcomes*: the record's `outcome`; the four of the spec always appear,
 ///   any other value is counted under its own name after them;
-/// - *menu choices*: `inputs` of kind `menu`, grouped by flow and node;
+/// - *menu choices*: `inputs` of kind `menu`, grouped by flow and node; keys
+///   the menu refused (`invalid: true`) are one `invalid` row;
 /// - *abandonment*: calls whose outcome is `caller-hangup`, counted at the last
 ///   node of their `path` (`(start)` when the path is empty);
 /// - *time in IVR*: `end - answer` when the record has `answer`, else
 ///   `durationMs`; percentiles by the nearest-rank method;
 /// - *busiest hours*: the UTC hour of `start`.
 public struct CallStatistics: Sendable, Equatable {
+    /// The row of a menu's keys it did not accept (`inputs` marked `invalid`).
+    public static let invalidChoice = "invalid"
+
+    /// How a menu row is labelled: `key 1`, or `invalid keys`.
+    public static func choiceLabel(_ name: String) -> String { name == invalidChoice ? "invalid keys" : "key \(name)" }
+
     /// The spec's outcomes, in report order.
     public static let standardOutcomes = ["transfer", "hangup", "caller-hangup", "error"]
 
@@ -102,6 +109,7 @@ public struct CallStatistics: Sendable, Equatable {
     /// Sorts menu keys as a keypad reads: 1-9, 0, *, #, then longer inputs.
     public static func keyOrder(_ a: String, _ b: String) -> Bool {
         let keys = Array("1234567890*#").map(String.init)
+        if (a == invalidChoice) != (b == invalidChoice) { return b == invalidChoice }
         switch (keys.firstIndex(of: a), keys.firstIndex(of: b)) {
         case let (x?, y?): return x < y
         case (.some, nil): return true
@@ -129,7 +137,8 @@ public struct CallStatistics: Sendable, Equatable {
         for r in records {
             for input in r.inputs where input.kind == "menu" {
                 if counts[input.node] == nil { order.append(input.node) }
-                counts[input.node, default: [:]][input.digits, default: 0] += 1
+                let option = input.invalid == true ? CallStatistics.invalidChoice : input.digits
+                counts[input.node, default: [:]][option, default: 0] += 1
             }
         }
         return order.map { node in

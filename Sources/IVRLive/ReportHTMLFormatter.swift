@@ -54,7 +54,7 @@ public enum ReportHTMLFormatter {
         html += "<h3>Time in IVR</h3>" + time(flow.time)
         for menu in flow.menus {
             html += "<h3>Menu \(HTML.escape(menu.node)) (\(menu.choices) choice\(menu.choices == 1 ? "" : "s"))</h3>"
-            html += BarChart(title: "Choices in menu \(menu.node)", bars: menu.options.map { BarChart.Bar("key \($0.name)", $0.count) }).horizontal()
+            html += BarChart(title: "Choices in menu \(menu.node)", bars: menu.options.map { BarChart.Bar(CallStatistics.choiceLabel($0.name), $0.count) }).horizontal()
         }
         if !flow.abandonment.isEmpty {
             html += "<h3>Abandoned calls by node</h3>" + table(["Node", "Caller hung up", "% of the flow's calls"], flow.abandonment.map {

@@ -19,7 +19,7 @@ public enum ReportTextFormatter {
             out += "  Time in IVR\n" + time(flow.time, indent: 4)
             for menu in flow.menus {
                 out += "  Menu \(menu.node): \(menu.choices) choice\(menu.choices == 1 ? "" : "s")\n"
-                out += table(menu.options.map { CallStatistics.Count("key \($0.name)", $0.count) }, of: menu.choices, indent: 4)
+                out += table(menu.options.map { CallStatistics.Count(CallStatistics.choiceLabel($0.name), $0.count) }, of: menu.choices, indent: 4)
             }
             if !flow.abandonment.isEmpty {
                 out += "  Abandoned (caller hung up), by node; % of the flow's calls\n"

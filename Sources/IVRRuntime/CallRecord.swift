@@ -8,7 +8,8 @@ import Foundation
 ///  "start":"2026-11-23T15:00:00.000Z","answer":"2026-11-23T15:00:00.120Z","end":"2026-11-23T15:01:02.500Z",
 ///  "durationMs":62500,"outcome":"transfer","destination":{"kind":"sip","value":"sip:sales@pbx.acme.example"},
 ///  "path":["welcome","main-menu","sales"],
-///  "inputs":[{"node":"main-menu","digits":"1","kind":"menu"},{"node":"card","digits":"***","kind":"capture","sensitive":true}]}
+///  "inputs":[{"node":"main-menu","digits":"7","kind":"menu","invalid":true},{"node":"main-menu","digits":"1","kind":"menu"},
+///            {"node":"card","digits":"***","kind":"capture","sensitive":true}]}
 /// ```
 public struct CallRecord: Codable, Sendable, Equatable {
     /// One completed menu choice or capture. Sensitive digits are `"***"`.
@@ -18,12 +19,16 @@ public struct CallRecord: Codable, Sendable, Equatable {
         /// `menu` or `capture` (or `extension` for dial-by-extension).
         public var kind: String
         public var sensitive: Bool?
+        /// `true` when a menu did not accept the keys (no such option, or a
+        /// dialled extension the pattern refused); absent otherwise.
+        public var invalid: Bool?
 
-        public init(node: String, digits: String, kind: String, sensitive: Bool? = nil) {
+        public init(node: String, digits: String, kind: String, sensitive: Bool? = nil, invalid: Bool? = nil) {
             self.node = node
             self.digits = digits
             self.kind = kind
             self.sensitive = sensitive
+            self.invalid = invalid
         }
     }
 

@@ -43,11 +43,15 @@ public struct CallReport: Sendable, Equatable {
     public func record(id: String, backend: String, to: String? = nil) -> CallRecord {
         var error: String?
         var inputs: [CallRecord.Input] = []
-        for e in events {
+        for (i, e) in events.enumerated() {
             switch e.kind {
             case .input(let digits, let kind):
+                // A menu's refusal is the event right after the keys.
+                var refused = false
+                if kind != "capture", i + 1 < events.count, case .invalid = events[i + 1].kind { refused = true }
                 inputs.append(CallRecord.Input(node: e.node, digits: digits, kind: kind,
-                                               sensitive: digits == CallVM.redacted ? true : nil))
+                                               sensitive: digits == CallVM.redacted ? true : nil,
+                                               invalid: refused ? true : nil))
             case .error(let message): error = message
             default: break
             }

@@ -36,6 +36,9 @@ public struct CallVM {
     /// The node the call is in.
     public internal(set) var node = ""
     public internal(set) var isFinished = false
+    /// The built-ins a `set` wrote (bit = index): `language` and `voice`
+    /// then belong in the call's variables.
+    var builtinsSet: UInt8 = 0
     /// When set, every executed instruction is appended to `executed`.
     public var tracing = false
     public internal(set) var executed: [(flow: Int, pc: Int)] = []
@@ -122,6 +125,7 @@ public struct CallVM {
         case .set:
             let v = c.uint()
             variables[v] = interpolate(c.text())
+            if v < BuiltinVariable.allCases.count { builtinsSet |= 1 << v }
             pc = c.pc
         case .menu:
             let slot = c.uint()
@@ -195,18 +199,16 @@ public struct CallVM {
     func isSensitive(_ v: Int) -> Bool { image.variables[v].sensitive }
 
     /// The call's user variables, every flow's, by name, plus `language`
-    /// and `voice` when the call changed them.
+    /// and `voice` when a `set` of the call wrote them.
     public func userVariables() -> [(name: String, value: String, sensitive: Bool)] {
         var all = carried
         for (i, info) in image.variables.enumerated() where i >= BuiltinVariable.allCases.count {
             if let value = variables[i] { all[strings[info.name]] = (value, info.sensitive) }
         }
-        // `language` and `voice` are reported once the flow changed them
-        // with `set` (a language menu); their defaults are not call data.
-        for (builtin, initial) in [(BuiltinVariable.language, image.language), (.voice, image.voice)] {
-            if let value = variables[builtin.index], value != (initial.map { strings[$0] } ?? "") {
-                all[builtin.rawValue] = (value, false)
-            }
+        // `language` and `voice` are reported once the call set them (a
+        // language menu); flow defaults are configuration, not call data.
+        for builtin in [BuiltinVariable.language, .voice] where builtinsSet & (1 << builtin.index) != 0 {
+            if let value = variables[builtin.index] { all[builtin.rawValue] = (value, false) }
         }
         return all.keys.sorted().compactMap { name in all[name].map { (name, $0.value, $0.sensitive) } }
     }

@@ -87,6 +87,9 @@ public enum SimulateRunner {
 
     /// One `.ivrb` file is a bundle; anything else is sources to build.
     public static func loadBundle(paths: [String], currentDirectory: String) -> Result<VerifiedBundle, BuildPipeline.Failure> {
+        if paths.count > 1, let bundle = paths.first(where: { $0.hasSuffix(".ivrb") }) {
+            return .failure(.init(message: "error: \(bundle) is a bundle: give one .ivrb, or flow sources, not both", exitCode: 64))
+        }
         if paths.count == 1, paths[0].hasSuffix(".ivrb") {
             let abs = BuildPipeline.absolute(paths[0], cwd: currentDirectory)
             guard let data = FileManager.default.contents(atPath: abs) else {

@@ -109,6 +109,15 @@ import Testing
         #expect(IVRC.exitCode(for: CheckRunnerTests.usageError()).rawValue == 64)
     }
 
+    /// Tokens may start with "-" (silence first): `--input "- - 2"` is a value, not an option.
+    @Test func inputTokensMayStartWithSilence() throws {
+        for input in ["- - 2", "-", "-,1", "! "] {
+            let command = try #require(try IVRC.parseAsRoot(["simulate", "flow.yaml", "--input", input, "--json"]) as? Simulate)
+            #expect(command.input == input)
+            #expect(command.json)
+        }
+    }
+
     static func usageError() -> any Error {
         do {
             _ = try IVRC.parseAsRoot(["check", "--color", "sometimes"])

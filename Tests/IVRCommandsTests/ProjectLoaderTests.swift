@@ -65,6 +65,30 @@ import Testing
         #expect(fromBelow.root == "../..")
     }
 
+    /// `ivrc test tests/main.test.yaml`: the flows come from the project
+    /// (the manifest's, else the folder above `tests/`); only that test file runs.
+    @Test func aTestFileAloneBringsItsProjectsFlows() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("ivr-project.yaml", "name: acme\nflows: flows/\n")
+        try folder.write("flows/main.yaml", validFlow)
+        try folder.write("flows/other.yaml", validFlow.replacingOccurrences(of: "ivr: main", with: "ivr: other"))
+        try folder.write("tests/main.test.yaml", "flow: main\ncases: []\n")
+        try folder.write("tests/other.test.yaml", "flow: other\ncases: []\n")
+        let project = try ProjectLoader.load(paths: ["tests/main.test.yaml"], currentDirectory: folder.path).get()
+        #expect(project.flowFiles == ["flows/main.yaml", "flows/other.yaml"])
+        #expect(project.testFiles == ["tests/main.test.yaml"])
+        #expect(project.contextFlows.isEmpty)
+
+        let loose = try TemporaryFolder()
+        defer { loose.remove() }
+        try loose.write("main.yaml", validFlow)
+        try loose.write("tests/main.test.yaml", "flow: main\ncases: []\n")
+        let fromInside = try ProjectLoader.load(paths: ["main.test.yaml"], currentDirectory: loose.path + "/tests").get()
+        #expect(fromInside.flowFiles == ["../main.yaml"])
+        #expect(fromInside.testFiles == ["main.test.yaml"])
+    }
+
     @Test func manifestSearchStopsAtAGitBoundary() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -89,7 +89,12 @@ struct ExpectedReport {
             if i % 1000 == 999 { log += "{\"truncated\": \n" }  // a malformed line every 1000 calls
 
             var menuInputs: [(String, String)] = []
-            for e in call.events { if case .input(let digits, "menu") = e.kind { menuInputs.append((e.node, digits)) } }
+            // Keys the menu refused (an `invalid` event follows them) count as one "invalid" row.
+            for (j, e) in call.events.enumerated() {
+                guard case .input(let digits, "menu") = e.kind else { continue }
+                let refused = j + 1 < call.events.count && call.events[j + 1].kind == .invalid(digits)
+                menuInputs.append((e.node, refused ? "invalid" : digits))
+            }
             let hour = Int(start.timeIntervalSince1970) % 86_400 / 3600
             let ms = Int((call.end.timeIntervalSince(call.start) * 1000).rounded())
             expected.add(flow: call.flow, outcome: call.outcome.rawValue, hour: hour, timeMs: ms,
@@ -122,8 +127,10 @@ struct ExpectedReport {
             var inputs: [CallRecord.Input] = []
             for _ in 0..<Int.random(in: 0...3, using: &rng) {
                 let kind = ["menu", "menu", "capture", "extension"].randomElement(using: &rng) ?? ""
+                let refused = kind == "menu" && Int.random(in: 0..<5, using: &rng) == 0
                 inputs.append(.init(node: ["main-menu", "billing-menu"].randomElement(using: &rng) ?? "",
-                                    digits: ["1", "2", "0", "*", "#", "1001"].randomElement(using: &rng) ?? "", kind: kind))
+                                    digits: ["1", "2", "0", "*", "#", "1001"].randomElement(using: &rng) ?? "", kind: kind,
+                                    invalid: refused ? true : nil))
             }
             let record = CallRecord(id: "g\(i)", flow: flow, from: nil, to: nil, backend: "sip", start: start,
                                     answer: answered ? start.addingTimeInterval(Double(ring) / 1000) : nil,
@@ -134,7 +141,8 @@ struct ExpectedReport {
 
             let hour = Int(start.timeIntervalSince1970) % 86_400 / 3600
             expected.add(flow: flow, outcome: outcome, hour: hour, timeMs: answered ? length : ring + length,
-                         menuInputs: inputs.filter { $0.kind == "menu" }.map { ($0.node, $0.digits) }, lastNode: path.last)
+                         menuInputs: inputs.filter { $0.kind == "menu" }.map { ($0.node, $0.invalid == true ? "invalid" : $0.digits) },
+                         lastNode: path.last)
         }
         let json = try Self.report(log)
         try expected.check(json, malformed: Self.callCount / 500)

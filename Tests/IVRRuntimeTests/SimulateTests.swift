@@ -112,6 +112,22 @@ import Testing
         #expect(english.output.contains(#""variables":{}"#), "\(english.output)")
     }
 
+    /// After an `ivr:` transfer into a flow without defaults, the first
+    /// flow's language is still configuration, not call data.
+    @Test func defaultsCarriedAcrossFlowsAreNotVariables() async throws {
+        let root = try Self.project([
+            "flows/a.yaml": "ivr: a\nlanguage: en-US\nnodes:\n  go:\n    transfer: {ivr: b}\n",
+            "flows/b.yaml": "ivr: b\nnodes:\n  bye:\n    - say: Bye\n    - hangup\n",
+        ])
+        var o = SimulateRunner.Options(paths: ["."])
+        o.currentDirectory = root
+        o.json = true
+        o.flow = "a"
+        let r = await SimulateRunner.run(o)
+        #expect(r.exitCode == 0)
+        #expect(r.output.contains(#""variables":{}"#), "\(r.output)")
+    }
+
     @Test func sourcesAndBundleGiveIdenticalResults() async throws {
         let root = try Self.project(["flows/main.yaml": Self.main])
         #expect(BuildRunner.run(paths: ["flows"], output: "acme.ivrb", strip: true, currentDirectory: root).exitCode == 0)
@@ -130,6 +146,16 @@ import Testing
             #expect(a.exitCode == 0)
             #expect(a.output == b.output)
         }
+    }
+
+    @Test func aBundleIsNotMixedWithSources() async throws {
+        let root = try Self.project(["flows/main.yaml": Self.main])
+        #expect(BuildRunner.run(paths: ["flows"], output: "acme.ivrb", strip: true, currentDirectory: root).exitCode == 0)
+        var o = SimulateRunner.Options(paths: ["acme.ivrb", "flows"])
+        o.currentDirectory = root
+        let r = await SimulateRunner.run(o)
+        #expect(r.exitCode == 64)
+        #expect(r.output.contains("acme.ivrb is a bundle"))
     }
 
     @Test func webhookWithoutCannedAnswerTakesOnErrorAndSaysWhy() async throws {

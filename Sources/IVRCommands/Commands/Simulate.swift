@@ -26,7 +26,8 @@ public struct Simulate: AsyncParsableCommand {
     @Option(help: "The flow to call, by name or extension (default: the only flow).")
     public var flow: String?
 
-    @Option(help: "Input tokens for the scripted caller.")
+    // Unconditional: the tokens may start with "-" (silence), as in --input "- 1".
+    @Option(parsing: .unconditional, help: "Input tokens for the scripted caller.")
     public var input: String = ""
 
     @Option(help: "The calling number.")
