@@ -1,15 +1,18 @@
 /// "Did you mean" support shared by every diagnostic that names something
 /// unknown (fields, nodes, functions, schedules, time zones).
 
-/// The Levenshtein distance between `a` and `b`: how many single-character
-/// insertions, deletions and substitutions turn one into the other.
+/// The edit distance between `a` and `b` (optimal string alignment): how
+/// many single-character insertions, deletions, substitutions and swaps of
+/// two neighbours turn one into the other. A swap is the most common typo
+/// (`salse` for `sales`), so it counts as one edit, not two.
 /// Characters are compared as extended grapheme clusters.
 public func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a)
     let b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
-    // One row of the classic dynamic-programming table at a time.
+    // Three rows of the dynamic-programming table: two back for swaps.
+    var beforePrevious = Array(repeating: 0, count: b.count + 1)
     var previous = Array(0...b.count)
     var current = Array(repeating: 0, count: b.count + 1)
     for i in 1...a.count {
@@ -17,8 +20,11 @@ public func editDistance(_ a: String, _ b: String) -> Int {
         for j in 1...b.count {
             let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
             current[j] = min(substitution, previous[j] + 1, current[j - 1] + 1)
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                current[j] = min(current[j], beforePrevious[j - 2] + 1)
+            }
         }
-        swap(&previous, &current)
+        (beforePrevious, previous, current) = (previous, current, beforePrevious)
     }
     return previous[b.count]
 }
@@ -26,11 +32,17 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 /// The candidate closest to `name`, if it is close enough to be a plausible
 /// typo: at most `max(1, name.count / 3)` edits away, ignoring case. Ties go
 /// to the earlier candidate. A candidate equal to `name` is never suggested.
+/// Failing that, a name of four or more characters that is the beginning of
+/// exactly one candidate (`inter-digit` for `inter-digit-timeout`) suggests it.
 public func closestMatch(to name: String, in candidates: some Sequence<String>) -> String? {
     let limit = max(1, name.count / 3)
     let lowered = name.lowercased()
     var best: (candidate: String, distance: Int)?
+    var extensions: [String] = []
     for candidate in candidates where candidate != name {
+        if name.count >= 4, candidate.count > name.count, candidate.lowercased().hasPrefix(lowered) {
+            extensions.append(candidate)
+        }
         // Lengths alone bound the distance from below; skip hopeless ones.
         if abs(candidate.count - name.count) > limit { continue }
         let distance = editDistance(lowered, candidate.lowercased())
@@ -38,5 +50,5 @@ public func closestMatch(to name: String, in candidates: some Sequence<String>) 
             best = (candidate, distance)
         }
     }
-    return best?.candidate
+    return best?.candidate ?? (extensions.count == 1 ? extensions[0] : nil)
 }

@@ -39,6 +39,22 @@ import Testing
             == "0 errors, 0 warnings in 1 file\n")
     }
 
+    /// A 100 KB line is not printed whole: a window around the range, cut with "…".
+    @Test func longLinesAreShownAsAWindowAroundTheRange() {
+        let line = "  a: {say: \"" + String(repeating: "x", count: 1000) + "\", nosuch: 1}"
+        let source = sourceFile("a.yaml", "nodes:\n" + line + "\n")
+        let column = line.count - 10  // 'nosuch'
+        let d = Diagnostic(.E003, "unknown field 'nosuch'", file: "a.yaml", range: span(2, column, 2, column + 6))
+        let out = HumanFormatter(color: false).format(CheckReport(diagnostics: [d], sources: ["a.yaml": source], fileCount: 1))
+        let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[1].hasPrefix("    2 | …xxx") && lines[1].hasSuffix("\", nosuch: 1}"))
+        #expect(lines[1].count < 200)
+        // The carets still sit under 'nosuch'.
+        let caret = Array(lines[2]).firstIndex(of: "^") ?? 0
+        #expect(String(Array(lines[1])[caret...]).hasPrefix("nosuch"))
+        #expect(lines[2].hasSuffix("^^^^^^"))
+    }
+
     @Test func noteElsewhereShowsItsLocationAndLine() {
         let source = sourceFile("a.yaml", "nodes:\n  a: {goto: b}\n  b: {goto: a}\n")
         let d = Diagnostic(.E301, "a cycle that never waits for the caller", file: "a.yaml",

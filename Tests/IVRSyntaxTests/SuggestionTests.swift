@@ -12,13 +12,20 @@ import IVRSyntax
         #expect(editDistance("len", "len") == 0)
         #expect(editDistance("café", "cafe") == 1)
         #expect(editDistance("abc", "cba") == editDistance("cba", "abc"))
+        #expect(editDistance("salse", "sales") == 1)  // neighbours swapped
+        #expect(editDistance("ab", "ba") == 1)
+        #expect(editDistance("ca", "abc") == 3)  // optimal string alignment: no edit of a swapped pair
     }
 
     @Test func closestMatchSuggestsOnlyPlausibleTypos() {
         let functions = ["open", "len", "starts_with", "matches", "num"]
         #expect(closestMatch(to: "startswith", in: functions) == "starts_with")
         #expect(closestMatch(to: "matchs", in: functions) == "matches")
-        #expect(closestMatch(to: "match", in: functions) == nil)  // 2 edits, 5 letters allow 1
+        #expect(closestMatch(to: "match", in: functions) == "matches")  // 2 edits, but the beginning of one name
+        #expect(closestMatch(to: "mat", in: functions) == nil)  // too short to be a beginning
+        #expect(closestMatch(to: "inter-digit", in: ["timeout", "inter-digit-timeout"]) == "inter-digit-timeout")
+        #expect(closestMatch(to: "time", in: ["timeout", "timezone"]) == nil)  // the beginning of two names
+        #expect(closestMatch(to: "salse", in: ["main-menu", "sales"]) == "sales")  // one swap
         #expect(closestMatch(to: "lenn", in: functions) == "len")
         #expect(closestMatch(to: "opn", in: functions) == "open")
         #expect(closestMatch(to: "length", in: functions) == nil)

@@ -65,19 +65,37 @@ public struct HumanFormatter: Sendable {
                  paint: (String) -> String) -> String {
         guard let text = source?.line(range.start.line).map(Self.printable),
               !text.allSatisfy({ $0 == " " || $0 == "\t" }) else { return "" }
-        let scalars = Array(text.unicodeScalars)
-        let start = min(max(range.start.column, 1), scalars.count + 1)
-        let end = range.end.line == range.start.line ? min(range.end.column, scalars.count + 1) : scalars.count + 1
+        var scalars = Array(text.unicodeScalars)
+        var start = min(max(range.start.column, 1), scalars.count + 1)
+        var end = range.end.line == range.start.line ? min(range.end.column, scalars.count + 1) : scalars.count + 1
+        var shown = text
+        if scalars.count > Self.longestLine {
+            // A window of the line around the range, marked with "…" where cut.
+            let low = max(0, min(start - 1 - Self.longestLine / 3, scalars.count - Self.longestLine))
+            let high = min(scalars.count, low + Self.longestLine)
+            var window = Array(scalars[low..<high])
+            if low > 0 { window.insert("…", at: 0) }
+            if high < scalars.count { window.append("…") }
+            let shift = low - (low > 0 ? 1 : 0)
+            start -= shift
+            end = min(end - shift, window.count + 1)
+            scalars = window
+            shown = String(String.UnicodeScalarView(window))
+        }
         let width = max(end - start, 1)
-        return gutter(range.start.line) + text + "\n"
+        return gutter(range.start.line) + shown + "\n"
             + gutter(nil) + Self.indent(scalars, upTo: start) + paint(String(repeating: marker, count: width)) + "\n"
     }
+
+    /// Source lines longer than this (in scalars) are shown as a window around the range.
+    static let longestLine = 160
 
     /// The fix-it applied to its line, when it stays on one line.
     func fixedLine(_ source: SourceFile?, _ fix: Diagnostic.FixIt) -> String {
         guard fix.range.start.line == fix.range.end.line,
               !fix.replacement.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }),
-              let text = source?.line(fix.range.start.line).map(Self.printable) else { return "" }
+              let text = source?.line(fix.range.start.line).map(Self.printable),
+              text.unicodeScalars.count <= Self.longestLine else { return "" }
         let scalars = Array(text.unicodeScalars)
         let start = min(max(fix.range.start.column, 1), scalars.count + 1)
         let end = min(max(fix.range.end.column, start), scalars.count + 1)
