@@ -43,7 +43,7 @@ import Testing
     @Test func longLinesAreShownAsAWindowAroundTheRange() {
         let line = "  a: {say: \"" + String(repeating: "x", count: 1000) + "\", nosuch: 1}"
         let source = sourceFile("a.yaml", "nodes:\n" + line + "\n")
-        let column = line.count - 10  // 'nosuch'
+        let column = line.count - 9  // 1-based column of "nosuch"
         let d = Diagnostic(.E003, "unknown field 'nosuch'", file: "a.yaml", range: span(2, column, 2, column + 6))
         let out = HumanFormatter(color: false).format(CheckReport(diagnostics: [d], sources: ["a.yaml": source], fileCount: 1))
         let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
