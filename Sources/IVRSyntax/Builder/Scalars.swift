@@ -72,7 +72,16 @@ extension FlowBuilder {
 
     mutating func duration(_ node: YAMLNode, _ field: String) -> Located<Duration>? {
         guard let s = string(node, field) else { return nil }
-        if let d = Duration(parsing: s) { return Located(d, node.range) }
+        if let d = Duration(parsing: s) {
+            // Every duration of the language is a wait or a limit: zero means the caller gets no time.
+            guard d.milliseconds > 0 else {
+                sink.emit(.E006, "'\(field)' of '\(s)' leaves no time: a duration must be more than zero", at: node.range,
+                          help: "durations look like 500ms, 5s, 2m or 1m30s")
+                nodeIsMalformed = true
+                return nil
+            }
+            return Located(d, node.range)
+        }
         nodeIsMalformed = true
         if !s.isEmpty, s.allSatisfy(\.isASCIIDigit) {
             sink.emit(.E006, "duration '\(s)' needs a unit", at: node.range,
