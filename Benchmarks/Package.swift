@@ -11,5 +11,9 @@ let package = Package(
             name: "FrontEndBenchmark",
             dependencies: [.product(name: "IVRSyntax", package: "ivrc"), .product(name: "IVRCheck", package: "ivrc")]
         ),
+        .executableTarget(
+            name: "SIPLoadBenchmark",
+            dependencies: [.product(name: "IVRSIP", package: "ivrc"), .product(name: "IVRBytecode", package: "ivrc")]
+        ),
     ]
 )

@@ -63,7 +63,7 @@ final class UDPClient {
 /// A received SIP message as text, with the bits tests look at.
 struct SIPMessageView {
     var text: String
-    var firstLine: String { String(text.prefix { $0 != "\r" && $0 != "\n" }) }
+    var firstLine: String { String(text.prefix { !$0.isNewline }) }
     var status: Int? { firstLine.hasPrefix("SIP/2.0 ") ? Int(firstLine.dropFirst(8).prefix(3)) : nil }
     var method: String? { firstLine.hasPrefix("SIP/2.0") ? nil : firstLine.split(separator: " ").first.map(String.init) }
     func header(_ name: String) -> String? {

@@ -15,7 +15,7 @@ enum MalformedRequest {
             let name = SIPHeaders.canonicalName(line[..<colon].trimmingCharacters(in: " \t"))
             guard ["Via", "From", "To", "Call-ID", "CSeq"].contains(name) else { continue }
             let value = String(line[line.index(after: colon)...]).trimmingSIPWhitespace()
-            guard !value.isEmpty, value.count < 512, value.allSatisfy({ $0 != "\r" && $0 != "\n" }) else { continue }
+            guard !value.isEmpty, value.count < 512, value.allSatisfy({ !$0.isNewline }) else { continue }
             if name != "Via", seen.contains(name) { continue }
             seen.insert(name)
             h.add(name, value)
