@@ -7,9 +7,18 @@ let package = Package(
     name: "ivrc-benchmarks",
     dependencies: [.package(name: "ivrc", path: "..")],
     targets: [
+        .target(name: "BenchmarkSupport"),
         .executableTarget(
             name: "FrontEndBenchmark",
-            dependencies: [.product(name: "IVRSyntax", package: "ivrc"), .product(name: "IVRCheck", package: "ivrc")]
+            dependencies: ["BenchmarkSupport", .product(name: "IVRSyntax", package: "ivrc"), .product(name: "IVRCheck", package: "ivrc")]
+        ),
+        .executableTarget(
+            name: "RuntimeBenchmark",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "IVRSyntax", package: "ivrc"), .product(name: "IVRCheck", package: "ivrc"),
+                .product(name: "IVRBytecode", package: "ivrc"), .product(name: "IVRRuntime", package: "ivrc"),
+            ]
         ),
         .executableTarget(
             name: "SIPLoadBenchmark",

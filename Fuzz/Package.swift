@@ -16,5 +16,10 @@ let package = Package(
             dependencies: [.product(name: "IVRSIP", package: "ivrc")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        .executableTarget(
+            name: "FuzzBundle",
+            dependencies: [.product(name: "IVRBytecode", package: "ivrc"), .product(name: "IVRRuntime", package: "ivrc")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
     ]
 )

@@ -5,5 +5,6 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 swift build -c release --product ivrc >/dev/null
 for project in examples/*/; do
+  echo "== $project"
   .build/release/ivrc check --strict "$project"
 done

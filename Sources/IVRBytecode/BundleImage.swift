@@ -28,6 +28,8 @@ public struct FlowImage: Sendable, Equatable {
     public var extensionNumber: Int?
     public var language: Int?
     public var voice: Int?
+    /// The flow's `events.url` (raw, may name `${flow}`, `${caller}`, `${called}`).
+    public var eventsURL: Int?
     /// Offset of the start node's first instruction.
     public var entry: Int
     /// How many attempt counters (one per menu and capture).

@@ -103,6 +103,7 @@ enum BundleReader {
         flow.extensionNumber = try f.optionalIndex(below: strings, "extension")
         flow.language = try f.optionalIndex(below: strings, "language")
         flow.voice = try f.optionalIndex(below: strings, "voice")
+        flow.eventsURL = try f.optionalIndex(below: strings, "events url")
         let codeOffset = try f.index(below: code.count + 1, "code offset")
         let codeLength = try f.index(below: code.count - codeOffset + 1, "code length")
         guard codeLength > 0 else { throw .malformed("flow table: a flow has no code") }

@@ -63,6 +63,7 @@ public enum BundleWriter {
         w.leb(optional: flow.extensionNumber)
         w.leb(optional: flow.language)
         w.leb(optional: flow.voice)
+        w.leb(optional: flow.eventsURL)
         w.leb(codeOffset)
         w.leb(flow.code.count)
         w.leb(flow.entry)

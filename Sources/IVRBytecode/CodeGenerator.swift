@@ -58,6 +58,7 @@ struct FlowCompiler {
         image.extensionNumber = flow.extensionNumber.map { pool.intern($0.value) }
         image.language = flow.language.map { pool.intern($0.value) }
         image.voice = flow.voice.map { pool.intern($0.value) }
+        image.eventsURL = flow.events.map { pool.intern($0.url.value.raw) }
         for s in flow.hours { image.schedules.append(schedule(s)) }
         var nodeIndices: [(name: Int, label: Assembler.Label)] = []
         for node in flow.nodes where nodeLabels[node.name.value] == nil {

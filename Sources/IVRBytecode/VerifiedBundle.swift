@@ -35,6 +35,9 @@ public struct VerifiedBundle: Sendable {
 
     public var flowNames: [String] { image.flows.indices.map(flowName) }
 
+    /// The flow's `events.url` as written, if it has one.
+    public func eventsURL(_ index: Int) -> String? { image.flows[index].eventsURL.map { image.strings[$0] } }
+
     /// A flow by name or by extension.
     public func flowIndex(_ nameOrExtension: String) -> Int? {
         if let i = image.flows.firstIndex(where: { image.strings[$0.name] == nameOrExtension }) { return i }

@@ -8,10 +8,10 @@ import IVRSyntax
 /// A relative path is looked up, in order, in the manifest's `audio:` folder,
 /// the project folder (the manifest's), and the flow file's folder.
 enum AudioFiles: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let flow = index.flow
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let flow = analysis.flow
         let folders = searchFolders(for: flow, in: context.project)
-        for entry in index.steps {
+        for entry in analysis.index.entries(.play) {
             let step = entry.step
             guard case .play(let play) = step.kind, !play.isURL else { continue }
             let file = play.file.value

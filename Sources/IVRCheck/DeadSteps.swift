@@ -3,11 +3,11 @@ import IVRSyntax
 /// W208: steps after a jump never run. Reported once per step list, at the
 /// first dead step.
 enum DeadSteps: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let flow = index.flow
-        for steps in index.stepLists {
-            guard let jump = steps.firstIndex(where: \.alwaysJumps), jump + 1 < steps.count else { continue }
-            out.append(.deadSteps(steps[(jump + 1)...], after: steps[jump], in: flow))
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let index = analysis.index
+        for (list, facts) in index.listFacts.enumerated() where facts.firstJump >= 0 && facts.firstJump + 1 < facts.count {
+            let steps = index.stepLists[list]
+            out.append(.deadSteps(steps[(facts.firstJump + 1)...], after: steps[facts.firstJump], in: analysis.flow))
         }
     }
 }

@@ -5,8 +5,8 @@ import IVRSyntax
 /// that is not an RFC 3261 URI. Interpolated destinations are checked at run
 /// time (and by the taint analysis, E501).
 enum DestinationSyntax: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        for entry in index.steps {
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        for entry in analysis.index.entries(.transfer) {
             guard case .transfer(let t) = entry.step.kind, t.destination.value.value.isConstant else { continue }
             let value = t.destination.value.value.raw
             let problem: String?
@@ -18,7 +18,7 @@ enum DestinationSyntax: FlowCheck {
             case .conference, .group, .app, .ivr: problem = nil
             }
             if let problem {
-                out.append(.malformedDestination(t.destination, problem: problem, in: index.flow))
+                out.append(.malformedDestination(t.destination, problem: problem, in: analysis.flow))
             }
         }
     }

@@ -36,29 +36,85 @@ public struct FlowIndex: Sendable {
         public var node: Int
     }
 
+    /// The kinds of step some check looks for (see `entries(_:)`).
+    public enum Kind: Int, Sendable, CaseIterable { case menu, capture, transfer, webhook, play, branch }
+
     public let flow: Flow
     public private(set) var steps: [StepEntry] = []
+    /// Positions in `steps` of the steps of each `Kind`.
+    private var byKind: [[Int]] = Array(repeating: [], count: Kind.allCases.count)
     public private(set) var targets: [TargetEntry] = []
-    /// Lists of steps that run in order: node bodies, then inline targets.
+    /// Lists of steps that run in order: each node body, followed by the inline targets in it.
     public private(set) var stepLists: [[Step]] = []
+    /// What the checks need to know of each of `stepLists`, gathered while its steps are at hand.
+    public struct ListFacts: Sendable {
+        public var count: Int
+        /// The position of the first step that always jumps; -1 when none does.
+        public var firstJump: Int
+    }
+    public private(set) var listFacts: [ListFacts] = []
+    /// The position in `stepLists` of each node's body.
+    public private(set) var nodeLists: [Int] = []
+    /// Each inline target: its position in `targets` and in `stepLists`, its field and node.
+    public private(set) var inlineTargets: [(target: Int, list: Int, field: TargetField, node: Int)] = []
+    /// The control-flow graph, for the analyses of loops, reachability and data flow.
+    public private(set) var graph: FlowGraph
 
     public init(_ flow: Flow) {
         self.flow = flow
+        self.graph = FlowGraph(flow)
         for (index, node) in flow.nodes.enumerated() {
-            stepLists.append(node.steps)
+            nodeLists.append(stepLists.count)
+            appendList(node.steps)
             for step in node.steps { walk(step, index) }
         }
     }
 
-    private mutating func walk(_ step: Step, _ node: Int) {
+    private mutating func appendList(_ list: [Step]) {
+        stepLists.append(list)
+        listFacts.append(ListFacts(count: list.count, firstJump: list.firstIndex { $0.alwaysJumps } ?? -1))
+    }
+
+    /// The steps of one kind, in source order.
+    public func entries(_ kind: Kind) -> LazyMapSequence<[Int], StepEntry> {
+        byKind[kind.rawValue].lazy.map { steps[$0] }
+    }
+
+    /// The steps of several kinds, in source order.
+    public func entries(_ kinds: [Kind]) -> LazyMapSequence<[Int], StepEntry> {
+        kinds.flatMap { byKind[$0.rawValue] }.sorted().lazy.map { steps[$0] }
+    }
+
+    private mutating func append(_ step: Step, _ node: Int) {
+        let kind: Kind? = switch step.kind {
+        case .menu: .menu
+        case .capture: .capture
+        case .transfer: .transfer
+        case .webhook: .webhook
+        case .play: .play
+        case .branch: .branch
+        case .say, .set, .goto, .record, .hangup: nil
+        }
+        if let kind { byKind[kind.rawValue].append(steps.count) }
         steps.append(StepEntry(step: step, node: node))
-        for prompt in step.prompts {
-            for media in prompt.steps { steps.append(StepEntry(step: media, node: node)) }
+    }
+
+    private mutating func walk(_ step: Step, _ node: Int) {
+        append(step, node)
+        switch step.kind {
+        case .menu(let m):
+            for media in m.prompt.steps { append(media, node) }
+            if let short = m.shortPrompt { for media in short.steps { append(media, node) } }
+        case .capture(let c):
+            if let p = c.prompt { for media in p.steps { append(media, node) } }
+            if let short = c.shortPrompt { for media in short.steps { append(media, node) } }
+        default: break
         }
         step.forEachTarget { field, target in
             targets.append(TargetEntry(target: target, field: field, node: node))
             if case .inline(let inner, _) = target {
-                stepLists.append(inner)
+                inlineTargets.append((targets.count - 1, stepLists.count, field, node))
+                appendList(inner)
                 for s in inner { walk(s, node) }
             }
         }
@@ -85,6 +141,20 @@ extension Step {
         case .transfer(let t): if let f = t.onFail { body(.onFail, f) }
         case .webhook(let w): if let e = w.onError { body(.onError, e) }
         case .say, .play, .set, .record, .hangup: break
+        }
+    }
+
+    /// Calls `body` for each prompt of a menu or capture, in source order
+    /// (what `prompts` returns, without making an array).
+    public func forEachPrompt(_ body: (Prompt) -> Void) {
+        switch kind {
+        case .menu(let m):
+            body(m.prompt)
+            if let p = m.shortPrompt { body(p) }
+        case .capture(let c):
+            if let p = c.prompt { body(p) }
+            if let p = c.shortPrompt { body(p) }
+        default: break
         }
     }
 

@@ -2,9 +2,9 @@ import IVRSyntax
 
 /// E202: `transfer: {ivr: NAME}` names no flow of the project.
 enum FlowReferences: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let flow = index.flow
-        for entry in index.steps {
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let flow = analysis.flow
+        for entry in analysis.index.entries(.transfer) {
             let step = entry.step
             guard case .transfer(let t) = step.kind, t.destination.kind == .ivr,
                   t.destination.value.value.isConstant else { continue }

@@ -4,8 +4,8 @@ import IVRSyntax
 /// E405: a schedule's `timezone` is not an IANA time-zone name. (Day keys and
 /// time ranges are checked when the flow is read.)
 enum HoursTimezones: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let flow = index.flow
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let flow = analysis.flow
         for schedule in flow.hours {
             guard let zone = schedule.timezone, TimeZone(identifier: zone.value) == nil else { continue }
             out.append(.badTimeZone(zone, in: flow))

@@ -195,6 +195,16 @@ struct ProjectWalker {
     }
 
     private mutating func readFlow(_ file: LoadPath) throws {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: file.absolute))?[.size] as? Int,
+           size > YAMLReader.maxFileSize {
+            // Refused without reading it: a huge file costs nothing.
+            project.flowFiles.append(file.display)
+            project.files[file.display] = SourceFile(path: file.display, bytes: [], lines: LineTable([UInt8]()))
+            project.diagnostics.append(Diagnostic(
+                .E007, "file is \(size >> 20) MiB; flows larger than \(YAMLReader.maxFileSize >> 20) MiB are not read",
+                file: file.display, range: .unknown))
+            return
+        }
         let bytes = try read(file)
         let parsed = FlowParser.parseFlow(bytes, file: file.display)
         if let flow = parsed.flow { project.flows.append(flow) }

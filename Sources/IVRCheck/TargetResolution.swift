@@ -2,14 +2,14 @@ import IVRSyntax
 
 /// E201: a target (or `start:`) names no node of its flow.
 enum TargetResolution: FlowCheck {
-    static func run(_ index: FlowIndex, _ context: CheckContext, _ out: inout [Diagnostic]) {
-        let flow = index.flow
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        let flow = analysis.flow
         let names = flow.nodes.map(\.name.value)
         let known = Set(names)
         if let start = flow.start, !known.contains(start.value) {
             out.append(.unknownNode(start, in: flow, candidates: names, field: "start"))
         }
-        for entry in index.targets {
+        for entry in analysis.targets {
             let target = entry.target
             if case .node(let name) = target, !known.contains(name.value) {
                 out.append(.unknownNode(name, in: flow, candidates: names, field: nil))

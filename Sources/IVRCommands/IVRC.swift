@@ -12,9 +12,8 @@ public struct IVRC: AsyncParsableCommand {
             """,
         version: IVRCVersion.current,
         subcommands: [
-            Check.self,
-            Serve.self,
-            Call.self,
+            Check.self, Build.self, Disasm.self, Simulate.self, FlowTest.self, Graph.self, Report.self, Run.self,
+            Serve.self, Call.self,
         ])
 
     public init() {}

@@ -1,3 +1,4 @@
+import IVRBytecode
 /// A JSON value, for webhook answers and for writing records. Objects keep
 /// their key order so output is deterministic.
 public indirect enum JSON: Sendable, Equatable {
@@ -189,23 +190,5 @@ public struct JSONParser {
     }
 }
 
-func escapeJSON(_ s: String) -> String {
-    var out = ""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                let h = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out
-}
+/// JSON string escaping: one implementation, shared with the compiler.
+func escapeJSON(_ s: String) -> String { JSONEscape.escape(s) }

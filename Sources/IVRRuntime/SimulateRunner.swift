@@ -17,6 +17,9 @@ public enum SimulateRunner {
         /// `PREFIX=JSON` or `PREFIX=@file.json`: a canned 200 answer.
         public var webhooks: [String] = []
         public var live = false
+        /// With `live`: who performs webhooks and receives the call record
+        /// (default: plain URLSession webhooks, no events).
+        public var liveServices: (any LiveCallServices)?
         /// Appends the call record as one JSON line.
         public var records: String?
         /// Print every executed instruction before the transcript.
@@ -57,12 +60,26 @@ public enum SimulateRunner {
             }
         }
         let backend = ScriptedBackend(tokens: tokens, at: start, webhooks: canned)
-        if o.live { backend.live = LiveHTTP.perform }
-        let record = await CallDriver.run(bundle, flow: flow, backend: backend, caller: o.caller, trace: o.trace)
+        if o.live {
+            if let services = o.liveServices {
+                backend.live = { try await services.webhook($0) }
+            } else {
+                backend.live = LiveHTTP.perform
+            }
+        }
+        let id = UUID().uuidString.lowercased()
+        let observer = o.live ? o.liveServices?.inputObserver(callID: id, flow: bundle.flowName(flow), caller: o.caller,
+                                                              called: nil) : nil
+        let record = await CallDriver.run(bundle, flow: flow, backend: backend, caller: o.caller, trace: o.trace,
+                                          onInput: observer)
+        let callRecord = record.record(id: id, backend: "simulate")
         if let path = o.records {
             let target = BuildPipeline.absolute(path, cwd: o.currentDirectory)
-            let line = record.record(id: UUID().uuidString.lowercased(), backend: "simulate").jsonLine()
-            guard append(line + "\n", to: target) else { return ("error: cannot write \(path)\n", 2) }
+            guard append(callRecord.jsonLine() + "\n", to: target) else { return ("error: cannot write \(path)\n", 2) }
+        }
+        if o.live, let services = o.liveServices {
+            await services.callEnded(callRecord, inputsPosted: observer != nil)
+            await services.finish()
         }
         let trace = record.trace.map { "trace " + $0 + "\n" }.joined()
         return (trace + (o.json ? record.json.serialized + "\n" : Transcript.render(record)), 0)

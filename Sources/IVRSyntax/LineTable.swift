@@ -8,23 +8,51 @@ public struct LineTable: Sendable {
     public let byteCount: Int
 
     public init(_ bytes: some Collection<UInt8>) {
+        if let table = bytes.withContiguousStorageIfAvailable(LineTable.init(buffer:)) {
+            self = table
+        } else {
+            let copy = Array(bytes)
+            self = copy.withUnsafeBufferPointer(LineTable.init(buffer:))
+        }
+    }
+
+    /// One pass over the bytes, eight at a time where a word holds no line
+    /// break and no non-ASCII byte.
+    private init(buffer: UnsafeBufferPointer<UInt8>) {
         var starts = [0]
+        starts.reserveCapacity(buffer.count / 32 + 1)
         var ascii: [Bool] = []
+        ascii.reserveCapacity(buffer.count / 32 + 1)
         var lineIsASCII = true
         var index = 0
-        for byte in bytes {
-            index += 1
-            if byte >= 0x80 { lineIsASCII = false }
-            if byte == UInt8(ascii: "\n") {
-                starts.append(index)
-                ascii.append(lineIsASCII)
-                lineIsASCII = true
+        let count = buffer.count
+        if let base = buffer.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index < count {
+                if index + 8 <= count {
+                    let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    // No byte >= 0x80 and no byte equal to 0x0A: skip the word.
+                    let newlines = word ^ 0x0A0A_0A0A_0A0A_0A0A
+                    let hasZero = (newlines &- 0x0101_0101_0101_0101) & ~newlines & 0x8080_8080_8080_8080
+                    if word & 0x8080_8080_8080_8080 == 0, hasZero == 0 {
+                        index += 8
+                        continue
+                    }
+                }
+                let byte = base[index]
+                index += 1
+                if byte >= 0x80 { lineIsASCII = false }
+                if byte == UInt8(ascii: "\n") {
+                    starts.append(index)
+                    ascii.append(lineIsASCII)
+                    lineIsASCII = true
+                }
             }
         }
         ascii.append(lineIsASCII)
         self.starts = starts
         self.ascii = ascii
-        self.byteCount = index
+        self.byteCount = count
     }
 
     public var lineCount: Int { starts.count }

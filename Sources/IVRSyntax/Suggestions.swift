@@ -1,5 +1,5 @@
 /// "Did you mean" support shared by every diagnostic that names something
-/// unknown (fields, nodes, flows, functions, schedules).
+/// unknown (fields, nodes, functions, schedules, time zones).
 
 /// The Levenshtein distance between `a` and `b`: how many single-character
 /// insertions, deletions and substitutions turn one into the other.
@@ -24,9 +24,8 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// The candidate closest to `name`, if it is close enough to be a plausible
-/// typo: at most `max(1, name.count / 3)` edits away, ignoring case (so
-/// `Sales` suggests `sales`). A candidate equal to `name` is never suggested;
-/// ties go to the earlier candidate.
+/// typo: at most `max(1, name.count / 3)` edits away, ignoring case. Ties go
+/// to the earlier candidate. A candidate equal to `name` is never suggested.
 public func closestMatch(to name: String, in candidates: some Sequence<String>) -> String? {
     let limit = max(1, name.count / 3)
     let lowered = name.lowercased()

@@ -22,21 +22,21 @@ public enum YAMLReader {
     public static let maxFileSize = 64 << 20
 
     public static func read(_ bytes: [UInt8], file: String) -> YAMLDocument {
-        let lines = LineTable(bytes)
         if bytes.count > maxFileSize {
             let d = Diagnostic(
                 .E007,
                 "file is \(bytes.count / (1 << 20)) MiB; flows larger than \(maxFileSize >> 20) MiB are not read",
                 file: file, range: .unknown)
-            return YAMLDocument(root: nil, diagnostics: [d], lines: lines)
+            return YAMLDocument(root: nil, diagnostics: [d], lines: LineTable(bytes.prefix(0)))
         }
+        let lines = LineTable(bytes)
         if bytes.isEmpty {
             return YAMLDocument(root: nil, diagnostics: [], lines: lines)
         }
         return bytes.withUnsafeBufferPointer { buffer in
-            var builder = TreeBuilder(file: file, lines: lines, bytes: buffer)
-            builder.run()
-            return YAMLDocument(root: builder.root, diagnostics: builder.diagnostics, lines: lines)
+            var reader = EventReader(file: file, lines: lines, bytes: buffer)
+            reader.run()
+            return YAMLDocument(root: reader.root, diagnostics: reader.diagnostics, lines: lines)
         }
     }
 
@@ -61,67 +61,40 @@ public enum YAMLReader {
     }
 }
 
-/// Builds the node tree from the event stream with an explicit stack, so deep
-/// nesting never recurses.
-private struct TreeBuilder {
-    /// An open mapping or sequence. Mutated in place on the stack.
-    private struct Frame {
-        var isMapping: Bool
-        var pairs: [YAMLNode.Pair] = []
-        var items: [YAMLNode] = []
-        var pendingKey: YAMLNode?
-        var merges: [YAMLNode] = []
-        /// Key index for large mappings; small ones are scanned linearly.
-        var keyIndex: [String: SourceRange]?
-        var start: SourceLocation
-        var anchor: String?
-        var size = 1
-
-        init(isMapping: Bool, start: SourceLocation, anchor: String?) {
-            self.isMapping = isMapping
-            self.start = start
-            self.anchor = anchor
-        }
-
-        /// Where `name` was first used as a key, if it was.
-        mutating func firstUse(of name: String) -> SourceRange? {
-            if let keyIndex { return keyIndex[name] }
-            for pair in pairs {
-                if case .scalar(let k, let style) = pair.key.kind, k == name, !(k == "<<" && style == .plain) {
-                    return pair.key.range
-                }
-            }
-            if pairs.count >= 16 {
-                var index: [String: SourceRange] = [:]
-                for pair in pairs {
-                    if case .scalar(let k, _) = pair.key.kind, index[k] == nil { index[k] = pair.key.range }
-                }
-                keyIndex = index
-            }
-            return nil
-        }
-    }
-
+/// Feeds libyaml's events to a `YAMLTreeAssembler`, with an explicit stack,
+/// so deep nesting never recurses. Marks become `SourceRange`s here.
+private struct EventReader {
     let file: String
     let lines: LineTable
     let bytes: UnsafeBufferPointer<UInt8>
-    var root: YAMLNode?
-    var diagnostics: [Diagnostic] = []
-    private var stack: [Frame] = []
-    private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
-    private var expanded = 0
+    var assembler: YAMLTreeAssembler
+    private var failed = false
+    private var failures: [Diagnostic] = []
     private var documents = 0
 
     init(file: String, lines: LineTable, bytes: UnsafeBufferPointer<UInt8>) {
         self.file = file
         self.lines = lines
         self.bytes = bytes
+        self.assembler = YAMLTreeAssembler(file: file, sourceSize: bytes.count)
+    }
+
+    /// The tree, unless reading failed.
+    var root: YAMLNode? {
+        guard !failed, let root = assembler.root else { return nil }
+        return YAMLNode(YAMLTree(assembler.storage), Int(root))
+    }
+
+    /// Duplicate keys first (found while reading), then what stopped the reader.
+    var diagnostics: [Diagnostic] {
+        failures.isEmpty ? assembler.diagnostics : assembler.diagnostics + failures
     }
 
     mutating func run() {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            diagnostics.append(Diagnostic(.E001, "could not start the YAML parser", file: file, range: .unknown))
+            failures.append(Diagnostic(.E001, "could not start the YAML parser", file: file, range: .unknown))
+            failed = true
             return
         }
         defer { yaml_parser_delete(&parser) }
@@ -130,7 +103,7 @@ private struct TreeBuilder {
         while true {
             guard yaml_parser_parse(&parser, &event) == 1 else {
                 syntaxError(parser)
-                root = nil
+                failed = true
                 return
             }
             let keepGoing = handle(event)
@@ -178,23 +151,20 @@ private struct TreeBuilder {
             return true
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
-            guard let target = anchors[name] else {
+            switch assembler.alias(name, range: range(event), limit: YAMLReader.maxAliasExpansion) {
+            case .added:
+                return true
+            case .unknownAnchor:
                 fail(.E001, "alias '*\(name)' names no anchor defined before it", range(event))
                 return false
-            }
-            expanded += target.size
-            if expanded > YAMLReader.maxAliasExpansion {
+            case .tooLarge:
                 fail(.E007, "aliases expand to more than \(YAMLReader.maxAliasExpansion) nodes; refusing to expand them",
                      range(event), help: "a file whose aliases multiply (a \"billion laughs\" file) is not read")
                 return false
             }
-            var node = target.node
-            node.range = range(event)
-            return add(node, size: target.size, anchor: nil)
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
             if !checkTag(scalar.tag, event) { return false }
-            let value = String(decoding: UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)), as: UTF8.self)
             let style: YAMLNode.ScalarStyle
             switch scalar.style {
             case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -203,8 +173,10 @@ private struct TreeBuilder {
             case YAML_FOLDED_SCALAR_STYLE: style = .folded
             default: style = scalar.tag == nil ? .plain : .doubleQuoted // `!!str 1` is a string
             }
-            let node = YAMLNode(kind: .scalar(value, style), range: range(event))
-            return add(node, size: 1, anchor: Self.string(scalar.anchor))
+            let anchor = scalar.anchor == nil ? nil : Self.string(scalar.anchor)
+            assembler.scalar(UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)),
+                             style: style, range: range(event), anchor: anchor)
+            return true
         case YAML_SEQUENCE_START_EVENT:
             if !checkTag(event.data.sequence_start.tag, event) { return false }
             return push(mapping: false, event, anchor: Self.string(event.data.sequence_start.anchor))
@@ -212,19 +184,7 @@ private struct TreeBuilder {
             if !checkTag(event.data.mapping_start.tag, event) { return false }
             return push(mapping: true, event, anchor: Self.string(event.data.mapping_start.anchor))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard let frame = stack.popLast() else { return false }
-            let whole = SourceRange(start: frame.start, end: location(event.end_mark))
-            let node: YAMLNode
-            if frame.isMapping {
-                var pairs = frame.pairs
-                if !frame.merges.isEmpty {
-                    pairs.append(contentsOf: Self.merged(frame.merges, skipping: Set(pairs.compactMap { $0.key.scalar })))
-                }
-                node = YAMLNode(kind: .mapping(pairs), range: whole)
-            } else {
-                node = YAMLNode(kind: .sequence(frame.items), range: whole)
-            }
-            return add(node, size: frame.size, anchor: frame.anchor)
+            return assembler.close(end: location(event.end_mark))
         default:
             return true
         }
@@ -239,66 +199,17 @@ private struct TreeBuilder {
     }
 
     private mutating func push(mapping: Bool, _ event: yaml_event_t, anchor: String?) -> Bool {
-        if stack.count >= YAMLReader.maxDepth {
+        if assembler.depth >= YAMLReader.maxDepth {
             fail(.E007, "YAML nested deeper than \(YAMLReader.maxDepth) levels", range(event))
             return false
         }
-        stack.append(Frame(isMapping: mapping, start: location(event.start_mark), anchor: anchor))
+        assembler.open(mapping: mapping, start: location(event.start_mark), anchor: anchor)
         return true
-    }
-
-    private mutating func add(_ node: YAMLNode, size: Int, anchor: String?) -> Bool {
-        if let anchor { anchors[anchor] = (node, size) }
-        let top = stack.count - 1
-        guard top >= 0 else {
-            root = node
-            return true
-        }
-        stack[top].size += size
-        guard stack[top].isMapping else {
-            stack[top].items.append(node)
-            return true
-        }
-        if let key = stack[top].pendingKey {
-            stack[top].pendingKey = nil
-            if case .scalar("<<", .plain) = key.kind {
-                stack[top].merges.append(node)
-            } else {
-                stack[top].pairs.append(YAMLNode.Pair(key: key, value: node))
-            }
-            return true
-        }
-        if case .scalar(let name, let style) = node.kind, !(name == "<<" && style == .plain),
-           let first = stack[top].firstUse(of: name) {
-            diagnostics.append(Diagnostic(
-                .E002, "duplicate key '\(name)'", file: file, range: node.range,
-                notes: [Diagnostic.Note("'\(name)' is first defined here", file: file, range: first)],
-                help: "remove one of the two entries"))
-        } else if case .scalar(let name, _) = node.kind, stack[top].keyIndex != nil {
-            stack[top].keyIndex![name] = node.range
-        }
-        stack[top].pendingKey = node
-        return true
-    }
-
-    /// The pairs that `<<: *anchor` merge keys bring in, minus keys the mapping sets itself.
-    private static func merged(_ merges: [YAMLNode], skipping keys: Set<String>) -> [YAMLNode.Pair] {
-        var seen = keys
-        var out: [YAMLNode.Pair] = []
-        let sources = merges.flatMap { $0.items ?? [$0] }
-        for source in sources {
-            for pair in source.pairs ?? [] {
-                guard let name = pair.key.scalar, !seen.contains(name) else { continue }
-                seen.insert(name)
-                out.append(pair)
-            }
-        }
-        return out
     }
 
     private mutating func fail(_ code: DiagnosticCode, _ message: String, _ range: SourceRange, help: String? = nil) {
-        diagnostics.append(Diagnostic(code, message, file: file, range: range, help: help))
-        root = nil
+        failures.append(Diagnostic(code, message, file: file, range: range, help: help))
+        failed = true
     }
 
     private mutating func syntaxError(_ parser: yaml_parser_t) {
@@ -313,7 +224,7 @@ private struct TreeBuilder {
             notes.append(Diagnostic.Note(context!, file: file, range: SourceRange(at: location(parser.context_mark))))
         }
         let help = hintForUnquotedKey(around: parser)
-        diagnostics.append(Diagnostic(.E001, "YAML syntax error: " + message, file: file,
+        failures.append(Diagnostic(.E001, "YAML syntax error: " + message, file: file,
                                       range: SourceRange(at: mark), notes: notes, help: help))
     }
 

@@ -1,14 +1,176 @@
 import Testing
 @testable import IVRSyntax
 
+private func read(_ text: String) -> YAMLDocument {
+    YAMLReader.read(Array(text.utf8), file: "t.yaml")
+}
+
+private func at(_ line: Int, _ column: Int, _ offset: Int) -> IVRSyntax.SourceLocation {
+    IVRSyntax.SourceLocation(line: line, column: column, offset: offset)
+}
+
 @Suite struct YAMLReaderTests {
     @Test func readsNestedMappingsWithRanges() {
-        let doc = YAMLReader.read(Array("a:\n  b: [1, x]\n".utf8), file: "t.yaml")
+        let doc = read("a:\n  b: [1, x]\n")
         #expect(doc.diagnostics.isEmpty)
         let root = doc.root!
         let b = root.pairs![0].value.pairs![0]
         #expect(b.key.scalar == "b")
-        #expect(b.key.range.start == SourceLocation(line: 2, column: 3, offset: 5))
+        #expect(b.key.range.start == at(2, 3, 5))
         #expect(b.value.items?.count == 2)
+        #expect(b.value.range == SourceRange(start: at(2, 6, 8), end: at(2, 12, 14)))
+    }
+
+    @Test func lazyViewsAndArraysAgree() throws {
+        let doc = read("k: v\nlist: [a, b, c]\n")
+        let root = try #require(doc.root)
+        #expect(root.lazyPairs?.map { $0.key.scalar } == root.pairs?.map { $0.key.scalar })
+        let list = try #require(root.value(forKey: "list"))
+        #expect(list.lazyItems?.map(\.scalar) == ["a", "b", "c"])
+        guard case .sequence(let items) = list.kind else { Issue.record("not a sequence"); return }
+        #expect(items.map(\.scalar) == ["a", "b", "c"])
+        #expect(root.key("list")?.range.start == at(2, 1, 5))
+        #expect(root.value(forKey: "missing") == nil)
+        #expect(list.value(forKey: "a") == nil)
+    }
+
+    @Test func quotedAndBlockScalarsKeepStyleTextAndRange() throws {
+        let text = "a: 'it''s'\nb: \"x\\ty\"\nc: |\n  one\n  two\nd: >\n  folded\n  text\ne: ~\nf: \"\"\n"
+        let root = try #require(read(text).root)
+        let a = try #require(root.value(forKey: "a"))
+        #expect(a.scalar == "it's")
+        #expect(a.style == .singleQuoted)
+        #expect(a.range == SourceRange(start: at(1, 4, 3), end: at(1, 11, 10)))
+        let b = try #require(root.value(forKey: "b"))
+        #expect(b.scalar == "x\ty")
+        #expect(b.style == .doubleQuoted)
+        let c = try #require(root.value(forKey: "c"))
+        #expect(c.scalar == "one\ntwo\n")
+        #expect(c.style == .literal)
+        #expect(c.range.start == at(3, 4, 24))
+        #expect(c.range.end == at(6, 1, 38))
+        let d = try #require(root.value(forKey: "d"))
+        #expect(d.scalar == "folded text\n")
+        #expect(d.style == .folded)
+        #expect(root.value(forKey: "e")?.isNull == true)
+        #expect(root.value(forKey: "f")?.isNull == false) // quoted: the empty string, not null
+    }
+
+    @Test func nonASCIIScalarsCompareAsSwiftStrings() throws {
+        // "é" precomposed and decomposed are the same key, as Swift strings are equal.
+        let doc = read("caf\u{E9}: 1\ncafe\u{301}: 2\n\u{212A}: 3\nnaïve-and-long-key: 4\n")
+        #expect(doc.diagnostics.map(\.code) == [.E002])
+        let root = try #require(doc.root)
+        #expect(root.value(forKey: "cafe\u{301}")?.scalar == "1")
+        #expect(root.value(forKey: "K")?.scalar == "3") // KELVIN SIGN is canonically "K"
+        #expect(root.value(forKey: "naïve-and-long-key")?.scalar == "4")
+        #expect(root.value(forKey: "naïve-and-long-kez") == nil)
+        // Ranges count columns in characters and offsets in bytes.
+        #expect(root.pairs?[1].value.range.start == at(2, 8, 17))
+    }
+
+    @Test func aliasesShareTheAnchorsContentsWithTheirOwnRange() throws {
+        let doc = read("base: &b {x: 1, y: [2, 3]}\ncopy: *b\n")
+        #expect(doc.diagnostics.isEmpty)
+        let root = try #require(doc.root)
+        let copy = try #require(root.value(forKey: "copy"))
+        #expect(copy.range == SourceRange(start: at(2, 7, 33), end: at(2, 9, 35)))
+        #expect(copy.value(forKey: "x")?.scalar == "1")
+        #expect(copy.value(forKey: "x")?.range.start == at(1, 14, 13)) // inside the anchor
+        #expect(copy.value(forKey: "y")?.items?.map(\.scalar) == ["2", "3"])
+    }
+
+    @Test func billionLaughsIsRefusedWithoutExpanding() {
+        var text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        var previous = "a"
+        for name in ["b", "c", "d", "e", "f", "g", "h", "i"] {
+            text += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+            previous = name
+        }
+        let doc = read(text)
+        #expect(doc.root == nil)
+        #expect(doc.diagnostics.map(\.code) == [.E007])
+        #expect(doc.diagnostics.first?.message.contains("refusing to expand") == true)
+    }
+
+    @Test func unknownAliasIsASyntaxError() {
+        let doc = read("a: *nope\n")
+        #expect(doc.root == nil)
+        #expect(doc.diagnostics.map(\.code) == [.E001])
+        #expect(doc.diagnostics.first?.range.start == at(1, 4, 3))
+    }
+
+    @Test func mergeKeysAddMissingKeysAfterTheMappingsOwn() throws {
+        let text = """
+            one: &one {a: 1, b: 1}
+            two: &two {b: 2, c: 2}
+            m:
+              <<: [*one, *two]
+              a: own
+              "<<": quoted
+            """
+        let doc = read(text)
+        #expect(doc.diagnostics.isEmpty)
+        let m = try #require(doc.root?.value(forKey: "m"))
+        #expect(m.pairs?.map { $0.key.scalar ?? "?" } == ["a", "<<", "b", "c"])
+        #expect(m.value(forKey: "a")?.scalar == "own")
+        #expect(m.value(forKey: "b")?.scalar == "1") // the first source wins
+        #expect(m.value(forKey: "c")?.scalar == "2")
+        #expect(m.value(forKey: "<<")?.scalar == "quoted") // a quoted << is an ordinary key
+    }
+
+    @Test func duplicateKeysAreReportedAtTheSecondWithANoteAtTheFirst() throws {
+        let doc = read("a: 1\nb: 2\na: 3\n")
+        #expect(doc.diagnostics.count == 1)
+        let d = try #require(doc.diagnostics.first)
+        #expect(d.code == .E002)
+        #expect(d.message == "duplicate key 'a'")
+        #expect(d.range.start == at(3, 1, 10))
+        #expect(d.notes.first?.range?.start == at(1, 1, 0))
+        #expect(doc.root?.value(forKey: "a")?.scalar == "1") // lookups see the first
+        #expect(doc.root?.pairs?.count == 3)
+    }
+
+    @Test func duplicateKeysInBigMappingsUseTheIndexAndFindTheFirst() throws {
+        var text = ""
+        for i in 0..<40 { text += "key-\(i): \(i)\n" }
+        text += "key-3: again\nkey-39: again\nkey-3: thrice\n"
+        let doc = read(text)
+        #expect(doc.diagnostics.map(\.code) == [.E002, .E002, .E002])
+        #expect(doc.diagnostics.map(\.range.start.line) == [41, 42, 43])
+        #expect(doc.diagnostics.compactMap { $0.notes.first?.range?.start.line } == [4, 40, 4])
+        #expect(doc.root?.pairs?.count == 43)
+    }
+
+    @Test func depthTagsAndDocumentsAreRefused() {
+        let deep = String(repeating: "[", count: 250) + String(repeating: "]", count: 250)
+        #expect(read(deep).diagnostics.map(\.code) == [.E007])
+        #expect(read("a: !custom x\n").diagnostics.map(\.code) == [.E007])
+        #expect(read("a: !!str 1\n").root?.value(forKey: "a")?.style == .doubleQuoted)
+        let two = read("a: 1\n---\nb: 2\n")
+        #expect(two.root == nil)
+        #expect(two.diagnostics.map(\.code) == [.E007])
+    }
+
+    @Test func syntaxErrorsKeepTheirHint() {
+        let doc = read("options:\n  *: hangup\n")
+        #expect(doc.root == nil)
+        #expect(doc.diagnostics.first?.code == .E001)
+        #expect(doc.diagnostics.first?.help?.contains("must be quoted") == true)
+    }
+
+    @Test func lineTableFindsLinesAndOffsets() {
+        let text = "plain ascii line that is long\nnon-ascii: é and more text here\n\nlast"
+        let bytes = Array(text.utf8)
+        let lines = LineTable(bytes)
+        #expect(lines.lineCount == 4)
+        #expect(lines.starts == [0, 30, 63, 64])
+        #expect(lines.lineBytes(2) == 30..<62)
+        bytes.withUnsafeBufferPointer { buffer in
+            #expect(lines.offset(line: 1, column: 7, in: buffer) == 6)
+            #expect(lines.offset(line: 2, column: 14, in: buffer) == 44) // after the two-byte é
+            #expect(lines.offset(line: 4, column: 5, in: buffer) == 68)
+        }
+        #expect(LineTable(text.utf8).starts == lines.starts) // a non-contiguous collection
     }
 }

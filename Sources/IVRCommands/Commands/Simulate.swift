@@ -1,4 +1,5 @@
 import ArgumentParser
+import IVRLive
 import IVRRuntime
 
 /// `ivrc simulate PATH... [--flow NAME] [--input TOKENS] ...`: one scripted call.
@@ -60,6 +61,10 @@ public struct Simulate: AsyncParsableCommand {
         options.json = json
         options.webhooks = webhook
         options.live = live
+        if live {
+            // Real HTTP and events (IVRLive); the record is written by the runner.
+            options.liveServices = LiveServices(events: EventsDirectory(paths: paths, currentDirectory: options.currentDirectory))
+        }
         options.records = records
         options.trace = trace
         let (text, code) = await SimulateRunner.run(options)

@@ -1,7 +1,7 @@
 /// `branch:` arms (section 3) and their `if` expressions (section 5.2).
 extension FlowBuilder {
     mutating func buildBranch(_ node: YAMLNode) -> Branch? {
-        guard let items = node.items else {
+        guard let items = node.lazyItems else {
             sink.emit(.E005, "'branch' must be a list of {if, then} arms and an optional {else}, found \(node.kindName)",
                       at: node.range)
             return nil
@@ -39,7 +39,7 @@ extension FlowBuilder {
     }
 
     private mutating func conditionSource(_ node: YAMLNode) -> Located<String>? {
-        guard case .scalar(let s, _) = node.kind, !node.isNull else {
+        guard let s = node.scalar, !node.isNull else {
             sink.emit(.E005, "'if' must be an expression, found \(node.kindName)", at: node.range)
             nodeIsMalformed = true
             return nil
@@ -50,7 +50,7 @@ extension FlowBuilder {
     /// Parses the condition; E402 on a syntax error.
     private mutating func parseCondition(_ source: Located<String>, node: YAMLNode) -> Expression? {
         var origin = node.range.start
-        if case .scalar(_, let style) = node.kind, style == .singleQuoted || style == .doubleQuoted {
+        if node.shape == .scalar, node.style == .singleQuoted || node.style == .doubleQuoted {
             origin.column += 1
             origin.offset += 1
         }

@@ -1,24 +1,16 @@
 /// The fields of one YAML mapping, checked against the names it allows.
 struct Fields {
     let node: YAMLNode
-    private let pairs: [YAMLNode.Pair]
 
-    init(node: YAMLNode, pairs: [YAMLNode.Pair]) {
+    init(node: YAMLNode) {
         self.node = node
-        self.pairs = pairs
     }
 
-    /// The first pair with this key (mappings are small: a linear scan beats hashing).
-    private func pair(_ name: String) -> YAMLNode.Pair? {
-        for pair in pairs {
-            if case .scalar(let k, _) = pair.key.kind, k == name { return pair }
-        }
-        return nil
-    }
+    /// The value of the first pair with this key (mappings are small: a
+    /// linear scan of the key bytes beats hashing).
+    subscript(name: String) -> YAMLNode? { node.value(forKey: name) }
 
-    subscript(name: String) -> YAMLNode? { pair(name)?.value }
-
-    func key(_ name: String) -> YAMLNode? { pair(name)?.key }
+    func key(_ name: String) -> YAMLNode? { node.key(name) }
 
     /// The value of a required field, or an E004 at the mapping.
     func require(_ name: String, _ builder: inout FlowBuilder, what: String) -> YAMLNode? {
@@ -32,7 +24,7 @@ struct Fields {
     /// Where "missing field" diagnostics point: the first key of the mapping
     /// (its first line), or the mapping itself when it is empty.
     var headRange: SourceRange {
-        if let first = node.pairs?.first { return first.key.range }
+        if let first = node.lazyPairs?.first { return first.key.range }
         return node.range
     }
 }
@@ -41,21 +33,23 @@ extension FlowBuilder {
     /// Reads a mapping and reports every key not in `allowed` (E003, with a
     /// suggestion) and non-scalar keys (E005).
     mutating func fields(of node: YAMLNode, in context: String, allowed: [String], hints: [String: String] = [:]) -> Fields? {
-        guard let pairs = node.pairs else {
+        guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "\(context) must be a mapping, found \(node.kindName)", at: node.range)
             nodeIsMalformed = true
             return nil
         }
         for pair in pairs {
-            guard let key = pair.key.scalar else {
-                sink.emit(.E005, "a key in \(context) must be a string, found \(pair.key.kindName)", at: pair.key.range)
+            let keyNode = pair.key
+            guard keyNode.shape == .scalar else {
+                sink.emit(.E005, "a key in \(context) must be a string, found \(keyNode.kindName)", at: keyNode.range)
                 continue
             }
+            let key = keyNode.scalar ?? "" // up to 15 bytes: an inline small string, no allocation
             if !allowed.contains(key) {
-                unknownField(key, at: pair.key.range, in: context, allowed: allowed, hint: hints[key])
+                unknownField(key, at: keyNode.range, in: context, allowed: allowed, hint: hints[key])
             }
         }
-        return Fields(node: node, pairs: pairs)
+        return Fields(node: node)
     }
 
     mutating func unknownField(_ key: String, at range: SourceRange, in context: String, allowed: [String], hint: String? = nil) {

@@ -79,7 +79,7 @@ struct FlowBuilder {
     }
 
     mutating func buildNodes(_ node: YAMLNode) -> [Node] {
-        guard let pairs = node.pairs else {
+        guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'nodes' must be a mapping of node names to nodes, found \(node.kindName)", at: node.range)
             return []
         }

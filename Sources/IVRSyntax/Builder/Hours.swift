@@ -3,7 +3,7 @@
 /// has the time-zone database.
 extension FlowBuilder {
     mutating func buildHours(_ node: YAMLNode) -> [Schedule] {
-        guard let pairs = node.pairs else {
+        guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'hours' must be a mapping of schedule names to schedules, found \(node.kindName)", at: node.range)
             return []
         }
@@ -11,7 +11,7 @@ extension FlowBuilder {
         for pair in pairs {
             guard let name = locatedString(pair.key, "schedule name") else { continue }
             var schedule = Schedule(name: name, range: pair.value.range)
-            guard let entries = pair.value.pairs else {
+            guard let entries = pair.value.lazyPairs else {
                 sink.emit(.E005, "schedule '\(name.value)' must be a mapping (timezone, days, closed), found \(pair.value.kindName)",
                           at: pair.value.range)
                 continue

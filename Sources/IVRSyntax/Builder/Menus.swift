@@ -9,7 +9,7 @@ extension FlowBuilder {
         "pattern", "attempts", "sensitive", "on-invalid", "on-timeout", "on-exhausted",
     ]
 
-    mutating func buildMenu(_ node: YAMLNode) -> Menu? {
+    mutating func buildMenu(_ node: YAMLNode, key: YAMLNode) -> Menu? {
         guard let f = fields(of: node, in: "menu", allowed: Self.menuFields,
                              hints: ["option": "did you mean 'options'?"]) else { return nil }
         let prompt = f["prompt"].flatMap { buildPrompt($0, "prompt") } ?? Prompt(steps: [], range: node.range)
@@ -19,7 +19,7 @@ extension FlowBuilder {
             optionsRange = optionsNode.range
             options = buildOptions(optionsNode)
         } else {
-            sink.emit(.E106, "menu has no options", at: f.key("prompt")?.range ?? f.headRange,
+            sink.emit(.E106, "menu has no options", at: key.range,
                       help: "add 'options:' mapping keys to targets, e.g. \"1\": sales")
             nodeIsMalformed = true
         }
@@ -41,7 +41,7 @@ extension FlowBuilder {
     }
 
     private mutating func buildOptions(_ node: YAMLNode) -> [Menu.Option] {
-        guard let pairs = node.pairs else {
+        guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'options' must be a mapping of keys to targets, found \(node.kindName)", at: node.range)
             nodeIsMalformed = true
             return []
@@ -53,7 +53,10 @@ extension FlowBuilder {
             return []
         }
         var options: [Menu.Option] = []
-        var seen: [DTMFKey: (spelling: String, range: SourceRange)] = [:]
+        options.reserveCapacity(pairs.count)
+        // At most twelve keys: a list beats hashing.
+        var seen: [(key: DTMFKey, spelling: String, range: SourceRange)] = []
+        seen.reserveCapacity(min(pairs.count, 12))
         for pair in pairs {
             guard let spelling = pair.key.scalar, !pair.key.isNull else {
                 sink.emit(.E101, "a menu key must be one of 0-9, *, #, found \(pair.key.kindName)", at: pair.key.range)
@@ -70,7 +73,7 @@ extension FlowBuilder {
                 nodeIsMalformed = true
                 continue
             }
-            if let first = seen[key] {
+            if let first = seen.first(where: { $0.key == key }) {
                 // The same spelling twice is a duplicate YAML key (E002), already reported.
                 if first.spelling != spelling {
                     sink.emit(.E102, "key '\(key.rawValue)' appears twice in this menu ('\(first.spelling)' and '\(spelling)')",
@@ -81,7 +84,7 @@ extension FlowBuilder {
                 nodeIsMalformed = true
                 continue
             }
-            seen[key] = (spelling, pair.key.range)
+            seen.append((key, spelling, pair.key.range))
             guard let target = buildTarget(pair.value, "option '\(spelling)'") else { continue }
             options.append(Menu.Option(key: Located(key, pair.key.range), spelling: spelling, target: target))
         }
@@ -139,7 +142,7 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        let steps = buildStepList(node, context: "'\(field)'")
+        let steps = buildStepList(node, context: "'\(field)'") // made only for a diagnostic
         var media: [Step] = []
         for step in steps {
             if step.isMedia {

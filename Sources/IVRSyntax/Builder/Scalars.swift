@@ -3,7 +3,7 @@
 extension FlowBuilder {
     /// A string field: any non-null scalar.
     mutating func string(_ node: YAMLNode, _ field: String) -> String? {
-        if case .scalar(let s, _) = node.kind, !node.isNull { return s }
+        if node.shape == .scalar, !node.isNull, let s = node.scalar { return s }
         sink.emit(.E005, "'\(field)' must be a string, found \(node.kindName)", at: node.range)
         nodeIsMalformed = true
         return nil
@@ -28,8 +28,8 @@ extension FlowBuilder {
 
     /// A list of strings; a single scalar is accepted as a list of one.
     mutating func stringList(_ node: YAMLNode, _ field: String) -> [Located<String>] {
-        if case .scalar = node.kind, !node.isNull { return [Located(node.scalar!, node.range)] }
-        guard let items = node.items else {
+        if let s = node.scalar, !node.isNull { return [Located(s, node.range)] }
+        guard let items = node.lazyItems else {
             sink.emit(.E005, "'\(field)' must be a list of strings, found \(node.kindName)", at: node.range)
             return []
         }
@@ -37,7 +37,7 @@ extension FlowBuilder {
     }
 
     mutating func integer(_ node: YAMLNode, _ field: String, in valid: ClosedRange<Int>) -> Located<Int>? {
-        guard case .scalar(let s, _) = node.kind, !node.isNull else {
+        guard let s = node.scalar, !node.isNull else {
             sink.emit(.E005, "'\(field)' must be a whole number, found \(node.kindName)", at: node.range)
             nodeIsMalformed = true
             return nil
@@ -60,9 +60,9 @@ extension FlowBuilder {
     }
 
     mutating func bool(_ node: YAMLNode, _ field: String) -> Located<Bool>? {
-        if case .scalar(let s, .plain) = node.kind {
-            if s == "true" { return Located(true, node.range) }
-            if s == "false" { return Located(false, node.range) }
+        if node.shape == .scalar, node.style == .plain {
+            if node.isScalar("true") { return Located(true, node.range) }
+            if node.isScalar("false") { return Located(false, node.range) }
         }
         sink.emit(.E005, "'\(field)' must be true or false, found \(node.scalar.map { "'\($0)'" } ?? node.kindName)",
                   at: node.range)

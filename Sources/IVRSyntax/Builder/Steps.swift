@@ -1,6 +1,7 @@
 /// Nodes, steps and targets (flow-language.md section 3).
 extension FlowBuilder {
     static let stepKeywords = ["say", "play", "menu", "capture", "set", "branch", "goto", "transfer", "webhook", "record", "hangup"]
+    static let stepKeywordProbes = stepKeywords.map(KeyProbe.init)
 
     /// Fields of each step, used to explain a field written at the wrong level.
     static let stepFields: [String: [String]] = [
@@ -10,42 +11,51 @@ extension FlowBuilder {
     ]
 
     /// A node or inline target: one step mapping, a list of steps, or `hangup`.
-    mutating func buildStepList(_ node: YAMLNode, context: String) -> [Step] {
-        switch node.kind {
-        case .sequence(let items):
+    /// (`context` is only made when a diagnostic needs it.)
+    mutating func buildStepList(_ node: YAMLNode, context: @autoclosure () -> String) -> [Step] {
+        if let items = node.lazyItems {
             if items.isEmpty {
-                sink.emit(.E004, "\(context) has no steps", at: node.range)
+                sink.emit(.E004, "\(context()) has no steps", at: node.range)
                 nodeIsMalformed = true
             }
-            return items.compactMap { buildStep($0) }
-        case .mapping:
-            return buildStep(node).map { [$0] } ?? []
-        case .scalar(let s, _):
-            if let step = buildStep(node) { return [step] }
-            _ = s
-            return []
+            var steps: [Step] = []
+            steps.reserveCapacity(items.count)
+            for item in items {
+                if let step = buildStep(item) { steps.append(step) }
+            }
+            return steps
         }
+        return buildStep(node).map { [$0] } ?? []
     }
 
     /// One step. Reports unknown step keywords and extra keys.
     mutating func buildStep(_ node: YAMLNode) -> Step? {
-        if case .scalar(let s, let style) = node.kind {
-            if s == "hangup", style == .plain || style.isQuoted {
+        if node.shape == .scalar {
+            if node.isScalar("hangup") {
                 return Step(kind: .hangup, keyRange: node.range, range: node.range)
             }
+            let s = node.scalar ?? ""
             let help = node.isNull ? nil : "to jump to '\(s)', write 'goto: \(s)'"
             sink.emit(.E005, "a step must be a mapping like 'say: ...', found \(node.isNull ? "null" : "'\(s)'")",
                       at: node.range, help: help)
             nodeIsMalformed = true
             return nil
         }
-        guard let pairs = node.pairs else {
+        guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "a step must be a mapping like 'say: ...', found a list", at: node.range,
                       help: "a node's steps form one list; nested lists are not allowed")
             nodeIsMalformed = true
             return nil
         }
-        guard let stepPair = pairs.first(where: { Self.stepKeywords.contains($0.key.scalar ?? "") }) else {
+        var found: (pair: YAMLNode.Pair, keyword: String)?
+        for pair in pairs {
+            let key = pair.key
+            if let i = Self.stepKeywordProbes.firstIndex(where: { key.isScalar($0) }) {
+                found = (pair, Self.stepKeywords[i])
+                break
+            }
+        }
+        guard let (stepPair, keyword) = found else {
             if let first = pairs.first, let key = first.key.scalar {
                 unknownField(key, at: first.key.range, in: "a step", allowed: Self.stepKeywords,
                              hint: closestMatch(to: key, in: Self.stepKeywords).map { "did you mean '\($0)'?" }
@@ -56,9 +66,10 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        let keyword = stepPair.key.scalar!
-        for pair in pairs where pair.key.scalar != keyword {
-            extraStepKey(pair.key, step: keyword)
+        if pairs.count > 1 {
+            for pair in pairs where !pair.key.isScalar(keyword) {
+                extraStepKey(pair.key, step: keyword)
+            }
         }
         guard let kind = buildStepKind(keyword, stepPair.value, keyNode: stepPair.key) else {
             nodeIsMalformed = true
@@ -90,7 +101,7 @@ extension FlowBuilder {
         switch keyword {
         case "say": return buildSay(value).map { .say($0) }
         case "play": return buildPlay(value).map { .play($0) }
-        case "menu": return buildMenu(value).map { .menu($0) }
+        case "menu": return buildMenu(value, key: keyNode).map { .menu($0) }
         case "capture": return buildCapture(value).map { .capture($0) }
         case "set": return buildSet(value).map { .set($0) }
         case "branch": return buildBranch(value).map { .branch($0) }
@@ -100,7 +111,7 @@ extension FlowBuilder {
         case "record": return buildRecord(value).map { .record($0) }
         case "hangup":
             if value.isNull { return .hangup }
-            if let pairs = value.pairs {
+            if let pairs = value.lazyPairs {
                 for pair in pairs {
                     unknownField(pair.key.scalar ?? "?", at: pair.key.range, in: "hangup", allowed: [])
                 }
@@ -113,10 +124,12 @@ extension FlowBuilder {
     }
 
     /// A target: a node name, a built-in, or inline steps.
-    mutating func buildTarget(_ node: YAMLNode, _ field: String) -> Target? {
-        switch node.kind {
-        case .scalar(let s, _):
+    mutating func buildTarget(_ node: YAMLNode, _ name: @autoclosure () -> String) -> Target? {
+        switch node.shape {
+        case .scalar:
+            let s = node.scalar ?? ""
             if node.isNull {
+                let field = name()
                 sink.emit(.E005, "'\(field)' needs a target: a node name, repeat, back, top, hangup, or steps",
                           at: node.range)
                 nodeIsMalformed = true
@@ -125,7 +138,7 @@ extension FlowBuilder {
             if let builtin = BuiltinTarget(rawValue: s) { return .builtin(Located(builtin, node.range)) }
             return .node(Located(s, node.range))
         case .mapping, .sequence:
-            let steps = buildStepList(node, context: "'\(field)'")
+            let steps = buildStepList(node, context: "'\(name())'")
             return .inline(steps, node.range)
         }
     }
@@ -156,7 +169,7 @@ extension FlowBuilder {
     }
 
     mutating func buildSet(_ node: YAMLNode) -> SetVariables? {
-        guard let pairs = node.pairs else {
+        guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'set' must be a mapping of variable names to values, found \(node.kindName)", at: node.range)
             return nil
         }

@@ -1,6 +1,7 @@
 /// `transfer`, `webhook` and `record` steps (sections 3, 5.3 and 7).
 extension FlowBuilder {
     static let destinationKeys = Destination.Kind.allCases.map(\.rawValue)
+    static let destinationKeyProbes = destinationKeys.map(KeyProbe.init)
     static let transferFields = destinationKeys + ["caller-id", "timeout", "allow", "on-fail"]
     static let webhookFields = ["url", "method", "body", "timeout", "into", "on-error"]
     static let recordFields = ["into", "max", "beep", "finish-on", "silence"]
@@ -14,7 +15,11 @@ extension FlowBuilder {
             return nil
         }
         guard let f = fields(of: node, in: "transfer", allowed: Self.transferFields) else { return nil }
-        let given = (node.pairs ?? []).filter { Self.destinationKeys.contains($0.key.scalar ?? "") }
+        var given: [YAMLNode.Pair] = []
+        for pair in node.lazyPairs ?? YAMLNode.Pairs.empty(node) {
+            let key = pair.key
+            if Self.destinationKeyProbes.contains(where: { key.isScalar($0) }) { given.append(pair) }
+        }
         guard let first = given.first else {
             sink.emit(.E004, "transfer needs a destination: one of \(Self.destinationKeys.joined(separator: ", "))",
                       at: f.headRange)
@@ -22,12 +27,12 @@ extension FlowBuilder {
             return nil
         }
         for extra in given.dropFirst() {
-            sink.emit(.E006, "a transfer takes exactly one destination; '\(first.key.scalar!)' is already given",
+            sink.emit(.E006, "a transfer takes exactly one destination; '\(first.key.scalar ?? "")' is already given",
                       at: extra.key.range,
                       notes: [Diagnostic.Note("first destination", file: sink.file, range: first.key.range)])
             nodeIsMalformed = true
         }
-        guard let kind = Destination.Kind(rawValue: first.key.scalar!),
+        guard let kind = Destination.Kind(rawValue: first.key.scalar ?? ""),
               let value = interpolated(first.value, kind.rawValue) else { return nil }
         var transfer = Transfer(destination: Destination(kind: kind, kindRange: first.key.range, value: value))
         transfer.callerID = f["caller-id"].flatMap { interpolated($0, "caller-id") }
@@ -68,17 +73,20 @@ extension FlowBuilder {
     }
 
     private mutating func jsonTemplate(_ node: YAMLNode, depth: Int) -> JSONTemplate? {
-        switch node.kind {
-        case .scalar(let s, let style):
-            if style == .plain {
+        switch node.shape {
+        case .scalar:
+            let s = node.scalar ?? ""
+            if node.style == .plain {
                 if node.isNull { return .null(node.range) }
                 if s == "true" || s == "false" { return .bool(s == "true", node.range) }
                 if Self.isJSONNumber(s) { return .number(s, node.range) }
             }
             return interpolated(node, "body").map { .string($0) }
-        case .sequence(let items):
+        case .sequence:
+            let items = node.lazyItems.map(Array.init) ?? []
             return .array(items.compactMap { jsonTemplate($0, depth: depth + 1) }, node.range)
-        case .mapping(let pairs):
+        case .mapping:
+            let pairs = node.lazyPairs.map(Array.init) ?? []
             var members: [(key: Located<String>, value: JSONTemplate)] = []
             for pair in pairs {
                 guard let key = locatedString(pair.key, "body key"),

@@ -1,0 +1,137 @@
+import Foundation
+import BenchmarkSupport
+import IVRBytecode
+import IVRRuntime
+
+/// The runtime's figures (docs/performance.md, "Runtime"):
+///
+///     RuntimeBenchmark [sizes|memory|throughput]          every section, or one
+///     RuntimeBenchmark memory vm|tasks|bare-tasks EXAMPLE [COUNT]   one memory figure, in this process
+///
+/// Examples are read from `examples/` of the repository (found from this
+/// file's path, or give `--root PATH`). The memory section runs each figure
+/// in a child process, so freed memory of other work cannot hide growth.
+var arguments = Array(CommandLine.arguments.dropFirst())
+var root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().path
+if let i = arguments.firstIndex(of: "--root"), i + 1 < arguments.count {
+    root = arguments[i + 1]
+    arguments.removeSubrange(i...(i + 1))
+}
+let calls = 100_000
+let menus = 2_000
+
+do {
+    if arguments.first == "memory", arguments.count >= 3 {
+        try await memoryFigure(mode: arguments[1], example: arguments[2], root: root, count: arguments.count > 3 ? Int(arguments[3]) ?? calls : calls)
+        exit(0)
+    }
+    let only = arguments.first
+    let scratch = NSTemporaryDirectory() + "/ivrc-runtime-benchmark-\(getpid())"
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    let examples = try Workload.examples(root: root)
+    let generated = try Workload.generated(menus: menus, scratch: scratch)
+    if only == nil || only == "sizes" { sizes(examples + [generated]) }
+    if only == nil || only == "memory" { try memory(examples, root: root) }
+    if only == nil || only == "throughput" { await throughput(examples, generated) }
+} catch {
+    print("error: \(error)")
+    exit(1)
+}
+
+func sizes(_ workloads: [Workload]) {
+    print("Bundle size with --strip, as a share of the flow YAML (target <= 25%)")
+    for w in workloads {
+        print(String(format: "  %@ YAML %8d B  bundle %7d B = %@   (with debug section %7d B = %@)",
+                     pad(w.name) as NSString, w.yamlBytes, w.bundleBytes.count, percent(w.bundleBytes.count, w.yamlBytes) as NSString,
+                     w.fullBundleSize, percent(w.fullBundleSize, w.yamlBytes) as NSString))
+        let parts = sections(w.bundleBytes).map { "\($0.name) \($0.length) B (\(percent($0.length, w.yamlBytes)))" }
+        print("  \(pad("")) sections: \(parts.joined(separator: ", "))")
+        let labels = labelBytes(w.bundle)
+        print("  \(pad("")) of the code: \(labels.count) label operands, \(labels.bytes) B (\(percent(labels.bytes, w.yamlBytes))); "
+              + "as 1-byte relative offsets they would save at most \(labels.bytes - labels.count) B")
+    }
+}
+
+func memory(_ examples: [Workload], root: String) throws {
+    print("\nMemory: \(calls) concurrent calls, each waiting in its first menu; RSS growth (target <= 2048 bytes/call)")
+    print(String(format: "  CallVM: MemoryLayout size %d, stride %d bytes", MemoryLayout<CallVM>.size, MemoryLayout<CallVM>.stride))
+    for (w, mode) in examples.flatMap({ w in ["vm", "tasks"].map { (w, $0) } }) + [(examples[0], "bare-tasks")] {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        child.arguments = ["memory", mode, w.name, String(calls), "--root", root]
+        fflush(nil)  // so the child's line lands after ours
+        try child.run()
+        child.waitUntilExit()
+    }
+    print("  (vm: CallVM values paused at WAITKEY, with their collect effect, in one array; tasks: one Task per call")
+    print("   running CallDriver, suspended in collect; bare-tasks: the baseline, a Task suspended on a continuation)")
+}
+
+func memoryFigure(mode: String, example: String, root: String, count: Int) async throws {
+    guard let w = try Workload.examples(root: root).first(where: { $0.name == example }) else {
+        throw BenchmarkError("no example \(example)")
+    }
+    let f = switch mode {
+    case "tasks": try await Memory.suspendedTasks(w, count: count)
+    case "bare-tasks": try await Memory.bareTasks(count: count)
+    default: try Memory.pausedMachines(w, count: count)
+    }
+    print(String(format: "  %@ %@ %7d calls  RSS +%6.1f MB  %7.0f bytes/call",
+                 pad(mode == "bare-tasks" ? "(any flow)" : w.name) as NSString, pad(mode, 10) as NSString,
+                 f.count, Double(f.bytes) / 1e6, f.perCall))
+}
+
+func throughput(_ examples: [Workload], _ generated: Workload) async {
+    print("\nThroughput, one thread (target >= 16,667 calls/s = 1,000,000 calls/minute)")
+    var total = Throughput.Figures(calls: 0, instructions: 0, driverSeconds: 0, vmSeconds: 0, decodeSeconds: 0)
+    for w in examples + [generated] {
+        let f = await Throughput.measure(w, rounds: max(1, 4_000 / w.calls.count))
+        report(w.name, f)
+        guard w.name != generated.name else { continue }
+        total.calls += f.calls
+        total.instructions += f.instructions
+        total.driverSeconds += f.driverSeconds
+        total.vmSeconds += f.vmSeconds
+        total.decodeSeconds += f.decodeSeconds
+    }
+    report("examples (mix)", total)
+}
+
+func report(_ name: String, _ f: Throughput.Figures) {
+    print(String(format: "  %@ %5d calls, %3.0f instr/call | simulate path %7.0f calls/s, %5.0f ns/instr | VM alone %7.0f calls/s, %5.1f ns/instr | decode baseline %4.1f ns/instr, VM = %.1fx",
+                 pad(name) as NSString, f.calls, Double(f.instructions) / Double(f.calls), f.driverCallsPerSecond, f.driverNanosPerInstruction,
+                 f.vmCallsPerSecond, f.vmNanosPerInstruction, f.decodeNanosPerInstruction,
+                 f.vmNanosPerInstruction / f.decodeNanosPerInstruction))
+}
+
+func pad(_ s: String, _ width: Int = 22) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }
+
+func percent(_ part: Int, _ whole: Int) -> String { String(format: "%.1f%%", 100 * Double(part) / Double(whole)) }
+
+/// Label operands of every instruction, and the bytes they take (LEB128 of the flow offset).
+func labelBytes(_ bundle: VerifiedBundle) -> (count: Int, bytes: Int) {
+    var count = 0, bytes = 0
+    for flow in bundle.flows.indices {
+        for ins in bundle.instructions(ofFlow: flow) {
+            for case .label(let target) in ins.operands {
+                count += 1
+                var v = target
+                repeat { bytes += 1; v >>= 7 } while v > 0
+            }
+        }
+    }
+    return (count, bytes)
+}
+
+/// The section table of a bundle (docs/bytecode.md): names and lengths.
+func sections(_ bytes: [UInt8]) -> [(name: String, length: Int)] {
+    guard bytes.count > 17 else { return [] }
+    let names = [1: "strings", 2: "flows", 3: "code", 4: "debug"]
+    func u32(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
+    return (0..<Int(bytes[16])).compactMap { i in
+        let entry = 17 + 9 * i
+        guard entry + 9 <= bytes.count else { return nil }
+        return (names[Int(bytes[entry])] ?? "?", u32(entry + 5))
+    }
+}

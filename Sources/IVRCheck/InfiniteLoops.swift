@@ -1,0 +1,44 @@
+import IVRSyntax
+
+/// E301: a cycle that never waits for the caller (two nodes that `goto`
+/// each other, a webhook retried from its own `on-error`, branch arms that
+/// loop). Every edge counts, conditions included: such a loop spins as
+/// long as its condition holds, without a prompt or a pause. Reported once
+/// per loop, where it closes, with the loop as a path.
+enum InfiniteLoops: FlowCheck {
+    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+        for loop in analysis.spinningLoops {
+            out.append(.spinningLoop(loop, analysis.graph))
+        }
+    }
+
+    /// The cycles without a wait among `usable` vertices, one per strongly
+    /// connected component, each entered where a walk from the start first meets it.
+    static func loops(_ graph: FlowGraph, usable: BitSet) -> [[(from: Int, edge: FlowGraph.Edge)]] {
+        let restricted = graph.restricted(from: usable, to: usable, excluding: FlowGraph.Flags.waits)
+        let scc = StronglyConnected(vertexCount: graph.vertexCount, offsets: restricted.offsets, targets: restricted.targets)
+        guard scc.isCyclic.contains(true) else { return [] }
+        let follow = { (e: FlowGraph.Edge) in !e.kind.waits && usable.contains(e.target) }
+        let order = graph.discoveryOrder { _ in true }
+        var entry: [Int: Int] = [:]
+        for v in 0..<graph.vertexCount where scc.isCyclic[scc.component[v]] {
+            let c = scc.component[v]
+            if let e = entry[c], (order[e], e) <= (order[v], v) { continue }
+            entry[c] = v
+        }
+        return entry.values.sorted().compactMap { e in
+            graph.cycle(through: e, inside: { scc.component[$0] == scc.component[e] }, along: follow)
+        }
+    }
+}
+
+fileprivate extension Diagnostic {
+    static func spinningLoop(_ cycle: [(from: Int, edge: FlowGraph.Edge)], _ graph: FlowGraph) -> Diagnostic {
+        let range = graph.closingRange(of: cycle)
+        return Diagnostic(
+            .E301, "this loop never waits for the caller: the call would spin here forever",
+            file: graph.flow.file, range: range,
+            notes: [Note("the loop: \(graph.describe(cycle: cycle)); it closes here", file: graph.flow.file, range: range)],
+            help: "put a menu or capture in the loop, or end it with a transfer or a hangup")
+    }
+}

@@ -1,0 +1,121 @@
+import IVRSyntax
+
+/// The keys a prompt's text tells the caller about.
+///
+/// `advertised` is strict (for W104, which reports a key the prompt offers
+/// but the menu lacks): a key right after "press", "dial" or "push" (a list
+/// such as "press 1, 2 or 3", fillers "the", "key", "button" allowed), or
+/// a key followed by "for" ("2 for delivery"). Keys are digits, the words
+/// zero..nine, star/asterisk/`*` and pound/hash/`#`.
+///
+/// `mentioned` is lenient (for W105, which reports an option no prompt
+/// mentions): any standalone key word or digit anywhere in the text.
+///
+/// Text is read as UTF-8 bytes, each token classified on the spot (see
+/// `KeyMentionTokens`); text with non-ASCII characters takes the slower
+/// path through `Character`s, whose letters and digits are Unicode's.
+struct KeyMentions {
+    /// The advertised keys, in order of appearance, without repeats.
+    private(set) var advertisedKeys = KeySet()
+    private var order: UInt64 = 0
+    private var orderCount = 0
+    private(set) var mentioned = KeySet()
+
+    init(_ text: String) {
+        var tokens: [UInt8] = []
+        self.init(text, tokens: &tokens)
+    }
+
+    /// `tokens` is scratch space, reused between texts.
+    init(_ text: String, tokens: inout [UInt8]) {
+        tokens.removeAll(keepingCapacity: true)
+        KeyMentionTokens.classify(text, into: &tokens)
+        let count = tokens.count
+        var i = 0
+        while i < count {
+            let token = tokens[i]
+            if token < KeyMentionTokens.keyCount {
+                mentioned.insert(bit: Int(token))
+                if i + 1 < count, tokens[i + 1] == KeyMentionTokens.for { advertise(token) }
+            }
+            if token == KeyMentionTokens.trigger {
+                var j = i + 1
+                var expectKey = true
+                while j < count {
+                    let t = tokens[j]
+                    if t == KeyMentionTokens.filler {
+                        j += 1
+                    } else if expectKey, t < KeyMentionTokens.keyCount {
+                        advertise(t)
+                        expectKey = false
+                        j += 1
+                    } else if !expectKey, t == KeyMentionTokens.separator {
+                        expectKey = true
+                        j += 1
+                    } else {
+                        break
+                    }
+                }
+            }
+            i += 1
+        }
+    }
+
+    private mutating func advertise(_ token: UInt8) {
+        guard advertisedKeys.insert(bit: Int(token)) else { return }
+        order |= UInt64(token) << UInt64(4 * orderCount)
+        orderCount += 1
+    }
+
+    /// The advertised keys in order of appearance.
+    var advertised: [DTMFKey] {
+        (0..<orderCount).map { KeySet.keys[Int((order >> UInt64(4 * $0)) & 15)] }
+    }
+
+    /// The text of a media step: say text, or a play's transcript (nil without one).
+    static func text(of media: Step) -> Located<String>? {
+        switch media.kind {
+        case .say(let say): Located(say.text.value.raw, say.text.range)
+        case .play(let play): play.transcript
+        default: nil
+        }
+    }
+}
+
+/// A set of DTMF keys, one bit each.
+struct KeySet: Equatable {
+    private(set) var bits: UInt16 = 0
+
+    static let keys: [DTMFKey] = [.d0, .d1, .d2, .d3, .d4, .d5, .d6, .d7, .d8, .d9, .star, .hash]
+
+    static func bit(_ key: DTMFKey) -> Int {
+        switch key {
+        case .d0: 0
+        case .d1: 1
+        case .d2: 2
+        case .d3: 3
+        case .d4: 4
+        case .d5: 5
+        case .d6: 6
+        case .d7: 7
+        case .d8: 8
+        case .d9: 9
+        case .star: 10
+        case .hash: 11
+        }
+    }
+
+    func contains(_ key: DTMFKey) -> Bool { bits & (1 << UInt16(Self.bit(key))) != 0 }
+    mutating func insert(_ key: DTMFKey) { bits |= 1 << UInt16(Self.bit(key)) }
+
+    /// Adds key number `bit`; returns whether it was new.
+    @discardableResult
+    mutating func insert(bit: Int) -> Bool {
+        let mask: UInt16 = 1 << UInt16(bit)
+        defer { bits |= mask }
+        return bits & mask == 0
+    }
+
+    mutating func formUnion(_ other: KeySet) { bits |= other.bits }
+    func isSubset(of other: KeySet) -> Bool { bits & ~other.bits == 0 }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import IVRCheck
+import IVRSyntax
+
+/// `ivrc graph [PATH...] [--flow NAME] [--format dot|mermaid]`: the phone
+/// tree as a graph.
+public struct Graph: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        abstract: "Draw the phone tree as a Graphviz or Mermaid graph.",
+        discussion: """
+            Nodes are shaped by what they do (menu, capture, transfer, hangup, \
+            branch, webhook, record); edges carry the key pressed, and the paths \
+            taken on timeout, invalid input, exhausted attempts, a failed transfer \
+            (on-fail) or webhook (on-error) are dashed. Nodes no caller can reach \
+            are grey. With several flows, each is a cluster and `ivr:` transfers \
+            connect them.
+
+            PATH is read as by `ivrc check` (default: the current folder). The \
+            graph is drawn even when the flows have errors; run `ivrc check` for those.
+
+            Examples:
+              ivrc graph examples/first-national-bank | dot -Tsvg -o bank.svg
+              ivrc graph flows/ --flow acme-main --format mermaid > docs/acme-main.mmd
+            """)
+
+    @Argument(help: "Flow files or folders (default: the current folder).",
+              completion: .file(extensions: ["yaml", "yml"]))
+    public var paths: [String] = []
+
+    @Option(help: "Draw only this flow (its name or extension).",
+            completion: .custom { words, _, prefix in GraphRunner.flowNames(words: words, prefix: prefix) })
+    public var flow: String?
+
+    @Option(help: "dot (Graphviz) or mermaid.")
+    public var format: GraphFormat = .dot
+
+    public init() {}
+
+    public func run() async throws {
+        try GraphRunner(format: format, flow: flow).run(paths: paths).emit()
+    }
+}
+
+/// The output language of `ivrc graph`.
+public enum GraphFormat: String, CaseIterable, Sendable, ExpressibleByArgument {
+    case dot
+    case mermaid
+}
+
+/// The logic of `ivrc graph`, free of process I/O.
+public struct GraphRunner: Sendable {
+    public var format: GraphFormat
+    public var flow: String?
+    /// The folder relative paths resolve against (default: the process's).
+    public var currentDirectory: String?
+
+    public init(format: GraphFormat = .dot, flow: String? = nil, currentDirectory: String? = nil) {
+        self.format = format
+        self.flow = flow
+        self.currentDirectory = currentDirectory
+    }
+
+    /// Shell completion for `--flow`: the names and extensions of the flows
+    /// in the paths typed so far (those that exist), else the current folder.
+    public static func flowNames(words: [String], prefix: String) -> [String] {
+        let paths = words.dropFirst().filter { !$0.hasPrefix("-") && PathCheck.exists($0) }
+        guard case .success(let project) = ProjectLoader.load(paths: Array(paths)) else { return [] }
+        let names = project.flows.map(\.name.value) + project.flows.compactMap { $0.extensionNumber?.value }
+        return names.filter { $0.hasPrefix(prefix) }.sorted()
+    }
+
+    /// The graph on stdout (exit 0); exit 1 when there is no flow to draw
+    /// or `--flow` names none; exit 2 when a path cannot be read.
+    public func run(paths: [String]) -> CommandOutput {
+        let loaded = currentDirectory.map { ProjectLoader.load(paths: paths, currentDirectory: $0) }
+            ?? ProjectLoader.load(paths: paths)
+        let project: Project
+        switch loaded {
+        case .failure(let error):
+            return CommandOutput(stderr: "error: \(error.message)\n", exitCode: CommandOutput.Code.ioError)
+        case .success(let p):
+            project = p
+        }
+        guard !project.flows.isEmpty else {
+            return CommandOutput(stderr: "error: no flow to draw (no readable flow file found)\n",
+                                 exitCode: CommandOutput.Code.failure)
+        }
+        var flows = project.flows
+        if let wanted = flow {
+            flows = flows.filter { $0.name.value == wanted || $0.extensionNumber?.value == wanted }
+            if flows.isEmpty {
+                let known = project.flows.map(\.name.value).sorted().joined(separator: ", ")
+                return CommandOutput(stderr: "error: no flow named '\(wanted)' (and none with that extension); "
+                                        + "the flows are: \(known)\n",
+                                     exitCode: CommandOutput.Code.failure)
+            }
+        }
+        let graph = PhoneTree(flows: flows)
+        var stderr = ""
+        let errors = project.diagnostics.filter { $0.severity == .error }.count
+        if errors > 0 {
+            stderr = "note: \(errors) error\(errors == 1 ? "" : "s") while reading the flows; "
+                + "the graph shows what could be read (run 'ivrc check')\n"
+        }
+        return CommandOutput(stdout: format == .dot ? graph.dot() : graph.mermaid(), stderr: stderr,
+                             exitCode: CommandOutput.Code.success)
+    }
+}
+
+/// Whether a typed word names something on disk (for completion).
+enum PathCheck {
+    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+}

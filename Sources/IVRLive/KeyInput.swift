@@ -1,0 +1,81 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Keys from a file descriptor (the raw terminal, or a pipe in tests),
+/// read by a background thread into a buffer that waits consume.
+///
+/// `0-9 * #` are DTMF keys (`a`-`d` are not accepted); Ctrl-C (0x03) and
+/// Ctrl-D (0x04), the end of input, or `hangUp()` (a signal) mean the
+/// caller hung up. Other bytes are ignored.
+public final class KeyInput: Sendable {
+    /// What a wait got.
+    public enum Next: Sendable, Equatable {
+        case key(Character)
+        case hungUp
+        case timedOut
+    }
+
+    struct State {
+        var keys: [Character] = []
+        var hungUp = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Starts reading `fd` on a background thread (it ends with the input).
+    public init(fd: Int32) {
+        let thread = Thread { [self] in
+            var byte: UInt8 = 0
+            while true {
+                let n = read(fd, &byte, 1)
+                if n < 0, errno == EINTR { continue }
+                guard n == 1 else { hangUp(); return }
+                switch byte {
+                case 0x03, 0x04: hangUp(); return
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "*"), UInt8(ascii: "#"):
+                    let key = Character(Unicode.Scalar(byte))
+                    state.withLock { $0.keys.append(key) }
+                default: continue
+                }
+            }
+        }
+        thread.name = "ivrc keys"
+        thread.start()
+    }
+
+    /// For tests: no reader thread; keys come from `press`.
+    init() {}
+
+    func press(_ keys: String) { state.withLock { $0.keys.append(contentsOf: keys) } }
+
+    /// The caller hangs up (Ctrl-C, end of input, a signal).
+    public func hangUp() { state.withLock { $0.hungUp = true } }
+
+    public var hasHungUp: Bool { state.withLock { $0.hungUp } }
+
+    /// Whether keys are waiting (type-ahead: they cut the next prompt).
+    public var hasKeys: Bool { state.withLock { !$0.keys.isEmpty } }
+
+    /// The next key, waiting until `deadline` at most. A hang-up comes
+    /// first even when keys are buffered. A cancelled task counts as a hang-up.
+    public func next(until deadline: ContinuousClock.Instant) async -> Next {
+        while true {
+            let taken: Next? = state.withLock { s in
+                if s.hungUp { return .hungUp }
+                return s.keys.isEmpty ? nil : .key(s.keys.removeFirst())
+            }
+            if let taken { return taken }
+            if Task.isCancelled { return .hungUp }
+            let now = ContinuousClock.now
+            if now >= deadline { return .timedOut }
+            // NOTE: polling every 10 ms keeps this simple and is far below what
+            // a caller can notice (DTMF digits last 40 ms or more).
+            try? await Task.sleep(until: min(deadline, now + .milliseconds(10)), clock: .continuous)
+        }
+    }
+}

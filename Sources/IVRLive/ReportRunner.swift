@@ -1,0 +1,74 @@
+import Foundation
+
+/// `ivrc report`, as a function of its options: reads the logs, computes the
+/// statistics and renders them. No I/O beyond reading the logs and writing
+/// the requested output files, so tests call it directly.
+public enum ReportRunner {
+    /// `--format`.
+    public enum Format: String, CaseIterable, Sendable {
+        case text, json, html
+    }
+
+    /// The command's options.
+    public struct Options: Sendable {
+        public var files: [String]
+        public var format: Format = .text
+        /// Write the report (in `format`) to this file instead of standard output.
+        public var output: String?
+        /// Also write the HTML page to this file.
+        public var html: String?
+        public var currentDirectory = FileManager.default.currentDirectoryPath
+
+        public init(files: [String]) { self.files = files }
+    }
+
+    /// What the command prints and its exit code (0, or 2 for an unreadable
+    /// file or an unwritable output).
+    public struct Result: Sendable, Equatable {
+        public var stdout: String
+        public var stderr: String
+        public var exitCode: Int32
+    }
+
+    public static func run(_ o: Options) -> Result {
+        var reader = CallRecordReader()
+        var errors: [String] = []
+        for file in o.files where !reader.read(path: file, currentDirectory: o.currentDirectory) {
+            errors.append("error: cannot read \(file)")
+        }
+        var stderr = (errors + reader.malformedMessages()).map { $0 + "\n" }.joined()
+        guard errors.isEmpty else { return Result(stdout: "", stderr: stderr, exitCode: 2) }
+
+        let stats = CallStatistics(reader.records)
+        let n = (files: reader.files, malformed: reader.malformed.count)
+        func render(_ f: Format) -> String {
+            switch f {
+            case .text: ReportTextFormatter.format(stats, files: n.files, malformed: n.malformed)
+            case .json: ReportJSONFormatter.format(stats, files: n.files, malformed: n.malformed)
+            case .html: ReportHTMLFormatter.format(stats, files: n.files, malformed: n.malformed)
+            }
+        }
+        var stdout = ""
+        if let html = o.html {
+            guard write(render(.html), to: html, o.currentDirectory) else {
+                return Result(stdout: "", stderr: stderr + "error: cannot write \(html)\n", exitCode: 2)
+            }
+        }
+        if let output = o.output {
+            guard write(render(o.format), to: output, o.currentDirectory) else {
+                return Result(stdout: "", stderr: stderr + "error: cannot write \(output)\n", exitCode: 2)
+            }
+        } else {
+            stdout = render(o.format)
+        }
+        if o.output != nil || o.html != nil {
+            for path in [o.output, o.html].compactMap({ $0 }) { stderr += "wrote \(path)\n" }
+        }
+        return Result(stdout: stdout, stderr: stderr, exitCode: 0)
+    }
+
+    static func write(_ text: String, to path: String, _ cwd: String) -> Bool {
+        let full = path.hasPrefix("/") ? path : cwd + "/" + path
+        return FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
+    }
+}

