@@ -5,7 +5,10 @@ import PackageDescription
 
 let package = Package(
     name: "ivrc-benchmarks",
-    dependencies: [.package(name: "ivrc", path: "..")],
+    dependencies: [
+        .package(name: "ivrc", path: ".."),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
     targets: [
         .target(name: "BenchmarkSupport"),
         .executableTarget(
@@ -22,7 +25,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "SIPLoadBenchmark",
-            dependencies: [.product(name: "IVRSIP", package: "ivrc"), .product(name: "IVRBytecode", package: "ivrc")]
+            dependencies: [
+                .product(name: "IVRSIP", package: "ivrc"), .product(name: "IVRBytecode", package: "ivrc"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ]
 )

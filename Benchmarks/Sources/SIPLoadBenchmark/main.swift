@@ -2,67 +2,117 @@ import Foundation
 import IVRBytecode
 import IVRSIP
 
-/// SIPLoadBenchmark: a raw-UDP SIP+RTP load generator against an in-process
-/// `ivrc serve` (IVRServer) on 127.0.0.1.
+/// SIPLoadBenchmark: concurrent calls held by an in-process `ivrc serve`
+/// (IVRServer on 127.0.0.1) while every call plays a 90 s prompt, against
+/// a bare paced UDP sender measured in the same run.
 ///
-/// For each load level N (default 100, 500, 1000): N callers send INVITE
-/// (PCMU + telephone-event, all offering one RTP port of the generator) as
-/// fast as possible, ACK each 200 OK, and receive the server's RTP (the
-/// flow waits in a menu, so the server streams 20 ms silence packets).
-/// Reported:
-/// - call setup: time from the first INVITE until every call's first RTP
-///   packet arrived, as calls per second, and per-call INVITE-to-first-RTP
-///   latency p50/p99;
-/// - RTP inter-arrival jitter during a 5 s window with every call up:
-///   |arrival gap - 20 ms| p50/p99 over all packets of all calls, and the
-///   share of packets late by more than 5 ms (gap > 25 ms), and packets
-///   received against those expected.
-/// Then every call is hung up (BYE) and the server must drain.
+/// The load generator is a documented raw-UDP generator (LoadGenerator,
+/// RTPReceiver), not a SIP stack. For each level N (default 100, 500, 1000):
+/// 1. baseline: `BarePacer` sends N paced RTP streams (one UDP channel and
+///    one NIO scheduled task each, nothing else) to the receiver;
+/// 2. ivrc: N calls (INVITE with PCMU + telephone-event, at most 100 in
+///    setup at once, ACK on 200 OK); each call's flow plays the prompt.
+/// Both are measured over the same window (default 10 s, after 1 s of
+/// warm-up) by the same receiver, which reads the kernel's receive stamp of
+/// every packet (on loopback: its send time). See `LoadResult` for jitter
+/// and lateness, and docs/sip.md for how to read the table.
 ///
-/// The generator and server share the machine's cores, so the figures are a
-/// floor for a dedicated server. Run: `swift run -c release --package-path
-/// Benchmarks SIPLoadBenchmark [N ...]`.
-/// Unbuffered output (a run may be cut short by a timeout).
+/// Usage: `swift run -c release --package-path Benchmarks SIPLoadBenchmark [--seconds S] [N ...]`.
 func out(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
-let levels = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let secondsFlag = arguments.firstIndex(of: "--seconds")
+let seconds = secondsFlag.flatMap { $0 + 1 < arguments.count ? Double(arguments[$0 + 1]) : nil } ?? 10
+let levels = arguments.enumerated().filter { i, _ in secondsFlag.map { i != $0 && i != $0 + 1 } ?? true }.compactMap { Int($0.1) }
 let flow = """
     ivr: load
     extension: "100"
     nodes:
-      wait:
+      prompt:
         menu:
-          prompt: {play: silence.pcm}
+          prompt: {play: prompt.pcm}
           options: {"1": bye}
-          timeout: 60s
+          timeout: 5s
       bye: hangup
     """
 let folder = NSTemporaryDirectory() + "sip-load-\(UUID().uuidString)"
 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
 try flow.write(toFile: folder + "/load.yaml", atomically: true, encoding: .utf8)
-_ = FileManager.default.createFile(atPath: folder + "/silence.pcm", contents: Data(count: 1600))
+// 90 s of 440 Hz + 660 Hz at 8 kHz, PCM16 little-endian: never a silent frame.
+let prompt = (0..<(8000 * 90)).flatMap { n -> [UInt8] in
+    let t = Double(n) / 8000
+    let s = Int16(6000 * sin(2 * .pi * 440 * t) + 4000 * sin(2 * .pi * 660 * t))
+    return [UInt8(truncatingIfNeeded: s), UInt8(truncatingIfNeeded: s >> 8)]
+}
+_ = FileManager.default.createFile(atPath: folder + "/prompt.pcm", contents: Data(prompt))
 let bundle = try BuildPipeline.build(paths: [folder + "/load.yaml"], currentDirectory: folder).get().bundle
 
-out("SIP load benchmark: in-process server and generator on \(ProcessInfo.processInfo.activeProcessorCount) cores")
-out("calls  setup-s  calls/s  setup-p50-ms  setup-p99-ms  jitter-p50-ms  jitter-p99-ms  late>5ms  received/expected")
-for n in levels.isEmpty ? [100, 500, 1000] : levels {
+/// Waits the warm-up, then measures one window.
+func measure(_ receiver: RTPReceiver, streams: Int) async throws -> LoadResult {
+    try await Task.sleep(for: .seconds(1))
+    let cpu0 = processCPUSeconds()
+    let wall0 = RawUDP.now()
+    receiver.startWindow()
+    try await Task.sleep(for: .seconds(seconds))
+    let (samples, _) = receiver.endWindow()
+    let cpu = (processCPUSeconds() - cpu0) / (Double(RawUDP.now() - wall0) / 1e9)
+    return LoadResult(streams: streams, samples: samples, seconds: seconds, cpu: cpu)
+}
+
+func baseline(_ n: Int) async throws -> LoadResult {
+    let receiver = RTPReceiver(streams: n)
+    let pacer = try await BarePacer(count: n, destination: { receiver.port(forStream: $0) })
+    for (i, port) in pacer.ports.enumerated() { receiver.register(sourcePort: port, stream: i) }
+    pacer.start()
+    let result = try await measure(receiver, streams: n)
+    await pacer.stop()
+    receiver.close()
+    return result
+}
+
+func ivrc(_ n: Int) async throws -> LoadResult {
     let services = CallServices(prompts: PromptAudio(folders: [folder]), tts: .none, recordingsFolder: folder,
                                 referTarget: ReferTarget(pbx: nil, trunk: nil), webhook: nil, logger: CallServices.quietLogger())
     let server = IVRServer(bundle: bundle, services: services, records: nil, printRecord: { _ in })
-    var config = SIPConfiguration(host: "127.0.0.1", port: 0, rtpPorts: 20000...29999, maxCalls: n + 10)
-    config.maxBadRequestAnswersPerSecond = 0
+    let config = SIPConfiguration(host: "127.0.0.1", port: 0, rtpPorts: 20000...29999, maxCalls: n + 10)
     try await server.start(configuration: config)
-    let generator = try LoadGenerator(sipPort: server.endpoint.localPort, calls: n)
-    let result = generator.run(measureSeconds: 5)
-    out(result.row)
+    let receiver = RTPReceiver(streams: n)
+    let generator = LoadGenerator(sipPort: server.endpoint.localPort, calls: n, receiver: receiver)
+    let (invites, firsts) = generator.placeCalls(timeout: 45)
+    var result = try await measure(receiver, streams: n)
+    let up = zip(invites, firsts).filter { $0.1 != 0 }
+    if let start = invites.min(), let end = up.map(\.1).max(), end > start {
+        result.setupRate = Double(up.count) / (Double(end - start) / 1e9)
+    }
+    result.setupLatencies = up.map { Double($0.1 - $0.0) / 1e6 }
     generator.hangUpAll()
-    var drained = false
-    for _ in 0..<200 {
-        if await server.endpoint.activeCallCount() == 0 { drained = true; break }
+    var left = 0
+    for _ in 0..<300 {
+        left = await server.endpoint.activeCallCount()
+        if left == 0 { break }
         try await Task.sleep(for: .milliseconds(50))
     }
-    if !drained { out("  warning: \(await server.endpoint.activeCallCount()) calls still up after BYE") }
+    if left > 0 { out("  warning: \(left) calls still up 15 s after BYE") }
+    if !generator.failures.isEmpty { out("  warning: INVITEs refused: \(generator.failures)") }
     generator.close()
+    receiver.close()
     await server.drain()
     await server.shutdown()
+    return result
+}
+
+out("SIP load benchmark: in-process server and raw-UDP generator on \(ProcessInfo.processInfo.activeProcessorCount) cores, "
+    + "\(Int(seconds)) s windows, 90 s prompt")
+out(LoadResult.header)
+for n in levels.isEmpty ? [100, 500, 1000] : levels {
+    out("-- \(n) streams (load average \(String(format: "%.2f", loadAverage())))")
+    let bare = try await baseline(n)
+    out(bare.row("bare-pacer"))
+    let ours = try await ivrc(n)
+    out(ours.row("ivrc"))
+    func ratio(_ a: Double, _ b: Double) -> String { b > 0 ? String(format: "%.2fx", a / b) : "-" }
+    out("   ivrc / bare-pacer: jitter p50 \(ratio(ours.jitterP50, bare.jitterP50)), p99 \(ratio(ours.jitterP99, bare.jitterP99)), "
+        + "late \(String(format: "%.2f", ours.latePercent)) vs \(String(format: "%.2f", bare.latePercent)) points, "
+        + "cpu \(ratio(ours.cpu, bare.cpu))")
 }
 try? FileManager.default.removeItem(atPath: folder)
