@@ -21,6 +21,7 @@ final class LoadGenerator: @unchecked Sendable {
     private var retransmits: [Int]
     private var answered: [Bool]
     private var toTags: [String?]
+    private var byeAnswered: [Bool]
     private var running = true
     private var threadDone = false
     private(set) var failures: [Int: Int] = [:]
@@ -36,6 +37,7 @@ final class LoadGenerator: @unchecked Sendable {
         retransmits = Array(repeating: 0, count: calls)
         answered = Array(repeating: false, count: calls)
         toTags = Array(repeating: nil, count: calls)
+        byeAnswered = Array(repeating: false, count: calls)
         Thread { self.sipLoop() }.start()
     }
 
@@ -94,8 +96,13 @@ final class LoadGenerator: @unchecked Sendable {
                 continue
             }
             guard text.hasPrefix("SIP/2.0 "), let status = Int(text.dropFirst(8).prefix(3)),
-                  text.contains(" INVITE\r\n"), let idRange = text.range(of: "Call-ID: load-\(tag)-"),
+                  let idRange = text.range(of: "Call-ID: load-\(tag)-"),
                   let i = Int(text[idRange.upperBound...].prefix { $0.isNumber }), i < calls else { continue }
+            if text.contains(" BYE\r\n") {
+                if status >= 200 { lock.withLock { byeAnswered[i] = true } }
+                continue
+            }
+            guard text.contains(" INVITE\r\n") else { continue }
             lock.withLock { answered[i] = true }
             if status >= 300 {
                 lock.withLock { failures[status, default: 0] += 1 }
@@ -121,12 +128,18 @@ final class LoadGenerator: @unchecked Sendable {
         RawUDP.send("SIP/2.0 200 OK\r\n" + keep.joined(separator: "\r\n") + "\r\nContent-Length: 0\r\n\r\n", fd: sip.fd, port: sipPort)
     }
 
-    /// BYE for every answered call, 100 at a time.
+    /// BYE for every answered call, 100 at a time, each sent again after
+    /// 1 s without an answer (up to 5 times).
     func hangUpAll() {
-        for i in 0..<calls {
-            guard let tag = lock.withLock({ toTags[i] }) else { continue }
-            RawUDP.send(request("BYE", call: i, cseq: 2, toTag: tag), fd: sip.fd, port: sipPort)
-            if i % 100 == 99 { usleep(5000) }
+        for attempt in 0..<6 {
+            if attempt > 0 { usleep(1_000_000) }
+            let open = lock.withLock { (0..<calls).filter { toTags[$0] != nil && !byeAnswered[$0] } }
+            if open.isEmpty { return }
+            for (k, i) in open.enumerated() {
+                guard let tag = lock.withLock({ toTags[i] }), !lock.withLock({ byeAnswered[i] }) else { continue }
+                RawUDP.send(request("BYE", call: i, cseq: 2, toTag: tag), fd: sip.fd, port: sipPort)
+                if k % 100 == 99 { usleep(5000) }
+            }
         }
     }
 

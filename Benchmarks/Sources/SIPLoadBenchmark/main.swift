@@ -8,8 +8,10 @@ import IVRSIP
 ///
 /// The load generator is a documented raw-UDP generator (LoadGenerator,
 /// RTPReceiver), not a SIP stack. For each level N (default 100, 500, 1000):
-/// 1. baseline: `BarePacer` sends N paced RTP streams (one UDP channel and
-///    one NIO scheduled task each, nothing else) to the receiver;
+/// 1. baselines: `BarePacer` sends N paced RTP streams (one UDP channel
+///    each, nothing else) to the receiver, timed by one NIO task per stream
+///    (`bare-timers`) or by one 1 ms task per event loop (`bare-clock`,
+///    ivrc's pacing scheme without ivrc);
 /// 2. ivrc: N calls (INVITE with PCMU + telephone-event, at most 100 in
 ///    setup at once, ACK on 200 OK); each call's flow plays the prompt.
 /// Both are measured over the same window (default 10 s, after 1 s of
@@ -59,9 +61,9 @@ func measure(_ receiver: RTPReceiver, streams: Int) async throws -> LoadResult {
     return LoadResult(streams: streams, samples: samples, seconds: seconds, cpu: cpu)
 }
 
-func baseline(_ n: Int) async throws -> LoadResult {
+func baseline(_ n: Int, timing: BarePacer.Timing) async throws -> LoadResult {
     let receiver = RTPReceiver(streams: n)
-    let pacer = try await BarePacer(count: n, destination: { receiver.port(forStream: $0) })
+    let pacer = try await BarePacer(count: n, timing: timing, destination: { receiver.port(forStream: $0) })
     for (i, port) in pacer.ports.enumerated() { receiver.register(sourcePort: port, stream: i) }
     pacer.start()
     let result = try await measure(receiver, streams: n)
@@ -106,13 +108,17 @@ out("SIP load benchmark: in-process server and raw-UDP generator on \(ProcessInf
 out(LoadResult.header)
 for n in levels.isEmpty ? [100, 500, 1000] : levels {
     out("-- \(n) streams (load average \(String(format: "%.2f", loadAverage())))")
-    let bare = try await baseline(n)
-    out(bare.row("bare-pacer"))
+    let timers = try await baseline(n, timing: .perStream)
+    out(timers.row("bare-timers"))
+    let clock = try await baseline(n, timing: .perLoop)
+    out(clock.row("bare-clock"))
     let ours = try await ivrc(n)
     out(ours.row("ivrc"))
     func ratio(_ a: Double, _ b: Double) -> String { b > 0 ? String(format: "%.2fx", a / b) : "-" }
-    out("   ivrc / bare-pacer: jitter p50 \(ratio(ours.jitterP50, bare.jitterP50)), p99 \(ratio(ours.jitterP99, bare.jitterP99)), "
-        + "late \(String(format: "%.2f", ours.latePercent)) vs \(String(format: "%.2f", bare.latePercent)) points, "
-        + "cpu \(ratio(ours.cpu, bare.cpu))")
+    for (name, bare) in [("bare-timers", timers), ("bare-clock", clock)] {
+        out("   ivrc / \(name): jitter p50 \(ratio(ours.jitterP50, bare.jitterP50)), p99 \(ratio(ours.jitterP99, bare.jitterP99)), "
+            + "late \(String(format: "%.2f", ours.latePercent))% vs \(String(format: "%.2f", bare.latePercent))%, "
+            + "cpu \(ratio(ours.cpu, bare.cpu))")
+    }
 }
 try? FileManager.default.removeItem(atPath: folder)
