@@ -29,6 +29,36 @@ import Testing
         await h.stop()
     }
 
+    @Test func garbageAndOversizedRTPAreRefused() async throws {
+        let h = try await ServerHarness()
+        let rtp = UDPClient()
+        let ok = try #require(await h.establish(callID: "rtpjunk", rtp: rtp))
+        let serverRTP = try #require(ok.audioPort)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            var junk = (0..<Int.random(in: 1...300, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            junk[0] &= 0x3F  // never RTP version 2 (random keys could otherwise be pressed)
+            rtp.send(junk, toPort: serverRTP)
+        }
+        // A well-formed PCMU header on a 60 KB datagram: cut at the 2 KB read, refused by the payload limit.
+        let huge = RTPPacket(payloadType: 0, sequenceNumber: 1, timestamp: 0, ssrc: 7, payload: [UInt8](repeating: 0x55, count: 60_000))
+        rtp.send(huge.encoded(), toPort: serverRTP)
+        let endpoint = h.server.endpoint
+        let leg = try #require(try await endpoint.eventLoop.submit { endpoint.calls["rtpjunk"] }.get())
+        var rejected = 0
+        for _ in 0..<100 where rejected < 100 {
+            rejected = await leg.media?.counters().rejected ?? 0
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(rejected >= 100, "bytes that are not RTP version 2 are refused")
+        // The call still works: the caller's key ends the menu.
+        for bytes in ServerHarness.keyPress(1, timestamp: 1600, sequence: 20) { rtp.send(bytes, toPort: serverRTP) }
+        #expect(await h.client.receiveSIP { $0.method == "BYE" }.0 != nil)
+        #expect(await h.waitForNoCalls())
+        #expect(await h.record("rtpjunk")?.inputs.map(\.digits) == ["1"])
+        await h.stop()
+    }
+
     @Test func malformedFloodGetsBoundedAnswers() async throws {
         let h = try await ServerHarness()
         // 1,000 addressable but malformed requests (bad Content-Length): each
