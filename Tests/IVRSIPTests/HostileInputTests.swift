@@ -18,13 +18,13 @@ import Testing
         }
         // Bigger than any MTU, up to the largest UDP payload (65,507 bytes): read whole, then refused or ignored.
         h.client.send([UInt8](repeating: 0x41, count: 65_000), toPort: h.port)
-        let padding = String(repeating: "x", count: 60_000)
-        h.client.send(h.request("OPTIONS", callID: "big", extraHeaders: "X-Padding: \(padding)\r\n"), toPort: h.port)
-        let big = await h.client.receiveSIP { $0.header("Call-ID") == "big" }.0
-        #expect(big?.status == 200, "a 60 KB request (over the MTU, under 64 KB) is read whole and answered")
         _ = await h.client.drain()
-        h.client.send(h.request("OPTIONS", callID: "alive"), toPort: h.port)
-        #expect(await h.client.receiveSIP { $0.header("Call-ID") == "alive" }.0?.status == 200, "still answering after the garbage")
+        // Requests are retransmitted as a UA would (a loaded kernel may drop a datagram of the flood's tail).
+        let padding = String(repeating: "x", count: 60_000)
+        let big = await h.ask(h.request("OPTIONS", callID: "big", branch: "z9hG4bKbig", extraHeaders: "X-Padding: \(padding)\r\n"))
+        #expect(big?.status == 200, "a 60 KB request (over the MTU, under 64 KB) is read whole and answered")
+        #expect(await h.ask(h.request("OPTIONS", callID: "alive", branch: "z9hG4bKalive"))?.status == 200,
+                "still answering after the garbage")
         #expect(await h.waitForNoCalls())
         await h.stop()
     }
@@ -89,8 +89,7 @@ import Testing
         let cached = try await endpoint.eventLoop.submit { endpoint.responses.count }.get()
         #expect(cached <= 500)
         #expect(cached > 0)
-        h.client.send(h.request("OPTIONS", callID: "after"), toPort: h.port)
-        #expect(await h.client.receiveSIP { $0.header("Call-ID") == "after" }.0?.status == 200)
+        #expect(await h.ask(h.request("OPTIONS", callID: "after", branch: "z9hG4bKafter"))?.status == 200)
         await h.stop()
     }
 

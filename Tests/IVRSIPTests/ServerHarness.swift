@@ -26,6 +26,7 @@ final class ServerHarness {
             - hangup
         """
 
+    static let next = Atomic(0)
     let server: IVRServer
     let records = RecordSink()
     let client = UDPClient()
@@ -48,7 +49,9 @@ final class ServerHarness {
         server = IVRServer(bundle: bundle, services: services, records: nil) { line in
             if let r = CallRecord.parse(line: line) { sink.append(r) }
         }
-        var config = SIPConfiguration(host: "127.0.0.1", port: 0, rtpPorts: 31000...31999, maxCalls: maxCalls)
+        // Each harness its own RTP ports (suites run in parallel; a busy port would be skipped anyway).
+        let base = 31000 + 400 * (Self.next.add(1, ordering: .relaxed).oldValue % 20)
+        var config = SIPConfiguration(host: "127.0.0.1", port: 0, rtpPorts: base...(base + 399), maxCalls: maxCalls)
         config.t1 = 20
         config.t2 = 160
         configure(&config)
@@ -79,6 +82,19 @@ final class ServerHarness {
 
     func invite(callID: String, rtpPort: Int, branch: String = "z9hG4bK\(UUID().uuidString.prefix(8))") -> String {
         request("INVITE", callID: callID, branch: branch, body: offer(rtpPort: rtpPort), type: "application/sdp")
+    }
+
+    /// Sends a non-INVITE request and returns the response with its Call-ID,
+    /// sending the same request again every 2 s without one (up to 5 times).
+    func ask(_ request: String) async -> SIPMessageView? {
+        let callID = SIPMessageView(text: request).header("Call-ID")
+        for _ in 0..<5 {
+            client.send(request, toPort: port)
+            if let answer = await client.receiveSIP(timeout: 2, until: { $0.status != nil && $0.header("Call-ID") == callID }).0 {
+                return answer
+            }
+        }
+        return nil
     }
 
     /// INVITE, 200 OK, ACK: the answer (with the server's tag and RTP port), or nil.

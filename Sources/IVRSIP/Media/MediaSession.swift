@@ -16,7 +16,6 @@ import NIOCore
 /// Receiving: see `received` for which sources are accepted.
 public final class MediaSession: @unchecked Sendable {
     public static let frameSamples = 160
-    static let frame = TimeAmount.milliseconds(20)
     /// Keys buffered beyond this are dropped (type-ahead is short).
     static let maxBufferedKeys = 64
     /// RTP payloads larger than this are refused (G.711 at 20 ms is 160

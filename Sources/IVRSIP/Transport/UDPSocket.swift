@@ -48,8 +48,11 @@ public final class UDPSocket: Sendable {
     /// Binds on the group's next loop (pass one `EventLoop` to choose it).
     public static func bindFuture(host: String, port: Int, group: EventLoopGroup, options: Options = .sip,
                                   receiver: @escaping Receiver) -> EventLoopFuture<UDPSocket> {
+        // No SO_REUSEADDR: on Linux it lets two UDP sockets share a port and
+        // the kernel then hands each datagram to one of them, so a second
+        // server (or a port range shared by mistake) would silently take
+        // another's calls or RTP. A busy port fails the bind instead.
         var bootstrap = DatagramBootstrap(group: group)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: options.readSize))
         if options.receiveBuffer > 0 {
             bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(options.receiveBuffer))
