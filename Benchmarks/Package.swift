@@ -5,7 +5,10 @@ import PackageDescription
 
 let package = Package(
     name: "ivrc-benchmarks",
-    dependencies: [.package(name: "ivrc", path: "..")],
+    dependencies: [
+        .package(name: "ivrc", path: ".."),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
     targets: [
         .target(name: "BenchmarkSupport"),
         .executableTarget(
@@ -18,6 +21,13 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "IVRSyntax", package: "ivrc"), .product(name: "IVRCheck", package: "ivrc"),
                 .product(name: "IVRBytecode", package: "ivrc"), .product(name: "IVRRuntime", package: "ivrc"),
+            ]
+        ),
+        .executableTarget(
+            name: "SIPLoadBenchmark",
+            dependencies: [
+                .product(name: "IVRSIP", package: "ivrc"), .product(name: "IVRBytecode", package: "ivrc"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
     ]

@@ -12,6 +12,11 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .executableTarget(
+            name: "FuzzSIP",
+            dependencies: [.product(name: "IVRSIP", package: "ivrc")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .executableTarget(
             name: "FuzzBundle",
             dependencies: [.product(name: "IVRBytecode", package: "ivrc"), .product(name: "IVRRuntime", package: "ivrc")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]

@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test(.enabled(if: enabled), .timeLimit(.minutes(10)))
-    func pjsipCallsAgainstServe() throws {
+    func pjsipCallsAgainstServe() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [Self.root.appendingPathComponent("scripts/sip-e2e.sh").path]
@@ -31,8 +31,15 @@ import Testing
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        // Read and wait on a Dispatch worker: a blocked thread of the Swift
+        // concurrency pool would starve the in-process servers of other suites.
+        let data = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: data)
+            }
+        }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
         let failures = lines.filter { $0.hasPrefix("FAIL") }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")

@@ -50,6 +50,7 @@ public struct Call: AsyncParsableCommand {
         }
         guard let flowIndex = setup.bundle.flowIndex(flow) else {
             let names = setup.bundle.flowNames.joined(separator: ", ")
+            await setup.http.shutdown()
             return try CommandOutput(stderr: "error: no flow named '\(flow)'; flows: \(names)\n", exitCode: CommandOutput.Code.usage).emit()
         }
         var (host, port) = try sip.listenAddress()
@@ -61,6 +62,7 @@ public struct Call: AsyncParsableCommand {
         do {
             try await server.start(configuration: config)
         } catch {
+            await setup.http.shutdown()
             return try CommandOutput(stderr: "error: cannot listen on \(host):\(port): \(error)\n", exitCode: CommandOutput.Code.ioError).emit()
         }
         do {
@@ -68,9 +70,11 @@ public struct Call: AsyncParsableCommand {
         } catch {
             await server.drain()
             await server.shutdown()
+            await setup.http.shutdown()
             return try CommandOutput(stderr: "error: \(error)\n", exitCode: CommandOutput.Code.failure).emit()
         }
         await server.drain()
         await server.shutdown()
+        await setup.http.shutdown()
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IVRBytecode
+import IVRLive
 import IVRRuntime
 import IVRSIP
 
@@ -58,6 +59,7 @@ public struct Serve: AsyncParsableCommand {
         do {
             try await server.start(configuration: config)
         } catch {
+            await setup.http.shutdown()
             return try CommandOutput(stderr: "error: cannot listen on \(sip.listen): \(error)\n", exitCode: CommandOutput.Code.ioError).emit()
         }
         server.notice("listening on \(host):\(server.endpoint.localPort) (flows: \(setup.bundle.flowNames.joined(separator: ", ")))")
@@ -80,6 +82,7 @@ public struct Serve: AsyncParsableCommand {
             }
         }
         await server.shutdown()
+        await setup.http.shutdown()
     }
 }
 
@@ -157,11 +160,13 @@ final class SignalWatcher: @unchecked Sendable {
 
 /// What `serve` and `call` need from PATH: the verified bundle, the
 /// Refer-To hosts (manifest `sip:` block, overridden by --pbx/--trunk),
-/// prompt folders and the TTS engine.
+/// prompt folders, the TTS engine, and the webhook client (IVRLive's, the
+/// one `run` and `simulate --live` use; shut it down when the calls are over).
 struct SIPSetup {
     var bundle: VerifiedBundle
     var referTarget: ReferTarget
     var services: CallServices
+    var http: HTTPWebhookClient
 
     static func load(path: String, options: SIPOptions) -> Result<SIPSetup, BuildPipeline.Failure> {
         let cwd = FileManager.default.currentDirectoryPath
@@ -217,8 +222,9 @@ struct SIPSetup {
         let target = ReferTarget(pbx: options.pbx ?? pbx, trunk: options.trunk ?? trunk)
         var seen = Set<String>()
         folders = folders.filter { seen.insert(($0 as NSString).standardizingPath).inserted }
+        let http = HTTPWebhookClient()
         let services = CallServices(prompts: PromptAudio(folders: folders), tts: tts, recordingsFolder: options.recordings,
-                                    referTarget: target, webhook: HTTPWebhook.perform)
-        return .success(SIPSetup(bundle: bundle, referTarget: target, services: services))
+                                    referTarget: target, webhook: { try await http.perform($0) })
+        return .success(SIPSetup(bundle: bundle, referTarget: target, services: services, http: http))
     }
 }

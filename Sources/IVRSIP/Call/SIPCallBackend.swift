@@ -13,6 +13,13 @@ public struct CallServices: Sendable {
     public var webhook: (@Sendable (WebhookRequest) async throws -> WebhookResponse)?
     public var logger: Logger
 
+    /// A logger that reports only warnings and errors (benchmarks, tests).
+    public static func quietLogger() -> Logger {
+        var logger = Logger(label: "ivrc.sip")
+        logger.logLevel = .warning
+        return logger
+    }
+
     public init(prompts: PromptAudio, tts: TextToSpeech, recordingsFolder: String, referTarget: ReferTarget,
                 webhook: (@Sendable (WebhookRequest) async throws -> WebhookResponse)?,
                 logger: Logger = Logger(label: "ivrc.sip")) {

@@ -51,13 +51,14 @@ extension SIPEndpoint {
             leg.lastInviteResponse = ringing.serialized()
             send(ringing, to: address)
         }
-        let (host, group, ports) = (configuration.host, self.group, self.ports)
-        Task {
-            do {
-                let media = try await MediaSession.open(host: host, ports: ports, group: group, agreement: agreement)
-                self.eventLoop.execute { self.answer(leg, media: media, offer: offer, agreement: agreement) }
-            } catch {
-                self.eventLoop.execute { self.failInvite(leg, status: 503, why: "no RTP port: \(error)") }
+        let opening: EventLoopFuture<MediaSession> = MediaSession.open(
+            host: configuration.host, ports: ports, group: group, clocks: clocks, agreement: agreement)
+        opening.whenComplete { result in
+            self.eventLoop.execute {
+                switch result {
+                case .success(let media): self.answer(leg, media: media, offer: offer, agreement: agreement)
+                case .failure(let error): self.failInvite(leg, status: 503, why: "no RTP port: \(error)")
+                }
             }
         }
     }

@@ -19,7 +19,8 @@ extension SIPEndpoint {
         let placeholder = SDPNegotiator.Agreement(codec: .pcmu, payloadType: 0, eventPayloadType: 101,
                                                   remoteAddress: address.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
         let media: MediaSession
-        do { media = try await MediaSession.open(host: configuration.host, ports: ports, group: group, agreement: placeholder) } catch {
+        do { media = try await MediaSession.open(host: configuration.host, ports: ports, group: group, clocks: clocks,
+                                                  agreement: placeholder) } catch {
             throw CallFailure(description: "no RTP port: \(error)")
         }
         let result: Result<CallLeg, CallFailure> = await withCheckedContinuation { c in

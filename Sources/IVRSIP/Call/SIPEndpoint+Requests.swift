@@ -92,7 +92,7 @@ extension SIPEndpoint {
         let parts = text.split(separator: " ", maxSplits: 2)
         let terminated = request.headers["Subscription-State"]?.lowercased().hasPrefix("terminated") ?? false
         if parts.count >= 2, parts[0].hasPrefix("SIP/2.0"), let status = Int(parts[1].prefix(3)) {
-            let reason = parts.count > 2 ? String(parts[2].prefix { $0 != "\r" && $0 != "\n" }) : ""
+            let reason = parts.count > 2 ? String(parts[2].prefix { !$0.isNewline }) : ""
             if (200..<300).contains(status) {
                 finishTransfer(leg, .connected)
             } else if status >= 300 {

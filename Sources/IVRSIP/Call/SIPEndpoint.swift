@@ -32,6 +32,8 @@ public final class SIPEndpoint: @unchecked Sendable {
     let group: EventLoopGroup
     let hooks: Hooks
     let ports: PortAllocator
+    /// The 20 ms pacing clock of each event loop (see `MediaClock`).
+    let clocks = MediaClocks()
     let logger: Logger
     var socket: UDPSocket!
     public var eventLoop: EventLoop { socket.eventLoop }

@@ -1,6 +1,9 @@
 /// G.711 companding (ITU-T G.711): 16-bit linear PCM to and from 8-bit
 /// u-law (PCMU, payload type 0) and A-law (PCMA, payload type 8).
-/// Encoders compute segment and mantissa; decoders use 256-entry tables.
+/// Encoders compute segment and mantissa once per possible sample, into
+/// 65,536-entry tables (64 KB per law, built on first use), so the RTP
+/// sender encodes a 20 ms frame with 160 table reads; decoders use
+/// 256-entry tables.
 public enum G711 {
     // MARK: u-law
 
@@ -72,11 +75,29 @@ public enum G711 {
 
     // MARK: Buffers
 
+    static let ulawEncodeTable: [UInt8] = (0...0xFFFF).map { ulawEncode(Int16(bitPattern: UInt16($0))) }
+    static let alawEncodeTable: [UInt8] = (0...0xFFFF).map { alawEncode(Int16(bitPattern: UInt16($0))) }
+
+    static func encodeTable(_ codec: SDPNegotiator.Codec) -> [UInt8] {
+        codec == .pcmu ? ulawEncodeTable : alawEncodeTable
+    }
+
     public static func encode(_ samples: some Collection<Int16>, codec: SDPNegotiator.Codec) -> [UInt8] {
-        switch codec {
-        case .pcmu: samples.map(ulawEncode)
-        case .pcma: samples.map(alawEncode)
+        let table = encodeTable(codec)
+        return samples.map { table[Int(UInt16(bitPattern: $0))] }
+    }
+
+    /// Encodes `samples` into the first `samples.count` bytes of `out` and
+    /// fills the rest of `out` with silence.
+    static func encode(_ samples: ArraySlice<Int16>, codec: SDPNegotiator.Codec, into out: UnsafeMutableRawBufferPointer) {
+        let count = min(samples.count, out.count)
+        encodeTable(codec).withUnsafeBufferPointer { table in
+            samples.withUnsafeBufferPointer { input in
+                for i in 0..<count { out[i] = table[Int(UInt16(bitPattern: input[i]))] }
+            }
         }
+        let quiet = silence(codec)
+        for i in count..<out.count { out[i] = quiet }
     }
 
     public static func decode(_ bytes: some Collection<UInt8>, codec: SDPNegotiator.Codec) -> [Int16] {

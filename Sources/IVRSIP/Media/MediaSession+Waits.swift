@@ -70,7 +70,7 @@ extension MediaSession {
         eventLoop.execute {
             guard !self.closed else { return }
             self.closed = true
-            self.ticker?.cancel()
+            self.clock.remove(self)
             self.recordingTimer?.cancel()
             self.wake()
             self.socket.closeNow()

@@ -7,19 +7,26 @@ import NIOCore
 /// `eventLoop` (the RTP socket's loop); public entry points hop onto it.
 /// That confinement is what makes the `@unchecked Sendable` sound.
 ///
-/// Pacing: packet `n` is due at `start + n * 20 ms` on NIO's monotonic
-/// clock (each deadline is computed from the start, so scheduling delays
-/// never accumulate). While no prompt plays, silence is sent, so the
+/// Pacing: the loop's `MediaClock` calls `sendFrame` every 20 ms (one
+/// timer per loop, deadlines computed from its start, so delays never
+/// accumulate). A frame is encoded by table straight into a reused buffer
+/// with the RTP header. While no prompt plays, silence is sent, so the
 /// stream is continuous; the first packet carries the marker bit.
+///
+/// Receiving: see `received` for which sources are accepted.
 public final class MediaSession: @unchecked Sendable {
     public static let frameSamples = 160
-    static let frame = TimeAmount.milliseconds(20)
     /// Keys buffered beyond this are dropped (type-ahead is short).
     static let maxBufferedKeys = 64
+    /// RTP payloads larger than this are refused (G.711 at 20 ms is 160
+    /// bytes, at 120 ms 960); datagrams cut at the socket's 2,048-byte read
+    /// size land here too.
+    static let maxPayload = 1_200
 
     public let eventLoop: EventLoop
     let socket: UDPSocket
     public let localPort: Int
+    let clock: MediaClock
     let release: @Sendable () -> Void
 
     // Remote end and codec (re-INVITEs may change them).
@@ -37,9 +44,10 @@ public final class MediaSession: @unchecked Sendable {
     var sequence = UInt16.random(in: 0...UInt16.max)
     var timestamp = UInt32.random(in: 0...UInt32.max)
     var firstPacket = true
-    var tickStart = NIODeadline.now()
-    var tick: Int64 = 0
-    var ticker: Scheduled<Void>?
+    /// The clock slot this session is sent in (nil: not paced).
+    var slot: Int?
+    /// The packet buffer, reused once the previous datagram is written.
+    var outgoing: ByteBuffer
     var playout: ArraySlice<Int16> = []
     var playing = false
 
@@ -57,38 +65,48 @@ public final class MediaSession: @unchecked Sendable {
     var hungUp = false
     var closed = false
 
-    init(socket: UDPSocket, agreement: SDPNegotiator.Agreement, release: @escaping @Sendable () -> Void) {
+    init(socket: UDPSocket, clock: MediaClock, agreement: SDPNegotiator.Agreement, release: @escaping @Sendable () -> Void) {
         self.socket = socket
         self.eventLoop = socket.eventLoop
         self.localPort = socket.localPort
+        self.clock = clock
         self.release = release
+        outgoing = socket.channel.allocator.buffer(capacity: 12 + MediaSession.frameSamples)
         codec = agreement.codec
         payloadType = UInt8(agreement.payloadType)
         eventPayloadType = agreement.eventPayloadType.map(UInt8.init)
         applyRemote(agreement)
     }
 
-    /// Opens an RTP socket on a port from `ports` and starts sending.
-    public static func open(host: String, ports: PortAllocator, group: EventLoopGroup,
-                            agreement: SDPNegotiator.Agreement) async throws -> MediaSession {
-        let box = SessionBox()
-        var lastError: Error = MediaError.noPorts
-        for _ in 0..<8 {
-            guard let port = ports.allocate() else { throw MediaError.noPorts }
-            do {
-                let socket = try await UDPSocket.bind(host: host, port: port, group: group) { bytes, from in
-                    box.session?.received(bytes, from: from)
-                }
-                let session = MediaSession(socket: socket, agreement: agreement, release: { ports.release(port) })
+    /// Opens an RTP socket on a port from `ports` (on the group's next loop,
+    /// paced by that loop's clock from `clocks`) and starts sending. Runs on
+    /// NIO futures only, so answering a call never waits for the Swift
+    /// concurrency pool.
+    public static func open(host: String, ports: PortAllocator, group: EventLoopGroup, clocks: MediaClocks,
+                            agreement: SDPNegotiator.Agreement) -> EventLoopFuture<MediaSession> {
+        let loop = group.next()
+        let clock = clocks.clock(for: loop)
+        @Sendable func attempt(_ tries: Int) -> EventLoopFuture<MediaSession> {
+            guard let port = ports.allocate() else { return loop.makeFailedFuture(MediaError.noPorts) }
+            let box = SessionBox()
+            return UDPSocket.bindFuture(host: host, port: port, group: loop, options: .rtp) { bytes, from in
+                box.session?.received(bytes, from: from)
+            }.map { socket in
+                let session = MediaSession(socket: socket, clock: clock, agreement: agreement, release: { ports.release(port) })
                 box.session = session
-                socket.eventLoop.execute { session.startSending() }
+                clock.add(session)  // `map` runs on the socket's loop, the clock's loop
                 return session
-            } catch {
+            }.flatMapError { error in
                 ports.release(port)
-                lastError = error
+                return tries < 8 ? attempt(tries + 1) : loop.makeFailedFuture(error)
             }
         }
-        throw lastError
+        return attempt(1)
+    }
+
+    public static func open(host: String, ports: PortAllocator, group: EventLoopGroup, clocks: MediaClocks,
+                            agreement: SDPNegotiator.Agreement) async throws -> MediaSession {
+        try await open(host: host, ports: ports, group: group, clocks: clocks, agreement: agreement).get()
     }
 
     // MARK: Remote end
@@ -111,44 +129,26 @@ public final class MediaSession: @unchecked Sendable {
 
     // MARK: Sending
 
-    func startSending() {
-        tickStart = .now()
-        tick = 0
-        scheduleTick()
-    }
-
-    func scheduleTick() {
-        guard !closed else { return }
-        ticker = eventLoop.scheduleTask(deadline: tickStart + .nanoseconds(MediaSession.frame.nanoseconds * tick)) { [self] in
-            self.onTick()
-        }
-    }
-
-    func onTick() {
-        guard !closed else { return }
-        sendFrame()
-        tick += 1
-        // After a long stall (> 5 frames), skip ahead instead of bursting.
-        let due = (NIODeadline.now() - tickStart).nanoseconds / MediaSession.frame.nanoseconds
-        if due - tick > 5 {
-            let skipped = due - tick
-            timestamp &+= UInt32(truncatingIfNeeded: skipped * Int64(MediaSession.frameSamples))
-            tick = due
-        }
-        scheduleTick()
-    }
-
+    /// One 20 ms frame (called by the clock): the next 160 samples of the
+    /// prompt, or silence, as one RTP packet to the remote end.
     func sendFrame() {
-        var samples = [Int16](playout.prefix(MediaSession.frameSamples))
+        guard !closed else { return }
+        let samples = playout.prefix(MediaSession.frameSamples)
         playout = playout.dropFirst(MediaSession.frameSamples)
         let finished = playing && playout.isEmpty
-        if samples.count < MediaSession.frameSamples {
-            samples += [Int16](repeating: 0, count: MediaSession.frameSamples - samples.count)
-        }
         if sendEnabled, let remote {
-            let packet = RTPPacket(marker: firstPacket, payloadType: payloadType, sequenceNumber: sequence,
-                                   timestamp: timestamp, ssrc: ssrc, payload: G711.encode(samples, codec: codec))
-            socket.send(packet.encoded(), to: remote)
+            outgoing.clear()
+            outgoing.writeInteger(UInt8(0x80))
+            outgoing.writeInteger((firstPacket ? 0x80 : 0) | payloadType)
+            outgoing.writeInteger(sequence)
+            outgoing.writeInteger(timestamp)
+            outgoing.writeInteger(ssrc)
+            let codec = self.codec
+            outgoing.writeWithUnsafeMutableBytes(minimumWritableBytes: MediaSession.frameSamples) { out in
+                G711.encode(samples, codec: codec, into: UnsafeMutableRawBufferPointer(rebasing: out.prefix(MediaSession.frameSamples)))
+                return MediaSession.frameSamples
+            }
+            socket.sendOnLoop(outgoing, to: remote)
             firstPacket = false
             sequence &+= 1
             packetsSent += 1
@@ -158,6 +158,11 @@ public final class MediaSession: @unchecked Sendable {
             playing = false
             wake()
         }
+    }
+
+    /// The clock skipped `frames` frames after a stall: the RTP clock moves on.
+    func skip(frames: Int64) {
+        timestamp &+= UInt32(truncatingIfNeeded: frames * Int64(MediaSession.frameSamples))
     }
 
     /// Replaces what is playing with `samples` (nothing: stops playback).
@@ -178,15 +183,18 @@ public final class MediaSession: @unchecked Sendable {
 
     // MARK: Receiving
 
+    /// Which sources are accepted (symmetric RTP latching): the first source
+    /// sending one of the negotiated payload types is the peer, and RTP goes
+    /// back to it (NAT, multi-homed peers whose SDP names another
+    /// interface); a source at the SDP's connection address may take over
+    /// at any time (so a stranger who sent first loses the stream); any
+    /// other source, other payload types, malformed packets and payloads
+    /// over `maxPayload` bytes are dropped and counted in `packetsRejected`.
     func received(_ bytes: [UInt8], from address: SocketAddress) {
-        guard !closed, let packet = try? RTPPacket.decode(bytes) else {
+        guard !closed, bytes.count <= 12 + MediaSession.maxPayload, let packet = try? RTPPacket.decode(bytes) else {
             packetsRejected += 1
             return
         }
-        // Symmetric RTP latching: the first source sending one of the
-        // negotiated payload types is the peer (NAT, multi-homed peers whose
-        // SDP names another interface); the SDP's address may take over;
-        // anything else is dropped.
         guard packet.payloadType == payloadType || packet.payloadType == eventPayloadType else {
             packetsRejected += 1
             return
@@ -228,8 +236,8 @@ public enum MediaError: Error, Sendable, CustomStringConvertible {
 
 /// Lets the socket's receive callback find its session once it exists.
 final class SessionBox: @unchecked Sendable {
-    // NOTE: written once on the opening task before the first tick is
-    // scheduled, read on the socket's loop; a datagram arriving before the
-    // write just sees nil and is dropped.
+    // NOTE: written once on the socket's loop (in the bind future's `map`)
+    // and read there too; a datagram arriving before the write sees nil and
+    // is dropped.
     var session: MediaSession?
 }

@@ -15,21 +15,56 @@ public final class UDPSocket: Sendable {
 
     private init(channel: Channel) { self.channel = channel }
 
-    /// Datagrams larger than this are dropped unread (a SIP message over UDP
-    /// must fit 65535 bytes; RTP packets are ~200 bytes).
+    /// The SIP socket's read buffer: a SIP message over UDP must fit 65,535
+    /// bytes (the largest UDP payload is 65,507), so every datagram is read whole.
     public static let maxDatagram = 65_536
 
-    public static func bind(host: String, port: Int, group: EventLoopGroup, receiver: @escaping Receiver) async throws -> UDPSocket {
-        let channel = try await DatagramBootstrap(group: group)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: maxDatagram))
+    /// How a socket reads: its per-read buffer and its kernel receive buffer.
+    public struct Options: Sendable {
+        /// Bytes read per datagram; longer datagrams are cut to this length.
+        public var readSize: Int
+        /// SO_RCVBUF in bytes (0: the system default). The kernel may cap it
+        /// (net.core.rmem_max on Linux).
+        public var receiveBuffer: Int
+
+        public init(readSize: Int = UDPSocket.maxDatagram, receiveBuffer: Int = 0) {
+            self.readSize = readSize
+            self.receiveBuffer = receiveBuffer
+        }
+
+        /// The SIP port: whole datagrams, and a 4 MB buffer so a burst of
+        /// INVITEs or BYEs is queued rather than dropped.
+        public static let sip = Options(readSize: UDPSocket.maxDatagram, receiveBuffer: 4 << 20)
+        /// An RTP port: a G.711 packet is 172 bytes; anything cut at 2,048 is
+        /// refused by `MediaSession` (its payload exceeds `maxPayload`).
+        public static let rtp = Options(readSize: 2_048, receiveBuffer: 0)
+    }
+
+    public static func bind(host: String, port: Int, group: EventLoopGroup, options: Options = .sip,
+                            receiver: @escaping Receiver) async throws -> UDPSocket {
+        try await bindFuture(host: host, port: port, group: group, options: options, receiver: receiver).get()
+    }
+
+    /// Binds on the group's next loop (pass one `EventLoop` to choose it).
+    public static func bindFuture(host: String, port: Int, group: EventLoopGroup, options: Options = .sip,
+                                  receiver: @escaping Receiver) -> EventLoopFuture<UDPSocket> {
+        // No SO_REUSEADDR: on Linux it lets two UDP sockets share a port and
+        // the kernel then hands each datagram to one of them, so a second
+        // server (or a port range shared by mistake) would silently take
+        // another's calls or RTP. A busy port fails the bind instead.
+        var bootstrap = DatagramBootstrap(group: group)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: options.readSize))
+        if options.receiveBuffer > 0 {
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(options.receiveBuffer))
+        }
+        return bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DatagramHandler(receiver: receiver))
                 }
             }
-            .bind(host: host, port: port).get()
-        return UDPSocket(channel: channel)
+            .bind(host: host, port: port)
+            .map { UDPSocket(channel: $0) }
     }
 
     /// Sends one datagram; errors (unreachable peer, closed socket) are ignored: UDP is best effort.
@@ -41,6 +76,11 @@ public final class UDPSocket: Sendable {
             channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
         }
         if channel.eventLoop.inEventLoop { send() } else { channel.eventLoop.execute(send) }
+    }
+
+    /// Sends a buffer already built (the RTP sender's path; on the socket's loop only).
+    func sendOnLoop(_ buffer: ByteBuffer, to address: SocketAddress) {
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
     }
 
     public func close() async {

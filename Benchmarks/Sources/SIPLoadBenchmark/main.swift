@@ -1,0 +1,124 @@
+import Foundation
+import IVRBytecode
+import IVRSIP
+
+/// SIPLoadBenchmark: concurrent calls held by an in-process `ivrc serve`
+/// (IVRServer on 127.0.0.1) while every call plays a 90 s prompt, against
+/// a bare paced UDP sender measured in the same run.
+///
+/// The load generator is a documented raw-UDP generator (LoadGenerator,
+/// RTPReceiver), not a SIP stack. For each level N (default 100, 500, 1000):
+/// 1. baselines: `BarePacer` sends N paced RTP streams (one UDP channel
+///    each, nothing else) to the receiver, timed by one NIO task per stream
+///    (`bare-timers`) or by one 1 ms task per event loop (`bare-clock`,
+///    ivrc's pacing scheme without ivrc);
+/// 2. ivrc: N calls (INVITE with PCMU + telephone-event, at most 100 in
+///    setup at once, ACK on 200 OK); each call's flow plays the prompt.
+/// Both are measured over the same window (default 10 s, after 1 s of
+/// warm-up) by the same receiver, which reads the kernel's receive stamp of
+/// every packet (on loopback: its send time). See `LoadResult` for jitter
+/// and lateness, and docs/sip.md for how to read the table.
+///
+/// Usage: `swift run -c release --package-path Benchmarks SIPLoadBenchmark [--seconds S] [N ...]`.
+func out(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let secondsFlag = arguments.firstIndex(of: "--seconds")
+let seconds = secondsFlag.flatMap { $0 + 1 < arguments.count ? Double(arguments[$0 + 1]) : nil } ?? 10
+let levels = arguments.enumerated().filter { i, _ in secondsFlag.map { i != $0 && i != $0 + 1 } ?? true }.compactMap { Int($0.1) }
+let flow = """
+    ivr: load
+    extension: "100"
+    nodes:
+      prompt:
+        menu:
+          prompt: {play: prompt.pcm}
+          options: {"1": bye}
+          timeout: 5s
+      bye: hangup
+    """
+let folder = NSTemporaryDirectory() + "sip-load-\(UUID().uuidString)"
+try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+try flow.write(toFile: folder + "/load.yaml", atomically: true, encoding: .utf8)
+// 90 s of 440 Hz + 660 Hz at 8 kHz, PCM16 little-endian: never a silent frame.
+let prompt = (0..<(8000 * 90)).flatMap { n -> [UInt8] in
+    let t = Double(n) / 8000
+    let s = Int16(6000 * sin(2 * .pi * 440 * t) + 4000 * sin(2 * .pi * 660 * t))
+    return [UInt8(truncatingIfNeeded: s), UInt8(truncatingIfNeeded: s >> 8)]
+}
+_ = FileManager.default.createFile(atPath: folder + "/prompt.pcm", contents: Data(prompt))
+let bundle = try BuildPipeline.build(paths: [folder + "/load.yaml"], currentDirectory: folder).get().bundle
+
+/// Waits the warm-up, then measures one window.
+func measure(_ receiver: RTPReceiver, streams: Int) async throws -> LoadResult {
+    try await Task.sleep(for: .seconds(1))
+    let cpu0 = processCPUSeconds()
+    let wall0 = RawUDP.now()
+    receiver.startWindow()
+    try await Task.sleep(for: .seconds(seconds))
+    let (samples, _) = receiver.endWindow()
+    let cpu = (processCPUSeconds() - cpu0) / (Double(RawUDP.now() - wall0) / 1e9)
+    return LoadResult(streams: streams, samples: samples, seconds: seconds, cpu: cpu)
+}
+
+func baseline(_ n: Int, timing: BarePacer.Timing) async throws -> LoadResult {
+    let receiver = RTPReceiver(streams: n)
+    let pacer = try await BarePacer(count: n, timing: timing, destination: { receiver.port(forStream: $0) })
+    for (i, port) in pacer.ports.enumerated() { receiver.register(sourcePort: port, stream: i) }
+    pacer.start()
+    let result = try await measure(receiver, streams: n)
+    await pacer.stop()
+    receiver.close()
+    return result
+}
+
+func ivrc(_ n: Int) async throws -> LoadResult {
+    let services = CallServices(prompts: PromptAudio(folders: [folder]), tts: .none, recordingsFolder: folder,
+                                referTarget: ReferTarget(pbx: nil, trunk: nil), webhook: nil, logger: CallServices.quietLogger())
+    let server = IVRServer(bundle: bundle, services: services, records: nil, printRecord: { _ in })
+    let config = SIPConfiguration(host: "127.0.0.1", port: 0, rtpPorts: 20000...29999, maxCalls: n + 10)
+    try await server.start(configuration: config)
+    let receiver = RTPReceiver(streams: n)
+    let generator = LoadGenerator(sipPort: server.endpoint.localPort, calls: n, receiver: receiver)
+    let (invites, firsts) = generator.placeCalls(timeout: 45)
+    var result = try await measure(receiver, streams: n)
+    let up = zip(invites, firsts).filter { $0.1 != 0 }
+    if let start = invites.min(), let end = up.map(\.1).max(), end > start {
+        result.setupRate = Double(up.count) / (Double(end - start) / 1e9)
+    }
+    result.setupLatencies = up.map { Double($0.1 - $0.0) / 1e6 }
+    generator.hangUpAll()
+    var left = 0
+    for _ in 0..<300 {
+        left = await server.endpoint.activeCallCount()
+        if left == 0 { break }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    if left > 0 { out("  warning: \(left) calls still up 15 s after BYE") }
+    if !generator.failures.isEmpty { out("  warning: INVITEs refused: \(generator.failures)") }
+    generator.close()
+    receiver.close()
+    await server.drain()
+    await server.shutdown()
+    return result
+}
+
+out("SIP load benchmark: in-process server and raw-UDP generator on \(ProcessInfo.processInfo.activeProcessorCount) cores, "
+    + "\(Int(seconds)) s windows, 90 s prompt")
+out(LoadResult.header)
+for n in levels.isEmpty ? [100, 500, 1000] : levels {
+    out("-- \(n) streams (load average \(String(format: "%.2f", loadAverage())))")
+    let timers = try await baseline(n, timing: .perStream)
+    out(timers.row("bare-timers"))
+    let clock = try await baseline(n, timing: .perLoop)
+    out(clock.row("bare-clock"))
+    let ours = try await ivrc(n)
+    out(ours.row("ivrc"))
+    func ratio(_ a: Double, _ b: Double) -> String { b > 0 ? String(format: "%.2fx", a / b) : "-" }
+    for (name, bare) in [("bare-timers", timers), ("bare-clock", clock)] {
+        out("   ivrc / \(name): jitter p50 \(ratio(ours.jitterP50, bare.jitterP50)), p99 \(ratio(ours.jitterP99, bare.jitterP99)), "
+            + "late \(String(format: "%.2f", ours.latePercent))% vs \(String(format: "%.2f", bare.latePercent))%, "
+            + "cpu \(ratio(ours.cpu, bare.cpu))")
+    }
+}
+try? FileManager.default.removeItem(atPath: folder)

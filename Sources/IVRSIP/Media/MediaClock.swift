@@ -1,0 +1,110 @@
+import NIOCore
+import Synchronization
+
+/// The 20 ms clock of one event loop: it paces every media session whose
+/// RTP socket lives on that loop, so a loop carrying 500 calls has one
+/// timer rather than 500.
+///
+/// Sessions sit in one of 20 one-millisecond slots (the least used when
+/// they join), so the loop sends about N/20 packets each millisecond
+/// rather than N at once. Tick `i` is due at `start + i ms` on NIO's
+/// monotonic clock: every deadline is computed from the start, so
+/// scheduling delays never accumulate. A late tick catches up slot by slot;
+/// after a stall longer than `maxCatchUp` ticks the clock skips the lost
+/// whole 20 ms cycles instead of bursting, and each session's RTP
+/// timestamp jumps by the frames it skipped (the prompt resumes where it
+/// was; the receiver sees the gap in the timestamps).
+///
+/// Concurrency: all mutable state is touched only on `eventLoop`, which
+/// makes the `@unchecked Sendable` sound.
+public final class MediaClock: @unchecked Sendable {
+    static let slotCount = 20
+    static let tickNanoseconds: Int64 = 1_000_000
+    /// Ticks of delay caught up by sending late; beyond this, time is skipped.
+    static let maxCatchUp: Int64 = 100
+
+    public let eventLoop: EventLoop
+    var slots: [[MediaSession]] = Array(repeating: [], count: MediaClock.slotCount)
+    var start = NIODeadline.now()
+    var tick: Int64 = 0
+    var timer: Scheduled<Void>?
+    /// Sessions paced by this clock.
+    public internal(set) var sessions = 0
+    /// Whole 20 ms cycles skipped after stalls (for logs and tests).
+    public internal(set) var skippedCycles: Int64 = 0
+
+    public init(eventLoop: EventLoop) { self.eventLoop = eventLoop }
+
+    /// Starts pacing `session` (on the loop). Its first frame goes out within 20 ms.
+    func add(_ session: MediaSession) {
+        eventLoop.preconditionInEventLoop()
+        guard session.slot == nil else { return }
+        var slot = 0
+        for i in slots.indices where slots[i].count < slots[slot].count { slot = i }
+        slots[slot].append(session)
+        session.slot = slot
+        sessions += 1
+        if timer == nil {
+            start = .now()
+            tick = 0
+            schedule()
+        }
+    }
+
+    /// Stops pacing `session` (on the loop); the timer stops with the last session.
+    func remove(_ session: MediaSession) {
+        eventLoop.preconditionInEventLoop()
+        guard let slot = session.slot else { return }
+        slots[slot].removeAll { $0 === session }
+        session.slot = nil
+        sessions -= 1
+        if sessions == 0 {
+            timer?.cancel()
+            timer = nil
+        }
+    }
+
+    func schedule() {
+        timer = eventLoop.scheduleTask(deadline: start + .nanoseconds(Self.tickNanoseconds * tick)) { [self] in
+            self.fire()
+        }
+    }
+
+    func fire() {
+        guard sessions > 0 else {
+            timer = nil
+            return
+        }
+        let due = (NIODeadline.now() - start).nanoseconds / Self.tickNanoseconds
+        if due - tick > Self.maxCatchUp {
+            let cycles = (due - tick) / Int64(Self.slotCount)
+            tick += cycles * Int64(Self.slotCount)
+            skippedCycles += cycles
+            for slot in slots {
+                for session in slot { session.skip(frames: cycles) }
+            }
+        }
+        while tick <= due {
+            for session in slots[Int(tick % Int64(Self.slotCount))] { session.sendFrame() }
+            tick += 1
+        }
+        schedule()
+    }
+}
+
+/// One clock per event loop of a group, made on first use.
+public final class MediaClocks: Sendable {
+    private let clocks = Mutex<[ObjectIdentifier: MediaClock]>([:])
+
+    public init() {}
+
+    /// The clock of `loop` (the clock keeps the loop alive, so the key is never reused).
+    public func clock(for loop: EventLoop) -> MediaClock {
+        clocks.withLock { all in
+            if let clock = all[ObjectIdentifier(loop)] { return clock }
+            let clock = MediaClock(eventLoop: loop)
+            all[ObjectIdentifier(loop)] = clock
+            return clock
+        }
+    }
+}

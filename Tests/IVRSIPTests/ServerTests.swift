@@ -1,0 +1,147 @@
+import Foundation
+import IVRRuntime
+import Testing
+@testable import IVRSIP
+
+/// The UAS over real UDP on 127.0.0.1: routing, rejections, retransmitted
+/// requests, CANCEL, and whole calls with paced RTP, RFC 4733 and SIP INFO
+/// DTMF, and their call records.
+@Suite(.serialized) struct ServerTests {
+    @Test func optionsRoutingAndRejections() async throws {
+        let h = try await ServerHarness()
+        h.client.send(h.request("OPTIONS", callID: "o1"), toPort: h.port)
+        let (ok, _) = await h.client.receiveSIP { $0.status != nil }
+        #expect(ok?.status == 200)
+        #expect(ok?.header("Allow")?.contains("INVITE") == true)
+        #expect(ok?.header("Accept")?.contains("application/sdp") == true)
+        h.client.send(h.request("INVITE", user: "nobody", callID: "i404", body: h.offer(rtpPort: 4000), type: "application/sdp"), toPort: h.port)
+        #expect(await h.client.receiveSIP { ($0.status ?? 0) >= 200 }.0?.status == 404)
+        h.client.send(h.request("INVITE", callID: "i488", body: h.offer(rtpPort: 4000, codecs: "18"), type: "application/sdp"), toPort: h.port)
+        #expect(await h.client.receiveSIP { ($0.status ?? 0) >= 200 }.0?.status == 488)
+        h.client.send(h.request("INVITE", callID: "i415", body: "hello", type: "text/plain"), toPort: h.port)
+        #expect(await h.client.receiveSIP { ($0.status ?? 0) >= 200 }.0?.status == 415)
+        h.client.send(h.request("BYE", callID: "unknown", toTag: "zzz"), toPort: h.port)
+        #expect(await h.client.receiveSIP { $0.status != nil }.0?.status == 481)
+        h.client.send(h.request("INFO", callID: "unknown", toTag: "zzz"), toPort: h.port)
+        #expect(await h.client.receiveSIP { $0.status != nil }.0?.status == 481)
+        h.client.send(h.request("SUBSCRIBE", callID: "sub"), toPort: h.port)
+        #expect(await h.client.receiveSIP { $0.status != nil }.0?.status == 501)
+        // A request the parser refuses gets 400 when it can be addressed.
+        h.client.send("INVITE sip:100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:\(h.client.port);branch=z9hG4bKbad\r\n"
+                      + "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: bad\r\nCSeq: 1 INVITE\r\nContent-Length: 500\r\n\r\n",
+                      toPort: h.port)
+        let bad = await h.client.receiveSIP { $0.status != nil }.0
+        #expect(bad?.status == 400)
+        #expect(bad?.header("Warning")?.contains("Content-Length") == true)
+        #expect(await h.waitForNoCalls())
+        // Rejected INVITEs never became calls: no record.
+        #expect(h.records.count == 0)
+        await h.stop()
+    }
+
+    @Test func retransmittedRequestsGetTheSameAnswer() async throws {
+        let h = try await ServerHarness()
+        let options = h.request("OPTIONS", callID: "o2", branch: "z9hG4bKsame")
+        h.client.send(options, toPort: h.port)
+        let first = await h.client.receiveSIP { $0.status == 200 }.0
+        h.client.send(options, toPort: h.port)
+        let second = await h.client.receiveSIP { $0.status == 200 }.0
+        #expect(first != nil && first?.text == second?.text, "a retransmission is answered from the cache, byte for byte")
+        // A retransmitted INVITE gets the last response again, and no second call.
+        let rtp = UDPClient()
+        let invite = h.invite(callID: "again", rtpPort: rtp.port, branch: "z9hG4bKinv")
+        h.client.send(invite, toPort: h.port)
+        let ok = await h.client.receiveSIP { $0.status == 200 && $0.isInviteResponse }.0
+        h.client.send(invite, toPort: h.port)
+        let again = await h.client.receiveSIP { $0.status == 200 && $0.isInviteResponse }.0
+        #expect(ok?.toTag != nil && ok?.toTag == again?.toTag)
+        #expect(await h.server.endpoint.activeCallCount() == 1)
+        h.client.send(h.request("ACK", callID: "again", toTag: ok?.toTag), toPort: h.port)
+        h.client.send(h.request("BYE", callID: "again", cseq: 2, toTag: ok?.toTag), toPort: h.port)
+        #expect(await h.client.receiveSIP { $0.status == 200 && $0.header("CSeq")?.hasSuffix("BYE") == true }.0 != nil)
+        #expect(await h.waitForNoCalls())
+        #expect(await h.record("again")?.outcome == "caller-hangup")
+        await h.stop()
+    }
+
+    @Test func cancelBeforeAnswerGets487() async throws {
+        let h = try await ServerHarness()
+        let branch = "z9hG4bKcancelme"
+        h.client.send(h.request("INVITE", callID: "cx", branch: branch, body: h.offer(rtpPort: 4004), type: "application/sdp"), toPort: h.port)
+        h.client.send(h.request("CANCEL", callID: "cx", branch: branch), toPort: h.port)
+        let (final, seen) = await h.client.receiveSIP { ($0.status ?? 0) >= 200 && $0.isInviteResponse }
+        let all = seen + (final.map { [$0] } ?? [])
+        // Either CANCEL won (200 to CANCEL and 487) or the answer did (200 to INVITE): never a leak.
+        #expect(final != nil)
+        if final?.status == 487 {
+            #expect(all.contains { $0.status == 200 && $0.header("CSeq")?.hasSuffix("CANCEL") == true })
+            h.client.send(h.request("ACK", callID: "cx", toTag: final?.toTag, branch: branch), toPort: h.port)
+        } else {
+            h.client.send(h.request("ACK", callID: "cx", toTag: final?.toTag), toPort: h.port)
+            h.client.send(h.request("BYE", callID: "cx", cseq: 2, toTag: final?.toTag), toPort: h.port)
+        }
+        #expect(await h.waitForNoCalls())
+        #expect(await h.record("cx")?.outcome == "caller-hangup")
+        await h.stop()
+    }
+
+    @Test func aCallWithPacedRTPAndRFC4733() async throws {
+        let h = try await ServerHarness()
+        let rtp = UDPClient()
+        let answer = try #require(await h.establish(callID: "call1", rtp: rtp))
+        #expect(answer.body.contains("a=rtpmap:0 PCMU/8000"))
+        #expect(answer.body.contains("a=rtpmap:101 telephone-event/8000"))
+        #expect(answer.body.contains("a=ptime:20"))
+        let serverRTP = try #require(answer.audioPort)
+        var packets: [(RTPPacket, Int64)] = []
+        while packets.count < 25, let (bytes, at) = await rtp.receiveStamped(timeout: 5), let p = try? RTPPacket.decode(bytes) {
+            packets.append((p, at))
+        }
+        #expect(packets.count == 25)
+        #expect(packets.first?.0.marker == true)
+        #expect(packets.dropFirst().allSatisfy { !$0.0.marker })
+        #expect(Set(packets.map(\.0.ssrc)).count == 1)
+        for (a, b) in zip(packets, packets.dropFirst()) {
+            #expect(b.0.sequenceNumber == a.0.sequenceNumber &+ 1)
+            #expect(b.0.timestamp &- a.0.timestamp == 160)
+            #expect(b.0.payload.count == 160)
+        }
+        // Paced, never bursted: 24 frames take at least 24 * 20 ms less the
+        // catch-up allowed after a stall (kernel send stamps; a slow test
+        // cannot shrink this, only a sender running ahead of its clock could).
+        if let first = packets.first?.1, let last = packets.last?.1, first > 0 {
+            #expect(Double(last - first) / 1e9 >= 0.3, "24 intervals of 20 ms")
+        }
+        // The prompt (a 440 Hz tone for `say` without TTS) is audible: not all silence.
+        #expect(packets.contains { p in p.0.payload.contains { $0 != 0xFF } })
+        for bytes in ServerHarness.keyPress(1, timestamp: 4242, sequence: 100) { rtp.send(bytes, toPort: serverRTP) }
+        let (bye, _) = await h.client.receiveSIP { $0.method == "BYE" }
+        #expect(bye != nil)
+        #expect(await h.waitForNoCalls())
+        let record = await h.record("call1")
+        #expect(record?.outcome == "hangup")
+        #expect(record?.inputs.map(\.digits) == ["1"], "the retransmitted end packets count once")
+        #expect(record?.path == ["welcome", "bye"])
+        #expect(record?.answer != nil)
+        await h.stop()
+    }
+
+    @Test func infoDTMFAndCallerHangUpMidPrompt() async throws {
+        let h = try await ServerHarness()
+        let rtp = UDPClient()
+        let ok = try #require(await h.establish(callID: "info1", rtp: rtp))
+        _ = await rtp.receive(timeout: 5)
+        h.client.send(h.request("INFO", callID: "info1", cseq: 2, toTag: ok.toTag, body: "Signal=1\r\nDuration=160\r\n",
+                                type: "application/dtmf-relay"), toPort: h.port)
+        #expect(await h.client.receiveSIP { $0.status != nil && $0.header("CSeq")?.hasSuffix("INFO") == true }.0?.status == 200)
+        // The caller hangs up while "Goodbye" plays.
+        #expect(await ServerHarness.hearGoodbye(rtp))
+        h.client.send(h.request("BYE", callID: "info1", cseq: 3, toTag: ok.toTag), toPort: h.port)
+        #expect(await h.client.receiveSIP { $0.header("CSeq")?.hasSuffix("BYE") == true }.0?.status == 200)
+        #expect(await h.waitForNoCalls())
+        let record = await h.record("info1")
+        #expect(record?.outcome == "caller-hangup")
+        #expect(record?.inputs.map(\.digits) == ["1"])
+        await h.stop()
+    }
+}
