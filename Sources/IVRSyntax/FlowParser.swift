@@ -4,7 +4,19 @@ public enum FlowParser {
     /// Parses one flow file. `flow` is nil when the file is too broken to
     /// describe a flow (no mapping, no name, a YAML error).
     public static func parseFlow(_ bytes: [UInt8], file: String) -> (flow: Flow?, diagnostics: [Diagnostic], lines: LineTable) {
-        let doc = YAMLReader.read(bytes, file: file)
+        parseFlow(bytes, file: file, pipelined: nil)
+    }
+
+    /// `parseFlow(_:file:)`, with libyaml on a second thread (true) or on the
+    /// calling one (false); nil decides by size (see `YAMLReader.read`). Either
+    /// way each node is built as soon as the reader has read it.
+    public static func parseFlow(_ bytes: [UInt8], file: String, pipelined: Bool?) -> (flow: Flow?, diagnostics: [Diagnostic], lines: LineTable) {
+        var nodeBuilder = FlowBuilder(file: file)
+        var streamed = StreamedNodes()
+        let read = YAMLReader.read(bytes, file: file, pipelined: pipelined, watching: "nodes") { key, value in
+            nodeBuilder.streamNode(key, value, into: &streamed)
+        }
+        let doc = read.document
         guard let root = doc.root else {
             var diagnostics = doc.diagnostics
             if diagnostics.isEmpty {
@@ -13,7 +25,10 @@ public enum FlowParser {
             }
             return (nil, diagnostics, doc.lines)
         }
+        streamed.mapping = read.watchedMapping.map(Int.init)
+        streamed.diagnostics = nodeBuilder.sink.diagnostics
         var builder = FlowBuilder(file: file)
+        builder.streamed = streamed
         let flow = builder.buildFlow(root)
         return (flow, doc.diagnostics + builder.sink.diagnostics, doc.lines)
     }

@@ -9,7 +9,8 @@ public struct YAMLDocument: Sendable {
 }
 
 /// Reads YAML through libyaml's event API into a `YAMLNode` tree that keeps
-/// both marks of every node. This is the only file that talks to libyaml.
+/// both marks of every node. libyaml is called only here (`countEvents`) and
+/// in `YAMLEventProducer`.
 ///
 /// Refused, with a diagnostic and no tree: syntax errors (E001), duplicate keys
 /// (E002, the tree is still returned), and E007 for tags other than the core
@@ -21,22 +22,83 @@ public enum YAMLReader {
     public static let maxDepth = 200
     public static let maxFileSize = 64 << 20
 
+    /// Files from this size up are parsed by libyaml on a second thread while
+    /// the tree is built (see `YAMLEventPipe`); smaller ones are not worth a thread.
+    static let pipelineThreshold = 128 << 10
+
     public static func read(_ bytes: [UInt8], file: String) -> YAMLDocument {
+        read(bytes, file: file, watching: nil) { _, _ in }.document
+    }
+
+    /// `read(_:file:)` with libyaml on a second thread (true) or on the calling
+    /// one (false); nil decides by size.
+    public static func read(_ bytes: [UInt8], file: String, pipelined: Bool?) -> YAMLDocument {
+        read(bytes, file: file, pipelined: pipelined, watching: nil) { _, _ in }.document
+    }
+
+    /// What `read(_:file:pipelined:watching:onPair:)` found besides the document.
+    struct Result {
+        var document: YAMLDocument
+        /// The mapping under the watched root key, when it was read whole.
+        var watchedMapping: Int32?
+    }
+
+    /// Reads the bytes, calling `onPair` with each pair of the mapping that is
+    /// the value of the root key `rootKey` (the first such key), in order, soon
+    /// after the pair has been read and while the rest of the file is still
+    /// being parsed. `pipelined` forces libyaml onto a second thread (true) or
+    /// the calling one (false); by default large files get the thread.
+    static func read(_ bytes: [UInt8], file: String, pipelined: Bool? = nil, watching rootKey: String?,
+                     onPair: (_ key: YAMLNode, _ value: YAMLNode) -> Void) -> Result {
         if bytes.count > maxFileSize {
             let d = Diagnostic(
                 .E007,
                 "file is \(bytes.count / (1 << 20)) MiB; flows larger than \(maxFileSize >> 20) MiB are not read",
                 file: file, range: .unknown)
-            return YAMLDocument(root: nil, diagnostics: [d], lines: LineTable(bytes.prefix(0)))
+            return Result(document: YAMLDocument(root: nil, diagnostics: [d], lines: LineTable(bytes.prefix(0))))
         }
-        let lines = LineTable(bytes)
-        if bytes.isEmpty {
-            return YAMLDocument(root: nil, diagnostics: [], lines: lines)
-        }
+        let usePipe = pipelined ?? (bytes.count >= pipelineThreshold)
         return bytes.withUnsafeBufferPointer { buffer in
-            var reader = EventReader(file: file, lines: lines, bytes: buffer)
-            reader.run()
-            return YAMLDocument(root: reader.root, diagnostics: reader.diagnostics, lines: lines)
+            // Start libyaml first: the line table is built while it parses.
+            let pipe = usePipe && !bytes.isEmpty ? YAMLEventPipe(buffer) : nil
+            let lines = LineTable(buffer)
+            if bytes.isEmpty {
+                return Result(document: YAMLDocument(root: nil, diagnostics: [], lines: lines))
+            }
+            var reader = EventReader(file: file, lines: lines, bytes: buffer, watching: rootKey)
+            var delivered = 0
+            func deliver() {
+                let pairs = reader.assembler.watchedPairs
+                guard delivered < pairs.count else { return }
+                reader.assembler.lend { tree in
+                    while delivered < pairs.count {
+                        onPair(YAMLNode(tree, Int(pairs[delivered].key)), YAMLNode(tree, Int(pairs[delivered].value)))
+                        delivered += 1
+                    }
+                }
+            }
+            if let pipe {
+                defer { pipe.finish() }
+                while true {
+                    let block = pipe.take()
+                    let more = reader.consume(block) && !block.isLast
+                    pipe.release()
+                    guard more else { break }
+                    deliver()
+                }
+            } else {
+                let producer = YAMLEventProducer(buffer)
+                let block = YAMLEventBlock()
+                while true {
+                    producer.fill(block)
+                    guard reader.consume(block), !block.isLast else { break }
+                    deliver()
+                }
+            }
+            if reader.succeeded { deliver() }
+            let root = reader.finish()
+            return Result(document: YAMLDocument(root: root, diagnostics: reader.diagnostics, lines: lines),
+                          watchedMapping: root == nil ? nil : reader.assembler.watchedMapping)
         }
     }
 
@@ -72,17 +134,20 @@ private struct EventReader {
     private var failures: [Diagnostic] = []
     private var documents = 0
 
-    init(file: String, lines: LineTable, bytes: UnsafeBufferPointer<UInt8>) {
+    init(file: String, lines: LineTable, bytes: UnsafeBufferPointer<UInt8>, watching rootKey: String?) {
         self.file = file
         self.lines = lines
         self.bytes = bytes
-        self.assembler = YAMLTreeAssembler(file: file, sourceSize: bytes.count)
+        self.assembler = YAMLTreeAssembler(file: file, sourceSize: bytes.count, watching: rootKey)
     }
 
-    /// The tree, unless reading failed.
-    var root: YAMLNode? {
+    /// Whether a whole document was read without an error.
+    var succeeded: Bool { !failed && assembler.root != nil }
+
+    /// The tree, unless reading failed. Call once, at the end.
+    mutating func finish() -> YAMLNode? {
         guard !failed, let root = assembler.root else { return nil }
-        return YAMLNode(YAMLTree(assembler.storage), Int(root))
+        return YAMLNode(assembler.finish(), Int(root))
     }
 
     /// Duplicate keys first (found while reading), then what stopped the reader.
@@ -90,44 +155,40 @@ private struct EventReader {
         failures.isEmpty ? assembler.diagnostics : assembler.diagnostics + failures
     }
 
-    mutating func run() {
-        var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) == 1 else {
-            failures.append(Diagnostic(.E001, "could not start the YAML parser", file: file, range: .unknown))
+    /// Handles the events of one block; false once reading must stop (the
+    /// stream ended, an event was refused, or libyaml failed after them).
+    mutating func consume(_ block: YAMLEventBlock) -> Bool {
+        // The block's scalar text goes to the tree in one copy.
+        let base = assembler.appendText(block.storedBytes)
+        for i in 0..<block.count where !handle(block.events[i], block, textBase: base) {
+            return false
+        }
+        if let failure = block.failure {
+            syntaxError(failure)
             failed = true
-            return
+            return false
         }
-        defer { yaml_parser_delete(&parser) }
-        yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
-        var event = yaml_event_t()
-        while true {
-            guard yaml_parser_parse(&parser, &event) == 1 else {
-                syntaxError(parser)
-                failed = true
-                return
-            }
-            let keepGoing = handle(event)
-            yaml_event_delete(&event)
-            if !keepGoing {
-                return
-            }
-        }
+        return true
     }
 
-    private func location(_ mark: yaml_mark_t) -> SourceLocation {
-        let line = Int(mark.line) + 1
-        let column = Int(mark.column) + 1
+    private func location(line: Int32, column: Int32) -> SourceLocation {
+        let line = Int(line) + 1
+        let column = Int(column) + 1
         return SourceLocation(line: line, column: column, offset: lines.offset(line: line, column: column, in: bytes))
     }
 
-    private func range(_ event: yaml_event_t) -> SourceRange {
-        SourceRange(start: location(event.start_mark), end: location(event.end_mark))
+    private func location(_ line: Int, _ column: Int) -> SourceLocation {
+        location(line: Int32(clamping: line), column: Int32(clamping: column))
     }
 
-    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
-        guard let pointer else { return nil }
-        // NOTE: libyaml's anchors and tags are NUL-terminated UTF-8.
-        return String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+    private func range(_ event: YAMLEvent) -> SourceRange {
+        SourceRange(start: location(line: event.startLine, column: event.startColumn),
+                    end: location(line: event.endLine, column: event.endColumn))
+    }
+
+    private static func string(_ block: YAMLEventBlock, _ offset: Int32, _ count: Int32) -> String? {
+        guard offset >= 0 else { return nil }
+        return String(decoding: block.text(offset, count), as: UTF8.self)
     }
 
     private static let coreTags: Set<String> = [
@@ -137,11 +198,11 @@ private struct EventReader {
     ]
 
     /// Returns false to stop reading.
-    private mutating func handle(_ event: yaml_event_t) -> Bool {
-        switch event.type {
-        case YAML_STREAM_END_EVENT:
+    private mutating func handle(_ event: YAMLEvent, _ block: YAMLEventBlock, textBase: Int) -> Bool {
+        switch event.kind {
+        case .streamEnd:
             return false
-        case YAML_DOCUMENT_START_EVENT:
+        case .documentStart:
             documents += 1
             if documents > 1 {
                 fail(.E007, "a flow file holds one YAML document; this is document \(documents)", range(event),
@@ -149,8 +210,8 @@ private struct EventReader {
                 return false
             }
             return true
-        case YAML_ALIAS_EVENT:
-            let name = Self.string(event.data.alias.anchor) ?? ""
+        case .alias:
+            let name = Self.string(block, event.text, event.textCount) ?? ""
             switch assembler.alias(name, range: range(event), limit: YAMLReader.maxAliasExpansion) {
             case .added:
                 return true
@@ -162,49 +223,35 @@ private struct EventReader {
                      range(event), help: "a file whose aliases multiply (a \"billion laughs\" file) is not read")
                 return false
             }
-        case YAML_SCALAR_EVENT:
-            let scalar = event.data.scalar
-            if !checkTag(scalar.tag, event) { return false }
-            let style: YAMLNode.ScalarStyle
-            switch scalar.style {
-            case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
-            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
-            case YAML_LITERAL_SCALAR_STYLE: style = .literal
-            case YAML_FOLDED_SCALAR_STYLE: style = .folded
-            default: style = scalar.tag == nil ? .plain : .doubleQuoted // `!!str 1` is a string
-            }
-            let anchor = scalar.anchor == nil ? nil : Self.string(scalar.anchor)
-            assembler.scalar(UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)),
-                             style: style, range: range(event), anchor: anchor)
+        case .scalar:
+            if !checkTag(event, block) { return false }
+            assembler.scalar(first: textBase + Int(event.text), count: Int(event.textCount), prefix: event.prefix,
+                             isASCII: event.isASCII, style: event.style, range: range(event),
+                             anchor: Self.string(block, event.anchor, event.anchorCount))
             return true
-        case YAML_SEQUENCE_START_EVENT:
-            if !checkTag(event.data.sequence_start.tag, event) { return false }
-            return push(mapping: false, event, anchor: Self.string(event.data.sequence_start.anchor))
-        case YAML_MAPPING_START_EVENT:
-            if !checkTag(event.data.mapping_start.tag, event) { return false }
-            return push(mapping: true, event, anchor: Self.string(event.data.mapping_start.anchor))
-        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            return assembler.close(end: location(event.end_mark))
-        default:
+        case .sequenceStart, .mappingStart:
+            if !checkTag(event, block) { return false }
+            if assembler.depth >= YAMLReader.maxDepth {
+                fail(.E007, "YAML nested deeper than \(YAMLReader.maxDepth) levels", range(event))
+                return false
+            }
+            assembler.open(mapping: event.kind == .mappingStart,
+                           start: location(line: event.startLine, column: event.startColumn),
+                           anchor: Self.string(block, event.anchor, event.anchorCount))
+            return true
+        case .collectionEnd:
+            return assembler.close(end: location(line: event.endLine, column: event.endColumn))
+        case .other:
             return true
         }
     }
 
-    private mutating func checkTag(_ tag: UnsafeMutablePointer<yaml_char_t>?, _ event: yaml_event_t) -> Bool {
-        guard let tag = Self.string(tag) else { return true }
+    private mutating func checkTag(_ event: YAMLEvent, _ block: YAMLEventBlock) -> Bool {
+        guard let tag = Self.string(block, event.tag, event.tagCount) else { return true }
         if Self.coreTags.contains(tag) { return true }
         fail(.E007, "YAML tag '\(tag)' is not supported", range(event),
              help: "remove the tag; flow files use plain YAML values")
         return false
-    }
-
-    private mutating func push(mapping: Bool, _ event: yaml_event_t, anchor: String?) -> Bool {
-        if assembler.depth >= YAMLReader.maxDepth {
-            fail(.E007, "YAML nested deeper than \(YAMLReader.maxDepth) levels", range(event))
-            return false
-        }
-        assembler.open(mapping: mapping, start: location(event.start_mark), anchor: anchor)
-        return true
     }
 
     private mutating func fail(_ code: DiagnosticCode, _ message: String, _ range: SourceRange, help: String? = nil) {
@@ -212,30 +259,30 @@ private struct EventReader {
         failed = true
     }
 
-    private mutating func syntaxError(_ parser: yaml_parser_t) {
-        let problem = Self.cString(parser.problem) ?? "malformed YAML"
-        let context = Self.cString(parser.context)
-        var message = problem
-        if let context { message += " " + context }
-        let mark = location(parser.problem_mark)
-        var notes: [Diagnostic.Note] = []
-        if context != nil, parser.context_mark.line != parser.problem_mark.line
-            || parser.context_mark.column != parser.problem_mark.column {
-            notes.append(Diagnostic.Note(context!, file: file, range: SourceRange(at: location(parser.context_mark))))
+    private mutating func syntaxError(_ failure: YAMLParseFailure) {
+        if failure.couldNotStart {
+            failures.append(Diagnostic(.E001, "could not start the YAML parser", file: file, range: .unknown))
+            return
         }
-        let help = hintForUnquotedKey(around: parser)
+        let problem = failure.problem ?? "malformed YAML"
+        var message = problem
+        if let context = failure.context { message += " " + context }
+        let mark = location(failure.problemLine, failure.problemColumn)
+        var notes: [Diagnostic.Note] = []
+        if let context = failure.context, failure.contextLine != failure.problemLine
+            || failure.contextColumn != failure.problemColumn {
+            notes.append(Diagnostic.Note(context, file: file,
+                                         range: SourceRange(at: location(failure.contextLine, failure.contextColumn))))
+        }
+        let help = hintForUnquotedKey(around: [failure.contextLine, failure.problemLine])
         failures.append(Diagnostic(.E001, "YAML syntax error: " + message, file: file,
                                       range: SourceRange(at: mark), notes: notes, help: help))
     }
 
-    private static func cString(_ pointer: UnsafePointer<CChar>?) -> String? {
-        pointer.map { String(cString: $0) }
-    }
-
     /// libyaml reads an unquoted `*` as an alias; say how to write the key.
-    private func hintForUnquotedKey(around parser: yaml_parser_t) -> String? {
-        for mark in [parser.context_mark, parser.problem_mark] {
-            let line = Int(mark.line) + 1
+    private func hintForUnquotedKey(around markLines: [Int]) -> String? {
+        for markLine in markLines {
+            let line = markLine + 1
             guard let span = lines.lineBytes(line) else { continue }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self)
             let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "-" }

@@ -7,10 +7,17 @@
 /// and the root is the last record. No node owns a `String` or an array:
 /// reading a 1 MB flow allocates a handful of buffers instead of one per node.
 /// See docs/performance.md.
-final class YAMLTree: Sendable {
-    let storage: YAMLStorage
+///
+/// The assembler writes `storage` while it reads; node views made then (the
+/// flow parser builds each node as soon as it is read) see the nodes read so
+/// far. Once the reader returns the document, nothing writes it again, which
+/// is what makes sharing the tree across threads safe.
+final class YAMLTree: @unchecked Sendable {
+    // Written only by the assembler, on the reading thread, before the tree
+    // is shared; no dynamic exclusivity check is needed on the readers' path.
+    @exclusivity(unchecked) var storage: YAMLStorage
 
-    init(_ storage: YAMLStorage) { self.storage = storage }
+    init(_ storage: YAMLStorage = YAMLStorage()) { self.storage = storage }
 }
 
 /// The arrays of a `YAMLTree`, and the comparisons the reader and the
@@ -67,6 +74,26 @@ struct YAMLStorage: Sendable {
                 return true
             }
         }
+    }
+
+    /// The position of the first of `probes` that scalar `index` reads (as
+    /// `scalar(_:matches:)` compares), with the record read once.
+    func firstMatch(_ index: Int, in probes: [KeyProbe]) -> Int? {
+        let r = records[index]
+        guard r.shape == .scalar else { return nil }
+        if !r.isASCII {
+            let s = string(index)
+            return probes.firstIndex { $0.name == s }
+        }
+        for (i, probe) in probes.enumerated() where probe.count == Int(r.count) {
+            if !probe.isASCII {
+                if string(index) == probe.name { return i }
+                continue
+            }
+            guard probe.prefix == r.prefix else { continue }
+            if probe.count <= 8 || scalar(index, matches: probe) { return i }
+        }
+        return nil
     }
 
     /// The first eight bytes of `bytes`, little-endian, zero-padded.

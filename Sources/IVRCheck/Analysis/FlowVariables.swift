@@ -97,6 +97,7 @@ struct FlowVariables: Sendable {
     func writes(of v: Int) -> ArraySlice<Write> { writes[writeOffsets[v]..<writeOffsets[v + 1]] }
 
     private mutating func add(_ s: Located<InterpolatedString>, _ place: Place, assignment: Int = -1) {
+        if s.value.isConstant { return } // most text: no variable, and no parts array made
         for part in s.value.parts {
             guard case .variable(let name, _) = part else { continue }
             let root = Self.root(name)

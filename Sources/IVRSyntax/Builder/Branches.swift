@@ -1,5 +1,7 @@
 /// `branch:` arms (section 3) and their `if` expressions (section 5.2).
 extension FlowBuilder {
+    static let armFields: FieldNames = ["if", "then", "else"]
+
     mutating func buildBranch(_ node: YAMLNode) -> Branch? {
         guard let items = node.lazyItems else {
             sink.emit(.E005, "'branch' must be a list of {if, then} arms and an optional {else}, found \(node.kindName)",
@@ -13,7 +15,7 @@ extension FlowBuilder {
         var arms: [Branch.Arm] = []
         var otherwise: Target?
         for (index, item) in items.enumerated() {
-            guard let f = fields(of: item, in: "a branch arm", allowed: ["if", "then", "else"]) else { continue }
+            guard let f = fields(of: item, in: "a branch arm", allowed: Self.armFields) else { continue }
             if let elseNode = f["else"] {
                 if f["if"] != nil || f["then"] != nil {
                     sink.emit(.E006, "an arm has either 'if' and 'then', or only 'else'", at: f.key("else")!.range)

@@ -9,6 +9,8 @@ struct FlowBuilder {
     var sink: DiagnosticSink
     /// Set while building a node when one of its parts could not be built.
     var nodeIsMalformed = false
+    /// Nodes already built while the file was being read (see `FlowParser`).
+    var streamed: StreamedNodes?
 
     init(file: String) { sink = DiagnosticSink(file: file) }
 
@@ -16,9 +18,12 @@ struct FlowBuilder {
         "ivr", "description", "extension", "customer", "servers", "language", "voice",
         "start", "defaults", "hours", "events", "nodes",
     ]
+    static let flowFieldNames = FieldNames(flowFields)
+    static let defaultsFields: FieldNames = ["timeout", "inter-digit-timeout", "attempts"]
+    static let eventsFields: FieldNames = ["url"]
 
     mutating func buildFlow(_ root: YAMLNode) -> Flow? {
-        guard let fields = fields(of: root, in: "a flow file", allowed: Self.flowFields) else { return nil }
+        guard let fields = fields(of: root, in: "a flow file", allowed: Self.flowFieldNames) else { return nil }
         var name = Located("", root.range)
         if let node = fields.require("ivr", &self, what: "the flow name 'ivr'"), let text = string(node, "ivr") {
             name = Located(text, node.range)
@@ -55,7 +60,7 @@ struct FlowBuilder {
 
     mutating func buildDefaults(_ node: YAMLNode) -> Defaults {
         var defaults = Defaults()
-        guard let fields = fields(of: node, in: "defaults", allowed: ["timeout", "inter-digit-timeout", "attempts"]) else {
+        guard let fields = fields(of: node, in: "defaults", allowed: Self.defaultsFields) else {
             return defaults
         }
         defaults.timeout = fields["timeout"].flatMap { duration($0, "timeout") }
@@ -65,7 +70,7 @@ struct FlowBuilder {
     }
 
     mutating func buildEvents(_ node: YAMLNode) -> Events? {
-        guard let fields = fields(of: node, in: "events", allowed: ["url"]),
+        guard let fields = fields(of: node, in: "events", allowed: Self.eventsFields),
               let urlNode = fields.require("url", &self, what: "'url'"),
               let url = interpolated(urlNode, "url") else { return nil }
         if !Self.isHTTPURL(url.value.raw) {
@@ -88,23 +93,36 @@ struct FlowBuilder {
         }
         var nodes: [Node] = []
         nodes.reserveCapacity(pairs.count)
-        for pair in pairs {
-            guard let name = pair.key.scalar else {
-                sink.emit(.E005, "a node name must be a string, found \(pair.key.kindName)", at: pair.key.range)
+        let streamed = streamed?.mapping == node.index ? streamed : nil
+        for (i, pair) in pairs.enumerated() {
+            if let streamed, i < streamed.entries.count,
+               streamed.entries[i].key == pair.key.index, streamed.entries[i].value == pair.value.index {
+                let entry = streamed.entries[i]
+                for d in streamed.diagnostics[entry.diagnostics] { sink.emit(d) }
+                if let built = entry.node { nodes.append(built) }
                 continue
             }
-            if BuiltinTarget(rawValue: name) != nil {
-                sink.emit(.E210, "node '\(name)' is named after the built-in target '\(name)'", at: pair.key.range,
-                          help: "rename the node, e.g. '\(name)-node'; '\(name)' as a target always means the built-in")
-            } else if name.isEmpty {
-                sink.emit(.E006, "a node name cannot be empty", at: pair.key.range)
-            }
-            nodeIsMalformed = false
-            let steps = buildStepList(pair.value, context: "node '\(name)'")
-            var built = Node(name: Located(name, pair.key.range), steps: steps, range: pair.value.range)
-            built.isMalformed = nodeIsMalformed
-            nodes.append(built)
+            if let built = buildNode(pair.key, pair.value) { nodes.append(built) }
         }
         return nodes
+    }
+
+    /// One `name: steps` pair of `nodes`.
+    mutating func buildNode(_ key: YAMLNode, _ value: YAMLNode) -> Node? {
+        guard let name = key.scalar else {
+            sink.emit(.E005, "a node name must be a string, found \(key.kindName)", at: key.range)
+            return nil
+        }
+        if Self.builtinTarget(key) != nil {
+            sink.emit(.E210, "node '\(name)' is named after the built-in target '\(name)'", at: key.range,
+                      help: "rename the node, e.g. '\(name)-node'; '\(name)' as a target always means the built-in")
+        } else if name.isEmpty {
+            sink.emit(.E006, "a node name cannot be empty", at: key.range)
+        }
+        nodeIsMalformed = false
+        let steps = buildStepList(value, context: "node '\(name)'")
+        var built = Node(name: Located(name, key.range), steps: steps, range: value.range)
+        built.isMalformed = nodeIsMalformed
+        return built
     }
 }

@@ -8,10 +8,14 @@ extension FlowBuilder {
         "prompt", "short-prompt", "into", "min", "max", "terminator", "timeout", "inter-digit-timeout",
         "pattern", "attempts", "sensitive", "on-invalid", "on-timeout", "on-exhausted",
     ]
+    static let menuFieldNames = FieldNames(menuFields)
+    static let captureFieldNames = FieldNames(captureFields)
+    static let dialByExtensionFields: FieldNames = ["pattern", "inter-digit-timeout"]
+    static let menuHints = ["option": "did you mean 'options'?"]
+    static let captureHints = ["variable": "did you mean 'into'?", "var": "did you mean 'into'?"]
 
     mutating func buildMenu(_ node: YAMLNode, key: YAMLNode) -> Menu? {
-        guard let f = fields(of: node, in: "menu", allowed: Self.menuFields,
-                             hints: ["option": "did you mean 'options'?"]) else { return nil }
+        guard let f = fields(of: node, in: "menu", allowed: Self.menuFieldNames, hints: Self.menuHints) else { return nil }
         let prompt = f["prompt"].flatMap { buildPrompt($0, "prompt") } ?? Prompt(steps: [], range: node.range)
         var options: [Menu.Option] = []
         var optionsRange = f.headRange
@@ -92,7 +96,7 @@ extension FlowBuilder {
     }
 
     private mutating func buildDialByExtension(_ node: YAMLNode) -> Menu.DialByExtension? {
-        guard let f = fields(of: node, in: "dial-by-extension", allowed: ["pattern", "inter-digit-timeout"]),
+        guard let f = fields(of: node, in: "dial-by-extension", allowed: Self.dialByExtensionFields),
               let patternNode = f.require("pattern", &self, what: "'pattern'"),
               let pattern = locatedString(patternNode, "pattern") else { return nil }
         let interDigit = f["inter-digit-timeout"].flatMap { duration($0, "inter-digit-timeout") }
@@ -100,8 +104,7 @@ extension FlowBuilder {
     }
 
     mutating func buildCapture(_ node: YAMLNode) -> Capture? {
-        guard let f = fields(of: node, in: "capture", allowed: Self.captureFields,
-                             hints: ["variable": "did you mean 'into'?", "var": "did you mean 'into'?"]) else { return nil }
+        guard let f = fields(of: node, in: "capture", allowed: Self.captureFieldNames, hints: Self.captureHints) else { return nil }
         guard let intoNode = f.require("into", &self, what: "'into' (the variable that receives the digits)"),
               let into = variableName(intoNode, "into") else { return nil }
         var capture = Capture(into: into)

@@ -105,12 +105,12 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        if Variables.readOnly.contains(s) {
+        if Variables.isReadOnly(s) {
             sink.emit(.E006, "'\(s)' is a read-only built-in variable", at: node.range)
             nodeIsMalformed = true
             return nil
         }
-        if !settingBuiltins, Variables.settable.contains(s) {
+        if !settingBuiltins, Variables.isSettable(s) {
             sink.emit(.E006, "'\(s)' is a built-in variable; only 'set' may change it", at: node.range)
             nodeIsMalformed = true
             return nil
@@ -136,6 +136,18 @@ public enum Variables {
     /// Set by the runtime from the flow header; `set` may change them.
     public static let settable: Set<String> = ["language", "voice"]
     public static var builtins: Set<String> { readOnly.union(settable) }
+
+    /// `readOnly.contains(name)`, without hashing names of other lengths.
+    static func isReadOnly(_ name: String) -> Bool {
+        let n = name.utf8.count
+        return (n == 4 || n == 6) && readOnly.contains(name)
+    }
+
+    /// `settable.contains(name)`, without hashing names of other lengths.
+    static func isSettable(_ name: String) -> Bool {
+        let n = name.utf8.count
+        return (n == 5 || n == 8) && settable.contains(name)
+    }
 }
 
 extension Character {

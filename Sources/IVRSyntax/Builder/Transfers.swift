@@ -5,6 +5,9 @@ extension FlowBuilder {
     static let transferFields = destinationKeys + ["caller-id", "timeout", "allow", "on-fail"]
     static let webhookFields = ["url", "method", "body", "timeout", "into", "on-error"]
     static let recordFields = ["into", "max", "beep", "finish-on", "silence"]
+    static let transferFieldNames = FieldNames(transferFields)
+    static let webhookFieldNames = FieldNames(webhookFields)
+    static let recordFieldNames = FieldNames(recordFields)
 
     mutating func buildTransfer(_ node: YAMLNode) -> Transfer? {
         if let s = node.scalar, !node.isNull {
@@ -14,7 +17,7 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        guard let f = fields(of: node, in: "transfer", allowed: Self.transferFields) else { return nil }
+        guard let f = fields(of: node, in: "transfer", allowed: Self.transferFieldNames) else { return nil }
         var given: [YAMLNode.Pair] = []
         for pair in node.lazyPairs ?? YAMLNode.Pairs.empty(node) {
             let key = pair.key
@@ -43,7 +46,7 @@ extension FlowBuilder {
     }
 
     mutating func buildWebhook(_ node: YAMLNode) -> Webhook? {
-        guard let f = fields(of: node, in: "webhook", allowed: Self.webhookFields),
+        guard let f = fields(of: node, in: "webhook", allowed: Self.webhookFieldNames),
               let urlNode = f.require("url", &self, what: "'url'"),
               let url = interpolated(urlNode, "url") else { return nil }
         if !Self.isHTTPURL(url.value.raw) {
@@ -108,7 +111,7 @@ extension FlowBuilder {
     }
 
     mutating func buildRecord(_ node: YAMLNode) -> Record? {
-        guard let f = fields(of: node, in: "record", allowed: Self.recordFields),
+        guard let f = fields(of: node, in: "record", allowed: Self.recordFieldNames),
               let intoNode = f.require("into", &self, what: "'into' (the variable that receives the recording)"),
               let into = variableName(intoNode, "into") else { return nil }
         var record = Record(into: into)
