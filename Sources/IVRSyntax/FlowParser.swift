@@ -11,9 +11,15 @@ public enum FlowParser {
     /// calling one (false); nil decides by size (see `YAMLReader.read`). Either
     /// way each node is built as soon as the reader has read it.
     public static func parseFlow(_ bytes: [UInt8], file: String, pipelined: Bool?) -> (flow: Flow?, diagnostics: [Diagnostic], lines: LineTable) {
+        parseFlow(bytes, file: file, pipelined: pipelined, streaming: true)
+    }
+
+    /// `streaming: false` builds every node after the whole file is read (for tests).
+    static func parseFlow(_ bytes: [UInt8], file: String, pipelined: Bool?, streaming: Bool)
+        -> (flow: Flow?, diagnostics: [Diagnostic], lines: LineTable) {
         var nodeBuilder = FlowBuilder(file: file)
         var streamed = StreamedNodes()
-        let read = YAMLReader.read(bytes, file: file, pipelined: pipelined, watching: "nodes") { key, value in
+        let read = YAMLReader.read(bytes, file: file, pipelined: pipelined, watching: streaming ? "nodes" : nil) { key, value in
             nodeBuilder.streamNode(key, value, into: &streamed)
         }
         let doc = read.document
