@@ -48,15 +48,18 @@ struct YAMLParseFailure: Sendable {
 final class YAMLEventBlock: @unchecked Sendable {
     static let capacity = 1024
 
+    // One thread at a time uses a block (see the type's comment): the
+    // properties need no dynamic exclusivity checks, which would cost more
+    // than the copies they guard.
     let events: UnsafeMutablePointer<YAMLEvent>
-    private(set) var count = 0
-    private(set) var bytes: UnsafeMutablePointer<UInt8>
-    private var byteCapacity: Int
-    private var byteCount = 0
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private(set) var bytes: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var byteCapacity: Int
+    @exclusivity(unchecked) private var byteCount = 0
     /// Set on the block that ends the stream: after a stream end, a libyaml
     /// error (`failure`), or a stop asked by the reader.
-    var isLast = false
-    var failure: YAMLParseFailure?
+    @exclusivity(unchecked) var isLast = false
+    @exclusivity(unchecked) var failure: YAMLParseFailure?
 
     init() {
         events = .allocate(capacity: Self.capacity)
@@ -115,7 +118,8 @@ final class YAMLEventBlock: @unchecked Sendable {
 /// A libyaml parser over a buffer, producing `YAMLEvent`s a block at a time.
 /// Together with `YAMLReader.countEvents` this is all the code that calls libyaml.
 final class YAMLEventProducer: @unchecked Sendable {
-    private var parser = yaml_parser_t()
+    // Used by one thread at a time (the one filling blocks).
+    @exclusivity(unchecked) private var parser = yaml_parser_t()
     private let started: Bool
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {

@@ -293,3 +293,25 @@ private struct EventReader {
         return nil
     }
 }
+
+// TEMP measurement
+extension YAMLReader {
+    public static func produceOnly(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            let producer = YAMLEventProducer(buffer)
+            let block = YAMLEventBlock()
+            var n = 0
+            repeat { producer.fill(block); n += block.count } while !block.isLast
+            return n
+        }
+    }
+    public static func pipeOnly(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            let pipe = YAMLEventPipe(buffer)
+            var n = 0
+            while true { let b = pipe.take(); n += b.count; let last = b.isLast; pipe.release(); if last { break } }
+            pipe.finish()
+            return n
+        }
+    }
+}

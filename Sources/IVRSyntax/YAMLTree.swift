@@ -13,11 +13,26 @@
 /// far. Once the reader returns the document, nothing writes it again, which
 /// is what makes sharing the tree across threads safe.
 final class YAMLTree: @unchecked Sendable {
-    // Written only by the assembler, on the reading thread, before the tree
-    // is shared; no dynamic exclusivity check is needed on the readers' path.
-    @exclusivity(unchecked) var storage: YAMLStorage
+    /// The storage, at a fixed address for the tree's lifetime: the builder's
+    /// views (`YAMLView`) read it through this pointer, with no reference
+    /// counting and no copy of the arrays.
+    let pointer: UnsafeMutablePointer<YAMLStorage>
 
-    init(_ storage: YAMLStorage = YAMLStorage()) { self.storage = storage }
+    init(_ storage: YAMLStorage = YAMLStorage()) {
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: storage)
+    }
+
+    deinit {
+        pointer.deinitialize(count: 1)
+        pointer.deallocate()
+    }
+
+    // Written only by the assembler, on the reading thread, before the tree is shared.
+    var storage: YAMLStorage {
+        unsafeAddress { UnsafePointer(pointer) }
+        unsafeMutableAddress { pointer }
+    }
 }
 
 /// The arrays of a `YAMLTree`, and the comparisons the reader and the

@@ -2,7 +2,7 @@
 extension FlowBuilder {
     static let armFields: FieldNames = ["if", "then", "else"]
 
-    mutating func buildBranch(_ node: YAMLNode) -> Branch? {
+    mutating func buildBranch(_ node: YAMLView) -> Branch? {
         guard let items = node.lazyItems else {
             sink.emit(.E005, "'branch' must be a list of {if, then} arms and an optional {else}, found \(node.kindName)",
                       at: node.range)
@@ -40,7 +40,7 @@ extension FlowBuilder {
         return Branch(arms: arms, otherwise: otherwise)
     }
 
-    private mutating func conditionSource(_ node: YAMLNode) -> Located<String>? {
+    private mutating func conditionSource(_ node: YAMLView) -> Located<String>? {
         guard let s = node.scalar, !node.isNull else {
             sink.emit(.E005, "'if' must be an expression, found \(node.kindName)", at: node.range)
             nodeIsMalformed = true
@@ -50,7 +50,7 @@ extension FlowBuilder {
     }
 
     /// Parses the condition; E402 on a syntax error.
-    private mutating func parseCondition(_ source: Located<String>, node: YAMLNode) -> Expression? {
+    private mutating func parseCondition(_ source: Located<String>, node: YAMLView) -> Expression? {
         var origin = node.range.start
         if node.shape == .scalar, node.style == .singleQuoted || node.style == .doubleQuoted {
             origin.column += 1

@@ -47,34 +47,34 @@ extension FieldNames {
 /// pair with each allowed key is remembered, so looking a field up costs no
 /// scan of the keys.
 struct Fields {
-    let node: YAMLNode
+    let node: YAMLView
     let allowed: FieldNames
     /// For each allowed name, the position in the tree's `children` of the
     /// first value with that key; -1 when the mapping has none (inline: no allocation).
     fileprivate var values: SIMD16<Int32>
 
     /// The value of the first pair with this key.
-    subscript(name: StaticString) -> YAMLNode? {
+    subscript(name: StaticString) -> YAMLView? {
         guard let i = allowed.position(of: name) else {
             return node.value(forKey: name.description)
         }
         let position = values[i]
         guard position >= 0 else { return nil }
-        return YAMLNode(node.tree, Int(node.tree.storage.children[Int(position)]))
+        return YAMLView(tree: node.tree, index: Int(node.tree.pointee.children[Int(position)]))
     }
 
     /// The key of the first pair with this key.
-    func key(_ name: StaticString) -> YAMLNode? {
+    func key(_ name: StaticString) -> YAMLView? {
         guard let i = allowed.position(of: name) else {
             return node.key(name.description)
         }
         let position = values[i]
         guard position >= 0 else { return nil }
-        return YAMLNode(node.tree, Int(node.tree.storage.children[Int(position) - 1]))
+        return YAMLView(tree: node.tree, index: Int(node.tree.pointee.children[Int(position) - 1]))
     }
 
     /// The value of a required field, or an E004 at the mapping.
-    func require(_ name: StaticString, _ builder: inout FlowBuilder, what: String) -> YAMLNode? {
+    func require(_ name: StaticString, _ builder: inout FlowBuilder, what: String) -> YAMLView? {
         if let value = self[name] { return value }
         builder.sink.emit(.E004, "missing required field \(what)", at: headRange,
                           help: "add '\(name): ...'")
@@ -93,7 +93,7 @@ struct Fields {
 extension FlowBuilder {
     /// Reads a mapping and reports every key not in `allowed` (E003, with a
     /// suggestion) and non-scalar keys (E005).
-    mutating func fields(of node: YAMLNode, in context: String, allowed: FieldNames,
+    mutating func fields(of node: YAMLView, in context: String, allowed: FieldNames,
                          hints: [String: String] = [:]) -> Fields? {
         guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "\(context) must be a mapping, found \(node.kindName)", at: node.range)
@@ -101,19 +101,19 @@ extension FlowBuilder {
             return nil
         }
         var values = SIMD16<Int32>(repeating: -1)
-        let storage = node.tree.storage
+        let storage = node.tree
         for pair in pairs {
-            let keyIndex = Int(storage.children[pair.position])
-            guard storage.records[keyIndex].shape == .scalar else {
+            let keyIndex = Int(storage.pointee.children[pair.position])
+            guard storage.pointee.records[keyIndex].shape == .scalar else {
                 let keyNode = pair.key
                 sink.emit(.E005, "a key in \(context) must be a string, found \(keyNode.kindName)", at: keyNode.range)
                 continue
             }
-            if let i = storage.firstMatch(keyIndex, in: allowed.probes) {
+            if let i = storage.pointee.firstMatch(keyIndex, in: allowed.probes) {
                 if values[i] < 0 { values[i] = Int32(pair.position + 1) }
             } else {
-                let key = storage.string(keyIndex)
-                unknownField(key, at: storage.records[keyIndex].range, in: context, allowed: allowed.names,
+                let key = storage.pointee.string(keyIndex)
+                unknownField(key, at: storage.pointee.records[keyIndex].range, in: context, allowed: allowed.names,
                              hint: hints[key])
             }
         }

@@ -22,7 +22,12 @@ struct FlowBuilder {
     static let defaultsFields: FieldNames = ["timeout", "inter-digit-timeout", "attempts"]
     static let eventsFields: FieldNames = ["url"]
 
+    /// `root` must stay alive while the flow is built (the builder's views do not keep it).
     mutating func buildFlow(_ root: YAMLNode) -> Flow? {
+        withExtendedLifetime(root) { buildFlow(view: YAMLView(root)) }
+    }
+
+    private mutating func buildFlow(view root: YAMLView) -> Flow? {
         guard let fields = fields(of: root, in: "a flow file", allowed: Self.flowFieldNames) else { return nil }
         var name = Located("", root.range)
         if let node = fields.require("ivr", &self, what: "the flow name 'ivr'"), let text = string(node, "ivr") {
@@ -58,7 +63,7 @@ struct FlowBuilder {
         return s.unicodeScalars.allSatisfy { $0.isASCIILower || $0.isASCIIDigit || $0 == "-" || $0 == "_" }
     }
 
-    mutating func buildDefaults(_ node: YAMLNode) -> Defaults {
+    mutating func buildDefaults(_ node: YAMLView) -> Defaults {
         var defaults = Defaults()
         guard let fields = fields(of: node, in: "defaults", allowed: Self.defaultsFields) else {
             return defaults
@@ -69,7 +74,7 @@ struct FlowBuilder {
         return defaults
     }
 
-    mutating func buildEvents(_ node: YAMLNode) -> Events? {
+    mutating func buildEvents(_ node: YAMLView) -> Events? {
         guard let fields = fields(of: node, in: "events", allowed: Self.eventsFields),
               let urlNode = fields.require("url", &self, what: "'url'"),
               let url = interpolated(urlNode, "url") else { return nil }
@@ -83,7 +88,7 @@ struct FlowBuilder {
         (s.hasPrefix("https://") && s.count > 8) || (s.hasPrefix("http://") && s.count > 7)
     }
 
-    mutating func buildNodes(_ node: YAMLNode) -> [Node] {
+    mutating func buildNodes(_ node: YAMLView) -> [Node] {
         guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'nodes' must be a mapping of node names to nodes, found \(node.kindName)", at: node.range)
             return []
@@ -108,7 +113,7 @@ struct FlowBuilder {
     }
 
     /// One `name: steps` pair of `nodes`.
-    mutating func buildNode(_ key: YAMLNode, _ value: YAMLNode) -> Node? {
+    mutating func buildNode(_ key: YAMLView, _ value: YAMLView) -> Node? {
         guard let name = key.scalar else {
             sink.emit(.E005, "a node name must be a string, found \(key.kindName)", at: key.range)
             return nil

@@ -5,6 +5,10 @@ extension FlowBuilder {
     static let sipFields: FieldNames = ["pbx", "trunk"]
 
     mutating func buildManifest(_ root: YAMLNode) -> Manifest? {
+        withExtendedLifetime(root) { buildManifest(view: YAMLView(root)) }
+    }
+
+    private mutating func buildManifest(view root: YAMLView) -> Manifest? {
         var manifest = Manifest(file: sink.file)
         guard let f = fields(of: root, in: "the manifest", allowed: Self.manifestFields) else {
             return nil

@@ -14,7 +14,7 @@ extension FlowBuilder {
     static let menuHints = ["option": "did you mean 'options'?"]
     static let captureHints = ["variable": "did you mean 'into'?", "var": "did you mean 'into'?"]
 
-    mutating func buildMenu(_ node: YAMLNode, key: YAMLNode) -> Menu? {
+    mutating func buildMenu(_ node: YAMLView, key: YAMLView) -> Menu? {
         guard let f = fields(of: node, in: "menu", allowed: Self.menuFieldNames, hints: Self.menuHints) else { return nil }
         let prompt = f["prompt"].flatMap { buildPrompt($0, "prompt") } ?? Prompt(steps: [], range: node.range)
         var options: [Menu.Option] = []
@@ -44,7 +44,7 @@ extension FlowBuilder {
         attempts = f["attempts"].flatMap { self.attempts($0) }
     }
 
-    private mutating func buildOptions(_ node: YAMLNode) -> [Menu.Option] {
+    private mutating func buildOptions(_ node: YAMLView) -> [Menu.Option] {
         guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'options' must be a mapping of keys to targets, found \(node.kindName)", at: node.range)
             nodeIsMalformed = true
@@ -95,7 +95,7 @@ extension FlowBuilder {
         return options
     }
 
-    private mutating func buildDialByExtension(_ node: YAMLNode) -> Menu.DialByExtension? {
+    private mutating func buildDialByExtension(_ node: YAMLView) -> Menu.DialByExtension? {
         guard let f = fields(of: node, in: "dial-by-extension", allowed: Self.dialByExtensionFields),
               let patternNode = f.require("pattern", &self, what: "'pattern'"),
               let pattern = locatedString(patternNode, "pattern") else { return nil }
@@ -103,7 +103,7 @@ extension FlowBuilder {
         return Menu.DialByExtension(pattern: pattern, interDigitTimeout: interDigit, range: node.range)
     }
 
-    mutating func buildCapture(_ node: YAMLNode) -> Capture? {
+    mutating func buildCapture(_ node: YAMLView) -> Capture? {
         guard let f = fields(of: node, in: "capture", allowed: Self.captureFieldNames, hints: Self.captureHints) else { return nil }
         guard let intoNode = f.require("into", &self, what: "'into' (the variable that receives the digits)"),
               let into = variableName(intoNode, "into") else { return nil }
@@ -138,7 +138,7 @@ extension FlowBuilder {
     }
 
     /// A media step or a list of media steps.
-    mutating func buildPrompt(_ node: YAMLNode, _ field: String) -> Prompt? {
+    mutating func buildPrompt(_ node: YAMLView, _ field: String) -> Prompt? {
         if node.scalar != nil, !node.isNull {
             sink.emit(.E005, "'\(field)' must be a say or play step (or a list of them), found a string",
                       at: node.range, help: "write '\(field): {say: \"...\"}' or '\(field): {play: audio/file.wav}'")

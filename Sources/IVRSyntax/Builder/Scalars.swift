@@ -2,18 +2,18 @@
 /// booleans), integers, booleans and durations are read where a field wants them.
 extension FlowBuilder {
     /// A string field: any non-null scalar.
-    mutating func string(_ node: YAMLNode, _ field: String) -> String? {
+    mutating func string(_ node: YAMLView, _ field: String) -> String? {
         if node.shape == .scalar, !node.isNull, let s = node.scalar { return s }
         sink.emit(.E005, "'\(field)' must be a string, found \(node.kindName)", at: node.range)
         nodeIsMalformed = true
         return nil
     }
 
-    mutating func locatedString(_ node: YAMLNode, _ field: String) -> Located<String>? {
+    mutating func locatedString(_ node: YAMLView, _ field: String) -> Located<String>? {
         string(node, field).map { Located($0, node.range) }
     }
 
-    mutating func interpolated(_ node: YAMLNode, _ field: String) -> Located<InterpolatedString>? {
+    mutating func interpolated(_ node: YAMLView, _ field: String) -> Located<InterpolatedString>? {
         guard let s = string(node, field) else { return nil }
         let parsed = InterpolatedString(parsing: s)
         if let error = parsed.error {
@@ -27,7 +27,7 @@ extension FlowBuilder {
     }
 
     /// A list of strings; a single scalar is accepted as a list of one.
-    mutating func stringList(_ node: YAMLNode, _ field: String) -> [Located<String>] {
+    mutating func stringList(_ node: YAMLView, _ field: String) -> [Located<String>] {
         if let s = node.scalar, !node.isNull { return [Located(s, node.range)] }
         guard let items = node.lazyItems else {
             sink.emit(.E005, "'\(field)' must be a list of strings, found \(node.kindName)", at: node.range)
@@ -36,7 +36,7 @@ extension FlowBuilder {
         return items.compactMap { locatedString($0, field) }
     }
 
-    mutating func integer(_ node: YAMLNode, _ field: String, in valid: ClosedRange<Int>) -> Located<Int>? {
+    mutating func integer(_ node: YAMLView, _ field: String, in valid: ClosedRange<Int>) -> Located<Int>? {
         guard let s = node.scalar, !node.isNull else {
             sink.emit(.E005, "'\(field)' must be a whole number, found \(node.kindName)", at: node.range)
             nodeIsMalformed = true
@@ -55,11 +55,11 @@ extension FlowBuilder {
         return Located(n, node.range)
     }
 
-    mutating func attempts(_ node: YAMLNode) -> Located<Int>? {
+    mutating func attempts(_ node: YAMLView) -> Located<Int>? {
         integer(node, "attempts", in: WaitDefaults.attemptsRange)
     }
 
-    mutating func bool(_ node: YAMLNode, _ field: String) -> Located<Bool>? {
+    mutating func bool(_ node: YAMLView, _ field: String) -> Located<Bool>? {
         if node.shape == .scalar, node.style == .plain {
             if node.isScalar("true") { return Located(true, node.range) }
             if node.isScalar("false") { return Located(false, node.range) }
@@ -70,7 +70,7 @@ extension FlowBuilder {
         return nil
     }
 
-    mutating func duration(_ node: YAMLNode, _ field: String) -> Located<Duration>? {
+    mutating func duration(_ node: YAMLView, _ field: String) -> Located<Duration>? {
         guard let s = string(node, field) else { return nil }
         if let d = Duration(parsing: s) { return Located(d, node.range) }
         nodeIsMalformed = true
@@ -86,7 +86,7 @@ extension FlowBuilder {
     }
 
     /// A key written as one of 0-9, *, #, star, hash, pound.
-    mutating func dtmfKey(_ node: YAMLNode, _ field: String) -> Located<DTMFKey>? {
+    mutating func dtmfKey(_ node: YAMLView, _ field: String) -> Located<DTMFKey>? {
         guard let s = string(node, field) else { return nil }
         guard let key = DTMFKey(spelling: s) else {
             sink.emit(.E006, "'\(field)' must be a key: 0-9, *, # (or star, hash, pound), found '\(s)'", at: node.range)
@@ -97,7 +97,7 @@ extension FlowBuilder {
     }
 
     /// A variable a step defines: letters, digits, '_', not starting with a digit.
-    mutating func variableName(_ node: YAMLNode, _ field: String, settingBuiltins: Bool = false) -> Located<String>? {
+    mutating func variableName(_ node: YAMLView, _ field: String, settingBuiltins: Bool = false) -> Located<String>? {
         guard let s = string(node, field) else { return nil }
         guard Self.isVariableName(s) else {
             sink.emit(.E006, "'\(s)' is not a valid variable name", at: node.range,

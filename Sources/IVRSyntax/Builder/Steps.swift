@@ -5,8 +5,8 @@ extension FlowBuilder {
     static let builtinTargetProbes = BuiltinTarget.allCases.map { KeyProbe($0.rawValue) }
 
     /// The built-in target a scalar names (`repeat`, `back`, `top`, `hangup`), compared on bytes.
-    static func builtinTarget(_ node: YAMLNode) -> BuiltinTarget? {
-        node.tree.storage.firstMatch(node.index, in: builtinTargetProbes).map { BuiltinTarget.allCases[$0] }
+    static func builtinTarget(_ node: YAMLView) -> BuiltinTarget? {
+        node.firstMatch(in: builtinTargetProbes).map { BuiltinTarget.allCases[$0] }
     }
 
     /// Fields of each step, used to explain a field written at the wrong level.
@@ -20,7 +20,7 @@ extension FlowBuilder {
 
     /// A node or inline target: one step mapping, a list of steps, or `hangup`.
     /// (`context` is only made when a diagnostic needs it.)
-    mutating func buildStepList(_ node: YAMLNode, context: @autoclosure () -> String) -> [Step] {
+    mutating func buildStepList(_ node: YAMLView, context: @autoclosure () -> String) -> [Step] {
         if let items = node.lazyItems {
             if items.isEmpty {
                 sink.emit(.E004, "\(context()) has no steps", at: node.range)
@@ -37,7 +37,7 @@ extension FlowBuilder {
     }
 
     /// One step. Reports unknown step keywords and extra keys.
-    mutating func buildStep(_ node: YAMLNode) -> Step? {
+    mutating func buildStep(_ node: YAMLView) -> Step? {
         if node.shape == .scalar {
             if node.isScalar("hangup") {
                 return Step(kind: .hangup, keyRange: node.range, range: node.range)
@@ -55,10 +55,10 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        var found: (pair: YAMLNode.Pair, keyword: Int)?
+        var found: (pair: YAMLView.Pair, keyword: Int)?
         for pair in pairs {
             let tree = node.tree
-            if let i = tree.storage.firstMatch(Int(tree.storage.children[pair.position]), in: Self.stepKeywordProbes) {
+            if let i = tree.pointee.firstMatch(Int(tree.pointee.children[pair.position]), in: Self.stepKeywordProbes) {
                 found = (pair, i)
                 break
             }
@@ -87,7 +87,7 @@ extension FlowBuilder {
         return Step(kind: kind, keyRange: stepPair.key.range, range: node.range)
     }
 
-    private mutating func extraStepKey(_ key: YAMLNode, step: String) {
+    private mutating func extraStepKey(_ key: YAMLView, step: String) {
         guard let name = key.scalar else {
             sink.emit(.E005, "a step key must be a string", at: key.range)
             return
@@ -111,7 +111,7 @@ extension FlowBuilder {
         case say, play, menu, capture, set, branch, goto, transfer, webhook, record, hangup
     }
 
-    private mutating func buildStepKind(_ keyword: StepKeyword, _ value: YAMLNode, keyNode: YAMLNode) -> Step.Kind? {
+    private mutating func buildStepKind(_ keyword: StepKeyword, _ value: YAMLView, keyNode: YAMLView) -> Step.Kind? {
         switch keyword {
         case .say: return buildSay(value).map { .say($0) }
         case .play: return buildPlay(value).map { .play($0) }
@@ -137,7 +137,7 @@ extension FlowBuilder {
     }
 
     /// A target: a node name, a built-in, or inline steps.
-    mutating func buildTarget(_ node: YAMLNode, _ name: @autoclosure () -> String) -> Target? {
+    mutating func buildTarget(_ node: YAMLView, _ name: @autoclosure () -> String) -> Target? {
         switch node.shape {
         case .scalar:
             let s = node.scalar ?? ""
@@ -156,7 +156,7 @@ extension FlowBuilder {
         }
     }
 
-    mutating func buildSay(_ node: YAMLNode) -> Say? {
+    mutating func buildSay(_ node: YAMLView) -> Say? {
         if node.scalar != nil {
             return interpolated(node, "say").map { Say(text: $0) }
         }
@@ -169,7 +169,7 @@ extension FlowBuilder {
         return say
     }
 
-    mutating func buildPlay(_ node: YAMLNode) -> Play? {
+    mutating func buildPlay(_ node: YAMLView) -> Play? {
         if node.scalar != nil {
             return locatedString(node, "play").map { Play(file: $0) }
         }
@@ -181,7 +181,7 @@ extension FlowBuilder {
         return play
     }
 
-    mutating func buildSet(_ node: YAMLNode) -> SetVariables? {
+    mutating func buildSet(_ node: YAMLView) -> SetVariables? {
         guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'set' must be a mapping of variable names to values, found \(node.kindName)", at: node.range)
             return nil

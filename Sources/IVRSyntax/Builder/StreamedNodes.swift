@@ -26,7 +26,7 @@ extension FlowBuilder {
     /// Builds one pair of `nodes` as it is read, into `streamed`.
     mutating func streamNode(_ key: YAMLNode, _ value: YAMLNode, into streamed: inout StreamedNodes) {
         let before = sink.diagnostics.count
-        let node = buildNode(key, value)
+        let node = withExtendedLifetime(key) { buildNode(YAMLView(key), YAMLView(value)) }
         streamed.entries.append(StreamedNodes.Entry(key: key.index, value: value.index, node: node,
                                                     diagnostics: before..<sink.diagnostics.count))
     }

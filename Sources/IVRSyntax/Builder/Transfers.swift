@@ -9,7 +9,7 @@ extension FlowBuilder {
     static let webhookFieldNames = FieldNames(webhookFields)
     static let recordFieldNames = FieldNames(recordFields)
 
-    mutating func buildTransfer(_ node: YAMLNode) -> Transfer? {
+    mutating func buildTransfer(_ node: YAMLView) -> Transfer? {
         if let s = node.scalar, !node.isNull {
             let guess = s.hasPrefix("+") ? "number" : s.hasPrefix("sip") ? "sip" : s.allSatisfy(\.isASCIIDigit) ? "extension" : "ivr"
             sink.emit(.E005, "'transfer' takes a destination mapping, found '\(s)'", at: node.range,
@@ -18,8 +18,8 @@ extension FlowBuilder {
             return nil
         }
         guard let f = fields(of: node, in: "transfer", allowed: Self.transferFieldNames) else { return nil }
-        var given: [YAMLNode.Pair] = []
-        for pair in node.lazyPairs ?? YAMLNode.Pairs.empty(node) {
+        var given: [YAMLView.Pair] = []
+        for pair in node.lazyPairs ?? YAMLView.Pairs.empty(node) {
             let key = pair.key
             if Self.destinationKeyProbes.contains(where: { key.isScalar($0) }) { given.append(pair) }
         }
@@ -45,7 +45,7 @@ extension FlowBuilder {
         return transfer
     }
 
-    mutating func buildWebhook(_ node: YAMLNode) -> Webhook? {
+    mutating func buildWebhook(_ node: YAMLView) -> Webhook? {
         guard let f = fields(of: node, in: "webhook", allowed: Self.webhookFieldNames),
               let urlNode = f.require("url", &self, what: "'url'"),
               let url = interpolated(urlNode, "url") else { return nil }
@@ -75,7 +75,7 @@ extension FlowBuilder {
         return webhook
     }
 
-    private mutating func jsonTemplate(_ node: YAMLNode, depth: Int) -> JSONTemplate? {
+    private mutating func jsonTemplate(_ node: YAMLView, depth: Int) -> JSONTemplate? {
         switch node.shape {
         case .scalar:
             let s = node.scalar ?? ""
@@ -110,7 +110,7 @@ extension FlowBuilder {
         return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }
     }
 
-    mutating func buildRecord(_ node: YAMLNode) -> Record? {
+    mutating func buildRecord(_ node: YAMLView) -> Record? {
         guard let f = fields(of: node, in: "record", allowed: Self.recordFieldNames),
               let intoNode = f.require("into", &self, what: "'into' (the variable that receives the recording)"),
               let into = variableName(intoNode, "into") else { return nil }
