@@ -20,7 +20,7 @@ public enum FlowParser {
         var nodeBuilder = FlowBuilder(file: file)
         var streamed = StreamedNodes()
         let read = YAMLReader.read(bytes, file: file, pipelined: pipelined, watching: streaming ? "nodes" : nil) { key, value in
-            nodeBuilder.streamNode(key, value, into: &streamed)
+            streamed.entries.append(nodeBuilder.streamNode(key, value))
         }
         let doc = read.document
         guard let root = doc.root else {
@@ -32,7 +32,8 @@ public enum FlowParser {
             return (nil, diagnostics, doc.lines)
         }
         streamed.mapping = read.watchedMapping.map(Int.init)
-        streamed.diagnostics = nodeBuilder.sink.diagnostics
+        // The nodes the reader had no time for, built now on every core.
+        streamed.entries += FlowBuilder.buildNodes(read.remainingPairs, file: file)
         var builder = FlowBuilder(file: file)
         builder.streamed = streamed
         let flow = builder.buildFlow(root)

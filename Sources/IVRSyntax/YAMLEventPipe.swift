@@ -19,6 +19,8 @@ final class YAMLEventPipe: @unchecked Sendable {
     private let free = DispatchSemaphore(value: ringSize)
     private let done = DispatchSemaphore(value: 0)
     private let stopAsked = Atomic<Bool>(false)
+    /// Blocks posted so far (`posted` counts them too; this one can be read without a system call).
+    private let postedCount = Atomic<Int>(0)
     /// Reader side only.
     private var next = 0
     private var sawLast = false
@@ -49,6 +51,7 @@ final class YAMLEventPipe: @unchecked Sendable {
                 producer.fill(block)
             }
             let last = block.isLast
+            postedCount.add(1, ordering: .releasing)
             posted.signal()
             if last { break }
         }
@@ -59,6 +62,16 @@ final class YAMLEventPipe: @unchecked Sendable {
     /// asking for another.
     func take() -> YAMLEventBlock {
         posted.wait()
+        let block = ring[next % ring.count]
+        next += 1
+        if block.isLast { sawLast = true }
+        return block
+    }
+
+    /// The next block if one is ready, without waiting.
+    func poll() -> YAMLEventBlock? {
+        guard postedCount.load(ordering: .acquiring) > next else { return nil }
+        posted.wait() // already signalled: returns at once
         let block = ring[next % ring.count]
         next += 1
         if block.isLast { sawLast = true }

@@ -1,4 +1,5 @@
 internal import CYAML
+import Glibc
 
 /// The result of reading one YAML file: the tree (nil when the file could not
 /// be read as one YAML document) and what went wrong.
@@ -41,13 +42,18 @@ public enum YAMLReader {
         var document: YAMLDocument
         /// The mapping under the watched root key, when it was read whole.
         var watchedMapping: Int32?
+        /// Pairs of the watched mapping not handed to `onPair` (the reader had
+        /// no time left for them), in order; empty when reading failed.
+        var remainingPairs: [(key: YAMLNode, value: YAMLNode)] = []
     }
 
-    /// Reads the bytes, calling `onPair` with each pair of the mapping that is
-    /// the value of the root key `rootKey` (the first such key), in order, soon
-    /// after the pair has been read and while the rest of the file is still
-    /// being parsed. `pipelined` forces libyaml onto a second thread (true) or
-    /// the calling one (false); by default large files get the thread.
+    /// Reads the bytes, calling `onPair` with pairs of the mapping that is the
+    /// value of the root key `rootKey` (the first such key), in order, while
+    /// the rest of the file is still being parsed; the pairs it did not get
+    /// to are in the result. With libyaml on its own thread, a pair is handed
+    /// over only while the reader waits for libyaml, so that the reader never
+    /// holds libyaml up. `pipelined` forces libyaml onto a second thread
+    /// (true) or the calling one (false); by default large files get the thread.
     static func read(_ bytes: [UInt8], file: String, pipelined: Bool? = nil, watching rootKey: String?,
                      onPair: (_ key: YAMLNode, _ value: YAMLNode) -> Void) -> Result {
         if bytes.count > maxFileSize {
@@ -66,12 +72,15 @@ public enum YAMLReader {
                 return Result(document: YAMLDocument(root: nil, diagnostics: [], lines: lines))
             }
             var reader = EventReader(file: file, lines: lines, bytes: buffer, watching: rootKey)
+            let idleBuild = getenv("TEMP_NO_IDLE") == nil
             var delivered = 0
-            func deliver() {
+            /// Hands over the pairs read so far, or (`limit`) only so many.
+            func deliver(limit: Int = .max) {
                 let pairs = reader.assembler.watchedPairs
                 guard delivered < pairs.count else { return }
+                let end = pairs.count - delivered > limit ? delivered + limit : pairs.count
                 reader.assembler.lend { tree in
-                    while delivered < pairs.count {
+                    while delivered < end {
                         onPair(YAMLNode(tree, Int(pairs[delivered].key)), YAMLNode(tree, Int(pairs[delivered].value)))
                         delivered += 1
                     }
@@ -80,11 +89,18 @@ public enum YAMLReader {
             if let pipe {
                 defer { pipe.finish() }
                 while true {
-                    let block = pipe.take()
+                    let block: YAMLEventBlock
+                    if let ready = pipe.poll() {
+                        block = ready
+                    } else if idleBuild, delivered < reader.assembler.watchedPairs.count {
+                        deliver(limit: 1) // libyaml is busy: meanwhile, one pair
+                        continue
+                    } else {
+                        block = pipe.take()
+                    }
                     let more = reader.consume(block) && !block.isLast
                     pipe.release()
                     guard more else { break }
-                    deliver()
                 }
             } else {
                 let producer = YAMLEventProducer(buffer)
@@ -94,11 +110,17 @@ public enum YAMLReader {
                     guard reader.consume(block), !block.isLast else { break }
                     deliver()
                 }
+                if reader.succeeded { deliver() }
             }
-            if reader.succeeded { deliver() }
+            let succeeded = reader.succeeded
+            let rest = succeeded ? Array(reader.assembler.watchedPairs[delivered...]) : []
             let root = reader.finish()
-            return Result(document: YAMLDocument(root: root, diagnostics: reader.diagnostics, lines: lines),
-                          watchedMapping: root == nil ? nil : reader.assembler.watchedMapping)
+            var result = Result(document: YAMLDocument(root: root, diagnostics: reader.diagnostics, lines: lines),
+                                watchedMapping: root == nil ? nil : reader.assembler.watchedMapping)
+            if let tree = root?.tree {
+                result.remainingPairs = rest.map { (YAMLNode(tree, Int($0.key)), YAMLNode(tree, Int($0.value))) }
+            }
+            return result
         }
     }
 
@@ -144,10 +166,12 @@ private struct EventReader {
     /// Whether a whole document was read without an error.
     var succeeded: Bool { !failed && assembler.root != nil }
 
-    /// The tree, unless reading failed. Call once, at the end.
+    /// The tree, unless reading failed. Call once, at the end (the tree
+    /// takes the storage, and frees it when it goes, in either case).
     mutating func finish() -> YAMLNode? {
+        let tree = assembler.finish()
         guard !failed, let root = assembler.root else { return nil }
-        return YAMLNode(assembler.finish(), Int(root))
+        return YAMLNode(tree, Int(root))
     }
 
     /// Duplicate keys first (found while reading), then what stopped the reader.

@@ -24,6 +24,7 @@ final class YAMLTree: @unchecked Sendable {
     }
 
     deinit {
+        pointer.pointee.deallocate()
         pointer.deinitialize(count: 1)
         pointer.deallocate()
     }
@@ -36,8 +37,9 @@ final class YAMLTree: @unchecked Sendable {
 }
 
 /// The arrays of a `YAMLTree`, and the comparisons the reader and the
-/// builder make on them without creating strings.
-struct YAMLStorage: Sendable {
+/// builder make on them without creating strings. The buffers are freed by
+/// the tree that holds them (`deallocate()`); a copy of the struct is a view.
+struct YAMLStorage: @unchecked Sendable {
     /// One node. Scalars: `first`/`count` span `text`; collections: `children`
     /// (`count` is the number of pairs of a mapping, of items of a sequence).
     struct Record: Sendable {
@@ -52,17 +54,21 @@ struct YAMLStorage: Sendable {
         var isASCII: Bool
     }
 
-    var records: [Record] = []
-    var children: [Int32] = []
-    var text: [UInt8] = []
+    var records = TreeBuffer<Record>()
+    var children = TreeBuffer<Int32>()
+    var text = TreeBuffer<UInt8>()
+
+    mutating func deallocate() {
+        records.deallocate()
+        children.deallocate()
+        text.deallocate()
+    }
 
     /// The text of scalar `index` (empty for collections).
     func string(_ index: Int) -> String {
         let r = records[index]
         guard r.shape == .scalar else { return "" }
-        return text.withUnsafeBufferPointer { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(r.first)..<Int(r.first + r.count)]), as: UTF8.self)
-        }
+        return String(decoding: text[Int(r.first)..<Int(r.first + r.count)], as: UTF8.self)
     }
 
     /// Whether scalar `index` reads `name`, compared as Swift compares strings:
@@ -78,16 +84,15 @@ struct YAMLStorage: Sendable {
         guard r.isASCII, probe.isASCII else { return string(index) == probe.name }
         guard r.prefix == probe.prefix, Int(r.count) == probe.count else { return false }
         if probe.count <= 8 { return true }
-        return text.withUnsafeBufferPointer { buffer in
-            var name = probe.name
-            return name.withUTF8 { key in
-                var i = Int(r.first) + 8
-                for byte in key[8...] {
-                    if buffer[i] != byte { return false }
-                    i += 1
-                }
-                return true
+        let bytes = text[Int(r.first)..<Int(r.first + r.count)]
+        var name = probe.name
+        return name.withUTF8 { key in
+            var i = 8
+            while i < key.count {
+                if bytes[i] != key[i] { return false }
+                i += 1
             }
+            return true
         }
     }
 
@@ -124,16 +129,13 @@ struct YAMLStorage: Sendable {
         guard ra.shape == .scalar, rb.shape == .scalar else { return false }
         guard ra.isASCII, rb.isASCII else { return string(a) == string(b) }
         guard ra.count == rb.count, ra.prefix == rb.prefix else { return false }
-        return text.withUnsafeBufferPointer { buffer in
-            var i = Int(ra.first), j = Int(rb.first)
-            let end = i + Int(ra.count)
-            while i < end {
-                if buffer[i] != buffer[j] { return false }
-                i += 1
-                j += 1
-            }
-            return true
+        let a = text[Int(ra.first)..<Int(ra.first + ra.count)], b = text[Int(rb.first)..<Int(rb.first + rb.count)]
+        var i = 8
+        while i < a.count {
+            if a[i] != b[i] { return false }
+            i += 1
         }
+        return true
     }
 
     /// A plain `<<` scalar: a merge key.

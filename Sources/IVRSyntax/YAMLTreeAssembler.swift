@@ -82,7 +82,8 @@ struct YAMLTreeAssembler {
         return body(tree)
     }
 
-    /// The finished tree; the assembler is done with its storage.
+    /// The finished tree, which now owns (and will free) the storage; the
+    /// assembler is done with it. Called exactly once, however reading ended.
     mutating func finish() -> YAMLTree {
         swap(&storage, &tree.storage)
         return tree

@@ -1,44 +1,22 @@
-/// The names a mapping of the language may hold, with their first bytes
-/// read once, so that keys are matched on bytes (see `KeyProbe`).
-struct FieldNames: ExpressibleByArrayLiteral {
-    let names: [String]
-    let probes: [KeyProbe]
-    /// Each name's bytes.
-    private let bytes: [[UInt8]]
+/// The names a mapping of the language may hold, read once into a
+/// `ProbeTable` so that keys are matched on bytes, with no reference counting.
+struct FieldNames: ExpressibleByArrayLiteral, Sendable {
+    let table: ProbeTable
 
     init(_ names: [String]) {
         precondition(names.count <= 16, "Fields keeps at most 16 names")
-        self.names = names
-        probes = names.map(KeyProbe.init)
-        bytes = names.map { Array($0.utf8) }
+        table = ProbeTable(names)
     }
 
     init(arrayLiteral names: String...) { self.init(names) }
 
+    /// The names, for messages.
+    var names: [String] { Array(table.names) }
+
     /// The position of `name` among the names. Called with the builder's
     /// literals: compares lengths and bytes, makes no string.
     func position(of name: StaticString) -> Int? {
-        let count = name.utf8CodeUnitCount
-        let bytes = UnsafeBufferPointer(start: name.utf8Start, count: count)
-        let prefix = YAMLStorage.prefix(bytes)
-        for (i, probe) in probes.enumerated() where probe.prefix == prefix && probe.count == count {
-            if count <= 8 || Self.sameTail(self.bytes[i], bytes) { return i }
-        }
-        return nil
-    }
-}
-
-extension FieldNames {
-    /// Whether bytes 8... of `a` and `b` (of the same length) are equal.
-    private static func sameTail(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        a.withUnsafeBufferPointer { a in
-            var i = 8
-            while i < b.count {
-                if a[i] != b[i] { return false }
-                i += 1
-            }
-            return true
-        }
+        table.position(of: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
     }
 }
 
@@ -109,7 +87,7 @@ extension FlowBuilder {
                 sink.emit(.E005, "a key in \(context) must be a string, found \(keyNode.kindName)", at: keyNode.range)
                 continue
             }
-            if let i = storage.pointee.firstMatch(keyIndex, in: allowed.probes) {
+            if let i = storage.pointee.firstMatch(keyIndex, in: allowed.table) {
                 if values[i] < 0 { values[i] = Int32(pair.position + 1) }
             } else {
                 let key = storage.pointee.string(keyIndex)

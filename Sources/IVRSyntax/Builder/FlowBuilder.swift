@@ -103,7 +103,7 @@ struct FlowBuilder {
             if let streamed, i < streamed.entries.count,
                streamed.entries[i].key == pair.key.index, streamed.entries[i].value == pair.value.index {
                 let entry = streamed.entries[i]
-                for d in streamed.diagnostics[entry.diagnostics] { sink.emit(d) }
+                for d in entry.diagnostics { sink.emit(d) }
                 if let built = entry.node { nodes.append(built) }
                 continue
             }

@@ -146,6 +146,7 @@ extension FlowBuilder {
             return nil
         }
         let steps = buildStepList(node, context: "'\(field)'") // made only for a diagnostic
+        if steps.allSatisfy(\.isMedia) { return Prompt(steps: steps, range: node.range) }
         var media: [Step] = []
         for step in steps {
             if step.isMedia {

@@ -42,7 +42,7 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        guard !s.isEmpty, s.count <= 9, s.allSatisfy(\.isASCIIDigit), let n = Int(s) else {
+        guard !s.isEmpty, s.utf8.count <= 9, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(s) else {
             sink.emit(.E006, "'\(field)' must be a whole number, found '\(s)'", at: node.range)
             nodeIsMalformed = true
             return nil
@@ -119,9 +119,12 @@ extension FlowBuilder {
     }
 
     static func isVariableName(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, first.isASCIILetter || first == "_" else { return false }
-        return s.unicodeScalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == "_" }
+        // ASCII only: a byte test is the scalar test.
+        guard let first = s.utf8.first, isLetter(first) || first == UInt8(ascii: "_") else { return false }
+        return s.utf8.allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "_") }
     }
+
+    private static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
 
     /// `name` or `name.field.field`.
     static func isVariableReference(_ s: String) -> Bool {

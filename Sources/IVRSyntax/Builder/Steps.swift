@@ -1,8 +1,8 @@
 /// Nodes, steps and targets (flow-language.md section 3).
 extension FlowBuilder {
     static let stepKeywords = ["say", "play", "menu", "capture", "set", "branch", "goto", "transfer", "webhook", "record", "hangup"]
-    static let stepKeywordProbes = stepKeywords.map(KeyProbe.init)
-    static let builtinTargetProbes = BuiltinTarget.allCases.map { KeyProbe($0.rawValue) }
+    static let stepKeywordProbes = ProbeTable(stepKeywords)
+    static let builtinTargetProbes = ProbeTable(BuiltinTarget.allCases.map(\.rawValue))
 
     /// The built-in target a scalar names (`repeat`, `back`, `top`, `hangup`), compared on bytes.
     static func builtinTarget(_ node: YAMLView) -> BuiltinTarget? {
@@ -76,7 +76,7 @@ extension FlowBuilder {
         }
         if pairs.count > 1 {
             let keyword = Self.stepKeywords[keywordIndex]
-            for pair in pairs where !pair.key.isScalar(Self.stepKeywordProbes[keywordIndex]) {
+            for pair in pairs where pair.key.firstMatch(in: Self.stepKeywordProbes) != keywordIndex {
                 extraStepKey(pair.key, step: keyword)
             }
         }

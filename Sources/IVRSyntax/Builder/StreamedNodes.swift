@@ -6,28 +6,41 @@
 /// one raised, in the same order; a pair it does not find here (merged in by
 /// `<<`, or a `nodes` that is not the mapping watched) is built then.
 struct StreamedNodes {
-    struct Entry {
+    struct Entry: Sendable {
         /// The pair's key and value records.
         var key: Int
         var value: Int
         /// Nil when the pair is no node (its name is not a string).
         var node: Node?
-        /// What building it reported: a range of `diagnostics`.
-        var diagnostics: Range<Int>
+        /// What building it reported.
+        var diagnostics: [Diagnostic]
     }
 
     /// The `nodes` mapping's record, once it was read whole.
     var mapping: Int?
+    /// In the order of the mapping's pairs.
     var entries: [Entry] = []
-    var diagnostics: [Diagnostic] = []
 }
 
 extension FlowBuilder {
-    /// Builds one pair of `nodes` as it is read, into `streamed`.
-    mutating func streamNode(_ key: YAMLNode, _ value: YAMLNode, into streamed: inout StreamedNodes) {
+    /// Builds one pair of `nodes` as it is read.
+    mutating func streamNode(_ key: YAMLNode, _ value: YAMLNode) -> StreamedNodes.Entry {
         let before = sink.diagnostics.count
         let node = withExtendedLifetime(key) { buildNode(YAMLView(key), YAMLView(value)) }
-        streamed.entries.append(StreamedNodes.Entry(key: key.index, value: value.index, node: node,
-                                                    diagnostics: before..<sink.diagnostics.count))
+        let reported = sink.diagnostics.count > before ? Array(sink.diagnostics[before...]) : []
+        return StreamedNodes.Entry(key: key.index, value: value.index, node: node, diagnostics: reported)
+    }
+
+    /// Builds pairs of `nodes` read but not yet built, on every core (each
+    /// piece with a builder of its own), in order.
+    static func buildNodes(_ pairs: [(key: YAMLNode, value: YAMLNode)], file: String) -> [StreamedNodes.Entry] {
+        let pieces = min(pairs.count, 32)
+        guard pieces > 0 else { return [] }
+        let built = Concurrently.map(pieces) { piece -> [StreamedNodes.Entry] in
+            var builder = FlowBuilder(file: file)
+            let range = pairs.count * piece / pieces..<pairs.count * (piece + 1) / pieces
+            return range.map { builder.streamNode(pairs[$0].key, pairs[$0].value) }
+        }
+        return built.flatMap { $0 }
     }
 }

@@ -1,7 +1,7 @@
 /// `transfer`, `webhook` and `record` steps (sections 3, 5.3 and 7).
 extension FlowBuilder {
     static let destinationKeys = Destination.Kind.allCases.map(\.rawValue)
-    static let destinationKeyProbes = destinationKeys.map(KeyProbe.init)
+    static let destinationKeyProbes = ProbeTable(destinationKeys)
     static let transferFields = destinationKeys + ["caller-id", "timeout", "allow", "on-fail"]
     static let webhookFields = ["url", "method", "body", "timeout", "into", "on-error"]
     static let recordFields = ["into", "max", "beep", "finish-on", "silence"]
@@ -21,7 +21,7 @@ extension FlowBuilder {
         var given: [YAMLView.Pair] = []
         for pair in node.lazyPairs ?? YAMLView.Pairs.empty(node) {
             let key = pair.key
-            if Self.destinationKeyProbes.contains(where: { key.isScalar($0) }) { given.append(pair) }
+            if key.firstMatch(in: Self.destinationKeyProbes) != nil { given.append(pair) }
         }
         guard let first = given.first else {
             sink.emit(.E004, "transfer needs a destination: one of \(Self.destinationKeys.joined(separator: ", "))",

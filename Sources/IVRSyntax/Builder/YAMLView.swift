@@ -77,7 +77,7 @@ struct YAMLView {
     func isScalar(_ probe: KeyProbe) -> Bool { tree.pointee.scalar(index, matches: probe) }
 
     /// The first of `probes` the scalar reads, if any.
-    func firstMatch(in probes: [KeyProbe]) -> Int? { tree.pointee.firstMatch(index, in: probes) }
+    func firstMatch(in table: ProbeTable) -> Int? { tree.pointee.firstMatch(index, in: table) }
 
     var isNull: Bool { tree.pointee.isNull(index) }
 
