@@ -38,6 +38,14 @@ public struct CheckContext: Sendable {
 /// index). Each lives in its own file with its diagnostic factories beside it.
 protocol FlowCheck: Sendable {
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic])
+    /// Run in the second round, beside the graph checks, rather than while
+    /// the graph is built: for the heavier index checks, so that the two
+    /// rounds keep both cores busy (scheduling only; the output is the same).
+    static var runsLate: Bool { get }
+}
+
+extension FlowCheck {
+    static var runsLate: Bool { false }
 }
 
 /// A check over one flow's control-flow graph.
@@ -59,11 +67,11 @@ protocol ProjectCheck: Sendable {
 /// Runs every check over a loaded project and returns the diagnostics,
 /// parse-level ones included, sorted for output.
 ///
-/// The work is spread over the cores (see `Concurrently`), in two rounds
-/// per flow: the graph is built while the index is walked and the checks
-/// that read only the index run; then the graph checks run side by side.
-/// Diagnostics are gathered per check and put in the order of `flowChecks`,
-/// so the output does not depend on which thread finished first.
+/// The work is spread over the cores (see `Concurrently`), in two rounds:
+/// each flow's graph is built while its index is walked and the lighter
+/// index checks run; then the graph checks and the heavier index checks run
+/// side by side. Diagnostics are gathered per check and put in the order of
+/// `flowChecks`, so the output does not depend on which thread finished first.
 public enum Checker {
     enum Kind {
         case flow(any FlowCheck.Type)
@@ -81,15 +89,23 @@ public enum Checker {
     ]
     static let projectChecks: [any ProjectCheck.Type] = [DuplicateFlows.self]
 
-    /// Positions in `flowChecks` of the graph checks, grouped into pieces of
-    /// work: those that need the spinning loops share one (they are found once).
-    static let graphWork: [[Int]] = {
-        var loops: [Int] = [], others: [[Int]] = []
+    /// Positions in `flowChecks` of the index checks of round one.
+    static let earlyChecks: [Int] = flowChecks.indices.filter {
+        if case .flow(let check) = flowChecks[$0] { !check.runsLate } else { false }
+    }
+
+    /// The pieces of work of round two, per flow, as positions in
+    /// `flowChecks`: the checks that need the spinning loops share one (they
+    /// are found once), first; then each late index check, each graph check.
+    static let lateWork: [[Int]] = {
+        var loops: [Int] = [], index: [[Int]] = [], graph: [[Int]] = []
         for (i, kind) in flowChecks.enumerated() {
-            guard case .graph(let check) = kind else { continue }
-            if check.needsSpinningLoops { loops.append(i) } else { others.append([i]) }
+            switch kind {
+            case .flow(let check): if check.runsLate { index.append([i]) }
+            case .graph(let check): if check.needsSpinningLoops { loops.append(i) } else { graph.append([i]) }
+            }
         }
-        return (loops.isEmpty ? [] : [loops]) + others
+        return (loops.isEmpty ? [] : [loops]) + index + graph
     }()
 
     public static func check(_ project: Project) -> [Diagnostic] {
@@ -99,56 +115,59 @@ public enum Checker {
         let flows = project.flows, others = project.contextFlows
         let preliminary = context
 
-        // Round one: each flow's graph; its index and the checks that need no graph.
+        // Round one: each flow's graph; its index and the early index checks.
         let early = Concurrently.map(2 * flows.count + others.count) { job -> EarlyWork in
             guard job < 2 * flows.count else { return .index(FlowIndex(others[job - 2 * flows.count]), nil, [:]) }
             let flow = flows[job / 2]
             if job % 2 == 0 { return .graph(FlowGraph(flow)) }
             let analysis = FlowAnalysis(FlowIndex(flow), preliminary)
             var found: [Int: [Diagnostic]] = [:]
-            for (i, kind) in flowChecks.enumerated() {
-                guard case .flow(let check) = kind else { continue }
+            for i in earlyChecks {
+                guard case .flow(let check) = flowChecks[i] else { continue }
                 var list: [Diagnostic] = []
                 check.run(analysis, preliminary, &list)
                 found[i] = list
             }
             return .index(analysis.index, analysis, found)
         }
-        var indexes: [FlowIndex] = [], analyses: [GraphAnalysis] = [], found: [[Int: [Diagnostic]]] = []
-        var graphs: [FlowGraph] = []
+        var indexes: [FlowIndex] = [], analyses: [FlowAnalysis] = [], graphAnalyses: [GraphAnalysis] = []
+        var found: [[Int: [Diagnostic]]] = [], graphs: [FlowGraph] = []
         for result in early {
             switch result {
             case .graph(let graph): graphs.append(graph)
             case .index(let index, let analysis, let list):
                 indexes.append(index)
                 if let analysis {
-                    analyses.append(GraphAnalysis(analysis, graphs[graphs.count - 1]))
+                    analyses.append(analysis)
+                    graphAnalyses.append(GraphAnalysis(analysis, graphs[graphs.count - 1]))
                     found.append(list)
                 }
             }
         }
         context.enter(indexes)
 
-        // Round two: the graph checks, each flow's pieces side by side.
+        // Round two: the graph checks and the late index checks, side by side.
         let final = context
-        let late = Concurrently.map(flows.count * graphWork.count) { job -> [Int: [Diagnostic]] in
-            let positions = graphWork[job % graphWork.count]
-            var analysis = analyses[job / graphWork.count]
+        let late = Concurrently.map(flows.count * lateWork.count) { job -> [Int: [Diagnostic]] in
+            let f = job / lateWork.count, positions = lateWork[job % lateWork.count]
+            var graphAnalysis = graphAnalyses[f]
             if positions.contains(where: { if case .graph(let check) = flowChecks[$0] { check.needsSpinningLoops } else { false } }) {
-                analysis = analysis.withSpinningLoops()
+                graphAnalysis = graphAnalysis.withSpinningLoops()
             }
             var result: [Int: [Diagnostic]] = [:]
             for i in positions {
-                guard case .graph(let check) = flowChecks[i] else { continue }
                 var list: [Diagnostic] = []
-                check.run(analysis, final, &list)
+                switch flowChecks[i] {
+                case .flow(let check): check.run(analyses[f], final, &list)
+                case .graph(let check): check.run(graphAnalysis, final, &list)
+                }
                 result[i] = list
             }
             return result
         }
         for f in flows.indices {
             var byCheck = found[f]
-            for work in 0..<graphWork.count { byCheck.merge(late[f * graphWork.count + work]) { a, _ in a } }
+            for work in 0..<lateWork.count { byCheck.merge(late[f * lateWork.count + work]) { a, _ in a } }
             for i in flowChecks.indices { out += byCheck[i] ?? [] }
         }
         return Diagnostic.sortedForOutput(dedupe(out))
@@ -157,7 +176,7 @@ public enum Checker {
     /// What a piece of round one made.
     private enum EarlyWork: Sendable {
         case graph(FlowGraph)
-        /// A flow's index, with its analysis and the diagnostics of its index checks by position (checked flows).
+        /// A flow's index, with its analysis and the diagnostics of its early checks by position (checked flows).
         case index(FlowIndex, FlowAnalysis?, [Int: [Diagnostic]])
     }
 

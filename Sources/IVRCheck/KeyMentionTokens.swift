@@ -13,40 +13,52 @@ enum KeyMentionTokens {
     static let keyCount: UInt8 = 12
     static let trigger: UInt8 = 12, filler: UInt8 = 13, separator: UInt8 = 14, `for`: UInt8 = 15, other: UInt8 = 16
 
-    static func classify(_ text: String, into tokens: inout [UInt8]) {
-        let ascii = text.utf8.withContiguousStorageIfAvailable { scan($0, into: &tokens) }
-            ?? Array(text.utf8).withUnsafeBufferPointer { scan($0, into: &tokens) }
-        if ascii { return }
-        tokens.removeAll(keepingCapacity: true)
-        for word in unicodeTokens(text.lowercased()) { tokens.append(code(of: word)) }
+    /// Feeds the tokens of `text` to `reader`, in order. `scratch` is reused
+    /// space for text with non-ASCII characters.
+    static func classify(_ text: String, into reader: inout KeyMentions, scratch: inout [UInt8]) {
+        var copy = reader
+        let ascii = text.utf8.withContiguousStorageIfAvailable { scan($0, into: &copy) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { scan($0, into: &copy) }
+        if ascii {
+            reader = copy
+            return
+        }
+        scratch.removeAll(keepingCapacity: true)
+        for word in unicodeTokens(text.lowercased()) { scratch.append(code(of: word)) }
+        for token in scratch { reader.feed(token) }
     }
 
-    /// The ASCII path, on bytes; false (tokens unfinished) at the first non-ASCII byte.
-    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [UInt8]) -> Bool {
+    /// The ASCII path, on bytes; false (the reader unfinished) at the first non-ASCII byte.
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, into reader: inout KeyMentions) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
         var word: UInt64 = 0
         var length = 0
-        for b in bytes {
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let b = base[i]
+            i &+= 1
             if b >= 0x80 { return false }
-            let lower = b >= 65 && b <= 90 ? b | 0x20 : b
-            if (lower >= 97 && lower <= 122) || (lower >= 48 && lower <= 57) || lower == 39 || lower == 45 {
-                if length < 8 { word |= UInt64(lower) << UInt64(8 * length) }
-                length += 1
+            let lower = b &- 65 < 26 ? b | 0x20 : b
+            if lower &- 97 < 26 || lower &- 48 < 10 || lower == 39 || lower == 45 {
+                if length < 8 { word |= UInt64(lower) &<< UInt64(8 &* length) }
+                length &+= 1
                 continue
             }
             if length > 0 {
-                tokens.append(code(packed: word, length: length))
+                reader.feed(code(packed: word, length: length))
                 word = 0
                 length = 0
             }
             switch b {
-            case 42: tokens.append(10) // *
-            case 35: tokens.append(11) // #
-            case 44: tokens.append(separator) // ,
-            case 46, 59, 58, 33, 63: tokens.append(other) // . ; : ! ?
+            case 42: reader.feed(10) // *
+            case 35: reader.feed(11) // #
+            case 44: reader.feed(separator) // ,
+            case 46, 59, 58, 33, 63: reader.feed(other) // . ; : ! ?
             default: break
             }
         }
-        if length > 0 { tokens.append(code(packed: word, length: length)) }
+        if length > 0 { reader.feed(code(packed: word, length: length)) }
         return true
     }
 

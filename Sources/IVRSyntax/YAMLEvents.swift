@@ -147,7 +147,7 @@ final class YAMLEventProducer: @unchecked Sendable {
                 block.isLast = true
                 return
             }
-            let converted = Self.convert(event, into: block)
+            let converted = withUnsafePointer(to: &event) { Self.convert($0, into: block) }
             yaml_event_delete(&event)
             block.append(converted)
             if converted.kind == .streamEnd {
@@ -157,10 +157,12 @@ final class YAMLEventProducer: @unchecked Sendable {
         }
     }
 
-    private static func convert(_ event: yaml_event_t, into block: YAMLEventBlock) -> YAMLEvent {
+    private static func convert(_ pointer: UnsafePointer<yaml_event_t>, into block: YAMLEventBlock) -> YAMLEvent {
+        let start = pointer.pointee.start_mark, end = pointer.pointee.end_mark
         var e = YAMLEvent(kind: .other, style: .plain,
-                          startLine: Int32(clamping: event.start_mark.line), startColumn: Int32(clamping: event.start_mark.column),
-                          endLine: Int32(clamping: event.end_mark.line), endColumn: Int32(clamping: event.end_mark.column))
+                          startLine: Int32(truncatingIfNeeded: start.line), startColumn: Int32(truncatingIfNeeded: start.column),
+                          endLine: Int32(truncatingIfNeeded: end.line), endColumn: Int32(truncatingIfNeeded: end.column))
+        let event = pointer.pointee
         switch event.type {
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar

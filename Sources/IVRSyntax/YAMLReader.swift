@@ -1,5 +1,4 @@
 internal import CYAML
-import Glibc
 
 /// The result of reading one YAML file: the tree (nil when the file could not
 /// be read as one YAML document) and what went wrong.
@@ -72,7 +71,6 @@ public enum YAMLReader {
                 return Result(document: YAMLDocument(root: nil, diagnostics: [], lines: lines))
             }
             var reader = EventReader(file: file, lines: lines, bytes: buffer, watching: rootKey)
-            let idleBuild = getenv("TEMP_NO_IDLE") == nil
             var delivered = 0
             /// Hands over the pairs read so far, or (`limit`) only so many.
             func deliver(limit: Int = .max) {
@@ -92,7 +90,7 @@ public enum YAMLReader {
                     let block: YAMLEventBlock
                     if let ready = pipe.poll() {
                         block = ready
-                    } else if idleBuild, delivered < reader.assembler.watchedPairs.count {
+                    } else if delivered < reader.assembler.watchedPairs.count {
                         deliver(limit: 1) // libyaml is busy: meanwhile, one pair
                         continue
                     } else {
@@ -315,27 +313,5 @@ private struct EventReader {
             }
         }
         return nil
-    }
-}
-
-// TEMP measurement
-extension YAMLReader {
-    public static func produceOnly(_ bytes: [UInt8]) -> Int {
-        bytes.withUnsafeBufferPointer { buffer in
-            let producer = YAMLEventProducer(buffer)
-            let block = YAMLEventBlock()
-            var n = 0
-            repeat { producer.fill(block); n += block.count } while !block.isLast
-            return n
-        }
-    }
-    public static func pipeOnly(_ bytes: [UInt8]) -> Int {
-        bytes.withUnsafeBufferPointer { buffer in
-            let pipe = YAMLEventPipe(buffer)
-            var n = 0
-            while true { let b = pipe.take(); n += b.count; let last = b.isLast; pipe.release(); if last { break } }
-            pipe.finish()
-            return n
-        }
     }
 }

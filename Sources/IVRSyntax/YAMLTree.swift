@@ -141,8 +141,7 @@ struct YAMLStorage: @unchecked Sendable {
     /// A plain `<<` scalar: a merge key.
     func isMergeKey(_ index: Int) -> Bool {
         let r = records[index]
-        return r.shape == .scalar && r.style == .plain && r.count == 2
-            && text[Int(r.first)] == UInt8(ascii: "<") && text[Int(r.first) + 1] == UInt8(ascii: "<")
+        return r.prefix == 0x3C3C && r.count == 2 && r.shape == .scalar && r.style == .plain // "<<"
     }
 
     /// True for an empty plain scalar, `~`, `null`, `Null` and `NULL`.

@@ -63,10 +63,12 @@ struct YAMLTreeAssembler {
     init(file: String, sourceSize: Int, watching rootKey: String? = nil) {
         self.file = file
         watchedKey = rootKey.map(KeyProbe.init)
-        // Rough shares of a typical flow file; the arrays still grow past them.
-        storage.records.reserveCapacity(sourceSize / 10 + 16)
-        storage.children.reserveCapacity(sourceSize / 10 + 16)
-        storage.text.reserveCapacity(sourceSize / 2 + 16)
+        // A little above a typical flow file's shares (about one node per 10
+        // bytes, text about half), so that they seldom grow; untouched
+        // capacity costs address space, not memory.
+        storage.records.reserveCapacity(sourceSize / 8 + 16)
+        storage.children.reserveCapacity(sourceSize / 8 + 16)
+        storage.text.reserveCapacity(sourceSize * 3 / 4 + 16)
         scratch.reserveCapacity(256)
     }
 

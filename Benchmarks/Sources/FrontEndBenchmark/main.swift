@@ -29,9 +29,10 @@ if arguments.contains("--profile") {
     let repeats = arguments.firstIndex(of: "--repeat").flatMap { i in
         arguments.index(after: i) < arguments.endIndex ? Int(arguments[arguments.index(after: i)]) : nil } ?? 1
     var count = 0
-    if arguments.contains("--produce") {
-        for _ in 0..<repeats { count = YAMLReader.produceOnly(bytes) }
-        print(count, "events")
+    if arguments.contains("--graph") {
+        let flow = FlowParser.parseFlow(bytes, file: "big.yaml").flow!
+        for _ in 0..<repeats { count = FlowGraph(flow).vertexCount }
+        print(count, "vertices")
         exit(0)
     }
     if arguments.contains("--scan") {
@@ -78,11 +79,13 @@ for menus in sizes.isEmpty ? [2000, 20000] : sizes {
         var project = Project()
         if let flow = parsed.flow { project.flows = [flow] }
         let checks = measure("checks", repeats: repeats) { _ = Checker.check(project) }
-        let produce = measure("p", repeats: repeats) { _ = YAMLReader.produceOnly(bytes) }
-        let pipe = measure("p", repeats: repeats) { _ = YAMLReader.pipeOnly(bytes) }
-        print(String(format: "  TEMP produce only %.1f ms, through the pipe %.1f ms", produce, pipe))
         print(String(format: "  one thread: YAML read (libyaml included) %.1f ms, AST build %.1f ms", read1, parse1 - read1))
         print(String(format: "  pipelined:  YAML read %.1f ms, read and build %.1f ms", read2, parse2))
         print(String(format: "  checks (built flow) %.1f ms", checks))
+        if let flow = parsed.flow {
+            let index = measure("index", repeats: repeats) { _ = FlowIndex(flow) }
+            let graph = measure("graph", repeats: repeats) { _ = FlowGraph(flow) }
+            print(String(format: "  TEMP alone: index %.1f ms, graph %.1f ms", index, graph))
+        }
     }
 }
