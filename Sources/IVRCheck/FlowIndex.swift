@@ -58,15 +58,14 @@ public struct FlowIndex: Sendable {
     /// Each inline target: its position in `targets` and in `stepLists`, its field and node.
     public private(set) var inlineTargets: [(target: Int, list: Int, field: TargetField, node: Int)] = []
     /// The first node of each name (a later node of the same name cannot be reached by name).
-    public private(set) var nodeIndex: [String: Int] = [:]
+    let nodeIndex: NodeNames
 
     /// Walks the flow. The control-flow graph is built apart (`FlowGraph`),
     /// so that the two can be built at the same time.
     public init(_ flow: Flow) {
         self.flow = flow
-        nodeIndex.reserveCapacity(flow.nodes.count)
+        nodeIndex = NodeNames(flow.nodes)
         for (index, node) in flow.nodes.enumerated() {
-            if nodeIndex[node.name.value] == nil { nodeIndex[node.name.value] = index }
             nodeLists.append(stepLists.count)
             appendList(node.steps)
             for step in node.steps { walk(step, index) }
