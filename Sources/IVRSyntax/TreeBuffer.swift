@@ -16,7 +16,7 @@ struct TreeBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     var isEmpty: Bool { count == 0 }
 
     subscript(i: Int) -> Element {
-        get {
+        @inline(__always) get {
             precondition(i >= 0 && i < count, "tree index out of range")
             return base.unsafelyUnwrapped[i]
         }
@@ -37,6 +37,7 @@ struct TreeBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
         if n > capacity { grow(to: n) }
     }
 
+    @inline(__always)
     mutating func append(_ element: Element) {
         if count == capacity { grow(to: max(16, capacity * 2)) }
         (base.unsafelyUnwrapped + count).initialize(to: element)

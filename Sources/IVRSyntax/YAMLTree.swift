@@ -139,6 +139,7 @@ struct YAMLStorage: @unchecked Sendable {
     }
 
     /// A plain `<<` scalar: a merge key.
+    @inline(__always)
     func isMergeKey(_ index: Int) -> Bool {
         let r = records[index]
         return r.prefix == 0x3C3C && r.count == 2 && r.shape == .scalar && r.style == .plain // "<<"
@@ -151,7 +152,7 @@ struct YAMLStorage: @unchecked Sendable {
         switch r.count {
         case 0: return true
         case 1: return text[Int(r.first)] == UInt8(ascii: "~")
-        case 4: return scalar(index, equals: "null") || scalar(index, equals: "Null") || scalar(index, equals: "NULL")
+        case 4: return r.prefix == 0x6C6C_756E || r.prefix == 0x6C6C_754E || r.prefix == 0x4C4C_554E // null, Null, NULL
         default: return false
         }
     }
