@@ -37,6 +37,7 @@ package enum Concurrently {
             buffer.deallocate()
         }
 
+        // NOTE: slot `i` is written by the one piece of work `i`, once.
         func set(_ i: Int, _ value: T) { buffer[i] = value }
 
         func values() -> [T] { buffer.map { $0! } }

@@ -18,6 +18,7 @@ struct TreeBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     subscript(i: Int) -> Element {
         @inline(__always) get {
             precondition(i >= 0 && i < count, "tree index out of range")
+            // NOTE: count > 0 here, so `base` is set; the index was just checked.
             return base.unsafelyUnwrapped[i]
         }
         set {
@@ -40,6 +41,7 @@ struct TreeBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     @inline(__always)
     mutating func append(_ element: Element) {
         if count == capacity { grow(to: max(16, capacity * 2)) }
+        // NOTE: after `grow`, `base` is set and has room for one more.
         (base.unsafelyUnwrapped + count).initialize(to: element)
         count += 1
     }

@@ -30,6 +30,8 @@ final class YAMLTree: @unchecked Sendable {
     }
 
     // Written only by the assembler, on the reading thread, before the tree is shared.
+    // NOTE: addressors hand out the pointer's memory in place: no copy of the
+    // storage (and of its buffers) per access; the tree keeps it alive.
     var storage: YAMLStorage {
         unsafeAddress { UnsafePointer(pointer) }
         unsafeMutableAddress { pointer }

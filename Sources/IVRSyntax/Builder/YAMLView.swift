@@ -9,6 +9,7 @@
 /// stored in the flow the builder returns.
 struct YAMLView {
     /// The tree's storage (`YAMLTree.pointer`).
+    // NOTE: unowned by design (see above); valid while the tree lives.
     let tree: UnsafePointer<YAMLStorage>
     let index: Int
 
