@@ -59,8 +59,23 @@ final class YAMLEventPipe: @unchecked Sendable {
     }
 
     /// The next block, in file order. Give it back with `release()` before
-    /// asking for another.
+    /// asking for another. Spins a little before it sleeps: a block takes
+    /// libyaml about a tenth of a millisecond, and a reader that sleeps
+    /// makes the producer wake it with a system call for every block.
     func take() -> YAMLEventBlock {
+        let deadline = DispatchTime.now().uptimeNanoseconds + Self.spin
+        var tries = 0
+        while postedCount.load(ordering: .acquiring) <= next {
+            tries += 1
+            if tries & 63 == 0, DispatchTime.now().uptimeNanoseconds > deadline { break }
+        }
+        return wait()
+    }
+
+    /// How long `take()` spins, in nanoseconds.
+    private static let spin: UInt64 = 200_000
+
+    private func wait() -> YAMLEventBlock {
         posted.wait()
         let block = ring[next % ring.count]
         next += 1
@@ -89,7 +104,7 @@ final class YAMLEventPipe: @unchecked Sendable {
         finished = true
         stopAsked.store(true, ordering: .relaxed)
         while !sawLast {
-            _ = take()
+            _ = wait()
             release()
         }
         done.wait()

@@ -70,7 +70,16 @@ struct FlowVariables: Sendable {
         }
         stepReadEnds = []
         stepWriteEnds = []
-        for i in self.writes.indices { self.writes[i].number = numbers[self.writes[i].name.value] }
+        // Most written variables are never read: a name of a length no read
+        // variable has is not looked up (a hash of every name written cost more).
+        // (Only for ASCII names: other spellings of one name may differ in length.)
+        var lengths: UInt64 = 0
+        for name in names { lengths |= 1 << UInt64(min(name.utf8.count, 63)) }
+        if !names.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) { lengths = .max }
+        for i in self.writes.indices where lengths & (1 << UInt64(min(self.writes[i].name.value.utf8.count, 63))) != 0
+            || !self.writes[i].name.value.utf8.allSatisfy({ $0 < 0x80 }) {
+            self.writes[i].number = numbers[self.writes[i].name.value]
+        }
         readsNonBuiltins = self.reads.contains { $0.number >= builtinCount }
     }
 
