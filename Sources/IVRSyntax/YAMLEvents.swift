@@ -87,21 +87,25 @@ final class YAMLEventBlock: @unchecked Sendable {
     }
 
     /// Copies `n` bytes in; returns their offset.
+    @inline(__always)
     func store(_ source: UnsafePointer<UInt8>?, _ n: Int) -> Int32 {
         let offset = byteCount
         guard let source, n > 0 else { return Int32(offset) }
-        if byteCount + n > byteCapacity {
-            var grown = byteCapacity * 2
-            while grown < byteCount + n { grown *= 2 }
-            let new = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-            new.update(from: bytes, count: byteCount)
-            bytes.deallocate()
-            bytes = new
-            byteCapacity = grown
-        }
+        if byteCount + n > byteCapacity { grow(byteCount + n) }
         (bytes + byteCount).update(from: source, count: n)
         byteCount += n
         return Int32(offset)
+    }
+
+    @inline(never)
+    private func grow(_ needed: Int) {
+        var grown = byteCapacity * 2
+        while grown < needed { grown *= 2 }
+        let new = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        new.update(from: bytes, count: byteCount)
+        bytes.deallocate()
+        bytes = new
+        byteCapacity = grown
     }
 
     /// The bytes at `offset`.
@@ -159,35 +163,38 @@ final class YAMLEventProducer: @unchecked Sendable {
     }
 
     private static func convert(_ pointer: UnsafePointer<yaml_event_t>, into block: YAMLEventBlock) -> YAMLEvent {
+        // NOTE: fields are read through the pointer: a copy of the whole event
+        // (a C struct with a union) per event cost more than the fields read.
         let start = pointer.pointee.start_mark, end = pointer.pointee.end_mark
         var e = YAMLEvent(kind: .other, style: .plain,
                           startLine: Int32(truncatingIfNeeded: start.line), startColumn: Int32(truncatingIfNeeded: start.column),
                           endLine: Int32(truncatingIfNeeded: end.line), endColumn: Int32(truncatingIfNeeded: end.column))
-        let event = pointer.pointee
-        switch event.type {
+        switch pointer.pointee.type {
         case YAML_SCALAR_EVENT:
-            let scalar = event.data.scalar
+            let value = pointer.pointee.data.scalar.value, length = Int(pointer.pointee.data.scalar.length)
+            let tag = pointer.pointee.data.scalar.tag
             e.kind = .scalar
-            switch scalar.style {
+            switch pointer.pointee.data.scalar.style {
             case YAML_SINGLE_QUOTED_SCALAR_STYLE: e.style = .singleQuoted
             case YAML_DOUBLE_QUOTED_SCALAR_STYLE: e.style = .doubleQuoted
             case YAML_LITERAL_SCALAR_STYLE: e.style = .literal
             case YAML_FOLDED_SCALAR_STYLE: e.style = .folded
-            default: e.style = scalar.tag == nil ? .plain : .doubleQuoted // `!!str 1` is a string
+            default: e.style = tag == nil ? .plain : .doubleQuoted // `!!str 1` is a string
             }
-            e.text = block.store(scalar.value, Int(scalar.length))
-            e.textCount = Int32(clamping: scalar.length)
-            (e.prefix, e.isASCII) = Self.prefixAndASCII(scalar.value, Int(scalar.length))
-            attach(anchor: scalar.anchor, tag: scalar.tag, to: &e, block)
+            e.text = block.store(value, length)
+            e.textCount = Int32(truncatingIfNeeded: length)
+            (e.prefix, e.isASCII) = Self.prefixAndASCII(value, length)
+            let anchor = pointer.pointee.data.scalar.anchor
+            if anchor != nil || tag != nil { attach(anchor: anchor, tag: tag, to: &e, block) }
         case YAML_ALIAS_EVENT:
             e.kind = .alias
-            (e.text, e.textCount) = storeCString(event.data.alias.anchor, block)
+            (e.text, e.textCount) = storeCString(pointer.pointee.data.alias.anchor, block)
         case YAML_SEQUENCE_START_EVENT:
             e.kind = .sequenceStart
-            attach(anchor: event.data.sequence_start.anchor, tag: event.data.sequence_start.tag, to: &e, block)
+            attach(anchor: pointer.pointee.data.sequence_start.anchor, tag: pointer.pointee.data.sequence_start.tag, to: &e, block)
         case YAML_MAPPING_START_EVENT:
             e.kind = .mappingStart
-            attach(anchor: event.data.mapping_start.anchor, tag: event.data.mapping_start.tag, to: &e, block)
+            attach(anchor: pointer.pointee.data.mapping_start.anchor, tag: pointer.pointee.data.mapping_start.tag, to: &e, block)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT: e.kind = .collectionEnd
         case YAML_DOCUMENT_START_EVENT: e.kind = .documentStart
         case YAML_STREAM_END_EVENT: e.kind = .streamEnd
@@ -203,25 +210,24 @@ final class YAMLEventProducer: @unchecked Sendable {
     }
 
     /// The first eight bytes (little-endian, zero-padded) and whether all are ASCII.
+    @inline(__always)
     private static func prefixAndASCII(_ pointer: UnsafePointer<UInt8>?, _ count: Int) -> (UInt64, Bool) {
         guard let pointer, count > 0 else { return (0, true) }
         let raw = UnsafeRawPointer(pointer)
-        var high: UInt64 = 0
-        var i = 0
-        while i + 8 <= count {
-            high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            i += 8
+        if count >= 8 {
+            // Whole words, then the last eight bytes (overlapping): every byte seen once or twice.
+            let prefix = raw.loadUnaligned(as: UInt64.self)
+            var high = prefix | raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            var i = 8
+            while i + 8 <= count {
+                high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            return (prefix, high & 0x8080_8080_8080_8080 == 0)
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < count {
-            tail |= UInt64(pointer[i]) << shift
-            shift += 8
-            i += 1
-        }
-        high |= tail
-        let prefix = count >= 8 ? raw.loadUnaligned(as: UInt64.self) : tail
-        return (prefix, high & 0x8080_8080_8080_8080 == 0)
+        var prefix: UInt64 = 0
+        for i in 0..<count { prefix |= UInt64(pointer[i]) &<< UInt64(8 &* i) }
+        return (prefix, prefix & 0x8080_8080_8080_8080 == 0)
     }
 
     /// libyaml's anchors and tags are NUL-terminated UTF-8.
