@@ -98,26 +98,6 @@ struct YAMLStorage: @unchecked Sendable {
         }
     }
 
-    /// The position of the first of `probes` that scalar `index` reads (as
-    /// `scalar(_:matches:)` compares), with the record read once.
-    func firstMatch(_ index: Int, in probes: [KeyProbe]) -> Int? {
-        let r = records[index]
-        guard r.shape == .scalar else { return nil }
-        if !r.isASCII {
-            let s = string(index)
-            return probes.firstIndex { $0.name == s }
-        }
-        for (i, probe) in probes.enumerated() where probe.count == Int(r.count) {
-            if !probe.isASCII {
-                if string(index) == probe.name { return i }
-                continue
-            }
-            guard probe.prefix == r.prefix else { continue }
-            if probe.count <= 8 || scalar(index, matches: probe) { return i }
-        }
-        return nil
-    }
-
     /// The first eight bytes of `bytes`, little-endian, zero-padded.
     static func prefix(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var value: UInt64 = 0

@@ -75,7 +75,6 @@ struct YAMLView {
     }
 
     func isScalar(_ text: String) -> Bool { tree.pointee.scalar(index, equals: text) }
-    func isScalar(_ probe: KeyProbe) -> Bool { tree.pointee.scalar(index, matches: probe) }
 
     /// The first of `probes` the scalar reads, if any.
     func firstMatch(in table: ProbeTable) -> Int? { tree.pointee.firstMatch(index, in: table) }
