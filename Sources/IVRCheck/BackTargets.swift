@@ -6,8 +6,8 @@ import IVRSyntax
 /// visited (the graph resolves both with the runtime's menu stack). A flow
 /// that another flow continues into (`ivr:`) may be entered with menus on the
 /// stack, so it is not checked.
-enum BackTargets: FlowCheck {
-    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+enum BackTargets: GraphCheck {
+    static func run(_ analysis: GraphAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         guard !context.enteredFromOtherFlows.contains(analysis.flow.name.value) else { return }
         let graph = analysis.graph
         guard graph.start != nil, !analysis.broken.any, graph.uncertain.isEmpty else { return }

@@ -6,8 +6,8 @@ import IVRSyntax
 /// succeeds, a webhook only when it does not fail; `customer.tier` needs
 /// `customer`. The built-ins (caller, called, flow, language, voice) are
 /// always set.
-enum DefiniteAssignment: FlowCheck {
-    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+enum DefiniteAssignment: GraphCheck {
+    static func run(_ analysis: GraphAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let vars = analysis.variables
         // The built-ins are always set: only other variables can be unset.
         guard vars.readsNonBuiltins else { return }

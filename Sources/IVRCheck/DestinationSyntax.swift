@@ -12,7 +12,7 @@ enum DestinationSyntax: FlowCheck {
             let problem: String?
             switch t.destination.kind {
             case .number: problem = E164.problem(value)
-            case .extension: problem = value.isEmpty || !value.allSatisfy({ $0.isASCII && $0.isNumber })
+            case .extension: problem = value.isEmpty || !value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
                 ? "an extension is digits only" : nil
             case .sip: problem = SIPURI.problem(value)
             case .conference, .group, .app, .ivr: problem = nil

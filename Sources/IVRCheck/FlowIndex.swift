@@ -57,12 +57,14 @@ public struct FlowIndex: Sendable {
     public private(set) var nodeLists: [Int] = []
     /// Each inline target: its position in `targets` and in `stepLists`, its field and node.
     public private(set) var inlineTargets: [(target: Int, list: Int, field: TargetField, node: Int)] = []
-    /// The control-flow graph, for the analyses of loops, reachability and data flow.
-    public private(set) var graph: FlowGraph
+    /// The first node of each name (a later node of the same name cannot be reached by name).
+    let nodeIndex: NodeNames
 
+    /// Walks the flow. The control-flow graph is built apart (`FlowGraph`),
+    /// so that the two can be built at the same time.
     public init(_ flow: Flow) {
         self.flow = flow
-        self.graph = FlowGraph(flow)
+        nodeIndex = NodeNames(flow.nodes)
         for (index, node) in flow.nodes.enumerated() {
             nodeLists.append(stepLists.count)
             appendList(node.steps)
@@ -99,24 +101,43 @@ public struct FlowIndex: Sendable {
         steps.append(StepEntry(step: step, node: node))
     }
 
+    /// One step, its prompts' steps and its targets (inline steps walked in
+    /// turn), with one look at the step's payload.
     private mutating func walk(_ step: Step, _ node: Int) {
         append(step, node)
         switch step.kind {
         case .menu(let m):
             for media in m.prompt.steps { append(media, node) }
             if let short = m.shortPrompt { for media in short.steps { append(media, node) } }
+            for option in m.options { target(option.target, .option(option.spelling), node) }
+            handlers(m.onInvalid, m.onTimeout, m.onExhausted, node)
         case .capture(let c):
             if let p = c.prompt { for media in p.steps { append(media, node) } }
             if let short = c.shortPrompt { for media in short.steps { append(media, node) } }
-        default: break
+            handlers(c.onInvalid, c.onTimeout, c.onExhausted, node)
+        case .branch(let b):
+            for arm in b.arms { target(arm.then, .then, node) }
+            if let t = b.otherwise { target(t, .otherwise, node) }
+        case .goto(let t): target(t, .goto, node)
+        case .transfer(let t): if let f = t.onFail { target(f, .onFail, node) }
+        case .webhook(let w): if let e = w.onError { target(e, .onError, node) }
+        case .say, .play, .set, .record, .hangup: break
         }
-        step.forEachTarget { field, target in
-            targets.append(TargetEntry(target: target, field: field, node: node))
-            if case .inline(let inner, _) = target {
-                inlineTargets.append((targets.count - 1, stepLists.count, field, node))
-                appendList(inner)
-                for s in inner { walk(s, node) }
-            }
+    }
+
+    private mutating func handlers(_ onInvalid: Target?, _ onTimeout: Target?, _ onExhausted: Target?, _ node: Int) {
+        if let t = onInvalid { target(t, .onInvalid, node) }
+        if let t = onTimeout { target(t, .onTimeout, node) }
+        if let t = onExhausted { target(t, .onExhausted, node) }
+    }
+
+    /// A target of a step, in `Step.forEachTarget` order.
+    private mutating func target(_ target: Target, _ field: TargetField, _ node: Int) {
+        targets.append(TargetEntry(target: target, field: field, node: node))
+        if case .inline(let inner, _) = target {
+            inlineTargets.append((targets.count - 1, stepLists.count, field, node))
+            appendList(inner)
+            for s in inner { walk(s, node) }
         }
     }
 }

@@ -5,8 +5,10 @@ import IVRSyntax
 /// loop). Every edge counts, conditions included: such a loop spins as
 /// long as its condition holds, without a prompt or a pause. Reported once
 /// per loop, where it closes, with the loop as a path.
-enum InfiniteLoops: FlowCheck {
-    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+enum InfiniteLoops: GraphCheck {
+    static var needsSpinningLoops: Bool { true }
+
+    static func run(_ analysis: GraphAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         for loop in analysis.spinningLoops {
             out.append(.spinningLoop(loop, analysis.graph))
         }

@@ -13,50 +13,54 @@ enum KeyMentionTokens {
     static let keyCount: UInt8 = 12
     static let trigger: UInt8 = 12, filler: UInt8 = 13, separator: UInt8 = 14, `for`: UInt8 = 15, other: UInt8 = 16
 
-    static func classify(_ text: String, into tokens: inout [UInt8]) {
-        let ascii = text.utf8.withContiguousStorageIfAvailable { scan($0, into: &tokens) }
-            ?? Array(text.utf8).withUnsafeBufferPointer { scan($0, into: &tokens) }
-        if ascii { return }
-        tokens.removeAll(keepingCapacity: true)
-        for word in unicodeTokens(text.lowercased()) { tokens.append(code(of: word)) }
+    /// Feeds the tokens of `text` to `reader`, in order. `scratch` is reused
+    /// space for text with non-ASCII characters.
+    static func classify(_ text: String, into reader: inout KeyMentions, scratch: inout [UInt8]) {
+        var copy = reader
+        let ascii = text.utf8.withContiguousStorageIfAvailable { scan($0, into: &copy) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { scan($0, into: &copy) }
+        if ascii {
+            reader = copy
+            return
+        }
+        scratch.removeAll(keepingCapacity: true)
+        for word in unicodeTokens(text.lowercased()) { scratch.append(code(of: word)) }
+        for token in scratch { reader.feed(token) }
     }
 
-    /// The ASCII path, on bytes; false (tokens unfinished) at the first non-ASCII byte.
-    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [UInt8]) -> Bool {
+    /// The ASCII path, on bytes; false (the reader unfinished) at the first non-ASCII byte.
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, into reader: inout KeyMentions) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
         var word: UInt64 = 0
         var length = 0
-        for b in bytes {
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let b = base[i]
+            i &+= 1
             if b >= 0x80 { return false }
-            let lower = b >= 65 && b <= 90 ? b | 0x20 : b
-            if (lower >= 97 && lower <= 122) || (lower >= 48 && lower <= 57) || lower == 39 || lower == 45 {
-                if length < 8 { word |= UInt64(lower) << UInt64(8 * length) }
-                length += 1
+            let lower = b &- 65 < 26 ? b | 0x20 : b
+            if lower &- 97 < 26 || lower &- 48 < 10 || lower == 39 || lower == 45 {
+                if length < 8 { word |= UInt64(lower) &<< UInt64(8 &* length) }
+                length &+= 1
                 continue
             }
             if length > 0 {
-                tokens.append(code(packed: word, length: length))
+                reader.feed(code(packed: word, length: length))
                 word = 0
                 length = 0
             }
             switch b {
-            case 42: tokens.append(10) // *
-            case 35: tokens.append(11) // #
-            case 44: tokens.append(separator) // ,
-            case 46, 59, 58, 33, 63: tokens.append(other) // . ; : ! ?
+            case 42: reader.feed(10) // *
+            case 35: reader.feed(11) // #
+            case 44: reader.feed(separator) // ,
+            case 46, 59, 58, 33, 63: reader.feed(other) // . ; : ! ?
             default: break
             }
         }
-        if length > 0 { tokens.append(code(packed: word, length: length)) }
+        if length > 0 { reader.feed(code(packed: word, length: length)) }
         return true
     }
-
-    /// The words that mean something, packed as in `scan` (up to 8 lowercase bytes, first byte lowest).
-    private static let table: [(word: UInt64, code: UInt8)] = [
-        ("zero", 0), ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7),
-        ("eight", 8), ("nine", 9), ("star", 10), ("asterisk", 10), ("pound", 11), ("hash", 11),
-        ("press", trigger), ("dial", trigger), ("push", trigger), ("the", filler), ("key", filler),
-        ("button", filler), ("or", separator), ("and", separator), ("for", `for`),
-    ].map { (pack($0.0), $0.1) }
 
     private static func pack(_ word: String) -> UInt64 {
         var packed: UInt64 = 0
@@ -64,11 +68,30 @@ enum KeyMentionTokens {
         return packed
     }
 
+    /// The words that mean something, packed as in `scan` (up to 8 lowercase
+    /// bytes, first byte lowest): one comparison tree instead of a table scan.
     private static func code(packed: UInt64, length: Int) -> UInt8 {
         if length == 1, packed >= 48, packed <= 57 { return UInt8(packed - 48) }
         guard length <= 8 else { return other }
-        for entry in table where entry.word == packed { return entry.code }
-        return other
+        switch packed {
+        case 0x6F72_657A: return 0 // zero
+        case 0x65_6E6F: return 1 // one
+        case 0x6F_7774: return 2 // two
+        case 0x65_6572_6874: return 3 // three
+        case 0x7275_6F66: return 4 // four
+        case 0x6576_6966: return 5 // five
+        case 0x78_6973: return 6 // six
+        case 0x6E_6576_6573: return 7 // seven
+        case 0x74_6867_6965: return 8 // eight
+        case 0x656E_696E: return 9 // nine
+        case 0x7261_7473, 0x6B73_6972_6574_7361: return 10 // star, asterisk
+        case 0x64_6E75_6F70, 0x6873_6168: return 11 // pound, hash
+        case 0x73_7365_7270, 0x6C61_6964, 0x6873_7570: return trigger // press, dial, push
+        case 0x65_6874, 0x79_656B, 0x6E6F_7474_7562: return filler // the, key, button
+        case 0x726F, 0x64_6E61: return separator // or, and
+        case 0x72_6F66: return `for` // for
+        default: return other
+        }
     }
 
     private static func code(of word: String) -> UInt8 {

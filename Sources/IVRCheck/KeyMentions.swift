@@ -20,44 +20,48 @@ struct KeyMentions {
     private var order: UInt64 = 0
     private var orderCount = 0
     private(set) var mentioned = KeySet()
+    /// The previous token, when it was a key ("2" waiting for "for").
+    private var pendingKey: UInt8?
+    /// Inside a run after a trigger ("press 1, 2 or 3"), and whether a key may come next.
+    private var inTrigger = false
+    private var expectKey = false
 
     init(_ text: String) {
         var tokens: [UInt8] = []
         self.init(text, tokens: &tokens)
     }
 
-    /// `tokens` is scratch space, reused between texts.
+    /// `tokens` is scratch space, reused between texts (used for text with non-ASCII characters).
     init(_ text: String, tokens: inout [UInt8]) {
-        tokens.removeAll(keepingCapacity: true)
-        KeyMentionTokens.classify(text, into: &tokens)
-        let count = tokens.count
-        var i = 0
-        while i < count {
-            let token = tokens[i]
-            if token < KeyMentionTokens.keyCount {
-                mentioned.insert(bit: Int(token))
-                if i + 1 < count, tokens[i + 1] == KeyMentionTokens.for { advertise(token) }
+        KeyMentionTokens.classify(text, into: &self, scratch: &tokens)
+    }
+
+    /// Reads the next token. The tokens are read once, in order: a key
+    /// followed by "for" is advertised when "for" comes, a key in a trigger's
+    /// run (fillers skipped, separators between keys) as it comes.
+    mutating func feed(_ token: UInt8) {
+        if let key = pendingKey {
+            if token == KeyMentionTokens.for { advertise(key) }
+            pendingKey = nil
+        }
+        if inTrigger {
+            if token == KeyMentionTokens.filler {
+                // stays in the run
+            } else if expectKey, token < KeyMentionTokens.keyCount {
+                advertise(token)
+                expectKey = false
+            } else if !expectKey, token == KeyMentionTokens.separator {
+                expectKey = true
+            } else {
+                inTrigger = false
             }
-            if token == KeyMentionTokens.trigger {
-                var j = i + 1
-                var expectKey = true
-                while j < count {
-                    let t = tokens[j]
-                    if t == KeyMentionTokens.filler {
-                        j += 1
-                    } else if expectKey, t < KeyMentionTokens.keyCount {
-                        advertise(t)
-                        expectKey = false
-                        j += 1
-                    } else if !expectKey, t == KeyMentionTokens.separator {
-                        expectKey = true
-                        j += 1
-                    } else {
-                        break
-                    }
-                }
-            }
-            i += 1
+        }
+        if token < KeyMentionTokens.keyCount {
+            mentioned.insert(bit: Int(token))
+            pendingKey = token
+        } else if token == KeyMentionTokens.trigger {
+            inTrigger = true
+            expectKey = true
         }
     }
 

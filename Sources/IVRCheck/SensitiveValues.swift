@@ -3,8 +3,8 @@ import IVRSyntax
 /// E503: a value captured with `sensitive: true` (or anything `set` makes
 /// from it) spoken in a `say`, put in a webhook or events URL, or sent in
 /// the body of a plain `http://` webhook.
-enum SensitiveValues: FlowCheck {
-    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+enum SensitiveValues: GraphCheck {
+    static func run(_ analysis: GraphAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let graph = analysis.graph
         let flow = analysis.flow
         let isSensitive: (Step) -> Bool = { step in

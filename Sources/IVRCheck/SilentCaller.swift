@@ -9,8 +9,8 @@ import IVRSyntax
 /// Branch arms, webhook errors and failed transfers may lead into such a
 /// loop but do not close one (a condition can end it), and a menu's own
 /// attempts are bounded, so they do not count as a loop either.
-enum SilentCaller: FlowCheck {
-    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+enum SilentCaller: GraphCheck {
+    static func run(_ analysis: GraphAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let graph = analysis.graph
         guard let start = graph.start else { return }
         let usable = analysis.usable

@@ -24,7 +24,7 @@ enum SilentCallerAcrossFlows {
     }
 
     /// A flow's silent exits, found on its shared graph.
-    static func exits(of analysis: FlowAnalysis) -> [Exit] {
+    static func exits(of analysis: GraphAnalysis) -> [Exit] {
         let graph = analysis.graph
         guard let start = graph.start, !graph.flowEdges.isEmpty else { return [] }
         let usable = analysis.usable

@@ -4,15 +4,14 @@ import IVRSyntax
 enum TargetResolution: FlowCheck {
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let flow = analysis.flow
-        let names = flow.nodes.map(\.name.value)
-        let known = Set(names)
-        if let start = flow.start, !known.contains(start.value) {
-            out.append(.unknownNode(start, in: flow, candidates: names, field: "start"))
+        let known = analysis.index.nodeIndex
+        if let start = flow.start, known[start.value] == nil {
+            out.append(.unknownNode(start, in: flow, candidates: flow.nodes.map(\.name.value), field: "start"))
         }
         for entry in analysis.targets {
             let target = entry.target
-            if case .node(let name) = target, !known.contains(name.value) {
-                out.append(.unknownNode(name, in: flow, candidates: names, field: nil))
+            if case .node(let name) = target, known[name.value] == nil {
+                out.append(.unknownNode(name, in: flow, candidates: flow.nodes.map(\.name.value), field: nil))
             }
         }
     }

@@ -3,8 +3,8 @@ import IVRSyntax
 /// E501: a transfer whose destination is made from caller input (captured
 /// digits, a recording, a webhook result, directly or through `set`)
 /// without an `allow` regex: a caller could make the system dial anything.
-enum TollFraud: FlowCheck {
-    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+enum TollFraud: GraphCheck {
+    static func run(_ analysis: GraphAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let vars = analysis.variables
         // Only a destination made from variables can come from caller input.
         guard vars.reads.contains(where: { $0.place == .destination }) else { return }

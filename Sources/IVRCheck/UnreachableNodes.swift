@@ -3,8 +3,8 @@ import IVRSyntax
 /// W207: a node no path from the start node reaches. Skipped when the
 /// start is unknown (E201) or a node of the flow is malformed (its missing
 /// targets might be the way in).
-enum UnreachableNodes: FlowCheck {
-    static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
+enum UnreachableNodes: GraphCheck {
+    static func run(_ analysis: GraphAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let graph = analysis.graph
         guard let start = graph.start, !analysis.broken.any,
               graph.uncertain.isEmpty else { return }

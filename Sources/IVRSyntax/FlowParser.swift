@@ -4,7 +4,25 @@ public enum FlowParser {
     /// Parses one flow file. `flow` is nil when the file is too broken to
     /// describe a flow (no mapping, no name, a YAML error).
     public static func parseFlow(_ bytes: [UInt8], file: String) -> (flow: Flow?, diagnostics: [Diagnostic], lines: LineTable) {
-        let doc = YAMLReader.read(bytes, file: file)
+        parseFlow(bytes, file: file, pipelined: nil)
+    }
+
+    /// `parseFlow(_:file:)`, with libyaml on a second thread (true) or on the
+    /// calling one (false); nil decides by size (see `YAMLReader.read`). Either
+    /// way each node is built as soon as the reader has read it.
+    public static func parseFlow(_ bytes: [UInt8], file: String, pipelined: Bool?) -> (flow: Flow?, diagnostics: [Diagnostic], lines: LineTable) {
+        parseFlow(bytes, file: file, pipelined: pipelined, streaming: true)
+    }
+
+    /// `streaming: false` builds every node after the whole file is read (for tests).
+    static func parseFlow(_ bytes: [UInt8], file: String, pipelined: Bool?, streaming: Bool)
+        -> (flow: Flow?, diagnostics: [Diagnostic], lines: LineTable) {
+        var nodeBuilder = FlowBuilder(file: file)
+        var streamed = StreamedNodes()
+        let read = YAMLReader.read(bytes, file: file, pipelined: pipelined, watching: streaming ? "nodes" : nil) { key, value in
+            streamed.entries.append(nodeBuilder.streamNode(key, value))
+        }
+        let doc = read.document
         guard let root = doc.root else {
             var diagnostics = doc.diagnostics
             if diagnostics.isEmpty {
@@ -13,7 +31,11 @@ public enum FlowParser {
             }
             return (nil, diagnostics, doc.lines)
         }
+        streamed.mapping = read.watchedMapping.map(Int.init)
+        // The nodes the reader had no time for, built now on every core.
+        streamed.entries += FlowBuilder.buildNodes(read.remainingPairs, file: file)
         var builder = FlowBuilder(file: file)
+        builder.streamed = streamed
         let flow = builder.buildFlow(root)
         return (flow, doc.diagnostics + builder.sink.diagnostics, doc.lines)
     }

@@ -1,6 +1,6 @@
 /// A position in a source file: 1-based line and column (columns count Unicode
 /// scalars, as libyaml does), plus the 0-based byte offset.
-public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible, BitwiseCopyable {
     // NOTE: stored as 32-bit values to keep every AST node small (files are
     // limited to 64 MiB, so they fit).
     private var storedLine: Int32
@@ -37,7 +37,7 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
 
 /// A half-open span of a source file: `start` is the first character,
 /// `end` the position just after the last one.
-public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
+public struct SourceRange: Hashable, Sendable, CustomStringConvertible, BitwiseCopyable {
     public var start: SourceLocation
     public var end: SourceLocation
 

@@ -9,14 +9,14 @@
 /// `value(forKey:)` compare text without making strings.
 public struct YAMLNode: Sendable {
     /// How a scalar was written; quoted scalars are never null, numbers or booleans.
-    public enum ScalarStyle: UInt8, Sendable, Equatable {
+    public enum ScalarStyle: UInt8, Sendable, Equatable, BitwiseCopyable {
         case plain, singleQuoted, doubleQuoted, literal, folded
 
         public var isQuoted: Bool { self != .plain }
     }
 
     /// What a node is, without its contents (cheap to ask).
-    public enum Shape: UInt8, Sendable, Equatable {
+    public enum Shape: UInt8, Sendable, Equatable, BitwiseCopyable {
         case scalar, mapping, sequence
     }
 

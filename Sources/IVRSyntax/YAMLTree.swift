@@ -7,15 +7,41 @@
 /// and the root is the last record. No node owns a `String` or an array:
 /// reading a 1 MB flow allocates a handful of buffers instead of one per node.
 /// See docs/performance.md.
-final class YAMLTree: Sendable {
-    let storage: YAMLStorage
+///
+/// The assembler writes `storage` while it reads; node views made then (the
+/// flow parser builds each node as soon as it is read) see the nodes read so
+/// far. Once the reader returns the document, nothing writes it again, which
+/// is what makes sharing the tree across threads safe.
+final class YAMLTree: @unchecked Sendable {
+    /// The storage, at a fixed address for the tree's lifetime: the builder's
+    /// views (`YAMLView`) read it through this pointer, with no reference
+    /// counting and no copy of the arrays.
+    let pointer: UnsafeMutablePointer<YAMLStorage>
 
-    init(_ storage: YAMLStorage) { self.storage = storage }
+    init(_ storage: YAMLStorage = YAMLStorage()) {
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: storage)
+    }
+
+    deinit {
+        pointer.pointee.deallocate()
+        pointer.deinitialize(count: 1)
+        pointer.deallocate()
+    }
+
+    // Written only by the assembler, on the reading thread, before the tree is shared.
+    // NOTE: addressors hand out the pointer's memory in place: no copy of the
+    // storage (and of its buffers) per access; the tree keeps it alive.
+    var storage: YAMLStorage {
+        unsafeAddress { UnsafePointer(pointer) }
+        unsafeMutableAddress { pointer }
+    }
 }
 
 /// The arrays of a `YAMLTree`, and the comparisons the reader and the
-/// builder make on them without creating strings.
-struct YAMLStorage: Sendable {
+/// builder make on them without creating strings. The buffers are freed by
+/// the tree that holds them (`deallocate()`); a copy of the struct is a view.
+struct YAMLStorage: @unchecked Sendable {
     /// One node. Scalars: `first`/`count` span `text`; collections: `children`
     /// (`count` is the number of pairs of a mapping, of items of a sequence).
     struct Record: Sendable {
@@ -30,17 +56,21 @@ struct YAMLStorage: Sendable {
         var isASCII: Bool
     }
 
-    var records: [Record] = []
-    var children: [Int32] = []
-    var text: [UInt8] = []
+    var records = TreeBuffer<Record>()
+    var children = TreeBuffer<Int32>()
+    var text = TreeBuffer<UInt8>()
+
+    mutating func deallocate() {
+        records.deallocate()
+        children.deallocate()
+        text.deallocate()
+    }
 
     /// The text of scalar `index` (empty for collections).
     func string(_ index: Int) -> String {
         let r = records[index]
         guard r.shape == .scalar else { return "" }
-        return text.withUnsafeBufferPointer { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(r.first)..<Int(r.first + r.count)]), as: UTF8.self)
-        }
+        return String(decoding: text[Int(r.first)..<Int(r.first + r.count)], as: UTF8.self)
     }
 
     /// Whether scalar `index` reads `name`, compared as Swift compares strings:
@@ -56,16 +86,15 @@ struct YAMLStorage: Sendable {
         guard r.isASCII, probe.isASCII else { return string(index) == probe.name }
         guard r.prefix == probe.prefix, Int(r.count) == probe.count else { return false }
         if probe.count <= 8 { return true }
-        return text.withUnsafeBufferPointer { buffer in
-            var name = probe.name
-            return name.withUTF8 { key in
-                var i = Int(r.first) + 8
-                for byte in key[8...] {
-                    if buffer[i] != byte { return false }
-                    i += 1
-                }
-                return true
+        let bytes = text[Int(r.first)..<Int(r.first + r.count)]
+        var name = probe.name
+        return name.withUTF8 { key in
+            var i = 8
+            while i < key.count {
+                if bytes[i] != key[i] { return false }
+                i += 1
             }
+            return true
         }
     }
 
@@ -82,23 +111,20 @@ struct YAMLStorage: Sendable {
         guard ra.shape == .scalar, rb.shape == .scalar else { return false }
         guard ra.isASCII, rb.isASCII else { return string(a) == string(b) }
         guard ra.count == rb.count, ra.prefix == rb.prefix else { return false }
-        return text.withUnsafeBufferPointer { buffer in
-            var i = Int(ra.first), j = Int(rb.first)
-            let end = i + Int(ra.count)
-            while i < end {
-                if buffer[i] != buffer[j] { return false }
-                i += 1
-                j += 1
-            }
-            return true
+        let a = text[Int(ra.first)..<Int(ra.first + ra.count)], b = text[Int(rb.first)..<Int(rb.first + rb.count)]
+        var i = 8
+        while i < a.count {
+            if a[i] != b[i] { return false }
+            i += 1
         }
+        return true
     }
 
     /// A plain `<<` scalar: a merge key.
+    @inline(__always)
     func isMergeKey(_ index: Int) -> Bool {
         let r = records[index]
-        return r.shape == .scalar && r.style == .plain && r.count == 2
-            && text[Int(r.first)] == UInt8(ascii: "<") && text[Int(r.first) + 1] == UInt8(ascii: "<")
+        return r.prefix == 0x3C3C && r.count == 2 && r.shape == .scalar && r.style == .plain // "<<"
     }
 
     /// True for an empty plain scalar, `~`, `null`, `Null` and `NULL`.
@@ -108,7 +134,7 @@ struct YAMLStorage: Sendable {
         switch r.count {
         case 0: return true
         case 1: return text[Int(r.first)] == UInt8(ascii: "~")
-        case 4: return scalar(index, equals: "null") || scalar(index, equals: "Null") || scalar(index, equals: "NULL")
+        case 4: return r.prefix == 0x6C6C_756E || r.prefix == 0x6C6C_754E || r.prefix == 0x4C4C_554E // null, Null, NULL
         default: return false
         }
     }

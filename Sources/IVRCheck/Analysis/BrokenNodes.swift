@@ -2,15 +2,16 @@ import IVRSyntax
 
 /// Nodes whose analysis would only repeat a structural error: malformed
 /// nodes, and nodes holding an error reported when the flow was read.
-struct BrokenNodes {
+struct BrokenNodes: Sendable {
     let nodes: [Bool]
     let any: Bool
 
-    init(_ flow: Flow, _ graph: FlowGraph, _ context: CheckContext) {
+    init(_ index: FlowIndex, _ context: CheckContext) {
+        let flow = index.flow
         var broken = flow.nodes.map(\.isMalformed)
         // A node whose name is taken by an earlier node cannot be reached by name.
-        if graph.nodeIndex.count < flow.nodes.count {
-            for (i, node) in flow.nodes.enumerated() where graph.nodeIndex[node.name.value] != i { broken[i] = true }
+        if index.nodeIndex.count < flow.nodes.count {
+            for (i, node) in flow.nodes.enumerated() where index.nodeIndex[node.name.value] != i { broken[i] = true }
         }
         let errors = context.project.diagnostics.filter { $0.file == flow.file && $0.severity == .error }
             .map(\.range.start.offset).sorted()

@@ -175,7 +175,7 @@ public struct FlowGraph: Sendable {
     /// What each step vertex reads and writes.
     var variables: FlowVariables
     /// The first node of each name.
-    var nodeIndex: [String: Int] = [:]
+    var nodeIndex: NodeNames
     /// The entry vertex of each named node.
     public internal(set) var nodeEntries: [Int] = []
     /// The start node's entry; nil when `start:` names no node or there are no nodes.

@@ -94,10 +94,13 @@ struct FlowGraphBuilder {
     var menus: [Int] = []
     var unresolved: [Int] = []
     var pendingDynamic: [PendingDynamic] = []
-    var nodeIndex: [String: Int] = [:]
+    let nodeIndex: NodeNames
     private var work: [Work] = []
 
-    init(flow: Flow) { self.flow = flow }
+    init(flow: Flow) {
+        self.flow = flow
+        nodeIndex = NodeNames(flow.nodes)
+    }
 
     private mutating func add(_ kind: FlowGraph.VertexKind, node: Int) -> Int {
         vertices.append(FlowGraph.Vertex(kind: kind, node: node))
@@ -114,11 +117,10 @@ struct FlowGraphBuilder {
         vertices.reserveCapacity(flow.nodes.count * 8)
         edgeFrom.reserveCapacity(flow.nodes.count * 16)
         edgeList.reserveCapacity(flow.nodes.count * 16)
-        nodeIndex.reserveCapacity(flow.nodes.count)
+        steps.reserveCapacity(flow.nodes.count * 8)
         _ = add(.end, node: -1)
-        for (i, node) in flow.nodes.enumerated() {
+        for i in flow.nodes.indices {
             nodeEntries.append(add(.node(i), node: i))
-            if nodeIndex[node.name.value] == nil { nodeIndex[node.name.value] = i }
         }
         if let name = flow.startNodeName, let i = nodeIndex[name] { start = nodeEntries[i] }
         for (i, node) in flow.nodes.enumerated() {
@@ -131,37 +133,46 @@ struct FlowGraphBuilder {
     private mutating func layOut(_ w: Work) {
         // The step vertices are consecutive: `first + i` is step `i`.
         let first = vertices.count
-        for step in w.steps {
-            steps.append(step)
-            variables.gather(step)
-            _ = add(.step(steps.count - 1), node: w.node)
-        }
         let count = w.steps.count
+        let base = steps.count
+        steps.append(contentsOf: w.steps)
+        for k in 0..<count { _ = add(.step(base + k), node: w.node) }
         edge(w.entry, count > 0 ? first : w.continuation, .next)
         let innerStart = work.count
-        for (i, step) in w.steps.enumerated() {
+        // One look at each step's payload: its edges and what it reads and writes.
+        for i in 0..<count {
             let id = first + i
             let after = i + 1 < count ? id + 1 : w.continuation
-            switch step.kind {
-            case .say, .play, .set:
+            switch w.steps[i].kind {
+            case .say(let say):
+                variables.gather(say: say)
                 edge(id, after, .next)
-            case .record:
+            case .play:
+                edge(id, after, .next)
+            case .set(let set):
+                variables.gather(set: set)
+                edge(id, after, .next)
+            case .record(let r):
+                variables.gatherWrite(r.into)
                 edge(id, after, .recorded)
             case .webhook(let hook):
+                variables.gather(webhook: hook)
                 edge(id, after, .webhookOK)
                 target(hook.onError, from: id, .webhookError, w)
             case .transfer(let t):
-                edge(id, FlowGraph.end, .transferred, t.destination.value.range)
+                variables.gather(transfer: t)
+                let value = t.destination.value
+                edge(id, FlowGraph.end, .transferred, value.range)
                 if t.destination.kind == .ivr {
-                    flowEdges.append(FlowGraph.FlowEdge(from: id, flow: t.destination.value.value.raw,
-                                                        range: t.destination.value.range))
+                    flowEdges.append(FlowGraph.FlowEdge(from: id, flow: value.value.raw, range: value.range))
                 }
                 target(t.onFail, from: id, .transferFailed, w)
             case .hangup:
-                edge(id, FlowGraph.end, .hangup, step.keyRange)
+                edge(id, FlowGraph.end, .hangup, w.steps[i].keyRange)
             case .goto(let t):
                 target(t, from: id, .jump, w)
             case .menu(let m):
+                variables.gather(menu: m)
                 menus.append(id)
                 let retry = add(.retry(id), node: w.node)
                 for option in m.options {
@@ -170,10 +181,12 @@ struct FlowGraphBuilder {
                 if m.dialByExtension != nil { edge(id, FlowGraph.end, .extensionDialled) }
                 handlers(m.onTimeout, m.onInvalid, m.onExhausted, id: id, retry: retry, menu: id, w)
             case .capture(let c):
+                variables.gather(capture: c)
                 let retry = add(.retry(id), node: w.node)
                 edge(id, after, .captured)
                 handlers(c.onTimeout, c.onInvalid, c.onExhausted, id: id, retry: retry, menu: w.menu, w)
             case .branch(let b):
+                variables.gather(branch: b)
                 for (n, arm) in b.arms.enumerated() { target(arm.then, from: id, .arm(n), w, then: after) }
                 if let otherwise = b.otherwise {
                     target(otherwise, from: id, .otherwise, w, then: after)
@@ -181,6 +194,7 @@ struct FlowGraphBuilder {
                     edge(id, after, .noArm)
                 }
             }
+            variables.endStep()
         }
         // Depth-first in source order: the first inline target is laid out next.
         work[innerStart...].reverse()

@@ -52,8 +52,7 @@ struct FlowVariables: Sendable {
     /// Records what the next step of the graph reads and writes (called as the step is laid out).
     mutating func gather(_ step: Step) {
         gatherStep(step)
-        stepReadEnds.append(reads.count)
-        stepWriteEnds.append(writes.count)
+        endStep()
     }
 
     /// Indexes the reads and writes by vertex.
@@ -71,7 +70,16 @@ struct FlowVariables: Sendable {
         }
         stepReadEnds = []
         stepWriteEnds = []
-        for i in self.writes.indices { self.writes[i].number = numbers[self.writes[i].name.value] }
+        // Most written variables are never read: a name of a length no read
+        // variable has is not looked up (a hash of every name written cost more).
+        // (Only for ASCII names: other spellings of one name may differ in length.)
+        var lengths: UInt64 = 0
+        for name in names { lengths |= 1 << UInt64(min(name.utf8.count, 63)) }
+        if !names.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) { lengths = .max }
+        for i in self.writes.indices where lengths & (1 << UInt64(min(self.writes[i].name.value.utf8.count, 63))) != 0
+            || !self.writes[i].name.value.utf8.allSatisfy({ $0 < 0x80 }) {
+            self.writes[i].number = numbers[self.writes[i].name.value]
+        }
         readsNonBuiltins = self.reads.contains { $0.number >= builtinCount }
     }
 
@@ -97,6 +105,7 @@ struct FlowVariables: Sendable {
     func writes(of v: Int) -> ArraySlice<Write> { writes[writeOffsets[v]..<writeOffsets[v + 1]] }
 
     private mutating func add(_ s: Located<InterpolatedString>, _ place: Place, assignment: Int = -1) {
+        if s.value.isConstant { return } // most text: no variable, and no parts array made
         for part in s.value.parts {
             guard case .variable(let name, _) = part else { continue }
             let root = Self.root(name)
@@ -106,46 +115,78 @@ struct FlowVariables: Sendable {
 
     private mutating func gatherStep(_ step: Step) {
         switch step.kind {
-        case .say(let say): add(say.text, .spoken)
-        case .set(let set):
-            for (k, a) in set.assignments.enumerated() {
-                add(a.value, .value, assignment: k)
-                writes.append(Write(name: a.name, number: nil))
-            }
-        case .webhook(let hook):
-            add(hook.url, .url)
-            var stack = hook.body.map { [$0] } ?? []
-            while let json = stack.popLast() {
-                switch json {
-                case .string(let s): add(s, .body)
-                case .array(let items, _): stack.append(contentsOf: items.reversed())
-                case .object(let members, _): stack.append(contentsOf: members.map(\.value).reversed())
-                case .number, .bool, .null: break
-                }
-            }
-            if let into = hook.into { writes.append(Write(name: into, number: nil)) }
-        case .transfer(let t):
-            add(t.destination.value, .destination)
-            if let id = t.callerID { add(id, .callerID) }
-        case .branch(let b):
-            for arm in b.arms {
-                for v in arm.condition?.variables ?? [] {
-                    let root = Self.root(v.value)
-                    reads.append(Read(name: v.value, root: root, range: v.range, place: .condition,
-                                      number: number(root), assignment: -1))
-                }
-            }
-        case .menu(let m):
-            addSpoken(m.prompt)
-            if let p = m.shortPrompt { addSpoken(p) }
-        case .capture(let c):
-            if let p = c.prompt { addSpoken(p) }
-            if let p = c.shortPrompt { addSpoken(p) }
-            writes.append(Write(name: c.into, number: nil))
-        case .record(let r):
-            writes.append(Write(name: r.into, number: nil))
+        case .say(let say): gather(say: say)
+        case .set(let set): gather(set: set)
+        case .webhook(let hook): gather(webhook: hook)
+        case .transfer(let t): gather(transfer: t)
+        case .branch(let b): gather(branch: b)
+        case .menu(let m): gather(menu: m)
+        case .capture(let c): gather(capture: c)
+        case .record(let r): gatherWrite(r.into)
         case .play, .goto, .hangup: break
         }
+    }
+
+    // What one step reads and writes, by kind: the graph builder calls the
+    // one for the step's payload (which it has at hand), then `endStep()`.
+
+    mutating func gather(say: Say) { add(say.text, .spoken) }
+
+    mutating func gather(set: SetVariables) {
+        for (k, a) in set.assignments.enumerated() {
+            add(a.value, .value, assignment: k)
+            writes.append(Write(name: a.name, number: nil))
+        }
+    }
+
+    mutating func gather(webhook hook: Webhook) {
+        add(hook.url, .url)
+        var stack = hook.body.map { [$0] } ?? []
+        while let json = stack.popLast() {
+            switch json {
+            case .string(let s): add(s, .body)
+            case .array(let items, _): stack.append(contentsOf: items.reversed())
+            case .object(let members, _): stack.append(contentsOf: members.map(\.value).reversed())
+            case .number, .bool, .null: break
+            }
+        }
+        if let into = hook.into { writes.append(Write(name: into, number: nil)) }
+    }
+
+    mutating func gather(transfer t: Transfer) {
+        add(t.destination.value, .destination)
+        if let id = t.callerID { add(id, .callerID) }
+    }
+
+    mutating func gather(branch b: Branch) {
+        for arm in b.arms {
+            for v in arm.condition?.variables ?? [] {
+                let root = Self.root(v.value)
+                reads.append(Read(name: v.value, root: root, range: v.range, place: .condition,
+                                  number: number(root), assignment: -1))
+            }
+        }
+    }
+
+    mutating func gather(menu m: Menu) {
+        addSpoken(m.prompt)
+        if let p = m.shortPrompt { addSpoken(p) }
+    }
+
+    mutating func gather(capture c: Capture) {
+        if let p = c.prompt { addSpoken(p) }
+        if let p = c.shortPrompt { addSpoken(p) }
+        writes.append(Write(name: c.into, number: nil))
+    }
+
+    mutating func gatherWrite(_ name: Located<String>) {
+        writes.append(Write(name: name, number: nil))
+    }
+
+    /// Closes the current step (see `gather(say:)`).
+    mutating func endStep() {
+        stepReadEnds.append(reads.count)
+        stepWriteEnds.append(writes.count)
     }
 
     private mutating func addSpoken(_ prompt: Prompt) {

@@ -8,14 +8,27 @@ public enum DTMFKey: Character, Sendable, CaseIterable, Comparable {
 
     /// Reads `0`-`9`, `*`, `#` and the aliases `star`, `hash`, `pound`.
     public init?(spelling: String) {
-        switch spelling {
-        case "star": self = .star
-        case "hash", "pound": self = .hash
-        default:
-            guard spelling.count == 1, let key = DTMFKey(rawValue: spelling.first!) else { return nil }
-            self = key
+        // On bytes: one ASCII byte is the only spelling of a one-key character.
+        var text = spelling
+        let key: DTMFKey? = text.withUTF8 { bytes in
+            switch bytes.count {
+            case 1:
+                switch bytes[0] {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): DTMFKey.digits[Int(bytes[0] - UInt8(ascii: "0"))]
+                case UInt8(ascii: "*"): .star
+                case UInt8(ascii: "#"): .hash
+                default: nil
+                }
+            case 4: bytes.elementsEqual("star".utf8) ? .star : bytes.elementsEqual("hash".utf8) ? .hash : nil
+            case 5: bytes.elementsEqual("pound".utf8) ? .hash : nil
+            default: nil
+            }
         }
+        guard let key else { return nil }
+        self = key
     }
+
+    private static let digits: [DTMFKey] = [.d0, .d1, .d2, .d3, .d4, .d5, .d6, .d7, .d8, .d9]
 
     public var isDigit: Bool { self != .star && self != .hash }
 
@@ -28,9 +41,18 @@ public enum DTMFKey: Character, Sendable, CaseIterable, Comparable {
 
     private var order: Int {
         switch self {
+        case .d0: 0
+        case .d1: 1
+        case .d2: 2
+        case .d3: 3
+        case .d4: 4
+        case .d5: 5
+        case .d6: 6
+        case .d7: 7
+        case .d8: 8
+        case .d9: 9
         case .star: 10
         case .hash: 11
-        default: Int(String(rawValue))!
         }
     }
 }

@@ -9,14 +9,29 @@ public struct InterpolatedString: Sendable, Hashable {
     }
 
     public var raw: String
-    public var parts: [Part]
+    /// The parts of a string with a `$` in it; a string without one is all
+    /// text (`parts` is `[.text(raw)]`) and stores no array.
+    private var storedParts: [Part]
+    private var isPlainText: Bool
+
+    /// The text and variable parts, in order.
+    public var parts: [Part] {
+        get { isPlainText ? (raw.isEmpty ? [] : [.text(raw)]) : storedParts }
+        set {
+            storedParts = newValue
+            isPlainText = false
+        }
+    }
 
     /// Parses `${...}` references. A `$` not followed by `{` is text; an
     /// unclosed `${` is reported through `error`.
     public init(parsing raw: String) {
         self.raw = raw
-        if !raw.utf8.contains(UInt8(ascii: "$")) {
-            self.parts = raw.isEmpty ? [] : [.text(raw)]
+        var copy = raw
+        let hasDollar = copy.withUTF8 { bytes in bytes.contains(UInt8(ascii: "$")) }
+        if !hasDollar {
+            self.storedParts = []
+            self.isPlainText = true
             self.error = nil
             return
         }
@@ -47,7 +62,8 @@ public struct InterpolatedString: Sendable, Hashable {
             }
         }
         if !text.isEmpty { parts.append(.text(text)) }
-        self.parts = parts
+        self.storedParts = parts
+        self.isPlainText = false
         self.error = error
     }
 
@@ -55,10 +71,13 @@ public struct InterpolatedString: Sendable, Hashable {
     public var error: String?
 
     public var variables: [String] {
-        parts.compactMap { if case .variable(let n, _) = $0 { n } else { nil } }
+        if isPlainText { return [] }
+        return storedParts.compactMap { if case .variable(let n, _) = $0 { n } else { nil } }
     }
 
-    public var isConstant: Bool { variables.isEmpty }
+    public var isConstant: Bool {
+        isPlainText || !storedParts.contains { if case .variable = $0 { true } else { false } }
+    }
 }
 
 extension String {
@@ -67,5 +86,18 @@ extension String {
         while s.first == " " { s = s.dropFirst() }
         while s.last == " " { s = s.dropLast() }
         return String(s)
+    }
+}
+
+extension InterpolatedString {
+    /// Equal when the text, the parts and the error are (however the parts are stored).
+    public static func == (a: InterpolatedString, b: InterpolatedString) -> Bool {
+        a.raw == b.raw && a.error == b.error && a.parts == b.parts
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(raw)
+        hasher.combine(parts)
+        hasher.combine(error)
     }
 }

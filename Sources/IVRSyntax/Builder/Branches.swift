@@ -1,6 +1,8 @@
 /// `branch:` arms (section 3) and their `if` expressions (section 5.2).
 extension FlowBuilder {
-    mutating func buildBranch(_ node: YAMLNode) -> Branch? {
+    static let armFields: FieldNames = ["if", "then", "else"]
+
+    mutating func buildBranch(_ node: YAMLView) -> Branch? {
         guard let items = node.lazyItems else {
             sink.emit(.E005, "'branch' must be a list of {if, then} arms and an optional {else}, found \(node.kindName)",
                       at: node.range)
@@ -13,7 +15,7 @@ extension FlowBuilder {
         var arms: [Branch.Arm] = []
         var otherwise: Target?
         for (index, item) in items.enumerated() {
-            guard let f = fields(of: item, in: "a branch arm", allowed: ["if", "then", "else"]) else { continue }
+            guard let f = fields(of: item, in: "a branch arm", allowed: Self.armFields) else { continue }
             if let elseNode = f["else"] {
                 if f["if"] != nil || f["then"] != nil {
                     sink.emit(.E006, "an arm has either 'if' and 'then', or only 'else'", at: f.key("else")!.range)
@@ -38,7 +40,7 @@ extension FlowBuilder {
         return Branch(arms: arms, otherwise: otherwise)
     }
 
-    private mutating func conditionSource(_ node: YAMLNode) -> Located<String>? {
+    private mutating func conditionSource(_ node: YAMLView) -> Located<String>? {
         guard let s = node.scalar, !node.isNull else {
             sink.emit(.E005, "'if' must be an expression, found \(node.kindName)", at: node.range)
             nodeIsMalformed = true
@@ -48,7 +50,7 @@ extension FlowBuilder {
     }
 
     /// Parses the condition; E402 on a syntax error.
-    private mutating func parseCondition(_ source: Located<String>, node: YAMLNode) -> Expression? {
+    private mutating func parseCondition(_ source: Located<String>, node: YAMLView) -> Expression? {
         var origin = node.range.start
         if node.shape == .scalar, node.style == .singleQuoted || node.style == .doubleQuoted {
             origin.column += 1

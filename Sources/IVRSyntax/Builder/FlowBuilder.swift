@@ -9,6 +9,8 @@ struct FlowBuilder {
     var sink: DiagnosticSink
     /// Set while building a node when one of its parts could not be built.
     var nodeIsMalformed = false
+    /// Nodes already built while the file was being read (see `FlowParser`).
+    var streamed: StreamedNodes?
 
     init(file: String) { sink = DiagnosticSink(file: file) }
 
@@ -16,9 +18,17 @@ struct FlowBuilder {
         "ivr", "description", "extension", "customer", "servers", "language", "voice",
         "start", "defaults", "hours", "events", "nodes",
     ]
+    static let flowFieldNames = FieldNames(flowFields)
+    static let defaultsFields: FieldNames = ["timeout", "inter-digit-timeout", "attempts"]
+    static let eventsFields: FieldNames = ["url"]
 
+    /// `root` must stay alive while the flow is built (the builder's views do not keep it).
     mutating func buildFlow(_ root: YAMLNode) -> Flow? {
-        guard let fields = fields(of: root, in: "a flow file", allowed: Self.flowFields) else { return nil }
+        withExtendedLifetime(root) { buildFlow(view: YAMLView(root)) }
+    }
+
+    private mutating func buildFlow(view root: YAMLView) -> Flow? {
+        guard let fields = fields(of: root, in: "a flow file", allowed: Self.flowFieldNames) else { return nil }
         var name = Located("", root.range)
         if let node = fields.require("ivr", &self, what: "'ivr' (the flow name)"), let text = string(node, "ivr") {
             name = Located(text, node.range)
@@ -53,9 +63,9 @@ struct FlowBuilder {
         return s.unicodeScalars.allSatisfy { $0.isASCIILower || $0.isASCIIDigit || $0 == "-" || $0 == "_" }
     }
 
-    mutating func buildDefaults(_ node: YAMLNode) -> Defaults {
+    mutating func buildDefaults(_ node: YAMLView) -> Defaults {
         var defaults = Defaults()
-        guard let fields = fields(of: node, in: "defaults", allowed: ["timeout", "inter-digit-timeout", "attempts"]) else {
+        guard let fields = fields(of: node, in: "defaults", allowed: Self.defaultsFields) else {
             return defaults
         }
         defaults.timeout = fields["timeout"].flatMap { duration($0, "timeout") }
@@ -64,8 +74,8 @@ struct FlowBuilder {
         return defaults
     }
 
-    mutating func buildEvents(_ node: YAMLNode) -> Events? {
-        guard let fields = fields(of: node, in: "events", allowed: ["url"]),
+    mutating func buildEvents(_ node: YAMLView) -> Events? {
+        guard let fields = fields(of: node, in: "events", allowed: Self.eventsFields),
               let urlNode = fields.require("url", &self, what: "'url'"),
               let url = interpolated(urlNode, "url") else { return nil }
         if !Self.isHTTPURL(url.value.raw) {
@@ -78,7 +88,7 @@ struct FlowBuilder {
         (s.hasPrefix("https://") && s.count > 8) || (s.hasPrefix("http://") && s.count > 7)
     }
 
-    mutating func buildNodes(_ node: YAMLNode) -> [Node] {
+    mutating func buildNodes(_ node: YAMLView) -> [Node] {
         guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'nodes' must be a mapping of node names to nodes, found \(node.kindName)", at: node.range)
             return []
@@ -88,23 +98,36 @@ struct FlowBuilder {
         }
         var nodes: [Node] = []
         nodes.reserveCapacity(pairs.count)
-        for pair in pairs {
-            guard let name = pair.key.scalar else {
-                sink.emit(.E005, "a node name must be a string, found \(pair.key.kindName)", at: pair.key.range)
+        let streamed = streamed?.mapping == node.index ? streamed : nil
+        for (i, pair) in pairs.enumerated() {
+            if let streamed, i < streamed.entries.count,
+               streamed.entries[i].key == pair.key.index, streamed.entries[i].value == pair.value.index {
+                let entry = streamed.entries[i]
+                for d in entry.diagnostics { sink.emit(d) }
+                if let built = entry.node { nodes.append(built) }
                 continue
             }
-            if BuiltinTarget(rawValue: name) != nil {
-                sink.emit(.E210, "node '\(name)' is named after the built-in target '\(name)'", at: pair.key.range,
-                          help: "rename the node, e.g. '\(name)-node'; '\(name)' as a target always means the built-in")
-            } else if name.isEmpty {
-                sink.emit(.E006, "a node name cannot be empty", at: pair.key.range)
-            }
-            nodeIsMalformed = false
-            let steps = buildStepList(pair.value, context: "node '\(name)'")
-            var built = Node(name: Located(name, pair.key.range), steps: steps, range: pair.value.range)
-            built.isMalformed = nodeIsMalformed
-            nodes.append(built)
+            if let built = buildNode(pair.key, pair.value) { nodes.append(built) }
         }
         return nodes
+    }
+
+    /// One `name: steps` pair of `nodes`.
+    mutating func buildNode(_ key: YAMLView, _ value: YAMLView) -> Node? {
+        guard let name = key.scalar else {
+            sink.emit(.E005, "a node name must be a string, found \(key.kindName)", at: key.range)
+            return nil
+        }
+        if Self.builtinTarget(key) != nil {
+            sink.emit(.E210, "node '\(name)' is named after the built-in target '\(name)'", at: key.range,
+                      help: "rename the node, e.g. '\(name)-node'; '\(name)' as a target always means the built-in")
+        } else if name.isEmpty {
+            sink.emit(.E006, "a node name cannot be empty", at: key.range)
+        }
+        nodeIsMalformed = false
+        let steps = buildStepList(value, context: "node '\(name)'")
+        var built = Node(name: Located(name, key.range), steps: steps, range: value.range)
+        built.isMalformed = nodeIsMalformed
+        return built
     }
 }

@@ -2,7 +2,7 @@
 /// checked here (E405); time zone names are checked by the checker, which
 /// has the time-zone database.
 extension FlowBuilder {
-    mutating func buildHours(_ node: YAMLNode) -> [Schedule] {
+    mutating func buildHours(_ node: YAMLView) -> [Schedule] {
         guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'hours' must be a mapping of schedule names to schedules, found \(node.kindName)", at: node.range)
             return []
@@ -115,7 +115,7 @@ extension FlowBuilder {
         return "\(hm(r.lowerBound))-\(hm(r.upperBound))"
     }
 
-    private mutating func closedDates(_ node: YAMLNode) -> [Located<String>] {
+    private mutating func closedDates(_ node: YAMLView) -> [Located<String>] {
         let dates = stringList(node, "closed")
         return dates.filter { date in
             if Self.isDate(date.value) { return true }

@@ -1,15 +1,23 @@
 /// `ivr-project.yaml` (section 8).
 extension FlowBuilder {
+    static let manifestFields: FieldNames = ["name", "flows", "audio", "directory", "sip"]
+    static let directoryFields: FieldNames = ["extensions", "conferences", "groups", "apps"]
+    static let sipFields: FieldNames = ["pbx", "trunk"]
+
     mutating func buildManifest(_ root: YAMLNode) -> Manifest? {
+        withExtendedLifetime(root) { buildManifest(view: YAMLView(root)) }
+    }
+
+    private mutating func buildManifest(view root: YAMLView) -> Manifest? {
         var manifest = Manifest(file: sink.file)
-        guard let f = fields(of: root, in: "the manifest", allowed: ["name", "flows", "audio", "directory", "sip"]) else {
+        guard let f = fields(of: root, in: "the manifest", allowed: Self.manifestFields) else {
             return nil
         }
         manifest.name = f["name"].flatMap { locatedString($0, "name") }
         manifest.flows = f["flows"].flatMap { locatedString($0, "flows") }
         manifest.audio = f["audio"].flatMap { locatedString($0, "audio") }
         if let node = f["directory"],
-           let d = fields(of: node, in: "directory", allowed: ["extensions", "conferences", "groups", "apps"]) {
+           let d = fields(of: node, in: "directory", allowed: Self.directoryFields) {
             var directory = Manifest.Directory(range: node.range)
             directory.extensions = d["extensions"].map { stringList($0, "extensions") } ?? []
             for entry in directory.extensions where Manifest.Directory.parseExtensionRange(entry.value) == nil {
@@ -20,7 +28,7 @@ extension FlowBuilder {
             directory.apps = d["apps"].map { stringList($0, "apps") } ?? []
             manifest.directory = directory
         }
-        if let node = f["sip"], let s = fields(of: node, in: "sip", allowed: ["pbx", "trunk"]) {
+        if let node = f["sip"], let s = fields(of: node, in: "sip", allowed: Self.sipFields) {
             var sip = Manifest.SIPSettings()
             sip.pbx = s["pbx"].flatMap { locatedString($0, "pbx") }
             sip.trunk = s["trunk"].flatMap { locatedString($0, "trunk") }

@@ -8,10 +8,14 @@ extension FlowBuilder {
         "prompt", "short-prompt", "into", "min", "max", "terminator", "timeout", "inter-digit-timeout",
         "pattern", "attempts", "sensitive", "on-invalid", "on-timeout", "on-exhausted",
     ]
+    static let menuFieldNames = FieldNames(menuFields)
+    static let captureFieldNames = FieldNames(captureFields)
+    static let dialByExtensionFields: FieldNames = ["pattern", "inter-digit-timeout"]
+    static let menuHints = ["option": "did you mean 'options'?"]
+    static let captureHints = ["variable": "did you mean 'into'?", "var": "did you mean 'into'?"]
 
-    mutating func buildMenu(_ node: YAMLNode, key: YAMLNode) -> Menu? {
-        guard let f = fields(of: node, in: "menu", allowed: Self.menuFields,
-                             hints: ["option": "did you mean 'options'?"]) else { return nil }
+    mutating func buildMenu(_ node: YAMLView, key: YAMLView) -> Menu? {
+        guard let f = fields(of: node, in: "menu", allowed: Self.menuFieldNames, hints: Self.menuHints) else { return nil }
         let prompt = f["prompt"].flatMap { buildPrompt($0, "prompt") } ?? Prompt(steps: [], range: node.range)
         var options: [Menu.Option] = []
         var optionsRange = f.headRange
@@ -40,7 +44,7 @@ extension FlowBuilder {
         attempts = f["attempts"].flatMap { self.attempts($0) }
     }
 
-    private mutating func buildOptions(_ node: YAMLNode) -> [Menu.Option] {
+    private mutating func buildOptions(_ node: YAMLView) -> [Menu.Option] {
         guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'options' must be a mapping of keys to targets, found \(node.kindName)", at: node.range)
             nodeIsMalformed = true
@@ -91,17 +95,16 @@ extension FlowBuilder {
         return options
     }
 
-    private mutating func buildDialByExtension(_ node: YAMLNode) -> Menu.DialByExtension? {
-        guard let f = fields(of: node, in: "dial-by-extension", allowed: ["pattern", "inter-digit-timeout"]),
+    private mutating func buildDialByExtension(_ node: YAMLView) -> Menu.DialByExtension? {
+        guard let f = fields(of: node, in: "dial-by-extension", allowed: Self.dialByExtensionFields),
               let patternNode = f.require("pattern", &self, what: "'pattern'"),
               let pattern = locatedString(patternNode, "pattern") else { return nil }
         let interDigit = f["inter-digit-timeout"].flatMap { duration($0, "inter-digit-timeout") }
         return Menu.DialByExtension(pattern: pattern, interDigitTimeout: interDigit, range: node.range)
     }
 
-    mutating func buildCapture(_ node: YAMLNode) -> Capture? {
-        guard let f = fields(of: node, in: "capture", allowed: Self.captureFields,
-                             hints: ["variable": "did you mean 'into'?", "var": "did you mean 'into'?"]) else { return nil }
+    mutating func buildCapture(_ node: YAMLView) -> Capture? {
+        guard let f = fields(of: node, in: "capture", allowed: Self.captureFieldNames, hints: Self.captureHints) else { return nil }
         guard let intoNode = f.require("into", &self, what: "'into' (the variable that receives the digits)"),
               let into = variableName(intoNode, "into") else { return nil }
         var capture = Capture(into: into)
@@ -135,7 +138,7 @@ extension FlowBuilder {
     }
 
     /// A media step or a list of media steps.
-    mutating func buildPrompt(_ node: YAMLNode, _ field: String) -> Prompt? {
+    mutating func buildPrompt(_ node: YAMLView, _ field: String) -> Prompt? {
         if node.scalar != nil, !node.isNull {
             sink.emit(.E005, "'\(field)' must be a say or play step (or a list of them), found a string",
                       at: node.range, help: "write '\(field): {say: \"...\"}' or '\(field): {play: audio/file.wav}'")
@@ -143,6 +146,7 @@ extension FlowBuilder {
             return nil
         }
         let steps = buildStepList(node, context: "'\(field)'") // made only for a diagnostic
+        if steps.allSatisfy(\.isMedia) { return Prompt(steps: steps, range: node.range) }
         var media: [Step] = []
         for step in steps {
             if step.isMedia {

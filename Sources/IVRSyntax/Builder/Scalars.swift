@@ -2,18 +2,18 @@
 /// booleans), integers, booleans and durations are read where a field wants them.
 extension FlowBuilder {
     /// A string field: any non-null scalar.
-    mutating func string(_ node: YAMLNode, _ field: String) -> String? {
+    mutating func string(_ node: YAMLView, _ field: String) -> String? {
         if node.shape == .scalar, !node.isNull, let s = node.scalar { return s }
         sink.emit(.E005, "'\(field)' must be a string, found \(node.kindName)", at: node.range)
         nodeIsMalformed = true
         return nil
     }
 
-    mutating func locatedString(_ node: YAMLNode, _ field: String) -> Located<String>? {
+    mutating func locatedString(_ node: YAMLView, _ field: String) -> Located<String>? {
         string(node, field).map { Located($0, node.range) }
     }
 
-    mutating func interpolated(_ node: YAMLNode, _ field: String) -> Located<InterpolatedString>? {
+    mutating func interpolated(_ node: YAMLView, _ field: String) -> Located<InterpolatedString>? {
         guard let s = string(node, field) else { return nil }
         let parsed = InterpolatedString(parsing: s)
         if let error = parsed.error {
@@ -27,7 +27,7 @@ extension FlowBuilder {
     }
 
     /// A list of strings; a single scalar is accepted as a list of one.
-    mutating func stringList(_ node: YAMLNode, _ field: String) -> [Located<String>] {
+    mutating func stringList(_ node: YAMLView, _ field: String) -> [Located<String>] {
         if let s = node.scalar, !node.isNull { return [Located(s, node.range)] }
         guard let items = node.lazyItems else {
             sink.emit(.E005, "'\(field)' must be a list of strings, found \(node.kindName)", at: node.range)
@@ -36,13 +36,13 @@ extension FlowBuilder {
         return items.compactMap { locatedString($0, field) }
     }
 
-    mutating func integer(_ node: YAMLNode, _ field: String, in valid: ClosedRange<Int>) -> Located<Int>? {
+    mutating func integer(_ node: YAMLView, _ field: String, in valid: ClosedRange<Int>) -> Located<Int>? {
         guard let s = node.scalar, !node.isNull else {
             sink.emit(.E005, "'\(field)' must be a whole number, found \(node.kindName)", at: node.range)
             nodeIsMalformed = true
             return nil
         }
-        guard !s.isEmpty, s.count <= 9, s.allSatisfy(\.isASCIIDigit), let n = Int(s) else {
+        guard !s.isEmpty, s.utf8.count <= 9, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(s) else {
             sink.emit(.E006, "'\(field)' must be a whole number, found '\(s)'", at: node.range)
             nodeIsMalformed = true
             return nil
@@ -55,11 +55,11 @@ extension FlowBuilder {
         return Located(n, node.range)
     }
 
-    mutating func attempts(_ node: YAMLNode) -> Located<Int>? {
+    mutating func attempts(_ node: YAMLView) -> Located<Int>? {
         integer(node, "attempts", in: WaitDefaults.attemptsRange)
     }
 
-    mutating func bool(_ node: YAMLNode, _ field: String) -> Located<Bool>? {
+    mutating func bool(_ node: YAMLView, _ field: String) -> Located<Bool>? {
         if node.shape == .scalar, node.style == .plain {
             if node.isScalar("true") { return Located(true, node.range) }
             if node.isScalar("false") { return Located(false, node.range) }
@@ -70,7 +70,7 @@ extension FlowBuilder {
         return nil
     }
 
-    mutating func duration(_ node: YAMLNode, _ field: String) -> Located<Duration>? {
+    mutating func duration(_ node: YAMLView, _ field: String) -> Located<Duration>? {
         guard let s = string(node, field) else { return nil }
         if let d = Duration(parsing: s) {
             // Every duration of the language is a wait or a limit: zero means the caller gets no time.
@@ -95,7 +95,7 @@ extension FlowBuilder {
     }
 
     /// A key written as one of 0-9, *, #, star, hash, pound.
-    mutating func dtmfKey(_ node: YAMLNode, _ field: String) -> Located<DTMFKey>? {
+    mutating func dtmfKey(_ node: YAMLView, _ field: String) -> Located<DTMFKey>? {
         guard let s = string(node, field) else { return nil }
         guard let key = DTMFKey(spelling: s) else {
             sink.emit(.E006, "'\(field)' must be a key: 0-9, *, # (or star, hash, pound), found '\(s)'", at: node.range)
@@ -106,7 +106,7 @@ extension FlowBuilder {
     }
 
     /// A variable a step defines: letters, digits, '_', not starting with a digit.
-    mutating func variableName(_ node: YAMLNode, _ field: String, settingBuiltins: Bool = false) -> Located<String>? {
+    mutating func variableName(_ node: YAMLView, _ field: String, settingBuiltins: Bool = false) -> Located<String>? {
         guard let s = string(node, field) else { return nil }
         guard Self.isVariableName(s) else {
             sink.emit(.E006, "'\(s)' is not a valid variable name", at: node.range,
@@ -114,12 +114,12 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        if Variables.readOnly.contains(s) {
+        if Variables.isReadOnly(s) {
             sink.emit(.E006, "'\(s)' is a read-only built-in variable", at: node.range)
             nodeIsMalformed = true
             return nil
         }
-        if !settingBuiltins, Variables.settable.contains(s) {
+        if !settingBuiltins, Variables.isSettable(s) {
             sink.emit(.E006, "'\(s)' is a built-in variable; only 'set' may change it", at: node.range)
             nodeIsMalformed = true
             return nil
@@ -128,9 +128,12 @@ extension FlowBuilder {
     }
 
     static func isVariableName(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, first.isASCIILetter || first == "_" else { return false }
-        return s.unicodeScalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == "_" }
+        // ASCII only: a byte test is the scalar test.
+        guard let first = s.utf8.first, isLetter(first) || first == UInt8(ascii: "_") else { return false }
+        return s.utf8.allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "_") }
     }
+
+    private static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
 
     /// `name` or `name.field.field`.
     static func isVariableReference(_ s: String) -> Bool {
@@ -145,6 +148,18 @@ public enum Variables {
     /// Set by the runtime from the flow header; `set` may change them.
     public static let settable: Set<String> = ["language", "voice"]
     public static var builtins: Set<String> { readOnly.union(settable) }
+
+    /// `readOnly.contains(name)`, without hashing names of other lengths.
+    static func isReadOnly(_ name: String) -> Bool {
+        let n = name.utf8.count
+        return (n == 4 || n == 6) && readOnly.contains(name)
+    }
+
+    /// `settable.contains(name)`, without hashing names of other lengths.
+    static func isSettable(_ name: String) -> Bool {
+        let n = name.utf8.count
+        return (n == 5 || n == 8) && settable.contains(name)
+    }
 }
 
 extension Character {

@@ -1,7 +1,13 @@
 /// Nodes, steps and targets (flow-language.md section 3).
 extension FlowBuilder {
     static let stepKeywords = ["say", "play", "menu", "capture", "set", "branch", "goto", "transfer", "webhook", "record", "hangup"]
-    static let stepKeywordProbes = stepKeywords.map(KeyProbe.init)
+    static let stepKeywordProbes = ProbeTable(stepKeywords)
+    static let builtinTargetProbes = ProbeTable(BuiltinTarget.allCases.map(\.rawValue))
+
+    /// The built-in target a scalar names (`repeat`, `back`, `top`, `hangup`), compared on bytes.
+    static func builtinTarget(_ node: YAMLView) -> BuiltinTarget? {
+        node.firstMatch(in: builtinTargetProbes).map { BuiltinTarget.allCases[$0] }
+    }
 
     /// Fields of each step, used to explain a field written at the wrong level.
     static let stepFields: [String: [String]] = [
@@ -9,10 +15,12 @@ extension FlowBuilder {
         "webhook": webhookFields, "record": recordFields, "say": ["text", "voice", "language"],
         "play": ["file", "transcript"],
     ]
+    static let sayFields: FieldNames = ["text", "voice", "language"]
+    static let playFields: FieldNames = ["file", "transcript"]
 
     /// A node or inline target: one step mapping, a list of steps, or `hangup`.
     /// (`context` is only made when a diagnostic needs it.)
-    mutating func buildStepList(_ node: YAMLNode, context: @autoclosure () -> String) -> [Step] {
+    mutating func buildStepList(_ node: YAMLView, context: @autoclosure () -> String) -> [Step] {
         if let items = node.lazyItems {
             if items.isEmpty {
                 sink.emit(.E004, "\(context()) has no steps", at: node.range)
@@ -29,7 +37,7 @@ extension FlowBuilder {
     }
 
     /// One step. Reports unknown step keywords and extra keys.
-    mutating func buildStep(_ node: YAMLNode) -> Step? {
+    mutating func buildStep(_ node: YAMLView) -> Step? {
         if node.shape == .scalar {
             if node.isScalar("hangup") {
                 return Step(kind: .hangup, keyRange: node.range, range: node.range)
@@ -47,15 +55,15 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        var found: (pair: YAMLNode.Pair, keyword: String)?
+        var found: (pair: YAMLView.Pair, keyword: Int)?
         for pair in pairs {
-            let key = pair.key
-            if let i = Self.stepKeywordProbes.firstIndex(where: { key.isScalar($0) }) {
-                found = (pair, Self.stepKeywords[i])
+            let tree = node.tree
+            if let i = tree.pointee.firstMatch(Int(tree.pointee.children[pair.position]), in: Self.stepKeywordProbes) {
+                found = (pair, i)
                 break
             }
         }
-        guard let (stepPair, keyword) = found else {
+        guard let (stepPair, keywordIndex) = found, let stepKeyword = StepKeyword(rawValue: keywordIndex) else {
             if let first = pairs.first, let key = first.key.scalar {
                 unknownField(key, at: first.key.range, in: "a step", allowed: Self.stepKeywords,
                              hint: closestMatch(to: key, in: Self.stepKeywords).map { "did you mean '\($0)'?" }
@@ -67,18 +75,19 @@ extension FlowBuilder {
             return nil
         }
         if pairs.count > 1 {
-            for pair in pairs where !pair.key.isScalar(keyword) {
+            let keyword = Self.stepKeywords[keywordIndex]
+            for pair in pairs where pair.key.firstMatch(in: Self.stepKeywordProbes) != keywordIndex {
                 extraStepKey(pair.key, step: keyword)
             }
         }
-        guard let kind = buildStepKind(keyword, stepPair.value, keyNode: stepPair.key) else {
+        guard let kind = buildStepKind(stepKeyword, stepPair.value, keyNode: stepPair.key) else {
             nodeIsMalformed = true
             return nil
         }
         return Step(kind: kind, keyRange: stepPair.key.range, range: node.range)
     }
 
-    private mutating func extraStepKey(_ key: YAMLNode, step: String) {
+    private mutating func extraStepKey(_ key: YAMLView, step: String) {
         guard let name = key.scalar else {
             sink.emit(.E005, "a step key must be a string", at: key.range)
             return
@@ -97,19 +106,24 @@ extension FlowBuilder {
         nodeIsMalformed = true
     }
 
-    private mutating func buildStepKind(_ keyword: String, _ value: YAMLNode, keyNode: YAMLNode) -> Step.Kind? {
+    /// The step keys, in the order of `stepKeywords`.
+    enum StepKeyword: Int {
+        case say, play, menu, capture, set, branch, goto, transfer, webhook, record, hangup
+    }
+
+    private mutating func buildStepKind(_ keyword: StepKeyword, _ value: YAMLView, keyNode: YAMLView) -> Step.Kind? {
         switch keyword {
-        case "say": return buildSay(value).map { .say($0) }
-        case "play": return buildPlay(value).map { .play($0) }
-        case "menu": return buildMenu(value, key: keyNode).map { .menu($0) }
-        case "capture": return buildCapture(value).map { .capture($0) }
-        case "set": return buildSet(value).map { .set($0) }
-        case "branch": return buildBranch(value).map { .branch($0) }
-        case "goto": return buildTarget(value, "goto").map { .goto($0) }
-        case "transfer": return buildTransfer(value).map { .transfer($0) }
-        case "webhook": return buildWebhook(value).map { .webhook($0) }
-        case "record": return buildRecord(value).map { .record($0) }
-        case "hangup":
+        case .say: return buildSay(value).map { .say($0) }
+        case .play: return buildPlay(value).map { .play($0) }
+        case .menu: return buildMenu(value, key: keyNode).map { .menu($0) }
+        case .capture: return buildCapture(value).map { .capture($0) }
+        case .set: return buildSet(value).map { .set($0) }
+        case .branch: return buildBranch(value).map { .branch($0) }
+        case .goto: return buildTarget(value, "goto").map { .goto($0) }
+        case .transfer: return buildTransfer(value).map { .transfer($0) }
+        case .webhook: return buildWebhook(value).map { .webhook($0) }
+        case .record: return buildRecord(value).map { .record($0) }
+        case .hangup:
             if value.isNull { return .hangup }
             if let pairs = value.lazyPairs {
                 for pair in pairs {
@@ -119,12 +133,11 @@ extension FlowBuilder {
             }
             sink.emit(.E005, "'hangup' takes no value; write 'hangup' or 'hangup: {}'", at: value.range)
             return nil
-        default: return nil
         }
     }
 
     /// A target: a node name, a built-in, or inline steps.
-    mutating func buildTarget(_ node: YAMLNode, _ name: @autoclosure () -> String) -> Target? {
+    mutating func buildTarget(_ node: YAMLView, _ name: @autoclosure () -> String) -> Target? {
         switch node.shape {
         case .scalar:
             let s = node.scalar ?? ""
@@ -135,7 +148,7 @@ extension FlowBuilder {
                 nodeIsMalformed = true
                 return nil
             }
-            if let builtin = BuiltinTarget(rawValue: s) { return .builtin(Located(builtin, node.range)) }
+            if let builtin = Self.builtinTarget(node) { return .builtin(Located(builtin, node.range)) }
             return .node(Located(s, node.range))
         case .mapping, .sequence:
             let steps = buildStepList(node, context: "'\(name())'")
@@ -143,11 +156,11 @@ extension FlowBuilder {
         }
     }
 
-    mutating func buildSay(_ node: YAMLNode) -> Say? {
+    mutating func buildSay(_ node: YAMLView) -> Say? {
         if node.scalar != nil {
             return interpolated(node, "say").map { Say(text: $0) }
         }
-        guard let f = fields(of: node, in: "say", allowed: ["text", "voice", "language"]),
+        guard let f = fields(of: node, in: "say", allowed: Self.sayFields),
               let textNode = f.require("text", &self, what: "'text'"),
               let text = interpolated(textNode, "text") else { return nil }
         var say = Say(text: text)
@@ -156,11 +169,11 @@ extension FlowBuilder {
         return say
     }
 
-    mutating func buildPlay(_ node: YAMLNode) -> Play? {
+    mutating func buildPlay(_ node: YAMLView) -> Play? {
         if node.scalar != nil {
             return locatedString(node, "play").map { Play(file: $0) }
         }
-        guard let f = fields(of: node, in: "play", allowed: ["file", "transcript"]),
+        guard let f = fields(of: node, in: "play", allowed: Self.playFields),
               let fileNode = f.require("file", &self, what: "'file'"),
               let file = locatedString(fileNode, "file") else { return nil }
         var play = Play(file: file)
@@ -168,7 +181,7 @@ extension FlowBuilder {
         return play
     }
 
-    mutating func buildSet(_ node: YAMLNode) -> SetVariables? {
+    mutating func buildSet(_ node: YAMLView) -> SetVariables? {
         guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'set' must be a mapping of variable names to values, found \(node.kindName)", at: node.range)
             return nil

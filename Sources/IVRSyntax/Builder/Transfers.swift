@@ -1,12 +1,15 @@
 /// `transfer`, `webhook` and `record` steps (sections 3, 5.3 and 7).
 extension FlowBuilder {
     static let destinationKeys = Destination.Kind.allCases.map(\.rawValue)
-    static let destinationKeyProbes = destinationKeys.map(KeyProbe.init)
+    static let destinationKeyProbes = ProbeTable(destinationKeys)
     static let transferFields = destinationKeys + ["caller-id", "timeout", "allow", "on-fail"]
     static let webhookFields = ["url", "method", "body", "timeout", "into", "on-error"]
     static let recordFields = ["into", "max", "beep", "finish-on", "silence"]
+    static let transferFieldNames = FieldNames(transferFields)
+    static let webhookFieldNames = FieldNames(webhookFields)
+    static let recordFieldNames = FieldNames(recordFields)
 
-    mutating func buildTransfer(_ node: YAMLNode) -> Transfer? {
+    mutating func buildTransfer(_ node: YAMLView) -> Transfer? {
         if let s = node.scalar, !node.isNull {
             let guess = s.hasPrefix("+") ? "number" : s.hasPrefix("sip") ? "sip" : s.allSatisfy(\.isASCIIDigit) ? "extension" : "ivr"
             sink.emit(.E005, "'transfer' takes a destination mapping, found '\(s)'", at: node.range,
@@ -14,11 +17,11 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        guard let f = fields(of: node, in: "transfer", allowed: Self.transferFields) else { return nil }
-        var given: [YAMLNode.Pair] = []
-        for pair in node.lazyPairs ?? YAMLNode.Pairs.empty(node) {
+        guard let f = fields(of: node, in: "transfer", allowed: Self.transferFieldNames) else { return nil }
+        var given: [YAMLView.Pair] = []
+        for pair in node.lazyPairs ?? YAMLView.Pairs.empty(node) {
             let key = pair.key
-            if Self.destinationKeyProbes.contains(where: { key.isScalar($0) }) { given.append(pair) }
+            if key.firstMatch(in: Self.destinationKeyProbes) != nil { given.append(pair) }
         }
         guard let first = given.first else {
             sink.emit(.E004, "transfer needs a destination: one of \(Self.destinationKeys.joined(separator: ", "))",
@@ -42,8 +45,8 @@ extension FlowBuilder {
         return transfer
     }
 
-    mutating func buildWebhook(_ node: YAMLNode) -> Webhook? {
-        guard let f = fields(of: node, in: "webhook", allowed: Self.webhookFields),
+    mutating func buildWebhook(_ node: YAMLView) -> Webhook? {
+        guard let f = fields(of: node, in: "webhook", allowed: Self.webhookFieldNames),
               let urlNode = f.require("url", &self, what: "'url'"),
               let url = interpolated(urlNode, "url") else { return nil }
         if !Self.isHTTPURL(url.value.raw) {
@@ -72,7 +75,7 @@ extension FlowBuilder {
         return webhook
     }
 
-    private mutating func jsonTemplate(_ node: YAMLNode, depth: Int) -> JSONTemplate? {
+    private mutating func jsonTemplate(_ node: YAMLView, depth: Int) -> JSONTemplate? {
         switch node.shape {
         case .scalar:
             let s = node.scalar ?? ""
@@ -107,8 +110,8 @@ extension FlowBuilder {
         return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }
     }
 
-    mutating func buildRecord(_ node: YAMLNode) -> Record? {
-        guard let f = fields(of: node, in: "record", allowed: Self.recordFields),
+    mutating func buildRecord(_ node: YAMLView) -> Record? {
+        guard let f = fields(of: node, in: "record", allowed: Self.recordFieldNames),
               let intoNode = f.require("into", &self, what: "'into' (the variable that receives the recording)"),
               let into = variableName(intoNode, "into") else { return nil }
         var record = Record(into: into)
