@@ -54,6 +54,17 @@ struct EventReader {
         return SourceLocation(line: line, column: column, offset: lines.offset(line: line, column: column, in: bytes))
     }
 
+    /// The line and column (in characters, a stray byte counting as one) of a byte offset.
+    private func location(ofByte offset: Int) -> SourceLocation {
+        let offset = min(max(offset, 0), bytes.count)
+        var line = 1
+        while let span = lines.lineBytes(line), span.upperBound < offset { line += 1 }
+        let start = lines.lineBytes(line)?.lowerBound ?? 0
+        var column = 1
+        for i in min(start, offset)..<offset where bytes[i] & 0xC0 != 0x80 { column += 1 }
+        return SourceLocation(line: line, column: column, offset: offset)
+    }
+
     private func location(_ line: Int, _ column: Int) -> SourceLocation {
         location(line: Int32(clamping: line), column: Int32(clamping: column))
     }
@@ -144,7 +155,7 @@ struct EventReader {
         let problem = failure.problem ?? "malformed YAML"
         var message = problem
         if let context = failure.context { message += " " + context }
-        let mark = location(failure.problemLine, failure.problemColumn)
+        let mark = failure.readerOffset.map(location(ofByte:)) ?? location(failure.problemLine, failure.problemColumn)
         var notes: [Diagnostic.Note] = []
         if let context = failure.context, failure.contextLine != failure.problemLine
             || failure.contextColumn != failure.problemColumn {

@@ -40,6 +40,9 @@ struct YAMLParseFailure: Sendable {
     var contextColumn: Int
     /// libyaml could not even start.
     var couldNotStart = false
+    /// For an encoding error (libyaml's reader: invalid UTF-8, control
+    /// characters), the byte offset of the bad byte; libyaml sets no marks then.
+    var readerOffset: Int? = nil
 }
 
 /// A run of events in file order and the bytes they refer to. A block is
@@ -242,7 +245,8 @@ final class YAMLEventProducer: @unchecked Sendable {
         YAMLParseFailure(problem: parser.problem.map { String(cString: $0) },
                          context: parser.context.map { String(cString: $0) },
                          problemLine: Int(parser.problem_mark.line), problemColumn: Int(parser.problem_mark.column),
-                         contextLine: Int(parser.context_mark.line), contextColumn: Int(parser.context_mark.column))
+                         contextLine: Int(parser.context_mark.line), contextColumn: Int(parser.context_mark.column),
+                         readerOffset: parser.error == YAML_READER_ERROR ? Int(parser.problem_offset) : nil)
     }
 }
 

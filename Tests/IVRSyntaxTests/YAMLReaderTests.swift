@@ -100,6 +100,18 @@ private func at(_ line: Int, _ column: Int, _ offset: Int) -> IVRSyntax.SourceLo
         #expect(doc.diagnostics.first?.range.start == at(1, 4, 3))
     }
 
+    /// libyaml's reader errors carry a byte offset and no marks: the
+    /// diagnostic still points at the line and column of the bad byte.
+    @Test func encodingErrorsPointAtTheBadByte() {
+        let utf8 = YAMLReader.read(Array("a: 1\nb: x\n".utf8) + [0x63, 0xE9, 0x20, 0x0A], file: "t.yaml")
+        #expect(utf8.diagnostics.map(\.code) == [.E001])
+        #expect(utf8.diagnostics.first?.range.start.line == 3)
+        #expect(utf8.diagnostics.first?.range.start.column == 3)  // after 'c' and the lone lead byte: libyaml's offset
+        let control = read("a: 1\nb: \"x\u{01}y\"\n")
+        #expect(control.diagnostics.first?.range.start == at(2, 6, 10))
+        #expect(control.diagnostics.first?.message.contains("control characters") == true)
+    }
+
     @Test func mergeKeysAddMissingKeysAfterTheMappingsOwn() throws {
         let text = """
             one: &one {a: 1, b: 1}
