@@ -48,7 +48,7 @@ struct FlowBuilder {
         }
         flow.customer = fields["customer"].flatMap { locatedString($0, "customer") }
         if let node = fields["servers"] { flow.servers = stringList(node, "servers") }
-        flow.language = fields["language"].flatMap { locatedString($0, "language") }
+        flow.language = fields["language"].flatMap { languageTag($0, "language") }
         flow.voice = fields["voice"].flatMap { locatedString($0, "voice") }
         flow.start = fields["start"].flatMap { locatedString($0, "start") }
         if let node = fields["defaults"] { flow.defaults = buildDefaults(node) }

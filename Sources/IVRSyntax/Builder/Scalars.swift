@@ -13,6 +13,30 @@ extension FlowBuilder {
         string(node, field).map { Located($0, node.range) }
     }
 
+    /// A BCP 47 language tag (`en-US`, `es-419`, `zh-Hant-TW`): a primary
+    /// subtag of 2-8 letters, then subtags of 1-8 letters or digits, joined
+    /// by '-' (the schema's pattern).
+    mutating func languageTag(_ node: YAMLView, _ field: String) -> Located<String>? {
+        guard let s = string(node, field) else { return nil }
+        if Self.isLanguageTag(s) { return Located(s, node.range) }
+        let dashed = String(s.map { $0 == "_" ? "-" : $0 })
+        let fix = dashed != s && Self.isLanguageTag(dashed)
+            ? Diagnostic.FixIt(message: "use '-' between subtags", range: node.range, replacement: dashed) : nil
+        sink.emit(.E006, "'\(s)' is not a BCP 47 language tag", at: node.range,
+                  help: fix != nil ? "write '\(dashed)'" : "language tags look like en-US, es-419 or fr-CA", fix: fix)
+        nodeIsMalformed = true
+        return nil
+    }
+
+    static func isLanguageTag(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...8).contains(first.count),
+              first.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+        return parts.dropFirst().allSatisfy { part in
+            (1...8).contains(part.count) && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        }
+    }
+
     mutating func interpolated(_ node: YAMLView, _ field: String) -> Located<InterpolatedString>? {
         guard let s = string(node, field) else { return nil }
         let parsed = InterpolatedString(parsing: s)

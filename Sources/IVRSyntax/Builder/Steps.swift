@@ -165,7 +165,7 @@ extension FlowBuilder {
               let text = interpolated(textNode, "text") else { return nil }
         var say = Say(text: text)
         say.voice = f["voice"].flatMap { locatedString($0, "voice") }
-        say.language = f["language"].flatMap { locatedString($0, "language") }
+        say.language = f["language"].flatMap { languageTag($0, "language") }
         return say
     }
 
