@@ -162,8 +162,10 @@ struct PatternParser {
         }
         guard j < scalars.count, scalars[j] == "}" else { return nil }
         i = j + 1
-        for n in [low, high].compactMap({ $0 }) where n > Self.maxRepetition {
-            throw PatternError("repetition count \(n) is more than the limit of \(Self.maxRepetition)", offset: start)
+        if [low, high].contains(where: { ($0 ?? 0) > Self.maxRepetition }) {
+            // Quote the quantifier as written (the digits were capped while read).
+            let written = String(String.UnicodeScalarView(scalars[start..<i]))
+            throw PatternError("repetition count in '\(written)' is more than the limit of \(Self.maxRepetition)", offset: start)
         }
         if let high, high < low {
             throw PatternError("quantifier {\(low),\(high)} has its minimum above its maximum", offset: start)
