@@ -1,7 +1,7 @@
 import IVRSyntax
 
 /// W208: steps after a jump never run. Reported once per step list, at the
-/// first dead step.
+/// dead steps (from the first to the end of the last).
 enum DeadSteps: FlowCheck {
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let index = analysis.index
@@ -15,11 +15,11 @@ enum DeadSteps: FlowCheck {
 fileprivate extension Diagnostic {
     static func deadSteps(_ dead: ArraySlice<Step>, after jump: Step, in flow: Flow) -> Diagnostic {
         let count = dead.count
-        let first = dead.first!
+        let first = dead.first ?? jump, last = dead.last ?? jump // never empty: the caller checks
         return Diagnostic(
             .W208, count == 1 ? "this step never runs: it follows a '\(jump.keyword)' step"
                 : "these \(count) steps never run: they follow a '\(jump.keyword)' step",
-            file: flow.file, range: first.range,
+            file: flow.file, range: SourceRange(start: first.range.start, end: last.range.end),
             notes: [Note("'\(jump.keyword)' always leaves the node", file: flow.file, range: jump.keyRange)],
             help: "remove the steps, or move them before the '\(jump.keyword)'")
     }

@@ -123,7 +123,7 @@ struct EventReader {
                 fail(.E007, "YAML nested deeper than \(YAMLReader.maxDepth) levels", range(event))
                 return false
             }
-            assembler.open(mapping: event.kind == .mappingStart,
+            assembler.open(mapping: event.kind == .mappingStart, isFlow: event.isFlow,
                            start: location(line: event.startLine, column: event.startColumn),
                            anchor: Self.string(block, event.anchor, event.anchorCount))
             return true

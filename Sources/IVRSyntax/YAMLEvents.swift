@@ -28,6 +28,10 @@ struct YAMLEvent {
     /// and whether it is pure ASCII, found while the bytes are at hand.
     var prefix: UInt64 = 0
     var isASCII = true
+    /// Collections: written in flow style (`{...}`, `[...]`). A block
+    /// collection's end mark is where the next token starts (often the next
+    /// line), so the reader ends it at its last child instead.
+    var isFlow = false
 }
 
 /// Why libyaml stopped: its own words and marks, kept for E001.
@@ -194,9 +198,11 @@ final class YAMLEventProducer: @unchecked Sendable {
             (e.text, e.textCount) = storeCString(pointer.pointee.data.alias.anchor, block)
         case YAML_SEQUENCE_START_EVENT:
             e.kind = .sequenceStart
+            e.isFlow = pointer.pointee.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
             attach(anchor: pointer.pointee.data.sequence_start.anchor, tag: pointer.pointee.data.sequence_start.tag, to: &e, block)
         case YAML_MAPPING_START_EVENT:
             e.kind = .mappingStart
+            e.isFlow = pointer.pointee.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
             attach(anchor: pointer.pointee.data.mapping_start.anchor, tag: pointer.pointee.data.mapping_start.tag, to: &e, block)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT: e.kind = .collectionEnd
         case YAML_DOCUMENT_START_EVENT: e.kind = .documentStart

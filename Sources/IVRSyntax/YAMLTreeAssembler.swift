@@ -13,6 +13,8 @@ struct YAMLTreeAssembler {
     /// An open mapping or sequence.
     struct Frame {
         var isMapping: Bool
+        /// Written in flow style; a block collection ends at its last child.
+        var isFlow: Bool
         /// Its anchor is the last of `frameAnchors`.
         var hasAnchor: Bool
         /// It has entries in `pendingMerges`.
@@ -118,19 +120,28 @@ struct YAMLTreeAssembler {
         return .added
     }
 
-    mutating func open(mapping: Bool, start: SourceLocation, anchor: String?) {
+    mutating func open(mapping: Bool, isFlow: Bool = true, start: SourceLocation, anchor: String?) {
         if mapping, frames.count == 1, let watchedKey, !watchSettled, frames[0].isMapping,
            (scratch.count - frames[0].scratchStart) & 1 == 1,
            storage.scalar(Int(scratch[scratch.count - 1]), matches: watchedKey) {
             watchedFrame = 1
         }
         if let anchor { frameAnchors.append(anchor) }
-        frames.append(Frame(isMapping: mapping, hasAnchor: anchor != nil, scratchStart: scratch.count, start: start))
+        frames.append(Frame(isMapping: mapping, isFlow: isFlow, hasAnchor: anchor != nil, scratchStart: scratch.count, start: start))
     }
 
-    /// Closes the innermost collection; false when none is open.
+    /// Closes the innermost collection; false when none is open. `end` is
+    /// the parser's end mark; a block collection ends where its last child
+    /// ends instead (the mark is where the next token starts, often a later
+    /// line, which would stretch a diagnostic's range over blank lines and
+    /// comments).
     mutating func close(end: SourceLocation) -> Bool {
         guard let frame = frames.popLast() else { return false }
+        var end = end
+        if !frame.isFlow, scratch.count > frame.scratchStart {
+            let lastEnd = storage.records[Int(scratch[scratch.count - 1])].range.end
+            if lastEnd < end, frame.start < lastEnd { end = lastEnd }
+        }
         let closesWatched = frames.count == watchedFrame
         if closesWatched { watchedFrame = -1 }
         let first = Int32(storage.children.count)

@@ -186,3 +186,20 @@ private func at(_ line: Int, _ column: Int, _ offset: Int) -> IVRSyntax.SourceLo
         #expect(LineTable(text.utf8).starts == lines.starts) // a non-contiguous collection
     }
 }
+
+@Suite struct CollectionRangeTests {
+    @Test func blockCollectionsEndAtTheirLastChild() throws {
+        let doc = read("a:\n  b: 1\n  c:\n    - x\n    - y   \n\n# comment\nd: {e: 1}   \nf: [1, 2]\n")
+        let root = try #require(doc.root)
+        let a = try #require(root.value(forKey: "a"))
+        #expect(a.range == SourceRange(start: at(2, 3, 5), end: at(5, 8, 30)))
+        let c = try #require(a.value(forKey: "c"))
+        #expect(c.range == SourceRange(start: at(4, 5, 19), end: at(5, 8, 30)))
+        // flow collections keep their closing bracket
+        let d = try #require(root.value(forKey: "d"))
+        #expect(d.range == SourceRange(start: at(8, 4, 48), end: at(8, 10, 54)))
+        let f = try #require(root.value(forKey: "f"))
+        #expect(f.range.end.line == 9 && f.range.end.column == 10)
+        #expect(root.range.end == f.range.end)
+    }
+}
