@@ -224,7 +224,8 @@ struct SIPSetup {
         folders = folders.filter { seen.insert(($0 as NSString).standardizingPath).inserted }
         let http = HTTPWebhookClient()
         let services = CallServices(prompts: PromptAudio(folders: folders), tts: tts, recordingsFolder: options.recordings,
-                                    referTarget: target, webhook: { try await http.perform($0) })
+                                    referTarget: target, webhook: { try await http.perform($0) },
+                                    download: { try await http.download(url: $0) })
         return .success(SIPSetup(bundle: bundle, referTarget: target, services: services, http: http))
     }
 }

@@ -11,6 +11,8 @@ public struct CallServices: Sendable {
     public var recordingsFolder: String
     public var referTarget: ReferTarget
     public var webhook: (@Sendable (WebhookRequest) async throws -> WebhookResponse)?
+    /// Downloads a prompt at an `https://` URL (the whole body); nil: URL prompts are not played.
+    public var download: (@Sendable (String) async throws -> [UInt8])?
     public var logger: Logger
 
     /// A logger that reports only warnings and errors (benchmarks, tests).
@@ -22,12 +24,14 @@ public struct CallServices: Sendable {
 
     public init(prompts: PromptAudio, tts: TextToSpeech, recordingsFolder: String, referTarget: ReferTarget,
                 webhook: (@Sendable (WebhookRequest) async throws -> WebhookResponse)?,
+                download: (@Sendable (String) async throws -> [UInt8])? = nil,
                 logger: Logger = Logger(label: "ivrc.sip")) {
         self.prompts = prompts
         self.tts = tts
         self.recordingsFolder = recordingsFolder
         self.referTarget = referTarget
         self.webhook = webhook
+        self.download = download
         self.logger = logger
     }
 }
@@ -55,15 +59,7 @@ public final class SIPCallBackend: MediaBackend {
     public var now: Date { Date() }
 
     func samples(_ item: PromptItem) async -> [Int16] {
-        switch item {
-        case .play(let file, _):
-            do { return try services.prompts.samples(for: file) } catch {
-                services.logger.warning("cannot play: \(error)", metadata: ["call-id": "\(leg.callID)"])
-                return []
-            }
-        case .say(let text, let voice, let language):
-            return await services.tts.render(text, voice: voice, language: language, logger: services.logger)
-        }
+        await services.samples(item, callID: leg.callID)
     }
 
     func playToEnd(_ samples: [Int16]) async throws {

@@ -4,9 +4,13 @@ import Foundation
 /// Prompt files to 8 kHz PCM16 samples: `.wav` (see `WAVFile`) and raw
 /// `.pcm` (8 kHz PCM16 little-endian). Relative names are looked up in the
 /// search folders in order. Decoded prompts are kept in a bounded cache.
+/// Prompts at `https://` URLs are downloaded once (see `PromptAudio+Remote.swift`).
 public final class PromptAudio: Sendable {
     public let folders: [String]
-    private let cache = Mutex<[String: [Int16]]>([:])
+    /// Decoded prompts by path or URL.
+    let cache = Mutex<[String: [Int16]]>([:])
+    /// Downloads under way, by URL, so that calls starting together share one.
+    let downloads = Mutex<[String: Task<[Int16], any Error>]>([:])
     /// Cached samples in total beyond which the cache is emptied (~ 30 minutes of audio).
     static let cacheLimit = 8000 * 60 * 30
 
@@ -29,11 +33,16 @@ public final class PromptAudio: Sendable {
         }
         if let hit = cache.withLock({ $0[path] }) { return hit }
         let samples = try Self.load(path: path)
+        remember(samples, as: path)
+        return samples
+    }
+
+    /// Keeps decoded samples; the cache is emptied first when it would grow past `cacheLimit`.
+    func remember(_ samples: [Int16], as key: String) {
         cache.withLock { c in
             if c.values.reduce(0, { $0 + $1.count }) + samples.count > Self.cacheLimit { c.removeAll() }
-            c[path] = samples
+            c[key] = samples
         }
-        return samples
     }
 
     /// Decodes one file by its extension.
