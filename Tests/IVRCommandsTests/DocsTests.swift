@@ -89,7 +89,7 @@ import Testing
     func completionScripts(_ shell: String) throws {
         let run = try BinaryTests.run(["--generate-completion-script", shell], in: Self.root.path)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("graph") && run.stdout.contains("--format"))
+        #expect(run.stdout.contains("graph") && run.stdout.contains("mermaid"))
         #expect(try Self.read("docs/cli-completion.md").contains("--generate-completion-script \(shell)"))
     }
 }

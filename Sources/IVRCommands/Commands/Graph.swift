@@ -84,7 +84,7 @@ public struct GraphRunner: Sendable {
         case .success(let p):
             project = p
         }
-        let errors = Checker.check(project).filter { $0.severity == .error }
+        var errors = Checker.check(project).filter { $0.severity == .error }
         guard !project.flows.isEmpty else {
             return CommandOutput(stderr: Self.lines(errors) + "error: no flow to draw (no readable flow file found)\n",
                                  exitCode: CommandOutput.Code.failure)
@@ -100,6 +100,11 @@ public struct GraphRunner: Sendable {
             }
         }
         let graph = PhoneTree(flows: flows)
+        if flow != nil {
+            // Only the errors of the flows drawn count.
+            let files = Set(flows.map(\.file))
+            errors = errors.filter { files.contains($0.file) }
+        }
         var stderr = ""
         if !errors.isEmpty {
             stderr = Self.lines(errors) + "error: \(errors.count) error\(errors.count == 1 ? "" : "s") in the flows; "
