@@ -5,8 +5,9 @@
 #
 # Creates a Python venv under .build/venv (jsonschema, pyyaml from PyPI) on
 # first use, then checks that:
-#   - the three schemas are valid JSON Schema 2020-12, and every property in
-#     them has a `description` and `examples` (for editor hover and completion);
+#   - the three schemas are valid JSON Schema 2020-12, and every property,
+#     pattern property, additionalProperties schema and $defs entry in them
+#     has a `description` and `examples` (for editor hover and completion);
 #   - every example flow, manifest and test file validates (examples/, the
 #     valid fixtures of Tests/SchemaFixtures/valid and of the checker's corpus,
 #     and every checker fixture whose only findings are not structural);
@@ -137,13 +138,19 @@ def resolve(root, sub):
     return {}
 
 def lint(root, node, where):
-    """Every property has a description and examples (directly or via $ref)."""
+    """Every property, pattern property, schema-valued additionalProperties
+    and $defs entry has a description and examples (directly or via $ref)."""
     if isinstance(node, dict):
-        for name, sub in node.get("properties", {}).items():
+        described = [(f"property '{name}'", sub) for name, sub in node.get("properties", {}).items()]
+        described += [(f"pattern property '{name}'", sub) for name, sub in node.get("patternProperties", {}).items()]
+        described += [(f"definition '{name}'", sub) for name, sub in node.get("$defs", {}).items()]
+        if isinstance(node.get("additionalProperties"), dict):
+            described.append(("additionalProperties", node["additionalProperties"]))
+        for name, sub in described:
             target = resolve(root, sub) if isinstance(sub, dict) else {}
             for field in ("description", "examples"):
                 if field not in sub and field not in target:
-                    fail(f"{where}: property '{name}' has no {field}")
+                    fail(f"{where}: {name} has no {field}")
         for key, value in node.items():
             lint(root, value, f"{where}/{key}")
     elif isinstance(node, list):

@@ -135,12 +135,14 @@ import Testing
         try folder.write("flows/demo.yaml", Self.demo)
         try folder.write("flows/billing.yaml", Self.billing)
         let all = GraphRunner(currentDirectory: folder.path).run(paths: ["flows"])
-        #expect(all.exitCode == 0)
+        #expect(all.exitCode == 1)  // billing's on-fail: top loops without a wait (E301)
+        #expect(all.stderr.contains("flows/billing.yaml:5:43: error[E301]"))
         #expect(all.stdout.hasPrefix("digraph ivr {"))
         #expect(all.stdout.contains("\"demo/main#1\" -> \"billing/desk\""))
 
         let byExtension = GraphRunner(format: .mermaid, flow: "100", currentDirectory: folder.path).run(paths: ["flows"])
-        #expect(byExtension.exitCode == 0)
+        #expect(byExtension.exitCode == 0)  // the errors of flows not drawn do not count
+        #expect(byExtension.stderr.isEmpty)
         #expect(byExtension.stdout.hasPrefix("flowchart TD\n"))
         #expect(!byExtension.stdout.contains("Billing."))
 
@@ -150,6 +152,63 @@ import Testing
 
         let missing = GraphRunner(currentDirectory: folder.path).run(paths: ["nowhere"])
         #expect(missing.exitCode == 2)
+    }
+
+    /// Flows with errors are still drawn, but the errors are listed and the
+    /// exit status is 1 (the input has errors), as for `ivrc check`.
+    @Test func flowsWithErrorsAreDrawnAndFail() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("flows/broken.yaml", "ivr: broken\nnodes:\n  a: {goto: b}\n")
+        let out = GraphRunner(currentDirectory: folder.path).run(paths: ["flows"])
+        #expect(out.exitCode == 1)
+        #expect(out.stdout.contains("\"broken/b\""))
+        #expect(out.stderr.contains("flows/broken.yaml:3:"))
+        #expect(out.stderr.contains("error[E201]"))
+
+        try folder.write("bad/bad.yaml", "ivr: [x\n")
+        let unreadable = GraphRunner(currentDirectory: folder.path).run(paths: ["bad"])
+        #expect(unreadable.exitCode == 1)
+        #expect(unreadable.stdout.isEmpty)
+        #expect(unreadable.stderr.contains("error[E001]"), "\(unreadable.stderr)")
+        #expect(unreadable.stderr.contains("no flow to draw"))
+
+        try folder.write("warn/w.yaml", "ivr: w\nnodes:\n  a: hangup\n  b: hangup\n")
+        let warnings = GraphRunner(currentDirectory: folder.path).run(paths: ["warn"])
+        #expect(warnings.exitCode == 0)
+        #expect(warnings.stderr.isEmpty)
+    }
+
+    /// Names, say text and expressions with quotes, angle brackets, braces,
+    /// pipes, ampersands and newlines stay inside their labels.
+    @Test func specialCharactersAreEscaped() throws {
+        let flow = #"""
+            ivr: odd
+            nodes:
+              "start <1> {x}":
+                - say: "Say \"hi\" <b>\n{x} | y & z"
+                - goto: check
+              check:
+                - branch:
+                    - if: caller != "<x>|{y}"
+                      then: "end \"q\""
+                    - else: "end \"q\""
+              "end \"q\"": hangup
+
+            """#
+        let tree = try Self.graph(flow)
+        let dot = tree.dot()
+        #expect(dot.contains(#""odd/start <1> {x}" [label=<<b>start &lt;1&gt; {x}</b>"#), "\(dot)")
+        #expect(dot.contains("say “Say &quot;hi&quot; &lt;b&gt; {x} | y &amp; z”"), "\(dot)")
+        #expect(dot.contains(#""odd/check" -> "odd/end \"q\"" [label=" if caller != \"<x>|{y}\", else "]"#), "\(dot)")
+        #expect(!dot.contains("<b>\n"))
+        let mermaid = tree.mermaid()
+        #expect(mermaid.contains("say “Say #quot;hi#quot; #lt;b#gt; {x} #124; y #amp; z”"), "\(mermaid)")
+        #expect(mermaid.contains(#"-->|"if caller != #quot;#lt;x#gt;#124;{y}#quot;, else"|"#), "\(mermaid)")
+        for line in mermaid.split(separator: "\n") where line.contains("\"") {
+            // Inside a label only the delimiting quotes are raw.
+            #expect(line.filter { $0 == "\"" }.count == 2, "\(line)")
+        }
     }
 
     @Test func commandIsRegistered() {

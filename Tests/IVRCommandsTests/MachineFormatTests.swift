@@ -94,6 +94,13 @@ import Testing
                           "shortDescription": {
                             "text": "infinite loop without caller input"
                           },
+                          "fullDescription": {
+                            "text": "A loop that never waits for the caller (an infinite loop)."
+                          },
+                          "help": {
+                            "text": "A loop that never waits for the caller (an infinite loop). See docs/diagnostics.md, section E301, for a flow that has it and the same flow fixed.",
+                            "markdown": "**E301 infinite loop without caller input**\\n\\nA loop that never waits for the caller (an infinite loop).\\n\\nSee `docs/diagnostics.md`, section `E301`, for a flow that has it and the same flow fixed."
+                          },
                           "defaultConfiguration": {
                             "level": "error"
                           }
@@ -102,6 +109,13 @@ import Testing
                           "id": "W304",
                           "shortDescription": {
                             "text": "implicit hangup"
+                          },
+                          "fullDescription": {
+                            "text": "A node ends without a jump: the call hangs up there implicitly."
+                          },
+                          "help": {
+                            "text": "A node ends without a jump: the call hangs up there implicitly. See docs/diagnostics.md, section W304, for a flow that has it and the same flow fixed.",
+                            "markdown": "**W304 implicit hangup**\\n\\nA node ends without a jump: the call hangs up there implicitly.\\n\\nSee `docs/diagnostics.md`, section `W304`, for a flow that has it and the same flow fixed."
                           },
                           "defaultConfiguration": {
                             "level": "warning"
@@ -201,6 +215,12 @@ import Testing
         #expect(rules.compactMap { $0["id"] as? String } == ["E201", "W304"])
         let levels = rules.compactMap { ($0["defaultConfiguration"] as? [String: Any])?["level"] as? String }
         #expect(levels == ["error", "warning"])
+        for rule in rules {
+            let help = try #require(rule["help"] as? [String: Any])
+            #expect((help["text"] as? String)?.contains("docs/diagnostics.md") == true)
+            #expect((help["markdown"] as? String)?.isEmpty == false)
+            #expect(((rule["fullDescription"] as? [String: Any])?["text"] as? String)?.isEmpty == false)
+        }
         let results = try #require(runs[0]["results"] as? [[String: Any]])
         #expect(results.compactMap { $0["ruleId"] as? String } == ["E201", "W304"])
         #expect(results.compactMap { $0["level"] as? String } == ["error", "error"])  // --strict

@@ -210,6 +210,53 @@ import IVRCommands
         #expect(listed == probe.fields)
     }
 
+    // MARK: - The test-file schema against the test-file parser
+
+    /// A test file with the unknown field `zzz` in one mapping, and where
+    /// ivr-test.schema.json lists that mapping's properties. The test parser
+    /// names the fields it takes in its E003 message ("expected a, b").
+    struct TestFileProbe: Sendable, CustomStringConvertible {
+        var name: String
+        var yaml: String
+        var path: [String]
+        var description: String { name }
+    }
+
+    static let testFileProbes: [TestFileProbe] = [
+        TestFileProbe(name: "test file", yaml: "flow: m\nzzz: 1\ncases: []\n", path: ["properties"]),
+        TestFileProbe(name: "case", yaml: "flow: m\ncases:\n  - {name: x, zzz: 1, expect: {outcome: hangup}}\n",
+                      path: ["$defs", "case", "properties"]),
+        TestFileProbe(name: "canned response",
+                      yaml: "flow: m\ncases:\n  - {name: x, webhooks: {'https://a': {zzz: 1}}, expect: {outcome: hangup}}\n",
+                      path: ["$defs", "response", "properties"]),
+        TestFileProbe(name: "expect", yaml: "flow: m\ncases:\n  - {name: x, expect: {outcome: hangup, zzz: 1}}\n",
+                      path: ["$defs", "expect", "properties"]),
+        TestFileProbe(name: "destination",
+                      yaml: "flow: m\ncases:\n  - {name: x, expect: {outcome: hangup, destination: {zzz: 1}}}\n",
+                      path: ["$defs", "expect", "properties", "destination", "anyOf", "1", "properties"]),
+    ]
+
+    /// Both directions: a field the test parser takes and the schema lacks,
+    /// or the schema has and the parser rejects, fails.
+    @Test(arguments: testFileProbes)
+    func testSchemaPropertiesMatchTheTestParser(_ probe: TestFileProbe) throws {
+        let schema = try Self.loadSchema("ivr-test")
+        let inSchema = try #require(Self.propertyNames(in: schema, at: probe.path),
+                                    "no properties at \(probe.path.joined(separator: "/"))")
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("flows/m.yaml", "ivr: m\nnodes:\n  a: hangup\n")
+        try folder.write("tests/m.test.yaml", probe.yaml)
+        let run = try BinaryTests.run(["test", "."], in: folder.path)
+        let line = try #require(run.stdout.split(separator: "\n").first { $0.contains("unknown field 'zzz'") },
+                                "no E003 for zzz: \(run.stdout)\(run.stderr)")
+        let listed = line.components(separatedBy: "; expected ").last?.components(separatedBy: ", ") ?? []
+        let inParser = Set(listed)
+        #expect(inParser.count >= 2)
+        #expect(inParser.subtracting(inSchema).sorted() == [], "\(probe.name): fields the test parser reads but the schema lacks")
+        #expect(inSchema.subtracting(inParser).sorted() == [], "\(probe.name): fields in the schema the test parser rejects")
+    }
+
     // MARK: - The schema's fixtures, through the checker
 
     static let fixtures = root.appendingPathComponent("Tests/SchemaFixtures")

@@ -17,7 +17,8 @@ public struct Graph: AsyncParsableCommand {
             connect them.
 
             PATH is read as by `ivrc check` (default: the current folder). The \
-            graph is drawn even when the flows have errors; run `ivrc check` for those.
+            graph is drawn even when the flows have errors: they are listed on \
+            standard error and the exit status is 1, as for `ivrc check`.
 
             Examples:
               ivrc graph examples/first-national-bank | dot -Tsvg -o bank.svg
@@ -70,8 +71,9 @@ public struct GraphRunner: Sendable {
         return names.filter { $0.hasPrefix(prefix) }.sorted()
     }
 
-    /// The graph on stdout (exit 0); exit 1 when there is no flow to draw
-    /// or `--flow` names none; exit 2 when a path cannot be read.
+    /// The graph on stdout (exit 0). Exit 1 when the flows have errors (the
+    /// graph is still drawn, the errors go to stderr), when there is no flow
+    /// to draw or `--flow` names none; exit 2 when a path cannot be read.
     public func run(paths: [String]) -> CommandOutput {
         let loaded = currentDirectory.map { ProjectLoader.load(paths: paths, currentDirectory: $0) }
             ?? ProjectLoader.load(paths: paths)
@@ -82,8 +84,9 @@ public struct GraphRunner: Sendable {
         case .success(let p):
             project = p
         }
+        var errors = Checker.check(project).filter { $0.severity == .error }
         guard !project.flows.isEmpty else {
-            return CommandOutput(stderr: "error: no flow to draw (no readable flow file found)\n",
+            return CommandOutput(stderr: Self.lines(errors) + "error: no flow to draw (no readable flow file found)\n",
                                  exitCode: CommandOutput.Code.failure)
         }
         var flows = project.flows
@@ -97,14 +100,25 @@ public struct GraphRunner: Sendable {
             }
         }
         let graph = PhoneTree(flows: flows)
+        if flow != nil {
+            // Only the errors of the flows drawn count.
+            let files = Set(flows.map(\.file))
+            errors = errors.filter { files.contains($0.file) }
+        }
         var stderr = ""
-        let errors = project.diagnostics.filter { $0.severity == .error }.count
-        if errors > 0 {
-            stderr = "note: \(errors) error\(errors == 1 ? "" : "s") while reading the flows; "
-                + "the graph shows what could be read (run 'ivrc check')\n"
+        if !errors.isEmpty {
+            stderr = Self.lines(errors) + "error: \(errors.count) error\(errors.count == 1 ? "" : "s") in the flows; "
+                + "the graph shows what could be read (run 'ivrc check' for details)\n"
         }
         return CommandOutput(stdout: format == .dot ? graph.dot() : graph.mermaid(), stderr: stderr,
-                             exitCode: CommandOutput.Code.success)
+                             exitCode: errors.isEmpty ? CommandOutput.Code.success : CommandOutput.Code.failure)
+    }
+
+    /// One `file:line:column: error[CODE]: message` line per diagnostic.
+    static func lines(_ diagnostics: [Diagnostic]) -> String {
+        diagnostics.map {
+            "\($0.file):\($0.range.start.line):\($0.range.start.column): error[\($0.code.rawValue)]: \($0.message)\n"
+        }.joined()
     }
 }
 

@@ -3,9 +3,10 @@ import IVRSyntax
 /// `--format sarif`: a SARIF 2.1.0 log for code scanning (GitHub, IDEs).
 ///
 /// One run whose driver `ivrc` lists a rule for every code used (id, title,
-/// default level); one result per diagnostic with its region, notes that
-/// point somewhere as `relatedLocations`, other notes and help appended to
-/// the message text, and the fix-it as a SARIF `fix`. Columns count Unicode
+/// full description, help text and Markdown, default level); one result per
+/// diagnostic with its region, notes that point somewhere as
+/// `relatedLocations`, other notes and help appended to the message text,
+/// and the fix-it as a SARIF `fix`. Columns count Unicode
 /// code points, as libyaml does; `endColumn` is just past the region.
 public enum SARIFFormatter {
     public static let schema = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -38,6 +39,8 @@ public enum SARIFFormatter {
         .object([
             ("id", .string(code.rawValue)),
             ("shortDescription", .object([("text", .string(code.title))])),
+            ("fullDescription", .object([("text", .string(RuleHelp.when(code)))])),
+            ("help", .object([("text", .string(RuleHelp.text(code))), ("markdown", .string(RuleHelp.markdown(code)))])),
             ("defaultConfiguration", .object([("level", .string(level(code.defaultSeverity)))])),
         ])
     }

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import IVRSyntax
+import Testing
+@testable import IVRCommands
+
+/// The documentation holds what it promises: every diagnostic code has a
+/// wrong and a fixed example that really behave so under `ivrc check`, and
+/// every subcommand's help shows examples (the field reference,
+/// docs/reference.md, is checked by `ReferenceDocTests`).
+@Suite struct DocsTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func read(_ relative: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
+    }
+
+    /// `scripts/docs-diagnostics-test.sh` runs each ```yaml wrong block of
+    /// docs/diagnostics.md through the real binary and expects exactly its
+    /// section's code, and each ```yaml fixed block to check clean.
+    @Test(.timeLimit(.minutes(5)))
+    func everyDiagnosticHasAWrongAndAFixedExampleThatBehave() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Self.root.appendingPathComponent("scripts/docs-diagnostics-test.sh").path,
+                             try BinaryTests.binary().path]
+        process.currentDirectoryURL = Self.root
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        let passed = Set(text.split(separator: "\n").compactMap { line in
+            line.hasPrefix("ok ") ? line.split(separator: " ").dropFirst().first.map(String.init) : nil
+        })
+        let missing = DiagnosticCode.allCases.map(\.rawValue).filter { !passed.contains($0) }
+        #expect(missing == [], "codes without working examples in docs/diagnostics.md:\n\(text)")
+    }
+
+    @Test func everyCodeHasASectionInCodeOrder() throws {
+        let text = try Self.read("docs/diagnostics.md")
+        let headings = text.split(separator: "\n").filter { $0.hasPrefix("### ") }
+            .compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) }
+        #expect(headings == DiagnosticCode.allCases.map(\.rawValue))
+    }
+
+    /// `ivrc COMMAND --help` shows at least one example invocation of that command.
+    @Test(arguments: IVRC.configuration.subcommands.map { "\($0._commandName)" })
+    func subcommandHelpShowsExamples(_ name: String) throws {
+        let command = try #require(IVRC.configuration.subcommands.first { $0._commandName == name })
+        let help = IVRC.helpMessage(for: command, columns: 200)
+        #expect(help.contains("Example"), "\(name) --help has no examples")
+        #expect(help.contains("  ivrc \(name)"), "\(name) --help shows no 'ivrc \(name) ...' line")
+    }
+
+    /// The completion scripts swift-argument-parser generates, for the shells
+    /// docs/cli-completion.md explains.
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionScripts(_ shell: String) throws {
+        let run = try BinaryTests.run(["--generate-completion-script", shell], in: Self.root.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("graph") && run.stdout.contains("mermaid"))
+        #expect(try Self.read("docs/cli-completion.md").contains("--generate-completion-script \(shell)"))
+    }
+}
