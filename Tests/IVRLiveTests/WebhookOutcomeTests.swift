@@ -33,6 +33,7 @@ import Testing
         o.currentDirectory = folder.path
         o.json = true
         o.live = true
+        o.liveServices = LiveServices()  // as the command does: async-http-client
         options(&o)
         let (output, code) = await SimulateRunner.run(o)
         guard code == 0 else { return ([:], [], code, output) }
@@ -84,15 +85,15 @@ import Testing
         try folder.write("list.json", "[1, 2]")
         for (spec, message) in [("https://api/=[1]", "the response is JSON but not an object"),
                                 ("https://api/=\"gold\"", "the response is JSON but not an object"),
-                                ("https://api/=@list.json", "list.json is JSON but not an object"),
+                                ("https://api/=@\(folder.file("list.json"))", "list.json is JSON but not an object"),
                                 ("https://api/={nope", "the response is not valid JSON")] {
-            let r = try await Self.call("https://api/x") { $0.live = false; $0.webhooks = [spec] }
+            let r = try await Self.call("https://api/x") { $0.live = false; $0.liveServices = nil; $0.webhooks = [spec] }
             #expect(r.code == 64, "\(spec)")
             #expect(r.output.contains(message), "\(spec): \(r.output)")
         }
-        let missing = try await Self.call("https://api/x") { $0.live = false; $0.webhooks = ["https://api/=@missing.json"] }
+        let missing = try await Self.call("https://api/x") { $0.live = false; $0.liveServices = nil; $0.webhooks = ["https://api/=@missing.json"] }
         #expect(missing.code == 2 && missing.output.contains("cannot read missing.json"))
-        let canned = try await Self.call("https://api/x") { $0.live = false; $0.webhooks = [#"https://api/={"tier":"gold"}"#] }
+        let canned = try await Self.call("https://api/x") { $0.live = false; $0.liveServices = nil; $0.webhooks = [#"https://api/={"tier":"gold"}"#] }
         #expect(canned.event["status"] as? Int == 200 && canned.visited == ["start"])
     }
 
