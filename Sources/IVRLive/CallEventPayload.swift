@@ -33,13 +33,14 @@ public enum CallEventPayload {
         return JSON.object([("event", .string("summary")), ("seq", .number(String(seq)))] + fields).serialized
     }
 
-    /// Every event of one finished call, in order: a `dtmf` per input of the
-    /// record, then the `summary`.
+    /// Every event of one finished call, in order: a `dtmf` per completed
+    /// input of the record (keys a menu or capture refused are not events),
+    /// then the `summary`.
     public static func all(for record: CallRecord) -> [(name: String, json: String)] {
-        var events = record.inputs.enumerated().map { i, input in
+        var events = record.inputs.filter { $0.invalid != true }.enumerated().map { i, input in
             (name: "dtmf \(i + 1) of call \(record.id)", json: dtmf(call: record.id, flow: record.flow, input: input, seq: i + 1))
         }
-        events.append((name: "summary of call \(record.id)", json: summary(record, seq: record.inputs.count + 1)))
+        events.append((name: "summary of call \(record.id)", json: summary(record, seq: events.count + 1)))
         return events
     }
 }

@@ -121,24 +121,31 @@ public final class EventPoster: Sendable {
     static func deliver(_ item: Item, client: HTTPWebhookClient, attempts: Int, backoff: Int, timeout: Int,
                         state: Counters, logger: Logger) async -> Bool {
         var delay = backoff
+        var reason = "not tried"
         for attempt in 1...attempts {
-            if Task.isCancelled { break }
+            if Task.isCancelled {
+                // finish() ran out of time: say so, the event is lost.
+                logger.warning("\(item.name) to \(item.url) not delivered: gave up at exit after \(attempt - 1) of \(attempts) tries (\(reason))")
+                return false
+            }
             state.update { $0.requests += 1 }
             do {
                 _ = try await client.send(url: item.url, json: item.body, timeout: timeout)
                 return true
             } catch {
-                let reason = (error as? WebhookFailure)?.reason ?? String(describing: error)
+                reason = (error as? WebhookFailure)?.reason ?? String(describing: error)
+                if Task.isCancelled { reason = "cancelled at exit during try \(attempt)" }
                 if attempt < attempts {
                     logger.info("\(item.name) to \(item.url): try \(attempt) failed (\(reason)); retrying in \(delay)ms")
                     try? await Task.sleep(for: .milliseconds(delay))
                     delay *= 2
                 } else {
                     logger.warning("\(item.name) to \(item.url) not delivered after \(attempts) tries: \(reason)")
+                    return false
                 }
             }
         }
-        return false
+        return false  // not reached: the last try returns
     }
 }
 

@@ -24,10 +24,13 @@ public final class HTTPWebhookClient: Sendable {
     let client: HTTPClient
 
     /// `trustRootsPEM`: extra CA certificates (PEM files) to trust besides
-    /// the system's, e.g. a private API's CA or a test server's.
-    public init(trustRootsPEM: [String] = []) {
+    /// the system's, e.g. a private API's CA or a test server's. The file
+    /// named by the environment variable `SSL_CERT_FILE`, when set, is
+    /// trusted too (that is how the command line trusts a private CA).
+    public init(trustRootsPEM: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment) {
         var tls = TLSConfiguration.makeClientConfiguration()
-        tls.additionalTrustRoots = trustRootsPEM.map { .file($0) }
+        let fromEnvironment = environment["SSL_CERT_FILE"].map { [$0] } ?? []
+        tls.additionalTrustRoots = (trustRootsPEM + fromEnvironment).filter { !$0.isEmpty }.map { .file($0) }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .follow(max: 3, allowCycles: false))
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -42,7 +45,7 @@ public final class HTTPWebhookClient: Sendable {
     public func perform(_ request: WebhookRequest) async throws -> WebhookResponse {
         let post = request.method.uppercased() == "POST"
         let (status, body) = try await exchange(post: post, url: request.url, body: post ? request.body : nil, timeout: request.timeout)
-        guard (200..<300).contains(status) else { throw WebhookFailure("HTTP \(status)") }
+        guard (200..<300).contains(status) else { throw WebhookFailure("HTTP \(status)", status: status) }
         guard !body.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return WebhookResponse(status: status, body: []) }
         guard let json = JSONParser.parse(body) else { throw WebhookFailure("the response is not valid JSON") }
         guard case .object = json else { throw WebhookFailure("the response is JSON but not an object") }

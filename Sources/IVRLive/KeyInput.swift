@@ -9,9 +9,12 @@ import Darwin
 /// Keys from a file descriptor (the raw terminal, or a pipe in tests),
 /// read by a background thread into a buffer that waits consume.
 ///
-/// `0-9 * #` are DTMF keys (`a`-`d` are not accepted); Ctrl-C (0x03) and
-/// Ctrl-D (0x04), the end of input, or `hangUp()` (a signal) mean the
-/// caller hung up. Other bytes are ignored.
+/// `0-9 * #` are DTMF keys (`a`-`d` are not accepted). Ctrl-C (0x03),
+/// Ctrl-D (0x04) or `hangUp()` (a signal) is the caller hanging up at once,
+/// even with keys buffered. The end of input (a pipe that ends) is a
+/// hang-up at the first wait that finds no key left: `echo "1 42#" | ivrc
+/// run ...` plays the call through both waits, then hangs up at the next
+/// one. Other bytes are ignored.
 public final class KeyInput: Sendable {
     /// What a wait got.
     public enum Next: Sendable, Equatable {
@@ -23,6 +26,8 @@ public final class KeyInput: Sendable {
     struct State {
         var keys: [Character] = []
         var hungUp = false
+        /// The input ended: a hang-up at the first wait without a key.
+        var ended = false
     }
 
     private let state = Mutex(State())
@@ -34,7 +39,7 @@ public final class KeyInput: Sendable {
             while true {
                 let n = read(fd, &byte, 1)
                 if n < 0, errno == EINTR { continue }
-                guard n == 1 else { hangUp(); return }
+                guard n == 1 else { endOfInput(); return }
                 switch byte {
                 case 0x03, 0x04: hangUp(); return
                 case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "*"), UInt8(ascii: "#"):
@@ -56,18 +61,23 @@ public final class KeyInput: Sendable {
     /// The caller hangs up (Ctrl-C, end of input, a signal).
     public func hangUp() { state.withLock { $0.hungUp = true } }
 
+    /// The input ended (end of file): a hang-up at the next wait without keys.
+    func endOfInput() { state.withLock { $0.ended = true } }
+
     public var hasHungUp: Bool { state.withLock { $0.hungUp } }
 
     /// Whether keys are waiting (type-ahead: they cut the next prompt).
     public var hasKeys: Bool { state.withLock { !$0.keys.isEmpty } }
 
-    /// The next key, waiting until `deadline` at most. A hang-up comes
-    /// first even when keys are buffered. A cancelled task counts as a hang-up.
+    /// The next key, waiting until `deadline` at most. A hang-up (Ctrl-C)
+    /// comes first even when keys are buffered; the end of input, once none
+    /// are left. A cancelled task counts as a hang-up.
     public func next(until deadline: ContinuousClock.Instant) async -> Next {
         while true {
             let taken: Next? = state.withLock { s in
                 if s.hungUp { return .hungUp }
-                return s.keys.isEmpty ? nil : .key(s.keys.removeFirst())
+                if !s.keys.isEmpty { return .key(s.keys.removeFirst()) }
+                return s.ended ? .hungUp : nil
             }
             if let taken { return taken }
             if Task.isCancelled { return .hungUp }

@@ -125,8 +125,12 @@ public final class LiveBackend<Inner: MediaBackend>: MediaBackend {
 
 /// `simulate --live` uses these services through IVRRuntime's hook.
 extension LiveServices: LiveCallServices {
+    /// Ends `simulate --live`: drains the events (at most 10 s) and, when
+    /// some were not delivered, says how many on standard error.
     public func finish() async {
-        await shutdown()
+        let stats = await shutdown()
+        let lost = stats.failed + stats.dropped + stats.pending
+        if lost > 0 { logger.warning("\(lost) of \(stats.queued + stats.dropped) event(s) not delivered") }
     }
 }
 

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One call, as every backend appends it to the call-record log (JSON lines)
 /// and as the `summary` event posts it. `ivrc report` reads these.
@@ -127,10 +132,13 @@ public struct CallRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// Appends call records to a JSON-lines file; safe to share between calls.
+/// Appends call records to a JSON-lines file; safe to share between calls
+/// and between processes: the file is opened with `O_APPEND` and each line
+/// goes out in one `write`, so lines from several writers never overwrite
+/// or interleave with each other.
 public actor CallRecordLog {
     private let path: String
-    private var handle: FileHandle?
+    private var fd: Int32 = -1
 
     public init(path: String) {
         self.path = path
@@ -138,20 +146,45 @@ public actor CallRecordLog {
 
     /// Appends one record as a line. Errors are reported, never fatal to a call.
     public func append(_ record: CallRecord) throws {
-        if handle == nil {
-            if !FileManager.default.fileExists(atPath: path) {
-                guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                    throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
-                }
-            }
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            try handle?.seekToEnd()
+        if fd < 0 {
+            fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw CallRecordLog.error(path) }
         }
-        try handle?.write(contentsOf: Data((record.jsonLine() + "\n").utf8))
+        guard CallRecordLog.write(record.jsonLine() + "\n", to: fd) else { throw CallRecordLog.error(path) }
     }
 
     public func close() {
-        try? handle?.close()
-        handle = nil
+        if fd >= 0 { _ = closeDescriptor(fd) }
+        fd = -1
+    }
+
+    /// Appends `line` to the file at `path` (created when missing) in one
+    /// `O_APPEND` write; false when it cannot be written.
+    public static func append(line: String, to path: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return false }
+        defer { _ = closeDescriptor(fd) }
+        return write(line, to: fd)
+    }
+
+    /// One `write` for the whole line (more only if the kernel takes part of it).
+    static func write(_ line: String, to fd: Int32) -> Bool {
+        var bytes = Array(line.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { writeDescriptor(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return false }
+            bytes = bytes.dropFirst(n)
+        }
+        return true
+    }
+
+    static func error(_ path: String) -> CocoaError {
+        CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path,
+                                                 NSLocalizedDescriptionKey: "cannot write \(path): \(String(cString: strerror(errno)))"])
     }
 }
+
+// The C calls, named apart from the actor's own `close()` and `write`.
+private func closeDescriptor(_ fd: Int32) -> Int32 { close(fd) }
+private func writeDescriptor(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int { write(fd, buffer, count) }

@@ -46,9 +46,9 @@ public struct CallReport: Sendable, Equatable {
         for (i, e) in events.enumerated() {
             switch e.kind {
             case .input(let digits, let kind):
-                // A menu's refusal is the event right after the keys.
+                // A refusal (by a menu or a capture) is the event right after the keys.
                 var refused = false
-                if kind != "capture", i + 1 < events.count, case .invalid = events[i + 1].kind { refused = true }
+                if i + 1 < events.count, case .invalid = events[i + 1].kind { refused = true }
                 inputs.append(CallRecord.Input(node: e.node, digits: digits, kind: kind,
                                                sensitive: digits == CallVM.redacted ? true : nil,
                                                invalid: refused ? true : nil))

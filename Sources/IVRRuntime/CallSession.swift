@@ -40,6 +40,10 @@ final class CallSession {
     /// cancelled task: the caller hung up).
     @inline(never)
     func next(now: Date) -> Effect? {
+        // Keys are reported once it is known that they were not refused
+        // (a refusal is the very next observation).
+        var pendingInput: CallRecord.Input?
+        defer { if let pendingInput { onInput?(pendingInput) } }
         while true {
             vm.now = now
             let effect = vm.run()
@@ -54,10 +58,13 @@ final class CallSession {
             case .enterFlow: break
             case .input(let digits, let kind):
                 note(.input(digits, kind: kind))
-                onInput?(CallRecord.Input(node: vm.node, digits: digits, kind: kind,
-                                          sensitive: digits == CallVM.redacted ? true : nil))
+                if let earlier = pendingInput { onInput?(earlier) }
+                pendingInput = CallRecord.Input(node: vm.node, digits: digits, kind: kind,
+                                                sensitive: digits == CallVM.redacted ? true : nil)
             case .timeout: note(.timeout)
-            case .invalid(let digits): note(.invalid(digits))
+            case .invalid(let digits):
+                note(.invalid(digits))
+                pendingInput = nil
             case .refused(let kind, let value):
                 note(.transferFailed(kind: kind, value: value, reason: "not allowed by the transfer's allow pattern"))
             case .play(let file, let transcript):
@@ -133,8 +140,10 @@ final class CallSession {
     @inline(never)
     func answered(_ request: WebhookRequest, _ result: Result<WebhookResponse, WebhookFailure>) {
         switch result {
+        case .success(let response) where !(200..<300).contains(response.status):
+            note(.webhook(url: request.url, status: response.status, error: "HTTP \(response.status)"))
         case .success(let response): note(.webhook(url: request.url, status: response.status, error: nil))
-        case .failure(let failure): note(.webhook(url: request.url, status: nil, error: failure.reason))
+        case .failure(let failure): note(.webhook(url: request.url, status: failure.status, error: failure.reason))
         }
         vm.resume(.webhook(result))
     }

@@ -111,10 +111,12 @@ extension CallVM {
 
     /// Keeps a webhook's JSON answer: `into` holds the JSON text and every
     /// `into.field` (or `into.a.b`) variable of the flow the field's value.
-    /// False when the body is not a JSON object (the webhook failed).
+    /// An empty body (a 204) is an object without fields. False when the
+    /// body is not a JSON object (the webhook failed).
     mutating func storeResponse(_ response: WebhookResponse, into: Int?) -> Bool {
         guard let into else { return true }
-        guard let json = JSONParser.parse(response.body), case .object = json else { return false }
+        let empty = response.body.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        guard let json = empty ? JSON.object([]) : JSONParser.parse(response.body), case .object = json else { return false }
         let name = strings[image.variables[into].name]
         variables[into] = json.serialized
         let prefix = name + "."

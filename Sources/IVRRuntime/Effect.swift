@@ -85,7 +85,12 @@ public struct WebhookResponse: Sendable, Equatable {
 /// The request could not be made or answered (no route, timeout, no canned response).
 public struct WebhookFailure: Error, Sendable, Equatable {
     public var reason: String
-    public init(_ reason: String) { self.reason = reason }
+    /// The HTTP status when the server answered (a status outside 200-299).
+    public var status: Int?
+    public init(_ reason: String, status: Int? = nil) {
+        self.reason = reason
+        self.status = status
+    }
 }
 
 /// The caller hung up. `promptsStarted` counts the prompts of the wait that

@@ -124,15 +124,21 @@ public enum SimulateRunner {
         }
         let prefix = String(spec[..<eq])
         var body = String(spec[spec.index(after: eq)...])
+        var source = "the response"
         if body.hasPrefix("@") {
             let path = String(body.dropFirst())
             guard let data = FileManager.default.contents(atPath: BuildPipeline.absolute(path, cwd: currentDirectory)) else {
-                return .failure(.init(message: "error: cannot read \(path)", exitCode: 2))
+                return .failure(.init(message: "error: --webhook \(prefix): cannot read \(path)", exitCode: 2))
             }
             body = String(decoding: data, as: UTF8.self)
+            source = path
         }
-        guard JSONParser.parse(Array(body.utf8)) != nil else {
-            return .failure(.init(message: "error: --webhook \(prefix): the response is not valid JSON", exitCode: 64))
+        // What a live answer must be too: a JSON object (an array or a scalar takes on-error).
+        guard let json = JSONParser.parse(Array(body.utf8)) else {
+            return .failure(.init(message: "error: --webhook \(prefix): \(source) is not valid JSON", exitCode: 64))
+        }
+        guard case .object = json else {
+            return .failure(.init(message: "error: --webhook \(prefix): \(source) is JSON but not an object", exitCode: 64))
         }
         return .success((prefix, WebhookResponse(status: 200, body: Array(body.utf8))))
     }
@@ -148,17 +154,8 @@ public enum SimulateRunner {
         return f.date(from: text)
     }
 
+    /// Appends in one `O_APPEND` write (several processes may share the file).
     static func append(_ line: String, to path: String) -> Bool {
-        let fm = FileManager.default
-        if !fm.fileExists(atPath: path) { return fm.createFile(atPath: path, contents: Data(line.utf8)) }
-        guard let handle = FileHandle(forWritingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        do {
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(line.utf8))
-            return true
-        } catch {
-            return false
-        }
+        CallRecordLog.append(line: line, to: path)
     }
 }

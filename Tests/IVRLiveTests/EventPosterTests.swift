@@ -2,6 +2,7 @@ import Foundation
 import IVRBytecode
 import IVRRuntime
 import Logging
+import Synchronization
 import Testing
 @testable import IVRLive
 
@@ -155,10 +156,86 @@ import Testing
         #expect(try await Self.received(server, "slow").count == stats.delivered)
     }
 
+    /// Keys a menu or a capture refused are not `dtmf` events (live or
+    /// from the record), and `seq` has no holes.
+    @Test func refusedKeysAreNotEvents() async throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("f.yaml", """
+            ivr: f
+            events: {url: "\(server.url("/events/refused"))"}
+            nodes:
+              menu:
+                menu:
+                  prompt: {say: "Press 1."}
+                  options: {"1": code}
+              code:
+                - capture: {prompt: {say: "Code?"}, into: code, min: 2, max: 4}
+                - hangup
+            """)
+        var o = SimulateRunner.Options(paths: ["f.yaml"])
+        o.currentDirectory = folder.path
+        o.input = "9 1 5# 55#"
+        o.live = true
+        o.records = "calls.jsonl"
+        o.liveServices = LiveServices(events: EventsDirectory(paths: ["f.yaml"], currentDirectory: folder.path), logger: Self.quiet)
+        #expect(await SimulateRunner.run(o).exitCode == 0)
+        let events = try await Self.received(server, "refused").sorted { ($0["seq"] as? Int ?? 0) < ($1["seq"] as? Int ?? 0) }
+        #expect(events.map { $0["seq"] as? Int } == [1, 2, 3])
+        #expect(events.map { $0["digits"] as? String } == ["1", "55", nil])
+        // The record keeps the refused keys, marked.
+        let record = try #require(CallRecord.parse(line: try String(contentsOfFile: folder.file("calls.jsonl"), encoding: .utf8)))
+        #expect(record.inputs.map(\.digits) == ["9", "1", "5", "55"])
+        #expect(record.inputs.map { $0.invalid == true } == [true, false, true, false])
+        // Posting from the record alone gives the same events.
+        let all = CallEventPayload.all(for: record)
+        #expect(all.count == 3)
+        #expect(all.last?.json.contains(#""seq":3"#) == true)
+    }
+
+    /// An event still being tried when the exit deadline comes is logged as lost.
+    @Test func eventsGivenUpAtExitAreLogged() async throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let messages = Messages()
+        let logger = Logger(label: "test", factory: { _ in CapturingLogHandler(messages: messages) })
+        let poster = EventPoster(timeout: 5000, logger: logger)
+        poster.post(url: server.url("/events/stuck?delay=3000"), json: "{}", name: "summary of call c1")
+        let clock = ContinuousClock()
+        let started = clock.now
+        let stats = await poster.finish(timeout: 300)
+        #expect(clock.now - started < .seconds(2))
+        #expect(stats.failed + stats.pending == 1 && stats.delivered == 0)
+        #expect(messages.all.contains { $0.contains("summary of call c1") && $0.contains("not delivered") }, "\(messages.all)")
+    }
+
     @Test func eventsURLsComeFromTheFlowSources() {
         let d = EventsDirectory(paths: ["examples"], currentDirectory: repositoryRoot)
         #expect(d.urls["bank-main"] == "https://hooks.firstnational.example/ivr/events")
         #expect(d.url(flow: "nope", caller: nil, called: nil) == nil)
         #expect(EventsDirectory(urls: ["f": "https://h/${flow}/${caller}"]).url(flow: "f", caller: "+1", called: nil) == "https://h/f/+1")
+    }
+}
+
+/// Log messages a test reads back.
+final class Messages: Sendable {
+    private let list = Mutex<[String]>([])
+    var all: [String] { list.withLock { $0 } }
+    func add(_ m: String) { list.withLock { $0.append(m) } }
+}
+
+/// A log handler that keeps every message (warnings and up).
+struct CapturingLogHandler: LogHandler {
+    let messages: Messages
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .warning
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        messages.add("\(event.message)")
     }
 }

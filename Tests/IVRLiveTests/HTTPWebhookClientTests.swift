@@ -137,7 +137,7 @@ import Testing
             if expectedNode == "gold" {
                 #expect(report.events.contains { $0.kind == .say(text: "Hello Ada, gold member.") })
             } else {
-                let failed = report.events.contains { if case .webhook(_, nil, let e?) = $0.kind { !e.isEmpty } else { false } }
+                let failed = report.events.contains { if case .webhook(_, _, let e?) = $0.kind { !e.isEmpty } else { false } }
                 #expect(failed, "\(path): the transcript says why")
             }
         }

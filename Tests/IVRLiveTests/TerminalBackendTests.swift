@@ -83,6 +83,20 @@ final class Screen: Sendable {
         pipe.fileHandleForWriting.write(Data([0x03]))  // Ctrl-C
         #expect(await keys.next(until: ContinuousClock.now + .seconds(10)) == .hungUp)
     }
+
+    /// A pipe that ends after some keys: the keys first, then the hang-up.
+    @Test func theEndOfAPipeComesAfterItsKeys() async throws {
+        let pipe = Pipe()
+        let keys = KeyInput(fd: pipe.fileHandleForReading.fileDescriptor)
+        pipe.fileHandleForWriting.write(Data("12".utf8))
+        try pipe.fileHandleForWriting.close()
+        try await Task.sleep(for: .milliseconds(200))  // the reader has seen the end by now
+        #expect(!keys.hasHungUp)
+        let deadline = ContinuousClock.now + .seconds(2)
+        #expect(await keys.next(until: deadline) == .key("1"))
+        #expect(await keys.next(until: deadline) == .key("2"))
+        #expect(await keys.next(until: deadline) == .hungUp)
+    }
 }
 
 /// `ivrc run` in a real terminal: scripts/run-tmux-test.sh drives it under tmux.
@@ -90,6 +104,38 @@ final class Screen: Sendable {
     static var ivrcBinary: String? {
         let sibling = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent().appendingPathComponent("ivrc").path
         return [sibling, repositoryRoot + "/.build/debug/ivrc"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// `echo "1 12345678#" | ivrc run ...`: the piped keys drive the call,
+    /// whose end is a hang-up at the next wait.
+    @Test(.timeLimit(.minutes(1))) func keysFromAPipe() async throws {
+        let binary = try #require(Self.ivrcBinary, "build the ivrc executable first (swift build)")
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("f.yaml", """
+            ivr: piped
+            nodes:
+              menu:
+                menu:
+                  prompt: {say: "Press 1."}
+                  options: {"1": code, "2": again}
+              code:
+                - capture: {prompt: {say: "Code?"}, into: code, min: 2, max: 4}
+                - say: "Code ${code}"
+                - transfer: {extension: "100"}
+              again:
+                - capture: {prompt: {say: "More?"}, into: more}
+                - hangup
+            """)
+        let run = "printf \"$2\" | \"$0\" run \"$1/f.yaml\" --no-speech --records \"$1/calls.jsonl\""
+        let transfer = try await runProcess("/bin/bash", ["-c", run, binary, folder.path, "1 42#"])
+        #expect(transfer.status == 0)
+        #expect(transfer.stdout.contains("Code 42") && transfer.stdout.contains("Call ended: transfer to extension 100"),
+                "\(transfer.stdout)")
+        let hangUp = try await runProcess("/bin/bash", ["-c", run, binary, folder.path, "2"])
+        #expect(hangUp.stdout.contains("Call ended: caller-hangup at again"), "\(hangUp.stdout)")
+        let records = try String(contentsOfFile: folder.file("calls.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(records.compactMap { CallRecord.parse(line: $0)?.outcome } == ["transfer", "caller-hangup"])
     }
 
     @Test(.timeLimit(.minutes(3))) func tmuxSession() async throws {

@@ -16,6 +16,8 @@ Routes:
   GET      /big              200, a 2 MiB JSON object with Content-Length
   GET      /big-chunked      200, a 2 MiB JSON object, chunked (no length)
   GET      /hangup           closes the connection without answering
+  GET      /redirect         302 to /json
+  GET      /forever          200, a chunked body that never ends
   POST     /events/NAME?fail=K&delay=MS
                              fails (503) the first K posts to NAME, delays each
                              by MS, else 200 and keeps the body
@@ -96,6 +98,24 @@ class Handler(BaseHTTPRequestHandler):
                 for chunk in [b'{"pad":"'] + [b"x" * 65536] * 32 + [b'"}']:
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                 self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+        elif path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/json")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif path == "/forever":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            try:
+                self.wfile.write(b"1\r\n{\r\n")
+                while True:
+                    self.wfile.write(b"1\r\n \r\n")
+                    self.wfile.flush()
+                    time.sleep(0.05)
             except (BrokenPipeError, ConnectionResetError):
                 pass
         elif path == "/hangup":
