@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "IVRRuntimeTests", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode", "IVRRuntime"], swiftSettings: strict),
         .testTarget(
             name: "IVRLiveTests",
-            dependencies: ["IVRLive", "IVRRuntime", "IVRBytecode", "IVRSyntax"],
+            dependencies: ["IVRLive", "IVRRuntime", "IVRBytecode", "IVRSyntax", "IVRCheck"],
             exclude: ["Support/test_http_server.py"],
             swiftSettings: strict),
         .testTarget(
