@@ -40,7 +40,10 @@ import Testing
     }
 
     @Test func retransmittedRequestsGetTheSameAnswer() async throws {
-        let h = try await ServerHarness()
+        // RFC 3261 timers (T1 = 500 ms): a non-INVITE answer stays cached for
+        // 64 x T1 = 32 s. With the harness's 20 ms T1 it would be 1.28 s, less
+        // than a loaded machine may take between the two sends.
+        let h = try await ServerHarness { $0.t1 = 500; $0.t2 = 4000 }
         let options = h.request("OPTIONS", callID: "o2", branch: "z9hG4bKsame")
         h.client.send(options, toPort: h.port)
         let first = await h.client.receiveSIP { $0.status == 200 }.0
