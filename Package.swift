@@ -68,21 +68,23 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "ivrc", dependencies: ["IVRCommands"], swiftSettings: strict),
+        // Helpers the test targets share: subprocesses and slow work off the cooperative pool.
+        .target(name: "IVRTestSupport", path: "Tests/IVRTestSupport", swiftSettings: strict),
         .testTarget(name: "IVRSyntaxTests", dependencies: ["IVRSyntax"], swiftSettings: strict),
         .testTarget(
             name: "IVRCheckTests", dependencies: ["IVRSyntax", "IVRCheck"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "IVRBytecodeTests", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode"], swiftSettings: strict),
-        .testTarget(name: "IVRRuntimeTests", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode", "IVRRuntime"], swiftSettings: strict),
+        .testTarget(name: "IVRBytecodeTests", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode", "IVRTestSupport"], swiftSettings: strict),
+        .testTarget(name: "IVRRuntimeTests", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode", "IVRRuntime", "IVRTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "IVRLiveTests",
-            dependencies: ["IVRLive", "IVRRuntime", "IVRBytecode", "IVRSyntax", "IVRCheck"],
+            dependencies: ["IVRLive", "IVRRuntime", "IVRBytecode", "IVRSyntax", "IVRCheck", "IVRTestSupport"],
             exclude: ["Support/test_http_server.py"],
             swiftSettings: strict),
         .testTarget(
             name: "IVRSIPTests",
-            dependencies: ["IVRSIP", "IVRRuntime", "IVRBytecode", "IVRSyntax", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["IVRSIP", "IVRRuntime", "IVRBytecode", "IVRSyntax", "IVRTestSupport", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict),
-        .testTarget(name: "IVRCommandsTests", dependencies: ["IVRCommands", "IVRCheck", "IVRSyntax"], swiftSettings: strict),
+        .testTarget(name: "IVRCommandsTests", dependencies: ["IVRCommands", "IVRCheck", "IVRSyntax", "IVRTestSupport"], swiftSettings: strict),
     ]
 )

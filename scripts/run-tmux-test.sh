@@ -9,14 +9,6 @@
 # 1 when one fails (its screen is printed), 2 when tmux is not available.
 set -uo pipefail
 
-# Close descriptors inherited from the caller (beyond stdio, and bash's own
-# 255): a tmux server would keep them, and a caller waiting for our output
-# to end would wait for the server.
-for fd in /proc/$$/fd/*; do
-    n=${fd##*/}
-    if ((n > 2 && n != 255)); then eval "exec $n>&-" 2>/dev/null; fi
-done
-
 root=$(cd "$(dirname "$0")/.." && pwd)
 ivrc=$(cd "$(dirname "${1:-$root/.build/debug/ivrc}")" && pwd)/$(basename "${1:-ivrc}")
 [[ -x "$ivrc" ]] || { echo "run-tmux-test: no ivrc binary at $ivrc" >&2; exit 2; }
@@ -40,6 +32,21 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+
+# without_inherited_fds CMD...: runs CMD with the descriptors this script
+# inherited (beyond stdio) closed, in a subshell. The tmux server CMD starts
+# would keep them, and a caller reading our output to its end would wait for
+# the server. The script itself keeps them: a caller may watch one to learn
+# when the script ends (Foundation's Process does, and closing it early
+# makes Foundation block waiting for this script, stalling every other child
+# of the caller).
+without_inherited_fds() (
+    for fd in /proc/$BASHPID/fd/*; do
+        n=${fd##*/}
+        if ((n > 2 && n != 255)); then eval "exec $n>&-" 2>/dev/null; fi
+    done
+    "$@"
+)
 
 screen() { tmux -S "$socket" capture-pane -p -J -t "$session" 2>/dev/null; }
 
@@ -67,7 +74,7 @@ start() {
     [[ -n "$socket" ]] && tmux -S "$socket" kill-server </dev/null >/dev/null 2>&1
     runs=$((runs + 1))
     socket="$work/tmux-$runs.sock"
-    tmux -S "$socket" new-session -d -s "$session" -x 200 -y 50 \
+    without_inherited_fds tmux -S "$socket" new-session -d -s "$session" -x 200 -y 50 \
         "cd '$root' && '$ivrc' run $* ; echo EXIT=\$?; stty -a | tr ' ' '\n' | grep -x -e echo -e -echo | sed 's/^/TTY=/'; sleep 120" \
         </dev/null >/dev/null 2>&1    # the tmux server must not hold our output open
 }

@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import Testing
 
 /// Runs the built `ivrc` executable as a subprocess: real exit codes, real
@@ -28,86 +29,73 @@ import Testing
         throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "ivrc next to the test bundle"])
     }
 
-    static func run(_ arguments: [String], in folder: String, environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+    /// Runs the binary in `folder` (off the cooperative pool).
+    static func run(_ arguments: [String], in folder: String, environment: [String: String] = [:]) async throws -> Run {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = nil
         env.merge(environment) { _, new in new }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus,
-                   stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+        let r = try await runProcess(try binary().path, arguments, in: folder, environment: env)
+        return Run(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 
-    @Test func exitCodesOfTheRealBinary() throws {
+    @Test func exitCodesOfTheRealBinary() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try folder.write("good/main.yaml", validFlow)
         try folder.write("bad/dup.yaml", duplicateKeyFlow)
 
-        let good = try Self.run(["check", "good"], in: folder.path)
+        let good = try await Self.run(["check", "good"], in: folder.path)
         #expect(good.status == 0)
         #expect(good.stdout == "0 errors, 0 warnings in 1 file\n")
 
-        let bad = try Self.run(["check", "bad"], in: folder.path)
+        let bad = try await Self.run(["check", "bad"], in: folder.path)
         #expect(bad.status == 1)
         #expect(bad.stdout.hasPrefix("bad/dup.yaml:4:3: error[E002]: duplicate key 'a'\n"))
         #expect(bad.stdout.hasSuffix("\n1 error, 0 warnings in 1 file\n"))
 
-        let missing = try Self.run(["check", "nowhere.yaml"], in: folder.path)
+        let missing = try await Self.run(["check", "nowhere.yaml"], in: folder.path)
         #expect(missing.status == 2)
         #expect(missing.stdout == "")
         #expect(missing.stderr == "error: no such file or folder: nowhere.yaml\n")
 
-        let usage = try Self.run(["check", "--format", "xml"], in: folder.path)
+        let usage = try await Self.run(["check", "--format", "xml"], in: folder.path)
         #expect(usage.status == 64)
         #expect(usage.stderr.contains("'xml'"))
-        #expect(try Self.run(["frobnicate"], in: folder.path).status == 64)
-        #expect(try Self.run(["check", "--no-such-flag"], in: folder.path).status == 64)
+        #expect(try await Self.run(["frobnicate"], in: folder.path).status == 64)
+        #expect(try await Self.run(["check", "--no-such-flag"], in: folder.path).status == 64)
     }
 
-    @Test func colourOnlyWhenAskedOrOnATerminal() throws {
+    @Test func colourOnlyWhenAskedOrOnATerminal() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try folder.write("dup.yaml", duplicateKeyFlow)
-        let piped = try Self.run(["check"], in: folder.path)
+        let piped = try await Self.run(["check"], in: folder.path)
         #expect(piped.status == 1)
         #expect(!piped.stdout.contains("\u{1B}["))
-        let always = try Self.run(["check", "--color", "always"], in: folder.path, environment: ["NO_COLOR": "1"])
+        let always = try await Self.run(["check", "--color", "always"], in: folder.path, environment: ["NO_COLOR": "1"])
         #expect(always.stdout.contains("\u{1B}[1;31merror[E002]:\u{1B}[0m"))
-        let never = try Self.run(["check", "--color", "never"], in: folder.path)
+        let never = try await Self.run(["check", "--color", "never"], in: folder.path)
         #expect(never.stdout == piped.stdout)
     }
 
-    @Test func formatsAndVersionThroughTheBinary() throws {
+    @Test func formatsAndVersionThroughTheBinary() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try folder.write("flows/dup.yaml", duplicateKeyFlow)
-        let json = try Self.run(["check", "--format", "json"], in: folder.path)
+        let json = try await Self.run(["check", "--format", "json"], in: folder.path)
         #expect(json.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["errors"] as? Int == 1)
         #expect(object["files"] as? Int == 1)
 
-        let github = try Self.run(["check", "--format", "github", "flows"], in: folder.path)
+        let github = try await Self.run(["check", "--format", "github", "flows"], in: folder.path)
         #expect(github.stdout.hasPrefix("::error file=flows/dup.yaml,line=4,col=3,endLine=4,endColumn=4,title=E002::"))
 
-        let version = try Self.run(["--version"], in: folder.path)
+        let version = try await Self.run(["--version"], in: folder.path)
         #expect(version.status == 0)
         #expect(!version.stdout.isEmpty)
 
-        let help = try Self.run(["check", "--help"], in: folder.path)
+        let help = try await Self.run(["check", "--help"], in: folder.path)
         #expect(help.status == 0)
         #expect(help.stdout.contains("USAGE: ivrc check [<paths> ...]"))
         #expect(help.stdout.contains("ivrc check --strict --format github ."))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IVRTestSupport
 import IVRSyntax
 import Testing
 @testable import IVRCommands
@@ -20,19 +21,12 @@ import Testing
     /// docs/diagnostics.md through the real binary and expects exactly its
     /// section's code, and each ```yaml fixed block to check clean.
     @Test(.timeLimit(.minutes(5)))
-    func everyDiagnosticHasAWrongAndAFixedExampleThatBehave() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.root.appendingPathComponent("scripts/docs-diagnostics-test.sh").path,
-                             try BinaryTests.binary().path]
-        process.currentDirectoryURL = Self.root
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+    func everyDiagnosticHasAWrongAndAFixedExampleThatBehave() async throws {
+        let run = try await runProcess("/bin/bash", [Self.root.appendingPathComponent("scripts/docs-diagnostics-test.sh").path,
+                                                     try BinaryTests.binary().path],
+                                       in: Self.root.path, mergingErrors: true)
+        let text = run.stdout
+        #expect(run.status == 0, "\(text)")
         let passed = Set(text.split(separator: "\n").compactMap { line in
             line.hasPrefix("ok ") ? line.split(separator: " ").dropFirst().first.map(String.init) : nil
         })
@@ -59,8 +53,8 @@ import Testing
     /// The completion scripts swift-argument-parser generates, for the shells
     /// docs/cli-completion.md explains.
     @Test(arguments: ["bash", "zsh", "fish"])
-    func completionScripts(_ shell: String) throws {
-        let run = try BinaryTests.run(["--generate-completion-script", shell], in: Self.root.path)
+    func completionScripts(_ shell: String) async throws {
+        let run = try await BinaryTests.run(["--generate-completion-script", shell], in: Self.root.path)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("graph") && run.stdout.contains("mermaid"))
         #expect(try Self.read("docs/cli-completion.md").contains("--generate-completion-script \(shell)"))

@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import Testing
 @testable import IVRCommands
 
@@ -75,8 +76,8 @@ import Testing
 
     /// `ivrc test` passes every case and covers every node and menu option.
     @Test(arguments: projects())
-    func testsPassWithFullCoverage(_ project: String) throws {
-        let run = try BinaryTests.run(["test", project], in: Self.examples.path)
+    func testsPassWithFullCoverage(_ project: String) async throws {
+        let run = try await BinaryTests.run(["test", project], in: Self.examples.path)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         let coverage = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("coverage: ") })
         let fractions = coverage.split(separator: " ").filter { $0.contains("/") }

@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import IVRCheck
 import IVRSyntax
 import Testing
@@ -227,20 +228,14 @@ import Testing
 
     @Test(.enabled(if: graphvizAvailable, "Graphviz is not installed and cannot be installed here (needs apt-get as root)"),
           .timeLimit(.minutes(10)))
-    func graphvizRendersEveryExampleWithoutWarnings() throws {
+    func graphvizRendersEveryExampleWithoutWarnings() async throws {
         let root = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [root.appendingPathComponent("scripts/graph-test.sh").path, try BinaryTests.binary().path]
-        process.currentDirectoryURL = root
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let run = try await runProcess("/bin/bash", [root.appendingPathComponent("scripts/graph-test.sh").path,
+                                                     try BinaryTests.binary().path],
+                                       in: root.path, mergingErrors: true)
+        let text = run.stdout
+        #expect(run.status == 0, "\(text)")
         #expect(text.contains(" 0 failure(s)"), "\(text)")
     }
 }

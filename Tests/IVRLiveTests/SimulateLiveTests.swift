@@ -1,13 +1,14 @@
 import Foundation
+import IVRTestSupport
 import IVRRuntime
 import Testing
 @testable import IVRLive
 
 /// `ivrc simulate --live`: the scripted caller with real webhooks and events
 /// over HTTP (to a loopback server), through IVRRuntime's `LiveCallServices` hook.
-@Suite struct SimulateLiveTests {
+@Suite(.dedicatedExecutor) struct SimulateLiveTests {
     @Test func webhooksAndEventsOverHTTP() async throws {
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         defer { server.stop() }
         let folder = try TemporaryFolder()
         defer { folder.remove() }

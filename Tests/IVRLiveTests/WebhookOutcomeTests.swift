@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import IVRBytecode
 @testable import IVRRuntime
 import Testing
@@ -7,7 +8,7 @@ import Testing
 /// What `ivrc simulate --live --json` shows for each kind of webhook answer
 /// from a real loopback server: the `webhook` event's status and error, and
 /// the path taken (`into` or `on-error`).
-@Suite(.serialized) struct WebhookOutcomeTests {
+@Suite(.serialized, .dedicatedExecutor) struct WebhookOutcomeTests {
     /// One call of a flow whose webhook GETs `url`; returns the webhook
     /// event and the nodes visited.
     static func call(_ url: String, options: (inout SimulateRunner.Options) -> Void = { _ in })
@@ -44,7 +45,7 @@ import Testing
     }
 
     @Test func everyAnswerInTheJSONTranscript() async throws {
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         defer { server.stop() }
         // A status outside 200-299 is shown with its number and takes on-error.
         for status in [301, 404, 500, 503] {
@@ -70,7 +71,7 @@ import Testing
     /// A 2xx without a body (204) is an object without fields: `into` is
     /// set (its fields read empty) and the call goes on.
     @Test func anEmptyAnswerIsAnEmptyObject() async throws {
-        let server = try TestHTTPServer()
+        let server = try await TestHTTPServer.start()
         defer { server.stop() }
         let r = try await Self.call(server.url("/empty"))
         #expect(r.event["status"] as? Int == 204 && r.event["error"] == nil)
@@ -102,8 +103,8 @@ import Testing
     @Test func sslCertFileIsTrusted() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let tls = try TestHTTPServer.makeCertificate(in: folder)
-        let server = try TestHTTPServer(tls: tls)
+        let tls = try await TestHTTPServer.makeCertificate(in: folder)
+        let server = try await TestHTTPServer.start(tls: tls)
         defer { server.stop() }
         let trusting = HTTPWebhookClient(environment: ["SSL_CERT_FILE": tls.cert])
         #expect(try await trusting.perform(WebhookRequest(method: "GET", url: server.url("/json"), body: nil, timeout: 5000)).status == 200)

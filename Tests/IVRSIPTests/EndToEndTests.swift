@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import Testing
 
 /// Real calls from PJSIP against `ivrc serve` (scripts/sip-e2e.sh): the
@@ -21,26 +22,10 @@ import Testing
 
     @Test(.enabled(if: enabled), .timeLimit(.minutes(10)))
     func pjsipCallsAgainstServe() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.root.appendingPathComponent("scripts/sip-e2e.sh").path]
         var env = ProcessInfo.processInfo.environment
         if let ivrc = Self.builtIVRC { env["IVRC_BIN"] = ivrc }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Read and wait on a Dispatch worker: a blocked thread of the Swift
-        // concurrency pool would starve the in-process servers of other suites.
-        let data = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
-            DispatchQueue.global().async {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: data)
-            }
-        }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        let run = try await runProcess("/bin/bash", [Self.root.appendingPathComponent("scripts/sip-e2e.sh").path], environment: env)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
         let failures = lines.filter { $0.hasPrefix("FAIL") }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
         for check in ["hears-prompt", "dtmf-rfc4733", "dtmf-sip-info", "transfer", "transfer-refer-to", "transfer-declined",
@@ -50,6 +35,6 @@ import Testing
             #expect(lines.contains { $0.hasPrefix("PASS \(check) ") || $0 == "PASS \(check)" }, "no PASS line for \(check)")
         }
         #expect(lines.contains("RESULT all passed"))
-        #expect(process.terminationStatus == 0)
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
     }
 }

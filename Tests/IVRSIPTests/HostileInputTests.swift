@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import Testing
 @testable import IVRSIP
 
@@ -6,7 +7,7 @@ import Testing
 /// oversized packets, SIP floods (bounded answers, bounded memory), RTP
 /// from unexpected sources, and a caller that never ACKs. Each test ends
 /// with the server still answering and no call left.
-@Suite(.serialized) struct HostileInputTests {
+@Suite(.serialized, .dedicatedExecutor) struct HostileInputTests {
     @Test func garbageAndOversizedDatagrams() async throws {
         let h = try await ServerHarness()
         var generator = SystemRandomNumberGenerator()

@@ -1,10 +1,11 @@
 import Foundation
+import IVRTestSupport
 import NIOCore
 import Testing
 @testable import IVRSIP
 
 /// The per-loop 20 ms clock: several sessions on one loop, and a stalled loop.
-@Suite(.serialized) struct MediaClockTests {
+@Suite(.serialized, .dedicatedExecutor) struct MediaClockTests {
     func open(_ h: ServerHarness, to client: UDPClient, clocks: MediaClocks) async throws -> MediaSession {
         let agreement = SDPNegotiator.Agreement(codec: .pcmu, payloadType: 0, eventPayloadType: 101, remoteAddress: "127.0.0.1",
                                                 remotePort: client.port, direction: .sendrecv)

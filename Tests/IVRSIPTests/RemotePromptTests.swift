@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import IVRLive
 import IVRRuntime
 import Logging
@@ -10,9 +11,9 @@ import Testing
 /// HTTP client, decoded like files, and a prompt that cannot be played falls
 /// back to its transcript. The download runs against Python's own
 /// `http.server` serving a folder on loopback.
-@Suite struct RemotePromptTests {
+@Suite(.dedicatedExecutor) struct RemotePromptTests {
     /// `python3 -m http.server` on 127.0.0.1, any free port, serving `folder`.
-    final class StaticServer {
+    final class StaticServer: @unchecked Sendable {
         let process = Process()
         let port: Int
 
@@ -32,18 +33,19 @@ import Testing
             }
             guard let range = text.range(of: " port "),
                   let port = Int(text[range.upperBound...].prefix { $0.isNumber }) else {
-                process.terminate()
+                stopProcess(process)
                 throw WAVFile.Problem("http.server did not start: \(text)")
             }
             self.port = port
         }
 
-        func url(_ path: String) -> String { "http://127.0.0.1:\(port)/\(path)" }
-        /// SIGKILL: the test runner may start children with SIGTERM ignored.
-        func stop() {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        /// Starts a server off the cooperative pool (Python takes a moment to start).
+        static func start(folder: String) async throws -> StaticServer {
+            try await onOwnThread { try StaticServer(folder: folder) }
         }
+
+        func url(_ path: String) -> String { "http://127.0.0.1:\(port)/\(path)" }
+        func stop() { stopProcess(process) }
     }
 
     static var pythonAvailable: Bool {
@@ -106,7 +108,7 @@ import Testing
         let tone = Tone.sine(hz: 440, milliseconds: 500, amplitude: 2000)
         try Data(WAVFile.encode(tone)).write(to: URL(fileURLWithPath: folder + "/welcome.wav"))
         try Data("not audio".utf8).write(to: URL(fileURLWithPath: folder + "/page.wav"))
-        let server = try StaticServer(folder: folder)
+        let server = try await StaticServer.start(folder: folder)
         defer { server.stop() }
         let http = HTTPWebhookClient()
         var logger = Logger(label: "test")

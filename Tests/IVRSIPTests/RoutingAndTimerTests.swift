@@ -1,7 +1,8 @@
+import IVRTestSupport
 import Testing
 @testable import IVRSIP
 
-@Suite struct RoutingAndTimerTests {
+@Suite(.dedicatedExecutor) struct RoutingAndTimerTests {
     let target = ReferTarget(pbx: "pbx.acme.example", trunk: "trunk.acme.example")
 
     @Test func referToMapping() throws {

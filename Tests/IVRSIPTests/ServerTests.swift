@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import IVRRuntime
 import Testing
 @testable import IVRSIP
@@ -6,7 +7,7 @@ import Testing
 /// The UAS over real UDP on 127.0.0.1: routing, rejections, retransmitted
 /// requests, CANCEL, and whole calls with paced RTP, RFC 4733 and SIP INFO
 /// DTMF, and their call records.
-@Suite(.serialized) struct ServerTests {
+@Suite(.serialized, .dedicatedExecutor) struct ServerTests {
     @Test func optionsRoutingAndRejections() async throws {
         let h = try await ServerHarness()
         h.client.send(h.request("OPTIONS", callID: "o1"), toPort: h.port)

@@ -1,10 +1,11 @@
 import Foundation
+import IVRTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A UDP socket on a loopback address for tests: send bytes, receive with a
-/// timeout. The blocking `recvmsg` runs on a Dispatch worker, never on a
+/// timeout. The blocking `recvmsg` runs on a thread of its own, never on a
 /// thread of the Swift concurrency pool (the server under test needs those).
 /// Each datagram carries the kernel's receive stamp (`SO_TIMESTAMPNS`), so
 /// timing checks do not depend on how fast the test reads.
@@ -59,9 +60,7 @@ final class UDPClient: @unchecked Sendable {
 
     /// The next datagram and its kernel receive time (ns, CLOCK_REALTIME), or nil after `timeout` seconds.
     func receiveStamped(timeout: Double = 2) async -> (bytes: [UInt8], nanoseconds: Int64)? {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: self.receiveBlocking(timeout: timeout)) }
-        }
+        await onOwnThread { self.receiveBlocking(timeout: timeout) }
     }
 
     func receiveBlocking(timeout: Double) -> (bytes: [UInt8], nanoseconds: Int64)? {

@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -33,11 +34,17 @@ final class TestHTTPServer: @unchecked Sendable {
         }
         let text = String(decoding: line, as: UTF8.self)
         guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
-            process.terminate()
+            stopProcess(process)
             throw ServerError(description: "the test server did not start: '\(text)'")
         }
         self.port = port
         self.scheme = tls == nil ? "http" : "https"
+    }
+
+    /// Starts a server off the cooperative pool: Python takes a moment to
+    /// start, and a pool thread blocked meanwhile would delay other tests.
+    static func start(tls: (cert: String, key: String)? = nil) async throws -> TestHTTPServer {
+        try await onOwnThread { try TestHTTPServer(tls: tls) }
     }
 
     /// `http://127.0.0.1:PORT/path` (or `https://localhost:PORT/path`).
@@ -47,8 +54,7 @@ final class TestHTTPServer: @unchecked Sendable {
 
     func stop() {
         try? input.fileHandleForWriting.close()
-        process.terminate()
-        process.waitUntilExit()
+        stopProcess(process)
     }
 
     /// GETs a route of the server itself (`/received/NAME`) and parses its JSON.
@@ -61,9 +67,9 @@ final class TestHTTPServer: @unchecked Sendable {
     struct ServerError: Error, CustomStringConvertible { var description: String }
 
     /// A self-signed certificate for `localhost` and 127.0.0.1, made with openssl.
-    static func makeCertificate(in folder: TemporaryFolder) throws -> (cert: String, key: String) {
+    static func makeCertificate(in folder: TemporaryFolder) async throws -> (cert: String, key: String) {
         let cert = folder.file("cert.pem"), key = folder.file("key.pem")
-        let r = try runProcessBlocking("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        let r = try await runProcess("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                                                 "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
                                                 "-keyout", key, "-out", cert])
         guard r.status == 0 else { throw ServerError(description: "openssl failed: \(r.stderr)") }

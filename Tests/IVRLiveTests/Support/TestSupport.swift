@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 
 /// The repository's root folder (tests find examples and scripts from it).
 let repositoryRoot: String = {
@@ -37,47 +38,6 @@ struct TemporaryFolder {
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: path) }
-}
-
-/// Runs a program to its end; returns its exit status and output. The
-/// waiting happens on a thread of its own, never on the (small) cooperative
-/// pool that the other tests' timers need.
-func runProcess(_ path: String, _ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread {
-            continuation.resume(with: Result { try runProcessBlocking(path, arguments) })
-        }.start()
-    }
-}
-
-func runProcessBlocking(_ path: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    // Read both pipes while the program runs, so a chatty one cannot block.
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-}
-
-/// Runs `body` after `milliseconds` on a thread of its own (not the cooperative pool).
-func after(milliseconds: Int, _ body: @escaping @Sendable () -> Void) {
-    Thread {
-        Thread.sleep(forTimeInterval: Double(milliseconds) / 1000)
-        body()
-    }.start()
 }
 
 /// Parses JSON text into Foundation values.
