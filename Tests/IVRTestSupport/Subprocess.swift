@@ -30,8 +30,8 @@ public func runProcessBlocking(_ path: String, _ arguments: [String], in folder:
     let err = mergingErrors ? out : Pipe()
     process.standardOutput = out
     process.standardError = err
-    // Not `waitUntilExit`: on Linux it spins an empty run loop at full speed
-    // until the child ends, and a dozen such waits starve the whole run.
+    // Not `waitUntilExit`: on a thread other than the one that started the
+    // child, it spins an empty run loop at full speed until the child ends.
     let ended = DispatchSemaphore(value: 0)
     process.terminationHandler = { _ in ended.signal() }
     try process.run()

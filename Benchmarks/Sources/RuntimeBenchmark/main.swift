@@ -47,11 +47,8 @@ func memory(_ examples: [Workload], root: String) throws {
         child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         child.arguments = ["memory", mode, w.name, String(calls), "--root", root]
         fflush(nil)  // so the child's line lands after ours
-        // Not `waitUntilExit`: on Linux it spins a core until the child ends.
-        let ended = DispatchSemaphore(value: 0)
-        child.terminationHandler = { _ in ended.signal() }
         try child.run()
-        ended.wait()
+        child.waitUntilExit()
     }
     print("  (vm: CallVM values paused at WAITKEY, with their collect effect, in one array; tasks: one Task per call")
     print("   running CallDriver, suspended in collect; bare-tasks: the baseline, a Task suspended on a continuation)")

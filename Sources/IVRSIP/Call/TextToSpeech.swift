@@ -55,13 +55,8 @@ public enum TextToSpeech: Sendable {
             p.arguments = ["-w", raw] + (voice.map { ["-v", $0.lowercased()] } ?? []) + ["--", text]
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
-            // Not `waitUntilExit`: on Linux it spins this thread's empty run
-            // loop at full speed until the child ends, taking a core from
-            // the calls' media clocks. The handler wakes a sleeping wait.
-            let ended = DispatchSemaphore(value: 0)
-            p.terminationHandler = { _ in ended.signal() }
             try p.run()
-            ended.wait()
+            p.waitUntilExit()
             return p.terminationStatus
         }
         // An unknown voice falls back to the engine's default.
