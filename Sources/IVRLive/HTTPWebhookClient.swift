@@ -33,6 +33,10 @@ public final class HTTPWebhookClient: Sendable {
         tls.additionalTrustRoots = (trustRootsPEM + fromEnvironment).filter { !$0.isEmpty }.map { .file($0) }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .follow(max: 3, allowCycles: false))
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        // A caller waits in silence during a webhook: a connection that cannot
+        // be made (refused, TLS failure) fails at once with its real reason,
+        // instead of being retried until the step's timeout hides it.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

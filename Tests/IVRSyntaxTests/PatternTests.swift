@@ -188,7 +188,9 @@ import Testing
             ]
         }
         #expect(results == [false, true, false, false, true, true])
-        #expect(elapsed < .seconds(2))
+        // About 0.1 s in a debug build; backtracking would take longer than
+        // the universe has. The bound is loose so a loaded CI cannot trip it.
+        #expect(elapsed < .seconds(10))
     }
 
     @Test func hugeLiteralPatternIsRejected() {
