@@ -27,7 +27,9 @@ public enum BuildPipeline {
         public var diagnostics: [Diagnostic]
     }
 
-    public static func build(paths: [String], currentDirectory: String, strip: Bool = false) -> Result<Output, Failure> {
+    /// `strict`: warnings refuse the build too (`--strict`, as in `check`).
+    public static func build(paths: [String], currentDirectory: String, strip: Bool = false,
+                             strict: Bool = false) -> Result<Output, Failure> {
         let project: Project
         switch ProjectLoader.load(paths: paths, currentDirectory: currentDirectory) {
         case .success(let p): project = p
@@ -35,9 +37,12 @@ public enum BuildPipeline {
         }
         let diagnostics = Checker.check(project)
         let errors = diagnostics.filter { $0.severity == .error }
-        if !errors.isEmpty {
+        let warnings = diagnostics.count - errors.count
+        if !errors.isEmpty || (strict && warnings > 0) {
             var text = diagnostics.map(describe).joined(separator: "\n")
-            text += "\nerror: build refused: \(errors.count) error\(errors.count == 1 ? "" : "s")"
+            var counts = errors.isEmpty ? [] : ["\(errors.count) error\(errors.count == 1 ? "" : "s")"]
+            if strict && warnings > 0 { counts.append("\(warnings) warning\(warnings == 1 ? "" : "s") (--strict)") }
+            text += "\nerror: build refused: " + counts.joined(separator: ", ")
             return .failure(Failure(message: text, exitCode: 1))
         }
         guard !project.flows.isEmpty else {
@@ -94,9 +99,9 @@ public enum BuildPipeline {
 
 /// `ivrc build`, as a function of its arguments: the text to print and the exit code.
 public enum BuildRunner {
-    public static func run(paths: [String], output: String, strip: Bool,
+    public static func run(paths: [String], output: String, strip: Bool, strict: Bool = false,
                            currentDirectory: String = FileManager.default.currentDirectoryPath) -> (output: String, exitCode: Int32) {
-        switch BuildPipeline.build(paths: paths, currentDirectory: currentDirectory, strip: strip) {
+        switch BuildPipeline.build(paths: paths, currentDirectory: currentDirectory, strip: strip, strict: strict) {
         case .failure(let f):
             return (f.message + "\n", f.exitCode)
         case .success(let built):

@@ -1,3 +1,4 @@
+import Foundation
 /// The fixed parts of the `.ivrb` layout (docs/bytecode.md has the full picture):
 ///
 /// ```
@@ -19,6 +20,20 @@ public enum BundleFormat {
     public static let checksumOffset = 12
     public static let sectionCountOffset = 16
     public static let sectionTableOffset = 17
+
+    /// Whether `path` names a bundle rather than flow sources: its name ends
+    /// in `.ivrb`, or it is a file that starts with the magic number (a
+    /// bundle written as `app.bin` is still a bundle, never parsed as YAML).
+    public static func isBundle(path: String, currentDirectory: String) -> Bool {
+        if path.hasSuffix(".ivrb") { return true }
+        let full = path.hasPrefix("/") ? path : (currentDirectory as NSString).appendingPathComponent(path)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isFolder), !isFolder.boolValue,
+              let file = FileHandle(forReadingAtPath: full) else { return false }
+        defer { try? file.close() }
+        let head = (try? file.read(upToCount: magic.count)) ?? Data()
+        return Array(head) == magic
+    }
 
     /// The most bytes all compressed sections of one bundle may inflate to, together (64 MiB).
     public static let maxInflatedBytes = 64 << 20

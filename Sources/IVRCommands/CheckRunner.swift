@@ -36,6 +36,9 @@ public struct CheckRunner: Sendable {
     public func report(_ report: CheckReport) -> CommandOutput {
         CommandOutput(
             stdout: format.render(report, color: color),
+            // GitHub's standard output is workflow commands only; the log
+            // still shows the summary.
+            stderr: format == .github ? report.summary + "\n" : "",
             exitCode: report.errorCount > 0 ? CommandOutput.Code.failure : CommandOutput.Code.success)
     }
 }

@@ -23,13 +23,14 @@ public struct EventsDirectory: Sendable, Equatable {
     /// them); files that do not parse are skipped (the build reports them).
     public init(paths: [String], currentDirectory: String) {
         var urls: [String: String] = [:]
-        for path in paths where path.hasSuffix(".ivrb") {
+        let bundles = paths.filter { BundleFormat.isBundle(path: $0, currentDirectory: currentDirectory) }
+        for path in bundles {
             let full = path.hasPrefix("/") ? path : currentDirectory + "/" + path
             guard let data = FileManager.default.contents(atPath: full),
                   let bundle = try? Bundle.load(Array(data)) else { continue }
             urls.merge(EventsDirectory(bundle: bundle).urls) { first, _ in first }
         }
-        let sources = paths.filter { !$0.hasSuffix(".ivrb") }
+        let sources = paths.filter { !bundles.contains($0) }
         for file in sources.isEmpty && !paths.isEmpty ? [] : Self.flowFiles(paths: sources, currentDirectory: currentDirectory) {
             guard let data = FileManager.default.contents(atPath: file),
                   let flow = FlowParser.parseFlow(Array(data), file: file).flow,

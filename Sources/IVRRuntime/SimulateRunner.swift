@@ -85,12 +85,14 @@ public enum SimulateRunner {
         return (trace + (o.json ? record.json.serialized + "\n" : Transcript.render(record)), 0)
     }
 
-    /// One `.ivrb` file is a bundle; anything else is sources to build.
+    /// One bundle (`.ivrb`, or any file that starts with the bundle's magic
+    /// number); anything else is sources to build.
     public static func loadBundle(paths: [String], currentDirectory: String) -> Result<VerifiedBundle, BuildPipeline.Failure> {
-        if paths.count > 1, let bundle = paths.first(where: { $0.hasSuffix(".ivrb") }) {
+        let bundles = paths.filter { BundleFormat.isBundle(path: $0, currentDirectory: currentDirectory) }
+        if paths.count > 1, let bundle = bundles.first {
             return .failure(.init(message: "error: \(bundle) is a bundle: give one .ivrb, or flow sources, not both", exitCode: 64))
         }
-        if paths.count == 1, paths[0].hasSuffix(".ivrb") {
+        if paths.count == 1, bundles.count == 1 {
             let abs = BuildPipeline.absolute(paths[0], cwd: currentDirectory)
             guard let data = FileManager.default.contents(atPath: abs) else {
                 return .failure(.init(message: "error: cannot read \(paths[0])", exitCode: 2))

@@ -57,6 +57,33 @@ import Testing
         #expect(missing.exitCode == 2)
     }
 
+    /// `--strict`: a warning refuses the build (and writes nothing); without
+    /// it the same sources build and the warning is printed.
+    @Test func strictRefusesWarnings() throws {
+        let warned = try SampleProject.write(files: ["flows/extra.yaml": "ivr: extra\nnodes:\n  a:\n    say: hi\n"])
+        let lenient = BuildRunner.run(paths: [warned], output: "ok.ivrb", strip: false, currentDirectory: warned)
+        #expect(lenient.exitCode == 0)
+        #expect(lenient.output.contains("warning[W304]"))
+        let strict = BuildRunner.run(paths: [warned], output: "no.ivrb", strip: false, strict: true, currentDirectory: warned)
+        #expect(strict.exitCode == 1)
+        #expect(strict.output.contains("build refused: 1 warning (--strict)"))
+        #expect(!FileManager.default.fileExists(atPath: warned + "/no.ivrb"))
+        let clean = try SampleProject.write(files: ["flows/extra.yaml": "ivr: extra\nnodes:\n  a:\n    - say: hi\n    - hangup\n"])
+        let ok = BuildRunner.run(paths: [clean], output: "s.ivrb", strip: false, strict: true, currentDirectory: clean)
+        #expect(ok.exitCode == 0, "\(ok.output)")
+    }
+
+    /// A bundle is known by its magic number, whatever its name.
+    @Test func bundlesAreRecognisedByTheirMagicNumber() throws {
+        let root = try SampleProject.write()
+        #expect(BuildRunner.run(paths: ["flows"], output: "app.bin", strip: false, currentDirectory: root).exitCode == 0)
+        #expect(BundleFormat.isBundle(path: "app.bin", currentDirectory: root))
+        #expect(BundleFormat.isBundle(path: "missing.ivrb", currentDirectory: root))  // by name: the load says it is missing
+        #expect(!BundleFormat.isBundle(path: "flows/main.yaml", currentDirectory: root))
+        #expect(!BundleFormat.isBundle(path: "flows", currentDirectory: root))
+        #expect(!BundleFormat.isBundle(path: "nowhere.bin", currentDirectory: root))
+    }
+
     @Test func stringPoolHoldsEachStringOnce() throws {
         let root = try SampleProject.write()
         let bundle = try BuildPipeline.build(paths: [root], currentDirectory: "/").get().bundle

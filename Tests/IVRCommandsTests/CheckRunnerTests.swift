@@ -53,10 +53,10 @@ import Testing
 
         let github = CheckRunner(format: .github, currentDirectory: folder.path).run(paths: ["flows/dup.yaml"])
         #expect(github.stdout == """
-            ::error file=flows/dup.yaml,line=4,col=3,endLine=4,endColumn=4,title=E002::duplicate key 'a'%0Anote: flows/dup.yaml:3:3: 'a' is first defined here%0Ahelp: remove one of the two entries
-            1 error, 0 warnings in 1 file
+            ::error file=flows/dup.yaml,line=4,col=3,title=E002::duplicate key 'a'
 
             """)
+        #expect(github.stderr == "1 error, 0 warnings in 1 file\n")
 
         let sarif = CheckRunner(format: .sarif, currentDirectory: folder.path).run(paths: [])
         let log = try #require(try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])

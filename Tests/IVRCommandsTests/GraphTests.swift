@@ -148,7 +148,7 @@ import Testing
         #expect(!byExtension.stdout.contains("Billing."))
 
         let unknown = GraphRunner(flow: "sales", currentDirectory: folder.path).run(paths: ["flows"])
-        #expect(unknown.exitCode == 1)
+        #expect(unknown.exitCode == 64)  // as `simulate --flow` and `call --flow`
         #expect(unknown.stderr.contains("the flows are: billing, demo"))
 
         let missing = GraphRunner(currentDirectory: folder.path).run(paths: ["nowhere"])

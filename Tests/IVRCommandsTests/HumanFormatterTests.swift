@@ -92,7 +92,9 @@ import Testing
         #expect(out == "t.yaml:1:2: error[E001]: YAML syntax error: tab\n    1 | \tkey: value\n      | \t^\n")
     }
 
-    @Test func fixShowsTheCorrectedLine() {
+    /// toolchain.md's block, exactly: header, excerpt, help. The fix-it's
+    /// edit stays out of the human block (it is in JSON and SARIF).
+    @Test func blockHasTheSpecShapeWithAFixIt() {
         let fix = Diagnostic.FixIt(message: "replace with 'sales'", range: span(14, 12, 14, 17), replacement: "sales")
         var d = Sample.unknownTarget
         d.fix = fix
@@ -102,11 +104,16 @@ import Testing
                14 |       "1": salse
                   |            ^^^^^
                = help: did you mean 'sales'?
-               = fix: replace with 'sales'
-               14 |       "1": sales
-                  |            ~~~~~
 
             """)
+    }
+
+    @Test func aFixItWithoutHelpIsShownAsHelp() {
+        var d = Diagnostic(.E003, "unknown field 'timout'", file: "flows/main.yaml", range: span(14, 7, 14, 13))
+        d.fix = Diagnostic.FixIt(message: "replace with 'timeout'", range: span(14, 7, 14, 13), replacement: "timeout")
+        let out = HumanFormatter(color: false).block(d, sources: ["flows/main.yaml": Sample.main])
+        #expect(out.hasSuffix("   = help: replace with 'timeout'\n"))
+        #expect(!out.contains("fix"))
     }
 
     @Test func unknownSourceOrBlankLinePrintsNoExcerpt() {

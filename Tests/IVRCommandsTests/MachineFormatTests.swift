@@ -46,14 +46,17 @@ import Testing
 }
 
 @Suite struct GitHubFormatterTests {
+    /// toolchain.md's shape to the letter: `file`, `line`, `col`, `title`
+    /// and the message; nothing else on standard output.
     @Test func oneWorkflowCommandPerDiagnostic() {
         let out = GitHubFormatter.format(Sample.report())
         #expect(out == """
-            ::error file=flows/main.yaml,line=14,col=12,endLine=14,endColumn=17,title=E201::target 'salse' names no node%0Ahelp: did you mean 'sales'?
-            ::warning file=flows/main.yaml,line=15,col=12,endLine=15,endColumn=19,title=W304::node 'support' ends without a jump; the call hangs up%0Anote: add 'hangup' to make it explicit
-            1 error, 1 warning in 3 files
+            ::error file=flows/main.yaml,line=14,col=12,title=E201::target 'salse' names no node
+            ::warning file=flows/main.yaml,line=15,col=12,title=W304::node 'support' ends without a jump; the call hangs up
 
             """)
+        let shape = /^::(error|warning) file=[^,]+,line=\d+,col=\d+,title=[EW]\d{3}::.+$/
+        #expect(out.split(separator: "\n").allSatisfy { $0.wholeMatch(of: shape) != nil })
     }
 
     @Test func strictMakesWarningsErrors() {
@@ -67,7 +70,7 @@ import Testing
         #expect(GitHubFormatter.escapeProperty("C:\\a,b%\n") == "C%3A\\a%2Cb%25%0A")
         let d = Diagnostic(.E003, "unknown field 'x%'", file: "dir,1/a:b.yaml", range: span(1, 1, 1, 2))
         let out = GitHubFormatter.format(CheckReport(diagnostics: [d], fileCount: 1))
-        #expect(out.hasPrefix("::error file=dir%2C1/a%3Ab.yaml,line=1,col=1,endLine=1,endColumn=2,title=E003::unknown field 'x%25'\n"))
+        #expect(out == "::error file=dir%2C1/a%3Ab.yaml,line=1,col=1,title=E003::unknown field 'x%25'\n")
     }
 }
 

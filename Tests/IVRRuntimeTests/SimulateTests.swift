@@ -158,6 +158,26 @@ import Testing
         #expect(r.output.contains("acme.ivrb is a bundle"))
     }
 
+    /// A bundle under another name is still a bundle (known by its magic
+    /// number), not YAML; a corrupted one is exit 2, as for `.ivrb`.
+    @Test func aBundleUnderAnyNameRuns() async throws {
+        let root = try Self.project(["flows/main.yaml": Self.main])
+        #expect(BuildRunner.run(paths: ["flows"], output: "acme.bin", strip: true, currentDirectory: root).exitCode == 0)
+        var o = SimulateRunner.Options(paths: ["acme.bin"])
+        o.currentDirectory = root
+        o.input = "1"
+        o.json = true
+        let r = await SimulateRunner.run(o)
+        #expect(r.exitCode == 0)
+        #expect(r.output.contains(#""outcome":"transfer""#))
+        var bytes = try #require(FileManager.default.contents(atPath: root + "/acme.bin"))
+        bytes[bytes.count - 1] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: root + "/acme.bin"))
+        let corrupt = await SimulateRunner.run(o)
+        #expect(corrupt.exitCode == 2)
+        #expect(corrupt.output.contains("checksum"))
+    }
+
     @Test func webhookWithoutCannedAnswerTakesOnErrorAndSaysWhy() async throws {
         let root = try Self.project(["flows/main.yaml": Self.main])
         var o = SimulateRunner.Options(paths: ["."])

@@ -8,13 +8,14 @@ public struct Build: ParsableCommand {
         discussion: """
             Refuses to write a bundle when the flows have errors. The same sources \
             always give the same bytes. --strip leaves out the debug section \
-            (instruction -> file:line:column).
+            (instruction -> file:line:column). --strict refuses on warnings too.
 
             Exit status: 0 written, 1 the flows have errors, 2 an I/O problem, \
             64 a malformed command line.
 
             Example:
               ivrc build . -o acme.ivrb
+              ivrc build --strict --strip flows/ -o dist/acme.ivrb
             """)
 
     @Argument(help: "Flow files or folders (default: the current folder).")
@@ -26,10 +27,13 @@ public struct Build: ParsableCommand {
     @Flag(help: "Leave out the debug section.")
     public var strip = false
 
+    @Flag(help: "Treat warnings as errors: refuse to write the bundle when there are any.")
+    public var strict = false
+
     public init() {}
 
     public func run() throws {
-        let (text, code) = BuildRunner.run(paths: paths, output: output, strip: strip)
+        let (text, code) = BuildRunner.run(paths: paths, output: output, strip: strip, strict: strict)
         try CommandOutput(stdout: code == 0 ? text : "", stderr: code == 0 ? "" : text, exitCode: code).emit()
     }
 }

@@ -72,8 +72,9 @@ public struct GraphRunner: Sendable {
     }
 
     /// The graph on stdout (exit 0). Exit 1 when the flows have errors (the
-    /// graph is still drawn, the errors go to stderr), when there is no flow
-    /// to draw or `--flow` names none; exit 2 when a path cannot be read.
+    /// graph is still drawn, the errors go to stderr) or there is no flow to
+    /// draw; 64 when `--flow` names none (as `simulate` and `call` do); 2
+    /// when a path cannot be read.
     public func run(paths: [String]) -> CommandOutput {
         let loaded = currentDirectory.map { ProjectLoader.load(paths: paths, currentDirectory: $0) }
             ?? ProjectLoader.load(paths: paths)
@@ -96,7 +97,7 @@ public struct GraphRunner: Sendable {
                 let known = project.flows.map(\.name.value).sorted().joined(separator: ", ")
                 return CommandOutput(stderr: "error: no flow named '\(wanted)' (and none with that extension); "
                                         + "the flows are: \(known)\n",
-                                     exitCode: CommandOutput.Code.failure)
+                                     exitCode: CommandOutput.Code.usage)
             }
         }
         let graph = PhoneTree(flows: flows)

@@ -173,13 +173,21 @@ struct SIPSetup {
         var folders = options.audio
         var pbx: String?, trunk: String?
         let bundle: VerifiedBundle
-        if path.hasSuffix(".ivrb") {
+        if BundleFormat.isBundle(path: path, currentDirectory: cwd) {
             switch SimulateRunner.loadBundle(paths: [path], currentDirectory: cwd) {
             case .success(let b): bundle = b
             case .failure(let f): return .failure(f)
             }
-            let folder = (path as NSString).deletingLastPathComponent
-            folders.append(folder.isEmpty ? "." : folder)
+            // A bundle's audio paths are relative to its project, which is
+            // usually the bundle's folder or one above it (`build/app.ivrb`).
+            var folder = BuildPipeline.absolute((path as NSString).deletingLastPathComponent, cwd: cwd)
+            for _ in 0..<3 {
+                folders.append(folder)
+                let parent = (folder as NSString).deletingLastPathComponent
+                if parent == folder { break }
+                folder = parent
+            }
+            folders.append(cwd)
         } else {
             switch BuildPipeline.build(paths: [path], currentDirectory: cwd) {
             case .failure(let f): return .failure(f)

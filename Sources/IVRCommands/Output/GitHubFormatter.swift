@@ -1,14 +1,16 @@
 import IVRSyntax
 
 /// `--format github`: GitHub Actions workflow commands, one per diagnostic,
-/// which GitHub shows as annotations on the pull request:
+/// which GitHub shows as annotations on the pull request, in exactly the
+/// shape of toolchain.md:
 ///
 /// ```
-/// ::error file=flows/main.yaml,line=14,col=12,endLine=14,endColumn=17,title=E201::target 'salse' names no node%0Ahelp: did you mean 'sales'?
+/// ::error file=flows/main.yaml,line=14,col=12,title=E201::target 'salse' names no node
 /// ```
 ///
-/// Notes, help and the fix follow the message on their own lines (`%0A`).
-/// The last line is the plain summary, which the log shows as is.
+/// Standard output holds nothing else, so every line parses as a command;
+/// the summary goes to standard error (see `CheckRunner`). Notes, help and
+/// the fix-it are in the other formats.
 public enum GitHubFormatter {
     public static func format(_ report: CheckReport) -> String {
         var out = ""
@@ -17,30 +19,12 @@ public enum GitHubFormatter {
                 "file=" + escapeProperty(d.file),
                 "line=\(d.range.start.line)",
                 "col=\(d.range.start.column)",
-                "endLine=\(d.range.end.line)",
-                "endColumn=\(d.range.end.column)",
                 "title=" + escapeProperty(d.code.rawValue),
             ]
             let command = d.severity == .error ? "error" : "warning"
-            out += "::\(command) \(properties.joined(separator: ","))::\(escapeData(message(d)))\n"
+            out += "::\(command) \(properties.joined(separator: ","))::\(escapeData(d.message))\n"
         }
-        out += report.summary + "\n"
         return out
-    }
-
-    /// The annotation text: the message, then notes, help and fix, one a line.
-    static func message(_ d: Diagnostic) -> String {
-        var lines = [d.message]
-        for note in d.notes {
-            if let range = note.range, note.file ?? d.file != d.file || range != d.range {
-                lines.append("note: \(note.file ?? d.file):\(range.start.line):\(range.start.column): \(note.message)")
-            } else {
-                lines.append("note: " + note.message)
-            }
-        }
-        if let help = d.help { lines.append("help: " + help) }
-        if let fix = d.fix { lines.append("fix: \(fix.message) (replace with '\(fix.replacement)')") }
-        return lines.joined(separator: "\n")
     }
 
     /// Escaping of a command's message (GitHub's `escapeData`). Works on

@@ -15,8 +15,8 @@ import IVRSyntax
 ///
 /// Carets sit under the range (at least one; a range over several lines is
 /// underlined to the end of its first line). A note that points elsewhere
-/// shows its own `file:line:col` and source line; a fix-it shows the line
-/// as it would read, with `~` under the replacement.
+/// shows its own `file:line:col` and source line. A fix-it without help
+/// text is shown as help; its exact edit is in `--format json` and `sarif`.
 public struct HumanFormatter: Sendable {
     let style: TerminalStyle
 
@@ -32,7 +32,7 @@ public struct HumanFormatter: Sendable {
         return out + style.bold(report.summary) + "\n"
     }
 
-    /// One diagnostic: header, source excerpt, notes, help, fix.
+    /// One diagnostic: header, source excerpt, notes, help.
     func block(_ d: Diagnostic, sources: [String: SourceFile]) -> String {
         let paint = d.severity == .error ? style.red : style.yellow
         var out = style.bold("\(d.file):\(d.range.start.line):\(d.range.start.column):") + " "
@@ -47,10 +47,12 @@ public struct HumanFormatter: Sendable {
                 out += label("note") + note.message + "\n"
             }
         }
-        if let help = d.help { out += label("help") + help + "\n" }
-        if let fix = d.fix {
-            out += label("fix") + fix.message + "\n"
-            out += fixedLine(sources[d.file], fix)
+        if let help = d.help {
+            out += label("help") + help + "\n"
+        } else if let fix = d.fix {
+            // The fix-it's edit is in the JSON and SARIF output; here it is
+            // said once, as help, keeping the block in toolchain.md's shape.
+            out += label("help") + fix.message + "\n"
         }
         return out
     }
@@ -89,25 +91,6 @@ public struct HumanFormatter: Sendable {
 
     /// Source lines longer than this (in scalars) are shown as a window around the range.
     static let longestLine = 160
-
-    /// The fix-it applied to its line, when it stays on one line.
-    func fixedLine(_ source: SourceFile?, _ fix: Diagnostic.FixIt) -> String {
-        guard fix.range.start.line == fix.range.end.line,
-              !fix.replacement.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }),
-              let text = source?.line(fix.range.start.line).map(Self.printable),
-              text.unicodeScalars.count <= Self.longestLine else { return "" }
-        let scalars = Array(text.unicodeScalars)
-        let start = min(max(fix.range.start.column, 1), scalars.count + 1)
-        let end = min(max(fix.range.end.column, start), scalars.count + 1)
-        let replacement = Array(Self.printable(fix.replacement).unicodeScalars)
-        var fixed = String.UnicodeScalarView()
-        fixed.append(contentsOf: scalars[..<(start - 1)])
-        fixed.append(contentsOf: replacement)
-        fixed.append(contentsOf: scalars[(end - 1)...])
-        let marks = String(repeating: "~", count: max(replacement.count, 1))
-        return gutter(fix.range.start.line) + String(fixed) + "\n"
-            + gutter(nil) + Self.indent(scalars, upTo: start) + style.green(marks) + "\n"
-    }
 
     /// `   14 | ` or, for the marker line, `      | `.
     private func gutter(_ line: Int?) -> String {
