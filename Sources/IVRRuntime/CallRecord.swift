@@ -11,7 +11,7 @@ import Darwin
 /// ```json
 /// {"id":"c1","flow":"acme-main","from":"+15551234567","to":"800","backend":"sip",
 ///  "start":"2026-11-23T15:00:00.000Z","answer":"2026-11-23T15:00:00.120Z","end":"2026-11-23T15:01:02.500Z",
-///  "durationMs":62500,"outcome":"transfer","destination":{"kind":"sip","value":"sip:sales@pbx.acme.example"},
+///  "duration":62.5,"durationMs":62500,"outcome":"transfer","destination":{"kind":"sip","value":"sip:sales@pbx.acme.example"},
 ///  "path":["welcome","main-menu","sales"],
 ///  "inputs":[{"node":"main-menu","digits":"7","kind":"menu","invalid":true},{"node":"main-menu","digits":"1","kind":"menu"},
 ///            {"node":"card","digits":"***","kind":"capture","sensitive":true}]}
@@ -58,6 +58,10 @@ public struct CallRecord: Codable, Sendable, Equatable {
     public var start: Date
     public var answer: Date?
     public var end: Date
+    /// `end - start` in seconds (milliseconds precision): the spec's `duration`.
+    /// Optional only so that records written before it existed still read.
+    public var duration: Double?
+    /// `end - start` in whole milliseconds.
     public var durationMs: Int
     /// `transfer`, `hangup`, `caller-hangup` or `error`.
     public var outcome: String
@@ -80,6 +84,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
         self.answer = answer
         self.end = end
         self.durationMs = max(0, Int((end.timeIntervalSince(start) * 1000).rounded()))
+        self.duration = Double(durationMs) / 1000
         self.outcome = outcome
         self.destination = destination
         self.path = path

@@ -13,8 +13,11 @@ import Testing
                      .init(node: "card", digits: "***", kind: "capture", sensitive: true)])
         let line = record.jsonLine()
         #expect(!line.contains("\n"))
-        #expect(line.hasPrefix(#"{"answer":"2026-11-23T15:00:00.000Z","backend":"simulate","destination":{"kind":"sip","value":"sip:sales@pbx.acme.example"},"durationMs":62500,"#))
+        #expect(line.hasPrefix(#"{"answer":"2026-11-23T15:00:00.000Z","backend":"simulate","destination":{"kind":"sip","value":"sip:sales@pbx.acme.example"},"duration":62.5,"durationMs":62500,"#))
         #expect(CallRecord.parse(line: line) == record)
+        // A record written before `duration` existed still reads.
+        let old = line.replacingOccurrences(of: #""duration":62.5,"#, with: "")
+        #expect(CallRecord.parse(line: old)?.durationMs == 62500)
         #expect(CallRecord.parse(line: "not json") == nil)
     }
 }
