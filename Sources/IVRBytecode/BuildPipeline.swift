@@ -28,10 +28,24 @@ public enum BuildPipeline {
     }
 
     /// `strict`: warnings refuse the build too (`--strict`, as in `check`).
+    /// `excluding`: absolute folders not entered (other projects, from
+    /// `ProjectLoader.split`); nil splits `paths` here, and paths that hold
+    /// several projects are refused (a bundle is built from one project).
     public static func build(paths: [String], currentDirectory: String, strip: Bool = false,
-                             strict: Bool = false) -> Result<Output, Failure> {
+                             strict: Bool = false, excluding: Set<String>? = nil) -> Result<Output, Failure> {
+        guard let excluding else {
+            let parts = ProjectLoader.splitNonEmpty(paths: paths, currentDirectory: currentDirectory)
+            if parts.count > 1 {
+                let names = parts.map { $0.paths.joined(separator: " ") }.joined(separator: "; ")
+                return .failure(Failure(message: "error: the paths hold \(parts.count) projects (\(names)), each with its own "
+                                            + "ivr-project.yaml; a bundle is built from one project: give one of them", exitCode: 64))
+            }
+            let part = parts.first ?? ProjectPaths(paths: paths, excluding: [])
+            return build(paths: part.paths, currentDirectory: currentDirectory, strip: strip, strict: strict,
+                         excluding: part.excluding)
+        }
         let project: Project
-        switch ProjectLoader.load(paths: paths, currentDirectory: currentDirectory) {
+        switch ProjectLoader.load(paths: paths, currentDirectory: currentDirectory, excluding: excluding) {
         case .success(let p): project = p
         case .failure(let e): return .failure(Failure(message: "error: \(e.message)", exitCode: 2))
         }

@@ -31,8 +31,11 @@ public enum ProjectLoader {
 
     /// Loads the project made of `paths`, resolving relative paths against
     /// `currentDirectory` (which is also what display paths are relative to).
-    public static func load(paths: [String], currentDirectory: String) -> Result<Project, LoadError> {
+    /// Folders in `excluding` (absolute paths) are not entered.
+    public static func load(paths: [String], currentDirectory: String,
+                            excluding: Set<String> = []) -> Result<Project, LoadError> {
         var walker = ProjectWalker(currentDirectory: currentDirectory)
+        walker.excluded = excluding
         do {
             return .success(try walker.load(paths.isEmpty ? ["."] : paths))
         } catch let error as LoadError {
@@ -51,6 +54,8 @@ struct ProjectWalker {
     var flowFiles: [LoadPath] = []
     var testFiles: [LoadPath] = []
     var manifest: LoadPath?
+    /// Absolute folder paths `walk` does not enter (other projects).
+    var excluded: Set<String> = []
 
     init(currentDirectory: String) {
         cwd = PathTools.normalize(currentDirectory)
@@ -68,7 +73,7 @@ struct ProjectWalker {
         }
         // The manifest: in a given folder, else beside a given file or in a parent.
         for root in roots where manifest == nil {
-            manifest = findManifest(from: root.isFolder ? root.path : root.path.parent())
+            manifest = Self.findManifest(from: root.isFolder ? root.path : root.path.parent())
         }
         if let manifest { try readManifest(manifest) }
         for root in roots {
@@ -142,7 +147,7 @@ struct ProjectWalker {
 
     /// Looks for the manifest in `folder` and its parents, stopping at the
     /// filesystem root or after a folder that holds `.git`.
-    private func findManifest(from folder: LoadPath) -> LoadPath? {
+    static func findManifest(from folder: LoadPath) -> LoadPath? {
         var current = folder
         for _ in 0..<256 {
             let candidate = current.appending(ProjectLoader.manifestName)
@@ -186,7 +191,7 @@ struct ProjectWalker {
             for name in names.sorted() where !name.hasPrefix(".") {
                 let entry = current.appending(name)
                 switch PathTools.kind(of: entry.absolute) {
-                case true?: subfolders.append(entry)
+                case true?: if !excluded.contains(entry.absolute) { subfolders.append(entry) }
                 case false?:
                     if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                         classify(entry, explicit: false, testsOnly: testsOnly)

@@ -1,3 +1,4 @@
+import Foundation
 import IVRCheck
 import IVRSyntax
 
@@ -21,14 +22,21 @@ public struct CheckRunner: Sendable {
     /// Checks the project made of `paths` (none: the current folder).
     /// Exit code 0 without errors, 1 with errors (warnings count with
     /// `strict`), 2 when a path is missing or unreadable.
+    /// Paths that span several projects (each with its own manifest) are
+    /// checked project by project, in one report.
     public func run(paths: [String]) -> CommandOutput {
-        let loaded = currentDirectory.map { ProjectLoader.load(paths: paths, currentDirectory: $0) }
-            ?? ProjectLoader.load(paths: paths)
-        switch loaded {
+        let cwd = currentDirectory ?? FileManager.default.currentDirectoryPath
+        switch ProjectLoader.loadAll(paths: paths, currentDirectory: cwd) {
         case .failure(let error):
             return CommandOutput(stderr: "error: \(error.message)\n", exitCode: CommandOutput.Code.ioError)
-        case .success(let project):
-            return report(CheckReport(project: project, diagnostics: Checker.check(project), strict: strict))
+        case .success(let projects):
+            var diagnostics: [Diagnostic] = []
+            var sources: [String: SourceFile] = [:]
+            for project in projects {
+                diagnostics += Checker.check(project)
+                sources.merge(project.files) { first, _ in first }
+            }
+            return report(CheckReport(diagnostics: diagnostics, sources: sources, fileCount: sources.count, strict: strict))
         }
     }
 

@@ -8,18 +8,50 @@ import IVRSyntax
 /// transcript), a coverage line, then `N passed, N failed`. Exit 1 when a
 /// case failed or a test file is malformed.
 public enum FlowTestRunner {
+    /// Paths that span several projects (each with its own manifest, as in
+    /// `ivrc test examples/`) are tested project by project: each project's
+    /// cases and coverage line, then one total.
     public static func run(paths: [String], currentDirectory: String = FileManager.default.currentDirectoryPath) async -> (output: String, exitCode: Int32) {
+        let parts = ProjectLoader.split(paths: paths, currentDirectory: currentDirectory)
+        var out = ""
+        var passed = 0, failed = 0, projectsRun = 0
+        for part in parts {
+            let result = await runProject(part, currentDirectory: currentDirectory)
+            switch result {
+            case .failure(let f):
+                // A folder of other projects holds no flows of its own: not a failure.
+                if parts.count > 1, f.exitCode == 1, f.message.hasPrefix("error: no flows found") { continue }
+                if parts.count == 1 { return (f.message + "\n", f.exitCode) }
+                out += f.message + "\n"
+                return (out, f.exitCode)
+            case .success(let r):
+                out += r.output
+                passed += r.passed
+                failed += r.failed
+                projectsRun += 1
+            }
+        }
+        if projectsRun == 0 { return ("error: no flows found in \(paths.isEmpty ? "." : paths.joined(separator: " "))\n", 1) }
+        out += "\(passed) passed, \(failed) failed\n"
+        return (out, failed == 0 ? 0 : 1)
+    }
+
+    /// One project's cases and coverage line, and its counts.
+    static func runProject(_ part: ProjectPaths, currentDirectory: String) async
+        -> Result<(output: String, passed: Int, failed: Int), BuildPipeline.Failure> {
         let built: BuildPipeline.Output
-        switch BuildPipeline.build(paths: paths, currentDirectory: currentDirectory) {
+        switch BuildPipeline.build(paths: part.paths, currentDirectory: currentDirectory, excluding: part.excluding) {
         case .success(let b): built = b
-        case .failure(let f): return (f.message + "\n", f.exitCode)
+        case .failure(let f): return .failure(f)
         }
         var out = ""
         var passed = 0, failed = 0
         var coverage = Coverage(flows: built.project.flows)
         for testFile in built.project.testFiles {
             let abs = BuildPipeline.absolute(testFile, cwd: currentDirectory)
-            guard let data = FileManager.default.contents(atPath: abs) else { return ("error: cannot read \(testFile)\n", 2) }
+            guard let data = FileManager.default.contents(atPath: abs) else {
+                return .failure(.init(message: "error: cannot read \(testFile)", exitCode: 2))
+            }
             let (parsed, diagnostics) = FlowTestParser.parse([UInt8](data), file: testFile)
             for d in diagnostics { out += BuildPipeline.describe(d) + "\n" }
             guard let parsed, !diagnostics.contains(where: { $0.severity == .error }) else {
@@ -49,8 +81,7 @@ public enum FlowTestRunner {
             }
         }
         out += coverage.summary + "\n"
-        out += "\(passed) passed, \(failed) failed\n"
-        return (out, failed == 0 ? 0 : 1)
+        return .success((out, passed, failed))
     }
 
     static func runCase(_ c: FlowTestCase, bundle: VerifiedBundle, flow: Int) async -> CallReport {

@@ -76,16 +76,20 @@ public struct GraphRunner: Sendable {
     /// draw; 64 when `--flow` names none (as `simulate` and `call` do); 2
     /// when a path cannot be read.
     public func run(paths: [String]) -> CommandOutput {
-        let loaded = currentDirectory.map { ProjectLoader.load(paths: paths, currentDirectory: $0) }
-            ?? ProjectLoader.load(paths: paths)
-        let project: Project
-        switch loaded {
+        // Several projects (each with its own manifest) are checked one by
+        // one and drawn together.
+        let cwd = currentDirectory ?? FileManager.default.currentDirectoryPath
+        var project = Project()
+        var errors: [Diagnostic] = []
+        switch ProjectLoader.loadAll(paths: paths, currentDirectory: cwd) {
         case .failure(let error):
             return CommandOutput(stderr: "error: \(error.message)\n", exitCode: CommandOutput.Code.ioError)
-        case .success(let p):
-            project = p
+        case .success(let projects):
+            for p in projects {
+                errors += Checker.check(p).filter { $0.severity == .error }
+                project.flows += p.flows
+            }
         }
-        var errors = Checker.check(project).filter { $0.severity == .error }
         guard !project.flows.isEmpty else {
             return CommandOutput(stderr: Self.lines(errors) + "error: no flow to draw (no readable flow file found)\n",
                                  exitCode: CommandOutput.Code.failure)
