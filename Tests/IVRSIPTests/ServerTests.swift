@@ -130,6 +130,46 @@ import Testing
         await h.stop()
     }
 
+    /// RFC 3261 13.2.1 late offer: an INVITE without SDP gets our offer in
+    /// the 200 OK; the ACK's answer says where to send, and the call runs.
+    @Test func lateOfferInviteWithoutSDP() async throws {
+        let h = try await ServerHarness()
+        let rtp = UDPClient()
+        h.client.send(h.request("INVITE", callID: "late1"), toPort: h.port)
+        let ok = try #require(await h.client.receiveSIP(until: { $0.status == 200 && $0.isInviteResponse }).0)
+        #expect(ok.header("Content-Type") == "application/sdp")
+        #expect(ok.body.contains("m=audio ") && ok.body.contains("RTP/AVP 0 8 101"))
+        #expect(ok.body.contains("a=rtpmap:8 PCMA/8000") && ok.body.contains("a=rtpmap:101 telephone-event/8000"))
+        let serverRTP = try #require(ok.audioPort)
+        // The answer picks PCMA: the server must send PCMA to the ACK's address.
+        let answer = "v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            + "m=audio \(rtp.port) RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+        h.client.send(h.request("ACK", callID: "late1", toTag: ok.toTag, body: answer, type: "application/sdp"), toPort: h.port)
+        var packets: [RTPPacket] = []
+        while packets.count < 5, let bytes = await rtp.receive(timeout: 5), let p = try? RTPPacket.decode(bytes) { packets.append(p) }
+        #expect(packets.count == 5)
+        #expect(packets.allSatisfy { $0.payloadType == 8 })
+        for bytes in ServerHarness.keyPress(1, timestamp: 4242, sequence: 100) { rtp.send(bytes, toPort: serverRTP) }
+        #expect(await h.client.receiveSIP { $0.method == "BYE" }.0 != nil)
+        #expect(await h.waitForNoCalls())
+        let record = await h.record("late1")
+        #expect(record?.outcome == "hangup")
+        #expect(record?.path == ["welcome", "bye"])
+        await h.stop()
+    }
+
+    /// A late-offer call whose ACK brings no answer has no media: BYE, no flow.
+    @Test func lateOfferWithoutAnAnswerIsEnded() async throws {
+        let h = try await ServerHarness()
+        h.client.send(h.request("INVITE", callID: "late2"), toPort: h.port)
+        let ok = try #require(await h.client.receiveSIP(until: { $0.status == 200 && $0.isInviteResponse }).0)
+        h.client.send(h.request("ACK", callID: "late2", toTag: ok.toTag), toPort: h.port)
+        #expect(await h.client.receiveSIP { $0.method == "BYE" }.0 != nil)
+        #expect(await h.waitForNoCalls())
+        #expect(await h.waitForPortsReleased())
+        await h.stop()
+    }
+
     @Test func infoDTMFAndCallerHangUpMidPrompt() async throws {
         let h = try await ServerHarness()
         let rtp = UDPClient()

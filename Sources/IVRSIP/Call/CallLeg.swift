@@ -45,6 +45,9 @@ public final class CallLeg: @unchecked Sendable {
     /// Our ACK to a 2xx (outbound calls), re-sent if the 2xx is retransmitted.
     var ackBytes: [UInt8]?
     var okTimer: (timer: RetransmitTimer, scheduled: Scheduled<Void>?)?
+    /// An INVITE without SDP (RFC 3261 13.2.1 "late offer"): our 200 OK
+    /// carries the offer and the caller's ACK the answer.
+    var offerInOK = false
     var transferWaiter: CheckedContinuation<TransferOutcome, Never>?
     var transferTimer: Scheduled<Void>?
     /// The flow's task, once started.

@@ -29,10 +29,21 @@ extension SIPEndpoint {
         guard calls.count < configuration.maxCalls else { return reject(503, "too many calls") }
         let user = request.requestURI.flatMap(SIPURI.init)?.user ?? ""
         guard let flow = hooks.route(user) else { return reject(404, "no flow for '\(user.prefix(64))'") }
-        guard !request.body.isEmpty else { return reject(488, "an SDP offer is required in the INVITE") }
-        guard request.contentType == "application/sdp" else { return reject(415) }
-        guard let offer = try? SessionDescription(parsing: request.body) else { return reject(400, "malformed SDP") }
-        guard let agreement = SDPNegotiator.agree(offer: offer) else { return reject(488, "PCMU/8000 or PCMA/8000 required") }
+        let offer: SessionDescription?
+        let agreement: SDPNegotiator.Agreement
+        if request.body.isEmpty {
+            // Late offer: we offer in the 200 OK; media stays silent until the
+            // ACK's answer says where to send.
+            offer = nil
+            agreement = SDPNegotiator.Agreement(codec: .pcmu, payloadType: 0, eventPayloadType: 101,
+                                                remoteAddress: address.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
+        } else {
+            guard request.contentType == "application/sdp" else { return reject(415) }
+            guard let parsed = try? SessionDescription(parsing: request.body) else { return reject(400, "malformed SDP") }
+            guard let agreed = SDPNegotiator.agree(offer: parsed) else { return reject(488, "PCMU/8000 or PCMA/8000 required") }
+            offer = parsed
+            agreement = agreed
+        }
         guard let from = request.from, let to = request.to, let callID = request.callID else { return reject(400) }
         var localHeader = NameAddress(displayName: to.displayName, uri: to.uri, parameters: to.parameters)
         localHeader.parameters.append(("tag", tag))
@@ -42,6 +53,7 @@ extension SIPEndpoint {
                           remoteContact: contact, remoteAddress: address)
         leg.remoteTag = from.tag
         leg.invite = request
+        leg.offerInOK = offer == nil
         calls[callID] = leg
         let trying = request.response(100)
         leg.lastInviteResponse = trying.serialized()
@@ -63,15 +75,19 @@ extension SIPEndpoint {
         }
     }
 
-    /// Sends 200 OK with the SDP answer and retransmits it until ACK.
-    func answer(_ leg: CallLeg, media: MediaSession, offer: SessionDescription, agreement: SDPNegotiator.Agreement) {
+    /// Sends 200 OK with the SDP answer (or, for a late offer, our offer)
+    /// and retransmits it until ACK.
+    func answer(_ leg: CallLeg, media: MediaSession, offer: SessionDescription?, agreement: SDPNegotiator.Agreement) {
         guard leg.state == .proceeding, let invite = leg.invite else {
             media.close()  // cancelled while the port was opening
             return
         }
         leg.media = media
-        let sdp = SDPNegotiator.answer(offer: offer, agreement: agreement, localAddress: configuration.advertisedHost,
-                                       localPort: media.localPort, sessionID: UInt64.random(in: 1...UInt64(Int64.max)), version: 1)
+        let session = UInt64.random(in: 1...UInt64(Int64.max))
+        let sdp = offer.map {
+            SDPNegotiator.answer(offer: $0, agreement: agreement, localAddress: configuration.advertisedHost,
+                                 localPort: media.localPort, sessionID: session, version: 1)
+        } ?? SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort, sessionID: session)
         var ok = invite.response(200, toTag: leg.localTag)
         ok.headers.add("Contact", contactHeader)
         ok.headers.add("Allow", Self.allowed)
@@ -123,6 +139,19 @@ extension SIPEndpoint {
         guard let leg, leg.state == .answered, request.to?.tag == leg.localTag else { return }
         leg.okTimer?.scheduled?.cancel()
         leg.okTimer = nil
+        if leg.offerInOK {
+            // The answer to our offer. Without a usable one there is no media
+            // to run a flow on: RFC 3261 13.3.1.4 has the UAS end the call.
+            guard !request.body.isEmpty, let answer = try? SessionDescription(parsing: request.body),
+                  let agreement = SDPNegotiator.agree(offer: answer) else {
+                leg.state = .confirmed
+                leg.endReason = "the ACK carries no usable SDP answer"
+                logger.warning("late offer: the ACK has no usable SDP answer", metadata: ["call-id": "\(leg.callID)"])
+                terminate(leg, sendBye: true)
+                return
+            }
+            leg.media?.update(agreement)
+        }
         leg.state = .confirmed
         leg.flowStarted = true
         hooks.started(leg)
