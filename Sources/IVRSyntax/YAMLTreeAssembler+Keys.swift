@@ -1,4 +1,5 @@
-/// Duplicate keys (E002). A key is compared with the earlier keys of its
+/// Duplicate keys (E002): the same text and the same YAML core type
+/// (`YAMLCoreType`: `1` and `"1"` differ). A key is compared with the earlier keys of its
 /// mapping only when it may repeat one: each mapping keeps one bit per key,
 /// chosen by the key's length and first bytes, and a pure-ASCII key whose
 /// bit is clear is new (equal ASCII strings have equal bytes). Mappings of
@@ -61,6 +62,10 @@ extension YAMLTreeAssembler {
 
     private mutating func reportRepeat(_ key: Int, first: Int32) {
         let name = storage.string(key)
+        // The same text with another core type (`1` and `"1"`) is another key.
+        let earlier = storage.records[Int(first)]
+        guard YAMLCoreType(name, style: storage.records[key].style)
+                == YAMLCoreType(storage.string(Int(first)), style: earlier.style) else { return }
         diagnostics.append(Diagnostic(
             .E002, "duplicate key '\(name)'", file: file, range: storage.records[key].range,
             notes: [Diagnostic.Note("'\(name)' is first defined here", file: file,

@@ -69,6 +69,12 @@ private func codes(_ text: String) -> [String] {
         #expect(codes("ivr: a\nnodes:\n  a: {menu: {options: {\"1\": hangup}, timeout: 5}}\n") == ["E006@3:47"])
         #expect(codes("ivr: a\nnodes:\n  a: {menu: {options: {\"12\": hangup}}}\n") == ["E101@3:24"])
         #expect(codes("ivr: a\nnodes:\n  a: {menu: {options: {star: hangup, \"*\": top}}}\n") == ["E102@3:38"])
+        // A plain 1 (an integer to YAML) and "1" (a string) are two YAML keys, one menu key.
+        #expect(codes("ivr: a\nnodes:\n  a: {menu: {options: {1: hangup, \"1\": top}}}\n") == ["E102@3:35"])
+        #expect(codes("ivr: a\nnodes:\n  a: {menu: {options: {'1': hangup, \"1\": top}}}\n") == ["E002@3:37"])
+        #expect(codes("ivr: a\nnodes:\n  a: {menu: {options: {1: hangup, 1: top}}}\n") == ["E002@3:35"])
+        // Field names are strings either way: a duplicate.
+        #expect(codes("ivr: a\n\"ivr\": b\nnodes: {a: hangup}\n").contains("E002@2:1"))
         #expect(codes("ivr: a\nnodes:\n  a: {menu: {options: {}}}\n") == ["E106@3:23"])
         #expect(codes("ivr: a\nnodes:\n  top: hangup\n") == ["E210@3:3"])
         #expect(codes("ivr: a\nnodes:\n  a: {capture: {into: x, min: 5, max: 3}}\n") == ["E006@3:31"])
@@ -108,5 +114,19 @@ private func codes(_ text: String) -> [String] {
         #expect(Duration(parsing: "s") == nil)
         #expect(Duration(parsing: "5x") == nil)
         #expect(Duration(parsing: "") == nil)
+    }
+}
+
+@Suite struct YAMLCoreTypeTests {
+    @Test func plainScalarsResolveAsTheCoreSchemaSays() {
+        let cases: [(String, YAMLCoreType)] = [
+            ("", .null), ("~", .null), ("null", .null), ("true", .bool), ("FALSE", .bool), ("no", .string),
+            ("1", .int), ("-12", .int), ("+3", .int), ("0x1F", .int), ("0o17", .int), ("0o8", .string),
+            ("1.5", .float), (".5", .float), ("1e3", .float), ("-.inf", .float), (".nan", .float), ("1e", .string),
+            ("+", .string), ("12a", .string), ("star", .string), ("*", .string),
+        ]
+        for (text, type) in cases { #expect(YAMLCoreType(text, style: .plain) == type, "\(text)") }
+        #expect(YAMLCoreType("1", style: .doubleQuoted) == .string)
+        #expect(YAMLCoreType("null", style: .singleQuoted) == .string)
     }
 }

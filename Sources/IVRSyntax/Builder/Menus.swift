@@ -59,7 +59,7 @@ extension FlowBuilder {
         var options: [Menu.Option] = []
         options.reserveCapacity(pairs.count)
         // At most twelve keys: a list beats hashing.
-        var seen: [(key: DTMFKey, spelling: String, range: SourceRange)] = []
+        var seen: [(key: DTMFKey, spelling: String, type: YAMLCoreType, written: String, range: SourceRange)] = []
         seen.reserveCapacity(min(pairs.count, 12))
         for pair in pairs {
             guard let spelling = pair.key.scalar, !pair.key.isNull else {
@@ -77,10 +77,14 @@ extension FlowBuilder {
                 nodeIsMalformed = true
                 continue
             }
+            let type = YAMLCoreType(spelling, style: pair.key.style)
+            let written = pair.key.style.isQuoted ? "\"\(spelling)\"" : spelling
             if let first = seen.first(where: { $0.key == key }) {
-                // The same spelling twice is a duplicate YAML key (E002), already reported.
-                if first.spelling != spelling {
-                    sink.emit(.E102, "key '\(key.rawValue)' appears twice in this menu ('\(first.spelling)' and '\(spelling)')",
+                // The same spelling and type twice is a duplicate YAML key
+                // (E002), already reported; `star` and `"*"`, or `1` and
+                // `"1"`, are two YAML keys for one menu key.
+                if first.spelling != spelling || first.type != type {
+                    sink.emit(.E102, "key '\(key.rawValue)' appears twice in this menu (\(first.written) and \(written))",
                               at: pair.key.range,
                               notes: [Diagnostic.Note("first given here", file: sink.file, range: first.range)],
                               help: "remove one of the two options")
@@ -88,7 +92,7 @@ extension FlowBuilder {
                 nodeIsMalformed = true
                 continue
             }
-            seen.append((key, spelling, pair.key.range))
+            seen.append((key, spelling, type, written, pair.key.range))
             guard let target = buildTarget(pair.value, "option '\(spelling)'") else { continue }
             options.append(Menu.Option(key: Located(key, pair.key.range), spelling: spelling, target: target))
         }
