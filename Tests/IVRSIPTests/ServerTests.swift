@@ -107,7 +107,10 @@ import Testing
         #expect(Set(packets.map(\.0.ssrc)).count == 1)
         for (a, b) in zip(packets, packets.dropFirst()) {
             #expect(b.0.sequenceNumber == a.0.sequenceNumber &+ 1)
-            #expect(b.0.timestamp &- a.0.timestamp == 160)
+            // 160 samples a frame; after a stall longer than the clock catches
+            // up (a loaded machine), the timestamp moves on by the skipped frames.
+            let step = b.0.timestamp &- a.0.timestamp
+            #expect(step >= 160 && step % 160 == 0 && step <= 160 * 100, "timestamp step \(step)")
             #expect(b.0.payload.count == 160)
         }
         // Paced, never bursted: 24 frames take at least 24 * 20 ms less the
