@@ -60,7 +60,12 @@ public enum FlowTestRunner {
                 continue
             }
             guard let flow = built.bundle.flowIndex(parsed.flow.value) else {
-                out += "\(testFile):\(parsed.flow.range.start): error: no flow named '\(parsed.flow.value)'\n"
+                let known = built.bundle.flowNames.sorted()
+                var unknown = Diagnostic(.E202, "test file names flow '\(parsed.flow.value)', which is not in the project",
+                                         file: testFile, range: parsed.flow.range)
+                if let guess = closestMatch(to: parsed.flow.value, in: known) { unknown.help = "did you mean '\(guess)'?" }
+                out += BuildPipeline.describe(unknown) + "\n"
+                if let help = unknown.help { out += "   = help: \(help)\n" }
                 out += "FAIL \(testFile): unknown flow\n"
                 failed += 1
                 continue

@@ -110,6 +110,17 @@ import Testing
         #expect(out.contains("FAIL tests/bad.test.yaml: malformed test file"))
     }
 
+    /// A test file for a flow the project does not have: E202, with a suggestion.
+    @Test func unknownFlowIsE202() async throws {
+        let root = try Self.project(["flows/main.yaml": Self.flow,
+                                     "tests/x.test.yaml": "flow: acme-mian\ncases:\n  - name: a\n    input: []\n    expect: {outcome: hangup}\n"])
+        let (out, code) = await FlowTestRunner.run(paths: ["."], currentDirectory: root)
+        #expect(code == 1)
+        #expect(out.contains("tests/x.test.yaml:1:7: error[E202]: test file names flow 'acme-mian', which is not in the project\n"))
+        #expect(out.contains("= help: did you mean 'acme-main'?"))
+        #expect(out.contains("FAIL tests/x.test.yaml: unknown flow"))
+    }
+
     @Test func parserReadsEveryField() {
         let (file, diagnostics) = FlowTestParser.parse(Array(Self.tests.utf8), file: "t.test.yaml")
         #expect(diagnostics.isEmpty)
