@@ -65,6 +65,21 @@ import Testing
         #expect(try await Self.run(["check", "--no-such-flag"], in: folder.path).status == 64)
     }
 
+    /// `build -o -` writes the bundle to standard output, the same bytes as a file.
+    @Test func buildToStandardOutput() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("good/main.yaml", validFlow)
+        #expect(try await Self.run(["build", "good", "-o", "file.ivrb"], in: folder.path).status == 0)
+        let piped = try await runProcess("/bin/sh", ["-c", "'\(try Self.binary().path)' build good -o - > piped.ivrb"], in: folder.path)
+        #expect(piped.status == 0 && piped.stderr.isEmpty)
+        let file = try #require(FileManager.default.contents(atPath: folder.path + "/file.ivrb"))
+        #expect(FileManager.default.contents(atPath: folder.path + "/piped.ivrb") == file)
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/-"))
+        let refused = try await Self.run(["build", "nowhere", "-o", "-"], in: folder.path)
+        #expect(refused.status == 2 && refused.stdout.isEmpty)
+    }
+
     @Test func colourOnlyWhenAskedOrOnATerminal() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

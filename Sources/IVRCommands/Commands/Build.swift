@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import IVRBytecode
 
 /// `ivrc build [PATH...] -o OUT.ivrb [--strip]`: check, then write one bundle.
@@ -21,7 +22,7 @@ public struct Build: ParsableCommand {
     @Argument(help: "Flow files or folders (default: the current folder).")
     public var paths: [String] = []
 
-    @Option(name: .shortAndLong, help: "The bundle to write.")
+    @Option(name: .shortAndLong, help: "The bundle to write ('-': standard output).")
     public var output: String
 
     @Flag(help: "Leave out the debug section.")
@@ -33,6 +34,19 @@ public struct Build: ParsableCommand {
     public init() {}
 
     public func run() throws {
+        if output == "-" {
+            // The bundle on standard output (`ivrc build -o - | ssh host 'cat > app.ivrb'`); messages on stderr.
+            switch BuildPipeline.build(paths: paths, currentDirectory: FileManager.default.currentDirectoryPath,
+                                       strip: strip, strict: strict) {
+            case .failure(let f):
+                try CommandOutput(stderr: f.message + "\n", exitCode: f.exitCode).emit()
+            case .success(let built):
+                FileHandle.standardOutput.write(Data(built.bytes))
+                let warnings = built.diagnostics.map { BuildPipeline.describe($0) + "\n" }.joined()
+                try CommandOutput(stderr: warnings, exitCode: 0).emit()
+            }
+            return
+        }
         let (text, code) = BuildRunner.run(paths: paths, output: output, strip: strip, strict: strict)
         try CommandOutput(stdout: code == 0 ? text : "", stderr: code == 0 ? "" : text, exitCode: code).emit()
     }
