@@ -15,7 +15,7 @@ import Foundation
 public enum BundleFormat {
     public static let magic: [UInt8] = Array("IVRB".utf8)
     public static let guardBytes: [UInt8] = [0x19, 0x93, 0x0D, 0x0A, 0x1A, 0x0A]
-    public static let majorVersion: UInt8 = 2
+    public static let majorVersion: UInt8 = 3
     public static let minorVersion: UInt8 = 0
     public static let checksumOffset = 12
     public static let sectionCountOffset = 16

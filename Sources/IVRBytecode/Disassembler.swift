@@ -96,7 +96,7 @@ public enum Disassembler {
         let s = bundle.strings
         switch e {
         case .string(let i): return quote(s[i])
-        case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .number(let n): return n.description
         case .bool(let b): return b ? "true" : "false"
         case .variable(let v): return s[flow.variables[v].name]
         case .not(let x): return "not " + expression(x, bundle: bundle, flow: flow)

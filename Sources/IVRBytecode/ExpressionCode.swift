@@ -4,7 +4,7 @@ import IVRSyntax
 /// indices into the flow's variable table and `open()` resolved to a schedule.
 public indirect enum CodeExpression: Sendable, Equatable {
     case string(Int)
-    case number(Double)
+    case number(ExactNumber)
     case bool(Bool)
     case variable(Int)
     case not(CodeExpression)
@@ -31,18 +31,19 @@ public enum CodeFunction: UInt8, Sendable, CaseIterable {
 ///
 /// ```
 /// 0 s        string constant s         5 e        not e
-/// 1 f64le    number                    6 op l r   binary (op: == != < <= > >= and or = 0..7)
+/// 1 n text   number (decimal)          6 op l r   binary (op: == != < <= > >= and or = 0..7)
 /// 2 / 3      false / true              7 fn n a*  call (fn: len starts_with matches num)
 /// 4 v        variable v                8 s        open(schedule s)
 /// ```
-/// Nesting is limited to `maxDepth` so decoding never recurses without bound.
+/// A number is its decimal text (`-?[0-9]+(\.[0-9]+)?`, every digit kept,
+/// so a 20-digit literal compares exactly). Nesting is limited to `maxDepth` so decoding never recurses without bound.
 public enum ExpressionCode {
     public static let maxDepth = 48
 
     public static func encode(_ e: CodeExpression, into w: inout ByteWriter) {
         switch e {
         case .string(let s): w.byte(0); w.leb(s)
-        case .number(let d): w.byte(1); w.u64(d.bitPattern)
+        case .number(let n): w.byte(1); w.string(n.description)
         case .bool(let b): w.byte(b ? 3 : 2)
         case .variable(let v): w.byte(4); w.leb(v)
         case .not(let x): w.byte(5); encode(x, into: &w)
@@ -64,9 +65,11 @@ public enum ExpressionCode {
         switch tag {
         case 0: return .string(try r.index(below: l.strings, "constant index"))
         case 1:
-            let d = Double(bitPattern: try r.u64())
-            guard d.isFinite else { throw .malformed("\(r.what): number is not finite") }
-            return .number(d)
+            let text = try r.string()
+            guard let n = ExactNumber(text) else {
+                throw .malformed("\(r.what): number '\(text.prefix(24))' is not a decimal number")
+            }
+            return .number(n)
         case 2: return .bool(false)
         case 3: return .bool(true)
         case 4: return .variable(try r.index(below: l.variables, "variable index"))

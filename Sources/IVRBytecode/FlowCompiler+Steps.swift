@@ -170,7 +170,7 @@ extension FlowCompiler {
         guard depth < ExpressionCode.maxDepth - 1 else { return .bool(false) }
         switch e {
         case .string(let s, _): return .string(pool.intern(s))
-        case .number(let d, _): return .number(d.isFinite ? d : 0)
+        case .number(let n, _): return .number(n)
         case .bool(let b, _): return .bool(b)
         case .variable(let name, _): return .variable(variable(name))
         case .unary(_, let x, _): return .not(code(x, depth: depth + 1))

@@ -226,7 +226,7 @@ fileprivate extension Diagnostic {
     static func wrongArgumentType(_ function: String, position: Int, _ argument: Expression, _ type: ValueType, file: String) -> Diagnostic {
         let ordinal = ["first", "second", "third"][min(position, 2)]
         var help: String?
-        if case .number(let n, _) = argument { help = "write it in quotes: \"\(Expression.format(n))\"" }
+        if case .number(let n, _) = argument { help = "write it in quotes: \"\(n)\"" }
         return Diagnostic(.E401, "the \(ordinal) argument of \(function)() must be a string, but \(quote(argument)) is \(type.phrase)",
                           file: file, range: argument.range, help: help)
     }

@@ -19,7 +19,7 @@ struct ConditionEvaluator {
     func value(_ e: CodeExpression) -> Value {
         switch e {
         case .string(let i): return .string(vm.strings[i])
-        case .number(let d): return .number(d)
+        case .number(let n): return .number(n)
         case .bool(let b): return .bool(b)
         case .variable(let v): return .string(vm.variables[v] ?? "")
         case .not(let x): return .bool(!value(x).isTruthy)
@@ -35,8 +35,8 @@ struct ConditionEvaluator {
         let args = raw.map(value)
         guard args.count == fn.arity else { return .bool(false) }
         switch fn {
-        case .len: return .number(Double(args[0].text.count))
-        case .num: return .number(args[0].number ?? 0)
+        case .len: return .number(ExactNumber(args[0].text.count))
+        case .num: return .number(args[0].number ?? .zero)
         case .startsWith: return .bool(args[0].text.hasPrefix(args[1].text))
         case .matches:
             if case .string(let i) = raw[1], let p = vm.bundle.patterns[i] { return .bool(p.matches(args[0].text)) }

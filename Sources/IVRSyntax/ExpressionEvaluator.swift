@@ -10,13 +10,17 @@
 ///   booleans; any other mix differs.
 /// - `< <= > >=` compare numbers: both sides must be numbers or numeric
 ///   strings; if either is not, the comparison is false.
+/// - Numbers are exact decimals (`ExactNumber`), never doubles: a 20-digit
+///   account number compares digit by digit, `"9007199254740993" >
+///   9007199254740992` is true.
 /// - A numeric string is optional `+`/`-`, digits, and optionally `.` and
 ///   more digits (`"42"`, `"-3.5"`; not `"1e3"`, `" 4"` or `""`).
 /// - `and`, `or` short-circuit; `and`, `or`, `not` treat a non-boolean as
 ///   true when it is a non-empty string or a non-zero number.
 /// - `len(x)`: the number of characters of `x`. `starts_with(x, p)`: `x`
-///   begins with `p`. `matches(x, re)`: `re` (a `Pattern`) matches all of
-///   `x`; false when `re` does not compile. `num(x)`: `x` as a number, **0
+///   begins with `p`. `matches(x, re)`: `re` (a `Pattern`) matches somewhere
+///   in `x` (a search: anchor it with `^...$` for the whole value); false
+///   when `re` does not compile. `num(x)`: `x` as a number, **0
 ///   when it is not numeric** (so `num(caller) > 0` is a safe test).
 ///   `open(name)`: asks the `open` closure.
 /// - An unknown function or a wrong argument count yields `false`.
@@ -24,23 +28,23 @@ public enum ExpressionEvaluator {
     /// A value during evaluation.
     public enum Value: Sendable, Hashable, CustomStringConvertible {
         case string(String)
-        case number(Double)
+        case number(ExactNumber)
         case bool(Bool)
 
         /// The value as text: numbers without a needless `.0`.
         public var text: String {
             switch self {
             case .string(let s): s
-            case .number(let n): Expression.format(n)
+            case .number(let n): n.description
             case .bool(let b): b ? "true" : "false"
             }
         }
 
         /// The value as a number: a number, or a numeric string.
-        public var number: Double? {
+        public var number: ExactNumber? {
             switch self {
             case .number(let n): n
-            case .string(let s): ExpressionEvaluator.numericValue(of: s)
+            case .string(let s): ExactNumber(s)
             case .bool: nil
             }
         }
@@ -48,7 +52,7 @@ public enum ExpressionEvaluator {
         public var isTruthy: Bool {
             switch self {
             case .bool(let b): b
-            case .number(let n): n != 0
+            case .number(let n): !n.isZero
             case .string(let s): !s.isEmpty
             }
         }
@@ -113,31 +117,18 @@ public enum ExpressionEvaluator {
 
     static func call(_ name: String, _ args: [Value], open: (String) -> Bool) -> Value {
         switch (name, args.count) {
-        case ("len", 1): .number(Double(args[0].text.count))
+        case ("len", 1): .number(ExactNumber(args[0].text.count))
         case ("starts_with", 2): .bool(args[0].text.hasPrefix(args[1].text))
         case ("matches", 2): .bool((try? Pattern(args[1].text))?.matches(args[0].text) ?? false)
-        case ("num", 1): .number(args[0].number ?? 0)
+        case ("num", 1): .number(args[0].number ?? .zero)
         case ("open", 1): .bool(open(args[0].text))
         default: .bool(false)
         }
     }
 
-    /// The value of a numeric string (`[+-]?[0-9]+(\.[0-9]+)?`), else nil.
+    /// The value of a numeric string (`[+-]?[0-9]+(\.[0-9]+)?`) as the
+    /// nearest `Double`, else nil. Comparisons use `ExactNumber` instead.
     public static func numericValue(of s: String) -> Double? {
-        let bytes = Array(s.utf8)
-        var i = 0
-        if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-        func digits() -> Int {
-            let start = i
-            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
-            return i - start
-        }
-        guard digits() > 0 else { return nil }
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
-            i += 1
-            guard digits() > 0 else { return nil }
-        }
-        guard i == bytes.count else { return nil }
-        return Double(s)
+        ExactNumber(s)?.doubleValue
     }
 }

@@ -4,7 +4,7 @@ struct ExpressionToken: Sendable {
         /// A variable or function name; dotted names (`customer.tier`) are one token.
         case name(String)
         case string(String)
-        case number(Double)
+        case number(ExactNumber)
         case keyword(Keyword)
         case comparison(Expression.BinaryOperator)
         case leftParen, rightParen, comma
@@ -135,7 +135,7 @@ struct ExpressionLexer {
             while Self.isDigit(peek()) { i += 1 }
         }
         let text = String(String.UnicodeScalarView(scalars[start..<i]))
-        guard let value = Double(text) else { return token(.invalid("invalid number '\(text)'"), from: start) }
+        guard let value = ExactNumber(text) else { return token(.invalid("invalid number '\(text)'"), from: start) }
         return token(.number(value), from: start)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import IVRSyntax
 import Testing
 @testable import IVRBytecode
 
@@ -67,7 +68,20 @@ import Testing
             _ = try Bundle.load(Self.resign(bytes))
             Issue.record("loaded a version 7 bundle")
         } catch {
-            #expect(error.description == "bundle format version 7.0 is not supported by this ivrc (it reads version 2.0)")
+            #expect(error.description == "bundle format version 7.0 is not supported by this ivrc (it reads version 3.0)")
+        }
+    }
+
+    @Test func rejectsAFormatTwoBundle() throws {
+        // Format 2.0 stored regexes with whole-string meaning and numbers as
+        // doubles: loading one would silently change what it accepts.
+        var bytes = try Self.sample()
+        bytes[10] = 2
+        do {
+            _ = try Bundle.load(Self.resign(bytes))
+            Issue.record("loaded a version 2 bundle")
+        } catch {
+            #expect(error.description == "bundle format version 2.0 is not supported by this ivrc (it reads version 3.0)")
         }
     }
 
@@ -144,6 +158,34 @@ import Testing
         // ONEXT "(" L0; HANGUP
         let bytes = BundleWriter.write(Self.image(code: [Opcode.onExtension.rawValue, 6, 0, Opcode.hangup.rawValue], strings: ["("]))
         #expect(throws: BundleError.self) { try Bundle.load(bytes) }
+    }
+
+    /// Numbers in conditions are decimal text, every digit kept.
+    @Test func numbersInConditionsKeepEveryDigit() throws {
+        let n = try #require(ExactNumber("-1234567890123456789012345.5"))
+        var w = ByteWriter()
+        ExpressionCode.encode(.binary(.less, .variable(1), .number(n)), into: &w)
+        let limits = OperandLimits(strings: 0, variables: 2, slots: 0, flows: 1, schedules: 0, codeLength: 0)
+        var r = ByteReader(w.bytes, from: 0, to: w.bytes.count, what: "test")
+        #expect(try ExpressionCode.decode(&r, limits) == .binary(.less, .variable(1), .number(n)))
+        #expect(Array(w.bytes[4...6]) == [1, 28, UInt8(ascii: "-")])
+    }
+
+    @Test func rejectsANumberThatIsNotDecimalText() throws {
+        func load(_ text: String) throws -> VerifiedBundle {
+            // BRANCHF <number text> L0; HANGUP
+            let code = [Opcode.branchIfFalse.rawValue, 1, UInt8(text.utf8.count)] + Array(text.utf8) + [0, Opcode.hangup.rawValue]
+            return try Bundle.load(BundleWriter.write(Self.image(code: code)))
+        }
+        #expect(throws: Never.self) { try load("9007199254740993") }
+        for bad in ["12a", "", "1e3", "0x10", "1.", "nan"] {
+            do {
+                _ = try load(bad)
+                Issue.record("loaded the number \(bad.debugDescription)")
+            } catch {
+                #expect("\(error)".contains("is not a decimal number"), "\(error)")
+            }
+        }
     }
 
     @Test func hostileCountsDoNotAllocate() throws {

@@ -68,6 +68,27 @@ import Testing
         #expect(ok.variableMap["account"] == "9234")
     }
 
+    /// A capture pattern searches: "^9" only asks for a leading 9, "00"
+    /// for two zeros anywhere.
+    @Test func patternSearchesTheDigits() async throws {
+        let leading = Self.flow("""
+                into: account
+                pattern: "^9"
+                attempts: 1
+        """)
+        #expect(try await Harness.run(leading, input: "9123456#").variableMap["account"] == "9123456")
+        let notLeading = try await Harness.run(leading, input: "1923#")
+        #expect(notLeading.trace == ["input:1923", "invalid:1923", "say:Invalid.", "hangup"])
+        let zeros = Self.flow("""
+                into: account
+                pattern: "00"
+                attempts: 1
+        """)
+        #expect(try await Harness.run(zeros, input: "41007#").variableMap["account"] == "41007")
+        let noZeros = try await Harness.run(zeros, input: "4107#")
+        #expect(noZeros.trace == ["input:4107", "invalid:4107", "say:Invalid.", "hangup"])
+    }
+
     @Test func sensitiveDigitsAreRedactedEverywhere() async throws {
         let source = """
         ivr: pin

@@ -27,6 +27,19 @@ import Testing
         #expect(r.trace.contains("input:1005"))
     }
 
+    /// The pattern searches like every regex: unanchored, any key begins a
+    /// match and a longer number containing one is accepted; anchored, the
+    /// same number is invalid input.
+    @Test func anUnanchoredPatternAcceptsLongerNumbers() async throws {
+        let unanchored = Self.source.replacingOccurrences(of: "\"^10[01][0-9]$\"", with: "\"10[01][0-9]\"")
+        let r = try await Harness.run(unanchored, input: "51005")
+        #expect(r.destination?.kind == "extension")
+        #expect(r.destination?.value == "51005")
+        let anchored = try await Harness.run(Self.source, input: "51005")
+        #expect(anchored.destination == nil)
+        #expect(anchored.trace.contains("invalid:5"))
+    }
+
     /// One token per wait: the menu's wait is the token "1"; the caller
     /// then pauses, the inter-digit timeout runs option 1, and "005" is left
     /// for the next wait (flow-language.md section 9).

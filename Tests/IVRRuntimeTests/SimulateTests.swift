@@ -178,6 +178,73 @@ import Testing
         #expect(corrupt.output.contains("checksum"))
     }
 
+    /// Regexes search: `matches(caller, "^\\+44")` tests how the number
+    /// begins, so a UK caller reaches the UK desk and no one else does.
+    @Test func matchesRoutesAUKCallerByItsPrefix() async throws {
+        let flow = """
+        ivr: routing
+        nodes:
+          start:
+            - branch:
+                - if: matches(caller, "^\\\\+44")
+                  then: {transfer: {group: uk-desk}}
+                - if: matches(caller, "0044")
+                  then: {transfer: {group: uk-desk-dialled-in-full}}
+                - else: {transfer: {group: us-desk}}
+        """
+        let root = try Self.project(["flows/main.yaml": flow])
+        func destination(of caller: String) async -> String {
+            var o = SimulateRunner.Options(paths: ["."])
+            o.currentDirectory = root
+            o.caller = caller
+            o.json = true
+            let (out, code) = await SimulateRunner.run(o)
+            #expect(code == 0, "\(out)")
+            return out
+        }
+        let uk = await destination(of: "+447700900123")
+        #expect(uk.contains(#""destination":{"kind":"group","value":"uk-desk"}"#), "\(uk)")
+        let us = await destination(of: "+15555550100")
+        #expect(us.contains(#""destination":{"kind":"group","value":"us-desk"}"#), "\(us)")
+        // "+44" elsewhere than at the start is no UK caller ...
+        let other = await destination(of: "+1544700900")
+        #expect(other.contains(#""destination":{"kind":"group","value":"us-desk"}"#), "\(other)")
+        // ... and an unanchored regex finds its digits anywhere.
+        let full = await destination(of: "+1011004477009")
+        #expect(full.contains(#""destination":{"kind":"group","value":"uk-desk-dialled-in-full"}"#), "\(full)")
+    }
+
+    /// A 19-digit card number compares exactly with a number literal: as
+    /// doubles, ...119 and ...120 are one value.
+    @Test func longDigitStringsCompareExactly() async throws {
+        let flow = """
+        ivr: cards
+        nodes:
+          card:
+            - capture: {prompt: {say: "Card number?"}, into: card, min: 16, max: 19, pattern: "^4[0-9]{15,18}$"}
+            - branch:
+                - if: card == 4111111111111111120
+                  then: {transfer: {group: wrong-card}}
+                - if: card > 4111111111111111118 and card < 4111111111111111120
+                  then: {transfer: {group: right-card}}
+                - else: {transfer: {group: no-card}}
+        """
+        let root = try Self.project(["flows/main.yaml": flow])
+        func destination(keying card: String) async -> String {
+            var o = SimulateRunner.Options(paths: ["."])
+            o.currentDirectory = root
+            o.input = card + "#"
+            o.json = true
+            return await SimulateRunner.run(o).output
+        }
+        let right = await destination(keying: "4111111111111111119")
+        #expect(right.contains(#""value":"right-card""#), "\(right)")
+        let wrong = await destination(keying: "4111111111111111120")
+        #expect(wrong.contains(#""value":"wrong-card""#), "\(wrong)")
+        let other = await destination(keying: "4111111111111111121")
+        #expect(other.contains(#""value":"no-card""#), "\(other)")
+    }
+
     @Test func webhookWithoutCannedAnswerTakesOnErrorAndSaysWhy() async throws {
         let root = try Self.project(["flows/main.yaml": Self.main])
         var o = SimulateRunner.Options(paths: ["."])

@@ -155,6 +155,31 @@ import Testing
         #expect(denied.trace.suffix(3) == ["transfer-failed:extension:900", "say:Not allowed.", "hangup"])
         let allowed = try await Harness.run(source, input: "150#")
         #expect(allowed.destination?.value == "150")
+        // Anchored at both ends, a longer number holding an allowed one is refused.
+        let longer = try await Harness.run(source, input: "9150#")
+        #expect(longer.trace.suffix(3) == ["transfer-failed:extension:9150", "say:Not allowed.", "hangup"])
+    }
+
+    /// `allow` searches like every regex: unanchored, it passes any
+    /// destination that contains a match (why docs/language.md says anchor it).
+    @Test func unanchoredAllowSearchesTheDestination() async throws {
+        let source = """
+        ivr: t
+        nodes:
+          a:
+            - capture: {into: ext, max: 4, min: 1}
+            - transfer:
+                extension: "${ext}"
+                allow: "1[0-9][0-9]"
+                on-fail: {say: "Not allowed."}
+        """
+        let inside = try await Harness.run(source, input: "9150#")
+        #expect(inside.destination?.value == "9150")
+        let startOnly = try await Harness.run(source.replacingOccurrences(of: "\"1[0-9][0-9]\"", with: "\"^1[0-9][0-9]\""),
+                                              input: "1509#")
+        #expect(startOnly.destination?.value == "1509")
+        let none = try await Harness.run(source, input: "9000#")
+        #expect(none.trace.suffix(3) == ["transfer-failed:extension:9000", "say:Not allowed.", "hangup"])
     }
 
     @Test func ivrTransferContinuesInTheOtherFlowAndBackReturns() async throws {

@@ -5,16 +5,22 @@ import Testing
 @Suite struct PatternTests {
     /// (pattern, string, expected)
     static let table: [(String, String, Bool)] = [
-        // Literals and implicit whole-string anchoring.
-        ("abc", "abc", true), ("abc", "abcd", false), ("abc", "xabc", false), ("abc", "ab", false),
-        ("", "", true), ("", "a", false),
-        ("^abc$", "abc", true), ("^abc", "abcd", false), ("abc$", "xabc", false),
-        ("10[01]", "100", true), ("10[01]", "1001", false),
+        // Search semantics: a match anywhere, '^' and '$' anchor.
+        ("abc", "abc", true), ("abc", "abcd", true), ("abc", "xabc", true), ("abc", "ab", false),
+        ("b", "abc", true), ("^1", "123", true), ("^1$", "123", false), ("^\\+44", "+447700", true),
+        ("^\\+44", "0+44", false), ("3$", "123", true), ("2$", "123", false), ("12", "1", false),
+        ("", "", true), ("", "a", true), ("", "123", true), ("^", "x", true), ("$", "x", true), ("^$", "x", false),
+        ("^abc$", "abc", true), ("^abc$", "abcd", false), ("^abc$", "xabc", false),
+        ("^abc", "abcd", true), ("^abc", "xabc", false), ("abc$", "xabc", true), ("abc$", "abcx", false),
+        ("10[01]", "100", true), ("10[01]", "1001", true), ("^10[01]$", "1001", false), ("10[01]", "1021", false),
+        // Anchors inside alternations and groups.
+        ("(^a|b$)", "axx", true), ("(^a|b$)", "xxb", true), ("(^a|b$)", "xax", false), ("(^a|b$)", "bxa", false),
+        ("^a|b", "xbx", true), ("^(a|b)$", "ab", false), ("x(^a)", "xa", false), ("(a$)|(^b)", "ba", true),
         // Dot.
         ("a.c", "abc", true), ("a.c", "a#c", true), ("a.c", "a\nc", false), ("a.c", "ac", false),
         ("...", "é€x", true),
         // Classes.
-        ("[abc]", "b", true), ("[abc]", "d", false), ("[a-z]+", "hello", true), ("[a-z]+", "Hello", false),
+        ("[abc]", "b", true), ("[abc]", "d", false), ("[a-z]+", "hello", true), ("[a-z]+", "Hello", true), ("^[a-z]+$", "Hello", false),
         ("[^0-9]", "a", true), ("[^0-9]", "5", false), ("[0-9*#]+", "12*#", true),
         ("[-a]", "-", true), ("[a-]", "-", true), ("[a\\-z]", "-", true), ("[a\\-z]", "b", false),
         ("[\\d#]+", "12#", true), ("[\\D]", "a", true), ("[\\D]", "1", false), ("[^\\d\\s]", "x", true),
@@ -26,14 +32,14 @@ import Testing
         ("\\+44\\d+", "+4420", true), ("\\*", "*", true), ("\\#", "#", true), ("a\\\\b", "a\\b", true),
         ("\\t", "\t", true),
         // Groups and alternation.
-        ("(ab)+", "ababab", true), ("(ab)+", "aba", false), ("(?:ab)+", "abab", true),
-        ("a|b", "a", true), ("a|b", "b", true), ("a|b", "ab", false), ("ab|cd", "cd", true),
+        ("(ab)+", "ababab", true), ("(ab)+", "aba", true), ("^(ab)+$", "aba", false), ("(?:ab)+", "abab", true),
+        ("a|b", "a", true), ("a|b", "b", true), ("a|b", "ab", true), ("^(a|b)$", "ab", false), ("ab|cd", "cd", true),
         ("a(b|c)d", "acd", true), ("a(b|c)d", "abcd", false), ("a|", "", true), ("(|a)b", "b", true),
         ("^1|2$", "2", true), ("()", "", true), ("(a|b)*c", "ababc", true),
         // Quantifiers.
-        ("a?", "", true), ("a?", "a", true), ("a?", "aa", false), ("a*", "", true), ("a*", "aaaa", true),
+        ("a?", "", true), ("a?", "a", true), ("a?", "aa", true), ("^a?$", "aa", false), ("a*", "", true), ("a*", "aaaa", true),
         ("a+", "", false), ("a+", "aaa", true), ("a{3}", "aaa", true), ("a{3}", "aa", false),
-        ("a{2,}", "a", false), ("a{2,}", "aaaaa", true), ("a{2,3}", "aaa", true), ("a{2,3}", "aaaa", false),
+        ("a{2,}", "a", false), ("a{2,}", "aaaaa", true), ("a{2,3}", "aaa", true), ("a{2,3}", "aaaa", true), ("^a{2,3}$", "aaaa", false),
         ("a{0}", "", true), ("a{0,1}b", "b", true), ("[0-9]{6,10}", "12345", false), ("[0-9]{6,10}", "1234567", true),
         ("^10[01][0-9]$", "1005", true), ("^10[01][0-9]$", "1020", false), ("x{1000}", String(repeating: "x", count: 1000), true),
         ("(a*)*", "aaa", true), ("(a|aa)+", "aaaaa", true), ("(a?){3}a{3}", "aaa", true),
@@ -132,23 +138,50 @@ import Testing
         #expect(!letters.canBeginMatch("1", alphabet: digits))
         // A '$' reached early blocks further keys.
         #expect(!(try Pattern("1$2")).canBeginMatch("1", alphabet: digits))
-        #expect(!(try Pattern("[0-9]{3}")).canBeginMatch("*", alphabet: Pattern.dtmfKeys))
+        #expect(!(try Pattern("^[0-9]{3}")).canBeginMatch("*", alphabet: Pattern.dtmfKeys))
+        // Unanchored, the match may start after the prefix: any key begins one.
+        #expect((try Pattern("[0-9]{3}")).canBeginMatch("*", alphabet: Pattern.dtmfKeys))
+        #expect((try Pattern("10[01][0-9]")).canBeginMatch("2", alphabet: digits))
+        #expect(!(try Pattern("^10[01][0-9]")).canBeginMatch("2", alphabet: digits))
+        // Once '$' is fixed to the end, no key may follow the prefix's match.
+        #expect(!(try Pattern("^1$")).canBeginMatch("12", alphabet: digits))
+        #expect((try Pattern("1$")).canBeginMatch("12", alphabet: digits))
     }
 
     @Test func maxMatchLength() throws {
         let digits = Pattern.dtmfDigits
         #expect(try Pattern("^10[01][0-9]$").maxMatchLength(alphabet: digits) == 4)
-        #expect(try Pattern("[0-9]{6,10}").maxMatchLength(alphabet: digits) == 10)
-        #expect(try Pattern("1|23|456").maxMatchLength(alphabet: digits) == 3)
-        #expect(try Pattern("\\d+").maxMatchLength(alphabet: digits) == nil)
-        #expect(try Pattern("(a*)*1").maxMatchLength(alphabet: digits) == 1)  // 'a' is not a key
-        #expect(try Pattern("1(a|2)*").maxMatchLength(alphabet: ["1"]) == 1)
-        #expect(try Pattern("(1|)*").maxMatchLength(alphabet: digits) == nil)
-        #expect(try Pattern("()*5").maxMatchLength(alphabet: digits) == 1)
-        #expect(try Pattern("").maxMatchLength(alphabet: digits) == 0)
+        #expect(try Pattern("^[0-9]{6,10}$").maxMatchLength(alphabet: digits) == 10)
+        #expect(try Pattern("^(1|23|456)$").maxMatchLength(alphabet: digits) == 3)
+        #expect(try Pattern("^1$|^23$|^456$").maxMatchLength(alphabet: digits) == 3)
+        #expect(try Pattern("^\\d+$").maxMatchLength(alphabet: digits) == nil)
+        #expect(try Pattern("^(a*)*1$").maxMatchLength(alphabet: digits) == 1)  // 'a' is not a key
+        #expect(try Pattern("^1(a|2)*$").maxMatchLength(alphabet: ["1"]) == 1)
+        #expect(try Pattern("^(1|)*$").maxMatchLength(alphabet: digits) == nil)
+        #expect(try Pattern("^()*5$").maxMatchLength(alphabet: digits) == 1)
+        #expect(try Pattern("^$").maxMatchLength(alphabet: digits) == 0)
         #expect(try Pattern("x").maxMatchLength(alphabet: digits) == 0)
-        #expect(try Pattern("12$3*").maxMatchLength(alphabet: digits) == 2)
-        #expect(try Pattern("\\d{1000}").maxMatchLength(alphabet: digits) == 1000)
+        #expect(try Pattern("^12$3*").maxMatchLength(alphabet: digits) == 2)
+        #expect(try Pattern("^\\d{1000}$").maxMatchLength(alphabet: digits) == 1000)
+        // Unanchored on either side, a match can be surrounded by more keys.
+        #expect(try Pattern("").maxMatchLength(alphabet: digits) == nil)
+        #expect(try Pattern("[0-9]{6,10}").maxMatchLength(alphabet: digits) == nil)
+        #expect(try Pattern("^12").maxMatchLength(alphabet: digits) == nil)
+        #expect(try Pattern("12$").maxMatchLength(alphabet: digits) == nil)
+        #expect(try Pattern("12$3*").maxMatchLength(alphabet: digits) == nil)
+    }
+
+    @Test func minMatchLength() throws {
+        let digits = Pattern.dtmfDigits
+        #expect(try Pattern("").minMatchLength(alphabet: digits) == 0)
+        #expect(try Pattern("12").minMatchLength(alphabet: digits) == 2)
+        #expect(try Pattern("^1234").minMatchLength(alphabet: digits) == 4)
+        #expect(try Pattern("^[0-9]{6,10}$").minMatchLength(alphabet: digits) == 6)
+        #expect(try Pattern("(^12|3$)").minMatchLength(alphabet: digits) == 1)
+        #expect(try Pattern("a|123").minMatchLength(alphabet: digits) == 3)  // 'a' is not a key
+        #expect(try Pattern("x").minMatchLength(alphabet: digits) == nil)
+        #expect(try Pattern("1$2").minMatchLength(alphabet: digits) == nil)
+        #expect(try Pattern("\\d{1000}").minMatchLength(alphabet: digits) == 1000)
     }
 
     @Test func canMatchLengths() throws {
@@ -159,16 +192,48 @@ import Testing
         #expect(!six.canMatch(lengths: 1...5, alphabet: digits))
         #expect(!six.canMatch(lengths: 11...32, alphabet: digits))
         #expect(!(try Pattern("[a-z]+")).canMatch(lengths: 1...32, alphabet: digits))
-        let even = try Pattern("(\\d\\d)+")
+        let even = try Pattern("^(\\d\\d)+$")
         #expect(!even.canMatch(lengths: 3...3, alphabet: digits))
         #expect(even.canMatch(lengths: 3...4, alphabet: digits))
         #expect(!even.canMatch(lengths: 1_000_001...1_000_001, alphabet: digits))
         #expect(even.canMatch(lengths: 1_000_001...1_000_002, alphabet: digits))
         #expect(even.canMatch(lengths: Int.max - 1...Int.max, alphabet: digits))
-        #expect((try Pattern("")).canMatch(lengths: 0...0, alphabet: digits))
-        #expect(!(try Pattern("")).canMatch(lengths: 1...32, alphabet: digits))
+        #expect((try Pattern("^$")).canMatch(lengths: 0...0, alphabet: digits))
+        #expect(!(try Pattern("^$")).canMatch(lengths: 1...32, alphabet: digits))
         #expect((try Pattern("\\d{1000}")).canMatch(lengths: 1000...1000, alphabet: digits))
         #expect(!(try Pattern("\\d{1000}")).canMatch(lengths: 1...999, alphabet: digits))
+    }
+
+    /// A search matches a string when some part of it matches, so an
+    /// unanchored pattern needs at least its shortest match, and allows more.
+    @Test func canMatchLengthsOfASearch() throws {
+        let digits = Pattern.dtmfDigits
+        let twelve = try Pattern("12")
+        #expect(!twelve.canMatch(lengths: 1...1, alphabet: digits))
+        #expect(!twelve.canMatch(lengths: 0...1, alphabet: digits))
+        #expect(twelve.canMatch(lengths: 2...2, alphabet: digits))
+        #expect(twelve.canMatch(lengths: 1...32, alphabet: digits))
+        #expect(twelve.canMatch(lengths: 32...32, alphabet: digits))
+        let startsWithOne = try Pattern("^1")
+        #expect(startsWithOne.canMatch(lengths: 3...3, alphabet: digits))
+        #expect(startsWithOne.canMatch(lengths: 20...32, alphabet: digits))
+        #expect(!startsWithOne.canMatch(lengths: 0...0, alphabet: digits))
+        #expect((try Pattern("")).canMatch(lengths: 0...0, alphabet: digits))
+        #expect((try Pattern("")).canMatch(lengths: 7...7, alphabet: digits))
+        // Unanchored, "(\\d\\d)+" is found in any string of two digits or more.
+        #expect((try Pattern("(\\d\\d)+")).canMatch(lengths: 3...3, alphabet: digits))
+        // Anchored at both ends the length is fixed.
+        #expect(!(try Pattern("^[0-9]{4}$")).canMatch(lengths: 6...10, alphabet: digits))
+        // Anchored at one end, the other end is free.
+        #expect((try Pattern("[0-9]{4}$")).canMatch(lengths: 6...10, alphabet: digits))
+        #expect(!(try Pattern("[0-9]{12}$")).canMatch(lengths: 6...10, alphabet: digits))
+        // '#' is not a key of this alphabet, so a pattern that needs it never matches.
+        #expect(!(try Pattern("[0-9]{3}#")).canMatch(lengths: 1...32, alphabet: digits))
+        // Anchors inside an alternation: each branch on its own.
+        let either = try Pattern("(^12|34$)")
+        #expect(!either.canMatch(lengths: 1...1, alphabet: digits))
+        #expect(either.canMatch(lengths: 2...2, alphabet: digits))
+        #expect(!(try Pattern("(^1$|^23$)")).canMatch(lengths: 3...32, alphabet: digits))
     }
 
     @Test func pathologicalPatternsRunInLinearTime() throws {
@@ -178,16 +243,20 @@ import Testing
         let ambiguous = try Pattern("(a|aa)*b")
         let optional = try Pattern("(a?){30}a{30}")
         let dots = try Pattern("(.*)*a(.*)*")
+        let anchoredNested = try Pattern("^(a+)+$")
+        let doubled = try Pattern("(x+x+)+y")
+        let counted = try Pattern("a{0,100}b")
         let clock = ContinuousClock()
         var results: [Bool] = []
         let elapsed = clock.measure {
             results = [
                 nested.matches(long), star.matches(long), ambiguous.matches(long),
                 optional.matches(String(repeating: "a", count: 29)), optional.matches(String(repeating: "a", count: 30)),
-                dots.matches(long),
+                dots.matches(long), anchoredNested.matches(long + "b"), doubled.matches(String(repeating: "x", count: 10_000)),
+                counted.matches(long), counted.matches(long + "b"),
             ]
         }
-        #expect(results == [false, true, false, false, true, true])
+        #expect(results == [false, true, false, false, true, true, false, false, false, true])
         // About 0.1 s in a debug build; backtracking would take longer than
         // the universe has. The bound is loose so a loaded CI cannot trip it.
         #expect(elapsed < .seconds(10))
@@ -211,13 +280,16 @@ import Testing
             _ = pattern.matches("ab01#")
             _ = pattern.canBeginMatch("0", alphabet: Pattern.dtmfKeys)
             _ = pattern.maxMatchLength(alphabet: Pattern.dtmfKeys)
+            _ = pattern.minMatchLength(alphabet: Pattern.dtmfKeys)
             _ = pattern.canMatch(lengths: 1...32, alphabet: Pattern.dtmfKeys)
         }
         #expect(compiled > 100)
     }
 
     /// Differential test against Foundation's (backtracking ICU) engine on
-    /// random small patterns and strings: both must agree whenever both compile.
+    /// random small patterns and strings: both search, and must agree
+    /// whenever both compile (no input ends with a line break, where ICU's
+    /// `$` would also match).
     @Test func agreesWithFoundationRegex() throws {
         var rng = SplitMix(seed: 7)
         let pieces = ["a", "b", "0", "1", ".", "|", "(", ")", "[ab]", "[^a]", "[0-1]", "*", "+", "?", "{2}", "{1,2}", "{0,}",
@@ -227,7 +299,7 @@ import Testing
         for _ in 0..<4000 {
             let source = (0..<Int(rng.next() % 7)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
             guard let ours = try? Pattern(source),
-                  let theirs = try? NSRegularExpression(pattern: "^(?:" + source + ")$") else { continue }
+                  let theirs = try? NSRegularExpression(pattern: source) else { continue }
             compared += 1
             for input in inputs {
                 let range = NSRange(input.startIndex..., in: input)
@@ -257,6 +329,11 @@ import Testing
             checked += 1
             let matched = strings.filter(pattern.matches)
             let longest = matched.map(\.count).max()
+            if let shortest = matched.map(\.count).min() {
+                #expect(pattern.minMatchLength(alphabet: alphabet) == shortest, "\(source)")
+            } else if let min = pattern.minMatchLength(alphabet: alphabet) {
+                #expect(min > 7, "\(source)")
+            }
             let max = pattern.maxMatchLength(alphabet: alphabet)
             if let max {
                 #expect(max <= 7, "\(source)")

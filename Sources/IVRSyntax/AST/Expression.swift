@@ -11,7 +11,8 @@ public indirect enum Expression: Sendable {
     }
 
     case string(String, SourceRange)
-    case number(Double, SourceRange)
+    /// A number literal, exact however many digits it has.
+    case number(ExactNumber, SourceRange)
     case bool(Bool, SourceRange)
     case variable(String, SourceRange)
     case unary(UnaryOperator, Expression, SourceRange)
@@ -45,18 +46,12 @@ extension Expression: CustomStringConvertible {
         switch self {
         case .string(let s, _):
             "\"" + s.map { $0 == "\"" || $0 == "\\" ? "\\\($0)" : String($0) }.joined() + "\""
-        case .number(let n, _): Expression.format(n)
+        case .number(let n, _): n.description
         case .bool(let b, _): b ? "true" : "false"
         case .variable(let name, _): name
         case .unary(let op, let e, _): "\(op.rawValue) \(e)"
         case .binary(let op, let l, let r, _): "(\(l) \(op.rawValue) \(r))"
         case .call(let name, let args, _): "\(name.value)(\(args.map(\.description).joined(separator: ", ")))"
         }
-    }
-
-    /// A number as a flow author would write it: `42`, `3.5`.
-    public static func format(_ n: Double) -> String {
-        if n.isFinite, n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
-        return String(n)
     }
 }

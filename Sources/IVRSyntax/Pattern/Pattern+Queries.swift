@@ -49,6 +49,34 @@ extension Pattern {
         return max(longest[component[PatternGraph.start]], 0)
     }
 
+    /// The length of the shortest string over `alphabet` that matches; nil
+    /// when none does. A breadth-first walk in which keys cost 1 and
+    /// everything else 0, linear in the program size.
+    public func minMatchLength(alphabet: Set<Character>) -> Int? {
+        let graph = PatternGraph(program, alphabet: alphabet)
+        var distance = Array(repeating: Int.max, count: graph.nodeCount)
+        var level = [PatternGraph.start]
+        distance[PatternGraph.start] = 0
+        var k = 0
+        while !level.isEmpty {
+            var next: [Int] = []
+            var i = 0
+            while i < level.count {
+                let node = level[i]
+                i += 1
+                guard distance[node] == k else { continue }
+                if graph.isAccepting(node) { return k }
+                for edge in graph.edges(of: node) where distance[edge.target] > k + edge.weight {
+                    distance[edge.target] = k + edge.weight
+                    if edge.weight == 0 { level.append(edge.target) } else { next.append(edge.target) }
+                }
+            }
+            level = next
+            k += 1
+        }
+        return nil
+    }
+
     /// Whether some string over `alphabet` with a length in `lengths` matches
     /// (E107: can a capture of `min...max` digits ever satisfy its pattern?).
     ///

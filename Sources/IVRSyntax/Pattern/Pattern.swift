@@ -1,11 +1,20 @@
 /// A regular expression from a flow file (`pattern:`, `allow:`, `matches()`),
 /// compiled to a Thompson NFA by our own small engine.
 ///
-/// A pattern must match the **whole** string, like HTML's `pattern`
-/// attribute: `10[01]` matches "100" but not "1001". `^` and `$` are allowed
-/// and redundant. Matching never backtracks, so its time is linear in the
-/// input whatever the pattern (caller-typed digits cannot cause catastrophic
-/// matching).
+/// Matching is a **search**, as in Python's `re.search` or JavaScript's
+/// `RegExp.test`: the pattern matches when it matches some part of the
+/// string. `10[01]` matches "100", "1001" and "51007"; `^` anchors at the
+/// start and `$` at the end, so `^10[01]$` matches only "100" and "101".
+/// Anchors may stand anywhere, also inside groups and alternatives
+/// (`(^a|b$)`: "a" at the start or "b" at the end). The empty pattern matches
+/// every string. `$` is the end of the string only: there is no special case
+/// for a trailing line break (values are digits and variables, not lines).
+/// The same meaning holds everywhere: capture `pattern`,
+/// `dial-by-extension`, transfer `allow`, `matches()`. A pattern that must
+/// describe the whole value (an `allow`, above all) is written `^...$`.
+///
+/// Matching never backtracks, so its time is linear in the input whatever
+/// the pattern (caller-typed digits cannot cause catastrophic matching).
 ///
 /// Syntax: literals; `.` (any character but a line break); classes `[...]`
 /// with ranges and `^` negation; escapes `\d \w \s \D \W \S`, `\t \n \r \f \v`
@@ -31,7 +40,7 @@ public struct Pattern: Sendable {
         program = try PatternProgram(try parser.parse())
     }
 
-    /// Whether the whole of `s` matches.
+    /// Whether the pattern matches somewhere in `s` (anchors permitting).
     public func matches(_ s: String) -> Bool {
         var matcher = PatternMatcher(program)
         return matcher.matches(s)

@@ -15,15 +15,19 @@ struct PatternMatcher {
         stack.reserveCapacity(program.code.count)
     }
 
-    /// Whether the whole of `s` matches.
+    /// Whether the pattern matches somewhere in `s` (the program searches).
+    /// Stops at the first position where a match ends: the loop after the
+    /// pattern accepts whatever follows.
     mutating func matches(_ s: String) -> Bool {
         let view = s.unicodeScalars
         var index = view.startIndex
         start(atEnd: index == view.endIndex)
+        if current.contains(program.found) { return true }
         while index != view.endIndex {
             let scalar = view[index]
             view.formIndex(after: &index)
             step(scalar.value, atEnd: index == view.endIndex)
+            if current.contains(program.found) { return true }
             if current.isEmpty { return false }
         }
         return isAccepting

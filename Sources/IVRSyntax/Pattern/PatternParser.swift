@@ -126,7 +126,7 @@ struct PatternParser {
         if case .start = atom { throw PatternError("nothing to repeat before '\(written)': '^' is not repeatable", offset: at) }
         if case .end = atom { throw PatternError("nothing to repeat before '\(written)': '$' is not repeatable", offset: at) }
         if peek == "?" {
-            throw PatternError("lazy quantifiers ('\(written)?') are not supported; the whole string must match anyway, so drop the '?'", offset: i)
+            throw PatternError("lazy quantifiers ('\(written)?') are not supported; a match is only yes or no, so drop the '?'", offset: i)
         }
         if peek == "+" {
             throw PatternError("possessive quantifiers ('\(written)+') are not supported", offset: i)

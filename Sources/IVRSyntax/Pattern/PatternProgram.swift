@@ -9,6 +9,18 @@
 /// e{2,4}   e / e / split L1, L4 / L1: e / split L2, L4 / L2: e / L4:
 /// ```
 ///
+/// Matching is a search (`Pattern` explains): the pattern `P` is compiled as
+/// the whole-string match of `[^]* P [^]*`, where `[^]*` is a loop over any
+/// scalar. The anchors keep their positional meaning (`^` only at position
+/// 0, `$` only at the end), so `^1` cannot be preceded by anything and
+/// `(^a|b$)` anchors each branch on its own. Every automaton query then
+/// answers for search semantics with no special case.
+///
+/// ```
+/// 0: split 1, 3 / 1: char any / 2: jump 0 / 3: P... / found: split f+1, f+3
+///    f+1: char any / f+2: jump found / f+3: match
+/// ```
+///
 /// Counted repetition is expanded, so the instruction count is capped
 /// (`maxInstructions`) to keep compile time and memory bounded.
 struct PatternProgram: Sendable {
@@ -38,9 +50,16 @@ struct PatternProgram: Sendable {
     private(set) var code: [Instruction] = []
     private(set) var classes: [CharClass] = []
     private var classIndex: [CharClass: Int32] = [:]
+    /// The first instruction after the pattern (the loop over the rest of the
+    /// string): a thread that reaches it has found a match.
+    private(set) var found: Int32 = 0
 
     init(_ root: PatternNode) throws(PatternError) {
+        let any = PatternNode.repetition(.set(CharClass(ranges: [0...CharClass.maxScalar])), min: 0, max: nil, offset: 0)
+        try emit(any)
         try emit(root)
+        found = pc
+        try emit(any)
         append(.match)
         if code.count > Self.maxInstructions {
             throw PatternError("pattern is too long (more than \(Self.maxInstructions) steps)", offset: 0)
