@@ -24,9 +24,6 @@ public struct CallVM {
     var variables: [String?]
     /// Which variables hold a sensitive value (see `CallVM+Taint.swift`).
     var taint = TaintBits()
-    /// The flow's table marks some variable sensitive (a sensitive capture's
-    /// `into`); without it and without taint, no value is ever sensitive.
-    var flowHasSensitive = false
     /// User variables of flows the call left through `ivr:` transfers.
     var carried: [String: (value: String, sensitive: Bool)] = [:]
     var prompts: [PromptItem] = []
@@ -35,6 +32,9 @@ public struct CallVM {
     var inputValid = false
     /// The last input came from a `sensitive: true` capture.
     var inputSensitive = false
+    /// The flow's table marks some variable sensitive (a sensitive capture's
+    /// `into`); without it and without taint, no value is ever sensitive.
+    var flowHasSensitive = false
     var waiting: Waiting = .nothing
     var notes: [Effect] = []
     var budget = 0
