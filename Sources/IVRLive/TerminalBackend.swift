@@ -57,7 +57,8 @@ public final class TerminalBackend: MediaBackend {
         var digits = ""
         var deadline = ContinuousClock.now + .milliseconds(request.timeout)
         func finish(_ ending: CollectResult.Ending) -> CollectResult {
-            let shown = digits + (ending == .terminator ? String(request.terminator ?? "#") : "")
+            let typed = request.sensitive && !digits.isEmpty ? CallVM.redacted : digits
+            let shown = typed + (ending == .terminator ? String(request.terminator ?? "#") : "")
             write(shown.isEmpty ? "  (no key: timeout)\n" : "  > \(shown)\n")
             return CollectResult(digits: digits, ending: ending, promptsPlayed: played)
         }
@@ -78,7 +79,7 @@ public final class TerminalBackend: MediaBackend {
 
     public func transfer(_ request: TransferRequest) async throws -> TransferResult {
         if keys.hasHungUp || Task.isCancelled { throw CallerHungUp() }
-        write("  ~ transferring to \(request.kind) \(request.value)" + (request.callerID.map { " (caller ID \($0))" } ?? "") + "\n")
+        write("  ~ transferring to \(request.kind) \(request.shownValue)" + (request.shownCallerID.map { " (caller ID \($0))" } ?? "") + "\n")
         return .connected
     }
 
@@ -99,14 +100,14 @@ public final class TerminalBackend: MediaBackend {
 
     public func webhook(_ request: WebhookRequest) async throws -> WebhookResponse {
         if keys.hasHungUp || Task.isCancelled { throw CallerHungUp() }
-        write("  ~ \(request.method) \(request.url)\n")
+        write("  ~ \(request.method) \(request.shownURL)\n")
         guard let webhooks else { throw WebhookFailure("webhooks are off") }
         do {
             let response = try await webhooks(request)
             write("  ~ HTTP \(response.status)\n")
             return response
         } catch let failure as WebhookFailure {
-            write("  ~ webhook failed: \(failure.reason)\n")
+            write("  ~ webhook failed: \(request.redacting(failure.reason))\n")
             throw failure
         }
     }

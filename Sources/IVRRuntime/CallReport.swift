@@ -20,9 +20,21 @@ public struct CallReport: Sendable, Equatable {
     public var events: [CallEvent]
     /// User variables by name, sensitive ones already redacted.
     public var variables: [(name: String, value: String)]
+    /// The real values behind the `***` of `variables` and `destination`.
+    /// Never printed, recorded or posted: only `ivrc test` reads them, to
+    /// compare a case's expectations with what the call really held.
+    public var hidden = Hidden()
     public var caller: String
     public var start: Date
     public var end: Date
+
+    /// See `hidden`.
+    public struct Hidden: Sendable, Equatable {
+        /// Sensitive variables by name.
+        public var variables: [String: String] = [:]
+        /// The destination of a transfer to a sensitive value.
+        public var destination: String?
+    }
 
     public static func == (a: CallReport, b: CallReport) -> Bool { a.json == b.json && a.start == b.start }
 

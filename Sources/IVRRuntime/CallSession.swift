@@ -16,7 +16,10 @@ final class CallSession {
     var visited: [String] = []
     var path: [(flow: String, node: String)] = []
     var outcome = CallReport.Outcome.hangup
+    /// As shown: `***` when the transfer went to a sensitive value.
     var destination: (kind: String, value: String)?
+    /// The real destination when `destination` shows `***` (for `ivrc test`).
+    var hiddenDestination: String?
     var waits = 0
     /// Told of each completed menu choice or capture as it happens (live `dtmf` events).
     var onInput: (@Sendable (CallRecord.Input) -> Void)?
@@ -120,12 +123,13 @@ final class CallSession {
     func transferred(_ request: TransferRequest, _ result: TransferResult) -> Bool {
         switch result {
         case .connected:
-            note(.transfer(kind: request.kind, value: request.value))
+            note(.transfer(kind: request.kind, value: request.shownValue))
             outcome = .transfer
-            destination = (request.kind, request.value)
+            destination = (request.kind, request.shownValue)
+            hiddenDestination = request.sensitive ? request.value : nil
             return true
         case .failed(let reason):
-            note(.transferFailed(kind: request.kind, value: request.value, reason: reason))
+            note(.transferFailed(kind: request.kind, value: request.shownValue, reason: reason))
             vm.resume(.transferFailed(reason))
             return false
         }
@@ -141,9 +145,10 @@ final class CallSession {
     func answered(_ request: WebhookRequest, _ result: Result<WebhookResponse, WebhookFailure>) {
         switch result {
         case .success(let response) where !(200..<300).contains(response.status):
-            note(.webhook(url: request.url, status: response.status, error: "HTTP \(response.status)"))
-        case .success(let response): note(.webhook(url: request.url, status: response.status, error: nil))
-        case .failure(let failure): note(.webhook(url: request.url, status: failure.status, error: failure.reason))
+            note(.webhook(url: request.shownURL, status: response.status, error: "HTTP \(response.status)"))
+        case .success(let response): note(.webhook(url: request.shownURL, status: response.status, error: nil))
+        case .failure(let failure):
+            note(.webhook(url: request.shownURL, status: failure.status, error: request.redacting(failure.reason)))
         }
         vm.resume(.webhook(result))
     }
@@ -156,9 +161,13 @@ final class CallSession {
 
     @inline(never)
     func report(end: Date) -> CallReport {
-        let variables = vm.userVariables().map { ($0.name, $0.sensitive ? CallVM.redacted : $0.value) }
+        let all = vm.userVariables()
+        let variables = all.map { ($0.name, $0.sensitive ? CallVM.redacted : $0.value) }
         var record = CallReport(flow: bundle.flowName(flow), outcome: outcome, destination: destination, visited: visited,
                                 events: events, variables: variables, caller: caller, start: start, end: end)
+        record.hidden = CallReport.Hidden(variables: Dictionary(all.filter(\.sensitive).map { ($0.name, $0.value) },
+                                                                uniquingKeysWith: { $1 }),
+                                          destination: hiddenDestination)
         record.path = path
         record.trace = vm.executed.map { "\(bundle.flowName($0.flow))@\($0.pc)  \(Disassembler.line(bundle, flow: $0.flow, offset: $0.pc))" }
         return record

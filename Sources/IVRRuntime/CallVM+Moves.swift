@@ -55,19 +55,22 @@ extension CallVM {
     mutating func switchFlow(to target: Int) {
         let builtins = BuiltinVariable.allCases.count
         for (i, info) in image.variables.enumerated() where i >= builtins {
-            if let value = variables[i] { carried[strings[info.name]] = (value, info.sensitive) }
+            if let value = variables[i] { carried[strings[info.name]] = (value, isSensitive(i)) }
         }
         let old = variables
+        taint.clear(from: builtins)
         flow = target
         code = image.code
+        flowHasSensitive = image.variables.contains { $0.sensitive }
         attempts = Array(repeating: 0, count: image.slots)
         variables = Array(repeating: nil, count: image.variables.count)
         for i in 0..<builtins { variables[i] = old[i] }
-        variables[BuiltinVariable.flow.index] = bundle.flowName(target)
-        if let language = image.language { variables[BuiltinVariable.language.index] = strings[language] }
-        if let voice = image.voice { variables[BuiltinVariable.voice.index] = strings[voice] }
+        store(BuiltinVariable.flow.index, bundle.flowName(target))
+        if let language = image.language { store(BuiltinVariable.language.index, strings[language]) }
+        if let voice = image.voice { store(BuiltinVariable.voice.index, strings[voice]) }
         for (i, info) in image.variables.enumerated() where i >= builtins {
-            variables[i] = carried[strings[info.name]]?.value
+            let kept = carried[strings[info.name]]
+            store(i, kept?.value, sensitive: kept?.sensitive ?? false)
         }
     }
 
@@ -76,16 +79,21 @@ extension CallVM {
         switch op {
         case .transfer:
             let kind = DestinationCode.names[c.uint()]
-            let value = interpolate(c.text())
-            let callerID = c.optText().map { interpolate($0) }
+            let parts = c.text()
+            let value = interpolate(parts)
+            let callerIDParts = c.optText()
+            let callerID = callerIDParts.map { interpolate($0) }
             let timeout = c.uint(), allow = c.optional(), fail = c.uint()
             pc = c.pc
+            var request = TransferRequest(kind: kind, value: value, callerID: callerID, timeout: timeout)
+            request.sensitive = isTainted(parts)
+            request.callerIDSensitive = callerIDParts.map(isTainted) ?? false
             if let allow, bundle.patterns[allow]?.matches(value) != true {
                 pc = fail
-                return .refused(kind: kind, value: value)
+                return .refused(kind: kind, value: request.shownValue)
             }
             waiting = .transfer(fail: fail)
-            return .transfer(TransferRequest(kind: kind, value: value, callerID: callerID, timeout: timeout))
+            return .transfer(request)
         case .transferKeyed:
             let fail = c.uint()
             pc = c.pc
@@ -94,12 +102,16 @@ extension CallVM {
                                              timeout: 30_000))
         case .webhook:
             let method = c.uint() == 1 ? "POST" : "GET"
-            let url = interpolate(c.text(), escape: CallVM.percentEncode)
+            let urlParts = c.text()
+            let url = interpolate(urlParts, escape: CallVM.percentEncode)
             let body = c.optText().map { interpolate($0, escape: JSONEscape.escape) }
             let timeout = c.uint(), into = c.optional(), fail = c.uint()
             pc = c.pc
             waiting = .webhook(into: into, fail: fail)
-            return .webhook(WebhookRequest(method: method, url: url, body: body, timeout: timeout))
+            var request = WebhookRequest(method: method, url: url, body: body, timeout: timeout)
+            // The checker's E503 keeps sensitive values out of URLs; a bundle that did not pass it still shows `***`.
+            if isTainted(urlParts) { request.redactedURL = shown(urlParts, escape: CallVM.percentEncode) }
+            return .webhook(request)
         default:  // .record
             let into = c.uint(), max = c.uint(), beep = c.uint() == 1, finish = c.optKey(), silence = c.uint()
             pc = c.pc
@@ -118,14 +130,14 @@ extension CallVM {
         let empty = response.body.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
         guard let json = empty ? JSON.object([]) : JSONParser.parse(response.body), case .object = json else { return false }
         let name = strings[image.variables[into].name]
-        variables[into] = json.serialized
+        store(into, json.serialized)
         let prefix = name + "."
         for (i, info) in image.variables.enumerated() where strings[info.name].hasPrefix(prefix) {
             var value: JSON? = json
             for key in strings[info.name].dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false) {
                 value = value?[String(key)]
             }
-            variables[i] = value?.variableValue
+            store(i, value?.variableValue)
         }
         return true
     }

@@ -33,8 +33,10 @@ extension CallVM {
             let timeout = c.uint(), idt = c.uint(), pattern = c.optional(), flags = c.uint()
             pc = c.pc
             waiting = .digits(min: min, pattern: pattern, sensitive: flags & 1 == 1)
-            return collect(CollectRequest(prompts: takePrompts(), maxDigits: max, timeout: timeout,
-                                          interDigitTimeout: idt, terminator: terminator))
+            var request = CollectRequest(prompts: takePrompts(), maxDigits: max, timeout: timeout,
+                                         interDigitTimeout: idt, terminator: terminator)
+            request.sensitive = flags & 1 == 1
+            return collect(request)
         }
     }
 
@@ -69,6 +71,7 @@ extension CallVM {
             input = r.digits
             inputValid = !timedOut && input.count >= min
                 && (pattern.map { bundle.patterns[$0]?.matches(input) == true } ?? true)
+            inputSensitive = sensitive
             notes.append(timedOut ? .timeout : .input(sensitive ? CallVM.redacted : input, kind: "capture"))
             if sensitive, !inputValid { input = CallVM.redacted }
         case (.transfer(let fail), .transferFailed):
@@ -80,7 +83,7 @@ extension CallVM {
             }
             pc = fail
         case (.record(let v), .recorded(let location)):
-            variables[v] = location
+            store(v, location)
         default:
             break
         }

@@ -22,12 +22,19 @@ public struct CallVM {
     var attempts: [UInt8]
     var backStack: [(flow: Int, pc: Int, node: String)] = []
     var variables: [String?]
+    /// Which variables hold a sensitive value (see `CallVM+Taint.swift`).
+    var taint = TaintBits()
     /// User variables of flows the call left through `ivr:` transfers.
     var carried: [String: (value: String, sensitive: Bool)] = [:]
     var prompts: [PromptItem] = []
     var input = ""
     var timedOut = false
     var inputValid = false
+    /// The last input came from a `sensitive: true` capture.
+    var inputSensitive = false
+    /// The flow's table marks some variable sensitive (a sensitive capture's
+    /// `into`); without it and without taint, no value is ever sensitive.
+    var flowHasSensitive = false
     var waiting: Waiting = .nothing
     var notes: [Effect] = []
     var budget = 0
@@ -56,6 +63,7 @@ public struct CallVM {
         self.pc = image.entry
         self.attempts = Array(repeating: 0, count: image.slots)
         self.variables = Array(repeating: nil, count: image.variables.count)
+        self.flowHasSensitive = image.variables.contains { $0.sensitive }
         self.now = now
         variables[BuiltinVariable.caller.index] = caller
         variables[BuiltinVariable.called.index] = called ?? image.extensionNumber.map { bundle.strings[$0] } ?? ""
@@ -104,7 +112,9 @@ public struct CallVM {
             pc = c.pc
             return .hangup
         case .say, .queueSay:
-            let text = interpolate(c.text())
+            let parts = c.text()
+            // A sensitive value is never spoken (the checker's E503): its part is `***`.
+            let text = isTainted(parts) ? shown(parts) : interpolate(parts)
             let voice = c.optional().map { strings[$0] } ?? nonEmpty(BuiltinVariable.voice)
             let language = c.optional().map { strings[$0] } ?? nonEmpty(BuiltinVariable.language)
             pc = c.pc
@@ -124,7 +134,7 @@ public struct CallVM {
             }
         case .set:
             let v = c.uint()
-            variables[v] = interpolate(c.text())
+            assign(v, c.text())
             if v < BuiltinVariable.allCases.count { builtinsSet |= 1 << v }
             pc = c.pc
         case .menu:
@@ -161,7 +171,7 @@ public struct CallVM {
         case .accept:
             let v = c.uint(), target = c.uint()
             if inputValid {
-                variables[v] = input
+                store(v, input, sensitive: inputSensitive)
                 pc = c.pc
             } else {
                 pc = target
@@ -190,25 +200,24 @@ public struct CallVM {
         return out
     }
 
+    /// `language` / `voice` for a prompt; one made from a sensitive value
+    /// is ignored (it would reach the speech engine and its error messages).
     func nonEmpty(_ v: BuiltinVariable) -> String? {
-        guard let s = variables[v.index], !s.isEmpty else { return nil }
+        guard let s = variables[v.index], !s.isEmpty, !isSensitive(v.index) else { return nil }
         return s
     }
-
-    /// Whether the variable must never appear in a record.
-    func isSensitive(_ v: Int) -> Bool { image.variables[v].sensitive }
 
     /// The call's user variables, every flow's, by name, plus `language`
     /// and `voice` when a `set` of the call wrote them.
     public func userVariables() -> [(name: String, value: String, sensitive: Bool)] {
         var all = carried
         for (i, info) in image.variables.enumerated() where i >= BuiltinVariable.allCases.count {
-            if let value = variables[i] { all[strings[info.name]] = (value, info.sensitive) }
+            if let value = variables[i] { all[strings[info.name]] = (value, isSensitive(i)) }
         }
         // `language` and `voice` are reported once the call set them (a
         // language menu); flow defaults are configuration, not call data.
         for builtin in [BuiltinVariable.language, .voice] where builtinsSet & (1 << builtin.index) != 0 {
-            if let value = variables[builtin.index] { all[builtin.rawValue] = (value, false) }
+            if let value = variables[builtin.index] { all[builtin.rawValue] = (value, isSensitive(builtin.index)) }
         }
         return all.keys.sorted().compactMap { name in all[name].map { (name, $0.value, $0.sensitive) } }
     }

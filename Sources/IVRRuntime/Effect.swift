@@ -21,6 +21,9 @@ public struct CollectRequest: Sendable, Equatable {
     /// after the first): real callers just keep typing; the scripted caller
     /// takes no new token for it.
     public var continuesWait = false
+    /// The keys are for a `sensitive: true` capture: a backend that echoes
+    /// keys (`ivrc run`) shows `***`.
+    public var sensitive = false
 }
 
 /// What a wait heard.
@@ -40,12 +43,30 @@ public struct CollectResult: Sendable, Equatable {
 }
 
 /// A blind transfer. `kind` is number, extension, sip, conference, group or app.
+/// `value` and `callerID` are the real ones (the transfer goes there); what
+/// is shown of them (events, records, logs) is `shownValue` / `shownCallerID`.
 public struct TransferRequest: Sendable, Equatable {
     public var kind: String
     public var value: String
     public var callerID: String?
     /// Ring time in milliseconds.
     public var timeout: Int
+    /// The destination was made from a sensitive value: it shows as `***`.
+    public var sensitive = false
+    /// The caller ID was made from a sensitive value: it shows as `***`.
+    public var callerIDSensitive = false
+
+    public init(kind: String, value: String, callerID: String?, timeout: Int) {
+        self.kind = kind
+        self.value = value
+        self.callerID = callerID
+        self.timeout = timeout
+    }
+
+    /// The destination as events, records and logs show it.
+    public var shownValue: String { sensitive ? CallVM.redacted : value }
+    /// The caller ID as events and logs show it.
+    public var shownCallerID: String? { callerIDSensitive ? callerID.map { _ in CallVM.redacted } : callerID }
 }
 
 /// How a transfer went.
@@ -63,13 +84,33 @@ public struct RecordRequest: Sendable, Equatable {
     public var silence: Int
 }
 
-/// An HTTP request of a `webhook` step, interpolated.
+/// An HTTP request of a `webhook` step, interpolated. `url` and `body` are
+/// what is sent; what is shown of the URL (events, logs) is `shownURL`.
 public struct WebhookRequest: Sendable, Equatable {
     public var method: String
     public var url: String
-    /// JSON text (POST only).
+    /// JSON text (POST only). Never shown anywhere: it may carry sensitive values (over https).
     public var body: String?
     public var timeout: Int
+    /// The URL with each sensitive part as `***`, when it has one (nil: shown as is).
+    public var redactedURL: String?
+
+    public init(method: String, url: String, body: String?, timeout: Int) {
+        self.method = method
+        self.url = url
+        self.body = body
+        self.timeout = timeout
+    }
+
+    /// The URL as events and logs show it.
+    public var shownURL: String { redactedURL ?? url }
+
+    /// A message about this request (a failure's reason) with the real URL
+    /// replaced by `shownURL`.
+    public func redacting(_ message: String) -> String {
+        guard let redactedURL else { return message }
+        return message.replacingOccurrences(of: url, with: redactedURL)
+    }
 }
 
 /// An HTTP answer: status and body bytes.

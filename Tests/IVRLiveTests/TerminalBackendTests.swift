@@ -49,6 +49,31 @@ final class Screen: Sendable {
         #expect(try await backend.collect(Self.collect(max: 10)) == CollectResult(digits: "9", ending: .interDigitTimeout, promptsPlayed: 0))
     }
 
+    /// The keys of a sensitive capture echo as `***`; a transfer to a
+    /// sensitive destination prints `***`, and a tainted webhook URL its
+    /// redacted form, while the request itself keeps the real values.
+    @Test func sensitiveKeysAndDestinationsPrintStars() async throws {
+        let keys = KeyInput(), screen = Screen()
+        let backend = TerminalBackend(keys: keys, webhooks: { throw WebhookFailure("no answer from \($0.url)") },
+                                      write: { screen.write($0) })
+        keys.press("4321#")
+        var request = Self.collect(max: 4, prompts: [])
+        request.sensitive = true
+        #expect(try await backend.collect(request).digits == "4321")
+        var transfer = TransferRequest(kind: "extension", value: "4321", callerID: "+4321", timeout: 1000)
+        transfer.sensitive = true
+        transfer.callerIDSensitive = true
+        #expect(try await backend.transfer(transfer) == .connected)
+        var hook = WebhookRequest(method: "GET", url: "https://api.example/?pin=4321", body: nil, timeout: 1000)
+        hook.redactedURL = "https://api.example/?pin=***"
+        await #expect(throws: WebhookFailure.self) { try await backend.webhook(hook) }
+        #expect(screen.contents.contains("  > ***\n"), "\(screen.contents)")
+        #expect(screen.contents.contains("  ~ transferring to extension *** (caller ID ***)\n"))
+        #expect(screen.contents.contains("  ~ GET https://api.example/?pin=***\n"))
+        #expect(screen.contents.contains("  ~ webhook failed: no answer from https://api.example/?pin=***\n"))
+        #expect(!screen.contents.contains("4321"), "\(screen.contents)")
+    }
+
     @Test func keysArrivingDuringTheWait() async throws {
         let (backend, keys, _) = Self.backend()
         after(milliseconds: 100) { keys.press("4") }

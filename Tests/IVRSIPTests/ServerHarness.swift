@@ -1,6 +1,7 @@
 import Foundation
 import IVRBytecode
 import IVRRuntime
+import Logging
 import Synchronization
 @testable import IVRSIP
 
@@ -33,10 +34,11 @@ final class ServerHarness {
     let folder: String
     var port: Int { server.endpoint.localPort }
 
-    init(maxCalls: Int = 100, configure: (inout SIPConfiguration) -> Void = { _ in }) async throws {
+    init(maxCalls: Int = 100, flow: String = ServerHarness.flow, logger: Logger = CallServices.quietLogger(),
+         configure: (inout SIPConfiguration) -> Void = { _ in }) async throws {
         folder = NSTemporaryDirectory() + "ivrsip-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try Self.flow.write(toFile: folder + "/main.yaml", atomically: true, encoding: .utf8)
+        try flow.write(toFile: folder + "/main.yaml", atomically: true, encoding: .utf8)
         // "Goodbye": 3 s of a quiet 440 Hz tone (8 kHz PCM16 little-endian), long
         // enough to hang up during it, and quieter than `say` without TTS (peak 8000).
         let goodbye = Tone.sine(hz: 440, milliseconds: 3000, amplitude: 2000).flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
@@ -44,7 +46,7 @@ final class ServerHarness {
         let bundle = try BuildPipeline.build(paths: [folder + "/main.yaml"], currentDirectory: folder).get().bundle
         let services = CallServices(prompts: PromptAudio(folders: [folder]), tts: .none, recordingsFolder: folder,
                                     referTarget: ReferTarget(pbx: "pbx.example", trunk: nil), webhook: nil,
-                                    logger: CallServices.quietLogger())
+                                    logger: logger)
         let sink = records
         server = IVRServer(bundle: bundle, services: services, records: nil) { line in
             if let r = CallRecord.parse(line: line) { sink.append(r) }

@@ -23,21 +23,24 @@ public struct ReferTarget: Sendable, Equatable {
         public var description: String { reason }
     }
 
-    public func uri(kind: String, value: String) throws(Unroutable) -> String {
+    /// The Refer-To URI of a destination. Reasons name it as `shown`
+    /// (`***` for a sensitive one; default: the value).
+    public func uri(kind: String, value: String, shown: String? = nil) throws(Unroutable) -> String {
+        let named = shown ?? value
         switch kind {
         case "sip":
-            guard let uri = SIPURI(value) else { throw Unroutable(reason: "'\(value)' is not a SIP URI") }
+            guard let uri = SIPURI(value) else { throw Unroutable(reason: "'\(named)' is not a SIP URI") }
             return uri.description
         case "number":
             guard let trunk, !trunk.isEmpty else {
-                throw Unroutable(reason: "no sip.trunk in the manifest to route number \(value)")
+                throw Unroutable(reason: "no sip.trunk in the manifest to route number \(named)")
             }
             let digits = value.hasPrefix("+") ? String(value.dropFirst()) : value
-            guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit) else { throw Unroutable(reason: "'\(value)' is not an E.164 number") }
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit) else { throw Unroutable(reason: "'\(named)' is not an E.164 number") }
             return "sip:+\(digits)@\(trunk);user=phone"
         case "extension", "conference", "group", "app":
             guard let pbx, !pbx.isEmpty else {
-                throw Unroutable(reason: "no sip.pbx in the manifest to route \(kind) \(value)")
+                throw Unroutable(reason: "no sip.pbx in the manifest to route \(kind) \(named)")
             }
             return SIPURI(user: value, host: pbx).description
         default:

@@ -129,13 +129,13 @@ public final class SIPCallBackend: MediaBackend {
 
     public func transfer(_ request: TransferRequest) async throws -> TransferResult {
         let uri: String
-        do { uri = try services.referTarget.uri(kind: request.kind, value: request.value) } catch {
+        do { uri = try services.referTarget.uri(kind: request.kind, value: request.value, shown: request.shownValue) } catch {
             return .failed(error.reason)
         }
         let wait = TimeAmount.milliseconds(Int64(request.timeout) + 10_000)
         switch await endpoint.transfer(leg, to: uri, timeout: wait) {
         case .connected:
-            referredTo = uri
+            referredTo = request.sensitive ? CallVM.redacted : uri
             return .connected
         case .failed(let reason): return .failed(reason)
         case .hungUp: throw CallerHungUp()
