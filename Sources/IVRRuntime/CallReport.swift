@@ -46,8 +46,19 @@ public struct CallReport: Sendable, Equatable {
             ("destination", destination.map { .object([("kind", .string($0.kind)), ("value", .string($0.value))]) } ?? .null),
             ("visited", .array(visited.map(JSON.string))),
             ("events", .array(events.map(\.json))),
-            ("variables", .object(variables.map { ($0.name, JSON.string($0.value)) })),
+            ("variables", .object(variables.map { ($0.name, Self.jsonValue($0.value)) })),
         ])
+    }
+
+    /// A variable's value in `simulate --json`: a string, except a webhook's
+    /// `into` variable, which holds the JSON object the server answered and
+    /// is shown as that object (`"customer":{"tier":"gold"}`); the fields the
+    /// flow read are listed as well (`"customer.tier":"gold"`).
+    static func jsonValue(_ value: String) -> JSON {
+        guard value.hasPrefix("{"), let parsed = JSONParser.parse(Array(value.utf8)), case .object = parsed else {
+            return .string(value)
+        }
+        return parsed
     }
 
     /// The call-record log entry (`CallRecord`): path, menu and capture

@@ -245,6 +245,25 @@ import Testing
         #expect(other.contains(#""value":"no-card""#), "\(other)")
     }
 
+    /// A webhook's `into` variable is shown as the JSON object it holds;
+    /// the fields the flow read keep their dotted names.
+    @Test func webhookResultIsAnObjectInTheJSON() async throws {
+        let root = try Self.project(["flows/main.yaml": Self.main])
+        var o = SimulateRunner.Options(paths: ["."])
+        o.currentDirectory = root
+        o.input = "2 123456#"
+        o.json = true
+        o.webhooks = [#"https://api.acme.example/={"tier":"gold","name":{"first":"Ada"}}"#]
+        let r = await SimulateRunner.run(o)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.output.utf8)) as? [String: Any])
+        let variables = try #require(object["variables"] as? [String: Any])
+        let customer = try #require(variables["customer"] as? [String: Any], "\(variables)")
+        #expect(customer["tier"] as? String == "gold")
+        #expect((customer["name"] as? [String: Any])?["first"] as? String == "Ada")
+        #expect(variables["customer.tier"] == nil, "this flow reads no field")
+        #expect(variables["account"] as? String == "123456")
+    }
+
     @Test func webhookWithoutCannedAnswerTakesOnErrorAndSaysWhy() async throws {
         let root = try Self.project(["flows/main.yaml": Self.main])
         var o = SimulateRunner.Options(paths: ["."])
