@@ -28,7 +28,8 @@ public enum FlowTestRunner {
                 continue
             }
             guard let flow = built.bundle.flowIndex(parsed.flow.value) else {
-                out += "\(testFile):\(parsed.flow.range.start): error: no flow named '\(parsed.flow.value)'\n"
+                let guess = closestMatch(to: parsed.flow.value, in: built.bundle.flowNames).map { "; did you mean '\($0)'?" } ?? ""
+                out += "\(testFile):\(parsed.flow.range.start): error: no flow named '\(parsed.flow.value)'\(guess)\n"
                 out += "FAIL \(testFile): unknown flow\n"
                 failed += 1
                 continue
