@@ -162,7 +162,10 @@ struct EventReader {
             notes.append(Diagnostic.Note(context, file: file,
                                          range: SourceRange(at: location(failure.contextLine, failure.contextColumn))))
         }
-        let help = hintForUnquotedKey(from: min(failure.contextLine, failure.problemLine),
+        // A `#` in a flow collection hides the rest of its line: the error comes later, so look back.
+        let inFlow = (failure.context ?? "").contains("flow") || problem.contains("flow")
+        let help = hintForUnquotedKey(from: min(failure.contextLine, failure.problemLine,
+                                                inFlow ? failure.problemLine - UnquotedKeyHint.maxLines : .max),
                                       to: max(failure.contextLine, failure.problemLine))
         failures.append(Diagnostic(.E001, "YAML syntax error: " + message, file: file,
                                       range: SourceRange(at: mark), notes: notes, help: help))
@@ -172,8 +175,8 @@ struct EventReader {
     /// how to write the key when one stands on the lines (0-based) of the
     /// error (at most `UnquotedKeyHint.maxLines` of them, from the problem's).
     private func hintForUnquotedKey(from first: Int, to last: Int) -> String? {
-        let lower = max(first, last - UnquotedKeyHint.maxLines)
-        let spans = (lower...last).reversed().compactMap { lines.lineBytes($0 + 1) }
+        let lower = max(0, first, last - UnquotedKeyHint.maxLines)
+        let spans = (lower...last).compactMap { lines.lineBytes($0 + 1) }
         return UnquotedKeyHint.hint(for: spans.map { UnsafeBufferPointer(rebasing: bytes[$0]) })
     }
 }

@@ -122,6 +122,42 @@ import Testing
         }
     }
 
+    /// Random scalars of every style (a fixed seed): each maps exactly, and
+    /// keeps every character inside the scalar, in order.
+    @Test func randomScalarsMapInsideTheirRange() {
+        var seed: UInt64 = 0x1993_0D0A
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        let pieces = ["a", "é", " ", "  ", "\n", "\n\n", "\\", "\\\"", "''", "\\x41", "\\u00e9", "\\\n", "\t", "#", ":", "-", "x y", " \n", "\r\n", "\t\n", "\n   ", "\\ ", "\\N", "\\/"]
+        let heads = ["", "\"", "'", "|\n  ", ">-\n  ", "|+2\n    ", "&a \"", "!!str ", ">+\n  ", "|-\n\n  ", "> # c\n  ", "\"\\\n", "!!str \"", "&b\n  "]
+        var exact = 0
+        for _ in 0..<1000 {
+            let head = heads[next(heads.count)]
+            var body = ""
+            for _ in 0..<next(12) { body += pieces[next(pieces.count)].replacingOccurrences(of: "\n", with: "\n  ") }
+            let close = head.hasSuffix("\"") ? "\"" : head == "'" ? "'" : ""
+            let yaml = "v: " + head + body + close + "\nw: 1\n"
+            let bytes = Array(yaml.utf8)
+            guard let node = YAMLReader.read(bytes, file: "t.yaml").root?.value(forKey: "v"), let value = node.scalar else {
+                continue
+            }
+            let m = ScalarSourceMap(value: value, range: node.range, source: bytes)
+            // The decoder reads every scalar libyaml reads as libyaml does.
+            #expect(m.isExact, "\(yaml.debugDescription) reads \(value.debugDescription)")
+            exact += 1
+            var previous = node.range.start.offset
+            for k in 0..<m.count {
+                let r = m.range(of: k..<(k + 1))
+                #expect(r.start.offset >= previous && r.end.offset >= r.start.offset && r.end.offset <= node.range.end.offset,
+                        "\(yaml.debugDescription) character \(k)")
+                previous = r.end.offset
+            }
+        }
+        #expect(exact > 100)
+    }
+
     @Test func anUnmappableScalarFallsBackToItsStart() throws {
         let bytes = Array("v: \"abc\"\n".utf8)
         let node = try #require(YAMLReader.read(bytes, file: "t.yaml").root?.value(forKey: "v"))
