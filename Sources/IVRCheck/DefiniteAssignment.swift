@@ -45,23 +45,31 @@ enum DefiniteAssignment: GraphCheck {
                 let key = "\(read.range.start.offset):\(read.root)"
                 guard reported.insert(key).inserted else { continue }
                 out.append(.maybeUnset(read, set: vars.firstWrite(of: read.root, in: graph), known: vars.writtenNames,
-                                       in: analysis.flow))
+                                       at: context.range(of: read, in: analysis.flow), in: analysis.flow,
+                                       rootRange: { context.rootRange(of: read, in: analysis.flow) }))
             }
         }
     }
 }
 
 fileprivate extension Diagnostic {
-    static func maybeUnset(_ read: FlowVariables.Read, set: Located<String>?, known: [String], in flow: Flow) -> Diagnostic {
+    /// `range` is the reference itself (`${name}`); `rootRange` finds where
+    /// its root name is written, for a fix-it.
+    static func maybeUnset(_ read: FlowVariables.Read, set: Located<String>?, known: [String], at range: SourceRange,
+                           in flow: Flow, rootRange: () -> SourceRange?) -> Diagnostic {
         let shown = read.name == read.root ? "'\(read.root)'" : "'\(read.root)' (read as '\(read.name)')"
         guard let set else {
-            let guess = closestMatch(to: read.root, in: known.filter { $0 != read.root })
-            return Diagnostic(.E209, "variable \(shown) is never set in this flow", file: flow.file, range: read.range,
+            let guess = closestMatch(to: read.root, in: known.filter { $0 != read.root } + Variables.builtins.sorted())
+            var fix: FixIt?
+            if let guess, FixIt.isPlainName(guess), let name = rootRange() {
+                fix = FixIt(message: "replace with '\(guess)'", range: name, replacement: guess)
+            }
+            return Diagnostic(.E209, "variable \(shown) is never set in this flow", file: flow.file, range: range,
                               help: guess.map { "did you mean '\($0)'?" }
-                                  ?? "set it first with capture, record, webhook 'into' or 'set'")
+                                  ?? "set it first with capture, record, webhook 'into' or 'set'", fix: fix)
         }
         return Diagnostic(.E209, "variable \(shown) may be unset here: some path reaches this point without setting it",
-                          file: flow.file, range: read.range,
+                          file: flow.file, range: range,
                           notes: [Note("'\(read.root)' is set here, but not on every path", file: flow.file, range: set.range)],
                           help: "set it on every path first (for example with 'set' and a default), or read it only where it is set")
     }

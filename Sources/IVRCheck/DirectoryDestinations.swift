@@ -40,6 +40,6 @@ fileprivate extension Diagnostic {
             notes: [Note(listed.isEmpty ? "the directory lists no \(kinds)" : "the directory's \(kinds): \(shown)",
                          file: manifest.file, range: manifest.directory?.range)],
             help: guess.map { "did you mean '\($0)'?" } ?? "add it to 'directory: \(kinds):' in \(manifest.file), or fix the destination",
-            fix: guess.map { FixIt(message: "replace with '\($0)'", range: d.value.range, replacement: $0) })
+            fix: guess.map { FixIt(message: "replace with '\($0)'", range: d.value.range, replacement: FixIt.scalar($0)) })
     }
 }

@@ -7,7 +7,10 @@ enum ExpressionChecks: FlowCheck {
         for entry in analysis.index.entries(.branch) {
             guard case .branch(let b) = entry.step.kind else { continue }
             for arm in b.arms {
-                if let condition = arm.condition { out.append(contentsOf: checker.check(condition: condition)) }
+                guard let condition = arm.condition, !checker.check(condition: condition).isEmpty else { continue }
+                // Checked again with the scalar's map, which only a condition with a finding needs.
+                let map = context.sourceMap(of: arm.source.value, at: arm.source.range, in: analysis.flow)
+                out.append(contentsOf: checker.check(condition: condition, source: map))
             }
         }
     }

@@ -25,6 +25,6 @@ fileprivate extension Diagnostic {
             notes: [Note(candidates.isEmpty ? "the project has no other flows"
                          : "flows in the project: \(candidates.joined(separator: ", "))")],
             help: guess.map { "did you mean '\($0)'?" } ?? "check the flow's 'ivr:' name, and that its file is part of the checked paths",
-            fix: guess.map { FixIt(message: "replace with '\($0)'", range: range, replacement: $0) })
+            fix: guess.map { FixIt(message: "replace with '\($0)'", range: range, replacement: FixIt.scalar($0)) })
     }
 }

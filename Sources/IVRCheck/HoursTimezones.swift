@@ -17,6 +17,7 @@ fileprivate extension Diagnostic {
     static func badTimeZone(_ zone: Located<String>, in flow: Flow) -> Diagnostic {
         let guess = closestMatch(to: zone.value, in: TimeZone.knownTimeZoneIdentifiers)
         return Diagnostic(.E405, "'\(zone.value)' is not a time zone", file: flow.file, range: zone.range,
-                          help: guess.map { "did you mean '\($0)'?" } ?? "use an IANA name such as America/New_York or Europe/London")
+                          help: guess.map { "did you mean '\($0)'?" } ?? "use an IANA name such as America/New_York or Europe/London",
+                          fix: guess.map { FixIt(message: "replace with '\($0)'", range: zone.range, replacement: FixIt.scalar($0)) })
     }
 }

@@ -16,7 +16,8 @@ enum RegexPatterns: FlowCheck {
             default: source = nil
             }
             guard let (pattern, field) = source, case .failure(let error) = compile(pattern.value) else { continue }
-            out.append(.invalidRegex(pattern, field: field, error, in: analysis.flow))
+            let map = context.sourceMap(of: pattern.value, at: pattern.range, in: analysis.flow)
+            out.append(.invalidRegex(pattern, field: field, error, map: map, in: analysis.flow))
         }
     }
 
@@ -27,24 +28,15 @@ enum RegexPatterns: FlowCheck {
 
 extension Diagnostic {
     /// E406 for a regex written as a YAML scalar; a note points at the
-    /// offending character when the scalar stands in the file as its value
-    /// (plain, or quoted without escapes).
-    static func invalidRegex(_ pattern: Located<String>, field: String, _ error: PatternError, in flow: Flow) -> Diagnostic {
-        let source = pattern.value
-        let range = pattern.range
+    /// offending character, through the scalar's quotes, escapes and folds
+    /// (`map`), when the scalar maps exactly.
+    static func invalidRegex(_ pattern: Located<String>, field: String, _ error: PatternError, map: ScalarSourceMap,
+                             in flow: Flow) -> Diagnostic {
         var notes: [Note] = []
-        let scalars = Array(source.unicodeScalars)
-        let length = range.end.offset - range.start.offset
-        let quote = length == source.utf8.count + 2 ? 1 : length == source.utf8.count ? 0 : -1
-        if range.start.line == range.end.line, quote >= 0, error.offset <= scalars.count {
-            let before = scalars.prefix(error.offset)
-            var at = range.start
-            at.column += quote + before.count
-            at.offset += quote + before.reduce(0) { $0 + UTF8.width($1) }
-            let width = error.offset < scalars.count ? UTF8.width(scalars[error.offset]) : 0
-            let end = SourceLocation(line: at.line, column: at.column + (width > 0 ? 1 : 0), offset: at.offset + width)
-            notes.append(Note("here", file: flow.file, range: SourceRange(start: at, end: end)))
+        if map.isExact, error.offset <= map.count {
+            notes.append(Note("here", file: flow.file, range: map.range(of: error.offset..<min(error.offset + 1, map.count))))
         }
-        return Diagnostic(.E406, "invalid regex in '\(field)': \(error.message)", file: flow.file, range: range, notes: notes)
+        return Diagnostic(.E406, "invalid regex in '\(field)': \(error.message)", file: flow.file, range: pattern.range,
+                          notes: notes)
     }
 }

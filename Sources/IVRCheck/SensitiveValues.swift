@@ -34,16 +34,18 @@ enum SensitiveValues: GraphCheck {
                 default: continue
                 }
                 guard reported.insert(read.range.start.offset).inserted else { continue }
-                out.append(.exposed(read, exposure, origin: vars.firstWrite(of: read.root, in: graph, where: isSensitive), in: flow))
+                out.append(.exposed(read, exposure, origin: vars.firstWrite(of: read.root, in: graph, where: isSensitive),
+                                    at: context.range(of: read, in: flow), in: flow))
             }
         }
         if let events = flow.events {
-            for name in events.url.value.variables {
-                guard let n = vars.index(FlowVariables.root(name)),
+            for part in events.url.value.parts {
+                guard case .variable(let name, let offset) = part, let n = vars.index(FlowVariables.root(name)),
                       everSensitive[n >> 6] & (1 << UInt64(n & 63)) != 0 else { continue }
                 let read = FlowVariables.Read(name: name, root: FlowVariables.root(name), range: events.url.range, place: .url,
-                                              number: n, assignment: -1)
-                out.append(.exposed(read, "put in the events URL (URLs end up in logs)", origin: nil, in: flow))
+                                              number: n, assignment: -1, text: events.url.value.raw, reference: offset)
+                out.append(.exposed(read, "put in the events URL (URLs end up in logs)", origin: nil, at: context.range(of: read, in: flow),
+                                    in: flow))
                 break
             }
         }
@@ -51,9 +53,11 @@ enum SensitiveValues: GraphCheck {
 }
 
 fileprivate extension Diagnostic {
-    static func exposed(_ read: FlowVariables.Read, _ exposure: String, origin: Located<String>?, in flow: Flow) -> Diagnostic {
+    /// `range` is the reference itself (`${pin}`).
+    static func exposed(_ read: FlowVariables.Read, _ exposure: String, origin: Located<String>?, at range: SourceRange,
+                        in flow: Flow) -> Diagnostic {
         Diagnostic(.E503, "'\(read.root)' holds a sensitive value and would be \(exposure)",
-                   file: flow.file, range: read.range,
+                   file: flow.file, range: range,
                    notes: origin.map { [Note("captured with sensitive: true here", file: flow.file, range: $0.range)] } ?? [],
                    help: read.place == .spoken ? "do not read sensitive digits back; confirm without repeating them"
                        : "send it in the body of an https:// POST webhook instead")

@@ -8,10 +8,13 @@ enum TargetResolution: FlowCheck {
         if let start = flow.start, known[start.value] == nil {
             out.append(.unknownNode(start, in: flow, candidates: flow.nodes.map(\.name.value), field: "start"))
         }
+        var candidates: [String]?
         for entry in analysis.targets {
             let target = entry.target
             if case .node(let name) = target, known[name.value] == nil {
-                out.append(.unknownNode(name, in: flow, candidates: flow.nodes.map(\.name.value), field: nil))
+                // A target may also be a built-in: `repaet` is a typo of `repeat`.
+                if candidates == nil { candidates = flow.nodes.map(\.name.value) + BuiltinTarget.allCases.map(\.rawValue) }
+                out.append(.unknownNode(name, in: flow, candidates: candidates ?? [], field: nil))
             }
         }
     }
@@ -23,10 +26,10 @@ fileprivate extension Diagnostic {
         let subject = field.map { "'\($0)' names '\(name.value)', which is no node" } ?? "target '\(name.value)' names no node"
         return Diagnostic(
             .E201, subject, file: flow.file, range: name.range,
-            notes: guess == nil && candidates.count <= 12
-                ? [Note("nodes of flow '\(flow.name.value)': \(candidates.joined(separator: ", "))")] : [],
+            notes: guess == nil && flow.nodes.count <= 12
+                ? [Note("nodes of flow '\(flow.name.value)': \(flow.nodes.map(\.name.value).joined(separator: ", "))")] : [],
             help: guess.map { "did you mean '\($0)'?" }
                 ?? "targets are node names, repeat, back, top, hangup, or inline steps",
-            fix: guess.map { FixIt(message: "replace with '\($0)'", range: name.range, replacement: $0) })
+            fix: guess.map { FixIt(message: "replace with '\($0)'", range: name.range, replacement: FixIt.scalar($0)) })
     }
 }

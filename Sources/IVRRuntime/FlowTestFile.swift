@@ -129,7 +129,10 @@ public struct FlowTestParser {
         var e = FlowTestCase.Expectations()
         if let o = f["outcome"], let text = string(o, "'outcome'") {
             guard Self.outcomes.contains(text) else {
-                sink.emit(.E006, "unknown outcome '\(text)'; expected one of \(Self.outcomes.joined(separator: ", "))", at: o.range)
+                let guess = closestMatch(to: text, in: Self.outcomes)
+                sink.emit(.E006, "unknown outcome '\(text)'; expected one of \(Self.outcomes.joined(separator: ", "))", at: o.range,
+                          help: guess.map { "did you mean '\($0)'?" },
+                          fix: guess.map { Diagnostic.FixIt(message: "replace with '\($0)'", range: o.range, replacement: $0) })
                 return nil
             }
             e.outcome = text
@@ -178,10 +181,10 @@ public struct FlowTestParser {
         for p in pairs {
             guard let key = p.key.scalar, allowed.contains(key) else {
                 let key = p.key.scalar ?? "?"
-                let suggestion = allowed.min { editDistance($0, key) < editDistance($1, key) }
-                let help = suggestion.flatMap { editDistance($0, key) <= 2 ? "did you mean '\($0)'?" : nil }
+                let guess = closestMatch(to: key, in: allowed)
                 sink.emit(.E003, "unknown field '\(key)' in \(what); expected \(allowed.joined(separator: ", "))",
-                          at: p.key.range, help: help)
+                          at: p.key.range, help: guess.map { "did you mean '\($0)'?" },
+                          fix: guess.map { Diagnostic.FixIt(message: "replace with '\($0)'", range: p.key.range, replacement: $0) })
                 return nil
             }
         }

@@ -92,3 +92,39 @@ public struct DiagnosticSink: Sendable {
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }
+
+extension Diagnostic.FixIt {
+    /// Whether `text` reads the same written in any scalar style and inside
+    /// an expression's quotes (letters, digits and `-_./+@`), so that a
+    /// fix-it may put it in place of a name without quoting or escaping it.
+    public static func isPlainName(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy {
+            $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_./+@".unicodeScalars.contains($0)
+        }
+    }
+
+    /// `text` as a YAML scalar that replaces a whole scalar: as it is when
+    /// it is a plain name, else in double quotes.
+    public static func scalar(_ text: String) -> String {
+        if isPlainName(text), let first = text.unicodeScalars.first, !"-.+@".unicodeScalars.contains(first),
+           !["null", "Null", "NULL"].contains(text) {
+            return text
+        }
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            case "\n": quoted += "\\n"
+            case "\t": quoted += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    quoted += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                } else {
+                    quoted.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return quoted + "\""
+    }
+}

@@ -23,32 +23,17 @@ struct ExpressionToken: Sendable {
     var range: SourceRange
 }
 
-/// Splits expression text into tokens. Positions are computed from `origin`
-/// scalar by scalar: columns count Unicode scalars, offsets count UTF-8 bytes,
-/// and a line feed starts a new line at column 1.
+/// Splits expression text into tokens. Token ranges come from `map`, which
+/// says where each character of the text stands in the file (the text is
+/// a scalar's value: escapes, quotes and folded lines lie between them).
 struct ExpressionLexer {
     private let scalars: [Unicode.Scalar]
-    /// `locations[i]` is where scalar `i` starts; one extra entry for the end.
-    private let locations: [SourceLocation]
+    private let map: ScalarSourceMap
     private var i = 0
 
-    init(_ text: String, origin: SourceLocation) {
-        scalars = Array(text.unicodeScalars)
-        var locations: [SourceLocation] = []
-        locations.reserveCapacity(scalars.count + 1)
-        var here = origin
-        for scalar in scalars {
-            locations.append(here)
-            here.offset += UTF8.width(scalar)
-            if scalar == "\n" {
-                here.line += 1
-                here.column = 1
-            } else {
-                here.column += 1
-            }
-        }
-        locations.append(here)
-        self.locations = locations
+    init(_ map: ScalarSourceMap) {
+        scalars = Array(map.text.unicodeScalars)
+        self.map = map
     }
 
     /// Every token, ending with `.end`. Stops after the first `.invalid`.
@@ -65,7 +50,7 @@ struct ExpressionLexer {
     }
 
     private func range(_ start: Int, _ end: Int) -> SourceRange {
-        SourceRange(start: locations[start], end: locations[end])
+        map.range(of: start..<end)
     }
 
     private func token(_ kind: ExpressionToken.Kind, from start: Int) -> ExpressionToken {
@@ -170,5 +155,36 @@ struct ExpressionLexer {
         }
         let q = Character(quote)
         return token(.invalid("unterminated string: add a closing \(q) (strings are written \(q)text\(q))"), from: start)
+    }
+}
+
+extension ScalarSourceMap {
+    /// The map of the value of the string literal whose range (quotes
+    /// included) is `literal`, in an expression parsed from this map: where
+    /// each character of `"..."` stands in the file, through the
+    /// expression's escapes (`\"`, `\'`, `\\`, as the lexer reads them) and
+    /// the scalar's own. Nil when the map is inexact or no literal starts there.
+    public func stringLiteral(at literal: SourceRange) -> ScalarSourceMap? {
+        guard isExact, let open = index(at: literal.start) else { return nil }
+        let scalars = Array(text.unicodeScalars)
+        guard open < scalars.count, scalars[open] == "\"" || scalars[open] == "'" else { return nil }
+        let quote = scalars[open]
+        var value = String.UnicodeScalarView()
+        var starts: [SourceLocation] = [], ends: [SourceLocation] = []
+        var j = open + 1
+        while j < scalars.count {
+            let c = scalars[j]
+            if c == quote {
+                starts.append(location(at: j))
+                return ScalarSourceMap(text: String(value), range: literal, starts: starts, ends: ends)
+            }
+            let width = c == "\\" && j + 1 < scalars.count && (scalars[j + 1] == "\"" || scalars[j + 1] == "'"
+                || scalars[j + 1] == "\\") ? 2 : 1
+            value.append(scalars[j + width - 1])
+            starts.append(location(at: j))
+            ends.append(range(of: j..<(j + width)).end)
+            j += width
+        }
+        return nil
     }
 }

@@ -27,16 +27,21 @@ public struct ExpressionSyntaxError: Error, Sendable, Hashable {
 ///
 /// Comparisons do not chain (`a < b < c` is an error). Strings use double or
 /// single quotes with `\"`, `\'` and `\\` escapes; other backslashes are kept.
-/// Every node's range is exact in file coordinates, counted from `origin`
-/// (exact when the text stands verbatim in the file: a plain scalar, or a
-/// quoted one without escapes).
+/// Every node's range is exact in file coordinates: `map` says where each
+/// character of the text stands in the file (see `ScalarSourceMap`).
 public enum ExpressionParser {
     /// Deepest nesting of parentheses and `not`, and of the resulting tree,
     /// so that nothing that walks an expression can exhaust the stack.
     public static let maxDepth = 64
 
+    /// Parses text that stands in the file exactly as written, from `origin`.
     public static func parse(_ text: String, origin: SourceLocation) -> Result<Expression, ExpressionSyntaxError> {
-        var lexer = ExpressionLexer(text, origin: origin)
+        parse(ScalarSourceMap.verbatim(text, origin: origin))
+    }
+
+    /// Parses `map.text`, the value of a scalar.
+    public static func parse(_ map: ScalarSourceMap) -> Result<Expression, ExpressionSyntaxError> {
+        var lexer = ExpressionLexer(map)
         var parser = Parser(tokens: lexer.tokenize())
         do throws(ExpressionSyntaxError) {
             return .success(try parser.parseCondition())

@@ -17,7 +17,7 @@ public enum FlowParser {
     /// `streaming: false` builds every node after the whole file is read (for tests).
     static func parseFlow(_ bytes: [UInt8], file: String, pipelined: Bool?, streaming: Bool)
         -> (flow: Flow?, diagnostics: [Diagnostic], lines: LineTable) {
-        var nodeBuilder = FlowBuilder(file: file)
+        var nodeBuilder = FlowBuilder(file: file, source: bytes)
         var streamed = StreamedNodes()
         let read = YAMLReader.read(bytes, file: file, pipelined: pipelined, watching: streaming ? "nodes" : nil) { key, value in
             streamed.entries.append(nodeBuilder.streamNode(key, value))
@@ -33,8 +33,8 @@ public enum FlowParser {
         }
         streamed.mapping = read.watchedMapping.map(Int.init)
         // The nodes the reader had no time for, built now on every core.
-        streamed.entries += FlowBuilder.buildNodes(read.remainingPairs, file: file)
-        var builder = FlowBuilder(file: file)
+        streamed.entries += FlowBuilder.buildNodes(read.remainingPairs, file: file, source: bytes)
+        var builder = FlowBuilder(file: file, source: bytes)
         builder.streamed = streamed
         let flow = builder.buildFlow(root)
         return (flow, doc.diagnostics + builder.sink.diagnostics, doc.lines)
@@ -46,7 +46,7 @@ public enum FlowParser {
         guard let root = doc.root else {
             return (doc.diagnostics.isEmpty ? Manifest(file: file) : nil, doc.diagnostics, doc.lines)
         }
-        var builder = FlowBuilder(file: file)
+        var builder = FlowBuilder(file: file, source: bytes)
         let manifest = builder.buildManifest(root)
         return (manifest, doc.diagnostics + builder.sink.diagnostics, doc.lines)
     }

@@ -162,22 +162,21 @@ struct EventReader {
             notes.append(Diagnostic.Note(context, file: file,
                                          range: SourceRange(at: location(failure.contextLine, failure.contextColumn))))
         }
-        let help = hintForUnquotedKey(around: [failure.contextLine, failure.problemLine])
+        // A `#` in a flow collection hides the rest of its line: the error comes later, so look back.
+        let inFlow = (failure.context ?? "").contains("flow") || problem.contains("flow")
+        let help = hintForUnquotedKey(from: min(failure.contextLine, failure.problemLine,
+                                                inFlow ? failure.problemLine - UnquotedKeyHint.maxLines : .max),
+                                      to: max(failure.contextLine, failure.problemLine))
         failures.append(Diagnostic(.E001, "YAML syntax error: " + message, file: file,
                                       range: SourceRange(at: mark), notes: notes, help: help))
     }
 
-    /// libyaml reads an unquoted `*` as an alias; say how to write the key.
-    private func hintForUnquotedKey(around markLines: [Int]) -> String? {
-        for markLine in markLines {
-            let line = markLine + 1
-            guard let span = lines.lineBytes(line) else { continue }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self)
-            let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "-" }
-            if trimmed.hasPrefix("*") || trimmed.hasPrefix("&") || text.contains(": *") {
-                return "keys '*' and '#' must be quoted in YAML: write \"*\": ... or use the alias star (or hash / pound for '#')"
-            }
-        }
-        return nil
+    /// libyaml reads an unquoted `*` as an alias and `#` as a comment; say
+    /// how to write the key when one stands on the lines (0-based) of the
+    /// error (at most `UnquotedKeyHint.maxLines` of them, from the problem's).
+    private func hintForUnquotedKey(from first: Int, to last: Int) -> String? {
+        let lower = max(0, first, last - UnquotedKeyHint.maxLines)
+        let spans = (lower...last).compactMap { lines.lineBytes($0 + 1) }
+        return UnquotedKeyHint.hint(for: spans.map { UnsafeBufferPointer(rebasing: bytes[$0]) })
     }
 }

@@ -6,8 +6,9 @@ import IVRCheck
     let checker = ExpressionTypeChecker(file: "flows/main.yaml", schedules: ["support", "sales-hours"])
 
     func diagnostics(_ text: String, checker: ExpressionTypeChecker? = nil) throws -> [Diagnostic] {
-        let e = try ExpressionParser.parse(text, origin: .start).get()
-        return (checker ?? self.checker).check(condition: e)
+        let map = ScalarSourceMap.verbatim(text, origin: .start)
+        let e = try ExpressionParser.parse(map).get()
+        return (checker ?? self.checker).check(condition: e, source: map)
     }
 
     /// The text a diagnostic's range covers, on a one-line condition.
@@ -79,7 +80,9 @@ import IVRCheck
     @Test func unknownScheduleSuggestsOrListsSchedules() throws {
         let close = try #require(try diagnostics("open('suport')").first)
         #expect(close.help == "did you mean 'support'?")
-        #expect(close.fix?.replacement == "\"support\"")
+        // The fix replaces the name inside its quotes: `open('suport')`, columns 7-12.
+        #expect(close.fix?.replacement == "support")
+        #expect(close.fix?.range.start.column == 7 && close.fix?.range.end.column == 13)
         let far = try #require(try diagnostics("open('weekend')").first)
         #expect(far.help == "the schedules are sales-hours, support")
         let none = ExpressionTypeChecker(file: "f.yaml", schedules: [])
@@ -93,9 +96,10 @@ import IVRCheck
         let note = try #require(d.notes.first?.range)
         // `?` is character 16 of the condition (column 16, offset 15).
         #expect(note.start.column == 16 && note.start.offset == 15 && note.end.column == 17)
-        // With an escape in the literal the mapping is not exact: no note.
+        // Through an escape in the literal: `matches(x, "\"a**")`, the second `*` is column 17.
         let escaped = try #require(try diagnostics("matches(x, \"\\\"a**\")").first)
-        #expect(escaped.code == .E406 && escaped.notes.isEmpty)
+        let at = try #require(escaped.notes.first?.range)
+        #expect(escaped.code == .E406 && at.start.column == 17 && at.end.column == 18)
     }
 
     @Test func errorsDoNotCascade() throws {

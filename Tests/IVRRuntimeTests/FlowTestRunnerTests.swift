@@ -121,6 +121,30 @@ import Testing
         #expect(out.contains("FAIL tests/x.test.yaml: unknown flow"))
     }
 
+    @Test func unknownNamesInTestFilesGetASuggestionAndAFix() async throws {
+        let text = """
+        flow: acme-main
+        cases:
+          - name: typo
+            inptu: ["1"]
+            expect: {outcome: transfr}
+        """
+        let (_, diagnostics) = FlowTestParser.parse(Array(text.utf8), file: "t.test.yaml")
+        let field = try #require(diagnostics.first { $0.code == .E003 })
+        #expect(field.help == "did you mean 'input'?" && field.fix?.replacement == "input")
+        #expect(field.fix.map { "\($0.range.start):\($0.range.end)" } == "4:5:4:10")
+        let outcome = FlowTestParser.parse(Array(text.replacingOccurrences(of: "inptu", with: "input").utf8), file: "t.test.yaml").1
+        let o = try #require(outcome.first { $0.code == .E006 })
+        #expect(o.help == "did you mean 'transfer'?" && o.fix?.replacement == "transfer")
+        // A test naming a flow that is not there suggests the one meant.
+        let root = try Self.project(["flows/main.yaml": Self.flow,
+                                     "tests/t.test.yaml": text.replacingOccurrences(of: "inptu", with: "input")
+                                         .replacingOccurrences(of: "transfr", with: "transfer")
+                                         .replacingOccurrences(of: "acme-main", with: "acme-mian")])
+        let (out, _) = await FlowTestRunner.run(paths: ["."], currentDirectory: root)
+        #expect(out.contains("error[E202]: test file names flow 'acme-mian'") && out.contains("did you mean 'acme-main'?"), "\(out)")
+    }
+
     @Test func parserReadsEveryField() {
         let (file, diagnostics) = FlowTestParser.parse(Array(Self.tests.utf8), file: "t.test.yaml")
         #expect(diagnostics.isEmpty)

@@ -101,7 +101,8 @@ private func codes(_ text: String) -> [String] {
                 closed: ["2026-12-25", "2026-02-30"]
             nodes: {a: hangup}
             """
-        #expect(codes(text) == ["E405@6:10", "E405@7:5", "E405@8:28"])
+        // The overlap points at the range at fault inside the quotes.
+        #expect(codes(text) == ["E405@6:24", "E405@7:5", "E405@8:28"])
         let (flow, _) = parse(text)
         #expect(flow?.hours.first?.rules.first?.weekdays == [0, 1, 2, 3, 4])
         #expect(flow?.hours.first?.rules.first?.intervals == [540..<1050])

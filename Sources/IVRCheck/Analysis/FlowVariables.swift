@@ -28,6 +28,14 @@ struct FlowVariables: Sendable {
         var number: Int
         /// For a `set`, the assignment whose value reads it; -1 otherwise.
         var assignment: Int
+        /// For a `${name}` in text: the text (the scalar's value) and where
+        /// its `$` is in it, in Unicode scalars; nil for a condition's
+        /// variable, whose `range` is its own.
+        var text = ""
+        var reference: Int?
+
+        /// The Unicode scalars of `text` that the `${...}` covers.
+        var span: Range<Int>? { reference.map { InterpolatedString.referenceSpan(in: text, at: $0) } }
     }
 
     enum Place: Equatable, Sendable { case spoken, url, body, destination, callerID, value, condition }
@@ -107,9 +115,10 @@ struct FlowVariables: Sendable {
     private mutating func add(_ s: Located<InterpolatedString>, _ place: Place, assignment: Int = -1) {
         if s.value.isConstant { return } // most text: no variable, and no parts array made
         for part in s.value.parts {
-            guard case .variable(let name, _) = part else { continue }
+            guard case .variable(let name, let offset) = part else { continue }
             let root = Self.root(name)
-            reads.append(Read(name: name, root: root, range: s.range, place: place, number: number(root), assignment: assignment))
+            reads.append(Read(name: name, root: root, range: s.range, place: place, number: number(root), assignment: assignment,
+                              text: s.value.raw, reference: offset))
         }
     }
 

@@ -80,6 +80,40 @@ public struct InterpolatedString: Sendable, Hashable {
     }
 }
 
+extension InterpolatedString {
+    /// The Unicode scalars of `raw` that the reference whose `$` is at
+    /// `offset` covers: from `$` to the closing `}` (to the end when unclosed).
+    public func referenceSpan(at offset: Int) -> Range<Int> {
+        Self.referenceSpan(in: raw, at: offset)
+    }
+
+    /// `referenceSpan(at:)` in the text of an interpolated string.
+    public static func referenceSpan(in raw: String, at offset: Int) -> Range<Int> {
+        var end = offset
+        for scalar in raw.unicodeScalars.dropFirst(offset) {
+            end += 1
+            if scalar == "}" { break }
+        }
+        return offset..<end
+    }
+
+    /// Where the `${` that `error` reports as unclosed begins.
+    public var unclosedOffset: Int? {
+        guard error != nil else { return nil }
+        let scalars = Array(raw.unicodeScalars)
+        var i = 0
+        while i + 1 < scalars.count {
+            if scalars[i] == "$", scalars[i + 1] == "{" {
+                guard let close = scalars[(i + 2)...].firstIndex(of: "}") else { return i }
+                i = close + 1
+            } else {
+                i += 1
+            }
+        }
+        return nil
+    }
+}
+
 extension String {
     var trimmingSpaces: String {
         var s = Substring(self)

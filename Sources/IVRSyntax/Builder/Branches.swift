@@ -51,12 +51,7 @@ extension FlowBuilder {
 
     /// Parses the condition; E402 on a syntax error.
     private mutating func parseCondition(_ source: Located<String>, node: YAMLView) -> Expression? {
-        var origin = node.range.start
-        if node.shape == .scalar, node.style == .singleQuoted || node.style == .doubleQuoted {
-            origin.column += 1
-            origin.offset += 1
-        }
-        switch ExpressionParser.parse(source.value, origin: origin) {
+        switch ExpressionParser.parse(sourceMap(node)) {
         case .success(let e):
             return e
         case .failure(let error):

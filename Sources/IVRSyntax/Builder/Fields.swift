@@ -70,9 +70,10 @@ struct Fields {
 
 extension FlowBuilder {
     /// Reads a mapping and reports every key not in `allowed` (E003, with a
-    /// suggestion) and non-scalar keys (E005).
+    /// suggestion) and non-scalar keys (E005). `suggestions` names the field
+    /// meant by a key too far from it to be guessed (`option` for `options`).
     mutating func fields(of node: YAMLView, in context: String, allowed: FieldNames,
-                         hints: [String: String] = [:]) -> Fields? {
+                         suggestions: [String: String] = [:]) -> Fields? {
         guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "\(context) must be a mapping, found \(node.kindName)", at: node.range)
             nodeIsMalformed = true
@@ -92,22 +93,23 @@ extension FlowBuilder {
             } else {
                 let key = storage.pointee.string(keyIndex)
                 unknownField(key, at: storage.pointee.records[keyIndex].range, in: context, allowed: allowed.names,
-                             hint: hints[key])
+                             suggestion: suggestions[key])
             }
         }
         return Fields(node: node, allowed: allowed, values: values)
     }
 
-    mutating func unknownField(_ key: String, at range: SourceRange, in context: String, allowed: [String], hint: String? = nil) {
-        var help = hint
-        var fix: Diagnostic.FixIt?
-        if help == nil, let guess = closestMatch(to: key, in: allowed) {
-            help = "did you mean '\(guess)'?"
-            fix = Diagnostic.FixIt(message: "replace with '\(guess)'", range: range, replacement: guess)
-        }
-        let known = allowed.count <= 12 ? allowed.joined(separator: ", ") : nil
+    /// E003 for `key`, with "did you mean" and a fix-it replacing the key
+    /// when one of `allowed` is close (or `suggestion` says which was
+    /// meant); `help` is said when none is.
+    mutating func unknownField(_ key: String, at range: SourceRange, in context: String, allowed: [String],
+                               suggestion: String? = nil, help: String? = nil) {
+        let guess = suggestion ?? closestMatch(to: key, in: allowed)
+        let fix = guess.map { Diagnostic.FixIt(message: "replace with '\($0)'", range: range, replacement: $0) }
+        let note = allowed.isEmpty ? "\(context) takes no fields"
+            : allowed.count <= 12 ? "\(context) takes: \(allowed.joined(separator: ", "))" : nil
         sink.emit(.E003, "unknown field '\(key)' in \(context)", at: range,
-                  notes: known.map { [Diagnostic.Note("\(context) takes: \($0)")] } ?? [],
-                  help: help, fix: fix)
+                  notes: note.map { [Diagnostic.Note($0)] } ?? [],
+                  help: guess.map { "did you mean '\($0)'?" } ?? help, fix: fix)
     }
 }

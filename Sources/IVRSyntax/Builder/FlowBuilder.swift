@@ -12,7 +12,13 @@ struct FlowBuilder {
     /// Nodes already built while the file was being read (see `FlowParser`).
     var streamed: StreamedNodes?
 
-    init(file: String) { sink = DiagnosticSink(file: file) }
+    /// The file's bytes, for `sourceMap(_:)`: where a scalar's characters stand.
+    let source: [UInt8]
+
+    init(file: String, source: [UInt8]) {
+        sink = DiagnosticSink(file: file)
+        self.source = source
+    }
 
     static let flowFields = [
         "ivr", "description", "extension", "customer", "servers", "language", "voice",

@@ -26,9 +26,11 @@ extension FlowBuilder {
                     schedule.closed = closedDates(entry.value)
                 default:
                     guard let days = Self.parseDays(key) else {
-                        let guess = closestMatch(to: key, in: Schedule.dayNames + ["timezone", "closed", "mon-fri"])
+                        let guess = Self.dayKeySuggestion(for: key)
                         sink.emit(.E405, "'\(key)' is not a day, a day range (mon-fri), 'timezone' or 'closed'",
-                                  at: entry.key.range, help: guess.map { "did you mean '\($0)'?" })
+                                  at: entry.key.range, help: guess.map { "did you mean '\($0)'?" },
+                                  fix: guess.map { Diagnostic.FixIt(message: "replace with '\($0)'", range: entry.key.range,
+                                                                    replacement: Diagnostic.FixIt.scalar($0)) })
                         continue
                     }
                     for day in days {
@@ -45,7 +47,8 @@ extension FlowBuilder {
                         schedule.rules.append(Schedule.DayRule(key: Located(key, entry.key.range), weekdays: days,
                                                                intervals: intervals))
                     case .failure(let problem):
-                        sink.emit(.E405, problem.message, at: entry.value.range,
+                        let range = problem.part.map { sourceMap(entry.value).range(of: $0) } ?? entry.value.range
+                        sink.emit(.E405, problem.message, at: range,
                                   help: "write times as \"HH:MM-HH:MM\", several separated by commas, or \"closed\"")
                     }
                 }
@@ -74,28 +77,77 @@ extension FlowBuilder {
         return days
     }
 
-    struct HoursProblem: Error { var message: String }
+    /// What is wrong with a day's times, and which characters of the text
+    /// (Unicode scalars, spaces around it left out) are the range at fault.
+    struct HoursProblem: Error {
+        var message: String
+        var part: Range<Int>?
+    }
 
     /// `"09:00-12:00, 13:00-17:30"` or `"closed"`: minutes after midnight.
     static func parseIntervals(_ text: String) -> Result<[Range<Int>], HoursProblem> {
         if text.trimmingCharacters(" ") == "closed" { return .success([]) }
         var intervals: [Range<Int>] = []
-        for part in text.split(separator: ",") {
+        for (part, span) in commaSeparated(text) {
             let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(" ") }
             guard bounds.count == 2, let start = minutes(bounds[0]), let end = minutes(bounds[1]) else {
-                return .failure(HoursProblem(message: "'\(part.trimmingCharacters(" "))' is not a time range like 09:00-17:30"))
+                return .failure(HoursProblem(message: "'\(part)' is not a time range like 09:00-17:30", part: span))
             }
             guard start < end else {
                 return .failure(HoursProblem(
-                    message: "time range '\(part.trimmingCharacters(" "))' ends before it starts; split overnight hours across two days"))
+                    message: "time range '\(part)' ends before it starts; split overnight hours across two days", part: span))
             }
             if let overlap = intervals.first(where: { $0.overlaps(start..<end) }) {
-                return .failure(HoursProblem(message: "time ranges overlap (\(format(overlap)) and \(bounds[0])-\(bounds[1]))"))
+                return .failure(HoursProblem(message: "time ranges overlap (\(format(overlap)) and \(bounds[0])-\(bounds[1]))",
+                                             part: span))
             }
             intervals.append(start..<end)
         }
         if intervals.isEmpty { return .failure(HoursProblem(message: "no time range given")) }
         return .success(intervals.sorted { $0.lowerBound < $1.lowerBound })
+    }
+
+    /// The non-empty comma-separated parts of `text`, trimmed of spaces,
+    /// with the Unicode scalars each covers.
+    private static func commaSeparated(_ text: String) -> [(String, Range<Int>)] {
+        var parts: [(String, Range<Int>)] = []
+        let scalars = Array(text.unicodeScalars)
+        var start = 0
+        for end in 0...scalars.count where end == scalars.count || scalars[end] == "," {
+            defer { start = end + 1 }
+            guard end > start else { continue } // as `split(separator:)`: no empty parts
+            var lower = start, upper = end
+            while lower < upper, scalars[lower] == " " { lower += 1 }
+            while upper > lower, scalars[upper - 1] == " " { upper -= 1 }
+            parts.append((String(String.UnicodeScalarView(scalars[lower..<upper])), lower..<upper))
+        }
+        return parts
+    }
+
+    /// What a day key that is not one was likely meant to be: each day of
+    /// `mon-fir` or `monday` mended (`mon-fri`, `mon`), or `timezone` or `closed`.
+    static func dayKeySuggestion(for key: String) -> String? {
+        var mended = ""
+        var token = ""
+        var ok = true
+        func mend() {
+            let word = token.trimmingCharacters(" ").lowercased()
+            token = ""
+            if Schedule.dayNames.contains(word) { mended += word; return }
+            let guess = word.count >= 3 ? Schedule.dayNames.first(where: { word.hasPrefix($0) }) : nil
+            if let day = guess ?? closestMatch(to: word, in: Schedule.dayNames) { mended += day } else { ok = false }
+        }
+        for c in key {
+            if c == "-" || c == "," {
+                mend()
+                mended.append(c)
+            } else {
+                token.append(c)
+            }
+        }
+        mend()
+        if ok, mended != key { return mended }
+        return closestMatch(to: key, in: ["timezone", "closed"])
     }
 
     private static func minutes(_ s: String) -> Int? {

@@ -11,11 +11,11 @@ extension FlowBuilder {
     static let menuFieldNames = FieldNames(menuFields)
     static let captureFieldNames = FieldNames(captureFields)
     static let dialByExtensionFields: FieldNames = ["pattern", "inter-digit-timeout"]
-    static let menuHints = ["option": "did you mean 'options'?"]
-    static let captureHints = ["variable": "did you mean 'into'?", "var": "did you mean 'into'?"]
+    static let menuSuggestions = ["option": "options"]
+    static let captureSuggestions = ["variable": "into", "var": "into"]
 
     mutating func buildMenu(_ node: YAMLView, key: YAMLView) -> Menu? {
-        guard let f = fields(of: node, in: "menu", allowed: Self.menuFieldNames, hints: Self.menuHints) else { return nil }
+        guard let f = fields(of: node, in: "menu", allowed: Self.menuFieldNames, suggestions: Self.menuSuggestions) else { return nil }
         let prompt = f["prompt"].flatMap { buildPrompt($0, "prompt") } ?? Prompt(steps: [], range: node.range)
         var options: [Menu.Option] = []
         var optionsRange = f.headRange
@@ -68,12 +68,14 @@ extension FlowBuilder {
             }
             guard let key = DTMFKey(spelling: spelling) else {
                 var help = "menu keys are 0-9, *, # (or star, hash, pound)"
+                var fix: Diagnostic.FixIt?
                 if spelling.count > 1, spelling.allSatisfy(\.isASCIIDigit) {
                     help = "a menu takes one key; use 'capture' or 'dial-by-extension' for several digits"
                 } else if let guess = closestMatch(to: spelling, in: ["star", "hash", "pound"]) {
                     help = "did you mean '\(guess)'?"
+                    fix = Diagnostic.FixIt(message: "replace with '\(guess)'", range: pair.key.range, replacement: guess)
                 }
-                sink.emit(.E101, "'\(spelling)' is not a menu key", at: pair.key.range, help: help)
+                sink.emit(.E101, "'\(spelling)' is not a menu key", at: pair.key.range, help: help, fix: fix)
                 nodeIsMalformed = true
                 continue
             }
@@ -108,7 +110,7 @@ extension FlowBuilder {
     }
 
     mutating func buildCapture(_ node: YAMLView) -> Capture? {
-        guard let f = fields(of: node, in: "capture", allowed: Self.captureFieldNames, hints: Self.captureHints) else { return nil }
+        guard let f = fields(of: node, in: "capture", allowed: Self.captureFieldNames, suggestions: Self.captureSuggestions) else { return nil }
         guard let intoNode = f.require("into", &self, what: "'into' (the variable that receives the digits)"),
               let into = variableName(intoNode, "into") else { return nil }
         var capture = Capture(into: into)

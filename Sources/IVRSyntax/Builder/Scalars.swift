@@ -37,19 +37,6 @@ extension FlowBuilder {
         }
     }
 
-    mutating func interpolated(_ node: YAMLView, _ field: String) -> Located<InterpolatedString>? {
-        guard let s = string(node, field) else { return nil }
-        let parsed = InterpolatedString(parsing: s)
-        if let error = parsed.error {
-            sink.emit(.E006, error, at: node.range, help: "write variables as ${name}")
-        }
-        for name in parsed.variables where !Self.isVariableReference(name) {
-            sink.emit(.E006, "'${\(name)}' is not a variable name", at: node.range,
-                      help: "variable names are letters, digits and '_', with '.' for webhook fields")
-        }
-        return Located(parsed, node.range)
-    }
-
     /// A list of strings; a single scalar is accepted as a list of one.
     mutating func stringList(_ node: YAMLView, _ field: String) -> [Located<String>] {
         if let s = node.scalar, !node.isNull { return [Located(s, node.range)] }

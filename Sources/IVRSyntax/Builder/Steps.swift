@@ -43,9 +43,15 @@ extension FlowBuilder {
                 return Step(kind: .hangup, keyRange: node.range, range: node.range)
             }
             let s = node.scalar ?? ""
-            let help = node.isNull ? nil : "to jump to '\(s)', write 'goto: \(s)'"
+            var help = node.isNull ? nil : "to jump to '\(s)', write 'goto: \(s)'"
+            var fix: Diagnostic.FixIt?
+            // `hangup` is the one step written as a bare word: a near miss is a typo of it.
+            if !node.isNull, closestMatch(to: s, in: ["hangup"]) != nil {
+                help = "did you mean 'hangup'?"
+                fix = Diagnostic.FixIt(message: "replace with 'hangup'", range: node.range, replacement: "hangup")
+            }
             sink.emit(.E005, "a step must be a mapping like 'say: ...', found \(node.isNull ? "null" : "'\(s)'")",
-                      at: node.range, help: help)
+                      at: node.range, help: help, fix: fix)
             nodeIsMalformed = true
             return nil
         }
@@ -66,8 +72,7 @@ extension FlowBuilder {
         guard let (stepPair, keywordIndex) = found, let stepKeyword = StepKeyword(rawValue: keywordIndex) else {
             if let first = pairs.first, let key = first.key.scalar {
                 unknownField(key, at: first.key.range, in: "a step", allowed: Self.stepKeywords,
-                             hint: closestMatch(to: key, in: Self.stepKeywords).map { "did you mean '\($0)'?" }
-                                ?? "a step starts with one of: \(Self.stepKeywords.joined(separator: ", "))")
+                             help: "a step starts with one of: \(Self.stepKeywords.joined(separator: ", "))")
             } else {
                 sink.emit(.E004, "empty step", at: node.range, help: "write a step such as 'say: \"Hello\"'")
             }
@@ -93,16 +98,18 @@ extension FlowBuilder {
             return
         }
         var help: String
+        var fix: Diagnostic.FixIt?
         if Self.stepKeywords.contains(name) {
             help = "a step holds one step key; make the node a list with '- \(step): ...' and '- \(name): ...'"
         } else if Self.stepFields[step]?.contains(name) == true {
             help = "'\(name)' is a field of '\(step)': indent it under '\(step):'"
         } else if let guess = closestMatch(to: name, in: Self.stepKeywords + (Self.stepFields[step] ?? [])) {
             help = "did you mean '\(guess)'?"
+            fix = Diagnostic.FixIt(message: "replace with '\(guess)'", range: key.range, replacement: guess)
         } else {
             help = "a step mapping holds exactly one step key ('\(step)')"
         }
-        sink.emit(.E003, "unknown field '\(name)' beside the '\(step)' step", at: key.range, help: help)
+        sink.emit(.E003, "unknown field '\(name)' beside the '\(step)' step", at: key.range, help: help, fix: fix)
         nodeIsMalformed = true
     }
 
@@ -127,7 +134,8 @@ extension FlowBuilder {
             if value.isNull { return .hangup }
             if let pairs = value.lazyPairs {
                 for pair in pairs {
-                    unknownField(pair.key.scalar ?? "?", at: pair.key.range, in: "hangup", allowed: [])
+                    unknownField(pair.key.scalar ?? "?", at: pair.key.range, in: "hangup", allowed: [],
+                                 help: "hangup is written as a bare 'hangup' step (or 'hangup: {}')")
                 }
                 return .hangup
             }

@@ -33,11 +33,11 @@ extension FlowBuilder {
 
     /// Builds pairs of `nodes` read but not yet built, on every core (each
     /// piece with a builder of its own), in order.
-    static func buildNodes(_ pairs: [(key: YAMLNode, value: YAMLNode)], file: String) -> [StreamedNodes.Entry] {
+    static func buildNodes(_ pairs: [(key: YAMLNode, value: YAMLNode)], file: String, source: [UInt8]) -> [StreamedNodes.Entry] {
         let pieces = min(pairs.count, 32)
         guard pieces > 0 else { return [] }
         let built = Concurrently.map(pieces) { piece -> [StreamedNodes.Entry] in
-            var builder = FlowBuilder(file: file)
+            var builder = FlowBuilder(file: file, source: source)
             let range = pairs.count * piece / pieces..<pairs.count * (piece + 1) / pieces
             return range.map { builder.streamNode(pairs[$0].key, pairs[$0].value) }
         }

@@ -58,7 +58,10 @@ extension FlowBuilder {
             if let method = Webhook.Method(rawValue: s.uppercased()) {
                 webhook.method = Located(method, m.range)
             } else {
-                sink.emit(.E006, "method must be GET or POST, found '\(s)'", at: m.range)
+                let guess = closestMatch(to: s.uppercased(), in: ["GET", "POST"])
+                sink.emit(.E006, "method must be GET or POST, found '\(s)'", at: m.range,
+                          help: guess.map { "did you mean '\($0)'?" },
+                          fix: guess.map { Diagnostic.FixIt(message: "replace with '\($0)'", range: m.range, replacement: $0) })
                 nodeIsMalformed = true
             }
         }
