@@ -38,7 +38,7 @@ extension FlowCompiler {
             asm.emit(.record, .variable(variable(record.into.value)),
                      .uint(UInt64((record.max?.value ?? Record.defaultMax).milliseconds)),
                      .uint(record.beep?.value == false ? 0 : 1),
-                     .optKey(record.finishOn?.value.character),
+                     .optKey(record.effectiveFinishOn?.character),
                      .uint(UInt64((record.silence?.value ?? .seconds(5)).milliseconds)))
         case .hangup: asm.emit(.hangup)
         }

@@ -48,8 +48,9 @@ public struct InputTokenError: Error, Sendable, Equatable, CustomStringConvertib
     }
 }
 
-/// The deterministic caller of `simulate` and `test`: input tokens, a
-/// type-ahead buffer, a virtual clock (timeouts advance it; nothing sleeps),
+/// The deterministic caller of `simulate` and `test`: input tokens (one per
+/// wait: a menu, a capture or a recording), a type-ahead buffer, a virtual
+/// clock (timeouts advance it; nothing sleeps),
 /// canned webhook answers by URL prefix and transfers that connect unless
 /// told to fail.
 ///
@@ -132,10 +133,37 @@ public final class ScriptedBackend: MediaBackend {
         return .connected
     }
 
+    /// A recording is a wait too, and takes one token: `!` hangs up during
+    /// it; keys that include the finish key end it there (keys after that
+    /// key stay buffered for the next wait; keys before it are part of the
+    /// message); `-`, other keys or no token end it at the silence
+    /// timeout. Keys already buffered are read first, the same way.
     public func record(_ request: RecordRequest) async throws -> String {
         recordings += 1
+        let file = "recording-\(recordings).wav"
+        func finished(in keys: inout [Character]) -> Bool {
+            guard let finish = request.finishOn, let at = keys.firstIndex(of: finish) else {
+                keys.removeAll()
+                return false
+            }
+            keys.removeSubrange(...at)
+            return true
+        }
+        if !buffer.isEmpty, finished(in: &buffer) { return file }
+        if !tokens.isEmpty {
+            switch tokens.removeFirst() {
+            case .hangUp: throw CallerHungUp(promptsStarted: 0)
+            case .silence: break
+            case .keys(let keys):
+                var pressed = Array(keys)
+                if finished(in: &pressed) {
+                    buffer.append(contentsOf: pressed)
+                    return file
+                }
+            }
+        }
         elapsed += request.silence
-        return "recording-\(recordings).wav"
+        return file
     }
 
     public func webhook(_ request: WebhookRequest) async throws -> WebhookResponse {

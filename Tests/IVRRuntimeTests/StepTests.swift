@@ -223,6 +223,38 @@ import Testing
         #expect(r.trace == ["record:recording-1.wav", "say:Saved recording-1.wav.", "hangup"])
     }
 
+    /// A recording takes one token, like any wait: `!` hangs up during it,
+    /// the finish key (`#` by default) ends it and later keys stay buffered.
+    @Test func recordIsAWaitForTheCaller() async throws {
+        let flow = """
+        ivr: r
+        nodes:
+          a:
+            - record: {into: message}
+            - menu:
+                prompt: {say: "Press 1 to send it."}
+                options: {"1": {say: "Sent."}}
+                on-invalid: {say: "Not sent."}
+                attempts: 1
+        """
+        let hungUp = try await Harness.run(flow, input: "!")
+        #expect(hungUp.outcome == .callerHangup)
+        #expect(hungUp.trace == ["caller-hangup"])
+        // "#" ends the message; the "1" after it answers the menu (type-ahead: no prompt).
+        let finished = try await Harness.run(flow, input: "12#1")
+        #expect(finished.trace.prefix(3) == ["record:recording-1.wav", "input:1", "say:Sent."])
+        // Keys without the finish key are part of the message: the next token answers.
+        let spoken = try await Harness.run(flow, input: "12 1")
+        #expect(spoken.trace.prefix(3) == ["record:recording-1.wav", "say:Press 1 to send it.", "input:1"])
+        // Silence ends it too; the menu then gets the next token.
+        let silent = try await Harness.run(flow, input: "- 1")
+        #expect(silent.trace.prefix(3) == ["record:recording-1.wav", "say:Press 1 to send it.", "input:1"])
+        // finish-on: none: "#" does not end it, and is not left for the menu.
+        let noKey = try await Harness.run(flow.replacingOccurrences(of: "{into: message}", with: "{into: message, finish-on: none}"),
+                                          input: "#1 1")
+        #expect(noKey.trace.prefix(3) == ["record:recording-1.wav", "say:Press 1 to send it.", "input:1"])
+    }
+
     @Test func playUsesFileAndTranscript() async throws {
         let r = try await Harness.run("""
         ivr: p

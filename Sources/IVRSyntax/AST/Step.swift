@@ -125,11 +125,18 @@ public struct Record: Sendable {
     public var into: Located<String>
     public var max: Located<Duration>?
     public var beep: Located<Bool>?
-    public var finishOn: Located<DTMFKey>?
+    /// The key that ends the recording: absent means `#` (the spec's
+    /// default); `finish-on: none` is a located nil (only silence, `max` or
+    /// a hang-up end it).
+    public var finishOn: Located<DTMFKey?>?
     public var silence: Located<Duration>?
     public init(into: Located<String>) { self.into = into }
 
     public static let defaultMax = Duration.seconds(120)
+    public static let defaultFinishOn = DTMFKey.hash
+
+    /// The finish key in effect.
+    public var effectiveFinishOn: DTMFKey? { finishOn.map(\.value) ?? Self.defaultFinishOn }
 }
 
 /// `hangup` needs no payload; `webhook` (section 7).

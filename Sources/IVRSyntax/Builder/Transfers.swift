@@ -120,7 +120,15 @@ extension FlowBuilder {
         var record = Record(into: into)
         record.max = f["max"].flatMap { duration($0, "max") }
         record.beep = f["beep"].flatMap { bool($0, "beep") }
-        record.finishOn = f["finish-on"].flatMap { dtmfKey($0, "finish-on") }
+        if let t = f["finish-on"], let s = string(t, "finish-on") {
+            if s == "none" {
+                record.finishOn = Located(nil, t.range)
+            } else if let key = DTMFKey(spelling: s) {
+                record.finishOn = Located(key, t.range)
+            } else {
+                sink.emit(.E006, "finish-on must be a key (0-9, *, #) or 'none', found '\(s)'", at: t.range)
+            }
+        }
         record.silence = f["silence"].flatMap { duration($0, "silence") }
         if let max = record.max, max.value.milliseconds == 0 {
             sink.emit(.E006, "record max must be more than 0s", at: max.range)
