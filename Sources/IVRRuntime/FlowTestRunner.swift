@@ -109,18 +109,35 @@ public enum FlowTestRunner {
             let real = r.destination.flatMap { d in r.hidden.destination.map { "\(d.kind) \($0)" } }
             if got != want, real != want { problems.append("destination: expected \(want), got \(got)") }
         }
-        if let visited = e.visited, visited != r.visited {
-            problems.append("visited: expected [\(visited.joined(separator: ", "))], got [\(r.visited.joined(separator: ", "))]")
+        // The nodes named, in this order; others may come between (the spec's
+        // own example leaves out the start node before `main-menu`).
+        if let visited = e.visited, !Self.appearsInOrder(visited, in: r.visited) {
+            problems.append("visited: expected [\(visited.joined(separator: ", "))] in this order, got [\(r.visited.joined(separator: ", "))]")
         }
         if let heard = e.heard {
+            // In order, each phrase after the end of the one before: within
+            // one prompt too, and no piece of a prompt counts twice.
             let texts = r.events.compactMap(\.heardText)
-            var position = 0
+            var prompt = 0
+            var from = texts.first?.startIndex
             for phrase in heard {
-                guard let i = texts[position...].firstIndex(where: { $0.contains(phrase) }) else {
-                    problems.append("heard: expected \"\(phrase)\" (in order), not heard")
+                var found: Range<String.Index>?
+                while prompt < texts.count {
+                    let text = texts[prompt]
+                    if let start = from, let match = text.range(of: phrase, range: start..<text.endIndex) {
+                        found = match
+                        break
+                    }
+                    prompt += 1
+                    from = prompt < texts.count ? texts[prompt].startIndex : nil
+                }
+                guard let match = found else {
+                    let anywhere = texts.contains { $0.contains(phrase) }
+                    problems.append("heard: expected \"\(phrase)\" "
+                                    + (anywhere ? "after the phrases before it, but it was heard only earlier" : "(in order), not heard"))
                     break
                 }
-                position = i
+                from = match.upperBound
             }
         }
         for (name, value) in e.variables ?? [] {
@@ -128,6 +145,19 @@ public enum FlowTestRunner {
             if got != value, r.hidden.variables[name] != value { problems.append("variable \(name): expected \"\(value)\", got \(got.map { "\"\($0)\"" } ?? "unset")") }
         }
         return problems
+    }
+}
+
+extension FlowTestRunner {
+    /// Whether `expected` is a subsequence of `actual` (each element after
+    /// the one before it, not necessarily next to it).
+    static func appearsInOrder(_ expected: [String], in actual: [String]) -> Bool {
+        var rest = actual[...]
+        for name in expected {
+            guard let i = rest.firstIndex(of: name) else { return false }
+            rest = rest[(i + 1)...]
+        }
+        return true
     }
 }
 

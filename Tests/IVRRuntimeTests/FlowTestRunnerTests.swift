@@ -84,7 +84,7 @@ import Testing
         #expect(code == 1)
         #expect(out.contains("FAIL tests/x.test.yaml: wrong expectation\n"))
         #expect(out.contains("outcome: expected transfer, got hangup"))
-        #expect(out.contains("visited: expected [main-menu, sales], got [main-menu, support, goodbye]"))
+        #expect(out.contains("visited: expected [main-menu, sales] in this order, got [main-menu, support, goodbye]"))
         #expect(out.contains("     | call to acme-main from"))
         #expect(out.contains("failed: no canned response"))
         #expect(out.contains("coverage: nodes 3/4, menu options 1/2; not covered: acme-main/sales, acme-main/main-menu '1'"))
@@ -143,6 +143,30 @@ import Testing
                                          .replacingOccurrences(of: "acme-main", with: "acme-mian")])
         let (out, _) = await FlowTestRunner.run(paths: ["."], currentDirectory: root)
         #expect(out.contains("error[E202]: test file names flow 'acme-mian'") && out.contains("did you mean 'acme-main'?"), "\(out)")
+    }
+
+    /// `heard` moves forward through the words: the same words do not count
+    /// twice, and two phrases of one prompt must come in their order.
+    /// `visited` names nodes in order; others may come between.
+    @Test func heardAndVisitedAreInOrder() async throws {
+        let flow = "ivr: hr\nstart: intro\nnodes:\n  intro: {goto: a}\n  a: [{say: \"Welcome. Goodbye.\"}, {say: \"Welcome again.\"}, hangup]\n"
+        func outcome(_ expect: String) async throws -> Int32 {
+            let tests = "flow: hr\ncases:\n  - name: c\n    input: []\n    expect: \(expect)\n"
+            let root = try Self.project(["flows/hr.yaml": flow, "tests/hr.test.yaml": tests])
+            return await FlowTestRunner.run(paths: ["."], currentDirectory: root).exitCode
+        }
+        #expect(try await outcome(#"{heard: ["Welcome", "Goodbye", "Welcome again"]}"#) == 0)
+        #expect(try await outcome(#"{heard: ["Welcome", "Welcome"]}"#) == 0)  // heard twice
+        #expect(try await outcome(#"{heard: ["Goodbye", "Welcome"]}"#) == 0)  // the second prompt's
+        #expect(try await outcome(#"{heard: ["Goodbye", "Welcome", "Welcome"]}"#) == 1)
+        #expect(try await outcome(#"{heard: ["Goodbye", "Welcome."]}"#) == 1)  // "Welcome." only before
+        #expect(try await outcome(#"{heard: ["again", "Goodbye"]}"#) == 1)
+        #expect(try await outcome("{visited: [intro, a]}") == 0)
+        #expect(try await outcome("{visited: [a]}") == 0)
+        #expect(try await outcome("{visited: [a, intro]}") == 1)
+        #expect(try await outcome("{visited: [intro, a, a]}") == 1)
+        #expect(FlowTestRunner.appearsInOrder([], in: ["x"]))
+        #expect(!FlowTestRunner.appearsInOrder(["x"], in: []))
     }
 
     @Test func parserReadsEveryField() {
