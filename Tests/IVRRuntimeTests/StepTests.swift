@@ -223,6 +223,36 @@ import Testing
         #expect(r.trace == ["record:recording-1.wav", "say:Saved recording-1.wav.", "hangup"])
     }
 
+    /// `open()` on an overnight range, in the schedule's zone: Friday
+    /// 22:00 to Saturday 06:00, and a closed date that cuts the morning.
+    @Test func overnightHoursAreOpenAcrossMidnight() async throws {
+        let flow = """
+        ivr: n
+        hours:
+          night:
+            timezone: America/New_York
+            fri: "22:00-06:00"
+            closed: ["2026-12-26"]
+        nodes:
+          a:
+            - branch:
+                - if: open("night")
+                  then: {say: "Open."}
+                - else: {say: "Closed."}
+            - hangup
+        """
+        func heard(at time: String) async throws -> [String] {
+            try await Harness.run(flow, at: try #require(SimulateRunner.parseTime(time))).trace
+        }
+        #expect(try await heard(at: "2026-11-27T21:59:00-05:00").first == "say:Closed.")
+        #expect(try await heard(at: "2026-11-27T22:00:00-05:00").first == "say:Open.")
+        #expect(try await heard(at: "2026-11-28T05:59:00-05:00").first == "say:Open.")
+        #expect(try await heard(at: "2026-11-28T06:00:00-05:00").first == "say:Closed.")
+        #expect(try await heard(at: "2026-11-28T23:00:00-05:00").first == "say:Closed.")  // Saturday night
+        #expect(try await heard(at: "2026-12-25T23:00:00-05:00").first == "say:Open.")
+        #expect(try await heard(at: "2026-12-26T01:00:00-05:00").first == "say:Closed.")  // a closed date
+    }
+
     /// A recording takes one token, like any wait: `!` hangs up during it,
     /// the finish key (`#` by default) ends it and later keys stay buffered.
     @Test func recordIsAWaitForTheCaller() async throws {

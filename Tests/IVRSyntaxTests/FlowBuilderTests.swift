@@ -108,6 +108,26 @@ private func codes(_ text: String) -> [String] {
         #expect(flow?.hours.first?.rules.first?.intervals == [540..<1050])
     }
 
+    /// Night service: a range that ends before it starts runs past midnight
+    /// into the next day (Sunday's into Monday's).
+    @Test func overnightRangesRunIntoTheNextDay() {
+        let text = """
+            ivr: a
+            hours:
+              night:
+                mon-fri: "18:00-08:00"
+                sun: "22:00-02:00, 09:00-10:00"
+            nodes: {a: hangup}
+            """
+        let (flow, d) = parse(text)
+        #expect(d.isEmpty)
+        let rules = flow?.hours.first?.rules.map { "\($0.weekdays):" + $0.intervals.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",") }
+        #expect(rules == ["[0, 1, 2, 3, 4]:1080-1440", "[1, 2, 3, 4, 5]:0-480", "[6]:540-600,1320-1440", "[0]:0-120"])
+        #expect(codes("ivr: a\nhours: {x: {mon: \"09:00-09:00\"}}\nnodes: {a: hangup}\n") == ["E405@2:19"])
+        #expect(codes("ivr: a\nhours: {x: {mon: \"22:00-06:00, 05:00-07:00\"}}\nnodes: {a: hangup}\n").isEmpty)
+        #expect(codes("ivr: a\nhours: {x: {mon: \"22:00-06:00, 23:00-23:30\"}}\nnodes: {a: hangup}\n") == ["E405@2:32"])
+    }
+
     @Test func durations() {
         #expect(Duration(parsing: "1m30s")?.milliseconds == 90_000)
         #expect(Duration(parsing: "500ms")?.milliseconds == 500)

@@ -44,8 +44,16 @@ extension FlowBuilder {
                     guard let text = string(entry.value, key) else { continue }
                     switch Self.parseIntervals(text) {
                     case .success(let intervals):
+                        // An overnight range (22:00-06:00) runs to midnight, and
+                        // its morning part is open on each following day.
+                        let sameDay = intervals.map { $0.lowerBound..<min($0.upperBound, Self.day) }
+                        let morning = intervals.filter { $0.upperBound > Self.day }.map { 0..<($0.upperBound - Self.day) }
                         schedule.rules.append(Schedule.DayRule(key: Located(key, entry.key.range), weekdays: days,
-                                                               intervals: intervals))
+                                                               intervals: sameDay))
+                        if !morning.isEmpty {
+                            schedule.rules.append(Schedule.DayRule(key: Located(key, entry.key.range),
+                                                                   weekdays: days.map { ($0 + 1) % 7 }, intervals: morning))
+                        }
                     case .failure(let problem):
                         let range = problem.part.map { sourceMap(entry.value).range(of: $0) } ?? entry.value.range
                         sink.emit(.E405, problem.message, at: range,
@@ -84,7 +92,12 @@ extension FlowBuilder {
         var part: Range<Int>?
     }
 
+    /// Minutes in a day.
+    static let day = 24 * 60
+
     /// `"09:00-12:00, 13:00-17:30"` or `"closed"`: minutes after midnight.
+    /// A range that ends before it starts runs overnight: `22:00-06:00` is
+    /// `1320..<1800`, past the day's 1440 minutes (the caller splits it).
     static func parseIntervals(_ text: String) -> Result<[Range<Int>], HoursProblem> {
         if text.trimmingCharacters(" ") == "closed" { return .success([]) }
         var intervals: [Range<Int>] = []
@@ -93,15 +106,15 @@ extension FlowBuilder {
             guard bounds.count == 2, let start = minutes(bounds[0]), let end = minutes(bounds[1]) else {
                 return .failure(HoursProblem(message: "'\(part)' is not a time range like 09:00-17:30", part: span))
             }
-            guard start < end else {
-                return .failure(HoursProblem(
-                    message: "time range '\(part)' ends before it starts; split overnight hours across two days", part: span))
+            guard start != end else {
+                return .failure(HoursProblem(message: "time range '\(part)' is empty; for all day write 00:00-24:00", part: span))
             }
-            if let overlap = intervals.first(where: { $0.overlaps(start..<end) }) {
+            let range = start < end ? start..<end : start..<(end + day)
+            if let overlap = intervals.first(where: { $0.overlaps(range) }) {
                 return .failure(HoursProblem(message: "time ranges overlap (\(format(overlap)) and \(bounds[0])-\(bounds[1]))",
                                              part: span))
             }
-            intervals.append(start..<end)
+            intervals.append(range)
         }
         if intervals.isEmpty { return .failure(HoursProblem(message: "no time range given")) }
         return .success(intervals.sorted { $0.lowerBound < $1.lowerBound })
@@ -160,7 +173,8 @@ extension FlowBuilder {
     }
 
     private static func format(_ r: Range<Int>) -> String {
-        func hm(_ x: Int) -> String {
+        func hm(_ minutes: Int) -> String {
+            let x = minutes > day ? minutes - day : minutes
             let h = x / 60, m = x % 60
             return (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)"
         }
