@@ -13,21 +13,32 @@ extension CallVM {
             return collect(CollectRequest(prompts: takePrompts(), maxDigits: 1, timeout: timeout,
                                           interDigitTimeout: timeout, terminator: nil))
         case .extendKeys:
+            // Keys are taken one at a time, so collecting ends as soon as the
+            // keys match and no further key could still match (`^2[0-9]$`
+            // after "21"), not only at the longest match or the timeout.
+            let at = pc
             let pattern = c.uint(), idt = c.uint()
             pc = c.pc
+            let next = CollectRequest(prompts: [], maxDigits: 1, timeout: idt, interDigitTimeout: idt,
+                                      terminator: "#", continuesWait: true)
+            if extendingMore, let compiled = bundle.patterns[pattern] {
+                extendingMore = false
+                let longest = min(compiled.maxMatchLength(alphabet: Pattern.dtmfKeys) ?? 32, 32)
+                waiting = .extend(at: at, pattern: pattern, longest: longest)
+                return collect(next)
+            }
             guard !timedOut, input.count == 1, let compiled = bundle.patterns[pattern],
                   compiled.canBeginMatch(input, alphabet: Pattern.dtmfKeys) else {
                 if !timedOut { notes.append(.input(input, kind: "menu")) }
                 return nil
             }
             let longest = min(compiled.maxMatchLength(alphabet: Pattern.dtmfKeys) ?? 32, 32)
-            guard longest > 1 else {
-                notes.append(.input(input, kind: "menu"))
+            guard longest > 1, !Self.isComplete(input, compiled) else {
+                notes.append(.input(input, kind: input.count > 1 ? "extension" : "menu"))
                 return nil
             }
-            waiting = .extend
-            return collect(CollectRequest(prompts: [], maxDigits: longest - 1, timeout: idt,
-                                          interDigitTimeout: idt, terminator: "#", continuesWait: true))
+            waiting = .extend(at: at, pattern: pattern, longest: longest)
+            return collect(next)
         default:  // .waitDigits
             let min = c.uint(), max = c.uint(), terminator = c.optKey()
             let timeout = c.uint(), idt = c.uint(), pattern = c.optional(), flags = c.uint()
@@ -38,6 +49,12 @@ extension CallVM {
             request.sensitive = flags & 1 == 1
             return collect(request)
         }
+    }
+
+    /// The keys match, and no further key could be part of a match.
+    static func isComplete(_ keys: String, _ pattern: Pattern) -> Bool {
+        guard pattern.matches(keys) else { return false }
+        return !Pattern.dtmfKeys.contains { key in key != "#" && pattern.canBeginMatch(keys + String(key), alphabet: Pattern.dtmfKeys) }
     }
 
     private mutating func takePrompts() -> [PromptItem] {
@@ -63,9 +80,15 @@ extension CallVM {
             } else if code.indices.contains(pc), Opcode(rawValue: code[pc]) != .extendKeys {
                 notes.append(.input(input, kind: "menu"))
             }
-        case (.extend, .collected(let r)):
+        case (.extend(let at, let pattern, let longest), .collected(let r)):
             input += r.digits
-            notes.append(.input(input, kind: input.count > 1 ? "extension" : "menu"))
+            if r.digits.count == 1, input.count < longest, let compiled = bundle.patterns[pattern],
+               !Self.isComplete(input, compiled) {
+                pc = at  // one more key
+                extendingMore = true
+            } else {
+                notes.append(.input(input, kind: input.count > 1 ? "extension" : "menu"))
+            }
         case (.digits(let min, let pattern, let sensitive), .collected(let r)):
             timedOut = r.ending == .timeout && r.digits.isEmpty
             input = r.digits

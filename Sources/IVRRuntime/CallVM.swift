@@ -36,6 +36,8 @@ public struct CallVM {
     /// `into`); without it and without taint, no value is ever sensitive.
     var flowHasSensitive = false
     var waiting: Waiting = .nothing
+    /// The dial-by-extension instruction runs again for one more key.
+    var extendingMore = false
     var notes: [Effect] = []
     var budget = 0
     /// The time `open()` sees; the driver sets it from the backend's clock.
@@ -51,7 +53,10 @@ public struct CallVM {
     public internal(set) var executed: [(flow: Int, pc: Int)] = []
 
     enum Waiting {
-        case nothing, key, extend, transfer(fail: Int), webhook(into: Int?, fail: Int), record(Int)
+        case nothing, key, transfer(fail: Int), webhook(into: Int?, fail: Int), record(Int)
+        /// Dial-by-extension, one more key at a time: `at` is the
+        /// instruction to run again for the next key.
+        case extend(at: Int, pattern: Int, longest: Int)
         case digits(min: Int, pattern: Int?, sensitive: Bool)
     }
 

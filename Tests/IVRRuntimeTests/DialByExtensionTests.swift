@@ -19,6 +19,27 @@ import Testing
         transfer: {group: sales}
     """
 
+    /// Collecting ends as soon as the keys match and no further key could:
+    /// "21" under `^1[0-9]{3}$|^2[0-9]$` transfers at once (no inter-digit
+    /// wait), and a key after it stays buffered instead of spoiling it.
+    @Test func aCompleteExtensionEndsTheWaitAtOnce() async throws {
+        let source = Self.source.replacingOccurrences(of: "\"^10[01][0-9]$\"", with: "\"^1[0-9]{3}$|^2[0-9]$\"")
+            .replacingOccurrences(of: "\"2\": sales", with: "\"3\": sales")
+        let bundle = try Harness.bundle(source)
+        for input in ["21", "213"] {
+            let backend = ScriptedBackend(tokens: try InputToken.parse(input).get())
+            let r = await CallDriver.run(bundle, flow: 0, backend: backend, caller: "x")
+            #expect(r.destination?.value == "21", "\(input)")
+            #expect(backend.elapsed == 0, "\(input): no inter-digit timeout waited")
+        }
+        // A longer match still waits for its keys; a prefix that could go on waits the timeout.
+        #expect(try await Harness.run(source, input: "1234").destination?.value == "1234")
+        let partial = ScriptedBackend(tokens: [.keys("123")])
+        let r = await CallDriver.run(bundle, flow: 0, backend: partial, caller: "x")
+        #expect(r.destination == nil && r.trace.contains("invalid:123"))
+        #expect(partial.elapsed >= 2000)
+    }
+
     @Test func keyedExtensionTransfers() async throws {
         let r = try await Harness.run(Self.source, input: "1005")
         #expect(r.outcome == .transfer)
