@@ -92,6 +92,61 @@ public struct CallRecord: Codable, Sendable, Equatable {
         self.error = error
     }
 
+    enum CodingKeys: String, CodingKey {
+        case id, flow, from, to, backend, start, answer, end, duration, durationMs, outcome, destination, path, inputs, error
+    }
+
+    /// Reads a record. Required: `flow`, `start`, `end`, `outcome` (what
+    /// flow-language.md section 7 names, with `path` and `inputs` empty when
+    /// absent); `id`, `backend` and the durations are filled in when a
+    /// record written by another tool leaves them out.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        flow = try c.decode(String.self, forKey: .flow)
+        start = try c.decode(Date.self, forKey: .start)
+        end = try c.decode(Date.self, forKey: .end)
+        outcome = try c.decode(String.self, forKey: .outcome)
+        id = try c.decodeIfPresent(String.self, forKey: .id) ?? ""
+        backend = try c.decodeIfPresent(String.self, forKey: .backend) ?? ""
+        from = try c.decodeIfPresent(String.self, forKey: .from)
+        to = try c.decodeIfPresent(String.self, forKey: .to)
+        answer = try c.decodeIfPresent(Date.self, forKey: .answer)
+        destination = try c.decodeIfPresent(Destination.self, forKey: .destination)
+        path = try c.decodeIfPresent([String].self, forKey: .path) ?? []
+        inputs = try c.decodeIfPresent([Input].self, forKey: .inputs) ?? []
+        error = try c.decodeIfPresent(String.self, forKey: .error)
+        let seconds = try c.decodeIfPresent(Double.self, forKey: .duration)
+        if let ms = try c.decodeIfPresent(Int.self, forKey: .durationMs) {
+            durationMs = ms
+        } else if let seconds, seconds.isFinite, seconds >= 0, seconds < 1e12 {
+            durationMs = Int((seconds * 1000).rounded())
+        } else {
+            durationMs = max(0, Int((end.timeIntervalSince(start) * 1000).rounded()))
+        }
+        duration = seconds ?? Double(durationMs) / 1000
+    }
+
+    /// Writes every field the spec's summary names, `destination` as `null`
+    /// when the call was not transferred.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(flow, forKey: .flow)
+        try c.encodeIfPresent(from, forKey: .from)
+        try c.encodeIfPresent(to, forKey: .to)
+        try c.encode(backend, forKey: .backend)
+        try c.encode(start, forKey: .start)
+        try c.encodeIfPresent(answer, forKey: .answer)
+        try c.encode(end, forKey: .end)
+        try c.encodeIfPresent(duration, forKey: .duration)
+        try c.encode(durationMs, forKey: .durationMs)
+        try c.encode(outcome, forKey: .outcome)
+        if let destination { try c.encode(destination, forKey: .destination) } else { try c.encodeNil(forKey: .destination) }
+        try c.encode(path, forKey: .path)
+        try c.encode(inputs, forKey: .inputs)
+        try c.encodeIfPresent(error, forKey: .error)
+    }
+
     /// The record as one line of JSON (keys sorted, dates ISO 8601 UTC with milliseconds).
     public func jsonLine() -> String {
         let data = (try? Self.encoder.encode(self)) ?? Data("{}".utf8)

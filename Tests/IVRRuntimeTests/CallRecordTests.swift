@@ -19,5 +19,22 @@ import Testing
         let old = line.replacingOccurrences(of: #""duration":62.5,"#, with: "")
         #expect(CallRecord.parse(line: old)?.durationMs == 62500)
         #expect(CallRecord.parse(line: "not json") == nil)
+        // Not transferred: `destination` is there, as null.
+        var hungUp = record
+        hungUp.destination = nil
+        #expect(hungUp.jsonLine().contains(#""destination":null,"#))
+        #expect(CallRecord.parse(line: hungUp.jsonLine()) == hungUp)
+    }
+
+    /// A record written by another tool with only the spec's summary fields
+    /// (flow-language.md section 7) reads; the rest is filled in.
+    @Test func aRecordWithTheSpecFieldsOnlyReads() throws {
+        let minimal = #"{"flow":"main","start":"2026-11-23T15:00:00Z","end":"2026-11-23T15:00:30Z","duration":30,"outcome":"hangup","destination":null,"path":["a"],"inputs":[]}"#
+        let r = try #require(CallRecord.parse(line: minimal))
+        #expect(r.durationMs == 30_000 && r.id == "" && r.backend == "" && r.path == ["a"])
+        let bare = try #require(CallRecord.parse(line: #"{"flow":"m","start":"2026-11-23T15:00:00Z","end":"2026-11-23T15:00:02.5Z","outcome":"transfer"}"#))
+        #expect(bare.durationMs == 2500 && bare.inputs.isEmpty && bare.path.isEmpty)
+        #expect(CallRecord.parse(line: #"{"flow":"m","start":"2026-11-23T15:00:00Z","outcome":"hangup"}"#) == nil)  // no end
+        #expect(CallRecord.parse(line: #"{"flow":"m","start":"2026-11-23T15:00:00Z","end":"2026-11-23T15:00:00Z","outcome":"hangup","duration":1e300}"#)?.durationMs == 0)
     }
 }
