@@ -11,7 +11,9 @@ public struct Call: AsyncParsableCommand {
             Sends an INVITE (PCMU, PCMA, telephone-event) from --listen to --to; on 200 OK \
             it ACKs and runs the flow against the callee (prompts as RTP, keys from RFC 4733 \
             or SIP INFO). Exits when the call ends, with its call record on standard output \
-            (or appended to --records). Exit 1 when the call is refused or unanswered.
+            (or appended to --records). Exit 1 when the call is refused or unanswered (a \
+            callee that rings for 32 s is sent CANCEL). SIGINT or SIGTERM ends the call: \
+            CANCEL while it rings, BYE once answered, and the record is written.
 
             Example:
               ivrc call acme.ivrb --to sip:1001@192.0.2.20:5060 --flow survey --listen 0.0.0.0:5070
@@ -64,6 +66,19 @@ public struct Call: AsyncParsableCommand {
         } catch {
             await setup.http.shutdown()
             return try CommandOutput(stderr: "error: cannot listen on \(host):\(port): \(error)\n", exitCode: CommandOutput.Code.ioError).emit()
+        }
+        // SIGINT / SIGTERM end the call cleanly: CANCEL while it rings, BYE
+        // once answered; the call record is still written.
+        let signals = SignalWatcher()
+        let watcher = Task {
+            for await _ in signals.stream {
+                server.notice("signal: ending the call")
+                server.endpoint.hangUpAll()
+            }
+        }
+        defer {
+            signals.continuation.finish()
+            watcher.cancel()
         }
         do {
             _ = try await server.endpoint.placeCall(to: to, flow: flowIndex, fromUser: from)

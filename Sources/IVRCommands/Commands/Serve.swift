@@ -88,7 +88,8 @@ public struct Serve: AsyncParsableCommand {
 
 /// Options shared by `serve` and `call`.
 public struct SIPOptions: ParsableArguments {
-    @Option(help: "HOST:PORT to listen on for SIP over UDP.")
+    @Option(help: ArgumentHelp("HOST:PORT to listen on for SIP over UDP (call: by default 127.0.0.1 on a free port).",
+                               valueName: "host:port"))
     public var listen: String = "127.0.0.1:5060"
 
     @Option(help: "The address put in Contact, Via and SDP (default: the listen host).")

@@ -48,6 +48,15 @@ public final class CallLeg: @unchecked Sendable {
     /// An INVITE without SDP (RFC 3261 13.2.1 "late offer"): our 200 OK
     /// carries the offer and the caller's ACK the answer.
     var offerInOK = false
+    /// What was dialled: the INVITE's Request-URI (an inbound call's To
+    /// header may name someone else), else the To URI.
+    var dialledURI: String { invite?.requestURI ?? toURI }
+    /// Our outbound INVITE got a provisional answer (it rings): giving up
+    /// now takes a CANCEL (RFC 3261 9.1).
+    var ringing = false
+    /// This side ended the call (a signal, a shutdown): a flow cut short
+    /// is recorded as `hangup`, not as the caller's.
+    var endedHere = false
     var transferWaiter: CheckedContinuation<TransferOutcome, Never>?
     var transferTimer: Scheduled<Void>?
     /// The flow's task, once started.

@@ -80,9 +80,11 @@ public final class IVRServer: Sendable {
             let report = await CallDriver.run(bundle, flow: leg.flow, backend: backend, caller: leg.callerUser,
                                               called: leg.calledUser)
             if !leg.remoteHungUp { endpoint.hangUp(leg) }  // after hangup, transfer or error: BYE
-            var record = report.record(id: leg.callID, backend: "sip", to: leg.toURI)
-            record = CallRecord(id: record.id, flow: record.flow, from: leg.fromURI, to: leg.toURI, backend: "sip",
-                                start: leg.created, answer: leg.answeredAt, end: Date(), outcome: record.outcome,
+            var record = report.record(id: leg.callID, backend: "sip", to: leg.dialledURI)
+            // Cut short by this side (a signal, a shutdown): not the caller's hang-up.
+            let outcome = leg.endedHere && record.outcome == "caller-hangup" ? "hangup" : record.outcome
+            record = CallRecord(id: record.id, flow: record.flow, from: leg.fromURI, to: leg.dialledURI, backend: "sip",
+                                start: leg.created, answer: leg.answeredAt, end: Date(), outcome: outcome,
                                 destination: record.destination, path: record.path, inputs: record.inputs, error: record.error)
             let counts = await media.counters()
             services.logger.info("call ended", metadata: [
@@ -96,7 +98,7 @@ public final class IVRServer: Sendable {
     func ended(_ leg: CallLeg) {
         guard !leg.flowStarted else { return }
         let flowName = leg.flow < bundle.flows.count ? bundle.flowName(leg.flow) : ""
-        let record = CallRecord(id: leg.callID, flow: flowName, from: leg.fromURI, to: leg.toURI, backend: "sip",
+        let record = CallRecord(id: leg.callID, flow: flowName, from: leg.fromURI, to: leg.dialledURI, backend: "sip",
                                 start: leg.created, answer: leg.answeredAt, end: leg.endedAt ?? Date(),
                                 outcome: leg.remoteHungUp ? "caller-hangup" : "error", destination: nil, path: [], inputs: [],
                                 error: leg.remoteHungUp ? nil : leg.endReason)

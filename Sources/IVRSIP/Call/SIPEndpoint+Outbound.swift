@@ -44,11 +44,14 @@ extension SIPEndpoint {
                                       sessionID: UInt64.random(in: 1...UInt64(Int64.max)))
         let invite = request("INVITE", in: leg, body: Array(sdp.utf8), contentType: "application/sdp")
         leg.invite = invite
-        transact(invite, to: address) { [self] response in
+        transact(invite, to: address, provisional: { _ in leg.ringing = true }) { [self] response in
             guard let response, let status = response.status else {
-                leg.endReason = "no answer to INVITE"
+                // It rang for 64*T1 (32 s) without an answer: cancel it so it stops ringing.
+                if leg.ringing { self.cancelInvite(leg) }
+                leg.endReason = leg.ringing ? "no answer (cancelled)" : "no answer to INVITE"
                 self.terminate(leg, sendBye: false)
-                return done.resume(returning: .failure(CallFailure(description: "no answer from \(uri) (timeout)")))
+                let why = leg.ringing ? "it rang without an answer; sent CANCEL" : "timeout"
+                return done.resume(returning: .failure(CallFailure(description: "no answer from \(uri) (\(why))")))
             }
             guard (200..<300).contains(status) else {
                 self.ackFailure(invite, response, to: address)
@@ -87,6 +90,21 @@ extension SIPEndpoint {
         leg.state = .confirmed
         leg.flowStarted = true
         hooks.started(leg)
+    }
+
+    /// RFC 3261 9.1: CANCEL of our INVITE, with the INVITE's Request-URI,
+    /// top Via, From, To, Call-ID and CSeq number. The INVITE's own
+    /// transaction then ends with 487 (ACKed as any failure).
+    func cancelInvite(_ leg: CallLeg) {
+        guard let invite = leg.invite else { return }
+        var h = SIPHeaders()
+        if let via = invite.headers.rawValues("Via").first { h.add("Via", via) }
+        h.add("Max-Forwards", "70")
+        if let from = invite.headers["From"] { h.add("From", from) }
+        if let to = invite.headers["To"] { h.add("To", to) }
+        if let callID = invite.callID { h.add("Call-ID", callID) }
+        h.add("CSeq", "\(invite.cseq?.number ?? 1) CANCEL")
+        transact(.request("CANCEL", uri: invite.requestURI ?? "", headers: h), to: leg.remoteAddress) { _ in }
     }
 
     /// RFC 3261 17.1.1.3: a non-2xx final answer is ACKed in the same transaction.

@@ -109,7 +109,9 @@ extension SIPEndpoint {
 
     func handleResponse(_ response: SIPMessage) {
         guard let branch = response.vias.first?.branch, let status = response.status else { return }
-        guard let tx = transactions[branch], tx.method == response.method else {
+        // RFC 3261 17.1.3: a response belongs to the transaction of its top
+        // Via's branch and its CSeq method (a CANCEL shares its INVITE's branch).
+        guard let tx = transactions[branch + " " + response.method] else {
             // A retransmitted 2xx to our INVITE: our ACK was lost.
             if response.method == "INVITE", (200..<300).contains(status), let leg = response.callID.flatMap({ calls[$0] }),
                let ack = leg.ackBytes {
@@ -122,7 +124,7 @@ extension SIPEndpoint {
             return
         }
         tx.scheduled?.cancel()
-        transactions[branch] = nil
+        transactions[tx.key] = nil
         tx.completion(response)
     }
 
@@ -135,7 +137,8 @@ extension SIPEndpoint {
         let timer = RetransmitTimer(start: now, t1: configuration.t1, t2: configuration.t2, capped: request.method != "INVITE")
         let tx = ClientTransaction(branch: branch, method: request.method, bytes: bytes, destination: address, timer: timer,
                                    provisional: provisional, completion: completion)
-        transactions[branch] = tx
+        tx.callID = request.callID
+        transactions[tx.key] = tx
         socket.send(bytes, to: address)
         scheduleRetransmit(tx)
     }
@@ -145,14 +148,14 @@ extension SIPEndpoint {
         switch tx.timer.poll(now: now) {
         case .wait(let until):
             tx.scheduled = eventLoop.scheduleTask(in: .milliseconds(Int64(max(1, until - now)))) { [self] in
-                guard self.transactions[tx.branch] === tx else { return }
+                guard self.transactions[tx.key] === tx else { return }
                 self.scheduleRetransmit(tx)
             }
         case .retransmit:
             socket.send(tx.bytes, to: tx.destination)
             scheduleRetransmit(tx)
         case .timeout:
-            transactions[tx.branch] = nil
+            transactions[tx.key] = nil
             tx.completion(nil)
         }
     }

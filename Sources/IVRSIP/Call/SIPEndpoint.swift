@@ -98,10 +98,21 @@ public final class SIPEndpoint: @unchecked Sendable {
         }
     }
 
-    /// Hangs up every call (BYE or 480) now.
+    /// Hangs up every call now: BYE once answered; an inbound call not yet
+    /// answered gets 480; our own INVITE still ringing is cancelled (its
+    /// 487 then ends it).
     public func hangUpAll() {
         eventLoop.execute {
-            for leg in Array(self.calls.values) { self.terminate(leg, sendBye: leg.state == .confirmed || leg.state == .answered) }
+            for leg in Array(self.calls.values) {
+                leg.endedHere = true
+                if leg.state == .proceeding, !leg.inbound {
+                    self.cancelInvite(leg)
+                } else if leg.state == .proceeding {
+                    self.failInvite(leg, status: 480, why: "the server is shutting down")
+                } else {
+                    self.terminate(leg, sendBye: leg.state == .confirmed || leg.state == .answered)
+                }
+            }
         }
     }
 

@@ -15,6 +15,10 @@ final class ClientTransaction: @unchecked Sendable {
     let completion: (SIPMessage?) -> Void
     /// Provisional responses (for an outbound INVITE).
     let provisional: ((SIPMessage) -> Void)?
+    /// The dialog's Call-ID, to stop retransmitting when the call ends.
+    var callID: String?
+    /// How the endpoint files it: branch and method (RFC 3261 17.1.3).
+    var key: String { branch + " " + method }
 
     init(branch: String, method: String, bytes: [UInt8], destination: SocketAddress, timer: RetransmitTimer,
          provisional: ((SIPMessage) -> Void)? = nil, completion: @escaping (SIPMessage?) -> Void) {
