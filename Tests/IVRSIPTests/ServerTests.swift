@@ -161,6 +161,60 @@ import Testing
         await h.stop()
     }
 
+    /// `o=` session id and version of an SDP body.
+    static func origin(_ body: String) -> (session: String, version: Int)? {
+        guard let line = body.components(separatedBy: "\r\n").first(where: { $0.hasPrefix("o=") }) else { return nil }
+        let f = line.split(separator: " ")
+        guard f.count >= 3, let version = Int(f[2]) else { return nil }
+        return (String(f[1]), version)
+    }
+
+    /// Re-INVITEs: hold and resume keep the SDP session id and bump its
+    /// version only when the answer changes (RFC 3264 8); a re-INVITE
+    /// without SDP gets our offer and the ACK's answer moves the media
+    /// (RFC 3261 14.2); a request with a lower CSeq is out of order (500).
+    @Test func reinvitesKeepTheSessionAndOrder() async throws {
+        let h = try await ServerHarness()
+        let rtp = UDPClient()
+        let ok = try #require(await h.establish(callID: "re1", rtp: rtp))
+        let tag = ok.toTag
+        let first = try #require(Self.origin(ok.body))
+        func reinvite(_ cseq: Int, _ body: String) async -> SIPMessageView? {
+            h.client.send(h.request("INVITE", callID: "re1", cseq: cseq, toTag: tag, body: body,
+                                    type: body.isEmpty ? nil : "application/sdp"), toPort: h.port)
+            let answer = await h.client.receiveSIP { $0.status == 200 && $0.header("CSeq") == "\(cseq) INVITE" }.0
+            return answer
+        }
+        let hold = h.offer(rtpPort: rtp.port) + "a=sendonly\r\n"
+        let held = try #require(await reinvite(2, hold))
+        #expect(held.body.contains("a=recvonly"))
+        let second = try #require(Self.origin(held.body))
+        #expect(second.session == first.session && second.version == first.version + 1)
+        h.client.send(h.request("ACK", callID: "re1", cseq: 2, toTag: tag), toPort: h.port)
+        let again = try #require(await reinvite(3, hold))
+        #expect(Self.origin(again.body)?.version == second.version, "the same answer keeps its version")
+        h.client.send(h.request("ACK", callID: "re1", cseq: 3, toTag: tag), toPort: h.port)
+
+        // Resume without SDP: our offer in the 200, the answer in the ACK, to a new port.
+        let moved = UDPClient()
+        let offered = try #require(await reinvite(4, ""))
+        #expect(offered.body.contains("RTP/AVP 0 8 101"))
+        #expect(Self.origin(offered.body)?.session == first.session)
+        #expect((Self.origin(offered.body)?.version ?? 0) > second.version)
+        let answer = "v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            + "m=audio \(moved.port) RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n"
+        h.client.send(h.request("ACK", callID: "re1", cseq: 4, toTag: tag, body: answer, type: "application/sdp"), toPort: h.port)
+        #expect(await moved.receive(timeout: 10) != nil, "RTP goes to the address of the ACK's answer")
+
+        // Out of order: CSeq 1 after 4.
+        h.client.send(h.request("INFO", callID: "re1", cseq: 1, toTag: tag), toPort: h.port)
+        #expect(await h.client.receiveSIP { $0.status != nil && $0.header("CSeq") == "1 INFO" }.0?.status == 500)
+        h.client.send(h.request("BYE", callID: "re1", cseq: 5, toTag: tag), toPort: h.port)
+        #expect(await h.client.receiveSIP { $0.status != nil && $0.header("CSeq") == "5 BYE" }.0?.status == 200)
+        #expect(await h.waitForNoCalls())
+        await h.stop()
+    }
+
     /// A late-offer call whose ACK brings no answer has no media: BYE, no flow.
     @Test func lateOfferWithoutAnAnswerIsEnded() async throws {
         let h = try await ServerHarness()

@@ -40,6 +40,17 @@ public final class CallLeg: @unchecked Sendable {
     var remoteContact: String
     var remoteAddress: SocketAddress
     var localCSeq: UInt32 = 1
+    /// The highest CSeq the other side used in this dialog (RFC 3261 12.2.2:
+    /// a lower one is out of order, 500).
+    var remoteCSeq: UInt32?
+    /// Our SDP's `o=` session id and version (RFC 3264 8: the id stays, the
+    /// version goes up by one when the description changes), and the last
+    /// description sent, without its `o=` line, to tell.
+    var sdpSession: UInt64 = 0
+    var sdpVersion: UInt64 = 0
+    var sdpSent = ""
+    /// A re-INVITE without SDP: our 200 carried an offer, its ACK the answer.
+    var reofferInOK = false
     var invite: SIPMessage?
     var lastInviteResponse: [UInt8]?
     /// Our ACK to a 2xx (outbound calls), re-sent if the 2xx is retransmitted.

@@ -54,6 +54,7 @@ extension SIPEndpoint {
         leg.remoteTag = from.tag
         leg.invite = request
         leg.offerInOK = offer == nil
+        leg.remoteCSeq = request.cseq?.number
         calls[callID] = leg
         let trying = request.response(100)
         leg.lastInviteResponse = trying.serialized()
@@ -83,11 +84,11 @@ extension SIPEndpoint {
             return
         }
         leg.media = media
-        let session = UInt64.random(in: 1...UInt64(Int64.max))
-        let sdp = offer.map {
+        leg.sdpSession = UInt64.random(in: 1...UInt64(Int64.max))
+        let sdp = describe(leg, offer.map {
             SDPNegotiator.answer(offer: $0, agreement: agreement, localAddress: configuration.advertisedHost,
-                                 localPort: media.localPort, sessionID: session, version: 1)
-        } ?? SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort, sessionID: session)
+                                 localPort: media.localPort, sessionID: leg.sdpSession, version: 0)
+        } ?? SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort, sessionID: leg.sdpSession))
         var ok = invite.response(200, toTag: leg.localTag)
         ok.headers.add("Contact", contactHeader)
         ok.headers.add("Allow", Self.allowed)
@@ -136,7 +137,18 @@ extension SIPEndpoint {
     }
 
     func handleAck(_ request: SIPMessage, leg: CallLeg?) {
-        guard let leg, leg.state == .answered, request.to?.tag == leg.localTag else { return }
+        guard let leg, request.to?.tag == leg.localTag else { return }
+        if leg.state == .confirmed, leg.reofferInOK {
+            // The answer to the offer of our 200 to a re-INVITE without SDP.
+            leg.reofferInOK = false
+            if let answer = try? SessionDescription(parsing: request.body), let agreement = SDPNegotiator.agree(offer: answer) {
+                leg.media?.update(agreement)
+            } else {
+                logger.warning("re-INVITE: the ACK has no usable SDP answer; media unchanged", metadata: ["call-id": "\(leg.callID)"])
+            }
+            return
+        }
+        guard leg.state == .answered else { return }
         leg.okTimer?.scheduled?.cancel()
         leg.okTimer = nil
         if leg.offerInOK {
@@ -164,17 +176,45 @@ extension SIPEndpoint {
             send(request.response(491), to: address)
             return
         }
-        guard !request.body.isEmpty, let offer = try? SessionDescription(parsing: request.body),
-              let agreement = SDPNegotiator.agree(offer: offer) else {
+        var ok = request.response(200)
+        ok.headers.add("Contact", contactHeader)
+        ok.headers.add("Content-Type", "application/sdp")
+        if request.body.isEmpty {
+            // RFC 3261 14.2: no offer in the re-INVITE, so ours goes in the
+            // 200 and the answer comes in the ACK.
+            leg.reofferInOK = true
+            ok.body = Array(describe(leg, SDPNegotiator.offer(localAddress: configuration.advertisedHost,
+                                                              localPort: media.localPort, sessionID: leg.sdpSession)).utf8)
+            send(ok, to: address)
+            return
+        }
+        guard let offer = try? SessionDescription(parsing: request.body), let agreement = SDPNegotiator.agree(offer: offer) else {
             send(request.response(488), to: address)
             return
         }
         media.update(agreement)
-        var ok = request.response(200)
-        ok.headers.add("Contact", contactHeader)
-        ok.headers.add("Content-Type", "application/sdp")
-        ok.body = Array(SDPNegotiator.answer(offer: offer, agreement: agreement, localAddress: configuration.advertisedHost,
-                                             localPort: media.localPort, sessionID: 1, version: UInt64(leg.localCSeq + 1)).utf8)
+        ok.body = Array(describe(leg, SDPNegotiator.answer(offer: offer, agreement: agreement, localAddress: configuration.advertisedHost,
+                                                           localPort: media.localPort, sessionID: leg.sdpSession, version: 0)).utf8)
         send(ok, to: address)
+    }
+
+    /// Our SDP as sent: the session's id, and a version that goes up by one
+    /// only when the description changed (RFC 3264 8; `version` in `sdp`
+    /// is replaced).
+    func describe(_ leg: CallLeg, _ sdp: String) -> String {
+        var lines = sdp.components(separatedBy: "\r\n")
+        guard let o = lines.firstIndex(where: { $0.hasPrefix("o=") }) else { return sdp }
+        let rest = lines.enumerated().filter { $0.offset != o }.map(\.element).joined(separator: "\r\n")
+        if rest != leg.sdpSent || leg.sdpVersion == 0 {
+            leg.sdpVersion += 1
+            leg.sdpSent = rest
+        }
+        var fields = lines[o].split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        if fields.count >= 3 {
+            fields[1] = "\(leg.sdpSession)"
+            fields[2] = "\(leg.sdpVersion)"
+            lines[o] = fields.joined(separator: " ")
+        }
+        return lines.joined(separator: "\r\n")
     }
 }

@@ -12,6 +12,15 @@ extension SIPEndpoint {
             return
         }
         let leg = request.callID.flatMap { calls[$0] }
+        if let leg, !["ACK", "CANCEL"].contains(request.method), request.to?.tag == leg.localTag, let n = request.cseq?.number {
+            if let last = leg.remoteCSeq, n < last {
+                var refused = request.response(500, toTag: leg.localTag)
+                refused.headers.add("Warning", "399 ivrc \"CSeq \(n) is lower than \(last): out of order\"")
+                respond(request, refused, to: address)
+                return
+            }
+            leg.remoteCSeq = n
+        }
         switch request.method {
         case "INVITE": handleInvite(request, leg: leg, from: address)
         case "ACK": handleAck(request, leg: leg)
