@@ -7,7 +7,7 @@ import Testing
 /// `simulate --live` that pass no services: the same bounds as the command
 /// line's client, against the real loopback server.
 @Suite(.dedicatedExecutor) struct LiveHTTPFallbackTests {
-    static func failure(_ url: String, timeout: Int = 5000) async -> String? {
+    static func failure(_ url: String, timeout: Int = 60000) async -> String? {
         do {
             _ = try await LiveHTTP.perform(WebhookRequest(method: "GET", url: url, body: nil, timeout: timeout))
             return nil
@@ -21,11 +21,11 @@ import Testing
     @Test func answersAndBounds() async throws {
         let server = try await TestHTTPServer.start()
         defer { server.stop() }
-        let ok = try await LiveHTTP.perform(WebhookRequest(method: "GET", url: server.url("/json"), body: nil, timeout: 5000))
+        let ok = try await LiveHTTP.perform(WebhookRequest(method: "GET", url: server.url("/json"), body: nil, timeout: 60000))
         #expect(ok.status == 200 && String(decoding: ok.body, as: UTF8.self).contains("gold"))
-        let echo = try await LiveHTTP.perform(WebhookRequest(method: "POST", url: server.url("/echo"), body: #"{"a":"1"}"#, timeout: 5000))
+        let echo = try await LiveHTTP.perform(WebhookRequest(method: "POST", url: server.url("/echo"), body: #"{"a":"1"}"#, timeout: 60000))
         #expect(String(decoding: echo.body, as: UTF8.self).contains("application/json"))
-        let missing = try await LiveHTTP.perform(WebhookRequest(method: "GET", url: server.url("/status/404"), body: nil, timeout: 5000))
+        let missing = try await LiveHTTP.perform(WebhookRequest(method: "GET", url: server.url("/status/404"), body: nil, timeout: 60000))
         #expect(missing.status == 404)
 
         #expect(await Self.failure(server.url("/big")) == "the response body is larger than 1 MiB")
