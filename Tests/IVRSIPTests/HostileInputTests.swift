@@ -164,7 +164,7 @@ import Testing
         // The caller sends first (the session latches onto it); then a stranger presses 2.
         let silence = RTPPacket(payloadType: 0, sequenceNumber: 1, timestamp: 0, ssrc: 7, payload: [UInt8](repeating: 0xFF, count: 160))
         rtp.send(silence.encoded(), toPort: serverRTP)
-        _ = await rtp.receive(timeout: 5)
+        _ = await rtp.receive(timeout: 30)
         for bytes in ServerHarness.keyPress(2, timestamp: 800, sequence: 10) { stranger.send(bytes, toPort: serverRTP) }
         #expect(await stranger.receive(timeout: 0.5) == nil, "no RTP is sent to the stranger")
         // The caller's own key works.
@@ -187,12 +187,12 @@ import Testing
         // A stranger sends before the caller: the session latches onto it (symmetric RTP) ...
         let packet = RTPPacket(payloadType: 0, sequenceNumber: 1, timestamp: 0, ssrc: 7, payload: [UInt8](repeating: 0xFF, count: 160))
         stranger.send(packet.encoded(), toPort: serverRTP)
-        #expect(await stranger.receive(timeout: 5) != nil)
+        #expect(await stranger.receive(timeout: 30) != nil)
         // ... until the caller at the SDP's address sends: RTP comes back to it, not the stranger.
         rtp.send(packet.encoded(), toPort: serverRTP)
         _ = await rtp.drain(quiet: 0.01)
         _ = await stranger.drain(quiet: 0.5)
-        #expect(await rtp.receive(timeout: 5) != nil)
+        #expect(await rtp.receive(timeout: 30) != nil)
         #expect(await stranger.receive(timeout: 0.3) == nil)
         h.client.send(h.request("BYE", callID: "hijack", cseq: 2, toTag: ok.toTag), toPort: h.port)
         #expect(await h.waitForNoCalls())

@@ -25,7 +25,7 @@ import Testing
         #expect(try await clock.eventLoop.submit { clock.sessions }.get() == 5)
         for c in clients {
             var packets: [RTPPacket] = []
-            while packets.count < 10, let bytes = await c.receive(timeout: 5), let p = try? RTPPacket.decode(bytes) { packets.append(p) }
+            while packets.count < 10, let bytes = await c.receive(timeout: 30), let p = try? RTPPacket.decode(bytes) { packets.append(p) }
             #expect(packets.count == 10)
             #expect(zip(packets, packets.dropFirst()).allSatisfy { $1.sequenceNumber == $0.sequenceNumber &+ 1 })
         }
@@ -44,12 +44,12 @@ import Testing
         let client = UDPClient()
         let clocks = MediaClocks()
         let session = try await open(h, to: client, clocks: clocks)
-        _ = await client.receive(timeout: 5)
+        _ = await client.receive(timeout: 30)
         // Block the loop for 300 ms (more than the 100 ms caught up by sending late).
         _ = try await session.eventLoop.submit { usleep(300_000) }.get()
         _ = await client.drain(quiet: 0.01)
         var packets: [RTPPacket] = []
-        while packets.count < 10, let bytes = await client.receive(timeout: 5), let p = try? RTPPacket.decode(bytes) { packets.append(p) }
+        while packets.count < 10, let bytes = await client.receive(timeout: 30), let p = try? RTPPacket.decode(bytes) { packets.append(p) }
         let clock = clocks.clock(for: session.eventLoop)
         #expect(try await clock.eventLoop.submit { clock.skippedCycles }.get() >= 5)
         #expect(zip(packets, packets.dropFirst()).allSatisfy { $1.sequenceNumber == $0.sequenceNumber &+ 1 },

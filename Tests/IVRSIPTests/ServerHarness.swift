@@ -115,10 +115,10 @@ final class ServerHarness {
         }
     }
 
-    /// Reads RTP until "Goodbye" plays (a frame peaking near 2000), for up to 10 s.
+    /// Reads RTP until "Goodbye" plays (a frame peaking near 2000), for up to 30 s.
     static func hearGoodbye(_ rtp: UDPClient) async -> Bool {
-        let end = Date().addingTimeInterval(10)
-        while Date() < end, let bytes = await rtp.receive(timeout: 1) {
+        let end = Date().addingTimeInterval(30)
+        while Date() < end, let bytes = await rtp.receive(timeout: 5) {
             guard let packet = try? RTPPacket.decode(bytes) else { continue }
             let peak = packet.payload.map { abs(Int(G711.ulawDecode($0))) }.max() ?? 0
             if (1000...3000).contains(peak) { return true }
@@ -126,27 +126,27 @@ final class ServerHarness {
         return false
     }
 
-    /// True once no call is live (polls for up to 15 s).
+    /// True once no call is live (polls for up to 30 s).
     func waitForNoCalls() async -> Bool {
-        for _ in 0..<300 {
+        for _ in 0..<600 {
             if await server.endpoint.activeCallCount() == 0 { return true }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return false
     }
 
-    /// True once every RTP port is back in the pool (polls for up to 10 s).
+    /// True once every RTP port is back in the pool (polls for up to 30 s).
     func waitForPortsReleased() async -> Bool {
-        for _ in 0..<200 {
+        for _ in 0..<600 {
             if server.endpoint.ports.inUse == 0 { return true }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return false
     }
 
-    /// The record of `callID`, once written (polls for up to 10 s).
+    /// The record of `callID`, once written (polls for up to 30 s).
     func record(_ callID: String) async -> CallRecord? {
-        for _ in 0..<200 {
+        for _ in 0..<600 {
             if let r = records.first(callID) { return r }
             try? await Task.sleep(for: .milliseconds(50))
         }

@@ -98,7 +98,7 @@ import Testing
         #expect(answer.body.contains("a=ptime:20"))
         let serverRTP = try #require(answer.audioPort)
         var packets: [(RTPPacket, Int64)] = []
-        while packets.count < 25, let (bytes, at) = await rtp.receiveStamped(timeout: 5), let p = try? RTPPacket.decode(bytes) {
+        while packets.count < 25, let (bytes, at) = await rtp.receiveStamped(timeout: 30), let p = try? RTPPacket.decode(bytes) {
             packets.append((p, at))
         }
         #expect(packets.count == 25)
@@ -149,7 +149,7 @@ import Testing
             + "m=audio \(rtp.port) RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
         h.client.send(h.request("ACK", callID: "late1", toTag: ok.toTag, body: answer, type: "application/sdp"), toPort: h.port)
         var packets: [RTPPacket] = []
-        while packets.count < 5, let bytes = await rtp.receive(timeout: 5), let p = try? RTPPacket.decode(bytes) { packets.append(p) }
+        while packets.count < 5, let bytes = await rtp.receive(timeout: 30), let p = try? RTPPacket.decode(bytes) { packets.append(p) }
         #expect(packets.count == 5)
         #expect(packets.allSatisfy { $0.payloadType == 8 })
         for bytes in ServerHarness.keyPress(1, timestamp: 4242, sequence: 100) { rtp.send(bytes, toPort: serverRTP) }

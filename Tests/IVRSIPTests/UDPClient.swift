@@ -97,7 +97,10 @@ final class UDPClient: @unchecked Sendable {
     }
 
     /// SIP messages until one satisfies `match` (others are collected), or nil.
-    func receiveSIP(timeout: Double = 10, until match: (SIPMessageView) -> Bool) async -> (SIPMessageView?, [SIPMessageView]) {
+    /// Waits for a message that `match`es (30 s by default: a wait that
+    /// succeeds returns at once, and early in a full run on two cores the
+    /// first packets of a call can take over 10 s).
+    func receiveSIP(timeout: Double = 30, until match: (SIPMessageView) -> Bool) async -> (SIPMessageView?, [SIPMessageView]) {
         var seen: [SIPMessageView] = []
         let end = Date().addingTimeInterval(timeout)
         while Date() < end, let bytes = await receive(timeout: max(0.05, end.timeIntervalSinceNow)) {
