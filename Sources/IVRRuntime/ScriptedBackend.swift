@@ -168,10 +168,14 @@ public final class ScriptedBackend: MediaBackend {
 
     public func webhook(_ request: WebhookRequest) async throws -> WebhookResponse {
         webhookRequests.append(request)
-        let canned = webhooks.filter { request.url.hasPrefix($0.prefix) }.max { $0.prefix.count < $1.prefix.count }
+        // A prefix may be written as the URL is sent (`%2B44`) or as it reads (`+44`).
+        let decoded = request.url.removingPercentEncoding ?? request.url
+        let canned = webhooks.filter { request.url.hasPrefix($0.prefix) || decoded.hasPrefix($0.prefix) }
+            .max { $0.prefix.count < $1.prefix.count }
         if let canned { return canned.response }
         if let live { return try await live(request) }
-        throw WebhookFailure("no canned response for \(request.url) (give one with --webhook PREFIX=JSON, or use --live)")
+        throw WebhookFailure("no canned response for \(request.shownURL) (simulate: --webhook PREFIX=JSON or --live; "
+                             + "a test case: webhooks:)")
     }
 
     public func hangup() async {}

@@ -75,6 +75,15 @@ import Testing
         #expect(r.trace.contains("say:Tier gold, Ann."))
     }
 
+    /// A canned prefix may spell the URL as it reads (`+1555...`) or as it
+    /// is sent (`%2B1555...`).
+    @Test func cannedPrefixMatchesTheURLDecodedToo() async throws {
+        for prefix in ["https://api.example/accounts/123456?q=+1555", "https://api.example/accounts/123456?q=%2B1555"] {
+            let r = try await Harness.run(Self.webhook, input: "123456", webhooks: [(prefix, 200, #"{"tier":"gold","name":{"first":"Ann"}}"#)])
+            #expect(r.trace.contains("say:Tier gold, Ann."), "\(prefix)")
+        }
+    }
+
     @Test func missingCannedResponseTakesOnErrorAndSaysWhy() async throws {
         let r = try await Harness.run(Self.webhook, input: "123456")
         #expect(r.trace.suffix(2) == ["say:Lookup failed.", "hangup"])
