@@ -4,7 +4,8 @@
 #   scripts/graph-test.sh [IVRC]
 #
 # IVRC is the ivrc binary (default: .build/debug/ivrc, built when missing).
-# Installs Graphviz (Debian's graphviz package) when `dot` is missing.
+# Needs Graphviz (Debian's graphviz, which scripts/bootstrap.sh installs);
+# without `dot` it prints a SKIP line and exits 77.
 # Each example project, each of its flows (--flow) and the schema's
 # every-field project are drawn as dot and rendered to SVG; dot must exit 0
 # and print nothing on standard error. Mermaid output must be produced too.
@@ -17,13 +18,8 @@ if [ ! -x "$ivrc" ]; then
     swift build --product ivrc
 fi
 
-if ! command -v dot >/dev/null 2>&1; then
-    echo "graph-test: installing graphviz"
-    if ! apt-get install -y graphviz >/dev/null 2>&1; then
-        apt-get update >/dev/null
-        apt-get install -y graphviz >/dev/null
-    fi
-fi
+. scripts/test-tools.sh
+need_command dot graphviz
 
 out=.build/graph
 mkdir -p "$out"

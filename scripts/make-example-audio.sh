@@ -3,7 +3,7 @@
 # of the checker's fixtures) from the text list below: espeak-ng speaks the text, sox converts it to telephony format
 # (8 kHz, mono, signed 16-bit PCM WAV). Running it again gives the same files.
 #
-# Needs espeak-ng and sox:  apt-get install -y espeak-ng sox
+# Needs espeak-ng and sox (Debian packages; scripts/bootstrap.sh installs them).
 # Usage:  scripts/make-example-audio.sh        (from anywhere in the repository)
 #
 # Keep each text identical to the `transcript:` of the `play` step that uses

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves the `ivrc-check-system` hook of .pre-commit-hooks.yaml works with a
-# real pre-commit (from PyPI, into .build/venv-pre-commit).
+# real pre-commit (from PyPI, in .build/test-venv, which scripts/bootstrap.sh makes).
 #
 #   scripts/pre-commit-test.sh [IVRC]
 #
@@ -8,27 +8,15 @@
 # PATH, as a user's installed ivrc would be. In a fresh git repository with a
 # good flow, `pre-commit try-repo THIS-REPOSITORY ivrc-check-system
 # --all-files` must pass; after adding a flow with an unknown target it must
-# fail and show E201. Prints `pre-commit-test: SKIP ...` and exits 0 only
-# when PyPI cannot be reached; exit 1 on any failure.
+# fail and show E201. Exit 1 on any failure; without pre-commit in the venv
+# it prints a SKIP line and exits 77.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 ivrc=$(realpath "${1:-.build/debug/ivrc}")
 
-venv=.build/venv-pre-commit
-mkdir -p .build
-exec 9>.build/venv-pre-commit.lock
-flock 9
-if [ ! -x "$venv/bin/pre-commit" ]; then
-    python3 -m venv "$venv"
-    if ! "$venv/bin/pip" install --quiet --disable-pip-version-check pre-commit; then
-        rm -rf "$venv"
-        echo "pre-commit-test: SKIP: pre-commit could not be installed from PyPI (no network?)"
-        exit 0
-    fi
-fi
-flock -u 9
-exec 9>&-
+. scripts/test-tools.sh
+need_python pre_commit
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -53,7 +41,7 @@ YAML
 git add -A && git commit --quiet -m good
 
 failures=0
-if out=$("$root/$venv/bin/pre-commit" try-repo "$root" ivrc-check-system --all-files 2>&1); then
+if out=$("$test_venv/bin/pre-commit" try-repo "$root" ivrc-check-system --all-files 2>&1); then
     echo "ok: the hook passes a good flow"
 else
     echo "FAIL: the hook fails a good flow:"; echo "$out" | sed 's/^/    /'
@@ -67,7 +55,7 @@ nodes:
   sales: {transfer: {group: sales}}
 YAML
 git add -A
-if out=$("$root/$venv/bin/pre-commit" try-repo "$root" ivrc-check-system --all-files 2>&1); then
+if out=$("$test_venv/bin/pre-commit" try-repo "$root" ivrc-check-system --all-files 2>&1); then
     echo "FAIL: the hook passes a broken flow:"; echo "$out" | sed 's/^/    /'
     failures=$((failures + 1))
 elif ! grep -q "error\[E201\]" <<<"$out"; then

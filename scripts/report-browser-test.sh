@@ -5,25 +5,16 @@
 #
 #   scripts/report-browser-test.sh report.html [screenshot.png]
 #
-# Installs the Debian package `chromium` with apt-get when it is missing.
-# Exit status: 0 the page loaded, 2 no browser could be installed or run.
+# Needs Debian's chromium (scripts/bootstrap.sh installs it).
+# Exit status: 0 the page loaded, 2 the browser failed, 77 no browser (skipped).
 set -euo pipefail
 
 page=${1:?usage: report-browser-test.sh PAGE.html [SCREENSHOT.png]}
 shot=${2:-}
 
-browser=$(command -v chromium || command -v chromium-browser || true)
-if [[ -z "$browser" ]]; then
-    echo "report-browser-test: installing chromium with apt-get" >&2
-    if [[ $(id -u) -ne 0 ]]; then sudo=sudo; else sudo=; fi
-    export DEBIAN_FRONTEND=noninteractive
-    { $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium; } >&2 || true
-    browser=$(command -v chromium || command -v chromium-browser || true)
-fi
-if [[ -z "$browser" ]]; then
-    echo "report-browser-test: no chromium available" >&2
-    exit 2
-fi
+. "$(dirname "$0")/test-tools.sh"
+need_command chromium chromium
+browser=$(command -v chromium)
 
 abs=$(cd "$(dirname "$page")" && pwd)/$(basename "$page")
 profile=$(mktemp -d)

@@ -1,25 +1,20 @@
 #!/usr/bin/env bash
 # Drives `ivrc run` in a real terminal (tmux): starts a call, types keys with
 # send-keys, reads the screen with capture-pane, and checks what it shows and
-# the call records it writes. Installs tmux with apt-get when it is missing.
+# the call records it writes. Needs tmux (scripts/bootstrap.sh installs it).
 #
 #   scripts/run-tmux-test.sh [path/to/ivrc]       (default: .build/debug/ivrc)
 #
 # Prints one "PASS name" line per scenario; exit status 0 when all pass,
-# 1 when one fails (its screen is printed), 2 when tmux is not available.
+# 1 when one fails (its screen is printed), 77 when tmux is not installed (skipped).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 ivrc=$(cd "$(dirname "${1:-$root/.build/debug/ivrc}")" && pwd)/$(basename "${1:-ivrc}")
 [[ -x "$ivrc" ]] || { echo "run-tmux-test: no ivrc binary at $ivrc" >&2; exit 2; }
 
-if ! command -v tmux >/dev/null; then
-    echo "run-tmux-test: installing tmux with apt-get" >&2
-    if [[ $(id -u) -ne 0 ]]; then sudo=sudo; else sudo=; fi
-    { DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq tmux || \
-      { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq tmux; }; } >&2
-    command -v tmux >/dev/null || { echo "run-tmux-test: no tmux" >&2; exit 2; }
-fi
+. "$root/scripts/test-tools.sh"
+need_command tmux tmux
 
 work=$(mktemp -d)
 # One private tmux server per scenario (never the user's, never reused while

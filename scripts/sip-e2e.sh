@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
 # End-to-end SIP tests: real calls from PJSIP (pjsua2, null audio device)
-# against `ivrc serve` on 127.0.0.1. Installs what it needs: a venv under
-# .build/venv-sip with the pjsua2-python wheel, and builds ivrc.
+# against `ivrc serve` on 127.0.0.1. Needs the pjsua2-python wheel in
+# .build/test-venv (scripts/bootstrap.sh installs it; without it: SKIP, exit 77),
+# and builds ivrc when IVRC_BIN is not given.
 #   scripts/sip-e2e.sh            prints PASS/FAIL lines, then "RESULT all passed" or "RESULT failed"
 # Environment: IVRC_BIN (a built ivrc, default: swift build), SIP_E2E_CALLS
 # (concurrent calls, default 20). Exit status 0 only when every check passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv=.build/venv-sip
-if ! "$venv/bin/python" -c 'import pjsua2' 2>/dev/null; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check pjsua2-python
-fi
+. scripts/test-tools.sh
+need_python pjsua2
+venv=$test_venv
 if [ -z "${IVRC_BIN:-}" ]; then
   swift build --product ivrc >/dev/null
   IVRC_BIN="$(swift build --show-bin-path)/ivrc"

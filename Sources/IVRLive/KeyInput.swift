@@ -66,6 +66,9 @@ public final class KeyInput: Sendable {
 
     public var hasHungUp: Bool { state.withLock { $0.hungUp } }
 
+    /// Whether the reader has reached the end of the input.
+    var hasSeenEndOfInput: Bool { state.withLock { $0.ended } }
+
     /// Whether keys are waiting (type-ahead: they cut the next prompt).
     public var hasKeys: Bool { state.withLock { !$0.keys.isEmpty } }
 

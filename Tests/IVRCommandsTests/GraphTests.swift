@@ -218,15 +218,7 @@ import Testing
 
     // MARK: - Graphviz
 
-    static var graphvizAvailable: Bool {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        let has = { (tool: String) in
-            path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
-        }
-        return has("dot") || (has("apt-get") && getuid() == 0)
-    }
-
-    @Test(.enabled(if: graphvizAvailable, "Graphviz is not installed and cannot be installed here (needs apt-get as root)"),
+    @Test(.enabled(if: TestTools.onPath("dot"), TestTools.missing("dot", package: "graphviz")),
           .timeLimit(.minutes(10)))
     func graphvizRendersEveryExampleWithoutWarnings() async throws {
         let root = URL(fileURLWithPath: #filePath)

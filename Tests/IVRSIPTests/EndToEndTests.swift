@@ -5,8 +5,8 @@ import Testing
 /// Real calls from PJSIP against `ivrc serve` (scripts/sip-e2e.sh): the
 /// caller hears the prompt, DTMF by RFC 4733 and SIP INFO, REFER transfer,
 /// hang-up mid-prompt, voicemail, 20 concurrent calls, graceful shutdown.
-/// Set IVRC_SKIP_SIP_E2E=1 to skip (it takes about two minutes and installs
-/// pjsua2 from PyPI on first use).
+/// PJSIP comes from PyPI's pjsua2-python in .build/test-venv (scripts/bootstrap.sh).
+/// Set IVRC_SKIP_SIP_E2E=1 to skip it (it takes about two minutes).
 @Suite(.serialized) struct EndToEndTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let enabled = ProcessInfo.processInfo.environment["IVRC_SKIP_SIP_E2E"] == nil
@@ -20,7 +20,9 @@ import Testing
         return nil
     }
 
-    @Test(.enabled(if: enabled), .timeLimit(.minutes(10)))
+    @Test(.enabled(if: enabled, "IVRC_SKIP_SIP_E2E is set"),
+          .enabled(if: TestTools.venvImports("pjsua2"), TestTools.missingPython("pjsua2 (PyPI pjsua2-python) is")),
+          .timeLimit(.minutes(10)))
     func pjsipCallsAgainstServe() async throws {
         var env = ProcessInfo.processInfo.environment
         if let ivrc = Self.builtIVRC { env["IVRC_BIN"] = ivrc }

@@ -48,11 +48,6 @@ import Testing
         func stop() { stopProcess(process) }
     }
 
-    static var pythonAvailable: Bool {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }
-    }
-
     static func folder() throws -> String {
         let folder = NSTemporaryDirectory() + "ivrc-remote-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -101,7 +96,7 @@ import Testing
         #expect(fetches.load(ordering: .relaxed) == 3) // a failure is not cached
     }
 
-    @Test(.enabled(if: pythonAvailable, "python3 is not installed"), .timeLimit(.minutes(1)))
+    @Test(.enabled(if: TestTools.onPath("python3"), TestTools.missing("python3", package: "python3")), .timeLimit(.minutes(1)))
     func promptsAreDownloadedOverHTTPAndFallBackToTheirTranscript() async throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -1,12 +1,13 @@
 import Foundation
 import Logging
+import IVRTestSupport
 import Testing
 @testable import IVRSIP
 
 /// `say` through an engine: the rendering is cached, and an unknown voice
 /// falls back to the engine's default.
-/// The engine here is a small script standing in for espeak-ng (`-w FILE`
-/// writes a WAV), so the test runs where espeak-ng is not installed.
+/// The first test drives the real espeak-ng; the others use a small script
+/// in its place (`-w FILE` writes a WAV) to control failures and timing.
 @Suite struct TextToSpeechTests {
     /// A fake engine: sleeps `delay` seconds, then copies `wav` to the file
     /// after `-w`; exits 1 without writing when given a `-v` other than `en`.
@@ -58,5 +59,27 @@ import Testing
         let cached = try FileManager.default.contentsOfDirectory(atPath: folder + "/cache")
         #expect(cached.filter { $0.hasSuffix(".wav") }.count == 2, "\(cached)")
         #expect(!cached.contains { $0.hasSuffix(".tmp") || $0.hasSuffix(".raw.wav") }, "\(cached)")
+    }
+
+    /// The real espeak-ng: speech comes back as 8 kHz audio of a spoken
+    /// length, loud enough to hear, and not the placeholder tone.
+    @Test(.enabled(if: TestTools.onPath("espeak-ng"), TestTools.missing("espeak-ng", package: "espeak-ng")),
+          .timeLimit(.minutes(2)))
+    func realEspeakSpeaks() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let engine = try #require(TextToSpeech.findEngine())
+        let tts = TextToSpeech.espeak(executable: engine, cacheFolder: folder + "/cache")
+        let logger = Logger(label: "test")
+        let samples = await tts.render("For sales press one. For support press two.", voice: nil, language: "en-US", logger: logger)
+        #expect(samples != Tone.sine(hz: 440, milliseconds: 300), "the engine failed and the placeholder tone played")
+        // About 3 s of speech at 8,000 samples a second (1-8 s allows any voice speed).
+        #expect((8_000...64_000).contains(samples.count), "\(samples.count) samples")
+        let loud = samples.filter { abs(Int($0)) > 1_000 }.count
+        #expect(loud > samples.count / 20, "only \(loud) of \(samples.count) samples are audible")
+        // Spanish text in a Spanish voice renders too, under its own cache entry.
+        let spanish = await tts.render("Para ventas, pulse uno.", voice: nil, language: "es", logger: logger)
+        #expect(spanish.count > 4_000 && spanish != samples)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/cache").filter { $0.hasSuffix(".wav") }.count == 2)
     }
 }
