@@ -52,9 +52,11 @@ enum AudioFiles: FlowCheck {
 
 fileprivate extension Diagnostic {
     static func audioMissing(_ file: Located<String>, in flow: Flow, searched: [String]) -> Diagnostic {
-        Diagnostic(.E204, "audio file '\(file.value)' not found", file: flow.file, range: file.range,
-                   notes: [Note("looked in: \(searched.joined(separator: ", "))")],
-                   help: "check the path; relative paths are looked up in the manifest's audio folder, the project folder, then the flow's folder")
+        // Folders as a reader writes them: `/p/./audio` and `/p/x/../audio` read `/p/audio`.
+        let folders = searched.map(PathTools.normalizeRelative)
+        return Diagnostic(.E204, "audio file '\(file.value)' not found", file: flow.file, range: file.range,
+                          notes: [Note("looked in: \(folders.joined(separator: ", "))")],
+                          help: "check the path; relative paths are looked up in the manifest's audio folder, the project folder, then the flow's folder")
     }
 
     static func audioNotReady(_ file: Located<String>, problem: String, in flow: Flow) -> Diagnostic {

@@ -59,7 +59,7 @@ struct PhoneTreeBuilder {
             var arms = 0
             var targets: [(TargetField, Target)] = []
             step.forEachTarget { targets.append(($0, $1)) }
-            for (field, target) in targets {
+            for (field, target) in targets where !(field == .onFail && Self.continuesInAnotherFlow(step)) {
                 var label = PhoneTreeSummary.label(field)
                 if case .branch(let b) = step.kind, field == .then, arms < b.arms.count {
                     label = "if " + PhoneTreeSummary.clip(b.arms[arms].source.value, 28)
@@ -99,12 +99,20 @@ struct PhoneTreeBuilder {
                     edge(from, target, "ivr")
                 }
             }
-            if t.onFail == nil { edge(from, endID, "on-fail", dashed: true) }
+            // An `ivr:` transfer goes on in the other flow: it never fails.
+            if t.onFail == nil, t.destination.kind != .ivr { edge(from, endID, "on-fail", dashed: true) }
         case .webhook(let w):
             if w.onError == nil { edge(from, endID, "on-error", dashed: true) }
         default:
             break
         }
+    }
+
+    /// An `ivr:` transfer: the call goes on in another flow, so it has no
+    /// `on-fail` path (one written is never taken).
+    static func continuesInAnotherFlow(_ step: Step) -> Bool {
+        guard case .transfer(let t) = step.kind else { return false }
+        return t.destination.kind == .ivr
     }
 
     private mutating func anonymousID(_ parent: String) -> String {

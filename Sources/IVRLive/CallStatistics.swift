@@ -7,10 +7,16 @@ import IVRRuntime
 /// Definitions (docs/report.md):
 /// - *outcomes*: the record's `outcome`; the four of the spec always appear,
 ///   any other value is counted under its own name after them;
-/// - *menu choices*: `inputs` of kind `menu`, grouped by flow and node; keys
-///   the menu refused (`invalid: true`) are one `invalid` row;
+/// - *calls per flow*: records by `flow`, the flow the call started in;
+///   a flow the call went on in through an `ivr:` transfer counts it as
+///   `transferredIn` (records say where each node is: `pathFlows`, an
+///   input's `flow`);
+/// - *menu choices*: `inputs` of kind `menu`, grouped by the flow of the
+///   menu and its node; keys the menu refused (`invalid: true`) are one
+///   `invalid` row;
 /// - *abandonment*: calls whose outcome is `caller-hangup`, counted at the last
-///   node of their `path` (`(start)` when the path is empty);
+///   node of their `path`, under that node's flow (`(start)` when the path
+///   is empty);
 /// - *time in IVR*: `end - answer` when the record has `answer`, else
 ///   `durationMs`; percentiles by the nearest-rank method;
 /// - *busiest hours*: the UTC hour of `start`.
@@ -51,12 +57,18 @@ public struct CallStatistics: Sendable, Equatable {
     /// One flow's share of the calls.
     public struct Flow: Sendable, Equatable {
         public var name: String
+        /// Calls that started in this flow (outcomes and time are theirs).
         public var calls: Int
+        /// Calls that started in another flow and went on in this one
+        /// through an `ivr:` transfer (their menus and hang-ups here count here).
+        public var transferredIn = 0
         public var outcomes: [Count]
         public var menus: [Menu]
         /// Caller hang-ups by the node the caller was in, most first.
         public var abandonment: [Count]
         public var time: Durations
+        /// Calls that were in this flow at some point: the whole of its abandonment percentages.
+        public var reached: Int { calls + transferredIn }
     }
 
     public var calls: Int
@@ -80,10 +92,18 @@ public struct CallStatistics: Sendable, Equatable {
         }
         self.hours = hours
         let byFlow = Dictionary(grouping: records, by: \.flow)
-        flows = byFlow.map { name, records in
-            Flow(name: name, calls: records.count, outcomes: Self.outcomes(records), menus: Self.menus(records),
-                 abandonment: Self.abandonment(records), time: Self.durations(records))
-        }.sorted { ($0.calls, $1.name) > ($1.calls, $0.name) }
+        var transferredIn: [String: Int] = [:]
+        for r in records {
+            for other in r.otherFlows { transferredIn[other, default: 0] += 1 }
+        }
+        let menus = Self.menus(records), abandonment = Self.abandonment(records)
+        flows = Set(byFlow.keys).union(transferredIn.keys).map { name in
+            let started = byFlow[name] ?? []
+            var flow = Flow(name: name, calls: started.count, outcomes: Self.outcomes(started), menus: menus[name] ?? [],
+                            abandonment: abandonment[name] ?? [], time: Self.durations(started))
+            flow.transferredIn = transferredIn[name] ?? 0
+            return flow
+        }.sorted { ($0.calls, $0.transferredIn, $1.name) > ($1.calls, $1.transferredIn, $0.name) }
     }
 
     /// A share as a percentage with one decimal (`"51.2%"`); `"-"` of nothing.
@@ -131,27 +151,36 @@ public struct CallStatistics: Sendable, Equatable {
         return Durations(p50: percentile(sorted, 50), p90: percentile(sorted, 90))
     }
 
-    static func menus(_ records: [CallRecord]) -> [Menu] {
-        var order: [String] = []
-        var counts: [String: [String: Int]] = [:]
+    /// Menus by flow (the flow each menu is in).
+    static func menus(_ records: [CallRecord]) -> [String: [Menu]] {
+        struct Key: Hashable { var flow: String, node: String }
+        var order: [Key] = []
+        var counts: [Key: [String: Int]] = [:]
         for r in records {
             for input in r.inputs where input.kind == "menu" {
-                if counts[input.node] == nil { order.append(input.node) }
+                let key = Key(flow: r.flow(of: input), node: input.node)
+                if counts[key] == nil { order.append(key) }
                 let option = input.invalid == true ? CallStatistics.invalidChoice : input.digits
-                counts[input.node, default: [:]][option, default: 0] += 1
+                counts[key, default: [:]][option, default: 0] += 1
             }
         }
-        return order.map { node in
-            let options = counts[node] ?? [:]
-            return Menu(node: node, options: options.keys.sorted(by: keyOrder).map { Count($0, options[$0] ?? 0) })
+        var menus: [String: [Menu]] = [:]
+        for key in order {
+            let options = counts[key] ?? [:]
+            menus[key.flow, default: []].append(Menu(node: key.node, options: options.keys.sorted(by: keyOrder).map { Count($0, options[$0] ?? 0) }))
         }
+        return menus
     }
 
-    static func abandonment(_ records: [CallRecord]) -> [Count] {
-        var counts: [String: Int] = [:]
+    /// Caller hang-ups by flow, at the node the caller was in (under that node's flow).
+    static func abandonment(_ records: [CallRecord]) -> [String: [Count]] {
+        var counts: [String: [String: Int]] = [:]
         for r in records where r.outcome == "caller-hangup" {
-            counts[r.path.last ?? "(start)", default: 0] += 1
+            let flow = r.path.isEmpty ? r.flow : r.flow(atPath: r.path.count - 1)
+            counts[flow, default: [:]][r.path.last ?? "(start)", default: 0] += 1
         }
-        return counts.map { Count($0.key, $0.value) }.sorted { ($0.count, $1.name) > ($1.count, $0.name) }
+        return counts.mapValues { nodes in
+            nodes.map { Count($0.key, $0.value) }.sorted { ($0.count, $1.name) > ($1.count, $0.name) }
+        }
     }
 }

@@ -19,6 +19,9 @@ public final class KeyInput: Sendable {
     /// What a wait got.
     public enum Next: Sendable, Equatable {
         case key(Character)
+        /// Only with `next(until:only:)`: the next key is another one; it
+        /// stays buffered.
+        case otherKey
         case hungUp
         case timedOut
     }
@@ -74,12 +77,16 @@ public final class KeyInput: Sendable {
 
     /// The next key, waiting until `deadline` at most. A hang-up (Ctrl-C)
     /// comes first even when keys are buffered; the end of input, once none
-    /// are left. A cancelled task counts as a hang-up.
-    public func next(until deadline: ContinuousClock.Instant) async -> Next {
+    /// are left. A cancelled task counts as a hang-up. With `only`, just
+    /// that key is taken: another one stays buffered (`.otherKey`).
+    public func next(until deadline: ContinuousClock.Instant, only: Character? = nil) async -> Next {
         while true {
             let taken: Next? = state.withLock { s in
                 if s.hungUp { return .hungUp }
-                if !s.keys.isEmpty { return .key(s.keys.removeFirst()) }
+                if let first = s.keys.first {
+                    if let only, first != only { return .otherKey }
+                    return .key(s.keys.removeFirst())
+                }
                 return s.ended ? .hungUp : nil
             }
             if let taken { return taken }

@@ -8,7 +8,7 @@ public enum ReportHTMLFormatter {
     /// How many `<svg>` charts `format` draws for these statistics.
     public static func chartCount(_ s: CallStatistics) -> Int {
         guard s.calls > 0 else { return 0 }
-        return 2 + s.flows.reduce(0) { $0 + 1 + $1.menus.count }
+        return 2 + s.flows.reduce(0) { $0 + ($1.calls > 0 ? 1 : 0) + $1.menus.count }
     }
 
     public static func format(_ s: CallStatistics, files: Int, malformed: Int) -> String {
@@ -16,7 +16,7 @@ public enum ReportHTMLFormatter {
         if malformed > 0 { body += "; \(malformed) malformed line\(malformed == 1 ? "" : "s") skipped" }
         body += "</p>\n"
         if s.calls > 0 {
-            body += "<section><h2>Calls per flow</h2>" + table(["Flow", "Calls", "%"], s.flows.map {
+            body += "<section><h2>Calls per flow</h2>" + table(["Flow", "Calls", "%"], s.flows.filter { $0.calls > 0 }.map {
                 [$0.name, String($0.calls), CallStatistics.percent($0.calls, of: s.calls)]
             }) + "</section>\n"
             body += "<section><h2>Outcomes</h2>" + outcomes(s.outcomes, title: "Outcomes of all calls") + "</section>\n"
@@ -49,16 +49,18 @@ public enum ReportHTMLFormatter {
     }
 
     static func section(_ flow: CallStatistics.Flow) -> String {
-        var html = "<section class=\"flow\"><h2>Flow \(HTML.escape(flow.name))</h2><p>\(flow.calls) call\(flow.calls == 1 ? "" : "s")</p>"
-        html += "<h3>Outcomes</h3>" + outcomes(flow.outcomes, title: "Outcomes of \(flow.name)")
-        html += "<h3>Time in IVR</h3>" + time(flow.time)
+        var html = "<section class=\"flow\"><h2>Flow \(HTML.escape(flow.name))</h2><p>\(HTML.escape(ReportTextFormatter.calls(flow)))</p>"
+        if flow.calls > 0 {
+            html += "<h3>Outcomes</h3>" + outcomes(flow.outcomes, title: "Outcomes of \(flow.name)")
+            html += "<h3>Time in IVR</h3>" + time(flow.time)
+        }
         for menu in flow.menus {
             html += "<h3>Menu \(HTML.escape(menu.node)) (\(menu.choices) choice\(menu.choices == 1 ? "" : "s"))</h3>"
             html += BarChart(title: "Choices in menu \(menu.node)", bars: menu.options.map { BarChart.Bar(CallStatistics.choiceLabel($0.name), $0.count) }).horizontal()
         }
         if !flow.abandonment.isEmpty {
             html += "<h3>Abandoned calls by node</h3>" + table(["Node", "Caller hung up", "% of the flow's calls"], flow.abandonment.map {
-                [$0.name, String($0.count), CallStatistics.percent($0.count, of: flow.calls)]
+                [$0.name, String($0.count), CallStatistics.percent($0.count, of: flow.reached)]
             })
         }
         return html + "</section>\n"

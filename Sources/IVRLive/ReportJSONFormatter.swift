@@ -21,6 +21,7 @@ public enum ReportJSONFormatter {
         .object([
             ("flow", .string(f.name)),
             ("calls", number(f.calls)),
+            ("transferredIn", number(f.transferredIn)),
             ("outcomes", counts(f.outcomes)),
             ("timeInIVR", time(f.time)),
             ("menus", .array(f.menus.map { menu in

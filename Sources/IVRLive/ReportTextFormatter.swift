@@ -8,25 +8,33 @@ public enum ReportTextFormatter {
         guard s.calls > 0 else { return out }
 
         out += "\nCalls per flow\n"
-        out += table(s.flows.map { CallStatistics.Count($0.name, $0.calls) }, of: s.calls)
+        out += table(s.flows.filter { $0.calls > 0 }.map { CallStatistics.Count($0.name, $0.calls) }, of: s.calls)
         out += "\nOutcomes\n" + table(s.outcomes, of: s.calls)
         out += "\nTime in IVR\n" + time(s.time)
         out += "\nBusiest hours (UTC)\n" + hours(s.hours)
 
         for flow in s.flows {
-            out += "\nFlow \(flow.name): \(flow.calls) call\(flow.calls == 1 ? "" : "s")\n"
-            out += "  Outcomes\n" + table(flow.outcomes, of: flow.calls, indent: 4)
-            out += "  Time in IVR\n" + time(flow.time, indent: 4)
+            out += "\nFlow \(flow.name): " + calls(flow) + "\n"
+            if flow.calls > 0 {
+                out += "  Outcomes\n" + table(flow.outcomes, of: flow.calls, indent: 4)
+                out += "  Time in IVR\n" + time(flow.time, indent: 4)
+            }
             for menu in flow.menus {
                 out += "  Menu \(menu.node): \(menu.choices) choice\(menu.choices == 1 ? "" : "s")\n"
                 out += table(menu.options.map { CallStatistics.Count(CallStatistics.choiceLabel($0.name), $0.count) }, of: menu.choices, indent: 4)
             }
             if !flow.abandonment.isEmpty {
                 out += "  Abandoned (caller hung up), by node; % of the flow's calls\n"
-                out += table(flow.abandonment, of: flow.calls, indent: 4)
+                out += table(flow.abandonment, of: flow.reached, indent: 4)
             }
         }
         return out
+    }
+
+    /// `12 calls`, `12 calls, 3 transferred in through ivr:`.
+    public static func calls(_ flow: CallStatistics.Flow) -> String {
+        "\(flow.calls) call\(flow.calls == 1 ? "" : "s")"
+            + (flow.transferredIn > 0 ? ", \(flow.transferredIn) transferred in through ivr:" : "")
     }
 
     /// `name  count  percent` rows, columns aligned.

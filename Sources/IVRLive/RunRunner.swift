@@ -52,7 +52,8 @@ public enum RunRunner {
         let callID = UUID().uuidString.lowercased()
         let observer = services.inputObserver(callID: callID, flow: name, caller: o.caller, called: number)
         let call = Task {
-            let backend = TerminalBackend(keys: keys, speaker: speaker, webhooks: { try await services.webhook($0) })
+            let backend = TerminalBackend(keys: keys, speaker: speaker, webhooks: { try await services.webhook($0) },
+                                          echoKeys: isatty(STDOUT_FILENO) == 1)
             return await CallDriver.run(bundle, flow: flow, backend: backend, caller: o.caller, called: number,
                                         onInput: observer)
         }

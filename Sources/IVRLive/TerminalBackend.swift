@@ -7,6 +7,11 @@ import IVRRuntime
 /// - A key typed while a prompt plays stops it (barge-in) and is input; keys
 ///   typed ahead stay buffered, and a wait that starts with keys buffered
 ///   skips its prompts.
+/// - On a terminal, keys typed into a wait for several keys are echoed on a
+///   status line with the time left before the entry ends (`KeyEcho`).
+/// - A capture that reached `max` digits waits up to its inter-digit
+///   timeout for its terminator and swallows it; any other key stays
+///   buffered for the next wait.
 /// - Ctrl-C (or the end of input) is the caller hanging up: the current wait
 ///   ends and the call ends with outcome `caller-hangup`.
 /// - Transfers always connect (the line shows where the call would go);
@@ -16,14 +21,19 @@ public final class TerminalBackend: MediaBackend {
     let keys: KeyInput
     let speaker: Speaker
     let write: @Sendable (String) -> Void
+    /// Echo keys as they are typed, on a status line redrawn in place
+    /// (`KeyEcho`): for a terminal, not for a pipe or a file.
+    let echoKeys: Bool
     /// Webhooks: real HTTP, or a failure when nil.
     let webhooks: (@Sendable (WebhookRequest) async throws -> WebhookResponse)?
     private var recordings = 0
 
     public init(keys: KeyInput, speaker: Speaker = .silent,
                 webhooks: (@Sendable (WebhookRequest) async throws -> WebhookResponse)? = nil,
+                echoKeys: Bool = false,
                 write: @escaping @Sendable (String) -> Void = TerminalBackend.standardOutput) {
         self.keys = keys
+        self.echoKeys = echoKeys
         self.speaker = speaker
         self.webhooks = webhooks
         self.write = write
@@ -55,24 +65,53 @@ public final class TerminalBackend: MediaBackend {
         let what = request.maxDigits == 1 ? "a key" : "keys" + (request.terminator.map { ", then \($0)" } ?? "")
         write("  ... waiting for \(what) (\(Self.seconds(request.timeout)))\n")
         var digits = ""
+        var echo = KeyEcho(request, enabled: echoKeys, write: write)
         var deadline = ContinuousClock.now + .milliseconds(request.timeout)
-        func finish(_ ending: CollectResult.Ending) -> CollectResult {
+        func finish(_ ending: CollectResult.Ending, terminated: Bool = false) -> CollectResult {
+            echo.clear()
             let typed = request.sensitive && !digits.isEmpty ? CallVM.redacted : digits
-            let shown = typed + (ending == .terminator ? String(request.terminator ?? "#") : "")
+            let shown = typed + (terminated ? String(request.terminator ?? "#") : "")
             write(shown.isEmpty ? "  (no key: timeout)\n" : "  > \(shown)\n")
             return CollectResult(digits: digits, ending: ending, promptsPlayed: played)
         }
         while true {
-            switch await keys.next(until: deadline) {
+            switch await keys.next(until: echo.wake(before: deadline)) {
             case .hungUp:
+                echo.clear()
                 throw CallerHungUp(promptsStarted: played)
-            case .timedOut:
+            case .timedOut, .otherKey:
+                if ContinuousClock.now < deadline {  // only the countdown moved
+                    echo.show(digits, until: deadline)
+                    continue
+                }
                 return finish(digits.isEmpty ? .timeout : .interDigitTimeout)
             case .key(let key):
-                if let terminator = request.terminator, key == terminator { return finish(.terminator) }
+                if let terminator = request.terminator, key == terminator { return finish(.terminator, terminated: true) }
                 digits.append(key)
-                if digits.count >= request.maxDigits { return finish(.maxDigits) }
+                if digits.count >= request.maxDigits {
+                    return finish(.maxDigits, terminated: await trailingTerminator(request, digits, &echo))
+                }
                 deadline = ContinuousClock.now + .milliseconds(request.interDigitTimeout)
+                echo.show(digits, until: deadline)
+            }
+        }
+    }
+
+    /// A capture that reached `max` digits waits up to its inter-digit
+    /// timeout for its terminator and takes it (true). Another key ends the
+    /// wait at once and stays buffered for the next one; a hang-up is left
+    /// for the next wait to see (the digits are complete).
+    func trailingTerminator(_ request: CollectRequest, _ digits: String, _ echo: inout KeyEcho) async -> Bool {
+        guard request.takesTrailingTerminator, let terminator = request.terminator else { return false }
+        let deadline = ContinuousClock.now + .milliseconds(request.interDigitTimeout)
+        echo.show(digits, complete: true, until: deadline)
+        while true {
+            switch await keys.next(until: echo.wake(before: deadline), only: terminator) {
+            case .key: return true
+            case .otherKey, .hungUp: return false
+            case .timedOut:
+                guard ContinuousClock.now < deadline else { return false }
+                echo.show(digits, complete: true, until: deadline)
             }
         }
     }
@@ -94,6 +133,7 @@ public final class TerminalBackend: MediaBackend {
             case .hungUp: throw CallerHungUp()
             case .timedOut: return "recording-\(recordings).wav"
             case .key(let key): if key == request.finishOn { return "recording-\(recordings).wav" }
+            case .otherKey: continue  // only with `only:`
             }
         }
     }

@@ -16,6 +16,12 @@ import Darwin
 ///  "inputs":[{"node":"main-menu","digits":"7","kind":"menu","invalid":true},{"node":"main-menu","digits":"1","kind":"menu"},
 ///            {"node":"card","digits":"***","kind":"capture","sensitive":true}]}
 /// ```
+///
+/// A call that went on in another flow (`transfer: {ivr: billing}`) says
+/// where each node is: `pathFlows` gives the flow of every node of `path`,
+/// and an input in another flow than `flow` carries its own `flow`. Both
+/// are absent when the whole call stayed in `flow`, so such records read
+/// and write as before.
 public struct CallRecord: Codable, Sendable, Equatable {
     /// One completed menu choice or capture. Sensitive digits are `"***"`.
     public struct Input: Codable, Sendable, Equatable {
@@ -27,13 +33,18 @@ public struct CallRecord: Codable, Sendable, Equatable {
         /// `true` when a menu did not accept the keys (no such option, or a
         /// dialled extension the pattern refused); absent otherwise.
         public var invalid: Bool?
+        /// The flow of `node` when it is not the record's `flow` (the call
+        /// went on there through an `ivr:` transfer); absent otherwise.
+        public var flow: String?
 
-        public init(node: String, digits: String, kind: String, sensitive: Bool? = nil, invalid: Bool? = nil) {
+        public init(node: String, digits: String, kind: String, sensitive: Bool? = nil, invalid: Bool? = nil,
+                    flow: String? = nil) {
             self.node = node
             self.digits = digits
             self.kind = kind
             self.sensitive = sensitive
             self.invalid = invalid
+            self.flow = flow
         }
     }
 
@@ -68,13 +79,16 @@ public struct CallRecord: Codable, Sendable, Equatable {
     public var destination: Destination?
     /// Nodes visited, in order (a node entered twice appears twice).
     public var path: [String]
+    /// The flow of each node of `path`, when the call went on in another
+    /// flow through an `ivr:` transfer; nil when every node is in `flow`.
+    public var pathFlows: [String]?
     public var inputs: [Input]
     /// Why the call ended in `error`, when it did.
     public var error: String?
 
     public init(id: String, flow: String, from: String?, to: String?, backend: String, start: Date, answer: Date?,
                 end: Date, outcome: String, destination: Destination?, path: [String], inputs: [Input],
-                error: String? = nil) {
+                error: String? = nil, pathFlows: [String]? = nil) {
         self.id = id
         self.flow = flow
         self.from = from
@@ -88,12 +102,29 @@ public struct CallRecord: Codable, Sendable, Equatable {
         self.outcome = outcome
         self.destination = destination
         self.path = path
+        self.pathFlows = pathFlows
         self.inputs = inputs
         self.error = error
     }
 
+    /// The flow of the node at `path[index]` (`flow` when the record does
+    /// not say otherwise).
+    public func flow(atPath index: Int) -> String {
+        guard let pathFlows, pathFlows.count == path.count, pathFlows.indices.contains(index) else { return flow }
+        return pathFlows[index]
+    }
+
+    /// The flow of an input's node.
+    public func flow(of input: Input) -> String { input.flow ?? flow }
+
+    /// The flows the call went on in besides `flow` (through `ivr:` transfers).
+    public var otherFlows: Set<String> {
+        Set(path.indices.map(flow(atPath:)) + inputs.map(flow(of:))).subtracting([flow])
+    }
+
     enum CodingKeys: String, CodingKey {
-        case id, flow, from, to, backend, start, answer, end, duration, durationMs, outcome, destination, path, inputs, error
+        case id, flow, from, to, backend, start, answer, end, duration, durationMs, outcome, destination, path, pathFlows,
+             inputs, error
     }
 
     /// Reads a record. Required: `flow`, `start`, `end`, `outcome` (what
@@ -113,6 +144,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
         answer = try c.decodeIfPresent(Date.self, forKey: .answer)
         destination = try c.decodeIfPresent(Destination.self, forKey: .destination)
         path = try c.decodeIfPresent([String].self, forKey: .path) ?? []
+        pathFlows = try c.decodeIfPresent([String].self, forKey: .pathFlows)
         inputs = try c.decodeIfPresent([Input].self, forKey: .inputs) ?? []
         error = try c.decodeIfPresent(String.self, forKey: .error)
         let seconds = try c.decodeIfPresent(Double.self, forKey: .duration)
@@ -143,6 +175,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
         try c.encode(outcome, forKey: .outcome)
         if let destination { try c.encode(destination, forKey: .destination) } else { try c.encodeNil(forKey: .destination) }
         try c.encode(path, forKey: .path)
+        try c.encodeIfPresent(pathFlows, forKey: .pathFlows)
         try c.encode(inputs, forKey: .inputs)
         try c.encodeIfPresent(error, forKey: .error)
     }

@@ -74,7 +74,8 @@ public struct CallReport: Sendable, Equatable {
                 if i + 1 < events.count, case .invalid = events[i + 1].kind { refused = true }
                 inputs.append(CallRecord.Input(node: e.node, digits: digits, kind: kind,
                                                sensitive: digits == CallVM.redacted ? true : nil,
-                                               invalid: refused ? true : nil))
+                                               invalid: refused ? true : nil,
+                                               flow: e.flow.isEmpty || e.flow == flow ? nil : e.flow))
             case .error(let message): error = message
             default: break
             }
@@ -82,6 +83,7 @@ public struct CallReport: Sendable, Equatable {
         return CallRecord(id: id, flow: flow, from: caller, to: to, backend: backend, start: start, answer: start,
                           end: end, outcome: outcome.rawValue,
                           destination: destination.map { CallRecord.Destination(kind: $0.kind, value: $0.value) },
-                          path: visited, inputs: inputs, error: error)
+                          path: visited, inputs: inputs, error: error,
+                          pathFlows: path.count == visited.count && path.contains { $0.flow != flow } ? path.map(\.flow) : nil)
     }
 }

@@ -63,7 +63,8 @@ final class CallSession {
                 note(.input(digits, kind: kind))
                 if let earlier = pendingInput { onInput?(earlier) }
                 pendingInput = CallRecord.Input(node: vm.node, digits: digits, kind: kind,
-                                                sensitive: digits == CallVM.redacted ? true : nil)
+                                                sensitive: digits == CallVM.redacted ? true : nil,
+                                                flow: vm.flow == flow ? nil : bundle.flowName(vm.flow))
             case .timeout: note(.timeout)
             case .invalid(let digits):
                 note(.invalid(digits))

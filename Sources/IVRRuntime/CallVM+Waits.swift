@@ -47,6 +47,7 @@ extension CallVM {
             var request = CollectRequest(prompts: takePrompts(), maxDigits: max, timeout: timeout,
                                          interDigitTimeout: idt, terminator: terminator)
             request.sensitive = flags & 1 == 1
+            request.takesTrailingTerminator = terminator != nil
             return collect(request)
         }
     }

@@ -24,6 +24,13 @@ public struct CollectRequest: Sendable, Equatable {
     /// The keys are for a `sensitive: true` capture: a backend that echoes
     /// keys (`ivrc run`) shows `***`.
     public var sensitive = false
+    /// A capture with a terminator: when collection ends at `maxDigits`, a
+    /// `terminator` pressed within the inter-digit timeout still belongs to
+    /// this wait and is discarded (callers told "then press hash" press it
+    /// even when the digits are complete). Any other key stays buffered for
+    /// the next wait. Backends wait up to `interDigitTimeout` for it; the
+    /// scripted caller takes it only from the keys it already has.
+    public var takesTrailingTerminator = false
 }
 
 /// What a wait heard.

@@ -58,6 +58,16 @@ public struct InputTokenError: Error, Sendable, Equatable, CustomStringConvertib
 /// when it needs more it takes the next token, at most one per wait (a
 /// dial-by-extension menu's further keys are the same wait). Keys a wait
 /// does not consume stay buffered. Without tokens the caller is silent.
+///
+/// The keys of one token (and keys buffered from an earlier one) are pressed
+/// in quick succession, within any inter-digit timeout; a new token comes
+/// later, after the wait before it has ended. So a capture with a terminator
+/// that ends at `max` digits takes the terminator when it is the next key
+/// it already has (`"123456#"` for a capture of 6 digits: the `#` is
+/// discarded), but never pulls a new token to look for one: the token
+/// `"#"` after `"123456"` is the next wait's input. When nothing is left of
+/// the token, the capture waited for the terminator in vain: the clock
+/// advances by the inter-digit timeout, as on a live call.
 public final class ScriptedBackend: MediaBackend {
     private var tokens: [InputToken]
     private var buffer: [Character] = []
@@ -114,6 +124,13 @@ public final class ScriptedBackend: MediaBackend {
             }
             digits.append(key)
             if digits.count >= request.maxDigits {
+                if request.takesTrailingTerminator, let terminator = request.terminator {
+                    if buffer.first == terminator {
+                        buffer.removeFirst()
+                    } else if buffer.isEmpty {
+                        elapsed += request.interDigitTimeout
+                    }
+                }
                 return CollectResult(digits: digits, ending: .maxDigits, promptsPlayed: played)
             }
         }

@@ -37,6 +37,21 @@ import Testing
 
         """
 
+    /// `ivr:` transfers, one with an `on-fail` that is never taken.
+    static let ivrTransfers = """
+        ivr: t
+        nodes:
+          start:
+            menu:
+              prompt: {say: "For billing, press 1."}
+              options:
+                "1": {transfer: {ivr: billing}}
+                "2": written
+          written: {transfer: {ivr: billing, on-fail: sorry}}
+          sorry: hangup
+
+        """
+
     static func flow(_ text: String) throws -> Flow {
         try #require(FlowParser.parseFlow(Array(text.utf8), file: "f.yaml").flow)
     }
@@ -79,6 +94,16 @@ import Testing
         let alone = try Self.graph(Self.demo)
         #expect(alone.vertex("billing/(entry)")?.kind == .external)
         #expect(alone.clusters[0].vertices.contains("billing/(entry)") == false)
+    }
+
+    /// An `ivr:` transfer goes on in the other flow and cannot fail: no
+    /// `on-fail` edge, neither the default one nor one written.
+    @Test func ivrTransfersHaveNoOnFailEdge() throws {
+        let g = try Self.graph(Self.ivrTransfers)
+        #expect(g.edges.contains { $0.from == "t/start#1" && $0.label == "ivr" })
+        #expect(g.edges.contains { $0.from == "t/written" && $0.label == "ivr" })
+        #expect(!g.edges.contains { $0.label?.hasPrefix("on-fail") == true }, "\(g.edges)")
+        #expect(g.vertex("t/sorry")?.reachable == false)
     }
 
     @Test func implicitHangupsAndBranchLabels() throws {
@@ -252,7 +277,6 @@ extension GraphTests {
           "demo/main" -> "demo/sales" [label=" 1 "];
           "demo/main" -> "demo/main#1" [label=" 2 "];
           "demo/main#1" -> "billing/(entry)" [label=" ivr "];
-          "demo/main#1" -> "demo/(end)" [label=" on-fail ", style=dashed, color="#b45309", fontcolor="#b45309"];
           "demo/main" -> "demo/(end)" [label=" # "];
           "demo/main" -> "demo/main" [label=" timeout ", style=dashed, color="#b45309", fontcolor="#b45309", tailport=w, headport=w];
           "demo/main" -> "demo/(end)" [label=" exhausted ", style=dashed, color="#b45309", fontcolor="#b45309"];
@@ -276,7 +300,6 @@ extension GraphTests {
           v1 -->|"1"| v2
           v1 -->|"2"| v4
           v4 -->|"ivr"| v5
-          v4 -.->|"on-fail"| v6
           v1 -->|"#35;"| v6
           v1 -.->|"timeout"| v1
           v1 -.->|"exhausted"| v6

@@ -118,4 +118,65 @@ import Testing
         let r = try await Harness.run(source, input: "1#2")
         #expect(r.variableMap["account"] == "1#2")
     }
+
+    /// A capture of exactly 6 digits, "then press hash", followed by a menu
+    /// whose `#` is no option.
+    static func accountThenMenu(terminator: String = "") -> String {
+        """
+        ivr: c
+        nodes:
+          ask:
+            - capture:
+                prompt: {say: "Enter your account number, then press hash."}
+                into: account
+                min: 6
+                max: 6
+                inter-digit-timeout: 3s\(terminator)
+            - goto: menu
+          menu:
+            menu:
+              prompt: {say: "For balances, press 1."}
+              options: {"1": done}
+              on-invalid: {say: "Sorry, that is not a valid choice."}
+          done: hangup
+        """
+    }
+
+    /// The `#` a caller presses after the 6th digit belongs to the capture:
+    /// the next menu plays its prompt and hears only its own key.
+    @Test func terminatorAfterMaxDigitsBelongsToTheCapture() async throws {
+        let r = try await Harness.run(Self.accountThenMenu(), input: "123456# 1")
+        #expect(r.trace == ["say:Enter your account number, then press hash.", "input:123456",
+                            "say:For balances, press 1.", "input:1", "hangup"])
+        #expect(r.variableMap["account"] == "123456")
+        #expect(r.end == r.start, "the # came with the digits: no time waited")
+        // Keys buffered from an earlier token were typed in the same burst.
+        let buffered = try await Harness.run(Self.accountThenMenu(), input: "123456#1")
+        #expect(buffered.trace == ["say:Enter your account number, then press hash.", "input:123456", "input:1", "hangup"])
+    }
+
+    /// A key after the 6th digit that is not the terminator stays buffered
+    /// for the next wait (type-ahead: it cuts the menu's prompt).
+    @Test func anotherKeyAfterMaxDigitsIsTypeAhead() async throws {
+        let r = try await Harness.run(Self.accountThenMenu(), input: "1234561")
+        #expect(r.trace == ["say:Enter your account number, then press hash.", "input:123456", "input:1", "hangup"])
+        #expect(r.end == r.start)
+    }
+
+    /// A `#` given as the next token is pressed later, after the capture
+    /// waited its inter-digit timeout for it: it is the menu's input.
+    @Test func terminatorInTheNextTokenIsTheNextWaitsInput() async throws {
+        let r = try await Harness.run(Self.accountThenMenu(), input: "123456 # 1")
+        #expect(r.trace == ["say:Enter your account number, then press hash.", "input:123456",
+                            "say:For balances, press 1.", "input:#", "invalid:#", "say:Sorry, that is not a valid choice.",
+                            "say:For balances, press 1.", "input:1", "hangup"])
+        #expect(r.end.timeIntervalSince(r.start) == 3, "the capture waited 3s for its terminator")
+    }
+
+    /// Without a terminator, a `#` after the digits is the next wait's key.
+    @Test func terminatorNoneTakesNoTrailingKey() async throws {
+        let r = try await Harness.run(Self.accountThenMenu(terminator: "\n        terminator: none"), input: "123456# 1")
+        #expect(r.trace == ["say:Enter your account number, then press hash.", "input:123456", "input:#", "invalid:#",
+                            "say:Sorry, that is not a valid choice.", "say:For balances, press 1.", "input:1", "hangup"])
+    }
 }

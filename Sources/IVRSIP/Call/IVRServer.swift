@@ -85,7 +85,8 @@ public final class IVRServer: Sendable {
             let outcome = leg.endedHere && record.outcome == "caller-hangup" ? "hangup" : record.outcome
             record = CallRecord(id: record.id, flow: record.flow, from: leg.fromURI, to: leg.dialledURI, backend: "sip",
                                 start: leg.created, answer: leg.answeredAt, end: Date(), outcome: outcome,
-                                destination: record.destination, path: record.path, inputs: record.inputs, error: record.error)
+                                destination: record.destination, path: record.path, inputs: record.inputs, error: record.error,
+                                pathFlows: record.pathFlows)
             let counts = await media.counters()
             services.logger.info("call ended", metadata: [
                 "call-id": "\(leg.callID)", "outcome": "\(record.outcome)", "refer-to": "\(backend.referredTo ?? "")",

@@ -1,0 +1,130 @@
+import Foundation
+import IVRTestSupport
+import Testing
+@testable import IVRLive
+@testable import IVRRuntime
+
+/// `ivrc run`'s waits for several keys: the terminator after `max` digits,
+/// and the status line that echoes keys as they are typed.
+@Suite(.dedicatedExecutor) struct TerminalKeyEchoTests {
+    /// A capture of exactly `max` digits with `#` as terminator, as the
+    /// interpreter asks for it.
+    static func capture(max: Int = 6, interDigit: Int = 30_000, trailing: Bool = true) -> CollectRequest {
+        var r = CollectRequest(prompts: [], maxDigits: max, timeout: 30_000, interDigitTimeout: interDigit, terminator: "#")
+        r.takesTrailingTerminator = trailing
+        return r
+    }
+
+    static let menu = CollectRequest(prompts: [], maxDigits: 1, timeout: 300, interDigitTimeout: 300, terminator: nil)
+
+    /// True once the screen shows `text` (polls for up to 30 s).
+    static func waitFor(_ screen: Screen, _ text: String) async -> Bool {
+        for _ in 0..<1500 {
+            if screen.contents.contains(text) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    /// `123456#` for a capture of 6: the `#` is the capture's, the next wait
+    /// hears only the keys after it.
+    @Test func terminatorTypedWithTheDigitsIsSwallowed() async throws {
+        let keys = KeyInput(), screen = Screen()
+        let backend = TerminalBackend(keys: keys, write: { screen.write($0) })
+        keys.press("123456#1")
+        #expect(try await backend.collect(Self.capture()) == CollectResult(digits: "123456", ending: .maxDigits, promptsPlayed: 0))
+        #expect(try await backend.collect(Self.menu).digits == "1")
+        #expect(screen.contents.contains("  > 123456#\n"), "\(screen.contents)")
+    }
+
+    /// The `#` may come a moment after the 6th digit: the capture waits for
+    /// it (the inter-digit timeout at most) and takes it.
+    @Test func terminatorPressedAfterTheDigitsIsSwallowed() async throws {
+        let keys = KeyInput(), screen = Screen()
+        let backend = TerminalBackend(keys: keys, write: { screen.write($0) })
+        keys.press("123456")
+        after(milliseconds: 200) { keys.press("#") }
+        #expect(try await backend.collect(Self.capture()).digits == "123456")
+        #expect(!keys.hasKeys, "the # was taken by the capture")
+        #expect(try await backend.collect(Self.menu).ending == .timeout)
+    }
+
+    /// Another key after the 6th digit ends the capture at once and is the
+    /// next wait's (the inter-digit timeout, 30 s, is not waited).
+    @Test(.timeLimit(.minutes(1))) func anotherKeyAfterTheDigitsStaysBuffered() async throws {
+        let keys = KeyInput(), screen = Screen()
+        let backend = TerminalBackend(keys: keys, write: { screen.write($0) })
+        keys.press("1234569")
+        #expect(try await backend.collect(Self.capture()).digits == "123456")
+        #expect(try await backend.collect(Self.menu).digits == "9")
+        #expect(screen.contents.contains("  > 123456\n"))
+    }
+
+    /// Only captures with a terminator take one after `max` (a
+    /// dial-by-extension key or `terminator: none` does not).
+    @Test func withoutTheTrailingTerminatorTheKeyStaysBuffered() async throws {
+        let keys = KeyInput(), screen = Screen()
+        let backend = TerminalBackend(keys: keys, write: { screen.write($0) })
+        keys.press("12#")
+        #expect(try await backend.collect(Self.capture(max: 2, trailing: false)).digits == "12")
+        #expect(keys.hasKeys)
+    }
+
+    /// On a terminal each key shows at once on a status line with the time
+    /// left; the wait's `>` line replaces it at the end.
+    @Test(.timeLimit(.minutes(1))) func keysEchoWithTheTimeLeft() async throws {
+        let keys = KeyInput(), screen = Screen()
+        let backend = TerminalBackend(keys: keys, echoKeys: true, write: { screen.write($0) })
+        let call = Task(executorPreference: DedicatedExecutor.shared) { try await backend.collect(Self.capture(max: 8)) }
+        #expect(await Self.waitFor(screen, "waiting for keys, then # (30s)"))
+        keys.press("1")
+        #expect(await Self.waitFor(screen, "\r\u{1B}[K  keys: 1_  (ends in 30s, or press #)"), "\(screen.contents)")
+        keys.press("2")
+        #expect(await Self.waitFor(screen, "\r\u{1B}[K  keys: 12_  (ends in 30s, or press #)"), "\(screen.contents)")
+        keys.press("#")
+        #expect(try await call.value.digits == "12")
+        #expect(screen.contents.hasSuffix("\r\u{1B}[K  > 12#\n"), "\(screen.contents)")
+    }
+
+    /// The time left counts down; at `max` the cursor goes and only the
+    /// terminator is offered.
+    @Test(.timeLimit(.minutes(1))) func theCountdownMovesAndMaxShowsComplete() async throws {
+        let keys = KeyInput(), screen = Screen()
+        let backend = TerminalBackend(keys: keys, echoKeys: true, write: { screen.write($0) })
+        let call = Task(executorPreference: DedicatedExecutor.shared) {
+            try await backend.collect(Self.capture(max: 2, interDigit: 3000))
+        }
+        keys.press("4")
+        #expect(await Self.waitFor(screen, "keys: 4_  (ends in 3s, or press #)"), "\(screen.contents)")
+        keys.press("2")
+        #expect(await Self.waitFor(screen, "keys: 42  (ends in 3s, or press #)"), "\(screen.contents)")
+        #expect(await Self.waitFor(screen, "keys: 42  (ends in 2s, or press #)"), "\(screen.contents)")
+        #expect(await Self.waitFor(screen, "keys: 42  (ends in 1s, or press #)"), "\(screen.contents)")
+        #expect(try await call.value == CollectResult(digits: "42", ending: .maxDigits, promptsPlayed: 0))
+        #expect(screen.contents.hasSuffix("\r\u{1B}[K  > 42\n"), "\(screen.contents)")
+    }
+
+    /// A sensitive capture echoes one dot a key, never the digits.
+    @Test(.timeLimit(.minutes(1))) func sensitiveKeysEchoAsDots() async throws {
+        let keys = KeyInput(), screen = Screen()
+        let backend = TerminalBackend(keys: keys, echoKeys: true, write: { screen.write($0) })
+        var request = Self.capture(max: 4)
+        request.sensitive = true
+        let call = Task(executorPreference: DedicatedExecutor.shared) { try await backend.collect(request) }
+        keys.press("43")
+        #expect(await Self.waitFor(screen, "keys: ••_  (ends in 30s, or press #)"), "\(screen.contents)")
+        keys.press("21#")
+        #expect(try await call.value.digits == "4321")
+        #expect(screen.contents.contains("  > ***#\n"))
+        #expect(!screen.contents.contains("43") && !screen.contents.contains("21"), "\(screen.contents)")
+    }
+
+    /// Output that is not a terminal (the default) gets no status line.
+    @Test func noEchoWhenNotATerminal() async throws {
+        let keys = KeyInput(), screen = Screen()
+        let backend = TerminalBackend(keys: keys, write: { screen.write($0) })
+        keys.press("12#")
+        _ = try await backend.collect(Self.capture(max: 8))
+        #expect(screen.contents == "  ... waiting for keys, then # (30s)\n  > 12#\n")
+    }
+}
