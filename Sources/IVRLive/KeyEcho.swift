@@ -6,7 +6,6 @@ import IVRRuntime
 ///
 /// ```
 ///   keys: 12_  (ends in 3s, or press #)       more keys may follow
-///   keys: 123456  (ends in 2s, or press #)    `max` reached: only # may follow
 ///   keys: ••••_  (ends in 3s)                 a sensitive capture, no terminator
 /// ```
 ///
@@ -33,12 +32,11 @@ struct KeyEcho {
         self.write = write
     }
 
-    /// `keys: 12_  (ends in 3s, or press #)`; `complete`: no cursor (only
-    /// the terminator may follow).
-    static func line(_ digits: String, sensitive: Bool, complete: Bool, seconds: Int, terminator: Character?) -> String {
+    /// `keys: 12_  (ends in 3s, or press #)`.
+    static func line(_ digits: String, sensitive: Bool, seconds: Int, terminator: Character?) -> String {
         let keys = sensitive ? String(repeating: hiddenKey, count: digits.count) : digits
         let press = terminator.map { ", or press \($0)" } ?? ""
-        return "  keys: \(keys)\(complete ? "" : "_")  (ends in \(seconds)s\(press))"
+        return "  keys: \(keys)_  (ends in \(seconds)s\(press))"
     }
 
     /// Whole seconds left until `deadline`, rounded up (at least 1).
@@ -48,10 +46,10 @@ struct KeyEcho {
     }
 
     /// Draws the line for `digits` (only when it changed).
-    mutating func show(_ digits: String, complete: Bool = false, until deadline: ContinuousClock.Instant) {
+    mutating func show(_ digits: String, until deadline: ContinuousClock.Instant) {
         guard enabled else { return }
         let seconds = Self.secondsLeft(until: deadline, now: .now)
-        let text = Self.line(digits, sensitive: sensitive, complete: complete, seconds: seconds, terminator: terminator)
+        let text = Self.line(digits, sensitive: sensitive, seconds: seconds, terminator: terminator)
         guard text != shown else { return }
         write(Self.eraseLine + text)
         shown = text

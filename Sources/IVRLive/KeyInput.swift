@@ -19,9 +19,6 @@ public final class KeyInput: Sendable {
     /// What a wait got.
     public enum Next: Sendable, Equatable {
         case key(Character)
-        /// Only with `next(until:only:)`: the next key is another one; it
-        /// stays buffered.
-        case otherKey
         case hungUp
         case timedOut
     }
@@ -31,6 +28,18 @@ public final class KeyInput: Sendable {
         var hungUp = false
         /// The input ended: a hang-up at the first wait without a key.
         var ended = false
+        /// A key to drop if it is the next one typed before the deadline
+        /// (`discardNext`).
+        var discarding: (key: Character, until: ContinuousClock.Instant)?
+
+        /// A typed key joins the buffer, unless it is the one being discarded.
+        mutating func typed(_ key: Character) {
+            if let window = discarding {
+                discarding = nil
+                if key == window.key, ContinuousClock.now < window.until { return }
+            }
+            keys.append(key)
+        }
     }
 
     private let state = Mutex(State())
@@ -47,7 +56,7 @@ public final class KeyInput: Sendable {
                 case 0x03, 0x04: hangUp(); return
                 case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "*"), UInt8(ascii: "#"):
                     let key = Character(Unicode.Scalar(byte))
-                    state.withLock { $0.keys.append(key) }
+                    state.withLock { $0.typed(key) }
                 default: continue
                 }
             }
@@ -59,7 +68,22 @@ public final class KeyInput: Sendable {
     /// For tests: no reader thread; keys come from `press`.
     init() {}
 
-    func press(_ keys: String) { state.withLock { $0.keys.append(contentsOf: keys) } }
+    func press(_ keys: String) { state.withLock { s in for key in keys { s.typed(key) } } }
+
+    /// A capture that ended at `max` digits owns its terminator for a while
+    /// longer: when `key` is the next key typed within `window`, it is
+    /// dropped. Returns true when it was already typed (and is dropped now).
+    /// Any other key ends that; the call goes on meanwhile.
+    public func discardNext(_ key: Character, within window: Duration) -> Bool {
+        state.withLock { s in
+            if let first = s.keys.first {
+                if first == key { s.keys.removeFirst(); return true }
+                return false
+            }
+            s.discarding = (key, ContinuousClock.now + window)
+            return false
+        }
+    }
 
     /// The caller hangs up (Ctrl-C, end of input, a signal).
     public func hangUp() { state.withLock { $0.hungUp = true } }
@@ -77,16 +101,12 @@ public final class KeyInput: Sendable {
 
     /// The next key, waiting until `deadline` at most. A hang-up (Ctrl-C)
     /// comes first even when keys are buffered; the end of input, once none
-    /// are left. A cancelled task counts as a hang-up. With `only`, just
-    /// that key is taken: another one stays buffered (`.otherKey`).
-    public func next(until deadline: ContinuousClock.Instant, only: Character? = nil) async -> Next {
+    /// are left. A cancelled task counts as a hang-up.
+    public func next(until deadline: ContinuousClock.Instant) async -> Next {
         while true {
             let taken: Next? = state.withLock { s in
                 if s.hungUp { return .hungUp }
-                if let first = s.keys.first {
-                    if let only, first != only { return .otherKey }
-                    return .key(s.keys.removeFirst())
-                }
+                if !s.keys.isEmpty { return .key(s.keys.removeFirst()) }
                 return s.ended ? .hungUp : nil
             }
             if let taken { return taken }

@@ -9,9 +9,9 @@ import IVRRuntime
 ///   skips its prompts.
 /// - On a terminal, keys typed into a wait for several keys are echoed on a
 ///   status line with the time left before the entry ends (`KeyEcho`).
-/// - A capture that reached `max` digits waits up to its inter-digit
-///   timeout for its terminator and swallows it; any other key stays
-///   buffered for the next wait.
+/// - A capture that reached `max` digits ends at once; its terminator, typed
+///   within the inter-digit timeout after that, is discarded (it never
+///   reaches the next wait); any other key is the next wait's.
 /// - Ctrl-C (or the end of input) is the caller hanging up: the current wait
 ///   ends and the call ends with outcome `caller-hangup`.
 /// - Transfers always connect (the line shows where the call would go);
@@ -79,7 +79,7 @@ public final class TerminalBackend: MediaBackend {
             case .hungUp:
                 echo.clear()
                 throw CallerHungUp(promptsStarted: played)
-            case .timedOut, .otherKey:
+            case .timedOut:
                 if ContinuousClock.now < deadline {  // only the countdown moved
                     echo.show(digits, until: deadline)
                     continue
@@ -89,29 +89,13 @@ public final class TerminalBackend: MediaBackend {
                 if let terminator = request.terminator, key == terminator { return finish(.terminator, terminated: true) }
                 digits.append(key)
                 if digits.count >= request.maxDigits {
-                    return finish(.maxDigits, terminated: await trailingTerminator(request, digits, &echo))
+                    let typed = request.takesTrailingTerminator && request.terminator.map {
+                        keys.discardNext($0, within: .milliseconds(request.interDigitTimeout))
+                    } == true
+                    return finish(.maxDigits, terminated: typed)
                 }
                 deadline = ContinuousClock.now + .milliseconds(request.interDigitTimeout)
                 echo.show(digits, until: deadline)
-            }
-        }
-    }
-
-    /// A capture that reached `max` digits waits up to its inter-digit
-    /// timeout for its terminator and takes it (true). Another key ends the
-    /// wait at once and stays buffered for the next one; a hang-up is left
-    /// for the next wait to see (the digits are complete).
-    func trailingTerminator(_ request: CollectRequest, _ digits: String, _ echo: inout KeyEcho) async -> Bool {
-        guard request.takesTrailingTerminator, let terminator = request.terminator else { return false }
-        let deadline = ContinuousClock.now + .milliseconds(request.interDigitTimeout)
-        echo.show(digits, complete: true, until: deadline)
-        while true {
-            switch await keys.next(until: echo.wake(before: deadline), only: terminator) {
-            case .key: return true
-            case .otherKey, .hungUp: return false
-            case .timedOut:
-                guard ContinuousClock.now < deadline else { return false }
-                echo.show(digits, complete: true, until: deadline)
             }
         }
     }
@@ -133,7 +117,6 @@ public final class TerminalBackend: MediaBackend {
             case .hungUp: throw CallerHungUp()
             case .timedOut: return "recording-\(recordings).wav"
             case .key(let key): if key == request.finishOn { return "recording-\(recordings).wav" }
-            case .otherKey: continue  // only with `only:`
             }
         }
     }

@@ -28,7 +28,8 @@ public struct CollectRequest: Sendable, Equatable {
     /// `terminator` pressed within the inter-digit timeout still belongs to
     /// this wait and is discarded (callers told "then press hash" press it
     /// even when the digits are complete). Any other key stays buffered for
-    /// the next wait. Backends wait up to `interDigitTimeout` for it; the
+    /// the next wait. The capture ends at once: live backends drop that
+    /// terminator when it is the next key within `interDigitTimeout`; the
     /// scripted caller takes it only from the keys it already has.
     public var takesTrailingTerminator = false
 }

@@ -65,9 +65,8 @@ public struct InputTokenError: Error, Sendable, Equatable, CustomStringConvertib
 /// that ends at `max` digits takes the terminator when it is the next key
 /// it already has (`"123456#"` for a capture of 6 digits: the `#` is
 /// discarded), but never pulls a new token to look for one: the token
-/// `"#"` after `"123456"` is the next wait's input. When nothing is left of
-/// the token, the capture waited for the terminator in vain: the clock
-/// advances by the inter-digit timeout, as on a live call.
+/// `"#"` after `"123456"` is the next wait's input. The capture ends at
+/// once either way (no time passes waiting for a terminator).
 public final class ScriptedBackend: MediaBackend {
     private var tokens: [InputToken]
     private var buffer: [Character] = []
@@ -124,12 +123,8 @@ public final class ScriptedBackend: MediaBackend {
             }
             digits.append(key)
             if digits.count >= request.maxDigits {
-                if request.takesTrailingTerminator, let terminator = request.terminator {
-                    if buffer.first == terminator {
-                        buffer.removeFirst()
-                    } else if buffer.isEmpty {
-                        elapsed += request.interDigitTimeout
-                    }
+                if request.takesTrailingTerminator, let terminator = request.terminator, buffer.first == terminator {
+                    buffer.removeFirst()
                 }
                 return CollectResult(digits: digits, ending: .maxDigits, promptsPlayed: played)
             }

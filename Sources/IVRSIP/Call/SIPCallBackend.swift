@@ -116,7 +116,9 @@ public final class SIPCallBackend: MediaBackend {
                 }
                 digits.append(k)
                 if digits.count >= request.maxDigits {
-                    await takeTrailingTerminator(request)
+                    if request.takesTrailingTerminator, let t = request.terminator {
+                        media.discardNext(t, within: request.interDigitTimeout)
+                    }
                     return CollectResult(digits: digits, ending: .maxDigits, promptsPlayed: played)
                 }
                 deadline = .now() + .milliseconds(Int64(request.interDigitTimeout))
@@ -126,15 +128,6 @@ public final class SIPCallBackend: MediaBackend {
                 return CollectResult(digits: digits, ending: digits.isEmpty ? .timeout : .interDigitTimeout, promptsPlayed: played)
             }
         }
-    }
-
-    /// A capture that reached `max` digits waits up to its inter-digit
-    /// timeout for its terminator and discards it. Another key ends the wait
-    /// at once and stays buffered for the next wait; a hang-up is left for
-    /// the next wait to see (the digits are complete).
-    func takeTrailingTerminator(_ request: CollectRequest) async {
-        guard request.takesTrailingTerminator, let terminator = request.terminator else { return }
-        _ = await media.wait(keys: true, only: terminator, deadline: .now() + .milliseconds(Int64(request.interDigitTimeout)))
     }
 
     public func transfer(_ request: TransferRequest) async throws -> TransferResult {

@@ -2,9 +2,6 @@
 public enum MediaEvent: Sendable, Equatable {
     /// A key from RFC 4733 or SIP INFO (taken from the key buffer).
     case key(Character)
-    /// Only for a wait for one particular key (`wait(keys:only:)`): the next
-    /// key is another one; it stays buffered.
-    case otherKey
     /// The current prompt has been sent to the last packet.
     case playbackDone
     /// The recording ended (max duration, silence or finish-on key).
@@ -18,8 +15,6 @@ public enum MediaEvent: Sendable, Equatable {
 /// What a wait is interested in.
 struct MediaInterest: Sendable, Equatable {
     var keys = false
-    /// With `keys`: take only this key.
-    var only: Character?
     var playback = false
     var recording = false
 }

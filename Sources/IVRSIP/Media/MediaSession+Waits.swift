@@ -3,12 +3,10 @@ import NIOCore
 extension MediaSession {
     /// Waits until something of interest happens: a buffered or new key, the
     /// end of playback, the end of a recording, the deadline, or a hang-up.
-    /// A cancelled task counts as a hang-up. With `only`, a key is taken
-    /// only when it is that key; another one ends the wait (`.otherKey`)
-    /// and stays buffered.
-    public func wait(keys: Bool = false, only: Character? = nil, playback: Bool = false, recording: Bool = false,
+    /// A cancelled task counts as a hang-up.
+    public func wait(keys: Bool = false, playback: Bool = false, recording: Bool = false,
                      deadline: NIODeadline? = nil) async -> MediaEvent {
-        let interest = MediaInterest(keys: keys, only: only, playback: playback, recording: recording)
+        let interest = MediaInterest(keys: keys, playback: playback, recording: recording)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<MediaEvent, Never>) in
                 eventLoop.execute { self.install(interest, continuation, deadline: deadline) }
@@ -37,10 +35,7 @@ extension MediaSession {
     /// The event a wait with this interest can return right now.
     func ready(_ interest: MediaInterest) -> MediaEvent? {
         if hungUp || closed { return .hangup }
-        if interest.keys, let first = keys.first {
-            if let only = interest.only, first != only { return .otherKey }
-            return .key(keys.removeFirst())
-        }
+        if interest.keys, !keys.isEmpty { return .key(keys.removeFirst()) }
         if interest.playback, !playing { return .playbackDone }
         if interest.recording, recording?.done ?? true { return .recordingDone }
         return nil

@@ -53,6 +53,9 @@ public final class MediaSession: @unchecked Sendable {
 
     // Receiver state.
     var keys: [Character] = []
+    /// A key to drop if it is the next one pressed before the deadline: a
+    /// capture's terminator pressed after its `max` digits (`discardNext`).
+    var discarding: (key: Character, until: NIODeadline)?
     var eventFilter = TelephoneEventFilter()
     var recording: Recording?
     var recordingTimer: Scheduled<Void>?
@@ -221,7 +224,25 @@ public final class MediaSession: @unchecked Sendable {
         eventLoop.execute { self.keyPressed(key) }
     }
 
+    /// A capture that ended at `max` digits owns its terminator for a while
+    /// longer: when `key` is the next key pressed within `milliseconds`, it
+    /// is dropped (already buffered: dropped now). Any other key ends that.
+    /// The call goes on meanwhile; nothing waits.
+    public func discardNext(_ key: Character, within milliseconds: Int) {
+        eventLoop.execute {
+            if let first = self.keys.first {
+                if first == key { self.keys.removeFirst() }
+            } else {
+                self.discarding = (key, .now() + .milliseconds(Int64(milliseconds)))
+            }
+        }
+    }
+
     func keyPressed(_ key: Character) {
+        if let window = discarding {
+            discarding = nil
+            if key == window.key, NIODeadline.now() < window.until { return }
+        }
         if recordingConsumes(key) { return }
         if keys.count < MediaSession.maxBufferedKeys { keys.append(key) }
         wake()
