@@ -34,6 +34,7 @@ enum RuleHelp {
         case .E210: "A node named after a built-in target (repeat, back, top, hangup)."
         case .E211: "Two flows with the same name or the same extension."
         case .E212: "back in a node that no menu leads to."
+        case .E213: "A played file that is not audio at all: neither a WAV nor raw .pcm (a text file, an image, an empty file)."
         case .E301: "A loop that never waits for the caller (an infinite loop)."
         case .E302: "Nodes from which the call can never end (no path to a transfer or a hangup)."
         case .E303: "A caller who never presses a key is never disconnected (the silence path loops)."
