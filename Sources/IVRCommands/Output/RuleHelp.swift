@@ -7,12 +7,12 @@ enum RuleHelp {
     /// When `code` is raised, in one sentence (the spec's table).
     static func when(_ code: DiagnosticCode) -> String {
         switch code {
-        case .E001: "The file is not valid YAML (libyaml's message and position; an unquoted * or # key gets a hint)."
+        case .E001: "The file is not valid YAML (libyaml's message and position; an unquoted * or # key gets a hint; a tab in the indentation is named as the cause)."
         case .E002: "A mapping has the same key twice."
         case .E003: "A field the language does not have (with a \"did you mean\")."
         case .E004: "A required field is missing."
-        case .E005: "A value has the wrong type (a list where a string is needed, a string where a step is needed)."
-        case .E006: "An invalid value: a duration without a unit, a bad name, a number out of range, min greater than max."
+        case .E005: "A value has the wrong type (a list where a string is needed, a string where a step is needed, a YAML 1.1 boolean such as no where true or false is needed)."
+        case .E006: "An invalid value: a duration without a unit or outside its field's range, a bad name, a number out of range, min greater than max."
         case .E007: "Unsupported YAML: alias expansion past the limit, a tag other than the core ones, several documents."
         case .E101: "A menu key that is not 0-9, * or #."
         case .E102: "The same key twice in one menu (also star and \"*\")."
