@@ -1,8 +1,8 @@
 import Foundation
 import IVRSyntax
 
-/// E204: a `play` file that does not exist; W205: audio that is not
-/// telephony-ready (see `AudioFormat`). Remote (`https://`) prompts are not
+/// E204: a `play` file that does not exist; E213: a file that is not audio
+/// at all; W205: audio that is not telephony-ready (see `AudioFormat`). Remote (`https://`) prompts are not
 /// looked up.
 ///
 /// A relative path is looked up, in order, in the manifest's `audio:` folder,
@@ -19,8 +19,10 @@ enum AudioFiles: FlowCheck {
                 out.append(.audioMissing(play.file, in: flow, searched: folders))
                 continue
             }
-            if let problem = AudioFormat.problem(atPath: path) {
-                out.append(.audioNotReady(play.file, problem: problem, in: flow))
+            switch AudioFormat.problem(atPath: path) {
+            case .notAudio(let what): out.append(.notAudio(play.file, what: what, in: flow))
+            case .notReady(let problem): out.append(.audioNotReady(play.file, problem: problem, in: flow))
+            case nil: break
             }
         }
     }
@@ -57,6 +59,12 @@ fileprivate extension Diagnostic {
         return Diagnostic(.E204, "audio file '\(file.value)' not found", file: flow.file, range: file.range,
                           notes: [Note("looked in: \(folders.joined(separator: ", "))")],
                           help: "check the path; relative paths are looked up in the manifest's audio folder, the project folder, then the flow's folder")
+    }
+
+    static func notAudio(_ file: Located<String>, what: String, in flow: Flow) -> Diagnostic {
+        Diagnostic(.E213, "'\(file.value)' is not audio: \(what)", file: flow.file, range: file.range,
+                   help: "play a WAV (8 kHz mono PCM16, u-law or A-law) or raw .pcm; convert a recording with"
+                       + " sox in.mp3 -r 8000 -c 1 -b 16 -e signed-integer out.wav")
     }
 
     static func audioNotReady(_ file: Located<String>, problem: String, in flow: Flow) -> Diagnostic {

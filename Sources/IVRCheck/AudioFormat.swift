@@ -3,21 +3,46 @@ import Foundation
 /// Reads just enough of a prompt file to tell whether a phone call can play
 /// it as is: WAV 8 kHz mono PCM16, u-law or A-law; raw `.pcm` of even length
 /// (8 kHz mono PCM16, little-endian).
+///
+/// A file that is not audio at all is `.notAudio` (E213): a `.wav` (or any
+/// name but `.pcm`/`.raw`) without a RIFF/WAVE header and its `fmt ` chunk,
+/// and a `.pcm`/`.raw` that is empty or is plainly something else (text, or
+/// the signature of an image, a document, an archive or a compressed audio
+/// format). Raw PCM has no header, so any other bytes are taken as samples.
+/// A `.pcm` that holds a whole WAV file is audio, but the call would play its
+/// header as noise: `.notReady` (W205), "rename it to .wav".
 public enum AudioFormat {
+    public enum Problem: Sendable, Equatable {
+        /// Not audio at all: what the file is instead.
+        case notAudio(String)
+        /// Audio, but not telephony-ready: what differs.
+        case notReady(String)
+    }
+
     /// What is wrong with the file, or nil when it is telephony-ready.
-    public static func problem(atPath path: String) -> String? {
+    public static func problem(atPath path: String) -> Problem? {
         let lower = path.lowercased()
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "it cannot be read" }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .notReady("it cannot be read") }
         defer { try? handle.close() }
+        let head = Array((try? handle.read(upToCount: 4096)) ?? Data())
         if lower.hasSuffix(".pcm") || lower.hasSuffix(".raw") {
-            let size = (try? handle.seekToEnd()) ?? 0
-            return size % 2 == 0 ? nil : "raw PCM16 must have an even number of bytes (\(size))"
+            let size = (try? handle.seekToEnd()) ?? UInt64(head.count)
+            if size == 0 { return .notAudio("the file is empty") }
+            if WAVInfo(head) != nil {
+                return .notReady("it is a WAV file, whose header would be played as raw samples; rename it to .wav")
+            }
+            if let other = FileSignature.identify(head) { return .notAudio(other) }
+            return size % 2 == 0 ? nil : .notReady("raw PCM16 must have an even number of bytes (\(size))")
         }
-        let head = (try? handle.read(upToCount: 4096)) ?? Data()
-        guard let info = WAVInfo(Array(head)) else {
-            return lower.hasSuffix(".wav") ? "not a valid WAV file" : "not a WAV or .pcm file"
+        guard let info = WAVInfo(head) else {
+            if head.isEmpty { return .notAudio("the file is empty") }
+            if head.count >= 12, head[0..<4].elementsEqual("RIFF".utf8), head[8..<12].elementsEqual("WAVE".utf8) {
+                return .notAudio("its WAV header has no 'fmt ' chunk (a damaged or truncated file)")
+            }
+            let what = FileSignature.identify(head) ?? "it has no RIFF/WAVE header"
+            return .notAudio(lower.hasSuffix(".wav") ? what : "\(what) (prompts are .wav or raw .pcm)")
         }
-        return info.telephonyProblem
+        return info.telephonyProblem.map(Problem.notReady)
     }
 }
 

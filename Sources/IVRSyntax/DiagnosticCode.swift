@@ -6,7 +6,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     // Menus and captures
     case E101, E102, W103, W104, W105, E106, E107, W108
     // Targets, destinations, audio
-    case E201, E202, E203, E204, W205, E206, W207, W208, E209, E210, E211, E212
+    case E201, E202, E203, E204, W205, E206, W207, W208, E209, E210, E211, E212, E213
     // Control flow
     case E301, E302, E303, W304
     // Expressions and hours
@@ -49,6 +49,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .E210: "node named after a built-in"
         case .E211: "duplicate flow name or extension"
         case .E212: "back without a previous menu"
+        case .E213: "not an audio file"
         case .E301: "infinite loop without caller input"
         case .E302: "call can never end"
         case .E303: "silent caller never disconnected"

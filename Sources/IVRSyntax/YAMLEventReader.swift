@@ -156,6 +156,10 @@ struct EventReader {
         var message = problem
         if let context = failure.context { message += " " + context }
         let mark = failure.readerOffset.map(location(ofByte:)) ?? location(failure.problemLine, failure.problemColumn)
+        if let tab = TabWhitespace.diagnostic(at: mark, bytes: bytes, lines: lines, file: file) {
+            failures.append(tab) // the tab is the cause: no note about where libyaml was scanning
+            return
+        }
         var notes: [Diagnostic.Note] = []
         if let context = failure.context, failure.contextLine != failure.problemLine
             || failure.contextColumn != failure.problemColumn {

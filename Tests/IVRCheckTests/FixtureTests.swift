@@ -60,6 +60,11 @@ import Testing
             }
             #expect(found, "no diagnostic carries the help text '\(help)'\nreported:\n\(detail)")
         }
+        for fix in expectations.fixes {
+            let offered = diagnostics.compactMap { $0.fix.map { "'\($0.replacement)'" } }
+            #expect(diagnostics.contains { $0.fix?.replacement == fix },
+                    "no diagnostic offers the fix-it '\(fix)'; offered: \(offered)\nreported:\n\(detail)")
+        }
     }
 
     static func yamlFiles(under path: String) -> [String] {

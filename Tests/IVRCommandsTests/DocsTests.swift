@@ -34,6 +34,23 @@ import Testing
         #expect(missing == [], "codes without working examples in docs/diagnostics.md:\n\(text)")
     }
 
+    /// Users have the docs, the README and the schemas, not the documents
+    /// ivrc was specified in: none of them may send a reader there.
+    @Test func docsStandAlone() throws {
+        let fm = FileManager.default
+        let docs = try fm.contentsOfDirectory(atPath: Self.root.appendingPathComponent("docs").path)
+            .filter { $0.hasSuffix(".md") }.map { "docs/" + $0 }
+        let schemas = try fm.contentsOfDirectory(atPath: Self.root.appendingPathComponent("schema").path)
+            .filter { $0.hasSuffix(".json") }.map { "schema/" + $0 }
+        #expect(docs.count > 10)
+        for file in ["README.md"] + docs + schemas {
+            let text = try Self.read(file)
+            for cited in ["flow-language.md", "toolchain.md"] {
+                #expect(!text.contains(cited), "\(file) cites \(cited), which users do not have")
+            }
+        }
+    }
+
     @Test func everyCodeHasASectionInCodeOrder() throws {
         let text = try Self.read("docs/diagnostics.md")
         let headings = text.split(separator: "\n").filter { $0.hasPrefix("### ") }

@@ -73,6 +73,20 @@ import Testing
         }
     }
 
+    /// The "Duration ranges" table is `DurationLimits`, row for row.
+    @Test func durationRangesAreTheCheckersTable() throws {
+        let url = SchemaTests.root.appendingPathComponent("docs/reference.md")
+        let lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
+        let start = try #require(lines.firstIndex(of: "<!-- duration ranges -->"), "no '<!-- duration ranges -->' table")
+        let rows = lines[(start + 1)...].prefix { !$0.isEmpty }.dropFirst(2)
+        let expected = DurationLimits.all.map { limit in
+            let fields = limit.fields.map { "`\($0)`" }.joined(separator: ", ")
+            let low = Duration(milliseconds: limit.range.lowerBound), high = Duration(milliseconds: limit.range.upperBound)
+            return "| \(limit.what) | \(fields) | \(low) to \(high) | \(Duration(milliseconds: limit.typical)) |"
+        }
+        #expect(Array(rows) == expected)
+    }
+
     @Test func everyTableIsOneTheTestsKnow() throws {
         let known = Set(Self.parserLists.map(\.0) + Self.testSchemaPaths.map(\.0))
         #expect(Set(try Self.tables().keys).subtracting(known).sorted() == [])

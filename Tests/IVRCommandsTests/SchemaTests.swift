@@ -103,17 +103,7 @@ import IVRCommands
 
     /// The property names at `path`, or nil when the path leads nowhere.
     static func propertyNames(in schema: Any, at path: [String]) -> Set<String>? {
-        var node: Any = schema
-        for key in path {
-            if let object = node as? [String: Any], let next = object[key] {
-                node = next
-            } else if let array = node as? [Any], let index = Int(key), array.indices.contains(index) {
-                node = array[index]
-            } else {
-                return nil
-            }
-        }
-        return (node as? [String: Any]).map { Set($0.keys) }
+        (node(in: schema, at: path) as? [String: Any]).map { Set($0.keys) }
     }
 
     @Test(arguments: mappings)
@@ -127,6 +117,42 @@ import IVRCommands
                 "\(mapping.name): fields the parser reads but the schema lacks")
         #expect(inSchema.subtracting(inParser).sorted() == [],
                 "\(mapping.name): fields in the schema the parser rejects")
+    }
+
+    /// Every duration field of the schema is one of `DurationLimits`' fields,
+    /// and its description states that field's range as the checker has it.
+    @Test func durationFieldsStateTheCheckersRanges() throws {
+        let schema = try Self.loadSchema("ivr-flow")
+        var inSchema: [String: String] = [:] // "menu.timeout" -> description
+        for mapping in Self.mappings where mapping.schema == "ivr-flow" {
+            guard let properties = Self.node(in: schema, at: mapping.path) as? [String: Any] else { continue }
+            for (name, value) in properties {
+                guard let property = value as? [String: Any],
+                      property["$ref"] as? String == "#/$defs/duration" else { continue }
+                inSchema["\(mapping.name).\(name)"] = property["description"] as? String ?? ""
+            }
+        }
+        let limits = DurationLimits.all.flatMap { limit in limit.fields.map { ($0, limit) } }
+        #expect(Set(inSchema.keys) == Set(limits.map(\.0)), "duration fields of the schema and of DurationLimits differ")
+        for (field, limit) in limits {
+            let range = "Between \(Duration(milliseconds: limit.range.lowerBound)) and \(Duration(milliseconds: limit.range.upperBound))."
+            #expect(inSchema[field]?.contains(range) == true, "\(field): the schema's description does not say '\(range)'")
+        }
+    }
+
+    /// The node at `path` (keys from the root; numbers index arrays), or nil when the path leads nowhere.
+    static func node(in schema: Any, at path: [String]) -> Any? {
+        var node: Any = schema
+        for key in path {
+            if let object = node as? [String: Any], let next = object[key] {
+                node = next
+            } else if let array = node as? [Any], let index = Int(key), array.indices.contains(index) {
+                node = array[index]
+            } else {
+                return nil
+            }
+        }
+        return node
     }
 
     @Test func scheduleFixedFieldsAndDayKeys() throws {

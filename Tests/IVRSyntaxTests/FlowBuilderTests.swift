@@ -136,6 +136,41 @@ private func codes(_ text: String) -> [String] {
         #expect(Duration(parsing: "5x") == nil)
         #expect(Duration(parsing: "") == nil)
     }
+
+    /// Hours, minutes and seconds may have a fraction, rounded to whole
+    /// milliseconds; milliseconds may not.
+    @Test func fractionalDurations() {
+        #expect(Duration(parsing: "1.5s")?.milliseconds == 1500)
+        #expect(Duration(parsing: "0.5m")?.milliseconds == 30_000)
+        #expect(Duration(parsing: "1.25h")?.milliseconds == 4_500_000)
+        #expect(Duration(parsing: "1m0.5s")?.milliseconds == 60_500)
+        #expect(Duration(parsing: "0.0005s")?.milliseconds == 1)
+        #expect(Duration(parsing: "0.001s")?.milliseconds == 1)
+        #expect(Duration(parsing: "1.5ms") == nil)
+        #expect(Duration(parsing: "1.s") == nil)
+        #expect(Duration(parsing: ".5s") == nil)
+        #expect(Duration(parsing: "1.5") == nil)
+    }
+
+    /// A bare number is offered the unit that lands in the field's range.
+    @Test func bareNumbersGetTheSensibleUnit() {
+        #expect(DurationLimits.unit(forBareNumber: "3000", in: DurationLimits.keyTimeout) == "ms")
+        #expect(DurationLimits.unit(forBareNumber: "5", in: DurationLimits.keyTimeout) == "s")
+        #expect(DurationLimits.unit(forBareNumber: "30", in: DurationLimits.ringTimeout) == "s")
+        #expect(DurationLimits.unit(forBareNumber: "500", in: DurationLimits.webhookTimeout) == "ms")
+        #expect(DurationLimits.unit(forBareNumber: "1.5", in: DurationLimits.keyTimeout) == "s")
+        // Both readings fit a recording's max (1000s, 1s): the one nearer its usual 2m.
+        #expect(DurationLimits.unit(forBareNumber: "1000", in: DurationLimits.recordMax) == "s")
+        // Neither 200s nor 200ms is a sensible menu timeout: no unit is offered.
+        #expect(DurationLimits.unit(forBareNumber: "200", in: DurationLimits.keyTimeout) == nil)
+    }
+
+    @Test func durationsOutsideTheirRangeAreE006NamingTheRange() {
+        let text = "ivr: a\nnodes:\n  a:\n    - transfer: {group: x, timeout: 2h}\n"
+        let (_, d) = parse(text)
+        #expect(d.map(\.code) == [.E006])
+        #expect(d.first?.message == "'timeout' of '2h' is out of range: a transfer's ring timeout is between 2s and 10m")
+    }
 }
 
 @Suite struct YAMLCoreTypeTests {

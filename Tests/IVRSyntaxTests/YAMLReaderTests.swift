@@ -171,6 +171,57 @@ private func at(_ line: Int, _ column: Int, _ offset: Int) -> IVRSyntax.SourceLo
         #expect(doc.diagnostics.first?.help?.contains("must be quoted") == true)
     }
 
+    /// A tab where libyaml wants a space is E001 at the tab, saying so,
+    /// with a fix-it for the whole run of blanks and no note about another line.
+    @Test func tabIndentationIsE001AtTheTabWithAFixIt() throws {
+        let doc = read("ivr: a\nnodes:\n  main:\n  \t- say: hi\n  \t- hangup\n")
+        #expect(doc.root == nil)
+        let d = try #require(doc.diagnostics.first)
+        #expect(doc.diagnostics.count == 1)
+        #expect(d.code == .E001)
+        #expect(d.message == "YAML does not allow tabs for indentation; use spaces")
+        #expect(d.range == SourceRange(start: at(4, 3, 24), end: at(4, 4, 25)))
+        #expect(d.notes.isEmpty)
+        #expect(d.help?.contains("line 5 of this file starts with a tab too") == true)
+        let fix = try #require(d.fix)
+        #expect(fix.range == SourceRange(start: at(4, 1, 22), end: at(4, 4, 25)))
+        #expect(fix.replacement == String(repeating: " ", count: 8))
+    }
+
+    @Test func aFileOfOnlyTabsIsE001AtItsFirstTab() throws {
+        let doc = read("\t\t\n\t\n")
+        let d = try #require(doc.diagnostics.first)
+        #expect(doc.diagnostics.map(\.code) == [.E001])
+        #expect(d.range.start == at(1, 1, 0))
+        #expect(d.message.contains("tabs for indentation"))
+        #expect(d.notes.isEmpty)
+        #expect(d.fix?.replacement == "")
+        #expect(d.fix?.range == SourceRange(start: at(1, 1, 0), end: at(1, 3, 2)))
+    }
+
+    @Test func tabAfterADashIsE001WithASpaceAsFixIt() throws {
+        let doc = read("a:\n  -\tx\n")
+        let d = try #require(doc.diagnostics.first)
+        #expect(d.code == .E001)
+        #expect(d.message == "YAML does not allow a tab after '-' here; use a space")
+        #expect(d.range.start == at(2, 4, 6))
+        #expect(d.fix?.replacement == " ")
+    }
+
+    /// Tabs libyaml takes stay legal: in quotes, after a key's colon, in flow style, before a comment.
+    @Test func acceptedTabsAreNoError() throws {
+        let doc = read("a: \"x\ty\"\nb:\tz\nc: {d:\te}\nf: g\t# note\n")
+        #expect(doc.diagnostics.isEmpty)
+        #expect(doc.root?.value(forKey: "a")?.scalar == "x\ty")
+        #expect(doc.root?.value(forKey: "b")?.scalar == "z")
+    }
+
+    @Test func tabWidthOfTheFixIt() {
+        #expect(TabWhitespace.expanded(Array("\t".utf8)) == String(repeating: " ", count: 8))
+        #expect(TabWhitespace.expanded(Array("  \t ".utf8)) == String(repeating: " ", count: 9))
+        #expect(TabWhitespace.expanded(Array("\t\t".utf8)) == String(repeating: " ", count: 16))
+    }
+
     @Test func lineTableFindsLinesAndOffsets() {
         let text = "plain ascii line that is long\nnon-ascii: é and more text here\n\nlast"
         let bytes = Array(text.utf8)

@@ -7,12 +7,12 @@ enum RuleHelp {
     /// When `code` is raised, in one sentence (the spec's table).
     static func when(_ code: DiagnosticCode) -> String {
         switch code {
-        case .E001: "The file is not valid YAML (libyaml's message and position; an unquoted * or # key gets a hint)."
+        case .E001: "The file is not valid YAML (libyaml's message and position; an unquoted * or # key gets a hint; a tab in the indentation is named as the cause)."
         case .E002: "A mapping has the same key twice."
         case .E003: "A field the language does not have (with a \"did you mean\")."
         case .E004: "A required field is missing."
-        case .E005: "A value has the wrong type (a list where a string is needed, a string where a step is needed)."
-        case .E006: "An invalid value: a duration without a unit, a bad name, a number out of range, min greater than max."
+        case .E005: "A value has the wrong type (a list where a string is needed, a string where a step is needed, a YAML 1.1 boolean such as no where true or false is needed)."
+        case .E006: "An invalid value: a duration without a unit or outside its field's range, a bad name, a number out of range, min greater than max."
         case .E007: "Unsupported YAML: alias expansion past the limit, a tag other than the core ones, several documents."
         case .E101: "A menu key that is not 0-9, * or #."
         case .E102: "The same key twice in one menu (also star and \"*\")."
@@ -34,6 +34,7 @@ enum RuleHelp {
         case .E210: "A node named after a built-in target (repeat, back, top, hangup)."
         case .E211: "Two flows with the same name or the same extension."
         case .E212: "back in a node that no menu leads to."
+        case .E213: "A played file that is not audio at all: neither a WAV nor raw .pcm (a text file, an image, an empty file)."
         case .E301: "A loop that never waits for the caller (an infinite loop)."
         case .E302: "Nodes from which the call can never end (no path to a transfer or a hangup)."
         case .E303: "A caller who never presses a key is never disconnected (the silence path loops)."

@@ -1,4 +1,4 @@
-/// Durations are written `500ms`, `5s`, `2m`, `1m30s`, `1h`; kept in milliseconds.
+/// Durations are written `500ms`, `5s`, `2m`, `1m30s`, `1h`, `1.5s`; kept in milliseconds.
 public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var milliseconds: Int
 
@@ -7,29 +7,49 @@ public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     public static func < (a: Duration, b: Duration) -> Bool { a.milliseconds < b.milliseconds }
 
-    /// Parses a duration; nil when the text is not one.
+    /// Parses a duration; nil when the text is not one. Hours, minutes and
+    /// seconds may have a decimal fraction (`1.5s` is 1500 ms, `0.5m` is
+    /// 30 s), rounded to the nearest millisecond; milliseconds are whole.
     public init?(parsing text: String) {
+        let zero = UInt8(ascii: "0"), nine = UInt8(ascii: "9")
         var total = 0
-        var number = 0
-        var haveNumber = false
-        var sawUnit = false
         var chars = Array(text.utf8)[...]
         guard !chars.isEmpty else { return nil }
-        while let c = chars.first {
-            if c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") {
-                number = number &* 10 &+ Int(c - UInt8(ascii: "0"))
-                if number > 100_000_000 { return nil }
-                haveNumber = true
+        while !chars.isEmpty {
+            var whole = 0
+            var digits = 0
+            while let c = chars.first, c >= zero, c <= nine {
+                whole = whole * 10 + Int(c - zero)
+                if whole > 100_000_000 { return nil }
+                digits += 1
                 chars = chars.dropFirst()
-                continue
             }
-            guard haveNumber else { return nil }
+            guard digits > 0 else { return nil }
+            // The fraction as `fraction / denominator`, from its first nine digits.
+            var fraction = 0
+            var denominator = 1
+            var hasFraction = false
+            if chars.first == UInt8(ascii: ".") {
+                chars = chars.dropFirst()
+                var fractionDigits = 0
+                while let c = chars.first, c >= zero, c <= nine {
+                    if fractionDigits < 9 {
+                        fraction = fraction * 10 + Int(c - zero)
+                        denominator *= 10
+                    }
+                    fractionDigits += 1
+                    chars = chars.dropFirst()
+                }
+                guard fractionDigits > 0 else { return nil }
+                hasFraction = true
+            }
             let scale: Int
             if chars.starts(with: Array("ms".utf8)) {
+                guard !hasFraction else { return nil } // a duration is kept in whole milliseconds
                 scale = 1
                 chars = chars.dropFirst(2)
             } else {
-                switch c {
+                switch chars.first {
                 case UInt8(ascii: "h"): scale = 3_600_000
                 case UInt8(ascii: "m"): scale = 60_000
                 case UInt8(ascii: "s"): scale = 1000
@@ -37,12 +57,9 @@ public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible 
                 }
                 chars = chars.dropFirst()
             }
-            total += number * scale
-            number = 0
-            haveNumber = false
-            sawUnit = true
+            total += whole * scale + (fraction * scale + denominator / 2) / denominator
+            if total > 1 << 50 { return nil }
         }
-        guard sawUnit, !haveNumber else { return nil }
         self.milliseconds = total
     }
 

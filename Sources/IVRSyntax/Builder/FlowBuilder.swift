@@ -74,8 +74,8 @@ struct FlowBuilder {
         guard let fields = fields(of: node, in: "defaults", allowed: Self.defaultsFields) else {
             return defaults
         }
-        defaults.timeout = fields["timeout"].flatMap { duration($0, "timeout") }
-        defaults.interDigitTimeout = fields["inter-digit-timeout"].flatMap { duration($0, "inter-digit-timeout") }
+        defaults.timeout = fields["timeout"].flatMap { duration($0, "timeout", DurationLimits.keyTimeout) }
+        defaults.interDigitTimeout = fields["inter-digit-timeout"].flatMap { duration($0, "inter-digit-timeout", DurationLimits.interDigitTimeout) }
         defaults.attempts = fields["attempts"].flatMap { attempts($0) }
         return defaults
     }

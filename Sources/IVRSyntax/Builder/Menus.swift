@@ -39,8 +39,8 @@ extension FlowBuilder {
 
     private mutating func readWaitFields(_ f: Fields, timeout: inout Located<Duration>?,
                                          interDigit: inout Located<Duration>?, attempts: inout Located<Int>?) {
-        timeout = f["timeout"].flatMap { duration($0, "timeout") }
-        interDigit = f["inter-digit-timeout"].flatMap { duration($0, "inter-digit-timeout") }
+        timeout = f["timeout"].flatMap { duration($0, "timeout", DurationLimits.keyTimeout) }
+        interDigit = f["inter-digit-timeout"].flatMap { duration($0, "inter-digit-timeout", DurationLimits.interDigitTimeout) }
         attempts = f["attempts"].flatMap { self.attempts($0) }
     }
 
@@ -105,7 +105,7 @@ extension FlowBuilder {
         guard let f = fields(of: node, in: "dial-by-extension", allowed: Self.dialByExtensionFields),
               let patternNode = f.require("pattern", &self, what: "'pattern'"),
               let pattern = locatedString(patternNode, "pattern") else { return nil }
-        let interDigit = f["inter-digit-timeout"].flatMap { duration($0, "inter-digit-timeout") }
+        let interDigit = f["inter-digit-timeout"].flatMap { duration($0, "inter-digit-timeout", DurationLimits.interDigitTimeout) }
         return Menu.DialByExtension(pattern: pattern, interDigitTimeout: interDigit, range: node.range)
     }
 

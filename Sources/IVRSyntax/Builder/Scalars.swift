@@ -70,39 +70,37 @@ extension FlowBuilder {
         integer(node, "attempts", in: WaitDefaults.attemptsRange)
     }
 
+    /// `true` or `false`, unquoted. YAML 1.1's other booleans (`yes`, `no`,
+    /// `on`, `off`, `y`, `n`, any case, and a quoted `"true"`) are strings
+    /// in our typing: E005 with a fix-it to the boolean they were meant as.
     mutating func bool(_ node: YAMLView, _ field: String) -> Located<Bool>? {
         if node.shape == .scalar, node.style == .plain {
             if node.isScalar("true") { return Located(true, node.range) }
             if node.isScalar("false") { return Located(false, node.range) }
         }
-        sink.emit(.E005, "'\(field)' must be true or false, found \(node.scalar.map { "'\($0)'" } ?? node.kindName)",
-                  at: node.range)
         nodeIsMalformed = true
+        let found = node.scalar.map { "'\($0)'" } ?? node.kindName
+        if node.shape == .scalar, !node.isNull, let s = node.scalar, let meant = Self.yaml11Boolean(s) {
+            let word = meant ? "true" : "false"
+            let help = node.style == .plain
+                ? "'\(s)' is a YAML 1.1 boolean, and YAML 1.1 booleans are strings in ivrc's typing"
+                    + " (only true and false are booleans); write \(word)"
+                : "a quoted \(s) is a string; write \(word) without quotes"
+            sink.emit(.E005, "'\(field)' must be true or false, found \(found)", at: node.range, help: help,
+                      fix: Diagnostic.FixIt(message: "replace with \(word)", range: node.range, replacement: word))
+            return nil
+        }
+        sink.emit(.E005, "'\(field)' must be true or false, found \(found)", at: node.range)
         return nil
     }
 
-    mutating func duration(_ node: YAMLView, _ field: String) -> Located<Duration>? {
-        guard let s = string(node, field) else { return nil }
-        if let d = Duration(parsing: s) {
-            // Every duration of the language is a wait or a limit: zero means the caller gets no time.
-            guard d.milliseconds > 0 else {
-                sink.emit(.E006, "'\(field)' of '\(s)' leaves no time: a duration must be more than zero", at: node.range,
-                          help: "durations look like 500ms, 5s, 2m or 1m30s")
-                nodeIsMalformed = true
-                return nil
-            }
-            return Located(d, node.range)
+    /// The boolean YAML 1.1 reads `text` as (any letter case), or nil.
+    static func yaml11Boolean(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "yes", "y", "on": true
+        case "false", "no", "n", "off": false
+        default: nil
         }
-        nodeIsMalformed = true
-        if !s.isEmpty, s.allSatisfy(\.isASCIIDigit) {
-            sink.emit(.E006, "duration '\(s)' needs a unit", at: node.range,
-                      help: "write '\(s)s' for seconds or '\(s)ms' for milliseconds",
-                      fix: Diagnostic.FixIt(message: "use seconds", range: node.range, replacement: "\(s)s"))
-        } else {
-            sink.emit(.E006, "'\(s)' is not a duration", at: node.range,
-                      help: "durations look like 500ms, 5s, 2m or 1m30s")
-        }
-        return nil
     }
 
     /// A key written as one of 0-9, *, #, star, hash, pound.

@@ -39,7 +39,7 @@ extension FlowBuilder {
               let value = interpolated(first.value, kind.rawValue) else { return nil }
         var transfer = Transfer(destination: Destination(kind: kind, kindRange: first.key.range, value: value))
         transfer.callerID = f["caller-id"].flatMap { interpolated($0, "caller-id") }
-        transfer.timeout = f["timeout"].flatMap { duration($0, "timeout") }
+        transfer.timeout = f["timeout"].flatMap { duration($0, "timeout", DurationLimits.ringTimeout) }
         transfer.allow = f["allow"].flatMap { locatedString($0, "allow") }
         transfer.onFail = f["on-fail"].flatMap { buildTarget($0, "on-fail") }
         return transfer
@@ -72,7 +72,7 @@ extension FlowBuilder {
             }
             webhook.body = jsonTemplate(bodyNode, depth: 0)
         }
-        webhook.timeout = f["timeout"].flatMap { duration($0, "timeout") }
+        webhook.timeout = f["timeout"].flatMap { duration($0, "timeout", DurationLimits.webhookTimeout) }
         webhook.into = f["into"].flatMap { variableName($0, "into") }
         webhook.onError = f["on-error"].flatMap { buildTarget($0, "on-error") }
         return webhook
@@ -118,7 +118,7 @@ extension FlowBuilder {
               let intoNode = f.require("into", &self, what: "'into' (the variable that receives the recording)"),
               let into = variableName(intoNode, "into") else { return nil }
         var record = Record(into: into)
-        record.max = f["max"].flatMap { duration($0, "max") }
+        record.max = f["max"].flatMap { duration($0, "max", DurationLimits.recordMax) }
         record.beep = f["beep"].flatMap { bool($0, "beep") }
         if let t = f["finish-on"], let s = string(t, "finish-on") {
             if s == "none" {
@@ -129,10 +129,7 @@ extension FlowBuilder {
                 sink.emit(.E006, "finish-on must be a key (0-9, *, #) or 'none', found '\(s)'", at: t.range)
             }
         }
-        record.silence = f["silence"].flatMap { duration($0, "silence") }
-        if let max = record.max, max.value.milliseconds == 0 {
-            sink.emit(.E006, "record max must be more than 0s", at: max.range)
-        }
+        record.silence = f["silence"].flatMap { duration($0, "silence", DurationLimits.recordSilence) }
         return record
     }
 }
