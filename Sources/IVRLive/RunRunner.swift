@@ -16,6 +16,12 @@ public enum RunRunner {
         public var paths: [String]
         public var flow: String?
         public var caller = "+15555550100"
+        /// ISO 8601: the call's clock starts there (what `open()` reads).
+        public var at: String?
+        /// `PREFIX=JSON` or `PREFIX=@file.json`: canned answers (other webhooks are real HTTP).
+        public var webhooks: [String] = []
+        /// `VALUE=RESULT`: how a transfer to that destination value goes.
+        public var transfers: [String] = []
         public var records: String?
         /// nil: speak when espeak-ng and an audio device exist.
         public var speech: Bool?
@@ -35,6 +41,14 @@ public enum RunRunner {
             FileHandle.standardError.write(Data((f.message + "\n").utf8))
             return f.exitCode
         }
+        let script: CallScript
+        switch CallScript.parse(.init(caller: o.caller, at: o.at, webhooks: o.webhooks, transfers: o.transfers),
+                                currentDirectory: o.currentDirectory) {
+        case .success(let s): script = s
+        case .failure(let f):
+            FileHandle.standardError.write(Data((f.message + "\n").utf8))
+            return f.exitCode
+        }
         let records = o.records.map { $0.hasPrefix("/") ? $0 : o.currentDirectory + "/" + $0 }
         let services = LiveServices(records: records, events: EventsDirectory(paths: o.paths, currentDirectory: o.currentDirectory))
         let speaker = o.speech == false ? Speaker.silent : Speaker.detect()
@@ -47,13 +61,17 @@ public enum RunRunner {
         let signals = hangUpOnSignals(keys)
         defer { signals.forEach { $0.cancel() } }
 
-        out("Calling \(name)" + (number.map { " (extension \($0))" } ?? "") + " from \(o.caller)."
+        out("Calling \(name)" + (number.map { " (extension \($0))" } ?? "") + " from \(o.caller)" + (o.at.map { " at \($0)" } ?? "") + "."
             + " Keys 0-9 * # are DTMF; Ctrl-C hangs up." + (speaker.program == nil ? "" : " Prompts are spoken.") + "\n")
         let callID = UUID().uuidString.lowercased()
         let observer = services.inputObserver(callID: callID, flow: name, caller: o.caller, called: number)
         let call = Task {
-            let backend = TerminalBackend(keys: keys, speaker: speaker, webhooks: { try await services.webhook($0) },
-                                          echoKeys: isatty(STDOUT_FILENO) == 1)
+            let canned = script.webhooks
+            let backend = TerminalBackend(keys: keys, speaker: speaker, webhooks: { request in
+                if let answer = CannedWebhooks.answer(for: request, in: canned) { return answer }
+                return try await services.webhook(request)
+            }, echoKeys: isatty(STDOUT_FILENO) == 1, at: script.start)
+            backend.transfers = script.transfers
             return await CallDriver.run(bundle, flow: flow, backend: backend, caller: o.caller, called: number,
                                         onInput: observer)
         }

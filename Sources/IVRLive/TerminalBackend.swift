@@ -14,9 +14,12 @@ import IVRRuntime
 ///   reaches the next wait); any other key is the next wait's.
 /// - Ctrl-C (or the end of input) is the caller hanging up: the current wait
 ///   ends and the call ends with outcome `caller-hangup`.
-/// - Transfers always connect (the line shows where the call would go);
-///   `record` waits for the finish key or the maximum time; webhooks go to
-///   `webhooks` (real HTTP in `ivrc run`).
+/// - Transfers connect (the line shows where the call would go) unless
+///   `transfers` scripts another result (`--transfer`): then the transfer's
+///   `on-fail` runs at once. `record` waits for the finish key or the
+///   maximum time; webhooks go to `webhooks` (real HTTP in `ivrc run`).
+/// - The clock is the real one, or starts at `at` (`--at`, for `open()`)
+///   and runs on in real time.
 public final class TerminalBackend: MediaBackend {
     let keys: KeyInput
     let speaker: Speaker
@@ -26,16 +29,22 @@ public final class TerminalBackend: MediaBackend {
     let echoKeys: Bool
     /// Webhooks: real HTTP, or a failure when nil.
     let webhooks: (@Sendable (WebhookRequest) async throws -> WebhookResponse)?
+    /// How transfers go, by destination value (default: answered).
+    public var transfers = TransferScript()
+    /// Seconds between the call's clock and the real one (0 without `at`).
+    private let clockOffset: TimeInterval
     private var recordings = 0
 
     public init(keys: KeyInput, speaker: Speaker = .silent,
                 webhooks: (@Sendable (WebhookRequest) async throws -> WebhookResponse)? = nil,
                 echoKeys: Bool = false,
+                at start: Date? = nil,
                 write: @escaping @Sendable (String) -> Void = TerminalBackend.standardOutput) {
         self.keys = keys
         self.echoKeys = echoKeys
         self.speaker = speaker
         self.webhooks = webhooks
+        self.clockOffset = start.map { $0.timeIntervalSinceNow } ?? 0
         self.write = write
     }
 
@@ -44,7 +53,7 @@ public final class TerminalBackend: MediaBackend {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
-    public var now: Date { Date() }
+    public var now: Date { Date(timeIntervalSinceNow: clockOffset) }
 
     public func play(file: String, transcript: String?) async throws {
         _ = try await present(.play(file: file, transcript: transcript), interruptible: false)
@@ -103,6 +112,11 @@ public final class TerminalBackend: MediaBackend {
     public func transfer(_ request: TransferRequest) async throws -> TransferResult {
         if keys.hasHungUp || Task.isCancelled { throw CallerHungUp() }
         write("  ~ transferring to \(request.kind) \(request.shownValue)" + (request.shownCallerID.map { " (caller ID \($0))" } ?? "") + "\n")
+        let result = transfers.result(for: request)
+        guard result == .answered else {
+            write("  ~ \(result.rawValue) (--transfer): taking on-fail\n")
+            return .failed(result.rawValue)
+        }
         return .connected
     }
 

@@ -13,7 +13,9 @@ public struct CallEvent: Sendable, Equatable {
         case invalid(String)
         case webhook(url: String, status: Int?, error: String?)
         case transfer(kind: String, value: String)
-        case transferFailed(kind: String, value: String, reason: String)
+        /// A transfer that did not connect (`result` is never `answered`);
+        /// the call goes on at the transfer's `on-fail`.
+        case transferFailed(kind: String, value: String, result: TransferOutcome, reason: String)
         case record(String)
         case hangup
         case callerHangup
@@ -54,8 +56,9 @@ public struct CallEvent: Sendable, Equatable {
             return obj("webhook", [("url", .string(url)), ("status", status.map { .number(String($0)) } ?? .null)]
                        + (error.map { [("error", JSON.string($0))] } ?? []))
         case .transfer(let kind, let value): return obj("transfer", [("kind", .string(kind)), ("value", .string(value))])
-        case .transferFailed(let kind, let value, let reason):
-            return obj("transfer-failed", [("kind", .string(kind)), ("value", .string(value)), ("reason", .string(reason))])
+        case .transferFailed(let kind, let value, let result, let reason):
+            return obj("transfer-failed", [("kind", .string(kind)), ("value", .string(value)),
+                                           ("result", .string(result.rawValue)), ("reason", .string(reason))])
         case .record(let location): return obj("record", [("file", .string(location))])
         case .hangup: return obj("hangup", [])
         case .callerHangup: return obj("caller-hangup", [])

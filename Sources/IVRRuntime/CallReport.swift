@@ -15,6 +15,11 @@ public struct CallReport: Sendable, Equatable {
     public var visited: [String]
     /// `visited` with the flow of each node (for test coverage).
     public var path: [(flow: String, node: String)] = []
+    /// The transfers that failed (their `on-fail` ran): each one's flow and
+    /// the offset of its instruction in that flow's code (test coverage).
+    public var failedTransfers: [(flow: String, offset: Int)] = []
+    /// A condition read the clock (`open()`): the call depended on the date.
+    public var readClock = false
     /// Executed instructions (`flow@offset  OPCODE operands`), when traced.
     public var trace: [String] = []
     public var events: [CallEvent]

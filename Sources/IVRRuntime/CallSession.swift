@@ -21,6 +21,8 @@ final class CallSession {
     /// The real destination when `destination` shows `***` (for `ivrc test`).
     var hiddenDestination: String?
     var waits = 0
+    /// The transfers whose `on-fail` the call took: flow, instruction offset.
+    var failedTransfers: [(flow: String, offset: Int)] = []
     /// Told of each completed menu choice or capture as it happens (live `dtmf` events).
     var onInput: (@Sendable (CallRecord.Input) -> Void)?
 
@@ -70,7 +72,9 @@ final class CallSession {
                 note(.invalid(digits))
                 pendingInput = nil
             case .refused(let kind, let value):
-                note(.transferFailed(kind: kind, value: value, reason: "not allowed by the transfer's allow pattern"))
+                note(.transferFailed(kind: kind, value: value, result: .notAllowed,
+                                     reason: "not allowed by the transfer's allow pattern"))
+                failedTransfers.append((bundle.flowName(vm.flow), vm.transferAt))
             case .play(let file, let transcript):
                 note(.play(file: file, transcript: transcript))
                 return effect
@@ -130,7 +134,9 @@ final class CallSession {
             hiddenDestination = request.sensitive ? request.value : nil
             return true
         case .failed(let reason):
-            note(.transferFailed(kind: request.kind, value: request.shownValue, reason: reason))
+            note(.transferFailed(kind: request.kind, value: request.shownValue, result: TransferOutcome(reason: reason),
+                                 reason: reason))
+            failedTransfers.append((bundle.flowName(vm.flow), vm.transferAt))
             vm.resume(.transferFailed(reason))
             return false
         }
@@ -170,6 +176,8 @@ final class CallSession {
                                                                 uniquingKeysWith: { $1 }),
                                           destination: hiddenDestination)
         record.path = path
+        record.failedTransfers = failedTransfers
+        record.readClock = vm.readClock
         record.trace = vm.executed.map { "\(bundle.flowName($0.flow))@\($0.pc)  \(Disassembler.line(bundle, flow: $0.flow, offset: $0.pc))" }
         return record
     }

@@ -78,6 +78,7 @@ extension CallVM {
     mutating func request(_ op: Opcode, _ c: inout CodeCursor) -> Effect? {
         switch op {
         case .transfer:
+            transferAt = pc
             let kind = DestinationCode.names[c.uint()]
             let parts = c.text()
             let value = interpolate(parts)
@@ -95,6 +96,7 @@ extension CallVM {
             waiting = .transfer(fail: fail)
             return .transfer(request)
         case .transferKeyed:
+            transferAt = pc
             let fail = c.uint()
             pc = c.pc
             waiting = .transfer(fail: fail)

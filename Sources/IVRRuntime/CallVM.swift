@@ -48,6 +48,11 @@ public struct CallVM {
     /// The built-ins a `set` wrote (bit = index): `language` and `voice`
     /// then belong in the call's variables.
     var builtinsSet: UInt8 = 0
+    /// Where the last `transfer` instruction starts: which transfer's
+    /// `on-fail` a failure takes (`ivrc test` coverage).
+    public internal(set) var transferAt = 0
+    /// A condition read the clock (`open()`): the call depends on the date.
+    public internal(set) var readClock = false
     /// When set, every executed instruction is appended to `executed`.
     public var tracing = false
     public internal(set) var executed: [(flow: Int, pc: Int)] = []
@@ -190,7 +195,9 @@ public struct CallVM {
         case .branchIfFalse:
             let condition = c.expression()
             let target = c.uint()
-            pc = ConditionEvaluator(vm: self).isTrue(condition) ? c.pc : target
+            var evaluator = ConditionEvaluator(vm: self)
+            pc = evaluator.isTrue(condition) ? c.pc : target
+            if evaluator.readClock { readClock = true }
         }
         return nil
     }

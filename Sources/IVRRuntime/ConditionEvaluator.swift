@@ -11,12 +11,15 @@ struct ConditionEvaluator {
     typealias Value = ExpressionEvaluator.Value
 
     let vm: CallVM
+    /// An `open()` was evaluated: the answer depended on the clock
+    /// (`and` and `or` evaluate their right side only when it matters).
+    private(set) var readClock = false
 
     init(vm: CallVM) { self.vm = vm }
 
-    func isTrue(_ e: CodeExpression) -> Bool { value(e).isTruthy }
+    mutating func isTrue(_ e: CodeExpression) -> Bool { value(e).isTruthy }
 
-    func value(_ e: CodeExpression) -> Value {
+    mutating func value(_ e: CodeExpression) -> Value {
         switch e {
         case .string(let i): return .string(vm.strings[i])
         case .number(let n): return .number(n)
@@ -27,12 +30,15 @@ struct ConditionEvaluator {
         case .binary(.or, let l, let r): return .bool(value(l).isTruthy || value(r).isTruthy)
         case .binary(let op, let l, let r): return .bool(ExpressionEvaluator.compare(op, value(l), value(r)))
         case .call(let fn, let args): return call(fn, args)
-        case .open(let s): return .bool(ScheduleCheck.isOpen(vm.image.schedules[s], strings: vm.strings, at: vm.now))
+        case .open(let s):
+            readClock = true
+            return .bool(ScheduleCheck.isOpen(vm.image.schedules[s], strings: vm.strings, at: vm.now))
         }
     }
 
-    private func call(_ fn: CodeFunction, _ raw: [CodeExpression]) -> Value {
-        let args = raw.map(value)
+    private mutating func call(_ fn: CodeFunction, _ raw: [CodeExpression]) -> Value {
+        var args: [Value] = []
+        for e in raw { args.append(value(e)) }
         guard args.count == fn.arity else { return .bool(false) }
         switch fn {
         case .len: return .number(ExactNumber(args[0].text.count))

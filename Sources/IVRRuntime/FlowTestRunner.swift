@@ -6,17 +6,28 @@ import IVRSyntax
 /// `ivrc test`, as a function: builds the project, runs every case of every
 /// `*.test.yaml`, prints each case (ok / FAIL with the differences and the
 /// transcript), a coverage line, then `N passed, N failed`. Exit 1 when a
-/// case failed or a test file is malformed.
+/// case failed or a test file is malformed. Problems in a test file are
+/// printed with `render` (the `ivrc test` command passes the compiler-style
+/// block of `ivrc check`, with the source line and a caret).
 public enum FlowTestRunner {
+    /// Prints one diagnostic of a test file; `source` is the file.
+    public typealias Render = @Sendable (_ diagnostic: Diagnostic, _ source: SourceFile) -> String
+
+    /// `file:line:column: severity[code]: message` and its help line.
+    public static let plain: Render = { d, _ in
+        BuildPipeline.describe(d) + "\n" + ((d.help ?? d.fix?.message).map { "   = help: \($0)\n" } ?? "")
+    }
+
     /// Paths that span several projects (each with its own manifest, as in
     /// `ivrc test examples/`) are tested project by project: each project's
     /// cases and coverage line, then one total.
-    public static func run(paths: [String], currentDirectory: String = FileManager.default.currentDirectoryPath) async -> (output: String, exitCode: Int32) {
+    public static func run(paths: [String], currentDirectory: String = FileManager.default.currentDirectoryPath,
+                           render: Render = plain) async -> (output: String, exitCode: Int32) {
         let parts = ProjectLoader.split(paths: paths, currentDirectory: currentDirectory)
         var out = ""
         var passed = 0, failed = 0, projectsRun = 0
         for part in parts {
-            let result = await runProject(part, currentDirectory: currentDirectory)
+            let result = await runProject(part, currentDirectory: currentDirectory, render: render)
             switch result {
             case .failure(let f):
                 // A folder of other projects holds no flows of its own: not a failure.
@@ -37,7 +48,7 @@ public enum FlowTestRunner {
     }
 
     /// One project's cases and coverage line, and its counts.
-    static func runProject(_ part: ProjectPaths, currentDirectory: String) async
+    static func runProject(_ part: ProjectPaths, currentDirectory: String, render: Render) async
         -> Result<(output: String, passed: Int, failed: Int), BuildPipeline.Failure> {
         let built: BuildPipeline.Output
         switch BuildPipeline.build(paths: part.paths, currentDirectory: currentDirectory, excluding: part.excluding) {
@@ -46,32 +57,26 @@ public enum FlowTestRunner {
         }
         var out = ""
         var passed = 0, failed = 0
-        var coverage = Coverage(flows: built.project.flows)
+        var coverage = TestCoverage(flows: built.project.flows, bundle: built.bundle)
         for testFile in built.project.testFiles {
             let abs = BuildPipeline.absolute(testFile, cwd: currentDirectory)
             guard let data = FileManager.default.contents(atPath: abs) else {
                 return .failure(.init(message: "error: cannot read \(testFile)", exitCode: 2))
             }
-            let (parsed, diagnostics) = FlowTestParser.parse([UInt8](data), file: testFile)
-            for d in diagnostics { out += BuildPipeline.describe(d) + "\n" }
-            guard let parsed, !diagnostics.contains(where: { $0.severity == .error }) else {
-                out += "FAIL \(testFile): malformed test file\n"
-                failed += 1
-                continue
-            }
-            guard let flow = built.bundle.flowIndex(parsed.flow.value) else {
-                let known = built.bundle.flowNames.sorted()
-                var unknown = Diagnostic(.E202, "test file names flow '\(parsed.flow.value)', which is not in the project",
-                                         file: testFile, range: parsed.flow.range)
-                if let guess = closestMatch(to: parsed.flow.value, in: known) { unknown.help = "did you mean '\(guess)'?" }
-                out += BuildPipeline.describe(unknown) + "\n"
-                if let help = unknown.help { out += "   = help: \(help)\n" }
-                out += "FAIL \(testFile): unknown flow\n"
+            let bytes = [UInt8](data)
+            let source = SourceFile(path: testFile, bytes: bytes, lines: LineTable(bytes))
+            var (parsed, diagnostics) = FlowTestParser.parse(bytes, file: testFile)
+            if let parsed { diagnostics += FlowTestReferences.check(parsed, project: built.project, bundle: built.bundle) }
+            for d in Diagnostic.sortedForOutput(diagnostics) { out += render(d, source) }
+            guard let parsed, !diagnostics.contains(where: { $0.severity == .error }),
+                  let flow = built.bundle.flowIndex(parsed.flow.value) else {
+                let errors = diagnostics.count { $0.severity == .error }
+                out += "FAIL \(testFile): malformed test file (\(errors) error\(errors == 1 ? "" : "s"))\n"
                 failed += 1
                 continue
             }
             for c in parsed.cases {
-                let record = await runCase(c, bundle: built.bundle, flow: flow)
+                let (record, dialled) = await runCase(c, bundle: built.bundle, flow: flow)
                 coverage.add(record)
                 let problems = check(c.expect, record)
                 if problems.isEmpty {
@@ -83,16 +88,45 @@ public enum FlowTestRunner {
                     for p in problems { out += "     \(p)\n" }
                     out += Transcript.render(record, indent: "     | ")
                 }
+                out += warnings(c, record, dialled: dialled, file: testFile)
             }
         }
         out += coverage.summary + "\n"
         return .success((out, passed, failed))
     }
 
-    static func runCase(_ c: FlowTestCase, bundle: VerifiedBundle, flow: Int) async -> CallReport {
+    /// What a passing case may still get wrong: a result that depends on
+    /// the day the tests run (`open()` read with no `at`), and scripted
+    /// transfer results that no transfer of the call used (a typo in the
+    /// value, or a path that changed).
+    /// Sensitive destinations are named `***`, and never guessed.
+    static func warnings(_ c: FlowTestCase, _ record: CallReport, dialled: [TransferRequest], file: String) -> String {
+        var out = ""
+        func warn(_ range: SourceRange, _ message: String, help: String) {
+            out += "\(file):\(range.start.line):\(range.start.column): warning: \(message)\n   = help: \(help)\n"
+        }
+        if record.readClock, c.at == nil {
+            warn(c.range, "case '\(c.name)' reads open() with no 'at': it runs on the real clock, so its result depends on "
+                 + "the date and time the tests run",
+                 help: "give the case (or the whole file) a time: at: \"2026-11-23T10:00:00-05:00\"")
+        }
+        for scripted in c.transfers where !dialled.contains(where: { $0.value == scripted.value.value || $0.shownValue == scripted.value.value }) {
+            let guess = closestMatch(to: scripted.value.value, in: dialled.filter { !$0.sensitive }.map(\.value))
+            let made = dialled.isEmpty ? "the call made no transfer"
+                : "the call dialled \(dialled.map { "\($0.kind) \($0.shownValue)" }.joined(separator: ", "))"
+            warn(scripted.value.range, "case '\(c.name)' scripts a transfer to '\(scripted.value.value)', but no transfer "
+                 + "went there", help: guess.map { "did you mean '\($0)'? (\(made))" } ?? made)
+        }
+        return out
+    }
+
+    /// The call, and the transfers it dialled.
+    static func runCase(_ c: FlowTestCase, bundle: VerifiedBundle, flow: Int) async -> (CallReport, dialled: [TransferRequest]) {
         let start = c.at.flatMap { SimulateRunner.parseTime($0.value) } ?? Date()
         let backend = ScriptedBackend(tokens: c.input, at: start, webhooks: c.webhooks)
-        return await CallDriver.run(bundle, flow: flow, backend: backend, caller: c.caller ?? "+15555550100")
+        backend.transfers = c.transferScript
+        let report = await CallDriver.run(bundle, flow: flow, backend: backend, caller: c.caller ?? "+15555550100")
+        return (report, backend.transferRequests)
     }
 
     /// Each unmet expectation, as "expected X, got Y". A sensitive value
@@ -158,42 +192,5 @@ extension FlowTestRunner {
             rest = rest[(i + 1)...]
         }
         return true
-    }
-}
-
-/// Nodes visited and menu options chosen across all cases, per flow.
-struct Coverage {
-    private var nodes: [(flow: String, node: String)] = []
-    private var options: [(flow: String, node: String, key: Character)] = []
-    private var seenNodes: Set<String> = []
-    private var seenOptions: Set<String> = []
-
-    init(flows: [Flow]) {
-        for flow in flows.sorted(by: { $0.name.value < $1.name.value }) {
-            for node in flow.nodes {
-                nodes.append((flow.name.value, node.name.value))
-                for step in node.steps {
-                    guard case .menu(let menu) = step.kind else { continue }
-                    for o in menu.options { options.append((flow.name.value, node.name.value, o.key.value.character)) }
-                }
-            }
-        }
-    }
-
-    mutating func add(_ r: CallReport) {
-        for p in r.path { seenNodes.insert("\(p.flow)/\(p.node)") }
-        for e in r.events {
-            if case .input(let digits, "menu") = e.kind, digits.count == 1 { seenOptions.insert("\(e.flow)/\(e.node):\(digits)") }
-        }
-    }
-
-    var summary: String {
-        let uncoveredNodes = nodes.filter { !seenNodes.contains("\($0.flow)/\($0.node)") }
-        let uncoveredOptions = options.filter { !seenOptions.contains("\($0.flow)/\($0.node):\($0.key)") }
-        var line = "coverage: nodes \(nodes.count - uncoveredNodes.count)/\(nodes.count), "
-        line += "menu options \(options.count - uncoveredOptions.count)/\(options.count)"
-        let missing = uncoveredNodes.map { "\($0.flow)/\($0.node)" } + uncoveredOptions.map { "\($0.flow)/\($0.node) '\($0.key)'" }
-        if !missing.isEmpty { line += "; not covered: " + missing.joined(separator: ", ") }
-        return line
     }
 }

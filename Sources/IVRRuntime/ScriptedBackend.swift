@@ -51,8 +51,8 @@ public struct InputTokenError: Error, Sendable, Equatable, CustomStringConvertib
 /// The deterministic caller of `simulate` and `test`: input tokens (one per
 /// wait: a menu, a capture or a recording), a type-ahead buffer, a virtual
 /// clock (timeouts advance it; nothing sleeps),
-/// canned webhook answers by URL prefix and transfers that connect unless
-/// told to fail.
+/// canned webhook answers by URL prefix and transfers that are answered
+/// unless scripted otherwise (`transfers`).
 ///
 /// A wait first uses keys already buffered (they cut its prompt: barge-in);
 /// when it needs more it takes the next token, at most one per wait (a
@@ -75,8 +75,12 @@ public final class ScriptedBackend: MediaBackend {
     public private(set) var elapsed = 0
     /// Canned answers: the longest matching URL prefix wins.
     public var webhooks: [(prefix: String, response: WebhookResponse)]
-    /// Destinations (values) whose transfer fails with "busy".
+    /// How transfers go, by destination value (default: answered).
+    public var transfers = TransferScript()
+    /// Destinations (values) whose transfer is busy (beside `transfers`).
     public var failingTransfers: Set<String> = []
+    /// The transfers the call dialled (answered or not), in order.
+    public private(set) var transferRequests: [TransferRequest] = []
     /// Requests made, for tests.
     public private(set) var webhookRequests: [WebhookRequest] = []
     /// Live HTTP for webhooks without a canned answer (`simulate --live`).
@@ -137,12 +141,18 @@ public final class ScriptedBackend: MediaBackend {
         return CollectResult(digits: digits, ending: .interDigitTimeout, promptsPlayed: played)
     }
 
+    /// The scripted result, at once; a transfer nobody answers rings for
+    /// its ring time (`timeout`) first.
     public func transfer(_ request: TransferRequest) async throws -> TransferResult {
-        if failingTransfers.contains(request.value) {
+        transferRequests.append(request)
+        let result = failingTransfers.contains(request.value) ? .busy : transfers.result(for: request)
+        switch result {
+        case .answered: return .connected
+        case .noAnswer:
             elapsed += request.timeout
-            return .failed("busy")
+            return .failed(result.rawValue)
+        default: return .failed(result.rawValue)
         }
-        return .connected
     }
 
     /// A recording is a wait too, and takes one token: `!` hangs up during
@@ -180,11 +190,7 @@ public final class ScriptedBackend: MediaBackend {
 
     public func webhook(_ request: WebhookRequest) async throws -> WebhookResponse {
         webhookRequests.append(request)
-        // A prefix may be written as the URL is sent (`%2B44`) or as it reads (`+44`).
-        let decoded = request.url.removingPercentEncoding ?? request.url
-        let canned = webhooks.filter { request.url.hasPrefix($0.prefix) || decoded.hasPrefix($0.prefix) }
-            .max { $0.prefix.count < $1.prefix.count }
-        if let canned { return canned.response }
+        if let canned = CannedWebhooks.answer(for: request, in: webhooks) { return canned }
         if let live { return try await live(request) }
         throw WebhookFailure("no canned response for \(request.shownURL) (simulate: --webhook PREFIX=JSON or --live; "
                              + "a test case: webhooks:)")

@@ -16,6 +16,8 @@ public enum SimulateRunner {
         public var json = false
         /// `PREFIX=JSON` or `PREFIX=@file.json`: a canned 200 answer.
         public var webhooks: [String] = []
+        /// `VALUE=RESULT`: how a transfer to that destination value goes.
+        public var transfers: [String] = []
         public var live = false
         /// With `live`: who performs webhooks and receives the call record
         /// (default: plain URLSession webhooks, no events).
@@ -45,21 +47,14 @@ public enum SimulateRunner {
         case .success(let t): tokens = t
         case .failure(let e): return ("error: \(e)\n", 64)
         }
-        var start = Date()
-        if let at = o.at {
-            guard let date = parseTime(at) else {
-                return ("error: invalid --at '\(at)': use ISO 8601, like 2026-11-23T10:00:00-05:00\n", 64)
-            }
-            start = date
+        let script: CallScript
+        switch CallScript.parse(.init(caller: o.caller, at: o.at, webhooks: o.webhooks, transfers: o.transfers),
+                                currentDirectory: o.currentDirectory) {
+        case .success(let s): script = s
+        case .failure(let f): return (f.message + "\n", f.exitCode)
         }
-        var canned: [(prefix: String, response: WebhookResponse)] = []
-        for spec in o.webhooks {
-            switch cannedWebhook(spec, currentDirectory: o.currentDirectory) {
-            case .success(let c): canned.append(c)
-            case .failure(let f): return (f.message + "\n", f.exitCode)
-            }
-        }
-        let backend = ScriptedBackend(tokens: tokens, at: start, webhooks: canned)
+        let backend = ScriptedBackend(tokens: tokens, at: script.start ?? Date(), webhooks: script.webhooks)
+        backend.transfers = script.transfers
         if o.live {
             if let services = o.liveServices {
                 backend.live = { try await services.webhook($0) }
@@ -118,31 +113,6 @@ public enum SimulateRunner {
             return .failure(.init(message: "error: several flows; pick one with --flow: \(bundle.flowNames.joined(separator: ", "))", exitCode: 64))
         }
         return .success(0)
-    }
-
-    static func cannedWebhook(_ spec: String, currentDirectory: String) -> Result<(prefix: String, response: WebhookResponse), BuildPipeline.Failure> {
-        guard let eq = spec.firstIndex(of: "=") else {
-            return .failure(.init(message: "error: --webhook '\(spec)' must be PREFIX=JSON or PREFIX=@file.json", exitCode: 64))
-        }
-        let prefix = String(spec[..<eq])
-        var body = String(spec[spec.index(after: eq)...])
-        var source = "the response"
-        if body.hasPrefix("@") {
-            let path = String(body.dropFirst())
-            guard let data = FileManager.default.contents(atPath: BuildPipeline.absolute(path, cwd: currentDirectory)) else {
-                return .failure(.init(message: "error: --webhook \(prefix): cannot read \(path)", exitCode: 2))
-            }
-            body = String(decoding: data, as: UTF8.self)
-            source = path
-        }
-        // What a live answer must be too: a JSON object (an array or a scalar takes on-error).
-        guard let json = JSONParser.parse(Array(body.utf8)) else {
-            return .failure(.init(message: "error: --webhook \(prefix): \(source) is not valid JSON", exitCode: 64))
-        }
-        guard case .object = json else {
-            return .failure(.init(message: "error: --webhook \(prefix): \(source) is JSON but not an object", exitCode: 64))
-        }
-        return .success((prefix, WebhookResponse(status: 200, body: Array(body.utf8))))
     }
 
     /// ISO 8601 with a zone offset, or a date and time taken as UTC.

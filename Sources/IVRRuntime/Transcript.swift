@@ -27,7 +27,9 @@ public enum Transcript {
         case .webhook(let url, let status?, let error?): "webhook \(url) -> \(status) failed: \(error); taking on-error"
         case .webhook(let url, nil, let error): "webhook \(url) failed: \(error ?? "no answer"); taking on-error"
         case .transfer(let kind, let value): "transfer to \(kind) \(value)"
-        case .transferFailed(let kind, let value, let reason): "transfer to \(kind) \(value) failed: \(reason); taking on-fail"
+        case .transferFailed(let kind, let value, .notAllowed, let reason): "transfer to \(kind) \(value) refused: \(reason); taking on-fail"
+        case .transferFailed(let kind, let value, let result, let reason):
+            "transfer to \(kind) \(value) -> \(result.rawValue)" + (reason == result.rawValue ? "" : " (\(reason))") + "; taking on-fail"
         case .record(let file): "records the caller into \(file)"
         case .hangup: "the flow hangs up"
         case .callerHangup: "the caller hangs up"

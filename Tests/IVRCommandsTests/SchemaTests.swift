@@ -228,7 +228,8 @@ import IVRCommands
 
     /// A test file with the unknown field `zzz` in one mapping, and where
     /// ivr-test.schema.json lists that mapping's properties. The test parser
-    /// names the fields it takes in its E003 message ("expected a, b").
+    /// names the fields it takes in its E003 note ("a test case takes: a, b"),
+    /// as the flow parser does.
     struct TestFileProbe: Sendable, CustomStringConvertible {
         var name: String
         var yaml: String
@@ -262,9 +263,10 @@ import IVRCommands
         try folder.write("flows/m.yaml", "ivr: m\nnodes:\n  a: hangup\n")
         try folder.write("tests/m.test.yaml", probe.yaml)
         let run = try await BinaryTests.run(["test", "."], in: folder.path)
-        let line = try #require(run.stdout.split(separator: "\n").first { $0.contains("unknown field 'zzz'") },
-                                "no E003 for zzz: \(run.stdout)\(run.stderr)")
-        let listed = line.components(separatedBy: "; expected ").last?.components(separatedBy: ", ") ?? []
+        let lines = run.stdout.split(separator: "\n")
+        let at = try #require(lines.firstIndex { $0.contains("unknown field 'zzz'") }, "no E003 for zzz: \(run.stdout)\(run.stderr)")
+        let note = try #require(lines[at...].first { $0.contains(" takes: ") }, "no list of fields: \(run.stdout)")
+        let listed = note.components(separatedBy: " takes: ").last?.components(separatedBy: ", ") ?? []
         let inParser = Set(listed)
         #expect(inParser.count >= 2)
         #expect(inParser.subtracting(inSchema).sorted() == [], "\(probe.name): fields the test parser reads but the schema lacks")

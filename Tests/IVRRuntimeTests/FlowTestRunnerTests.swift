@@ -118,7 +118,7 @@ import Testing
         #expect(code == 1)
         #expect(out.contains("tests/x.test.yaml:1:7: error[E202]: test file names flow 'acme-mian', which is not in the project\n"))
         #expect(out.contains("= help: did you mean 'acme-main'?"))
-        #expect(out.contains("FAIL tests/x.test.yaml: unknown flow"))
+        #expect(out.contains("FAIL tests/x.test.yaml: malformed test file (1 error)"))
     }
 
     @Test func unknownNamesInTestFilesGetASuggestionAndAFix() async throws {

@@ -52,7 +52,7 @@ extension CallReport {
             case .invalid(let d): "invalid:\(d)"
             case .webhook(let url, let status, _): "webhook:\(url):\(status.map(String.init) ?? "none")"
             case .transfer(let kind, let value): "transfer:\(kind):\(value)"
-            case .transferFailed(let kind, let value, _): "transfer-failed:\(kind):\(value)"
+            case .transferFailed(let kind, let value, _, _): "transfer-failed:\(kind):\(value)"
             case .record(let f): "record:\(f)"
             case .hangup: "hangup"
             case .callerHangup: "caller-hangup"

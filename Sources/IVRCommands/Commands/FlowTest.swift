@@ -1,5 +1,7 @@
 import ArgumentParser
+import IVRCheck
 import IVRRuntime
+import IVRSyntax
 
 /// `ivrc test [PATH...]`: run the flow tests (`*.test.yaml`).
 public struct FlowTest: AsyncParsableCommand {
@@ -8,8 +10,10 @@ public struct FlowTest: AsyncParsableCommand {
         abstract: "Run flow tests (*.test.yaml) against the scripted caller.",
         discussion: """
             Prints each case (ok or FAIL, with the differences and the call's \
-            transcript), a coverage line (nodes and menu options exercised), then \
-            "N passed, N failed".
+            transcript), a coverage line (nodes, menu options and transfer on-fail \
+            paths exercised), then "N passed, N failed". Problems in a test file are \
+            shown like `ivrc check` shows them, all at once. A case that reads open() \
+            with no 'at' gets a warning: its result depends on the date.
 
             Exit status: 0 all passed, 1 a case failed or the flows have errors, \
             2 an I/O problem.
@@ -23,8 +27,14 @@ public struct FlowTest: AsyncParsableCommand {
 
     public init() {}
 
+    /// A test file's diagnostic as `ivrc check --format human` prints one:
+    /// header, source line with a caret, notes and help.
+    static let render: FlowTestRunner.Render = { diagnostic, source in
+        HumanFormatter(color: false).block(diagnostic, sources: [source.path: source])
+    }
+
     public func run() async throws {
-        let (text, code) = await FlowTestRunner.run(paths: paths)
+        let (text, code) = await FlowTestRunner.run(paths: paths, render: Self.render)
         try CommandOutput(stdout: text, exitCode: code).emit()
     }
 }

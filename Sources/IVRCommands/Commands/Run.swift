@@ -10,11 +10,14 @@ public struct Run: AsyncParsableCommand {
             keypad keys; a key typed during a prompt interrupts it (barge-in). Ctrl-C is \
             the caller hanging up. Prompts are spoken with espeak-ng when it is installed \
             and an audio device exists (--no-speech to only print them). Webhooks are \
-            performed over HTTP and events posted to the flow's events.url.
+            performed over HTTP (unless --webhook cans an answer) and events posted to \
+            the flow's events.url. Transfers connect unless --transfer VALUE=RESULT says \
+            otherwise; --at starts the call's clock (what open() reads) at that time.
 
             Examples:
               ivrc run examples/first-national-bank
               ivrc run acme.ivrb --flow 800 --records calls.jsonl
+              ivrc run examples/dental-front-desk --at 2026-11-23T10:00:00-06:00 --transfer scheduling=busy
             """)
 
     @Argument(help: "Flow files or folders, or one .ivrb bundle.")
@@ -23,8 +26,7 @@ public struct Run: AsyncParsableCommand {
     @Option(help: "The flow to call, by name or extension (default: the only flow).")
     public var flow: String?
 
-    @Option(help: "The calling number.")
-    public var caller: String = "+15555550100"
+    @OptionGroup public var script: CallScriptOptions
 
     @Option(help: "Append the call record to this JSON-lines file.")
     public var records: String?
@@ -37,7 +39,10 @@ public struct Run: AsyncParsableCommand {
     public func run() async throws {
         var options = RunRunner.Options(paths: paths)
         options.flow = flow
-        options.caller = caller
+        options.caller = script.caller
+        options.at = script.at
+        options.webhooks = script.webhook
+        options.transfers = script.transfer
         options.records = records
         options.speech = speech
         let code = await RunRunner.run(options)

@@ -12,12 +12,15 @@ public struct Simulate: AsyncParsableCommand {
             "-" (silence until the timeout), "!" (the caller hangs up). Keys a wait does \
             not use stay buffered (type-ahead). When tokens run out the caller is silent.
 
-            Without a canned --webhook answer or --live, a webhook takes its on-error path.
+            Without a canned --webhook answer or --live, a webhook takes its on-error path. \
+            Transfers are answered unless --transfer VALUE=RESULT says otherwise (busy, \
+            no-answer, rejected, failed: the transfer's on-fail runs).
 
             Examples:
               ivrc simulate . --flow acme-main --input "2 123456#"
               ivrc simulate acme.ivrb --flow 800 --input 1 --json
               ivrc simulate . --webhook https://api.acme.example/='{"tier":"gold"}'
+              ivrc simulate . --input 1 --transfer sip:sales@pbx.acme.example=busy
             """)
 
     @Argument(help: "Flow files or folders, or one .ivrb bundle.")
@@ -30,17 +33,10 @@ public struct Simulate: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Input tokens for the scripted caller.")
     public var input: String = ""
 
-    @Option(help: "The calling number.")
-    public var caller: String = "+15555550100"
-
-    @Option(help: "The call's time for open(), ISO 8601 (2026-11-23T10:00:00-05:00).")
-    public var at: String?
+    @OptionGroup public var script: CallScriptOptions
 
     @Flag(help: "Print the call as JSON.")
     public var json = false
-
-    @Option(help: "PREFIX=JSON or PREFIX=@file.json: a canned 200 answer for URLs starting with PREFIX (repeatable).")
-    public var webhook: [String] = []
 
     @Flag(help: "Perform webhooks without a canned answer over real HTTP.")
     public var live = false
@@ -57,10 +53,11 @@ public struct Simulate: AsyncParsableCommand {
         var options = SimulateRunner.Options(paths: paths)
         options.flow = flow
         options.input = input
-        options.caller = caller
-        options.at = at
+        options.caller = script.caller
+        options.at = script.at
         options.json = json
-        options.webhooks = webhook
+        options.webhooks = script.webhook
+        options.transfers = script.transfer
         options.live = live
         if live {
             // Real HTTP and events (IVRLive); the record is written by the runner.

@@ -99,17 +99,9 @@ extension FlowBuilder {
         return Fields(node: node, allowed: allowed, values: values)
     }
 
-    /// E003 for `key`, with "did you mean" and a fix-it replacing the key
-    /// when one of `allowed` is close (or `suggestion` says which was
-    /// meant); `help` is said when none is.
+    /// E003 for `key` (`DiagnosticSink.unknownField`).
     mutating func unknownField(_ key: String, at range: SourceRange, in context: String, allowed: [String],
                                suggestion: String? = nil, help: String? = nil) {
-        let guess = suggestion ?? closestMatch(to: key, in: allowed)
-        let fix = guess.map { Diagnostic.FixIt(message: "replace with '\($0)'", range: range, replacement: $0) }
-        let note = allowed.isEmpty ? "\(context) takes no fields"
-            : allowed.count <= 12 ? "\(context) takes: \(allowed.joined(separator: ", "))" : nil
-        sink.emit(.E003, "unknown field '\(key)' in \(context)", at: range,
-                  notes: note.map { [Diagnostic.Note($0)] } ?? [],
-                  help: guess.map { "did you mean '\($0)'?" } ?? help, fix: fix)
+        sink.unknownField(key, at: range, in: context, allowed: allowed, suggestion: suggestion, help: help)
     }
 }

@@ -1,0 +1,37 @@
+import IVRBytecode
+
+/// Scripted transfer results by destination value (a test case's
+/// `transfers:`, `--transfer VALUE=RESULT`): a transfer to a value not
+/// listed is answered.
+public struct TransferScript: Sendable, Equatable {
+    /// Destination value (as in `destination`, after interpolation) -> result.
+    public var results: [String: TransferOutcome] = [:]
+
+    public init(_ results: [String: TransferOutcome] = [:]) { self.results = results }
+
+    /// The result of a transfer to this request's destination: by its real
+    /// value, else by the value shown (`***` for a sensitive one).
+    public func result(for request: TransferRequest) -> TransferOutcome {
+        results[request.value] ?? results[request.shownValue] ?? .answered
+    }
+
+    /// Parses `--transfer` values, `VALUE=RESULT` each. VALUE may hold `=`
+    /// itself (`sip:x@pbx;transport=tcp`): RESULT is after the last one.
+    public static func parse(_ specs: [String]) -> Result<TransferScript, BuildPipeline.Failure> {
+        var script = TransferScript()
+        for spec in specs {
+            guard let eq = spec.lastIndex(of: "="), eq != spec.startIndex else {
+                return .failure(.init(message: "error: --transfer '\(spec)' must be VALUE=RESULT, like "
+                                          + "sip:sales@pbx.acme.example=busy", exitCode: 64))
+            }
+            let word = String(spec[spec.index(after: eq)...])
+            guard let result = TransferOutcome(scripted: word) else {
+                let (message, guess) = TransferOutcome.unknown(word)
+                return .failure(.init(message: "error: --transfer '\(spec)': \(message)"
+                                          + (guess.map { "; did you mean '\($0)'?" } ?? ""), exitCode: 64))
+            }
+            script.results[String(spec[..<eq])] = result
+        }
+        return .success(script)
+    }
+}
