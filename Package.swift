@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "IVRSyntax", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "IVRCheck", dependencies: ["IVRSyntax"], swiftSettings: strict),
         .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "IVRCheck", "CZlib"], swiftSettings: strict),
-        .target(name: "IVRRuntime", dependencies: ["IVRSyntax", "IVRBytecode"], swiftSettings: strict),
+        .target(name: "IVRRuntime", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode"], swiftSettings: strict),
         .target(
             name: "IVRLive",
             dependencies: [
@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "IVRSIP",
             dependencies: [
-                "IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRLive",
+                "IVRBytecode", "IVRRuntime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -74,17 +74,29 @@ let package = Package(
         .testTarget(
             name: "IVRCheckTests", dependencies: ["IVRSyntax", "IVRCheck"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "IVRBytecodeTests", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode", "IVRTestSupport"], swiftSettings: strict),
-        .testTarget(name: "IVRRuntimeTests", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode", "IVRRuntime", "IVRTestSupport"], swiftSettings: strict),
+        .testTarget(name: "IVRBytecodeTests", dependencies: ["IVRSyntax", "IVRBytecode"], swiftSettings: strict),
+        .testTarget(name: "IVRRuntimeTests", dependencies: ["IVRSyntax", "IVRBytecode", "IVRRuntime"], swiftSettings: strict),
         .testTarget(
             name: "IVRLiveTests",
-            dependencies: ["IVRLive", "IVRRuntime", "IVRBytecode", "IVRSyntax", "IVRCheck", "IVRTestSupport"],
+            dependencies: [
+                "IVRLive", "IVRRuntime", "IVRBytecode", "IVRSyntax", "IVRCheck", "IVRTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Support/test_http_server.py"],
             swiftSettings: strict),
         .testTarget(
             name: "IVRSIPTests",
-            dependencies: ["IVRSIP", "IVRRuntime", "IVRBytecode", "IVRSyntax", "IVRTestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "IVRSIP", "IVRLive", "IVRRuntime", "IVRBytecode", "IVRTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
-        .testTarget(name: "IVRCommandsTests", dependencies: ["IVRCommands", "IVRCheck", "IVRSyntax", "IVRTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "IVRCommandsTests",
+            dependencies: [
+                "IVRCommands", "IVRCheck", "IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
     ]
 )
