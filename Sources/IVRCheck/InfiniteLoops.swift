@@ -8,8 +8,6 @@ import IVRSyntax
 /// is taken to end. Reported once per loop, where it closes, with the loop
 /// as a path.
 enum InfiniteLoops: GraphCheck {
-    static var needsSpinningLoops: Bool { true }
-
     static func run(_ analysis: GraphAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         for loop in analysis.spinningLoops where !isCounted(loop, analysis.graph, analysis.variables) {
             out.append(.spinningLoop(loop, analysis.graph))

@@ -6,8 +6,6 @@ import IVRSyntax
 /// `dial-by-extension` match: a caller choosing it waits for the
 /// inter-digit timeout before the option runs.
 enum KeyCoverage: FlowCheck {
-    static var runsLate: Bool { true }
-
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let broken = analysis.broken
         for entry in analysis.index.entries(.menu) where !broken.nodes[entry.node] {

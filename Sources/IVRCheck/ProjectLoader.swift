@@ -24,6 +24,10 @@ public enum ProjectLoader {
     /// The manifest's file name.
     public static let manifestName = "ivr-project.yaml"
 
+    /// The codes the loader raises itself (a missing flows folder, a file too
+    /// large to read); the files' own are `FlowParser.raises`.
+    package static let raises: Set<DiagnosticCode> = [.E006, .E007]
+
     /// Loads the project made of `paths`, relative to the process's current folder.
     public static func load(paths: [String]) -> Result<Project, LoadError> {
         load(paths: paths, currentDirectory: FileManager.default.currentDirectoryPath)

@@ -6,8 +6,6 @@ import IVRSyntax
 /// anything, so then W105 stays quiet). Capture prompts are not concerned
 /// ("press hash when done" is about the terminator).
 enum PromptMentions: FlowCheck {
-    static var runsLate: Bool { true }
-
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         var tokens: [UInt8] = []
         tokens.reserveCapacity(64)

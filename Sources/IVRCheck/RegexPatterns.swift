@@ -4,8 +4,6 @@ import IVRSyntax
 /// `dial-by-extension` pattern, a transfer's `allow`. (`matches()` in
 /// conditions is checked with the expressions.)
 enum RegexPatterns: FlowCheck {
-    static var runsLate: Bool { true }
-
     static func run(_ analysis: FlowAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         for entry in analysis.index.entries([.capture, .menu, .transfer]) {
             let source: (Located<String>, String)?

@@ -12,7 +12,20 @@ import IVRSyntax
 /// from the start node — and looks for cycles among flows along them.
 /// A cycle that waits for the caller somewhere is E303; one that never
 /// waits spins without end and is E301.
-enum SilentCallerAcrossFlows {
+enum SilentCallerAcrossFlows: CrossFlowCheck {
+    /// Only when some checked flow lets silence leave through an `ivr:`
+    /// transfer. Flows read for context (not being checked) can close such
+    /// a loop too: they are analysed then.
+    static func run(_ checked: [GraphAnalysis], others: [Flow], _ context: CheckContext, _ out: inout [Diagnostic]) {
+        var summaries = checked.map { Summary(flow: $0.flow, checked: true, exits: exits(of: $0)) }
+        guard summaries.contains(where: { !$0.exits.isEmpty }) else { return }
+        for flow in others {
+            let analysis = GraphAnalysis(FlowAnalysis(FlowIndex(flow), context), FlowGraph(flow))
+            summaries.append(Summary(flow: flow, checked: false, exits: exits(of: analysis)))
+        }
+        report(summaries, &out)
+    }
+
     /// One `ivr:` transfer silence reaches from a flow's start.
     struct Exit: Sendable {
         var into: String
@@ -59,7 +72,7 @@ enum SilentCallerAcrossFlows {
     }
 
     /// Reports each cycle among flows once, at the first checked flow on it.
-    static func run(_ summaries: [Summary], _ out: inout [Diagnostic]) {
+    static func report(_ summaries: [Summary], _ out: inout [Diagnostic]) {
         var index: [String: Int] = [:]
         for (i, s) in summaries.enumerated() where index[s.flow.name.value] == nil { index[s.flow.name.value] = i }
         var reported = Set<Int>()

@@ -5,8 +5,6 @@ import IVRSyntax
 /// closed set of nodes with no way out), not at every node leading into it,
 /// and not for a trap that is only a loop already reported as E301.
 enum TrappedCalls: GraphCheck {
-    static var needsSpinningLoops: Bool { true }
-
     static func run(_ analysis: GraphAnalysis, _ context: CheckContext, _ out: inout [Diagnostic]) {
         let graph = analysis.graph
         // Uncertain and broken vertices count as ends: their way out may be missing.

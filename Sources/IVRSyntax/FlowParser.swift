@@ -1,6 +1,12 @@
 /// Reads a flow file or a manifest: YAML text to the typed AST, with the
 /// structural diagnostics of the builder (E001-E007, E101, E102, E210, ...).
 public enum FlowParser {
+    /// Every code the reader and the builder raise, for flows and manifests
+    /// (checked against what they raise on the checker's fixtures).
+    package static let raises: Set<DiagnosticCode> = [
+        .E001, .E002, .E003, .E004, .E005, .E006, .E007, .E101, .E102, .E106, .E210, .E402, .E405,
+    ]
+
     /// Parses one flow file. `flow` is nil when the file is too broken to
     /// describe a flow (no mapping, no name, a YAML error).
     public static func parseFlow(_ bytes: [UInt8], file: String) -> (flow: Flow?, diagnostics: [Diagnostic], lines: LineTable) {

@@ -2,7 +2,8 @@ import IVRSyntax
 
 /// What the checks of one flow share that needs no control-flow graph: the
 /// index (steps, targets, step lists) and the broken nodes. The checks that
-/// read only these (`FlowCheck`) run while the graph is still being built.
+/// read only these (`FlowCheck`) can run while the graph is still being built
+/// (`CheckScheduler` runs the light ones then).
 struct FlowAnalysis: Sendable {
     let index: FlowIndex
     let broken: BrokenNodes
@@ -20,7 +21,7 @@ struct FlowAnalysis: Sendable {
 
 /// What the graph checks (`GraphCheck`) of one flow share, each computed
 /// once: the graph, the vertices the analyses trust, the variables read and
-/// written, and (for the checks that ask, see `GraphCheck.needsSpinningLoops`)
+/// written, and (for the checks registered with `needs: .spinningLoops`)
 /// the loops that never wait (E301, which E302 leaves out).
 struct GraphAnalysis: Sendable {
     let flow: Flow

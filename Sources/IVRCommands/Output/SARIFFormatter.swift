@@ -39,7 +39,7 @@ public enum SARIFFormatter {
         .object([
             ("id", .string(code.rawValue)),
             ("shortDescription", .object([("text", .string(code.title))])),
-            ("fullDescription", .object([("text", .string(RuleHelp.when(code)))])),
+            ("fullDescription", .object([("text", .string(code.summary))])),
             ("help", .object([("text", .string(RuleHelp.text(code))), ("markdown", .string(RuleHelp.markdown(code)))])),
             ("defaultConfiguration", .object([("level", .string(level(code.defaultSeverity)))])),
         ])
