@@ -1,3 +1,5 @@
+import IVRSyntax
+
 /// What one operand of an instruction is, and so how it is encoded and verified.
 /// Every integer is an unsigned LEB128 (see docs/bytecode.md).
 public enum OperandKind: Sendable, Equatable {
@@ -92,23 +94,14 @@ public enum Opcode: UInt8, Sendable, CaseIterable {
     }
 }
 
-/// DTMF keys as operand bytes: 0-9, 10 = `*`, 11 = `#`.
+/// DTMF keys as operand values: `DTMFKey.code` (0-9, 10 = `*`, 11 = `#`).
 public enum KeyCode {
     public static func encode(_ key: Character) -> UInt64 {
-        switch key {
-        case "*": 10
-        case "#": 11
-        default: UInt64(key.wholeNumberValue ?? 0)
-        }
+        UInt64(DTMFKey(rawValue: key)?.code ?? 0)
     }
 
     public static func decode(_ code: UInt64) -> Character? {
-        switch code {
-        case 0...9: Character(String(code))
-        case 10: "*"
-        case 11: "#"
-        default: nil
-        }
+        code < 12 ? DTMFKey(code: Int(code))?.character : nil
     }
 }
 

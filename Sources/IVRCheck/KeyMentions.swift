@@ -90,24 +90,10 @@ struct KeyMentions {
 struct KeySet: Equatable {
     private(set) var bits: UInt16 = 0
 
-    static let keys: [DTMFKey] = [.d0, .d1, .d2, .d3, .d4, .d5, .d6, .d7, .d8, .d9, .star, .hash]
+    /// Every key, in the order of its bit (`DTMFKey.code`).
+    static let keys: [DTMFKey] = DTMFKey.allCases.sorted()
 
-    static func bit(_ key: DTMFKey) -> Int {
-        switch key {
-        case .d0: 0
-        case .d1: 1
-        case .d2: 2
-        case .d3: 3
-        case .d4: 4
-        case .d5: 5
-        case .d6: 6
-        case .d7: 7
-        case .d8: 8
-        case .d9: 9
-        case .star: 10
-        case .hash: 11
-        }
-    }
+    static func bit(_ key: DTMFKey) -> Int { key.code }
 
     func contains(_ key: DTMFKey) -> Bool { bits & (1 << UInt16(Self.bit(key))) != 0 }
     mutating func insert(_ key: DTMFKey) { bits |= 1 << UInt16(Self.bit(key)) }

@@ -102,25 +102,7 @@ extension FlowGraph {
     }
 
     /// Vertices from which some path leads to a vertex in `targets`.
-    func coReach(_ targets: BitSet) -> BitSet {
-        var offsets = Array(repeating: 0, count: vertexCount + 1)
-        for t in edgeTargets { offsets[t + 1] += 1 }
-        for v in 0..<vertexCount { offsets[v + 1] += offsets[v] }
-        var fill = offsets
-        var sources = Array(repeating: 0, count: edgeTargets.count)
-        for v in 0..<vertexCount {
-            for i in edges.offsets[v]..<edges.offsets[v + 1] {
-                sources[fill[edgeTargets[i]]] = v
-                fill[edgeTargets[i]] += 1
-            }
-        }
-        var seen = targets
-        var stack = targets.members
-        while let v = stack.popLast() {
-            for i in offsets[v]..<offsets[v + 1] where seen.insert(sources[i]) { stack.append(sources[i]) }
-        }
-        return seen
-    }
+    func coReach(_ targets: BitSet) -> BitSet { coReach(targets, along: { _ in true }) }
 
     /// Vertices from which some edge `follow` accepts leads to a vertex in `targets`.
     public func coReach(_ targets: BitSet, along follow: (Edge) -> Bool) -> BitSet {

@@ -29,17 +29,26 @@ public enum DTMFKey: Character, Sendable, CaseIterable, Comparable {
     }
 
     private static let digits: [DTMFKey] = [.d0, .d1, .d2, .d3, .d4, .d5, .d6, .d7, .d8, .d9]
+    private static let byCode: [DTMFKey] = digits + [.star, .hash]
+
+    /// The key numbered `code` (see `code`), or nil outside 0...11.
+    public init?(code: Int) {
+        guard DTMFKey.byCode.indices.contains(code) else { return nil }
+        self = DTMFKey.byCode[code]
+    }
 
     public var isDigit: Bool { self != .star && self != .hash }
 
     public var character: Character { rawValue }
 
-    /// Keypad order: 1-9, 0, *, #... sorted by the order a person reads a keypad: 0-9, *, #.
+    /// Sorted by the order a person reads a keypad: 0-9, *, #.
     public static func < (a: DTMFKey, b: DTMFKey) -> Bool {
-        a.order < b.order
+        a.code < b.code
     }
 
-    private var order: Int {
+    /// The key's number, the one numbering every part of ivrc uses (bundle
+    /// operands, key sets): 0-9, then 10 for `*` and 11 for `#`.
+    public var code: Int {
         switch self {
         case .d0: 0
         case .d1: 1
