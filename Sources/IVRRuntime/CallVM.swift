@@ -38,7 +38,9 @@ public struct CallVM {
     var waiting: Waiting = .nothing
     /// The dial-by-extension instruction runs again for one more key.
     var extendingMore = false
-    var notes: [Effect] = []
+    /// Effects a wait produced besides the one returned (what the caller
+    /// keyed, a timeout): handed out, in order, before the next instruction runs.
+    var pendingEffects: [Effect] = []
     var budget = 0
     /// The time `open()` sees; the driver sets it from the backend's clock.
     public var now: Date
@@ -87,7 +89,7 @@ public struct CallVM {
 
     /// Runs until the call needs the world (or reports something).
     public mutating func run() -> Effect {
-        if !notes.isEmpty { return notes.removeFirst() }
+        if !pendingEffects.isEmpty { return pendingEffects.removeFirst() }
         if isFinished { return .hangup }
         while true {
             budget += 1
@@ -101,7 +103,7 @@ public struct CallVM {
                 if case .error = effect { isFinished = true }
                 return effect
             }
-            if !notes.isEmpty { return notes.removeFirst() }
+            if !pendingEffects.isEmpty { return pendingEffects.removeFirst() }
         }
     }
 

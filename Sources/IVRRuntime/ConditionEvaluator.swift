@@ -32,7 +32,7 @@ struct ConditionEvaluator {
         case .call(let fn, let args): return call(fn, args)
         case .open(let s):
             readClock = true
-            return .bool(ScheduleCheck.isOpen(vm.image.schedules[s], strings: vm.strings, at: vm.now))
+            return .bool(BusinessHours.isOpen(vm.image.schedules[s], strings: vm.strings, at: vm.now))
         }
     }
 
@@ -48,30 +48,5 @@ struct ConditionEvaluator {
             if case .string(let i) = raw[1], let p = vm.bundle.patterns[i] { return .bool(p.matches(args[0].text)) }
             return .bool((try? Pattern(args[1].text))?.matches(args[0].text) ?? false)
         }
-    }
-}
-
-/// `open("name")`: whether a schedule is open at an instant, in its time zone.
-enum ScheduleCheck {
-    static func isOpen(_ s: ScheduleImage, strings: [String], at date: Date) -> Bool {
-        let zone = s.timezone.flatMap { TimeZone(identifier: strings[$0]) } ?? TimeZone(identifier: "UTC") ?? .current
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: date)
-        guard let year = parts.year, let month = parts.month, let day = parts.day,
-              let weekday = parts.weekday, let hour = parts.hour, let minute = parts.minute else { return false }
-        let today = digits(year, 4) + "-" + digits(month, 2) + "-" + digits(day, 2)
-        if s.closed.contains(where: { strings[$0] == today }) { return false }
-        let mondayBased = (weekday + 5) % 7  // Calendar: 1 = Sunday
-        let now = hour * 60 + minute
-        return s.rules.contains { rule in
-            rule.days & UInt8(1 << mondayBased) != 0 && rule.intervals.contains { $0.contains(now) }
-        }
-    }
-
-    /// `n` in decimal, zero-padded to `width` (`String(format:)` costs more than the rest of `open()`).
-    static func digits(_ n: Int, _ width: Int) -> String {
-        let s = String(n)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 }

@@ -4,12 +4,12 @@ import Testing
 
 /// `open()` compares the day against closed dates as "YYYY-MM-DD" text;
 /// single-digit months and days must be zero-padded to match.
-struct ScheduleCheckTests {
+struct BusinessHoursTests {
     @Test func digitsArePaddedToTheWidth() {
-        #expect(ScheduleCheck.digits(7, 2) == "07")
-        #expect(ScheduleCheck.digits(12, 2) == "12")
-        #expect(ScheduleCheck.digits(2027, 4) == "2027")
-        #expect(ScheduleCheck.digits(987, 4) == "0987")
+        #expect(BusinessHours.digits(7, 2) == "07")
+        #expect(BusinessHours.digits(12, 2) == "12")
+        #expect(BusinessHours.digits(2027, 4) == "2027")
+        #expect(BusinessHours.digits(987, 4) == "0987")
     }
 
     static let flow = """
