@@ -6,9 +6,8 @@ public struct CallEvent: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case play(file: String, transcript: String?)
         case say(text: String)
-        /// Keys pressed ("***" when sensitive) and what read them: `menu`,
-        /// `capture` or `extension` (dial-by-extension).
-        case input(String, kind: String)
+        /// Keys pressed ("***" when sensitive) and what read them.
+        case input(String, kind: InputKind)
         case timeout
         case invalid(String)
         case webhook(url: String, status: Int?, error: String?)

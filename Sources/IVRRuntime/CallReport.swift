@@ -77,7 +77,7 @@ public struct CallReport: Sendable, Equatable {
                 // A refusal (by a menu or a capture) is the event right after the keys.
                 var refused = false
                 if i + 1 < events.count, case .invalid = events[i + 1].kind { refused = true }
-                inputs.append(CallRecord.Input(node: e.node, digits: digits, kind: kind,
+                inputs.append(CallRecord.Input(node: e.node, digits: digits, kind: kind.rawValue,
                                                sensitive: digits == CallVM.redacted ? true : nil,
                                                invalid: refused ? true : nil,
                                                flow: e.flow.isEmpty || e.flow == flow ? nil : e.flow))

@@ -64,7 +64,7 @@ final class CallSession {
             case .input(let digits, let kind):
                 note(.input(digits, kind: kind))
                 if let earlier = pendingInput { onInput?(earlier) }
-                pendingInput = CallRecord.Input(node: vm.node, digits: digits, kind: kind,
+                pendingInput = CallRecord.Input(node: vm.node, digits: digits, kind: kind.rawValue,
                                                 sensitive: digits == CallVM.redacted ? true : nil,
                                                 flow: vm.flow == flow ? nil : bundle.flowName(vm.flow))
             case .timeout: note(.timeout)

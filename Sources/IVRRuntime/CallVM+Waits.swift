@@ -29,12 +29,12 @@ extension CallVM {
             }
             guard !timedOut, input.count == 1, let compiled = bundle.patterns[pattern],
                   compiled.canBeginMatch(input, alphabet: Pattern.dtmfKeys) else {
-                if !timedOut { pendingEffects.append(.input(input, kind: "menu")) }
+                if !timedOut { pendingEffects.append(.input(input, kind: .menu)) }
                 return nil
             }
             let longest = min(compiled.maxMatchLength(alphabet: Pattern.dtmfKeys) ?? 32, 32)
             guard longest > 1, !Self.isComplete(input, compiled) else {
-                pendingEffects.append(.input(input, kind: input.count > 1 ? "extension" : "menu"))
+                pendingEffects.append(.input(input, kind: input.count > 1 ? .extension : .menu))
                 return nil
             }
             waiting = .extend(at: at, pattern: pattern, longest: longest)
@@ -79,7 +79,7 @@ extension CallVM {
             if timedOut {
                 pendingEffects.append(.timeout)
             } else if code.indices.contains(pc), Opcode(rawValue: code[pc]) != .extendKeys {
-                pendingEffects.append(.input(input, kind: "menu"))
+                pendingEffects.append(.input(input, kind: .menu))
             }
         case (.extend(let at, let pattern, let longest), .collected(let r)):
             input += r.digits
@@ -88,7 +88,7 @@ extension CallVM {
                 pc = at  // one more key
                 extendingMore = true
             } else {
-                pendingEffects.append(.input(input, kind: input.count > 1 ? "extension" : "menu"))
+                pendingEffects.append(.input(input, kind: input.count > 1 ? .extension : .menu))
             }
         case (.digits(let min, let pattern, let sensitive), .collected(let r)):
             timedOut = r.ending == .timeout && r.digits.isEmpty
@@ -96,7 +96,7 @@ extension CallVM {
             inputValid = !timedOut && input.count >= min
                 && (pattern.map { bundle.patterns[$0]?.matches(input) == true } ?? true)
             inputSensitive = sensitive
-            pendingEffects.append(timedOut ? .timeout : .input(sensitive ? CallVM.redacted : input, kind: "capture"))
+            pendingEffects.append(timedOut ? .timeout : .input(sensitive ? CallVM.redacted : input, kind: .capture))
             if sensitive, !inputValid { input = CallVM.redacted }
         case (.transfer(let fail), .transferFailed):
             pc = fail

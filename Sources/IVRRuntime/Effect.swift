@@ -149,14 +149,22 @@ public struct CallerHungUp: Error, Sendable, Equatable {
     public init(promptsStarted: Int = 0) { self.promptsStarted = promptsStarted }
 }
 
+/// What kind of wait a caller's keys answered (the `kind` of a record's input).
+public enum InputKind: String, Sendable, Equatable {
+    case menu
+    case capture
+    /// A number keyed into a menu's dial-by-extension.
+    case `extension`
+}
+
 /// What the interpreter needs from the world, or tells it. The driver
 /// performs it on the media backend and resumes the machine.
 public enum Effect: Sendable, Equatable {
     // Observations: nothing to perform; resume with `.none`.
     case enterNode(String)
     case enterFlow(String)
-    /// Keys read by a wait: `menu`, `capture` or `extension` (dial-by-extension).
-    case input(String, kind: String)
+    /// Keys read by a wait, and which kind of wait.
+    case input(String, kind: InputKind)
     case timeout
     case invalid(String)
     /// A transfer refused by its `allow` pattern (it takes `on-fail`).

@@ -39,7 +39,7 @@ struct TestCoverage {
     mutating func add(_ r: CallReport) {
         for p in r.path { seenNodes.insert("\(p.flow)/\(p.node)") }
         for e in r.events {
-            if case .input(let digits, "menu") = e.kind, digits.count == 1 { seenOptions.insert("\(e.flow)/\(e.node):\(digits)") }
+            if case .input(let digits, .menu) = e.kind, digits.count == 1 { seenOptions.insert("\(e.flow)/\(e.node):\(digits)") }
         }
         for failed in r.failedTransfers {
             // The compiler gives each transfer instruction its step's position.

@@ -91,7 +91,7 @@ struct ExpectedReport {
             var menuInputs: [(String, String)] = []
             // Keys the menu refused (an `invalid` event follows them) count as one "invalid" row.
             for (j, e) in call.events.enumerated() {
-                guard case .input(let digits, "menu") = e.kind else { continue }
+                guard case .input(let digits, .menu) = e.kind else { continue }
                 let refused = j + 1 < call.events.count && call.events[j + 1].kind == .invalid(digits)
                 menuInputs.append((e.node, refused ? "invalid" : digits))
             }
