@@ -27,8 +27,9 @@ check("record-concurrent-pins", pins <= got, f"{len(pins & got)}/{len(pins)} PIN
 if not pins <= got:  # what the calls of the missing PINs did instead
     print("  missing PINs: " + " ".join(sorted(pins - got)), flush=True)
     for r in records:
-        if "pin" in r["path"] and not any(i["node"] == "pin" and i["digits"] in pins for i in r["inputs"]):
-            print("  " + json.dumps({k: r.get(k) for k in ("id", "outcome", "path", "inputs", "error", "start", "end")}), flush=True)
+        from_load = "load@" in (r.get("from") or "")
+        if (from_load or "pin" in r["path"]) and not any(i["node"] == "pin" and i["digits"] in pins for i in r["inputs"]):
+            print("  " + json.dumps({k: r.get(k) for k in ("id", "from", "outcome", "path", "inputs", "destination", "error", "start", "answer", "end")}), flush=True)
 rec_dir = os.path.join(work, "recordings")
 files = [os.path.join(rec_dir, f) for f in os.listdir(rec_dir)] if os.path.isdir(rec_dir) else []
 if files:
