@@ -87,7 +87,7 @@ public enum Disassembler {
         case .text(let parts): return text(parts)
         case .optText(let parts): return parts.map(text) ?? "-"
         case .flow(let f): return "flow " + bundle.flowName(f)
-        case .destination(let d): return DestinationCode.names[d]
+        case .destination(let d): return DestinationKind(code: d)?.rawValue ?? "?"
         case .expression(let e): return expression(e, bundle: bundle, flow: flow)
         }
     }

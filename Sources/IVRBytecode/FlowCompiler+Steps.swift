@@ -90,7 +90,7 @@ extension FlowCompiler {
             }
             return
         }
-        let kind = DestinationCode.names.firstIndex(of: destination.kind.rawValue) ?? 0
+        let kind = DestinationKind(rawValue: destination.kind.rawValue)?.code ?? 0
         let fail = asm.newLabel()
         asm.emit(.transfer, .destination(kind), .text(text(destination.value.value)),
                  .optText(transfer.callerID.map { text($0.value) }),

@@ -99,7 +99,7 @@ public enum InstructionDecoder {
             let present = try r.index(below: 2, "optional text flag")
             return .optText(present == 1 ? try text(&r, l) : nil)
         case .flow: return .flow(try r.index(below: l.flows, "flow index"))
-        case .destination: return .destination(try r.index(below: DestinationCode.names.count, "destination kind"))
+        case .destination: return .destination(try r.index(below: DestinationKind.allCases.count, "destination kind"))
         case .expression: return .expression(try ExpressionCode.decode(&r, l, depth: 0))
         }
     }

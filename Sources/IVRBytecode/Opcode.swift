@@ -105,7 +105,23 @@ public enum KeyCode {
     }
 }
 
-/// Destination kinds as operand values, in the order of `Destination.Kind` minus `ivr`.
-public enum DestinationCode {
-    public static let names = ["number", "extension", "sip", "conference", "group", "app"]
+/// Where a transfer goes: the destination kinds of a `transfer` step other
+/// than `ivr` (which continues in another flow). The operand value of a kind
+/// is its position here, in the order of `Destination.Kind`.
+public enum DestinationKind: String, Sendable, CaseIterable {
+    case number
+    case `extension`
+    case sip
+    case conference
+    case group
+    case app
+
+    /// The kind numbered `code` (its operand value), or nil.
+    public init?(code: Int) {
+        guard Self.allCases.indices.contains(code) else { return nil }
+        self = Self.allCases[code]
+    }
+
+    /// The operand value.
+    public var code: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 }

@@ -72,7 +72,7 @@ final class CallSession {
                 note(.invalid(digits))
                 pendingInput = nil
             case .refused(let kind, let value):
-                note(.transferFailed(kind: kind, value: value, result: .notAllowed,
+                note(.transferFailed(kind: kind.rawValue, value: value, result: .notAllowed,
                                      reason: "not allowed by the transfer's allow pattern"))
                 failedTransfers.append((bundle.flowName(vm.flow), vm.transferAt))
             case .play(let file, let transcript):
@@ -128,13 +128,13 @@ final class CallSession {
     func transferred(_ request: TransferRequest, _ result: TransferResult) -> Bool {
         switch result {
         case .connected:
-            note(.transfer(kind: request.kind, value: request.shownValue))
+            note(.transfer(kind: request.kind.rawValue, value: request.shownValue))
             outcome = .transfer
-            destination = (request.kind, request.shownValue)
+            destination = (request.kind.rawValue, request.shownValue)
             hiddenDestination = request.sensitive ? request.value : nil
             return true
         case .failed(let reason):
-            note(.transferFailed(kind: request.kind, value: request.shownValue, result: TransferOutcome(reason: reason),
+            note(.transferFailed(kind: request.kind.rawValue, value: request.shownValue, result: TransferOutcome(reason: reason),
                                  reason: reason))
             failedTransfers.append((bundle.flowName(vm.flow), vm.transferAt))
             vm.resume(.transferFailed(reason))

@@ -79,7 +79,7 @@ extension CallVM {
         switch op {
         case .transfer:
             transferAt = pc
-            let kind = DestinationCode.names[c.uint()]
+            let kind = DestinationKind(code: c.uint()) ?? .number  // verified: in range
             let parts = c.text()
             let value = interpolate(parts)
             let callerIDParts = c.optText()
@@ -100,7 +100,7 @@ extension CallVM {
             let fail = c.uint()
             pc = c.pc
             waiting = .transfer(fail: fail)
-            return .transfer(TransferRequest(kind: "extension", value: input, callerID: nil,
+            return .transfer(TransferRequest(kind: .extension, value: input, callerID: nil,
                                              timeout: 30_000))
         case .webhook:
             let method = c.uint() == 1 ? "POST" : "GET"

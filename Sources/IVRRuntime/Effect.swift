@@ -1,3 +1,5 @@
+import IVRBytecode
+
 import Foundation
 
 /// A prompt to play: recorded audio or text to speak.
@@ -54,7 +56,7 @@ public struct CollectResult: Sendable, Equatable {
 /// `value` and `callerID` are the real ones (the transfer goes there); what
 /// is shown of them (events, records, logs) is `shownValue` / `shownCallerID`.
 public struct TransferRequest: Sendable, Equatable {
-    public var kind: String
+    public var kind: DestinationKind
     public var value: String
     public var callerID: String?
     /// Ring time in milliseconds.
@@ -64,7 +66,7 @@ public struct TransferRequest: Sendable, Equatable {
     /// The caller ID was made from a sensitive value: it shows as `***`.
     public var callerIDSensitive = false
 
-    public init(kind: String, value: String, callerID: String?, timeout: Int) {
+    public init(kind: DestinationKind, value: String, callerID: String?, timeout: Int) {
         self.kind = kind
         self.value = value
         self.callerID = callerID
@@ -168,7 +170,7 @@ public enum Effect: Sendable, Equatable {
     case timeout
     case invalid(String)
     /// A transfer refused by its `allow` pattern (it takes `on-fail`).
-    case refused(kind: String, value: String)
+    case refused(kind: DestinationKind, value: String)
     // Requests to the world.
     case play(file: String, transcript: String?)
     case say(text: String, voice: String?, language: String?)

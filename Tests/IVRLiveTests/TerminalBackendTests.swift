@@ -60,7 +60,7 @@ final class Screen: Sendable {
         var request = Self.collect(max: 4, prompts: [])
         request.sensitive = true
         #expect(try await backend.collect(request).digits == "4321")
-        var transfer = TransferRequest(kind: "extension", value: "4321", callerID: "+4321", timeout: 1000)
+        var transfer = TransferRequest(kind: .extension, value: "4321", callerID: "+4321", timeout: 1000)
         transfer.sensitive = true
         transfer.callerIDSensitive = true
         #expect(try await backend.transfer(transfer) == .connected)

@@ -1,4 +1,5 @@
 import IVRTestSupport
+import IVRBytecode
 import Testing
 @testable import IVRSIP
 
@@ -6,16 +7,16 @@ import Testing
     let target = ReferTarget(pbx: "pbx.acme.example", trunk: "trunk.acme.example")
 
     @Test func referToMapping() throws {
-        #expect(try target.uri(kind: "extension", value: "1001") == "sip:1001@pbx.acme.example")
-        #expect(try target.uri(kind: "group", value: "sales") == "sip:sales@pbx.acme.example")
-        #expect(try target.uri(kind: "conference", value: "2000") == "sip:2000@pbx.acme.example")
-        #expect(try target.uri(kind: "app", value: "voicemail") == "sip:voicemail@pbx.acme.example")
-        #expect(try target.uri(kind: "number", value: "+442071234567") == "sip:+442071234567@trunk.acme.example;user=phone")
-        #expect(try target.uri(kind: "sip", value: "sip:sales@pbx.acme.example") == "sip:sales@pbx.acme.example")
-        #expect(throws: ReferTarget.Unroutable.self) { try ReferTarget(pbx: nil, trunk: nil).uri(kind: "extension", value: "1") }
-        #expect(throws: ReferTarget.Unroutable.self) { try ReferTarget(pbx: "p", trunk: nil).uri(kind: "number", value: "+4412345678") }
-        #expect(throws: ReferTarget.Unroutable.self) { try target.uri(kind: "sip", value: "not a uri") }
-        #expect(throws: ReferTarget.Unroutable.self) { try target.uri(kind: "number", value: "+12ab") }
+        #expect(try target.uri(kind: .extension, value: "1001") == "sip:1001@pbx.acme.example")
+        #expect(try target.uri(kind: .group, value: "sales") == "sip:sales@pbx.acme.example")
+        #expect(try target.uri(kind: .conference, value: "2000") == "sip:2000@pbx.acme.example")
+        #expect(try target.uri(kind: .app, value: "voicemail") == "sip:voicemail@pbx.acme.example")
+        #expect(try target.uri(kind: .number, value: "+442071234567") == "sip:+442071234567@trunk.acme.example;user=phone")
+        #expect(try target.uri(kind: .sip, value: "sip:sales@pbx.acme.example") == "sip:sales@pbx.acme.example")
+        #expect(throws: ReferTarget.Unroutable.self) { try ReferTarget(pbx: nil, trunk: nil).uri(kind: .extension, value: "1") }
+        #expect(throws: ReferTarget.Unroutable.self) { try ReferTarget(pbx: "p", trunk: nil).uri(kind: .number, value: "+4412345678") }
+        #expect(throws: ReferTarget.Unroutable.self) { try target.uri(kind: .sip, value: "not a uri") }
+        #expect(throws: ReferTarget.Unroutable.self) { try target.uri(kind: .number, value: "+12ab") }
     }
 
     @Test func nonInviteScheduleDoublesToT2ThenTimesOut() {
