@@ -5,7 +5,7 @@ import Testing
 /// Real calls from PJSIP against `ivrc serve` (scripts/sip-e2e.sh): the
 /// caller hears the prompt, DTMF by RFC 4733 and SIP INFO, REFER transfer,
 /// hang-up mid-prompt, voicemail, 20 concurrent calls, graceful shutdown.
-/// PJSIP comes from PyPI's pjsua2-python in .build/test-venv (scripts/bootstrap.sh).
+/// PJSIP comes from PyPI's pjsua2-python in .build/test-venv (installed by scripts/test.sh).
 /// Set IVRC_SKIP_SIP_E2E=1 to skip it (it takes about two minutes).
 @Suite(.serialized) struct EndToEndTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
