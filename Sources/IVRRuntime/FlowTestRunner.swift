@@ -110,7 +110,7 @@ public enum FlowTestRunner {
                  + "the date and time the tests run",
                  help: "give the case (or the whole file) a time: at: \"2026-11-23T10:00:00-05:00\"")
         }
-        for scripted in c.transfers where !dialled.contains(where: { $0.value == scripted.value.value || $0.shownValue == scripted.value.value }) {
+        for scripted in c.transfers where !dialled.contains(where: { TransferScript.key(scripted.value.value, matches: $0) }) {
             let guess = closestMatch(to: scripted.value.value, in: dialled.filter { !$0.sensitive }.map(\.value))
             let made = dialled.isEmpty ? "the call made no transfer"
                 : "the call dialled \(dialled.map { "\($0.kind) \($0.shownValue)" }.joined(separator: ", "))"

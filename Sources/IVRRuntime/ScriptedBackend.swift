@@ -77,7 +77,9 @@ public final class ScriptedBackend: MediaBackend {
     public var webhooks: [(prefix: String, response: WebhookResponse)]
     /// How transfers go, by destination value (default: answered).
     public var transfers = TransferScript()
-    /// Destinations (values) whose transfer is busy (beside `transfers`).
+    /// Destinations whose transfer is busy, matched by the real value only
+    /// (`transfers` also matches the value shown, `***`): for tests that must
+    /// tell which value was dialled.
     public var failingTransfers: Set<String> = []
     /// The transfers the call dialled (answered or not), in order.
     public private(set) var transferRequests: [TransferRequest] = []

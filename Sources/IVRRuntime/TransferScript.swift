@@ -15,6 +15,12 @@ public struct TransferScript: Sendable, Equatable {
         results[request.value] ?? results[request.shownValue] ?? .answered
     }
 
+    /// Whether a script's key stands for this request's destination (its
+    /// real value, or the value shown).
+    public static func key(_ key: String, matches request: TransferRequest) -> Bool {
+        key == request.value || key == request.shownValue
+    }
+
     /// Parses `--transfer` values, `VALUE=RESULT` each. VALUE may hold `=`
     /// itself (`sip:x@pbx;transport=tcp`): RESULT is after the last one.
     public static func parse(_ specs: [String]) -> Result<TransferScript, BuildPipeline.Failure> {
