@@ -50,10 +50,11 @@ import Glibc
         h.client.send([4, 5], toPort: socket.localPort)
         #expect(await Self.until { seen.datagrams.withLock { $0 } == [[1, 2, 3], [4, 5]] }, "still receiving after the error")
 
-        // Any other error is reported as not transient (NIO closes the socket after such a read error).
+        // Any other error is reported as not transient, and closes the socket.
         socket.channel.pipeline.fireErrorCaught(IOError(errnoCode: EBADF, reason: "recvmsg"))
         #expect(await Self.until { seen.failures.withLock { $0.count } == 2 })
         #expect(seen.failures.withLock { $0.last?.isTransient } == false)
+        #expect(await Self.until { !socket.channel.isActive })
         await socket.close()
         await h.stop()
     }

@@ -8,11 +8,12 @@ import Darwin
 extension UDPSocket {
     /// An error the socket's channel reported, handed to the socket's owner.
     ///
-    /// NIO's datagram channel decides what an error does to the socket: after
-    /// ECONNREFUSED (a peer's ICMP "port unreachable" for an earlier send,
-    /// reported on a later read) and ENOMEM it keeps reading, so one caller
-    /// gone away never stops a SIP server; after any other read error it
-    /// closes the socket. `isTransient` says which of the two happened.
+    /// After ECONNREFUSED (a peer's ICMP "port unreachable" for an earlier
+    /// send, reported on a later read) and ENOMEM the socket keeps reading,
+    /// as NIO's datagram channel does, so one caller gone away never stops a
+    /// SIP server; any other error closes it (NIO closes after any other read
+    /// error, and the socket's handler closes after any other error at all).
+    /// `isTransient` says which of the two happened.
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public let error: any Error
         /// The socket is still open and receiving.

@@ -102,8 +102,11 @@ public final class UDPSocket: Sendable {
 
 /// Hands each datagram's buffer to the receiver, and each error to the
 /// owner before passing it on down the pipeline (`fireErrorCaught`, as every
-/// NIO handler does; this one is last, so NIO's tail drops it). Whether the
-/// channel stays open after an error is NIO's decision (`UDPSocket.Failure`).
+/// NIO handler does; this one is last, so NIO's tail drops it). As the last
+/// handler it also applies NIO's rule for errors nobody recovers from: a
+/// transient one (`UDPSocket.Failure.isTransient`) leaves the socket open,
+/// any other closes it (NIO's datagram channel has already closed itself
+/// after such a read error; this makes it so for any other error too).
 private final class DatagramHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     let receiver: UDPSocket.Receiver
@@ -120,7 +123,9 @@ private final class DatagramHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        failed(UDPSocket.Failure(error))
+        let failure = UDPSocket.Failure(error)
+        failed(failure)
         context.fireErrorCaught(error)
+        if !failure.isTransient { context.close(promise: nil) }
     }
 }
