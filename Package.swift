@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "IVRCheck", targets: ["IVRCheck"]),
         .library(name: "IVRBytecode", targets: ["IVRBytecode"]),
         .library(name: "IVRRuntime", targets: ["IVRRuntime"]),
+        .library(name: "IVRReport", targets: ["IVRReport"]),
         .library(name: "IVRLive", targets: ["IVRLive"]),
         .library(name: "IVRSIP", targets: ["IVRSIP"]),
     ],
@@ -37,10 +38,11 @@ let package = Package(
         .target(name: "IVRCheck", dependencies: ["IVRSyntax"], swiftSettings: strict),
         .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "IVRCheck", "CZlib"], swiftSettings: strict),
         .target(name: "IVRRuntime", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode"], swiftSettings: strict),
+        .target(name: "IVRReport", dependencies: ["IVRRuntime"], swiftSettings: strict),
         .target(
             name: "IVRLive",
             dependencies: [
-                "IVRSyntax", "IVRBytecode", "IVRRuntime",
+                "IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRReport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -62,7 +64,7 @@ let package = Package(
         .target(
             name: "IVRCommands",
             dependencies: [
-                "IVRSyntax", "IVRCheck", "IVRBytecode", "IVRRuntime", "IVRLive", "IVRSIP",
+                "IVRSyntax", "IVRCheck", "IVRBytecode", "IVRRuntime", "IVRReport", "IVRLive", "IVRSIP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -79,10 +81,14 @@ let package = Package(
         .testTarget(
             name: "IVRLiveTests",
             dependencies: [
-                "IVRLive", "IVRRuntime", "IVRBytecode", "IVRSyntax", "IVRCheck", "IVRTestSupport",
+                "IVRLive", "IVRRuntime", "IVRBytecode", "IVRTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Support/test_http_server.py"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "IVRReportTests",
+            dependencies: ["IVRReport", "IVRCommands", "IVRRuntime", "IVRBytecode", "IVRCheck", "IVRSyntax", "IVRTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "IVRSIPTests",

@@ -1,5 +1,6 @@
 import Foundation
 import IVRBytecode
+import IVRReport
 import IVRRuntime
 #if canImport(Glibc)
 import Glibc

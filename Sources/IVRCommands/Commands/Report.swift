@@ -1,7 +1,7 @@
 import ArgumentParser
-import IVRLive
+import IVRReport
 
-extension ReportRunner.Format: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}
 
 /// `ivrc report FILE... [--format text|json|html] [-o FILE] [--html FILE]`:
 /// statistics from call-record logs.
@@ -28,7 +28,7 @@ public struct Report: AsyncParsableCommand {
     public var files: [String]
 
     @Option(help: "text, json or html.")
-    public var format: ReportRunner.Format = .text
+    public var format: ReportFormat = .text
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
     public var output: String?

@@ -53,6 +53,8 @@ public final class SIPEndpoint: @unchecked Sendable {
     public struct Stats: Sendable {
         public var datagrams = 0
         public var malformed = 0
+        /// Errors the SIP socket reported (`socketFailed`).
+        public var socketErrors = 0
         public var callsAnswered = 0
         public var callsRejected = 0
     }
@@ -69,8 +71,9 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// Binds the SIP socket and starts the housekeeping timer.
     public func start() async throws {
         let box = EndpointBox(self)
-        socket = try await UDPSocket.bind(host: configuration.host, port: configuration.port, group: group) { bytes, from in
-            box.endpoint.received(bytes, from: from)
+        socket = try await UDPSocket.bind(host: configuration.host, port: configuration.port, group: group,
+                                          failed: { box.endpoint.socketFailed($0) }) { buffer, from in
+            box.endpoint.received(buffer.readableBytesView, from: from)
         }
         sweeper = socket.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(5), delay: .seconds(5)) { [self] _ in
             self.responses.sweep(now: .now())
@@ -123,7 +126,21 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     // MARK: Datagrams
 
-    func received(_ bytes: [UInt8], from address: SocketAddress) {
+    /// An error the SIP socket reported: a transient one (a peer's ICMP
+    /// error for an earlier response) is logged and the server goes on
+    /// serving on the same socket; any other has closed the socket.
+    func socketFailed(_ failure: UDPSocket.Failure) {
+        stats.socketErrors += 1
+        if failure.isTransient {
+            logger.warning("SIP socket: \(failure); still serving", metadata: ["port": "\(localPort)"])
+        } else {
+            logger.error("SIP socket closed: \(failure)", metadata: ["port": "\(localPort)"])
+        }
+    }
+
+    /// One datagram, read in place from the socket's buffer (nothing is
+    /// copied before parsing; see `UDPSocket`).
+    func received(_ bytes: ByteBufferView, from address: SocketAddress) {
         stats.datagrams += 1
         // Keep-alives (CRLF) and tiny garbage are ignored outright.
         if bytes.count < 16 { return }
@@ -169,7 +186,7 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     /// Tries to answer 400 to a request too broken to parse, when enough
     /// of it is readable to address a response; rate limited.
-    func answerMalformed(_ bytes: [UInt8], error: SIPParseError, to address: SocketAddress) {
+    func answerMalformed(_ bytes: ByteBufferView, error: SIPParseError, to address: SocketAddress) {
         let second = NIODeadline.now().uptimeNanoseconds / 1_000_000_000
         if badRequestBudget.second != Int64(second) { badRequestBudget = (Int64(second), 0) }
         guard badRequestBudget.count < configuration.maxBadRequestAnswersPerSecond,

@@ -62,6 +62,10 @@ public final class MediaSession: @unchecked Sendable {
     public internal(set) var packetsSent = 0
     public internal(set) var packetsReceived = 0
     public internal(set) var packetsRejected = 0
+    /// Errors the RTP socket reported: an ICMP "port unreachable" after the
+    /// peer stopped listening is usual at the end of a call, so they are
+    /// counted, not logged; RTP is best effort either way.
+    public internal(set) var socketErrors = 0
 
     // The one wait in progress (the call's flow is sequential).
     var waiter: (interest: MediaInterest, continuation: CheckedContinuation<MediaEvent, Never>, timer: Scheduled<Void>?)?
@@ -92,8 +96,9 @@ public final class MediaSession: @unchecked Sendable {
         @Sendable func attempt(_ tries: Int) -> EventLoopFuture<MediaSession> {
             guard let port = ports.allocate() else { return loop.makeFailedFuture(MediaError.noPorts) }
             let box = SessionBox()
-            return UDPSocket.bindFuture(host: host, port: port, group: loop, options: .rtp) { bytes, from in
-                box.session?.received(bytes, from: from)
+            return UDPSocket.bindFuture(host: host, port: port, group: loop, options: .rtp,
+                                        failed: { box.session?.socketFailed($0) }) { buffer, from in
+                box.session?.received(buffer.readableBytesView, from: from)
             }.map { socket in
                 let session = MediaSession(socket: socket, clock: clock, agreement: agreement, release: { ports.release(port) })
                 box.session = session
@@ -193,7 +198,7 @@ public final class MediaSession: @unchecked Sendable {
     /// at any time (so a stranger who sent first loses the stream); any
     /// other source, other payload types, malformed packets and payloads
     /// over `maxPayload` bytes are dropped and counted in `packetsRejected`.
-    func received(_ bytes: [UInt8], from address: SocketAddress) {
+    func received(_ bytes: ByteBufferView, from address: SocketAddress) {
         guard !closed, bytes.count <= 12 + MediaSession.maxPayload, let packet = try? RTPPacket.decode(bytes) else {
             packetsRejected += 1
             return
@@ -217,6 +222,11 @@ public final class MediaSession: @unchecked Sendable {
         } else if packet.payloadType == payloadType {
             recordAudio(packet.payload)
         }
+    }
+
+    /// An error the RTP socket reported (on the socket's loop).
+    func socketFailed(_ failure: UDPSocket.Failure) {
+        socketErrors += 1
     }
 
     /// A key from RFC 4733 or SIP INFO.

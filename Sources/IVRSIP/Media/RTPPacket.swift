@@ -33,31 +33,36 @@ public struct RTPPacket: Sendable, Equatable {
         case tooShort, badVersion, badLength
     }
 
-    public static func decode(_ b: some RandomAccessCollection<UInt8>) throws(DecodeError) -> RTPPacket {
-        let bytes = Array(b)
-        guard bytes.count >= 12 else { throw .tooShort }
-        guard bytes[0] >> 6 == 2 else { throw .badVersion }
-        let padding = bytes[0] & 0x20 != 0
-        let hasExtension = bytes[0] & 0x10 != 0
-        let csrcCount = Int(bytes[0] & 0x0F)
+    /// Reads the packet in place from any byte collection indexed by
+    /// offsets (an `[UInt8]`, or the receive buffer's `readableBytesView`);
+    /// the payload is the one part copied out, into `payload`.
+    public static func decode<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes) throws(DecodeError) -> RTPPacket
+    where Bytes.Index == Int {
+        let base = b.startIndex
+        func byte(_ offset: Int) -> UInt8 { b[base + offset] }
+        guard b.count >= 12 else { throw .tooShort }
+        guard byte(0) >> 6 == 2 else { throw .badVersion }
+        let padding = byte(0) & 0x20 != 0
+        let hasExtension = byte(0) & 0x10 != 0
+        let csrcCount = Int(byte(0) & 0x0F)
         var offset = 12 + 4 * csrcCount
         if hasExtension {
-            guard bytes.count >= offset + 4 else { throw .badLength }
-            let words = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+            guard b.count >= offset + 4 else { throw .badLength }
+            let words = Int(byte(offset + 2)) << 8 | Int(byte(offset + 3))
             offset += 4 + 4 * words
         }
-        var end = bytes.count
+        var end = b.count
         if padding {
-            guard let last = bytes.last, last > 0 else { throw .badLength }
+            guard let last = b.last, last > 0 else { throw .badLength }
             end -= Int(last)
         }
         guard offset <= end else { throw .badLength }
         return RTPPacket(
-            marker: bytes[1] & 0x80 != 0, payloadType: bytes[1] & 0x7F,
-            sequenceNumber: UInt16(bytes[2]) << 8 | UInt16(bytes[3]),
-            timestamp: UInt32(bytes[4]) << 24 | UInt32(bytes[5]) << 16 | UInt32(bytes[6]) << 8 | UInt32(bytes[7]),
-            ssrc: UInt32(bytes[8]) << 24 | UInt32(bytes[9]) << 16 | UInt32(bytes[10]) << 8 | UInt32(bytes[11]),
-            payload: Array(bytes[offset..<end]))
+            marker: byte(1) & 0x80 != 0, payloadType: byte(1) & 0x7F,
+            sequenceNumber: UInt16(byte(2)) << 8 | UInt16(byte(3)),
+            timestamp: UInt32(byte(4)) << 24 | UInt32(byte(5)) << 16 | UInt32(byte(6)) << 8 | UInt32(byte(7)),
+            ssrc: UInt32(byte(8)) << 24 | UInt32(byte(9)) << 16 | UInt32(byte(10)) << 8 | UInt32(byte(11)),
+            payload: Array(b[(base + offset)..<(base + end)]))
     }
 
     /// The 12-byte header (no CSRC, no extension, no padding) and the payload.

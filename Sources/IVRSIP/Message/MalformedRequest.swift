@@ -3,7 +3,7 @@
 /// and CSeq must all be present as lines. Nothing is trusted beyond
 /// copying those lines back. Public for the fuzzer (Fuzz/FuzzSIP).
 public enum MalformedRequest {
-    public static func salvage(_ bytes: [UInt8]) -> SIPHeaders? {
+    public static func salvage(_ bytes: some Collection<UInt8>) -> SIPHeaders? {
         let text = String(decoding: bytes.prefix(8192), as: UTF8.self)
         let lines = text.split(omittingEmptySubsequences: true) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
         guard let first = lines.first, first.hasSuffix("SIP/2.0") || first.hasSuffix("SIP/2.0\r"),

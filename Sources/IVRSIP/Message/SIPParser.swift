@@ -12,12 +12,18 @@ public enum SIPParser {
     public static let maxMessageSize = 65_535
     public static let maxHeaderFields = 256
 
-    public static func parse(_ bytes: [UInt8]) throws(SIPParseError) -> SIPMessage {
+    ///
+    /// `bytes` is any byte collection indexed by offsets: an `[UInt8]`, or
+    /// the receive buffer itself (`ByteBuffer.readableBytesView`), which the
+    /// parser reads in place. What it copies is what the message keeps: the
+    /// header lines as strings and the body's bytes.
+    public static func parse<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) throws(SIPParseError) -> SIPMessage
+    where Bytes.Index == Int {
         guard bytes.count <= maxMessageSize else { throw SIPParseError("message of \(bytes.count) bytes is too large", status: 513) }
         // Leading CRLFs are keep-alives / padding (RFC 3261 7.5).
-        var start = 0
-        while start < bytes.count, bytes[start] == 13 || bytes[start] == 10 { start += 1 }
-        guard start < bytes.count else { throw SIPParseError("empty message") }
+        var start = bytes.startIndex
+        while start < bytes.endIndex, bytes[start] == 13 || bytes[start] == 10 { start += 1 }
+        guard start < bytes.endIndex else { throw SIPParseError("empty message") }
         let (headEnd, bodyStart) = findHeaderEnd(bytes, from: start)
         let lines = try unfold(bytes[start..<headEnd])
         guard let first = lines.first else { throw SIPParseError("empty message") }
@@ -50,22 +56,24 @@ public enum SIPParser {
 
     /// The end of the header section and the start of the body (after the
     /// blank line), accepting CRLF or LF line ends.
-    static func findHeaderEnd(_ b: [UInt8], from start: Int) -> (Int, Int?) {
+    static func findHeaderEnd<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, from start: Int) -> (Int, Int?)
+    where Bytes.Index == Int {
+        let end = b.endIndex
         var i = start
-        while i < b.count {
+        while i < end {
             if b[i] == 10 {
-                if i + 1 < b.count, b[i + 1] == 10 { return (i, i + 2) }
-                if i + 2 < b.count, b[i + 1] == 13, b[i + 2] == 10 { return (i, i + 3) }
+                if i + 1 < end, b[i + 1] == 10 { return (i, i + 2) }
+                if i + 2 < end, b[i + 1] == 13, b[i + 2] == 10 { return (i, i + 3) }
             }
             i += 1
         }
-        return (b.count, nil)
+        return (end, nil)
     }
 
     /// Splits lines and joins folded ones (a line starting with SP or HT continues the previous).
     /// Lines are split on bytes (Swift treats CRLF as one `Character`) and
     /// must be valid UTF-8.
-    static func unfold(_ head: ArraySlice<UInt8>) throws(SIPParseError) -> [String] {
+    static func unfold(_ head: some BidirectionalCollection<UInt8>) throws(SIPParseError) -> [String] {
         var lines: [String] = []
         for raw in head.split(separator: 10, omittingEmptySubsequences: false) {
             let bytes = raw.last == 13 ? raw.dropLast() : raw

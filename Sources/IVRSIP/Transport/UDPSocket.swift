@@ -4,9 +4,17 @@ import NIOPosix
 /// A bound UDP socket on SwiftNIO (`DatagramBootstrap`): datagrams in go to
 /// a callback on the socket's event loop, datagrams out are written from
 /// any thread. Used for the SIP port and for each call's RTP port.
+///
+/// Receiving copies nothing: the receiver gets the `ByteBuffer` NIO read the
+/// datagram into, and the parsers (`SIPParser.parse`, `RTPPacket.decode`)
+/// read its `readableBytesView` in place. Errors the channel reports go to
+/// the owner as a `Failure` (see there for which ones leave the socket open).
 public final class UDPSocket: Sendable {
-    /// Called on `eventLoop` for every datagram, with its bytes and sender.
-    public typealias Receiver = @Sendable ([UInt8], SocketAddress) -> Void
+    /// Called on `eventLoop` for every datagram, with the buffer it was read
+    /// into and its sender.
+    public typealias Receiver = @Sendable (ByteBuffer, SocketAddress) -> Void
+    /// Called on `eventLoop` for every error the channel reports.
+    public typealias FailureHandler = @Sendable (Failure) -> Void
 
     public let channel: Channel
     public var eventLoop: EventLoop { channel.eventLoop }
@@ -41,13 +49,13 @@ public final class UDPSocket: Sendable {
     }
 
     public static func bind(host: String, port: Int, group: EventLoopGroup, options: Options = .sip,
-                            receiver: @escaping Receiver) async throws -> UDPSocket {
-        try await bindFuture(host: host, port: port, group: group, options: options, receiver: receiver).get()
+                            failed: @escaping FailureHandler, receiver: @escaping Receiver) async throws -> UDPSocket {
+        try await bindFuture(host: host, port: port, group: group, options: options, failed: failed, receiver: receiver).get()
     }
 
     /// Binds on the group's next loop (pass one `EventLoop` to choose it).
     public static func bindFuture(host: String, port: Int, group: EventLoopGroup, options: Options = .sip,
-                                  receiver: @escaping Receiver) -> EventLoopFuture<UDPSocket> {
+                                  failed: @escaping FailureHandler, receiver: @escaping Receiver) -> EventLoopFuture<UDPSocket> {
         // No SO_REUSEADDR: on Linux it lets two UDP sockets share a port and
         // the kernel then hands each datagram to one of them, so a second
         // server (or a port range shared by mistake) would silently take
@@ -60,7 +68,7 @@ public final class UDPSocket: Sendable {
         return bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(receiver: receiver))
+                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(receiver: receiver, failed: failed))
                 }
             }
             .bind(host: host, port: port)
@@ -92,20 +100,32 @@ public final class UDPSocket: Sendable {
     }
 }
 
-/// Hands each datagram to the receiver; read errors (ICMP port unreachable
-/// reported on a later read) are swallowed so the socket stays open.
+/// Hands each datagram's buffer to the receiver, and each error to the
+/// owner before passing it on down the pipeline (`fireErrorCaught`, as every
+/// NIO handler does; this one is last, so NIO's tail drops it). As the last
+/// handler it also applies NIO's rule for errors nobody recovers from: a
+/// transient one (`UDPSocket.Failure.isTransient`) leaves the socket open,
+/// any other closes it (NIO's datagram channel has already closed itself
+/// after such a read error; this makes it so for any other error too).
 private final class DatagramHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     let receiver: UDPSocket.Receiver
+    let failed: UDPSocket.FailureHandler
 
-    init(receiver: @escaping UDPSocket.Receiver) { self.receiver = receiver }
+    init(receiver: @escaping UDPSocket.Receiver, failed: @escaping UDPSocket.FailureHandler) {
+        self.receiver = receiver
+        self.failed = failed
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        var buffer = envelope.data
-        guard let bytes = buffer.readBytes(length: buffer.readableBytes) else { return }
-        receiver(bytes, envelope.remoteAddress)
+        receiver(envelope.data, envelope.remoteAddress)
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: Error) {}
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        let failure = UDPSocket.Failure(error)
+        failed(failure)
+        context.fireErrorCaught(error)
+        if !failure.isTransient { context.close(promise: nil) }
+    }
 }

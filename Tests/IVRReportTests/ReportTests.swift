@@ -1,7 +1,9 @@
 import Foundation
+import IVRCommands
 import IVRRuntime
+import IVRTestSupport
 import Testing
-@testable import IVRLive
+@testable import IVRReport
 
 /// A hand-written log with every case the report distinguishes.
 enum SampleLog {

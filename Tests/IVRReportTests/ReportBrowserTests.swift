@@ -1,8 +1,9 @@
 import Foundation
-import IVRTestSupport
+import IVRCommands
 import IVRRuntime
+import IVRTestSupport
 import Testing
-@testable import IVRLive
+@testable import IVRReport
 
 /// The HTML report in a real browser: headless Chromium parses the page and
 /// dumps the DOM it built; every chart must be there with all its bars.
@@ -27,7 +28,7 @@ import Testing
 
         let stats = CallStatistics(records)
         let shot = ProcessInfo.processInfo.environment["IVRC_REPORT_SCREENSHOT"] ?? folder.file("report.png")
-        let r = try await runProcess("/bin/bash", [repositoryRoot + "/scripts/report-browser-test.sh", folder.file("report.html"), shot])
+        let r = try await runProcess("/bin/bash", [TestTools.repositoryRoot + "/scripts/report-browser-test.sh", folder.file("report.html"), shot])
         try #require(r.status == 0, "the browser script failed: \(r.stderr)")
 
         // The DOM as Chromium built it: one <svg> per chart, each with the bars it announces.

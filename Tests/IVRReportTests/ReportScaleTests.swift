@@ -1,8 +1,10 @@
 import Foundation
 import IVRBytecode
+import IVRCommands
 import IVRRuntime
+import IVRTestSupport
 import Testing
-@testable import IVRLive
+@testable import IVRReport
 
 /// What a report should say, counted here from the calls themselves, the
 /// simplest way, without the report's code.

@@ -1,10 +1,12 @@
 import Foundation
 import IVRBytecode
 import IVRCheck
+import IVRCommands
 import IVRRuntime
 import IVRSyntax
+import IVRTestSupport
 import Testing
-@testable import IVRLive
+@testable import IVRReport
 
 /// The proof, end to end: 10,000 calls run by `ivrc simulate`'s own
 /// runner with `--records FILE` (the same `SimulateRunner` the command
@@ -36,7 +38,7 @@ import Testing
         defer { folder.remove() }
         var bundles: [(path: String, menus: [String: Set<String>])] = []
         for example in ["first-national-bank", "dental-front-desk", "freeswitch-demo-ivr"] {
-            let built = try BuildPipeline.build(paths: ["examples/" + example], currentDirectory: repositoryRoot).get()
+            let built = try BuildPipeline.build(paths: ["examples/" + example], currentDirectory: TestTools.repositoryRoot).get()
             let path = folder.path + "/\(example).ivrb"
             try Data(built.bytes).write(to: URL(fileURLWithPath: path))
             bundles.append((path, Self.menus(of: built.project)))

@@ -3,13 +3,20 @@ import IVRRuntime
 
 /// Reads call-record logs (JSON lines, one `CallRecord` per line) for
 /// `ivrc report`. Blank lines are ignored; a line that is not a call record
-/// is skipped and remembered, so the report can say how many and where.
+/// is skipped and remembered as a `Malformed` value, so the report can say
+/// how many and where (the command words the warnings).
 public struct CallRecordReader: Sendable {
     /// A line that was not a call record.
     public struct Malformed: Sendable, Equatable {
         public var file: String
         /// 1-based.
         public var line: Int
+    }
+
+    /// A log that cannot be read: missing, a folder, or not readable.
+    public struct Unreadable: Error, Sendable, Equatable {
+        /// The path as given.
+        public var path: String
     }
 
     /// The records read so far, in file order.
@@ -35,27 +42,16 @@ public struct CallRecordReader: Sendable {
         }
     }
 
-    /// Reads a file from disk (`-` is standard input); false when it cannot be read.
-    public mutating func read(path: String, currentDirectory: String) -> Bool {
+    /// Reads a file from disk (`-` is standard input).
+    public mutating func read(path: String, currentDirectory: String) throws(Unreadable) {
         if path == "-" {
             read(FileHandle.standardInput.readDataToEndOfFile(), name: "<stdin>")
-            return true
+            return
         }
         let full = path.hasPrefix("/") ? path : currentDirectory + "/" + path
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: full, isDirectory: &isFolder), !isFolder.boolValue,
-              let data = FileManager.default.contents(atPath: full) else { return false }
+              let data = FileManager.default.contents(atPath: full) else { throw Unreadable(path: path) }
         read(data, name: path)
-        return true
-    }
-
-    /// The stderr lines for skipped lines: the first `limit` by position, then a count.
-    public func malformedMessages(limit: Int = 10) -> [String] {
-        guard !malformed.isEmpty else { return [] }
-        var lines = malformed.prefix(limit).map { "\($0.file):\($0.line): warning: skipped a line that is not a call record" }
-        if malformed.count > limit { lines.append("... and \(malformed.count - limit) more") }
-        let n = malformed.count
-        lines.append("\(n) malformed line\(n == 1 ? "" : "s") skipped")
-        return lines
     }
 }

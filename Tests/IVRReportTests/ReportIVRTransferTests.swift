@@ -1,8 +1,9 @@
 import Foundation
 import IVRBytecode
 import IVRRuntime
+import IVRTestSupport
 import Testing
-@testable import IVRLive
+@testable import IVRReport
 
 /// Calls that go on in another flow (`transfer: {ivr: billing}`): their
 /// records say where each node is, and the report counts a menu (and a

@@ -1,18 +1,16 @@
 import Foundation
+import IVRReport
 
-/// `ivrc report`, as a function of its options: reads the logs, computes the
-/// statistics and renders them. No I/O beyond reading the logs and writing
-/// the requested output files, so tests call it directly.
+/// `ivrc report`, as a function of its options: reads the logs with
+/// `CallRecordReader`, computes `CallStatistics` and renders them in a
+/// `ReportFormat` (all in IVRReport); this file owns the command's words and
+/// exit codes. No I/O beyond reading the logs and writing the requested
+/// output files, so tests call it directly.
 public enum ReportRunner {
-    /// `--format`.
-    public enum Format: String, CaseIterable, Sendable {
-        case text, json, html
-    }
-
     /// The command's options.
     public struct Options: Sendable {
         public var files: [String]
-        public var format: Format = .text
+        public var format: ReportFormat = .text
         /// Write the report (in `format`) to this file instead of standard output.
         public var output: String?
         /// Also write the HTML page to this file.
@@ -33,21 +31,18 @@ public enum ReportRunner {
     public static func run(_ o: Options) -> Result {
         var reader = CallRecordReader()
         var errors: [String] = []
-        for file in o.files where !reader.read(path: file, currentDirectory: o.currentDirectory) {
-            errors.append("error: cannot read \(file)")
+        for file in o.files {
+            do throws(CallRecordReader.Unreadable) {
+                try reader.read(path: file, currentDirectory: o.currentDirectory)
+            } catch {
+                errors.append("error: cannot read \(error.path)")
+            }
         }
-        var stderr = (errors + reader.malformedMessages()).map { $0 + "\n" }.joined()
+        var stderr = (errors + malformedMessages(reader.malformed)).map { $0 + "\n" }.joined()
         guard errors.isEmpty else { return Result(stdout: "", stderr: stderr, exitCode: 2) }
 
         let stats = CallStatistics(reader.records)
-        let n = (files: reader.files, malformed: reader.malformed.count)
-        func render(_ f: Format) -> String {
-            switch f {
-            case .text: ReportTextFormatter.format(stats, files: n.files, malformed: n.malformed)
-            case .json: ReportJSONFormatter.format(stats, files: n.files, malformed: n.malformed)
-            case .html: ReportHTMLFormatter.format(stats, files: n.files, malformed: n.malformed)
-            }
-        }
+        func render(_ f: ReportFormat) -> String { f.render(stats, files: reader.files, malformed: reader.malformed.count) }
         var stdout = ""
         if let html = o.html {
             guard write(render(.html), to: html, o.currentDirectory) else {
@@ -65,6 +60,16 @@ public enum ReportRunner {
             for path in [o.output, o.html].compactMap({ $0 }) { stderr += "wrote \(path)\n" }
         }
         return Result(stdout: stdout, stderr: stderr, exitCode: 0)
+    }
+
+    /// The stderr lines for skipped lines: the first `limit` by position, then a count.
+    static func malformedMessages(_ malformed: [CallRecordReader.Malformed], limit: Int = 10) -> [String] {
+        guard !malformed.isEmpty else { return [] }
+        var lines = malformed.prefix(limit).map { "\($0.file):\($0.line): warning: skipped a line that is not a call record" }
+        if malformed.count > limit { lines.append("... and \(malformed.count - limit) more") }
+        let n = malformed.count
+        lines.append("\(n) malformed line\(n == 1 ? "" : "s") skipped")
+        return lines
     }
 
     static func write(_ text: String, to path: String, _ cwd: String) -> Bool {

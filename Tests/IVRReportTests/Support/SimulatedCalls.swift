@@ -1,13 +1,14 @@
 import Foundation
 import IVRBytecode
 import IVRRuntime
+import IVRTestSupport
 
 /// Real calls for report tests: the example flows run by the interpreter
 /// against a seeded random caller.
 enum SimulatedCalls {
     static func bundles() throws -> [VerifiedBundle] {
         try ["first-national-bank", "dental-front-desk"].map { example in
-            try BuildPipeline.build(paths: ["examples/" + example], currentDirectory: repositoryRoot).get().bundle
+            try BuildPipeline.build(paths: ["examples/" + example], currentDirectory: TestTools.repositoryRoot).get().bundle
         }
     }
 
