@@ -59,7 +59,7 @@ public struct LineTable: Sendable {
 
     /// The byte offset of a 1-based line and a 1-based column counted in
     /// Unicode scalars.
-    public func offset(line: Int, column: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    public func offset(line: Int, column: Int, in bytes: [UInt8]) -> Int {
         guard line >= 1, line <= starts.count else { return byteCount }
         let start = starts[line - 1]
         if ascii[line - 1] { return min(start + column - 1, byteCount) }

@@ -147,8 +147,7 @@ final class YAMLEventProducer: @unchecked Sendable {
     func fill(_ block: YAMLEventBlock) {
         block.reset()
         guard started else {
-            block.failure = YAMLParseFailure(problemLine: 0, problemColumn: 0, contextLine: 0, contextColumn: 0,
-                                             couldNotStart: true)
+            block.failure = .couldNotStart
             block.isLast = true
             return
         }
@@ -181,13 +180,7 @@ final class YAMLEventProducer: @unchecked Sendable {
             let value = pointer.pointee.data.scalar.value, length = Int(pointer.pointee.data.scalar.length)
             let tag = pointer.pointee.data.scalar.tag
             e.kind = .scalar
-            switch pointer.pointee.data.scalar.style {
-            case YAML_SINGLE_QUOTED_SCALAR_STYLE: e.style = .singleQuoted
-            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: e.style = .doubleQuoted
-            case YAML_LITERAL_SCALAR_STYLE: e.style = .literal
-            case YAML_FOLDED_SCALAR_STYLE: e.style = .folded
-            default: e.style = tag == nil ? .plain : .doubleQuoted // `!!str 1` is a string
-            }
+            e.style = YAMLNode.ScalarStyle(pointer.pointee.data.scalar.style, tagged: tag != nil)
             e.text = block.store(value, length)
             e.textCount = Int32(truncatingIfNeeded: length)
             (e.prefix, e.isASCII) = Self.prefixAndASCII(value, length)
@@ -248,11 +241,37 @@ final class YAMLEventProducer: @unchecked Sendable {
     }
 
     private func failure() -> YAMLParseFailure {
-        YAMLParseFailure(problem: parser.problem.map { String(cString: $0) },
-                         context: parser.context.map { String(cString: $0) },
-                         problemLine: Int(parser.problem_mark.line), problemColumn: Int(parser.problem_mark.column),
-                         contextLine: Int(parser.context_mark.line), contextColumn: Int(parser.context_mark.column),
-                         readerOffset: parser.error == YAML_READER_ERROR ? Int(parser.problem_offset) : nil)
+        YAMLParseFailure(parser)
+    }
+}
+
+extension YAMLParseFailure {
+    /// What libyaml says about why `parser` stopped.
+    init(_ parser: yaml_parser_t) {
+        // NOTE: `problem` and `context` point to static C strings in libyaml; they are copied here.
+        self.init(problem: parser.problem.map { String(cString: $0) },
+                  context: parser.context.map { String(cString: $0) },
+                  problemLine: Int(parser.problem_mark.line), problemColumn: Int(parser.problem_mark.column),
+                  contextLine: Int(parser.context_mark.line), contextColumn: Int(parser.context_mark.column),
+                  readerOffset: parser.error == YAML_READER_ERROR ? Int(parser.problem_offset) : nil)
+    }
+
+    /// libyaml could not even start (it failed to allocate its buffers).
+    static let couldNotStart = YAMLParseFailure(problemLine: 0, problemColumn: 0, contextLine: 0, contextColumn: 0,
+                                                couldNotStart: true)
+}
+
+extension YAMLNode.ScalarStyle {
+    /// libyaml's style for a scalar. A tagged plain scalar (`!!str 1`) counts
+    /// as quoted: it is a string, whatever it reads.
+    init(_ style: yaml_scalar_style_t, tagged: Bool) {
+        switch style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: self = .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: self = .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: self = .literal
+        case YAML_FOLDED_SCALAR_STYLE: self = .folded
+        default: self = tagged ? .doubleQuoted : .plain
+        }
     }
 }
 

@@ -34,6 +34,13 @@ public enum YAMLReader {
         read(bytes, file: file, pipelined: pipelined, watching: nil) { _, _ in }.document
     }
 
+    /// The plain path: the same reading as `read(_:file:)`, done the obvious
+    /// way (`PlainYAMLReader`: one event at a time on this thread, into
+    /// ordinary values). Slower; the tests compare the fast path with it.
+    package static func readPlainly(_ bytes: [UInt8], file: String) -> PlainYAMLDocument {
+        PlainYAMLReader.read(bytes, file: file)
+    }
+
     /// What `read(_:file:pipelined:watching:onPair:)` found besides the document.
     struct Result {
         var document: YAMLDocument
@@ -54,10 +61,7 @@ public enum YAMLReader {
     static func read(_ bytes: [UInt8], file: String, pipelined: Bool? = nil, watching rootKey: String?,
                      onPair: (_ key: YAMLNode, _ value: YAMLNode) -> Void) -> Result {
         if bytes.count > maxFileSize {
-            let d = Diagnostic(
-                .E007,
-                "file is \(bytes.count / (1 << 20)) MiB; flows larger than \(maxFileSize >> 20) MiB are not read",
-                file: file, range: .unknown)
+            let d = YAMLReaderDiagnostics.fileTooLarge(bytes.count, file: file)
             return Result(document: YAMLDocument(root: nil, diagnostics: [d], lines: LineTable(bytes.prefix(0))))
         }
         let usePipe = pipelined ?? (bytes.count >= pipelineThreshold)
@@ -68,7 +72,7 @@ public enum YAMLReader {
             if bytes.isEmpty {
                 return Result(document: YAMLDocument(root: nil, diagnostics: [], lines: lines))
             }
-            var reader = EventReader(file: file, lines: lines, bytes: buffer, watching: rootKey)
+            var reader = EventReader(file: file, lines: lines, source: bytes, watching: rootKey)
             var delivered = 0
             /// Hands over the pairs read so far, or (`limit`) only so many.
             func deliver(limit: Int = .max) {
