@@ -24,6 +24,10 @@ package enum Concurrently {
 
     /// One slot per piece of work; each is written by exactly one thread,
     /// and read after `concurrentPerform` has returned (which orders the writes before).
+    // NOTE: `@unchecked Sendable`: the slots are written from several threads,
+    // each slot by one piece of work (no two writes to one slot), and read
+    // only after `concurrentPerform` has returned, which orders every write
+    // before the read. The buffer is owned by the instance (freed in `deinit`).
     private final class Slots<T>: @unchecked Sendable {
         private let buffer: UnsafeMutableBufferPointer<T?>
 
@@ -45,6 +49,10 @@ package enum Concurrently {
 
     /// The work closure, called from several threads. It only reads what it
     /// captured (every piece writes its own slot), so sharing it is safe.
+    // NOTE: `@unchecked Sendable`: the closure is called from several threads
+    // at once, which its callers allow (each piece only reads what it shares
+    // and returns its own result); it does not escape `map`
+    // (`withoutActuallyEscaping`), so it never outlives what it captured.
     private struct SharedWork<T>: @unchecked Sendable {
         let work: (Int) -> T
         init(_ work: @escaping (Int) -> T) { self.work = work }

@@ -111,9 +111,9 @@ struct PlainYAMLReader {
         }
         defer { yaml_parser_delete(&parser) }
         let source = self.source // (the closure below changes `self`)
+        // NOTE: libyaml reads the input through `buffer` only in
+        // `yaml_parser_parse`, which is called only inside this closure.
         source.withUnsafeBufferPointer { buffer in
-            // NOTE: libyaml reads the input through this pointer only in
-            // `yaml_parser_parse`, which is called only inside this closure.
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             var event = yaml_event_t()
             while true {

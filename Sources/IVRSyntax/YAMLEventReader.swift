@@ -38,6 +38,9 @@ struct EventReader {
     /// stream ended, an event was refused, or libyaml failed after them).
     mutating func consume(_ block: YAMLEventBlock) -> Bool {
         // The block's scalar text goes to the tree in one copy.
+        // NOTE: the block is the reader's until it is released (after this
+        // returns); `events[i]` for `i < count` are initialized, and
+        // `storedBytes` is copied, not kept.
         let base = assembler.appendText(block.storedBytes)
         for i in 0..<block.count where !handle(block.events[i], block, textBase: base) {
             return false
