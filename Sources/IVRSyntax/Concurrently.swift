@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Runs independent pieces of work on the machine's cores (the calling
 /// thread takes part, so this never waits for a thread that is not there).
@@ -12,39 +13,23 @@ package enum Concurrently {
         guard count > 1 else {
             return (0..<count).map(work)
         }
-        let slots = Slots<T>(count)
+        // One slot per piece of work (a lock taken once per piece: pieces are few and long).
+        let slots = Mutex<[T?]>(Array(repeating: nil, count: count))
         withoutActuallyEscaping(work) { work in
             let shared = SharedWork(work)
             DispatchQueue.concurrentPerform(iterations: count) { i in
-                slots.set(i, shared.work(i))
+                let value = shared.work(i)
+                slots.withLock { $0[i] = value }
             }
         }
-        return slots.values()
+        return slots.withLock { $0.map { $0! } }
     }
 
-    /// One slot per piece of work; each is written by exactly one thread,
-    /// and read after `concurrentPerform` has returned (which orders the writes before).
-    private final class Slots<T>: @unchecked Sendable {
-        private let buffer: UnsafeMutableBufferPointer<T?>
-
-        init(_ count: Int) {
-            buffer = .allocate(capacity: count)
-            buffer.initialize(repeating: nil)
-        }
-
-        deinit {
-            buffer.deinitialize()
-            buffer.deallocate()
-        }
-
-        // NOTE: slot `i` is written by the one piece of work `i`, once.
-        func set(_ i: Int, _ value: T) { buffer[i] = value }
-
-        func values() -> [T] { buffer.map { $0! } }
-    }
-
-    /// The work closure, called from several threads. It only reads what it
-    /// captured (every piece writes its own slot), so sharing it is safe.
+    /// The work closure, called from several threads.
+    // NOTE: `@unchecked Sendable`: the closure is called from several threads
+    // at once, which its callers allow (each piece only reads what it shares
+    // and returns its own result); it does not escape `map`
+    // (`withoutActuallyEscaping`), so it never outlives what it captured.
     private struct SharedWork<T>: @unchecked Sendable {
         let work: (Int) -> T
         init(_ work: @escaping (Int) -> T) { self.work = work }

@@ -7,6 +7,7 @@ public struct LineTable: Sendable {
     private let ascii: [Bool]
     public let byteCount: Int
 
+    // NOTE: both pointers are used only inside the closures that make them.
     public init(_ bytes: some Collection<UInt8>) {
         if let table = bytes.withContiguousStorageIfAvailable(LineTable.init(buffer:)) {
             self = table
@@ -18,6 +19,9 @@ public struct LineTable: Sendable {
 
     /// One pass over the bytes, eight at a time where a word holds no line
     /// break and no non-ASCII byte.
+    // NOTE: `buffer` is read during the call only. A word is loaded only when
+    // `index + 8 <= count` (unaligned loads of eight bytes inside the buffer);
+    // single bytes only when `index < count`.
     private init(buffer: UnsafeBufferPointer<UInt8>) {
         var starts = [0]
         starts.reserveCapacity(buffer.count / 32 + 1)
@@ -59,7 +63,7 @@ public struct LineTable: Sendable {
 
     /// The byte offset of a 1-based line and a 1-based column counted in
     /// Unicode scalars.
-    public func offset(line: Int, column: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    public func offset(line: Int, column: Int, in bytes: [UInt8]) -> Int {
         guard line >= 1, line <= starts.count else { return byteCount }
         let start = starts[line - 1]
         if ascii[line - 1] { return min(start + column - 1, byteCount) }

@@ -5,6 +5,11 @@
 /// parallel), so a table holds no reference-counted value on the reading
 /// path: its parts are allocated once and never freed, and copying a table
 /// or reading a key costs no atomic operation.
+// NOTE: `@unchecked Sendable` and the buffers: every table is a `static let`
+// (made once, never changed); its three buffers are allocated and
+// initialized in `init`, never written again and deliberately never freed
+// (they live as long as the program), so any thread may read them at any
+// time, and no copy of a table can outlive them.
 struct ProbeTable: @unchecked Sendable {
     struct Key: BitwiseCopyable {
         /// The first eight bytes, little-endian, zero-padded (`YAMLStorage.prefix`).
@@ -26,6 +31,7 @@ struct ProbeTable: @unchecked Sendable {
         var keys: [Key] = []
         for name in list {
             let utf8 = Array(name.utf8)
+            // NOTE: the pointer is read during the call only.
             let prefix = utf8.withUnsafeBufferPointer(YAMLStorage.prefix)
             keys.append(Key(prefix: prefix, count: utf8.count, isASCII: utf8.allSatisfy { $0 < 0x80 }, start: all.count))
             all += utf8
@@ -35,6 +41,8 @@ struct ProbeTable: @unchecked Sendable {
         self.names = UnsafeBufferPointer(Self.copy(list))
     }
 
+    // NOTE: a buffer of `values.count` initialized elements (at least one
+    // allocated, so that an empty table has an address), never freed (see the type).
     private static func copy<T>(_ values: [T]) -> UnsafeMutableBufferPointer<T> {
         let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(values.count, 1))
         _ = buffer.initialize(from: values)
@@ -44,11 +52,14 @@ struct ProbeTable: @unchecked Sendable {
     var count: Int { keys.count }
 
     /// The bytes of name `i`.
+    // NOTE: a bounds-checked slice of the table's bytes, which live forever.
     func bytes(of i: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[keys[i].start..<keys[i].start + keys[i].count])
     }
 
     /// The position of `name` (given as bytes) in the table.
+    // NOTE: `name` is read during the call only (callers pass a `StaticString`'s
+    // bytes, which live forever); `own[j]` and `name[j]` are bounds-checked.
     func position(of name: UnsafeBufferPointer<UInt8>) -> Int? {
         let prefix = YAMLStorage.prefix(name)
         for i in 0..<keys.count where keys[i].count == name.count && keys[i].prefix == prefix {

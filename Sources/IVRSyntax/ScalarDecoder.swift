@@ -13,7 +13,8 @@
 /// the value libyaml gave: anything else (an unknown escape, a line
 /// break other than LF or CRLF) makes `decode` return nil.
 struct ScalarDecoder {
-    let bytes: UnsafeBufferPointer<UInt8>
+    /// The whole file.
+    let bytes: [UInt8]
     /// Where the scalar's source ends (its range's end offset).
     let end: Int
     var i: Int
@@ -23,7 +24,7 @@ struct ScalarDecoder {
     /// Where the value's first character would be (after quotes or a block header).
     var contentStart: Int
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int) {
+    private init(bytes: [UInt8], start: Int, end: Int) {
         self.bytes = bytes
         self.end = end
         self.i = start
@@ -32,7 +33,7 @@ struct ScalarDecoder {
 
     /// The start and end offset of each scalar of `value`, then the offset
     /// where the value ends; nil when the source does not decode to `value`.
-    static func decode(value: String, bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int) -> [Int]? {
+    static func decode(value: String, bytes: [UInt8], start: Int, end: Int) -> [Int]? {
         var d = ScalarDecoder(bytes: bytes, start: start, end: min(end, bytes.count))
         d.skipProperties()
         let expected = Array(value.unicodeScalars)

@@ -40,11 +40,10 @@ public struct ScalarSourceMap: Sendable {
             (starts, ends) = Self.walk(value, from: origin)
             return
         }
-        let decoded = source.withUnsafeBufferPointer { bytes -> (starts: [SourceLocation], ends: [SourceLocation])? in
-            guard range.start.offset >= 0, range.start.offset <= range.end.offset, range.end.offset <= bytes.count,
-                  let spans = ScalarDecoder.decode(value: value, bytes: bytes, start: range.start.offset,
-                                                   end: range.end.offset) else { return nil }
-            return Self.locate(spans, from: range.start, in: bytes)
+        var decoded: (starts: [SourceLocation], ends: [SourceLocation])?
+        if range.start.offset >= 0, range.start.offset <= range.end.offset, range.end.offset <= source.count,
+           let spans = ScalarDecoder.decode(value: value, bytes: source, start: range.start.offset, end: range.end.offset) {
+            decoded = Self.locate(spans, from: range.start, in: source)
         }
         starts = decoded?.starts ?? []
         ends = decoded?.ends ?? []
@@ -145,7 +144,7 @@ public struct ScalarSourceMap: Sendable {
     /// Turns the decoder's byte offsets (start and end of each value
     /// scalar, then the end of the value; never decreasing) into locations,
     /// in one walk from `origin`.
-    private static func locate(_ spans: [Int], from origin: SourceLocation, in bytes: UnsafeBufferPointer<UInt8>)
+    private static func locate(_ spans: [Int], from origin: SourceLocation, in bytes: [UInt8])
         -> (starts: [SourceLocation], ends: [SourceLocation])? {
         var starts: [SourceLocation] = [], ends: [SourceLocation] = []
         starts.reserveCapacity(spans.count / 2 + 1)

@@ -20,7 +20,7 @@ enum TabWhitespace {
     static let linesNamed = 5
 
     /// The diagnostic when the byte libyaml stopped at (`mark`) is a tab, else nil.
-    static func diagnostic(at mark: SourceLocation, bytes: UnsafeBufferPointer<UInt8>, lines: LineTable,
+    static func diagnostic(at mark: SourceLocation, bytes: [UInt8], lines: LineTable,
                            file: String) -> Diagnostic? {
         let tab = UInt8(ascii: "\t")
         guard mark.offset >= 0, mark.offset < bytes.count, bytes[mark.offset] == tab,
@@ -78,7 +78,7 @@ enum TabWhitespace {
 
     /// The other lines whose indentation holds a tab (a rough count for the
     /// help: a tab inside a block scalar's text is counted too).
-    static func tabIndentedLines(_ bytes: UnsafeBufferPointer<UInt8>, _ lines: LineTable, besides: Int) -> [Int] {
+    static func tabIndentedLines(_ bytes: [UInt8], _ lines: LineTable, besides: Int) -> [Int] {
         var found: [Int] = []
         for number in 1...max(lines.lineCount, 1) where number != besides {
             guard let span = lines.lineBytes(number) else { continue }

@@ -11,6 +11,12 @@ import Synchronization
 /// in order and gives each back when done with it. The semaphores order the
 /// two threads' accesses to a block, so a block is never touched by both.
 /// Memory stays bounded by the ring, whatever the file.
+// NOTE: `@unchecked Sendable` because the pipe is shared by the reader and
+// the producer's thread. What each touches: `ring` (a `let`), the semaphores
+// and the atomics are thread-safe; `next`, `sawLast` and `finished` are
+// touched only by the reader (take/poll/release/finish); a block is touched
+// by one side at a time, handed over by `posted` (producer to reader) and
+// `free` (back), whose signal/wait pairs order the memory accesses.
 final class YAMLEventPipe: @unchecked Sendable {
     private static let ringSize = 8
 
@@ -27,6 +33,9 @@ final class YAMLEventPipe: @unchecked Sendable {
     private var finished = false
 
     /// Starts parsing `bytes`, which must stay valid until `finish()` returns.
+    // NOTE: the caller (`YAMLReader.read`) calls `finish()` before its
+    // `withUnsafeBufferPointer` closure returns; `finish()` waits for `done`,
+    // signalled after the producer's last call into libyaml.
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         ring = (0..<Self.ringSize).map { _ in YAMLEventBlock() }
         let producer = YAMLEventProducer(bytes)

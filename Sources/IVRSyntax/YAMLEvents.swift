@@ -52,12 +52,16 @@ struct YAMLParseFailure: Sendable {
 /// A run of events in file order and the bytes they refer to. A block is
 /// filled by one thread and then read by another (never both at once: the
 /// pipe hands it over), so it holds plain buffers, not arrays.
+// NOTE: `@unchecked Sendable` and `@exclusivity(unchecked)`: a block is used
+// by one thread at a time, and `YAMLEventPipe`'s semaphores order the hand-
+// overs (see its NOTE); the dynamic exclusivity checks would cost more than
+// the copies they guard. Ownership: the block allocates `events` and `bytes`
+// and frees them in `deinit`; nothing else frees or keeps them (`text` and
+// `storedBytes` are read at once by `EventReader.consume`, before the block
+// goes back to the producer).
 final class YAMLEventBlock: @unchecked Sendable {
     static let capacity = 1024
 
-    // One thread at a time uses a block (see the type's comment): the
-    // properties need no dynamic exclusivity checks, which would cost more
-    // than the copies they guard.
     let events: UnsafeMutablePointer<YAMLEvent>
     @exclusivity(unchecked) private(set) var count = 0
     @exclusivity(unchecked) private(set) var bytes: UnsafeMutablePointer<UInt8>
@@ -89,11 +93,16 @@ final class YAMLEventBlock: @unchecked Sendable {
     }
 
     func append(_ event: YAMLEvent) {
+        // NOTE: callers stop at `isFull` (`fill`), so `count < capacity` here.
+        precondition(count < Self.capacity)
         (events + count).initialize(to: event)
         count += 1
     }
 
     /// Copies `n` bytes in; returns their offset.
+    // NOTE: `source` is a libyaml string of at least `n` bytes, valid until
+    // the event is deleted, which is after `convert` returns; `grow` makes
+    // room before the copy.
     @inline(__always)
     func store(_ source: UnsafePointer<UInt8>?, _ n: Int) -> Int32 {
         let offset = byteCount
@@ -104,6 +113,8 @@ final class YAMLEventBlock: @unchecked Sendable {
         return Int32(offset)
     }
 
+    // NOTE: the old buffer is copied (`byteCount` bytes, all initialized) and
+    // freed; no pointer to it is kept (offsets, not pointers, name the text).
     @inline(never)
     private func grow(_ needed: Int) {
         var grown = byteCapacity * 2
@@ -116,24 +127,32 @@ final class YAMLEventBlock: @unchecked Sendable {
     }
 
     /// The bytes at `offset`.
+    // NOTE: offsets and counts come from `store` on this block, so they lie
+    // within `byteCount`; the buffer is valid until the block is refilled.
     func text(_ offset: Int32, _ n: Int32) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: bytes + Int(offset), count: Int(n))
+        precondition(offset >= 0 && n >= 0 && Int(offset) + Int(n) <= byteCount)
+        return UnsafeBufferPointer(start: bytes + Int(offset), count: Int(n))
     }
 
     /// All the bytes stored, in order (offsets index into them).
+    // NOTE: the initialized part of the buffer; valid until the block is refilled.
     var storedBytes: UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: bytes, count: byteCount)
     }
 }
 
 /// A libyaml parser over a buffer, producing `YAMLEvent`s a block at a time.
-/// Together with `YAMLReader.countEvents` this is all the code that calls libyaml.
+/// With `YAMLReader.countEvents` and the plain path (`PlainYAMLReader`), the only code that calls libyaml.
+// NOTE: `@unchecked Sendable`: made on the reader's thread, then used only by
+// the one thread that fills blocks (the pipe's, or the reader's), so the
+// dynamic exclusivity check on every `&parser` would only cost time.
 final class YAMLEventProducer: @unchecked Sendable {
-    // NOTE: used by one thread at a time (the one filling blocks), so the
-    // dynamic exclusivity check on every `&parser` would only cost time.
     @exclusivity(unchecked) private var parser = yaml_parser_t()
     private let started: Bool
 
+    // NOTE: libyaml keeps `bytes` and reads it in `yaml_parser_parse` (in
+    // `fill`); the caller keeps it valid while `fill` may be called (see the
+    // NOTE in `YAMLReader.read`). `yaml_parser_delete` does not read it.
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         started = yaml_parser_initialize(&parser) == 1
         if started { yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count) }
@@ -147,18 +166,18 @@ final class YAMLEventProducer: @unchecked Sendable {
     func fill(_ block: YAMLEventBlock) {
         block.reset()
         guard started else {
-            block.failure = YAMLParseFailure(problemLine: 0, problemColumn: 0, contextLine: 0, contextColumn: 0,
-                                             couldNotStart: true)
+            block.failure = .couldNotStart
             block.isLast = true
             return
         }
         var event = yaml_event_t()
         while !block.isFull {
             guard yaml_parser_parse(&parser, &event) == 1 else {
-                block.failure = failure()
+                block.failure = YAMLParseFailure(parser)
                 block.isLast = true
                 return
             }
+            // NOTE: the pointer is used only inside the closure, before the event is deleted.
             let converted = withUnsafePointer(to: &event) { Self.convert($0, into: block) }
             yaml_event_delete(&event)
             block.append(converted)
@@ -172,6 +191,8 @@ final class YAMLEventProducer: @unchecked Sendable {
     private static func convert(_ pointer: UnsafePointer<yaml_event_t>, into block: YAMLEventBlock) -> YAMLEvent {
         // NOTE: fields are read through the pointer: a copy of the whole event
         // (a C struct with a union) per event cost more than the fields read.
+        // Only the union member of the event's `type` is read; its strings
+        // are copied into the block (`store`) before the event is deleted.
         let start = pointer.pointee.start_mark, end = pointer.pointee.end_mark
         var e = YAMLEvent(kind: .other, style: .plain,
                           startLine: Int32(truncatingIfNeeded: start.line), startColumn: Int32(truncatingIfNeeded: start.column),
@@ -181,13 +202,7 @@ final class YAMLEventProducer: @unchecked Sendable {
             let value = pointer.pointee.data.scalar.value, length = Int(pointer.pointee.data.scalar.length)
             let tag = pointer.pointee.data.scalar.tag
             e.kind = .scalar
-            switch pointer.pointee.data.scalar.style {
-            case YAML_SINGLE_QUOTED_SCALAR_STYLE: e.style = .singleQuoted
-            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: e.style = .doubleQuoted
-            case YAML_LITERAL_SCALAR_STYLE: e.style = .literal
-            case YAML_FOLDED_SCALAR_STYLE: e.style = .folded
-            default: e.style = tag == nil ? .plain : .doubleQuoted // `!!str 1` is a string
-            }
+            e.style = YAMLNode.ScalarStyle(pointer.pointee.data.scalar.style, tagged: tag != nil)
             e.text = block.store(value, length)
             e.textCount = Int32(truncatingIfNeeded: length)
             (e.prefix, e.isASCII) = Self.prefixAndASCII(value, length)
@@ -212,6 +227,7 @@ final class YAMLEventProducer: @unchecked Sendable {
         return e
     }
 
+    // NOTE: libyaml's NUL-terminated strings of the event being converted.
     private static func attach(anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?,
                                to e: inout YAMLEvent, _ block: YAMLEventBlock) {
         if let anchor { (e.anchor, e.anchorCount) = storeCString(anchor, block) }
@@ -219,6 +235,8 @@ final class YAMLEventProducer: @unchecked Sendable {
     }
 
     /// The first eight bytes (little-endian, zero-padded) and whether all are ASCII.
+    // NOTE: `pointer` holds `count` bytes (a scalar's value); every load reads
+    // eight bytes at an offset from 0 to `count - 8`, so it stays inside them.
     @inline(__always)
     private static func prefixAndASCII(_ pointer: UnsafePointer<UInt8>?, _ count: Int) -> (UInt64, Bool) {
         guard let pointer, count > 0 else { return (0, true) }
@@ -240,19 +258,42 @@ final class YAMLEventProducer: @unchecked Sendable {
     }
 
     /// libyaml's anchors and tags are NUL-terminated UTF-8.
+    // NOTE: reads up to the NUL libyaml puts at the end of the string.
     private static func storeCString(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ block: YAMLEventBlock) -> (Int32, Int32) {
         guard let pointer else { return (0, 0) }
         var n = 0
         while pointer[n] != 0 { n += 1 }
         return (block.store(pointer, n), Int32(clamping: n))
     }
+}
 
-    private func failure() -> YAMLParseFailure {
-        YAMLParseFailure(problem: parser.problem.map { String(cString: $0) },
-                         context: parser.context.map { String(cString: $0) },
-                         problemLine: Int(parser.problem_mark.line), problemColumn: Int(parser.problem_mark.column),
-                         contextLine: Int(parser.context_mark.line), contextColumn: Int(parser.context_mark.column),
-                         readerOffset: parser.error == YAML_READER_ERROR ? Int(parser.problem_offset) : nil)
+extension YAMLParseFailure {
+    /// What libyaml says about why `parser` stopped.
+    init(_ parser: yaml_parser_t) {
+        // NOTE: `problem` and `context` point to static C strings in libyaml; they are copied here.
+        self.init(problem: parser.problem.map { String(cString: $0) },
+                  context: parser.context.map { String(cString: $0) },
+                  problemLine: Int(parser.problem_mark.line), problemColumn: Int(parser.problem_mark.column),
+                  contextLine: Int(parser.context_mark.line), contextColumn: Int(parser.context_mark.column),
+                  readerOffset: parser.error == YAML_READER_ERROR ? Int(parser.problem_offset) : nil)
+    }
+
+    /// libyaml could not even start (it failed to allocate its buffers).
+    static let couldNotStart = YAMLParseFailure(problemLine: 0, problemColumn: 0, contextLine: 0, contextColumn: 0,
+                                                couldNotStart: true)
+}
+
+extension YAMLNode.ScalarStyle {
+    /// libyaml's style for a scalar. A tagged plain scalar (`!!str 1`) counts
+    /// as quoted: it is a string, whatever it reads.
+    init(_ style: yaml_scalar_style_t, tagged: Bool) {
+        switch style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: self = .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: self = .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: self = .literal
+        case YAML_FOLDED_SCALAR_STYLE: self = .folded
+        default: self = tagged ? .doubleQuoted : .plain
+        }
     }
 }
 
@@ -260,6 +301,8 @@ extension YAMLReader {
     /// Parses the bytes with libyaml and only counts the events: the baseline
     /// the front-end benchmark compares `ivrc check` against.
     public static func countEvents(_ bytes: [UInt8]) -> Int {
+        // NOTE: the parser is made, used and deleted inside the closure that
+        // keeps `buffer` valid.
         bytes.withUnsafeBufferPointer { buffer -> Int in
             var parser = yaml_parser_t()
             guard yaml_parser_initialize(&parser) == 1 else { return -1 }

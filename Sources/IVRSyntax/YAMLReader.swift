@@ -7,8 +7,19 @@ public struct YAMLDocument: Sendable {
 }
 
 /// Reads YAML through libyaml's event API into a `YAMLNode` tree that keeps
-/// both marks of every node. libyaml is called only in `YAMLEvents.swift`
-/// (`YAMLEventProducer` and `countEvents`); `EventReader` turns its events into the tree.
+/// both marks of every node. This type is the reader's one entry point
+/// (the flow parser, the project loader and the test-file parser call it).
+///
+/// Two paths read the same way (docs/architecture.md, "The YAML reader"):
+/// - the fast path, `read`: libyaml's events are copied a block at a time
+///   (`YAMLEventProducer`, `YAMLEventBlock`), on a thread of their own for
+///   large files (`YAMLEventPipe`); `EventReader` feeds them to
+///   `YAMLTreeAssembler`, which builds a flat arena (`YAMLTree`, `TreeBuffer`);
+///   all of that is internal machinery behind `read`.
+/// - the plain path, `readPlainly`: `PlainYAMLReader`, one event at a time
+///   into ordinary values. Tests compare the two on every input they have.
+///
+/// libyaml is called only in `YAMLEvents.swift` and `PlainYAMLReader.swift`.
 ///
 /// Refused, with a diagnostic and no tree: syntax errors (E001), duplicate keys
 /// (E002, the tree is still returned), and E007 for tags other than the core
@@ -34,6 +45,13 @@ public enum YAMLReader {
         read(bytes, file: file, pipelined: pipelined, watching: nil) { _, _ in }.document
     }
 
+    /// The plain path: the same reading as `read(_:file:)`, done the obvious
+    /// way (`PlainYAMLReader`: one event at a time on this thread, into
+    /// ordinary values). Slower; the tests compare the fast path with it.
+    package static func readPlainly(_ bytes: [UInt8], file: String) -> PlainYAMLDocument {
+        PlainYAMLReader.read(bytes, file: file)
+    }
+
     /// What `read(_:file:pipelined:watching:onPair:)` found besides the document.
     struct Result {
         var document: YAMLDocument
@@ -54,21 +72,23 @@ public enum YAMLReader {
     static func read(_ bytes: [UInt8], file: String, pipelined: Bool? = nil, watching rootKey: String?,
                      onPair: (_ key: YAMLNode, _ value: YAMLNode) -> Void) -> Result {
         if bytes.count > maxFileSize {
-            let d = Diagnostic(
-                .E007,
-                "file is \(bytes.count / (1 << 20)) MiB; flows larger than \(maxFileSize >> 20) MiB are not read",
-                file: file, range: .unknown)
+            let d = YAMLReaderDiagnostics.fileTooLarge(bytes.count, file: file)
             return Result(document: YAMLDocument(root: nil, diagnostics: [d], lines: LineTable(bytes.prefix(0))))
         }
         let usePipe = pipelined ?? (bytes.count >= pipelineThreshold)
+        // NOTE: libyaml (`YAMLEventProducer`, on this thread or the pipe's)
+        // reads the bytes through `buffer`, which is valid only inside this
+        // closure: the producer is used inside it, and `pipe.finish()` (on
+        // every way out, by `defer`) waits until the pipe's thread has
+        // stopped calling libyaml. Nothing keeps `buffer` after the closure.
         return bytes.withUnsafeBufferPointer { buffer in
             // Start libyaml first: the line table is built while it parses.
             let pipe = usePipe && !bytes.isEmpty ? YAMLEventPipe(buffer) : nil
-            let lines = LineTable(buffer)
+            let lines = LineTable(bytes)
             if bytes.isEmpty {
                 return Result(document: YAMLDocument(root: nil, diagnostics: [], lines: lines))
             }
-            var reader = EventReader(file: file, lines: lines, bytes: buffer, watching: rootKey)
+            var reader = EventReader(file: file, lines: lines, source: bytes, watching: rootKey)
             var delivered = 0
             /// Hands over the pairs read so far, or (`limit`) only so many.
             func deliver(limit: Int = .max) {

@@ -12,10 +12,16 @@
 /// flow parser builds each node as soon as it is read) see the nodes read so
 /// far. Once the reader returns the document, nothing writes it again, which
 /// is what makes sharing the tree across threads safe.
+// NOTE: `@unchecked Sendable`: the tree is written only by the assembler on
+// the reading thread (directly, or lent to the flow parser's callback on that
+// same thread); it reaches other threads only after `YAMLReader.read` has
+// returned it, and from then on it is only read.
 final class YAMLTree: @unchecked Sendable {
     /// The storage, at a fixed address for the tree's lifetime: the builder's
     /// views (`YAMLView`) read it through this pointer, with no reference
     /// counting and no copy of the arrays.
+    // NOTE: owned by the tree: allocated and initialized here, freed (with
+    // the buffers of the storage it holds) in `deinit`, never reassigned.
     let pointer: UnsafeMutablePointer<YAMLStorage>
 
     init(_ storage: YAMLStorage = YAMLStorage()) {
@@ -31,7 +37,8 @@ final class YAMLTree: @unchecked Sendable {
 
     // Written only by the assembler, on the reading thread, before the tree is shared.
     // NOTE: addressors hand out the pointer's memory in place: no copy of the
-    // storage (and of its buffers) per access; the tree keeps it alive.
+    // storage (and of its buffers) per access; the tree keeps it alive for
+    // the access, as `self` is alive while its property is accessed.
     var storage: YAMLStorage {
         unsafeAddress { UnsafePointer(pointer) }
         unsafeMutableAddress { pointer }
@@ -41,6 +48,9 @@ final class YAMLTree: @unchecked Sendable {
 /// The arrays of a `YAMLTree`, and the comparisons the reader and the
 /// builder make on them without creating strings. The buffers are freed by
 /// the tree that holds them (`deallocate()`); a copy of the struct is a view.
+// NOTE: `@unchecked Sendable` for its `TreeBuffer`s (see there): one storage
+// owns its buffers at a time, the assembler's while reading (lent to the tree
+// by swapping, never copied), then the tree's until it is freed with it.
 struct YAMLStorage: @unchecked Sendable {
     /// One node. Scalars: `first`/`count` span `text`; collections: `children`
     /// (`count` is the number of pairs of a mapping, of items of a sequence).
@@ -99,6 +109,8 @@ struct YAMLStorage: @unchecked Sendable {
     }
 
     /// The first eight bytes of `bytes`, little-endian, zero-padded.
+    // NOTE: reads `bytes` (bounds-checked) during the call only; callers pass
+    // buffers scoped by `withUTF8`/`withUnsafeBufferPointer` or a tree's text.
     static func prefix(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var value: UInt64 = 0
         for i in 0..<min(8, bytes.count) { value |= UInt64(bytes[i]) << (8 * UInt64(i)) }

@@ -66,10 +66,7 @@ extension YAMLTreeAssembler {
         let earlier = storage.records[Int(first)]
         guard YAMLCoreType(name, style: storage.records[key].style)
                 == YAMLCoreType(storage.string(Int(first)), style: earlier.style) else { return }
-        diagnostics.append(Diagnostic(
-            .E002, "duplicate key '\(name)'", file: file, range: storage.records[key].range,
-            notes: [Diagnostic.Note("'\(name)' is first defined here", file: file,
-                                    range: storage.records[Int(first)].range)],
-            help: "remove one of the two entries"))
+        diagnostics.append(YAMLReaderDiagnostics.duplicateKey(name, file: file, range: storage.records[key].range,
+                                                              first: earlier.range))
     }
 }

@@ -94,6 +94,7 @@ struct YAMLTreeAssembler {
     }
 
     /// Appends scalar text to the storage (a block's worth at once); returns its offset.
+    // NOTE: `bytes` (a block's `storedBytes`) is copied during the call, not kept.
     mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let offset = storage.text.count
         storage.text.append(contentsOf: bytes)
@@ -146,6 +147,7 @@ struct YAMLTreeAssembler {
         if closesWatched { watchedFrame = -1 }
         let first = Int32(storage.children.count)
         var count = scratch.count - frame.scratchStart
+        // NOTE: the pointer is used only inside the closure, to copy the run in one go.
         scratch.withUnsafeBufferPointer { run in
             storage.children.append(contentsOf: UnsafeBufferPointer(rebasing: run[frame.scratchStart...]))
         }

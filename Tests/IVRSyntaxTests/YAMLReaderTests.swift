@@ -229,11 +229,9 @@ private func at(_ line: Int, _ column: Int, _ offset: Int) -> IVRSyntax.SourceLo
         #expect(lines.lineCount == 4)
         #expect(lines.starts == [0, 30, 63, 64])
         #expect(lines.lineBytes(2) == 30..<62)
-        bytes.withUnsafeBufferPointer { buffer in
-            #expect(lines.offset(line: 1, column: 7, in: buffer) == 6)
-            #expect(lines.offset(line: 2, column: 14, in: buffer) == 44) // after the two-byte é
-            #expect(lines.offset(line: 4, column: 5, in: buffer) == 68)
-        }
+        #expect(lines.offset(line: 1, column: 7, in: bytes) == 6)
+        #expect(lines.offset(line: 2, column: 14, in: bytes) == 44) // after the two-byte é
+        #expect(lines.offset(line: 4, column: 5, in: bytes) == 68)
         #expect(LineTable(text.utf8).starts == lines.starts) // a non-contiguous collection
     }
 }

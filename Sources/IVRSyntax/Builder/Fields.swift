@@ -16,6 +16,7 @@ struct FieldNames: ExpressibleByArrayLiteral, Sendable {
     /// The position of `name` among the names. Called with the builder's
     /// literals: compares lengths and bytes, makes no string.
     func position(of name: StaticString) -> Int? {
+        // NOTE: a `StaticString`'s bytes are in the binary: valid forever.
         table.position(of: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
     }
 }

@@ -9,15 +9,21 @@
 /// stored in the flow the builder returns.
 struct YAMLView {
     /// The tree's storage (`YAMLTree.pointer`).
-    // NOTE: unowned by design (see above); valid while the tree lives.
+    // NOTE: unowned by design (see above); valid while the tree lives, which
+    // the builder's entry points make explicit: `buildFlow(_:)`,
+    // `buildManifest(_:)` and `streamNode` make views only inside
+    // `withExtendedLifetime` of the `YAMLNode` (which holds the tree), and no
+    // view escapes them. The address is fixed for the tree's lifetime.
     let tree: UnsafePointer<YAMLStorage>
     let index: Int
 
+    // NOTE: valid while `node` (which holds the tree) is alive; see `tree`.
     init(_ node: YAMLNode) {
         tree = UnsafePointer(node.tree.pointer)
         index = node.index
     }
 
+    // NOTE: `tree` comes from another view of the same tree (see `tree`).
     init(tree: UnsafePointer<YAMLStorage>, index: Int) {
         self.tree = tree
         self.index = index
@@ -25,6 +31,7 @@ struct YAMLView {
 
     /// One `key: value` entry of a mapping.
     struct Pair {
+        // NOTE: as `YAMLView.tree`.
         let tree: UnsafePointer<YAMLStorage>
         /// Position of the key in the tree's `children`; the value follows it.
         let position: Int
@@ -35,6 +42,7 @@ struct YAMLView {
 
     /// The pairs of a mapping, in file order (merged `<<` pairs last).
     struct Pairs: RandomAccessCollection {
+        // NOTE: as `YAMLView.tree`.
         let tree: UnsafePointer<YAMLStorage>
         let base: Int
         let count: Int
@@ -51,6 +59,7 @@ struct YAMLView {
 
     /// The items of a sequence.
     struct Items: RandomAccessCollection {
+        // NOTE: as `YAMLView.tree`.
         let tree: UnsafePointer<YAMLStorage>
         let base: Int
         let count: Int
