@@ -35,7 +35,7 @@ let package = Package(
         ),
         .target(name: "IVRSyntax", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "IVRCheck", dependencies: ["IVRSyntax"], swiftSettings: strict),
-        .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "IVRCheck", "CZlib"], swiftSettings: strict),
+        .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "CZlib"], swiftSettings: strict),
         .target(name: "IVRRuntime", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode"], swiftSettings: strict),
         .target(
             name: "IVRLive",
@@ -74,12 +74,16 @@ let package = Package(
         .testTarget(
             name: "IVRCheckTests", dependencies: ["IVRSyntax", "IVRCheck"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "IVRBytecodeTests", dependencies: ["IVRSyntax", "IVRBytecode"], swiftSettings: strict),
-        .testTarget(name: "IVRRuntimeTests", dependencies: ["IVRSyntax", "IVRBytecode", "IVRRuntime"], swiftSettings: strict),
+        .testTarget(
+            name: "IVRBytecodeTests", dependencies: ["IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRCommands"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "IVRRuntimeTests", dependencies: ["IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRCommands"],
+            swiftSettings: strict),
         .testTarget(
             name: "IVRLiveTests",
             dependencies: [
-                "IVRLive", "IVRRuntime", "IVRBytecode", "IVRSyntax", "IVRCheck", "IVRTestSupport",
+                "IVRLive", "IVRRuntime", "IVRBytecode", "IVRSyntax", "IVRCheck", "IVRCommands", "IVRTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Support/test_http_server.py"],

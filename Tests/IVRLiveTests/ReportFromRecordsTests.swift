@@ -1,6 +1,7 @@
 import Foundation
 import IVRBytecode
 import IVRCheck
+import IVRCommands
 import IVRRuntime
 import IVRSyntax
 import Testing
@@ -36,7 +37,7 @@ import Testing
         defer { folder.remove() }
         var bundles: [(path: String, menus: [String: Set<String>])] = []
         for example in ["first-national-bank", "dental-front-desk", "freeswitch-demo-ivr"] {
-            let built = try BuildPipeline.build(paths: ["examples/" + example], currentDirectory: repositoryRoot).get()
+            let built = try FlowBuild.build(paths: ["examples/" + example], currentDirectory: repositoryRoot).get()
             let path = folder.path + "/\(example).ivrb"
             try Data(built.bytes).write(to: URL(fileURLWithPath: path))
             bundles.append((path, Self.menus(of: built.project)))

@@ -7,7 +7,7 @@ import IVRRuntime
 enum SimulatedCalls {
     static func bundles() throws -> [VerifiedBundle] {
         try ["first-national-bank", "dental-front-desk"].map { example in
-            try BuildPipeline.build(paths: ["examples/" + example], currentDirectory: repositoryRoot).get().bundle
+            try FlowBuild.build(paths: ["examples/" + example], currentDirectory: repositoryRoot).get().bundle
         }
     }
 
