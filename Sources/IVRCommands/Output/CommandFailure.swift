@@ -9,12 +9,8 @@ import IVRSyntax
 /// and exit code is written once.
 public struct CommandFailure: Error, Sendable, Equatable {
     public var message: String
+    /// One of `CommandOutput.Code`.
     public var exitCode: Int32
-
-    public init(message: String, exitCode: Int32) {
-        self.message = message
-        self.exitCode = exitCode
-    }
 
     /// The message and its newline on standard error.
     public var output: CommandOutput { CommandOutput(stderr: message + "\n", exitCode: exitCode) }
