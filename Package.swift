@@ -36,13 +36,13 @@ let package = Package(
         ),
         .target(name: "IVRSyntax", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "IVRCheck", dependencies: ["IVRSyntax"], swiftSettings: strict),
-        .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "IVRCheck", "CZlib"], swiftSettings: strict),
+        .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "CZlib"], swiftSettings: strict),
         .target(name: "IVRRuntime", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode"], swiftSettings: strict),
         .target(name: "IVRReport", dependencies: ["IVRRuntime"], swiftSettings: strict),
         .target(
             name: "IVRLive",
             dependencies: [
-                "IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRReport",
+                "IVRSyntax", "IVRBytecode", "IVRRuntime",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -76,12 +76,16 @@ let package = Package(
         .testTarget(
             name: "IVRCheckTests", dependencies: ["IVRSyntax", "IVRCheck"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "IVRBytecodeTests", dependencies: ["IVRSyntax", "IVRBytecode"], swiftSettings: strict),
-        .testTarget(name: "IVRRuntimeTests", dependencies: ["IVRSyntax", "IVRBytecode", "IVRRuntime"], swiftSettings: strict),
+        .testTarget(
+            name: "IVRBytecodeTests", dependencies: ["IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRCommands"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "IVRRuntimeTests", dependencies: ["IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRCommands"],
+            swiftSettings: strict),
         .testTarget(
             name: "IVRLiveTests",
             dependencies: [
-                "IVRLive", "IVRRuntime", "IVRBytecode", "IVRTestSupport",
+                "IVRLive", "IVRRuntime", "IVRBytecode", "IVRCommands", "IVRTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Support/test_http_server.py"],

@@ -27,6 +27,7 @@ let package = Package(
             name: "SIPLoadBenchmark",
             dependencies: [
                 .product(name: "IVRSIP", package: "ivrc"), .product(name: "IVRBytecode", package: "ivrc"),
+                .product(name: "IVRRuntime", package: "ivrc"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

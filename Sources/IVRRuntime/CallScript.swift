@@ -29,15 +29,11 @@ public struct CallScript: Sendable {
         }
     }
 
-    /// Reads the options; a bad value fails with exit code 64, an unreadable
-    /// `@file.json` with 2.
-    public static func parse(_ o: Options, currentDirectory: String) -> Result<CallScript, BuildPipeline.Failure> {
+    /// Reads the options; the first bad value is the error.
+    public static func parse(_ o: Options, currentDirectory: String) -> Result<CallScript, CallScriptError> {
         var script = CallScript(caller: o.caller)
         if let at = o.at {
-            guard let date = SimulateRunner.parseTime(at) else {
-                return .failure(.init(message: "error: invalid --at '\(at)': use ISO 8601, like 2026-11-23T10:00:00-05:00",
-                                      exitCode: 64))
-            }
+            guard let date = CallTime.parse(at) else { return .failure(.invalidTime(at)) }
             script.start = date
         }
         for spec in o.webhooks {

@@ -17,27 +17,21 @@ public enum CannedWebhooks {
     /// a 200 answer whose body must be a JSON object (what a live answer
     /// must be too: an array or a scalar takes `on-error`).
     public static func parse(_ spec: String, currentDirectory: String)
-        -> Result<(prefix: String, response: WebhookResponse), BuildPipeline.Failure> {
-        guard let eq = spec.firstIndex(of: "=") else {
-            return .failure(.init(message: "error: --webhook '\(spec)' must be PREFIX=JSON or PREFIX=@file.json", exitCode: 64))
-        }
+        -> Result<(prefix: String, response: WebhookResponse), CallScriptError> {
+        guard let eq = spec.firstIndex(of: "=") else { return .failure(.webhookSyntax(spec)) }
         let prefix = String(spec[..<eq])
         var body = String(spec[spec.index(after: eq)...])
-        var source = "the response"
+        var file: String?
         if body.hasPrefix("@") {
             let path = String(body.dropFirst())
-            guard let data = FileManager.default.contents(atPath: BuildPipeline.absolute(path, cwd: currentDirectory)) else {
-                return .failure(.init(message: "error: --webhook \(prefix): cannot read \(path)", exitCode: 2))
+            guard let data = FileManager.default.contents(atPath: FilePaths.absolute(path, cwd: currentDirectory)) else {
+                return .failure(.webhookFileUnreadable(prefix: prefix, path: path))
             }
             body = String(decoding: data, as: UTF8.self)
-            source = path
+            file = path
         }
-        guard let json = JSONParser.parse(Array(body.utf8)) else {
-            return .failure(.init(message: "error: --webhook \(prefix): \(source) is not valid JSON", exitCode: 64))
-        }
-        guard case .object = json else {
-            return .failure(.init(message: "error: --webhook \(prefix): \(source) is JSON but not an object", exitCode: 64))
-        }
+        guard let json = JSONParser.parse(Array(body.utf8)) else { return .failure(.webhookNotJSON(prefix: prefix, file: file)) }
+        guard case .object = json else { return .failure(.webhookNotAnObject(prefix: prefix, file: file)) }
         return .success((prefix, WebhookResponse(status: 200, body: Array(body.utf8))))
     }
 }

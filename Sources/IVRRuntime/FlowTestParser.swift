@@ -95,7 +95,7 @@ public struct FlowTestParser {
 
     private mutating func time(_ node: YAMLNode) -> Located<String>? {
         guard let text = string(node, "'at'") else { return nil }
-        guard SimulateRunner.parseTime(text) != nil else {
+        guard CallTime.parse(text) != nil else {
             sink.emit(.E006, "'at' must be an ISO 8601 time like 2026-11-23T10:00:00-05:00", at: node.range,
                       help: "write the date, the time and the UTC offset, in quotes: at: \"2026-11-23T10:00:00-05:00\"")
             return nil

@@ -9,11 +9,11 @@ import FoundationNetworking
 /// command line's client. The step's `timeout` covers the whole exchange and
 /// the body stops at 1 MiB, so a server that trickles or streams forever
 /// cannot hold a call or fill memory.
-enum LiveHTTP {
+public enum LiveHTTP {
     /// The largest body read (the same cap as the command line's client).
     static let maxBody = 1 << 20
 
-    @Sendable static func perform(_ request: WebhookRequest) async throws -> WebhookResponse {
+    @Sendable public static func perform(_ request: WebhookRequest) async throws -> WebhookResponse {
         guard let url = URL(string: request.url), url.scheme == "https" || url.scheme == "http" else {
             throw WebhookFailure("invalid URL \(request.url)")
         }

@@ -23,18 +23,13 @@ public struct TransferScript: Sendable, Equatable {
 
     /// Parses `--transfer` values, `VALUE=RESULT` each. VALUE may hold `=`
     /// itself (`sip:x@pbx;transport=tcp`): RESULT is after the last one.
-    public static func parse(_ specs: [String]) -> Result<TransferScript, BuildPipeline.Failure> {
+    public static func parse(_ specs: [String]) -> Result<TransferScript, CallScriptError> {
         var script = TransferScript()
         for spec in specs {
-            guard let eq = spec.lastIndex(of: "="), eq != spec.startIndex else {
-                return .failure(.init(message: "error: --transfer '\(spec)' must be VALUE=RESULT, like "
-                                          + "sip:sales@pbx.acme.example=busy", exitCode: 64))
-            }
+            guard let eq = spec.lastIndex(of: "="), eq != spec.startIndex else { return .failure(.transferSyntax(spec)) }
             let word = String(spec[spec.index(after: eq)...])
             guard let result = TransferOutcome(scripted: word) else {
-                let (message, guess) = TransferOutcome.unknown(word)
-                return .failure(.init(message: "error: --transfer '\(spec)': \(message)"
-                                          + (guess.map { "; did you mean '\($0)'?" } ?? ""), exitCode: 64))
+                return .failure(.unknownTransferResult(spec: spec, result: word))
             }
             script.results[String(spec[..<eq])] = result
         }

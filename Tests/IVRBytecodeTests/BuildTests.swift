@@ -1,12 +1,14 @@
 import Foundation
+import IVRCommands
+import IVRRuntime
 import Testing
 @testable import IVRBytecode
 
 @Suite struct BuildTests {
     @Test func twoBuildsGiveIdenticalBytes() throws {
         let root = try SampleProject.write()
-        let a = try BuildPipeline.build(paths: [root], currentDirectory: "/").get().bytes
-        let b = try BuildPipeline.build(paths: [root], currentDirectory: "/").get().bytes
+        let a = try FlowBuild.build(paths: [root], currentDirectory: "/").get().bytes
+        let b = try FlowBuild.build(paths: [root], currentDirectory: "/").get().bytes
         #expect(a == b)
     }
 
@@ -14,21 +16,21 @@ import Testing
         let root = try SampleProject.write()
         let parent = (root as NSString).deletingLastPathComponent
         let name = (root as NSString).lastPathComponent
-        let fromParent = try BuildPipeline.build(paths: [name], currentDirectory: parent).get().bytes
-        let fromInside = try BuildPipeline.build(paths: ["."], currentDirectory: root).get().bytes
-        let absolute = try BuildPipeline.build(paths: [root], currentDirectory: "/tmp").get().bytes
+        let fromParent = try FlowBuild.build(paths: [name], currentDirectory: parent).get().bytes
+        let fromInside = try FlowBuild.build(paths: ["."], currentDirectory: root).get().bytes
+        let absolute = try FlowBuild.build(paths: [root], currentDirectory: "/tmp").get().bytes
         #expect(fromParent == fromInside)
         #expect(fromParent == absolute)
         // A second copy of the project elsewhere compiles to the same bytes too.
         let copy = try SampleProject.write()
-        #expect(try BuildPipeline.build(paths: [copy], currentDirectory: "/").get().bytes == absolute)
+        #expect(try FlowBuild.build(paths: [copy], currentDirectory: "/").get().bytes == absolute)
         #expect(!String(decoding: absolute, as: UTF8.self).contains(root))
     }
 
     @Test func stripDropsTheDebugSection() throws {
         let root = try SampleProject.write()
-        let full = try BuildPipeline.build(paths: [root], currentDirectory: "/").get()
-        let stripped = try BuildPipeline.build(paths: [root], currentDirectory: "/", strip: true).get()
+        let full = try FlowBuild.build(paths: [root], currentDirectory: "/").get()
+        let stripped = try FlowBuild.build(paths: [root], currentDirectory: "/", strip: true).get()
         #expect(stripped.bytes.count < full.bytes.count)
         #expect(full.bundle.image.hasDebugInfo)
         #expect(!stripped.bundle.image.hasDebugInfo)
@@ -86,7 +88,7 @@ import Testing
 
     @Test func stringPoolHoldsEachStringOnce() throws {
         let root = try SampleProject.write()
-        let bundle = try BuildPipeline.build(paths: [root], currentDirectory: "/").get().bundle
+        let bundle = try FlowBuild.build(paths: [root], currentDirectory: "/").get().bundle
         #expect(Set(bundle.strings).count == bundle.strings.count)
         // "^10[01][0-9]$" is used by EXTEND and ONEXT: stored once.
         #expect(bundle.strings.filter { $0 == "^10[01][0-9]$" }.count == 1)
@@ -94,7 +96,7 @@ import Testing
 
     @Test func flowsAreFoundByNameOrExtension() throws {
         let root = try SampleProject.write()
-        let bundle = try BuildPipeline.build(paths: [root], currentDirectory: "/").get().bundle
+        let bundle = try FlowBuild.build(paths: [root], currentDirectory: "/").get().bundle
         #expect(bundle.flowIndex("acme-main") == bundle.flowIndex("800"))
         #expect(bundle.flowIndex("billing") != nil)
         #expect(bundle.flowIndex("nope") == nil)

@@ -1,11 +1,13 @@
 import Foundation
+import IVRCommands
+import IVRRuntime
 import Testing
 @testable import IVRBytecode
 
 @Suite struct DisassemblerTests {
     @Test func showsFlowsNodesLabelsAndConstants() throws {
         let root = try SampleProject.write()
-        let bundle = try BuildPipeline.build(paths: [root], currentDirectory: "/").get().bundle
+        let bundle = try FlowBuild.build(paths: [root], currentDirectory: "/").get().bundle
         let text = Disassembler.disassemble(bundle)
         #expect(text.contains("flow acme-main extension \"800\"  ; flows/main.yaml"))
         #expect(text.contains("\nmain-menu:\n"))
@@ -20,7 +22,7 @@ import Testing
     /// Every instruction the disassembler prints re-encodes to the bundle's bytes.
     @Test func roundTripsThroughTheDecoder() throws {
         let root = try SampleProject.write()
-        let bundle = try BuildPipeline.build(paths: [root], currentDirectory: "/").get().bundle
+        let bundle = try FlowBuild.build(paths: [root], currentDirectory: "/").get().bundle
         for (index, flow) in bundle.flows.enumerated() {
             var w = ByteWriter()
             for ins in bundle.instructions(ofFlow: index) {

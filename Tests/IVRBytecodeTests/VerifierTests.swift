@@ -1,4 +1,5 @@
 import Foundation
+import IVRRuntime
 import IVRSyntax
 import Testing
 @testable import IVRBytecode
@@ -6,7 +7,7 @@ import Testing
 @Suite struct VerifierTests {
     static func sample() throws -> [UInt8] {
         let root = try SampleProject.write()
-        return try BuildPipeline.build(paths: [root], currentDirectory: "/").get().bytes
+        return try FlowBuild.build(paths: [root], currentDirectory: "/").get().bytes
     }
 
     /// Re-signs bytes after an edit so only the verifier (not the checksum) can object.

@@ -1,4 +1,5 @@
 import Foundation
+import IVRCommands
 import IVRTestSupport
 import Testing
 @testable import IVRLive

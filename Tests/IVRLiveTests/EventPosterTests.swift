@@ -1,4 +1,5 @@
 import Foundation
+import IVRCommands
 import IVRTestSupport
 import IVRBytecode
 import IVRRuntime
@@ -26,7 +27,7 @@ import Testing
         defer { server.stop() }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let bundle = try BuildPipeline.build(paths: ["examples/first-national-bank"], currentDirectory: repositoryRoot).get().bundle
+        let bundle = try FlowBuild.build(paths: ["examples/first-national-bank"], currentDirectory: repositoryRoot).get().bundle
         let directory = EventsDirectory(urls: ["bank-main": server.url("/events/${flow}")])
         let services = LiveServices(records: folder.file("calls.jsonl"), events: directory, logger: Self.quiet,
                                     poster: EventPoster(backoff: 10, logger: Self.quiet))
@@ -65,7 +66,7 @@ import Testing
     @Test func dtmfEventsArePostedAsTheyHappen() async throws {
         let server = try await TestHTTPServer.start()
         defer { server.stop() }
-        let bundle = try BuildPipeline.build(paths: ["examples/first-national-bank"], currentDirectory: repositoryRoot).get().bundle
+        let bundle = try FlowBuild.build(paths: ["examples/first-national-bank"], currentDirectory: repositoryRoot).get().bundle
         let directory = EventsDirectory(urls: ["bank-main": server.url("/events/live-${flow}")])
         let services = LiveServices(events: directory, logger: Self.quiet, poster: EventPoster(backoff: 10, logger: Self.quiet))
         let observer = try #require(services.inputObserver(callID: "call-2", flow: "bank-main", caller: nil, called: nil))

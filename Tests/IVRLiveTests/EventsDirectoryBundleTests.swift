@@ -1,5 +1,6 @@
 import Foundation
 import IVRBytecode
+import IVRRuntime
 import Testing
 @testable import IVRLive
 
@@ -15,7 +16,7 @@ import Testing
             nodes:
               bye: [{say: "Goodbye."}, hangup]
             """.write(toFile: root + "/shop.yaml", atomically: true, encoding: .utf8)
-        let built = try BuildPipeline.build(paths: ["shop.yaml"], currentDirectory: root).get()
+        let built = try FlowBuild.build(paths: ["shop.yaml"], currentDirectory: root).get()
         try Data(built.bytes).write(to: URL(fileURLWithPath: root + "/shop.ivrb"))
         let directory = EventsDirectory(paths: ["shop.ivrb"], currentDirectory: root)
         #expect(directory.urls == ["shop": "https://hooks.shop.example/ivr/${flow}"])

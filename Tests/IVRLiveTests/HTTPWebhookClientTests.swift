@@ -133,7 +133,7 @@ import Testing
         for (path, expectedNode) in [("/json", "gold"), ("/status/500", "failed"), ("/malformed", "failed"),
                                      ("/slow?ms=2000", "failed"), ("/big", "failed"), ("/array", "failed")] {
             try folder.write("lookup.yaml", flow(path))
-            let bundle = try BuildPipeline.build(paths: ["lookup.yaml"], currentDirectory: folder.path).get().bundle
+            let bundle = try FlowBuild.build(paths: ["lookup.yaml"], currentDirectory: folder.path).get().bundle
             let backend = LiveBackend(wrapping: ScriptedBackend(tokens: []), services: services)
             let report = await CallDriver.run(bundle, flow: 0, backend: backend, caller: "+15551234567")
             #expect(report.visited == ["start", expectedNode], "\(path)")

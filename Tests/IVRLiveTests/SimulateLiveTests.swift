@@ -1,4 +1,5 @@
 import Foundation
+import IVRCommands
 import IVRTestSupport
 import IVRRuntime
 import Testing

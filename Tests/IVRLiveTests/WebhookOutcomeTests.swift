@@ -1,4 +1,5 @@
 import Foundation
+import IVRCommands
 import IVRTestSupport
 import IVRBytecode
 @testable import IVRRuntime

@@ -38,7 +38,7 @@ import Testing
         defer { folder.remove() }
         var bundles: [(path: String, menus: [String: Set<String>])] = []
         for example in ["first-national-bank", "dental-front-desk", "freeswitch-demo-ivr"] {
-            let built = try BuildPipeline.build(paths: ["examples/" + example], currentDirectory: TestTools.repositoryRoot).get()
+            let built = try FlowBuild.build(paths: ["examples/" + example], currentDirectory: TestTools.repositoryRoot).get()
             let path = folder.path + "/\(example).ivrb"
             try Data(built.bytes).write(to: URL(fileURLWithPath: path))
             bundles.append((path, Self.menus(of: built.project)))

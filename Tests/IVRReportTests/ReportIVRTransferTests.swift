@@ -34,7 +34,7 @@ import Testing
                   options: {"2": pay}
               pay: {transfer: {group: payments}}
             """)
-        return try BuildPipeline.build(paths: [folder.path], currentDirectory: folder.path).get().bundle
+        return try FlowBuild.build(paths: [folder.path], currentDirectory: folder.path).get().bundle
     }
 
     static func records(_ inputs: [String]) async throws -> [CallRecord] {

@@ -33,7 +33,7 @@ struct BusinessHoursTests {
         ("2027-01-06T10:00:00-06:00", "open"),
     ])
     func closedDatesWithSingleDigitMonthsAndDays(at: String, expected: String) async throws {
-        let date = try #require(SimulateRunner.parseTime(at))
+        let date = try #require(CallTime.parse(at))
         let r = try await Harness.run(Self.flow, at: date)
         #expect(r.trace.first == "say:\(expected)")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import IVRCommands
 import Testing
 @testable import IVRRuntime
 
@@ -165,8 +166,8 @@ import Testing
         #expect(try await outcome("{visited: [a]}") == 0)
         #expect(try await outcome("{visited: [a, intro]}") == 1)
         #expect(try await outcome("{visited: [intro, a, a]}") == 1)
-        #expect(FlowTestRunner.appearsInOrder([], in: ["x"]))
-        #expect(!FlowTestRunner.appearsInOrder(["x"], in: []))
+        #expect(FlowTestSuite.appearsInOrder([], in: ["x"]))
+        #expect(!FlowTestSuite.appearsInOrder(["x"], in: []))
     }
 
     @Test func parserReadsEveryField() {

@@ -1,5 +1,6 @@
 import Foundation
 import IVRBytecode
+import IVRCommands
 import Testing
 @testable import IVRRuntime
 

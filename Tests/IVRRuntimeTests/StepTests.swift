@@ -50,7 +50,7 @@ import Testing
         ("12#", "2026-11-23T10:00:00-05:00", "other"),
     ])
     func branchArmsContinueAfterTheBranch(input: String, at: String, expected: String) async throws {
-        let date = try #require(SimulateRunner.parseTime(at))
+        let date = try #require(CallTime.parse(at))
         let r = try await Harness.run(Self.branching, input: input, at: date)
         #expect(r.trace.suffix(3) == ["say:\(expected)", "say:after", "hangup"])
     }
@@ -251,7 +251,7 @@ import Testing
             - hangup
         """
         func heard(at time: String) async throws -> [String] {
-            try await Harness.run(flow, at: try #require(SimulateRunner.parseTime(time))).trace
+            try await Harness.run(flow, at: try #require(CallTime.parse(time))).trace
         }
         #expect(try await heard(at: "2026-11-27T21:59:00-05:00").first == "say:Closed.")
         #expect(try await heard(at: "2026-11-27T22:00:00-05:00").first == "say:Open.")

@@ -1,4 +1,5 @@
 import Foundation
+import IVRCommands
 import Testing
 @testable import IVRRuntime
 

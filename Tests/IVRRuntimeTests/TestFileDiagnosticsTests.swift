@@ -1,4 +1,5 @@
 import Foundation
+import IVRCommands
 import IVRSyntax
 import Testing
 @testable import IVRRuntime

@@ -43,7 +43,7 @@ final class ServerHarness {
         // enough to hang up during it, and quieter than `say` without TTS (peak 8000).
         let goodbye = Tone.sine(hz: 440, milliseconds: 3000, amplitude: 2000).flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
         _ = FileManager.default.createFile(atPath: folder + "/goodbye.pcm", contents: Data(goodbye))
-        let bundle = try BuildPipeline.build(paths: [folder + "/main.yaml"], currentDirectory: folder).get().bundle
+        let bundle = try FlowBuild.build(paths: [folder + "/main.yaml"], currentDirectory: folder).get().bundle
         let services = CallServices(prompts: PromptAudio(folders: [folder]), tts: .none, recordingsFolder: folder,
                                     referTarget: ReferTarget(pbx: "pbx.example", trunk: nil), webhook: nil,
                                     logger: logger)

@@ -57,13 +57,13 @@ struct Workload {
 
     private static func build(name: String, path: String, cwd: String,
                               calls: (Project, VerifiedBundle) throws -> [ScriptedCall]) throws -> Workload {
-        let output: BuildPipeline.Output
-        switch BuildPipeline.build(paths: [path], currentDirectory: cwd, strip: true) {
+        let output: FlowBuild
+        switch FlowBuild.build(paths: [path], currentDirectory: cwd, strip: true) {
         case .success(let o): output = o
-        case .failure(let f): throw BenchmarkError("\(name): \(f.message)")
+        case .failure(let f): throw BenchmarkError("\(name): \(f)")
         }
         let yaml = output.project.flowFiles.reduce(0) { $0 + (output.project.files[$1]?.bytes.count ?? 0) }
-        let full = (try? BuildPipeline.build(paths: [path], currentDirectory: cwd).get().bytes.count) ?? 0
+        let full = (try? FlowBuild.build(paths: [path], currentDirectory: cwd).get().bytes.count) ?? 0
         return Workload(name: name, yamlBytes: yaml, bundleBytes: output.bytes, fullBundleSize: full, bundle: output.bundle,
                         calls: try calls(output.project, output.bundle))
     }
@@ -77,7 +77,7 @@ struct Workload {
             let (parsed, _) = FlowTestParser.parse([UInt8](data), file: testFile)
             guard let parsed, let flow = bundle.flowIndex(parsed.flow.value) else { throw BenchmarkError("bad test file \(path)") }
             for c in parsed.cases {
-                let at = c.at.flatMap { SimulateRunner.parseTime($0.value) } ?? Date(timeIntervalSince1970: 0)
+                let at = c.at.flatMap { CallTime.parse($0.value) } ?? Date(timeIntervalSince1970: 0)
                 calls.append(ScriptedCall(name: c.name, flow: flow, tokens: c.input, caller: c.caller ?? "+15555550100",
                                           at: at, webhooks: c.webhooks))
             }

@@ -1,5 +1,6 @@
 import Foundation
 import IVRBytecode
+import IVRRuntime
 import IVRSIP
 
 /// SIPLoadBenchmark: concurrent calls held by an in-process `ivrc serve`
@@ -47,7 +48,7 @@ let prompt = (0..<(8000 * 90)).flatMap { n -> [UInt8] in
     return [UInt8(truncatingIfNeeded: s), UInt8(truncatingIfNeeded: s >> 8)]
 }
 _ = FileManager.default.createFile(atPath: folder + "/prompt.pcm", contents: Data(prompt))
-let bundle = try BuildPipeline.build(paths: [folder + "/load.yaml"], currentDirectory: folder).get().bundle
+let bundle = try FlowBuild.build(paths: [folder + "/load.yaml"], currentDirectory: folder).get().bundle
 
 /// Waits the warm-up, then measures one window.
 func measure(_ receiver: RTPReceiver, streams: Int) async throws -> LoadResult {

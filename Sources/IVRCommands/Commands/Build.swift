@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import IVRBytecode
+import IVRRuntime
 
 /// `ivrc build [PATH...] -o OUT.ivrb [--strip]`: check, then write one bundle.
 public struct Build: ParsableCommand {
@@ -36,14 +36,13 @@ public struct Build: ParsableCommand {
     public func run() throws {
         if output == "-" {
             // The bundle on standard output (`ivrc build -o - | ssh host 'cat > app.ivrb'`); messages on stderr.
-            switch BuildPipeline.build(paths: paths, currentDirectory: FileManager.default.currentDirectoryPath,
-                                       strip: strip, strict: strict) {
-            case .failure(let f):
-                try CommandOutput(stderr: f.message + "\n", exitCode: f.exitCode).emit()
+            switch FlowBuild.build(paths: paths, currentDirectory: FileManager.default.currentDirectoryPath,
+                                   strip: strip, strict: strict) {
+            case .failure(let e):
+                try CommandFailure(e).output.emit()
             case .success(let built):
                 FileHandle.standardOutput.write(Data(built.bytes))
-                let warnings = built.diagnostics.map { BuildPipeline.describe($0) + "\n" }.joined()
-                try CommandOutput(stderr: warnings, exitCode: 0).emit()
+                try CommandOutput(stderr: BuildRunner.warnings(built), exitCode: CommandOutput.Code.success).emit()
             }
             return
         }

@@ -48,12 +48,11 @@ public struct Call: AsyncParsableCommand {
         let setup: SIPSetup
         switch SIPSetup.load(path: path, options: sip) {
         case .success(let s): setup = s
-        case .failure(let f): return try CommandOutput(stderr: f.message + "\n", exitCode: f.exitCode).emit()
+        case .failure(let f): return try f.output.emit()
         }
         guard let flowIndex = setup.bundle.flowIndex(flow) else {
-            let names = setup.bundle.flowNames.joined(separator: ", ")
             await setup.http.shutdown()
-            return try CommandOutput(stderr: "error: no flow named '\(flow)'; flows: \(names)\n", exitCode: CommandOutput.Code.usage).emit()
+            return try CommandFailure(BundleSourceError.noFlowNamed(flow, flows: setup.bundle.flowNames)).output.emit()
         }
         var (host, port) = try sip.listenAddress()
         if sip.listen == "127.0.0.1:5060" { port = 0 }  // the default: any free port for a caller

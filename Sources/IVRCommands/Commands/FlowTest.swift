@@ -1,7 +1,4 @@
 import ArgumentParser
-import IVRCheck
-import IVRRuntime
-import IVRSyntax
 
 /// `ivrc test [PATH...]`: run the flow tests (`*.test.yaml`).
 public struct FlowTest: AsyncParsableCommand {
@@ -27,14 +24,10 @@ public struct FlowTest: AsyncParsableCommand {
 
     public init() {}
 
-    /// A test file's diagnostic as `ivrc check --format human` prints one:
-    /// header, source line with a caret, notes and help.
-    static let render: FlowTestRunner.Render = { diagnostic, source in
-        HumanFormatter(color: false).block(diagnostic, sources: [source.path: source])
-    }
-
     public func run() async throws {
-        let (text, code) = await FlowTestRunner.run(paths: paths, render: Self.render)
+        // A test file's diagnostics as `ivrc check --format human` prints
+        // them: header, source line with a caret, notes and help.
+        let (text, code) = await FlowTestRunner.run(paths: paths, detail: .full)
         try CommandOutput(stdout: text, exitCode: code).emit()
     }
 }

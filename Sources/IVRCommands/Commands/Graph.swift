@@ -121,9 +121,7 @@ public struct GraphRunner: Sendable {
 
     /// One `file:line:column: error[CODE]: message` line per diagnostic.
     static func lines(_ diagnostics: [Diagnostic]) -> String {
-        diagnostics.map {
-            "\($0.file):\($0.range.start.line):\($0.range.start.column): error[\($0.code.rawValue)]: \($0.message)\n"
-        }.joined()
+        diagnostics.map { HumanFormatter.plain.diagnostic($0, detail: .line) }.joined()
     }
 }
 

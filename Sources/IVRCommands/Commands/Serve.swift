@@ -47,7 +47,7 @@ public struct Serve: AsyncParsableCommand {
         let setup: SIPSetup
         switch SIPSetup.load(path: path, options: sip) {
         case .success(let s): setup = s
-        case .failure(let f): return try CommandOutput(stderr: f.message + "\n", exitCode: f.exitCode).emit()
+        case .failure(let f): return try f.output.emit()
         }
         let (host, port) = try sip.listenAddress()
         var config = SIPConfiguration(host: host, port: port, advertisedHost: sip.advertise, rtpPorts: try sip.portRange(),
@@ -169,19 +169,19 @@ struct SIPSetup {
     var services: CallServices
     var http: HTTPWebhookClient
 
-    static func load(path: String, options: SIPOptions) -> Result<SIPSetup, BuildPipeline.Failure> {
+    static func load(path: String, options: SIPOptions) -> Result<SIPSetup, CommandFailure> {
         let cwd = FileManager.default.currentDirectoryPath
         var folders = options.audio
         var pbx: String?, trunk: String?
         let bundle: VerifiedBundle
         if BundleFormat.isBundle(path: path, currentDirectory: cwd) {
-            switch SimulateRunner.loadBundle(paths: [path], currentDirectory: cwd) {
+            switch BundleSource.load(paths: [path], currentDirectory: cwd) {
             case .success(let b): bundle = b
-            case .failure(let f): return .failure(f)
+            case .failure(let e): return .failure(CommandFailure(e))
             }
             // A bundle's audio paths are relative to its project, which is
             // usually the bundle's folder or one above it (`build/app.ivrb`).
-            var folder = BuildPipeline.absolute((path as NSString).deletingLastPathComponent, cwd: cwd)
+            var folder = FilePaths.absolute((path as NSString).deletingLastPathComponent, cwd: cwd)
             for _ in 0..<3 {
                 folders.append(folder)
                 let parent = (folder as NSString).deletingLastPathComponent
@@ -190,8 +190,8 @@ struct SIPSetup {
             }
             folders.append(cwd)
         } else {
-            switch BuildPipeline.build(paths: [path], currentDirectory: cwd) {
-            case .failure(let f): return .failure(f)
+            switch FlowBuild.build(paths: [path], currentDirectory: cwd) {
+            case .failure(let e): return .failure(CommandFailure(e))
             case .success(let out):
                 bundle = out.bundle
                 pbx = out.project.manifest?.sip?.pbx?.value
@@ -221,12 +221,12 @@ struct SIPSetup {
                     error: the flows use `say` but no text-to-speech engine is installed
                       = help: install espeak-ng (apt-get install -y espeak-ng), or run with --tts none \
                     (each say plays a short tone and its text is logged)
-                    """, exitCode: 2))
+                    """, exitCode: CommandOutput.Code.ioError))
             } else {
                 tts = .none
             }
         default:
-            return .failure(.init(message: "error: --tts takes espeak or none, not '\(options.tts)'", exitCode: 64))
+            return .failure(.init(message: "error: --tts takes espeak or none, not '\(options.tts)'", exitCode: CommandOutput.Code.usage))
         }
         let target = ReferTarget(pbx: options.pbx ?? pbx, trunk: options.trunk ?? trunk)
         var seen = Set<String>()

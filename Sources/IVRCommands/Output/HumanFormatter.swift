@@ -17,8 +17,26 @@ import IVRSyntax
 /// underlined to the end of its first line). A note that points elsewhere
 /// shows its own `file:line:col` and source line. A fix-it without help
 /// text is shown as help; its exact edit is in `--format json` and `sarif`.
+///
+/// It is the one diagnostic printer of the commands: `check` and `test`
+/// print whole blocks, `build`, `graph` and `simulate` (sources refused)
+/// print the header line alone (`Detail.line`), and `test` without a
+/// source excerpt prints the header and its help (`Detail.help`).
 public struct HumanFormatter: Sendable {
     let style: TerminalStyle
+
+    /// How much of a diagnostic to print; each ends with a newline.
+    public enum Detail: Sendable {
+        /// `file:line:column: severity[code]: message`.
+        case line
+        /// The line, then `   = help: ...` when there is help or a fix-it.
+        case help
+        /// The line, the source excerpt, notes and help.
+        case full
+    }
+
+    /// No colour: text for files, pipes and tests.
+    public static let plain = HumanFormatter(color: false)
 
     public init(color: Bool) {
         style = TerminalStyle(enabled: color)
@@ -32,12 +50,31 @@ public struct HumanFormatter: Sendable {
         return out + style.bold(report.summary) + "\n"
     }
 
+    /// One diagnostic at the detail asked for; `sources` (by file) give the excerpts of `.full`.
+    public func diagnostic(_ d: Diagnostic, detail: Detail, sources: [String: SourceFile] = [:]) -> String {
+        switch detail {
+        case .line: header(d) + "\n"
+        case .help: header(d) + "\n" + help(d)
+        case .full: block(d, sources: sources)
+        }
+    }
+
+    /// `file:line:column: severity[code]: message`, without the newline.
+    func header(_ d: Diagnostic) -> String {
+        style.bold("\(d.file):\(d.range.start.line):\(d.range.start.column):") + " "
+            + paint(d)("\(d.severity.rawValue)[\(d.code.rawValue)]:") + " " + style.bold(d.message)
+    }
+
+    /// Red for errors, yellow for warnings.
+    private func paint(_ d: Diagnostic) -> (String) -> String {
+        let paint = d.severity == .error ? style.red : style.yellow
+        return paint
+    }
+
     /// One diagnostic: header, source excerpt, notes, help.
     func block(_ d: Diagnostic, sources: [String: SourceFile]) -> String {
-        let paint = d.severity == .error ? style.red : style.yellow
-        var out = style.bold("\(d.file):\(d.range.start.line):\(d.range.start.column):") + " "
-            + paint("\(d.severity.rawValue)[\(d.code.rawValue)]:") + " " + style.bold(d.message) + "\n"
-        out += excerpt(sources[d.file], d.range, marker: "^", paint: paint)
+        var out = header(d) + "\n"
+        out += excerpt(sources[d.file], d.range, marker: "^", paint: paint(d))
         for note in d.notes {
             let file = note.file ?? d.file
             if let range = note.range, file != d.file || range != d.range {
@@ -47,14 +84,16 @@ public struct HumanFormatter: Sendable {
                 out += label("note") + note.message + "\n"
             }
         }
-        if let help = d.help {
-            out += label("help") + help + "\n"
-        } else if let fix = d.fix {
-            // The fix-it's edit is in the JSON and SARIF output; here it is
-            // said once, as help, keeping the block in toolchain.md's shape.
-            out += label("help") + fix.message + "\n"
-        }
-        return out
+        return out + help(d)
+    }
+
+    /// `   = help: ...` and its newline, or nothing.
+    private func help(_ d: Diagnostic) -> String {
+        if let help = d.help { return label("help") + help + "\n" }
+        // The fix-it's edit is in the JSON and SARIF output; here it is
+        // said once, as help, keeping the block in toolchain.md's shape.
+        if let fix = d.fix { return label("help") + fix.message + "\n" }
+        return ""
     }
 
     private func label(_ name: String) -> String {

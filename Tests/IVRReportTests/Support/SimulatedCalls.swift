@@ -8,7 +8,7 @@ import IVRTestSupport
 enum SimulatedCalls {
     static func bundles() throws -> [VerifiedBundle] {
         try ["first-national-bank", "dental-front-desk"].map { example in
-            try BuildPipeline.build(paths: ["examples/" + example], currentDirectory: TestTools.repositoryRoot).get().bundle
+            try FlowBuild.build(paths: ["examples/" + example], currentDirectory: TestTools.repositoryRoot).get().bundle
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import IVRBytecode
+import IVRLive
 import IVRReport
 import IVRRuntime
 #if canImport(Glibc)
@@ -35,20 +36,16 @@ public enum RunRunner {
         let out = TerminalBackend.standardOutput
         let bundle: VerifiedBundle
         let flow: Int
-        switch SimulateRunner.loadBundle(paths: o.paths, currentDirectory: o.currentDirectory)
-            .flatMap({ b in SimulateRunner.pickFlow(b, o.flow).map { (b, $0) } }) {
+        switch BundleSource.load(paths: o.paths, currentDirectory: o.currentDirectory)
+            .flatMap({ b in BundleSource.pickFlow(b, o.flow).map { (b, $0) } }) {
         case .success(let (b, f)): (bundle, flow) = (b, f)
-        case .failure(let f):
-            FileHandle.standardError.write(Data((f.message + "\n").utf8))
-            return f.exitCode
+        case .failure(let e): return fail(CommandFailure(e))
         }
         let script: CallScript
         switch CallScript.parse(.init(caller: o.caller, at: o.at, webhooks: o.webhooks, transfers: o.transfers),
                                 currentDirectory: o.currentDirectory) {
         case .success(let s): script = s
-        case .failure(let f):
-            FileHandle.standardError.write(Data((f.message + "\n").utf8))
-            return f.exitCode
+        case .failure(let e): return fail(CommandFailure(e))
         }
         let records = o.records.map { $0.hasPrefix("/") ? $0 : o.currentDirectory + "/" + $0 }
         let services = LiveServices(records: records, events: EventsDirectory(paths: o.paths, currentDirectory: o.currentDirectory))
@@ -92,7 +89,13 @@ public enum RunRunner {
         if stats.failed + stats.dropped > 0 {
             out("\(stats.failed + stats.dropped) event(s) could not be delivered\n")
         }
-        return 0
+        return CommandOutput.Code.success
+    }
+
+    /// The message on standard error; its exit code.
+    static func fail(_ f: CommandFailure) -> Int32 {
+        FileHandle.standardError.write(Data((f.message + "\n").utf8))
+        return f.exitCode
     }
 
     /// `transfer to extension 2100 after 12.3s`, `caller-hangup at main-menu after 4.0s`.
