@@ -53,6 +53,40 @@ public enum Operand: Sendable, Equatable {
     case expression(CodeExpression)
 }
 
+extension Operand {
+    /// An operand that is a number under `kind` (`string`, `variable`,
+    /// `slot`, `label`, `flow`; `optString`, `optVariable` take nil).
+    init(index: Int?, kind: OperandKind) {
+        switch kind {
+        case .string: self = .string(index ?? 0)
+        case .variable: self = .variable(index ?? 0)
+        case .slot: self = .slot(index ?? 0)
+        case .label: self = .label(index ?? 0)
+        case .flow: self = .flow(index ?? 0)
+        case .optString: self = .optString(index)
+        default: self = .optVariable(index)
+        }
+    }
+
+    /// The number of an operand of `kind`; nil when it is of another kind.
+    func index(of kind: OperandKind) -> Int? {
+        switch (self, kind) {
+        case (.string(let i), .string), (.variable(let i), .variable), (.slot(let i), .slot),
+             (.label(let i), .label), (.flow(let i), .flow): i
+        default: nil
+        }
+    }
+
+    /// The optional number of an operand of `kind` (`optString`, `optVariable`);
+    /// `.some(nil)` for none, nil when it is of another kind.
+    func optionalIndex(of kind: OperandKind) -> Int?? {
+        switch (self, kind) {
+        case (.optString(let i), .optString), (.optVariable(let i), .optVariable): .some(i)
+        default: nil
+        }
+    }
+}
+
 /// One piece of interpolated text: a constant or a variable's value.
 public enum TextPart: Sendable, Equatable {
     case constant(Int)

@@ -44,87 +44,69 @@ extension UInt64: OperandValue {
     public var operand: Operand { .uint(self) }
 }
 
+/// A typed operand that is an index into one of the tables (strings,
+/// variables, attempt counters, flows) or a code offset: its operand is
+/// the number under its kind.
+public protocol IndexOperandValue: OperandValue, Hashable {
+    var index: Int { get }
+    init(_ index: Int)
+}
+
+extension IndexOperandValue {
+    public static var placeholder: Self { Self(0) }
+    public init?(_ operand: Operand) {
+        guard let i = operand.index(of: Self.kind) else { return nil }
+        self.init(i)
+    }
+    public var operand: Operand { Operand(index: index, kind: Self.kind) }
+}
+
+/// An index operand that also comes as "0 for none, else index + 1".
+extension OptionalOperandValue where Self: IndexOperandValue {
+    public static func optionalOperand(_ value: Self?) -> Operand { Operand(index: value?.index, kind: optionalKind) }
+    public static func fromOptional(_ operand: Operand) -> Self?? {
+        guard let i = operand.optionalIndex(of: optionalKind) else { return nil }
+        return .some(i.map(Self.init))
+    }
+}
+
 /// `string` / `optString`: an index into the string pool.
-public struct StringRef: OptionalOperandValue, Hashable {
+public struct StringRef: IndexOperandValue, OptionalOperandValue {
     public var index: Int
     public init(_ index: Int) { self.index = index }
-
     public static var kind: OperandKind { .string }
     public static var optionalKind: OperandKind { .optString }
-    public static var placeholder: StringRef { StringRef(0) }
-    public init?(_ operand: Operand) {
-        guard case .string(let i) = operand else { return nil }
-        index = i
-    }
-    public var operand: Operand { .string(index) }
-    public static func optionalOperand(_ value: StringRef?) -> Operand { .optString(value?.index) }
-    public static func fromOptional(_ operand: Operand) -> StringRef?? {
-        guard case .optString(let i) = operand else { return nil }
-        return .some(i.map(StringRef.init))
-    }
 }
 
 /// `variable` / `optVariable`: an index into the flow's variable table.
-public struct VariableRef: OptionalOperandValue, Hashable {
+public struct VariableRef: IndexOperandValue, OptionalOperandValue {
     public var index: Int
     public init(_ index: Int) { self.index = index }
-
     public static var kind: OperandKind { .variable }
     public static var optionalKind: OperandKind { .optVariable }
-    public static var placeholder: VariableRef { VariableRef(0) }
-    public init?(_ operand: Operand) {
-        guard case .variable(let i) = operand else { return nil }
-        index = i
-    }
-    public var operand: Operand { .variable(index) }
-    public static func optionalOperand(_ value: VariableRef?) -> Operand { .optVariable(value?.index) }
-    public static func fromOptional(_ operand: Operand) -> VariableRef?? {
-        guard case .optVariable(let i) = operand else { return nil }
-        return .some(i.map(VariableRef.init))
-    }
 }
 
 /// `slot`: an index into the flow's attempt counters.
-public struct SlotRef: OperandValue, Hashable {
+public struct SlotRef: IndexOperandValue {
     public var index: Int
     public init(_ index: Int) { self.index = index }
-
     public static var kind: OperandKind { .slot }
-    public static var placeholder: SlotRef { SlotRef(0) }
-    public init?(_ operand: Operand) {
-        guard case .slot(let i) = operand else { return nil }
-        index = i
-    }
-    public var operand: Operand { .slot(index) }
+}
+
+/// `flow`: an index into the flow table.
+public struct FlowRef: IndexOperandValue {
+    public var index: Int
+    public init(_ index: Int) { self.index = index }
+    public static var kind: OperandKind { .flow }
 }
 
 /// `label`: a code offset inside the flow, the start of an instruction
 /// (the assembler holds its own label numbers here until layout).
-public struct JumpTarget: OperandValue, Hashable {
+public struct JumpTarget: IndexOperandValue {
     public var offset: Int
     public init(_ offset: Int) { self.offset = offset }
-
+    public var index: Int { offset }
     public static var kind: OperandKind { .label }
-    public static var placeholder: JumpTarget { JumpTarget(0) }
-    public init?(_ operand: Operand) {
-        guard case .label(let o) = operand else { return nil }
-        offset = o
-    }
-    public var operand: Operand { .label(offset) }
-}
-
-/// `flow`: an index into the flow table.
-public struct FlowRef: OperandValue, Hashable {
-    public var index: Int
-    public init(_ index: Int) { self.index = index }
-
-    public static var kind: OperandKind { .flow }
-    public static var placeholder: FlowRef { FlowRef(0) }
-    public init?(_ operand: Operand) {
-        guard case .flow(let i) = operand else { return nil }
-        index = i
-    }
-    public var operand: Operand { .flow(index) }
 }
 
 /// `text` / `optText`: interpolated text, constants and variables.
