@@ -2,26 +2,42 @@
 /// instructions in order and where each starts. The interpreter executes
 /// these; it never reads the code's bytes. Offsets (jump targets, entry,
 /// nodes) stay byte offsets, as in the bundle, the disassembly and traces.
+///
+/// One reference wide, so a `CallVM` holding its flow's program is no
+/// bigger than one holding the code's bytes.
 public struct FlowProgram: Sendable {
-    public let instructions: [Instruction]
-    /// The offset of each instruction, then the end of the code.
-    public let offsets: [Int]
-    /// Instruction index by code offset; -1 inside an instruction.
-    private let indexAt: [Int32]
+    @usableFromInline
+    final class Storage: Sendable {
+        @usableFromInline let instructions: [Instruction]
+        @usableFromInline let offsets: [Int]
+        /// Instruction index by code offset; -1 inside an instruction.
+        @usableFromInline let indexAt: [Int32]
 
-    init(_ decoded: [DecodedInstruction], codeLength: Int) {
-        instructions = decoded.map(\.instruction)
-        offsets = decoded.map(\.offset) + [codeLength]
-        var indexAt = [Int32](repeating: -1, count: codeLength)
-        for (i, d) in decoded.enumerated() { indexAt[d.offset] = Int32(i) }
-        self.indexAt = indexAt
+        init(instructions: [Instruction], offsets: [Int], indexAt: [Int32]) {
+            self.instructions = instructions
+            self.offsets = offsets
+            self.indexAt = indexAt
+        }
     }
 
+    @usableFromInline let storage: Storage
+
+    /// `instructions` in order, each starting at `offsets[i]`; `offsets` ends with the code's length.
+    init(instructions: [Instruction], offsets: [Int]) {
+        var indexAt = [Int32](repeating: -1, count: offsets.last ?? 0)
+        for (i, offset) in offsets.dropLast().enumerated() { indexAt[offset] = Int32(i) }
+        storage = Storage(instructions: instructions, offsets: offsets, indexAt: indexAt)
+    }
+
+    @inlinable public var instructions: [Instruction] { storage.instructions }
+    /// The offset of each instruction, then the end of the code.
+    @inlinable public var offsets: [Int] { storage.offsets }
+
     /// The index of the instruction that starts at `offset`, if one does.
-    @inline(__always)
+    @inlinable
     public func index(at offset: Int) -> Int? {
-        guard offset >= 0, offset < indexAt.count else { return nil }
-        let i = Int(indexAt[offset])
+        guard offset >= 0, offset < storage.indexAt.count else { return nil }
+        let i = Int(storage.indexAt[offset])
         return i < 0 ? nil : i
     }
 

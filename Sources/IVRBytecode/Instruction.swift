@@ -135,10 +135,44 @@ protocol OperandSource {
     mutating func next<T: OperandValue>(_ type: T.Type) throws(Failure) -> T
 }
 
+/// `build` calls a case's constructor with one operand of each of its
+/// types, read in order. One overload per arity rather than a parameter
+/// pack: plain generics are specialized, so decoding at load stays as fast
+/// as a hand-written walk.
 extension OperandSource {
-    /// Calls a case's constructor with one operand of each of its types, in order.
-    mutating func build<each T: OperandValue>(_ make: (repeat each T) -> Instruction) throws(Failure) -> Instruction {
-        make(repeat try next((each T).self))
+    mutating func build<A: OperandValue>(_ make: (A) -> Instruction) throws(Failure) -> Instruction {
+        make(try next(A.self))
+    }
+
+    mutating func build<A: OperandValue, B: OperandValue>(_ make: (A, B) -> Instruction) throws(Failure) -> Instruction {
+        let a = try next(A.self)
+        return make(a, try next(B.self))
+    }
+
+    mutating func build<A: OperandValue, B: OperandValue, C: OperandValue>(
+        _ make: (A, B, C) -> Instruction) throws(Failure) -> Instruction {
+        let a = try next(A.self), b = try next(B.self)
+        return make(a, b, try next(C.self))
+    }
+
+    mutating func build<A: OperandValue, B: OperandValue, C: OperandValue, D: OperandValue, E: OperandValue>(
+        _ make: (A, B, C, D, E) -> Instruction) throws(Failure) -> Instruction {
+        let a = try next(A.self), b = try next(B.self), c = try next(C.self), d = try next(D.self)
+        return make(a, b, c, d, try next(E.self))
+    }
+
+    mutating func build<A: OperandValue, B: OperandValue, C: OperandValue, D: OperandValue, E: OperandValue,
+                        F: OperandValue>(_ make: (A, B, C, D, E, F) -> Instruction) throws(Failure) -> Instruction {
+        let a = try next(A.self), b = try next(B.self), c = try next(C.self), d = try next(D.self)
+        let e = try next(E.self)
+        return make(a, b, c, d, e, try next(F.self))
+    }
+
+    mutating func build<A: OperandValue, B: OperandValue, C: OperandValue, D: OperandValue, E: OperandValue,
+                        F: OperandValue, G: OperandValue>(_ make: (A, B, C, D, E, F, G) -> Instruction) throws(Failure) -> Instruction {
+        let a = try next(A.self), b = try next(B.self), c = try next(C.self), d = try next(D.self)
+        let e = try next(E.self), f = try next(F.self)
+        return make(a, b, c, d, e, f, try next(G.self))
     }
 }
 

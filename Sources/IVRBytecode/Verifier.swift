@@ -73,7 +73,8 @@ enum Verifier {
                                    patterns: inout Set<Int>) throws(BundleError) -> (FlowProgram, Set<Int>) {
         let limits = OperandLimits(image: image, flow: flow)
         var starts: Set<Int> = []
-        var decoded: [DecodedInstruction] = []
+        var instructions: [Instruction] = []
+        var offsets: [Int] = []
         var labels: [(at: Int, target: Int)] = []
         var offset = 0
         var last: Opcode = .jump
@@ -84,7 +85,8 @@ enum Verifier {
             for case .label(let target) in operands { labels.append((offset, target)) }
             try checkValues(ins.instruction, opcode: opcode, operands: operands, at: offset, flow: name)
             collectPatterns(ins.instruction, into: &patterns)
-            decoded.append(ins)
+            instructions.append(ins.instruction)
+            offsets.append(offset)
             last = opcode
             offset += ins.length
         }
@@ -101,7 +103,8 @@ enum Verifier {
         for e in flow.debug?.entries ?? [] where !starts.contains(e.offset) {
             throw .badCode(flow: name, offset: e.offset, "debug entry does not start an instruction")
         }
-        return (FlowProgram(decoded, codeLength: flow.code.count), starts)
+        offsets.append(flow.code.count)
+        return (FlowProgram(instructions: instructions, offsets: offsets), starts)
     }
 
     /// Operand values with a meaning beyond "an index in range".
