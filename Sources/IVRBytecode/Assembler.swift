@@ -1,6 +1,6 @@
 import IVRSyntax
 
-/// Collects instructions with symbolic labels and lays them out. Labels are
+/// Collects typed instructions with symbolic labels and lays them out. Labels are
 /// LEB128 like every other integer, so an instruction's size depends on where
 /// its target lands: `finish` starts from one-byte labels and grows them until
 /// every offset is stable (offsets only grow, so sizes only grow, and this ends).
@@ -9,7 +9,7 @@ struct Assembler {
 
     private struct Pending {
         var opcode: Opcode
-        /// `.label` operands hold label ids until layout.
+        /// The instruction's operands; `.label` operands hold label ids until layout.
         var operands: [Operand]
         var location: SourceLocation?
     }
@@ -38,15 +38,13 @@ struct Assembler {
     /// Index of the next instruction (for `offset(ofInstruction:)` after layout).
     var nextIndex: Int { pending.count }
 
-    mutating func emit(_ opcode: Opcode, _ operands: Operand...) {
-        emit(opcode, operands)
-    }
-
-    mutating func emit(_ opcode: Opcode, _ operands: [Operand]) {
+    mutating func emit(_ instruction: Instruction) {
+        let (opcode, operands) = instruction.parts
         pending.append(Pending(opcode: opcode, operands: operands, location: location))
     }
 
-    static func labelOperand(_ l: Label) -> Operand { .label(l.id) }
+    /// The operand of an instruction that jumps to `l` (an offset once laid out).
+    static func target(_ l: Label) -> JumpTarget { JumpTarget(l.id) }
 
     /// Lays out and encodes. Returns the code, each instruction's offset (plus
     /// one past the end), each label's offset, and the debug entries.
@@ -87,22 +85,5 @@ struct Assembler {
             }
         }
         return w.bytes
-    }
-}
-
-extension ByteWriter {
-    /// Encodes one operand by its kind (labels must already be offsets).
-    public mutating func operand(_ operand: Operand) {
-        switch operand {
-        case .uint(let v): leb(v)
-        case .string(let i), .variable(let i), .slot(let i), .label(let i), .flow(let i), .destination(let i): leb(i)
-        case .optString(let i), .optVariable(let i): leb(optional: i)
-        case .key(let k): leb(KeyCode.encode(k))
-        case .optKey(let k): leb(k.map { KeyCode.encode($0) + 1 } ?? 0)
-        case .text(let parts): text(parts)
-        case .optText(let parts):
-            if let parts { byte(1); text(parts) } else { byte(0) }
-        case .expression(let e): ExpressionCode.encode(e, into: &self)
-        }
     }
 }

@@ -111,10 +111,7 @@ public enum Disassembler {
     /// One instruction as the listing prints it (`MENU #0`), for execution traces.
     public static func line(_ bundle: VerifiedBundle, flow index: Int, offset: Int) -> String {
         let flow = bundle.flows[index]
-        let limits = OperandLimits(image: bundle.image, flow: flow)
-        guard let ins = try? InstructionDecoder.decode(flow.code, at: offset, limits: limits, flowName: bundle.flowName(index)) else {
-            return "?"
-        }
+        guard let ins = bundle.programs[index].instruction(at: offset) else { return "?" }
         var nodeAt: [Int: String] = [:]
         for n in flow.nodes { nodeAt[n.offset] = bundle.strings[n.name] }
         let operands = ins.operands.map { render($0, bundle: bundle, flow: flow, nodeAt: nodeAt) }.joined(separator: ", ")

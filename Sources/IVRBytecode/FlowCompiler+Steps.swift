@@ -13,20 +13,20 @@ extension FlowCompiler {
         switch continuation {
         case .hangup: asm.emit(.hangup)
         case .fallThrough: break
-        case .jump(let label): asm.emit(.jump, Assembler.labelOperand(label))
+        case .jump(let label): asm.emit(.jump(Assembler.target(label)))
         }
     }
 
     mutating func compileStep(_ step: Step) {
         switch step.kind {
         case .say(let say):
-            asm.emit(.say, .text(text(say.text.value)), optString(say.voice?.value), optString(say.language?.value))
+            asm.emit(.say(text(say.text.value), voice: optString(say.voice?.value), language: optString(say.language?.value)))
         case .play(let play):
-            asm.emit(.play, .string(pool.intern(play.file.value)), optString(play.transcript?.value))
+            asm.emit(.play(string(play.file.value), transcript: optString(play.transcript?.value)))
         case .set(let set):
             for a in set.assignments {
                 let value = text(a.value.value)
-                asm.emit(.set, .variable(variable(a.name.value)), .text(value))
+                asm.emit(.set(VariableRef(variable(a.name.value)), value))
             }
         case .menu(let menu): compileMenu(menu)
         case .capture(let capture): compileCapture(capture)
@@ -35,11 +35,11 @@ extension FlowCompiler {
         case .transfer(let transfer): compileTransfer(transfer)
         case .webhook(let webhook): compileWebhook(webhook)
         case .record(let record):
-            asm.emit(.record, .variable(variable(record.into.value)),
-                     .uint(UInt64((record.max?.value ?? Record.defaultMax).milliseconds)),
-                     .uint(record.beep?.value == false ? 0 : 1),
-                     .optKey(record.effectiveFinishOn?.character),
-                     .uint(UInt64((record.silence?.value ?? .seconds(5)).milliseconds)))
+            asm.emit(.record(into: VariableRef(variable(record.into.value)),
+                             max: UInt64((record.max?.value ?? Record.defaultMax).milliseconds),
+                             beep: record.beep?.value == false ? 0 : 1,
+                             finishOn: record.effectiveFinishOn,
+                             silence: UInt64((record.silence?.value ?? .seconds(5)).milliseconds)))
         case .hangup: asm.emit(.hangup)
         }
     }
@@ -49,15 +49,15 @@ extension FlowCompiler {
         switch target {
         case .node(let name):
             if let label = nodeLabels[name.value] {
-                asm.emit(.jump, Assembler.labelOperand(label))
+                asm.emit(.jump(Assembler.target(label)))
             } else {
                 asm.emit(.hangup)  // refused by the checker (E201); never built
             }
         case .builtin(let b):
             switch b.value {
             case .repeat:
-                if let loop = repeatTargets.last { asm.emit(.jump, Assembler.labelOperand(loop)) } else { asm.emit(.resume) }
-            case .back: asm.emit(.back, .uint(menuDepth > 0 ? 1 : 0))
+                if let loop = repeatTargets.last { asm.emit(.jump(Assembler.target(loop))) } else { asm.emit(.resume) }
+            case .back: asm.emit(.back(leaveCurrent: menuDepth > 0 ? 1 : 0))
             case .top: asm.emit(.top)
             case .hangup: asm.emit(.hangup)
             }
@@ -70,7 +70,7 @@ extension FlowCompiler {
         let end = asm.newLabel()
         for arm in branch.arms {
             let next = asm.newLabel()
-            asm.emit(.branchIfFalse, .expression(condition(arm.condition)), Assembler.labelOperand(next))
+            asm.emit(.branchIfFalse(condition(arm.condition), Assembler.target(next)))
             compileTarget(arm.then, then: .jump(end))
             asm.bind(next)
         }
@@ -84,29 +84,29 @@ extension FlowCompiler {
         let destination = transfer.destination
         if destination.kind == .ivr {
             if let index = flowIndex[destination.value.value.raw] {
-                asm.emit(.gotoFlow, .flow(index))
+                asm.emit(.gotoFlow(FlowRef(index)))
             } else {
                 asm.emit(.hangup)  // refused by the checker (E202)
             }
             return
         }
-        let kind = DestinationKind(rawValue: destination.kind.rawValue)?.code ?? 0
+        let kind = DestinationKind(rawValue: destination.kind.rawValue) ?? .number
         let fail = asm.newLabel()
-        asm.emit(.transfer, .destination(kind), .text(text(destination.value.value)),
-                 .optText(transfer.callerID.map { text($0.value) }),
-                 .uint(UInt64((transfer.timeout?.value ?? Transfer.defaultTimeout).milliseconds)),
-                 optString(transfer.allow?.value), Assembler.labelOperand(fail))
+        asm.emit(.transfer(kind, text(destination.value.value),
+                           callerID: transfer.callerID.map { text($0.value) },
+                           ringTimeout: UInt64((transfer.timeout?.value ?? Transfer.defaultTimeout).milliseconds),
+                           allow: optString(transfer.allow?.value), fail: Assembler.target(fail)))
         asm.bind(fail)
         compileTarget(transfer.onFail ?? .builtin(Located(.hangup, destination.kindRange)), then: .hangup)
     }
 
     private mutating func compileWebhook(_ webhook: Webhook) {
         let failed = asm.newLabel(), done = asm.newLabel()
-        let body: [TextPart]? = webhook.effectiveMethod == .POST ? webhook.body.map { jsonText($0) } : nil
-        asm.emit(.webhook, .uint(webhook.effectiveMethod == .POST ? 1 : 0), .text(text(webhook.url.value)),
-                 .optText(body), .uint(UInt64((webhook.timeout?.value ?? Webhook.defaultTimeout).milliseconds)),
-                 .optVariable(webhook.into.map { variable($0.value) }), Assembler.labelOperand(failed))
-        asm.emit(.jump, Assembler.labelOperand(done))
+        let body: CodeText? = webhook.effectiveMethod == .POST ? webhook.body.map { CodeText(jsonText($0)) } : nil
+        asm.emit(.webhook(method: webhook.effectiveMethod == .POST ? 1 : 0, url: text(webhook.url.value), body: body,
+                          timeout: UInt64((webhook.timeout?.value ?? Webhook.defaultTimeout).milliseconds),
+                          into: webhook.into.map { VariableRef(variable($0.value)) }, error: Assembler.target(failed)))
+        asm.emit(.jump(Assembler.target(done)))
         asm.bind(failed)
         compileTarget(webhook.onError ?? .builtin(Located(.hangup, webhook.url.range)), then: .hangup)
         asm.bind(done)

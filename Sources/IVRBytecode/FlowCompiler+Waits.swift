@@ -23,22 +23,21 @@ import IVRSyntax
 extension FlowCompiler {
     mutating func compileMenu(_ menu: Menu) {
         let slot = newSlot()
-        asm.emit(.menu, .slot(slot))
+        asm.emit(.menu(SlotRef(slot)))
         let loop = asm.here()
         compilePrompts(menu.prompt, short: menu.shortPrompt, slot: slot)
         let timeout = menu.timeout?.value ?? flow.defaults.timeout?.value ?? WaitDefaults.timeout
-        asm.emit(.waitKey, .uint(UInt64(timeout.milliseconds)))
+        asm.emit(.waitKey(timeout: UInt64(timeout.milliseconds)))
         let keyed = asm.newLabel()
         if let dbe = menu.dialByExtension {
             let idt = dbe.interDigitTimeout?.value ?? menu.interDigitTimeout?.value
                 ?? flow.defaults.interDigitTimeout?.value ?? WaitDefaults.interDigitTimeout
-            let pattern = pool.intern(dbe.pattern.value)
-            asm.emit(.extendKeys, .string(pattern), .uint(UInt64(idt.milliseconds)))
+            asm.emit(.extendKeys(pattern: string(dbe.pattern.value), interDigit: UInt64(idt.milliseconds)))
         }
         let timedOut = asm.newLabel(), retry = asm.newLabel()
-        asm.emit(.onTimeout, Assembler.labelOperand(timedOut))
+        asm.emit(.onTimeout(Assembler.target(timedOut)))
         if let dbe = menu.dialByExtension {
-            asm.emit(.onExtension, .string(pool.intern(dbe.pattern.value)), Assembler.labelOperand(keyed))
+            asm.emit(.onExtension(pattern: string(dbe.pattern.value), Assembler.target(keyed)))
         }
         // An option naming a node jumps straight to it; others get a block below.
         var optionLabels: [Assembler.Label?] = []
@@ -47,17 +46,17 @@ extension FlowCompiler {
             if case .node(let name) = option.target { direct = nodeLabels[name.value] }
             let label = direct ?? asm.newLabel()
             optionLabels.append(direct == nil ? label : nil)
-            asm.emit(.onKey, .key(option.key.value.character), Assembler.labelOperand(label))
+            asm.emit(.onKey(option.key.value, Assembler.target(label)))
         }
         repeatTargets.append(loop)
         menuDepth += 1
         asm.emit(.invalid)
         if let handler = menu.onInvalid { compileTarget(handler, then: .fallThrough) }
-        asm.emit(.jump, Assembler.labelOperand(retry))
+        asm.emit(.jump(Assembler.target(retry)))
         asm.bind(timedOut)
         if let handler = menu.onTimeout { compileTarget(handler, then: .fallThrough) }
         asm.bind(retry)
-        asm.emit(.retry, .slot(slot), .uint(UInt64(attempts(menu.attempts))), Assembler.labelOperand(loop))
+        asm.emit(.retry(SlotRef(slot), attempts: UInt64(attempts(menu.attempts)), loop: Assembler.target(loop)))
         compileTarget(menu.onExhausted ?? .builtin(Located(.hangup, menu.optionsRange)), then: .hangup)
         for (option, label) in zip(menu.options, optionLabels) {
             guard let label else { continue }
@@ -69,7 +68,7 @@ extension FlowCompiler {
         if menu.dialByExtension != nil {
             let fail = asm.newLabel()
             asm.bind(keyed)
-            asm.emit(.transferKeyed, Assembler.labelOperand(fail))
+            asm.emit(.transferKeyed(fail: Assembler.target(fail)))
             asm.bind(fail)
             asm.emit(.hangup)
         }
@@ -77,7 +76,7 @@ extension FlowCompiler {
 
     mutating func compileCapture(_ capture: Capture) {
         let slot = newSlot()
-        asm.emit(.attemptReset, .slot(slot))
+        asm.emit(.attemptReset(SlotRef(slot)))
         let loop = asm.here()
         if let prompt = capture.prompt {
             compilePrompts(prompt, short: capture.shortPrompt, slot: slot)
@@ -85,23 +84,23 @@ extension FlowCompiler {
         let timeout = capture.timeout?.value ?? flow.defaults.timeout?.value ?? WaitDefaults.timeout
         let idt = capture.interDigitTimeout?.value ?? flow.defaults.interDigitTimeout?.value ?? WaitDefaults.interDigitTimeout
         let maxDigits = min(max(capture.effectiveMax, 1), Capture.maxDigitsLimit)
-        asm.emit(.waitDigits, .uint(UInt64(min(max(capture.effectiveMin, 0), maxDigits))), .uint(UInt64(maxDigits)),
-                 .optKey(capture.effectiveTerminator?.character),
-                 .uint(UInt64(timeout.milliseconds)), .uint(UInt64(idt.milliseconds)),
-                 optString(capture.pattern?.value), .uint(capture.isSensitive ? 1 : 0))
+        asm.emit(.waitDigits(min: UInt64(min(max(capture.effectiveMin, 0), maxDigits)), max: UInt64(maxDigits),
+                             terminator: capture.effectiveTerminator,
+                             timeout: UInt64(timeout.milliseconds), interDigit: UInt64(idt.milliseconds),
+                             pattern: optString(capture.pattern?.value), flags: capture.isSensitive ? 1 : 0))
         let timedOut = asm.newLabel(), invalid = asm.newLabel(), retry = asm.newLabel(), done = asm.newLabel()
-        asm.emit(.onTimeout, Assembler.labelOperand(timedOut))
-        asm.emit(.accept, .variable(variable(capture.into.value, sensitive: capture.isSensitive)), Assembler.labelOperand(invalid))
-        asm.emit(.jump, Assembler.labelOperand(done))
+        asm.emit(.onTimeout(Assembler.target(timedOut)))
+        asm.emit(.accept(into: VariableRef(variable(capture.into.value, sensitive: capture.isSensitive)), invalid: Assembler.target(invalid)))
+        asm.emit(.jump(Assembler.target(done)))
         repeatTargets.append(loop)
         asm.bind(invalid)
         asm.emit(.invalid)
         if let handler = capture.onInvalid { compileTarget(handler, then: .fallThrough) }
-        asm.emit(.jump, Assembler.labelOperand(retry))
+        asm.emit(.jump(Assembler.target(retry)))
         asm.bind(timedOut)
         if let handler = capture.onTimeout { compileTarget(handler, then: .fallThrough) }
         asm.bind(retry)
-        asm.emit(.retry, .slot(slot), .uint(UInt64(attempts(capture.attempts))), Assembler.labelOperand(loop))
+        asm.emit(.retry(SlotRef(slot), attempts: UInt64(attempts(capture.attempts)), loop: Assembler.target(loop)))
         compileTarget(capture.onExhausted ?? .builtin(Located(.hangup, capture.into.range)), then: .hangup)
         repeatTargets.removeLast()
         asm.bind(done)
@@ -114,9 +113,9 @@ extension FlowCompiler {
             return
         }
         let shortLabel = asm.newLabel(), wait = asm.newLabel()
-        asm.emit(.ifRetry, .slot(slot), Assembler.labelOperand(shortLabel))
+        asm.emit(.ifRetry(SlotRef(slot), short: Assembler.target(shortLabel)))
         queue(prompt)
-        asm.emit(.jump, Assembler.labelOperand(wait))
+        asm.emit(.jump(Assembler.target(wait)))
         asm.bind(shortLabel)
         queue(short)
         asm.bind(wait)
@@ -126,9 +125,9 @@ extension FlowCompiler {
         for step in prompt.steps {
             switch step.kind {
             case .say(let say):
-                asm.emit(.queueSay, .text(text(say.text.value)), optString(say.voice?.value), optString(say.language?.value))
+                asm.emit(.queueSay(text(say.text.value), voice: optString(say.voice?.value), language: optString(say.language?.value)))
             case .play(let play):
-                asm.emit(.queuePlay, .string(pool.intern(play.file.value)), optString(play.transcript?.value))
+                asm.emit(.queuePlay(string(play.file.value), transcript: optString(play.transcript?.value)))
             default: break  // only media steps are prompts (the builder refuses others)
             }
         }

@@ -51,7 +51,7 @@ struct FlowCompiler {
         for node in flow.nodes where seen.insert(node.name.value).inserted {
             asm.location = node.name.range.start
             if let label = nodeLabels[node.name.value] { asm.bind(label) }
-            asm.emit(.node, .string(pool.intern(node.name.value)))
+            asm.emit(.node(StringRef(pool.intern(node.name.value))))
             compileSteps(node.steps, then: .hangup)
         }
         if flow.nodes.isEmpty { asm.emit(.hangup) }
@@ -83,16 +83,18 @@ struct FlowCompiler {
         return slots - 1
     }
 
-    mutating func text(_ s: InterpolatedString) -> [TextPart] {
-        s.parts.map { part in
+    mutating func text(_ s: InterpolatedString) -> CodeText {
+        CodeText(s.parts.map { part in
             switch part {
             case .text(let t): .constant(pool.intern(t))
             case .variable(let name, _): .variable(variable(name))
             }
-        }
+        })
     }
 
-    mutating func optString(_ s: String?) -> Operand { .optString(s.map { pool.intern($0) }) }
+    mutating func string(_ s: String) -> StringRef { StringRef(pool.intern(s)) }
+
+    mutating func optString(_ s: String?) -> StringRef? { s.map { string($0) } }
 
     private mutating func schedule(_ s: Schedule) -> ScheduleImage {
         schedules[s.name.value] = schedules.count

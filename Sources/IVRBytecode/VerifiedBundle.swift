@@ -6,8 +6,8 @@ public enum Bundle {
     /// truncated, corrupted, hostile or of an unknown major version.
     public static func load(_ bytes: [UInt8]) throws(BundleError) -> VerifiedBundle {
         let image = try BundleReader.read(bytes)
-        let (starts, patterns) = try Verifier.verify(image)
-        return VerifiedBundle(image: image, instructionStarts: starts, patterns: patterns)
+        let (programs, starts, patterns) = try Verifier.verify(image)
+        return VerifiedBundle(image: image, programs: programs, instructionStarts: starts, patterns: patterns)
     }
 }
 
@@ -16,14 +16,17 @@ public enum Bundle {
 /// its own. Only `Bundle.load` makes one.
 public struct VerifiedBundle: Sendable {
     public let image: BundleImage
+    /// Per flow, its code decoded and verified once: what the interpreter runs.
+    public let programs: [FlowProgram]
     /// Per flow, the offsets where instructions start.
     public let instructionStarts: [Set<Int>]
 
     /// Every regular expression of the code, compiled, by string index.
     public let patterns: [Int: Pattern]
 
-    fileprivate init(image: BundleImage, instructionStarts: [Set<Int>], patterns: [Int: Pattern]) {
+    fileprivate init(image: BundleImage, programs: [FlowProgram], instructionStarts: [Set<Int>], patterns: [Int: Pattern]) {
         self.image = image
+        self.programs = programs
         self.instructionStarts = instructionStarts
         self.patterns = patterns
     }
@@ -44,17 +47,6 @@ public struct VerifiedBundle: Sendable {
         return image.flows.firstIndex { $0.extensionNumber.map { image.strings[$0] } == nameOrExtension }
     }
 
-    /// Every instruction of a flow, decoded (for the disassembler and tests).
-    public func instructions(ofFlow index: Int) -> [Instruction] {
-        let flow = image.flows[index]
-        let limits = OperandLimits(image: image, flow: flow)
-        var out: [Instruction] = []
-        var offset = 0
-        while offset < flow.code.count,
-              let ins = try? InstructionDecoder.decode(flow.code, at: offset, limits: limits, flowName: flowName(index)) {
-            out.append(ins)
-            offset += ins.length
-        }
-        return out
-    }
+    /// Every instruction of a flow with its offset (for the disassembler and tests).
+    public func instructions(ofFlow index: Int) -> [DecodedInstruction] { programs[index].decoded }
 }

@@ -10,10 +10,12 @@ enum Verifier {
     /// Any timeout or duration above a day is refused (no clock overflow).
     static let maxMilliseconds: UInt64 = 86_400_000
 
-    static func verify(_ image: BundleImage) throws(BundleError) -> (starts: [Set<Int>], patterns: [Int: Pattern]) {
+    /// The verified flows' decoded code, their instruction starts, and every pattern compiled.
+    static func verify(_ image: BundleImage) throws(BundleError) -> (programs: [FlowProgram], starts: [Set<Int>], patterns: [Int: Pattern]) {
         guard !image.flows.isEmpty else { throw .malformed("the bundle holds no flows") }
         var names: Set<String> = [], extensions: Set<String> = []
         var starts: [Set<Int>] = []
+        var programs: [FlowProgram] = []
         var patternIndices: Set<Int> = []
         for flow in image.flows {
             let name = image.strings[flow.name]
@@ -26,7 +28,9 @@ enum Verifier {
             for (i, builtin) in BuiltinVariable.allCases.enumerated() where image.strings[flow.variables[i].name] != builtin.rawValue {
                 throw .malformed("flow '\(name)': variable \(i) must be the built-in '\(builtin.rawValue)'")
             }
-            starts.append(try verifyCode(flow, in: image, name: name, patterns: &patternIndices))
+            let (program, flowStarts) = try verifyCode(flow, in: image, name: name, patterns: &patternIndices)
+            programs.append(program)
+            starts.append(flowStarts)
         }
         var patterns: [Int: Pattern] = [:]
         for index in patternIndices.sorted() {
@@ -36,20 +40,16 @@ enum Verifier {
                 throw .malformed("pattern \"\(image.strings[index])\" does not compile: \(error)")
             }
         }
-        return (starts, patterns)
+        return (programs, starts, patterns)
     }
 
     /// String operands that are regular expressions (compiled once, at load).
     private static func collectPatterns(_ ins: Instruction, into set: inout Set<Int>) {
-        switch ins.opcode {
-        case .extendKeys, .onExtension:
-            if case .string(let i) = ins.operands[0] { set.insert(i) }
-        case .waitDigits:
-            if case .optString(let i?) = ins.operands[5] { set.insert(i) }
-        case .transfer:
-            if case .optString(let i?) = ins.operands[4] { set.insert(i) }
-        case .branchIfFalse:
-            if case .expression(let e) = ins.operands[0] { collectPatterns(e, into: &set, depth: 0) }
+        switch ins {
+        case .extendKeys(let pattern, _), .onExtension(let pattern, _): set.insert(pattern.index)
+        case .waitDigits(_, _, _, _, _, let pattern?, _): set.insert(pattern.index)
+        case .transfer(_, _, _, _, let allow?, _): set.insert(allow.index)
+        case .branchIfFalse(let condition, _): collectPatterns(condition, into: &set, depth: 0)
         default: break
         }
     }
@@ -70,21 +70,24 @@ enum Verifier {
     }
 
     private static func verifyCode(_ flow: FlowImage, in image: BundleImage, name: String,
-                                   patterns: inout Set<Int>) throws(BundleError) -> Set<Int> {
+                                   patterns: inout Set<Int>) throws(BundleError) -> (FlowProgram, Set<Int>) {
         let limits = OperandLimits(image: image, flow: flow)
         var starts: Set<Int> = []
+        var instructions: [Instruction] = []
+        var offsets: [Int] = []
         var labels: [(at: Int, target: Int)] = []
         var offset = 0
         var last: Opcode = .jump
         while offset < flow.code.count {
             let ins = try InstructionDecoder.decode(flow.code, at: offset, limits: limits, flowName: name)
             starts.insert(offset)
-            for operand in ins.operands {
-                if case .label(let target) = operand { labels.append((offset, target)) }
-            }
-            try checkValues(ins, flow: name)
-            collectPatterns(ins, into: &patterns)
-            last = ins.opcode
+            let (opcode, operands) = ins.instruction.parts
+            for case .label(let target) in operands { labels.append((offset, target)) }
+            try checkValues(ins.instruction, opcode: opcode, operands: operands, at: offset, flow: name)
+            collectPatterns(ins.instruction, into: &patterns)
+            instructions.append(ins.instruction)
+            offsets.append(offset)
+            last = opcode
             offset += ins.length
         }
         guard last.endsBlock else {
@@ -100,28 +103,27 @@ enum Verifier {
         for e in flow.debug?.entries ?? [] where !starts.contains(e.offset) {
             throw .badCode(flow: name, offset: e.offset, "debug entry does not start an instruction")
         }
-        return starts
+        offsets.append(flow.code.count)
+        return (FlowProgram(instructions: instructions, offsets: offsets), starts)
     }
 
     /// Operand values with a meaning beyond "an index in range".
-    private static func checkValues(_ ins: Instruction, flow: String) throws(BundleError) {
-        func fail(_ what: String) -> BundleError { .badCode(flow: flow, offset: ins.offset, "\(ins.opcode.name): \(what)") }
-        for (kind, operand) in zip(ins.opcode.operands, ins.operands) {
-            if kind == .uint, case .uint(let v) = operand, v > maxMilliseconds { throw fail("value \(v) is too large") }
-        }
-        switch (ins.opcode, ins.operands) {
-        case (.waitDigits, let ops):
-            guard case .uint(let min) = ops[0], case .uint(let max) = ops[1], case .uint(let flags) = ops[6] else { return }
+    private static func checkValues(_ ins: Instruction, opcode: Opcode, operands: [Operand], at offset: Int,
+                                    flow: String) throws(BundleError) {
+        func fail(_ what: String) -> BundleError { .badCode(flow: flow, offset: offset, "\(opcode.name): \(what)") }
+        for case .uint(let v) in operands where v > maxMilliseconds { throw fail("value \(v) is too large") }
+        switch ins {
+        case let .waitDigits(min, max, _, _, _, _, flags):
             guard max >= 1, max <= maxDigits, min <= max else { throw fail("digit limits \(min)...\(max) are invalid") }
             guard flags <= 1 else { throw fail("unknown flags \(flags)") }
-        case (.retry, let ops):
-            guard case .uint(let attempts) = ops[1], (1...10).contains(attempts) else { throw fail("attempts must be 1...10") }
-        case (.back, let ops):
-            guard case .uint(let flag) = ops[0], flag <= 1 else { throw fail("flag must be 0 or 1") }
-        case (.webhook, let ops):
-            guard case .uint(let method) = ops[0], method <= 1 else { throw fail("method must be 0 (GET) or 1 (POST)") }
-        case (.record, let ops):
-            guard case .uint(let beep) = ops[2], beep <= 1 else { throw fail("beep must be 0 or 1") }
+        case .retry(_, let attempts, _):
+            guard (1...10).contains(attempts) else { throw fail("attempts must be 1...10") }
+        case .back(let flag):
+            guard flag <= 1 else { throw fail("flag must be 0 or 1") }
+        case .webhook(let method, _, _, _, _, _):
+            guard method <= 1 else { throw fail("method must be 0 (GET) or 1 (POST)") }
+        case .record(_, _, let beep, _, _):
+            guard beep <= 1 else { throw fail("beep must be 0 or 1") }
         default: break
         }
     }

@@ -15,11 +15,10 @@ extension CallVM {
     }
 
     @inline(never)
-    mutating func move(_ op: Opcode, _ c: inout CodeCursor) -> Effect? {
-        switch op {
-        case .back:
-            let leaveCurrent = c.uint() == 1
-            if leaveCurrent, !backStack.isEmpty { backStack.removeLast() }
+    mutating func move(_ instruction: Instruction) -> Effect? {
+        switch instruction {
+        case .back(let leaveCurrent):
+            if leaveCurrent == 1, !backStack.isEmpty { backStack.removeLast() }
             guard let target = backStack.last else { return restart() }
             return reenter(target)
         case .top:
@@ -28,11 +27,12 @@ extension CallVM {
         case .resume:
             guard let target = backStack.last else { return restart() }
             return reenter(target)
-        default:  // .gotoFlow
-            let target = c.uint()
-            switchFlow(to: target)
+        case .gotoFlow(let target):
+            switchFlow(to: target.index)
             pc = image.entry
-            return .enterFlow(bundle.flowName(target))
+            return .enterFlow(bundle.flowName(target.index))
+        default:
+            return .error("not a move at \(pc)")  // unreachable: `step` sends only moves
         }
     }
 
@@ -60,7 +60,7 @@ extension CallVM {
         let old = variables
         taint.clear(from: builtins)
         flow = target
-        code = image.code
+        program = bundle.programs[target]
         flowHasSensitive = image.variables.contains { $0.sensitive }
         attempts = Array(repeating: 0, count: image.slots)
         variables = Array(repeating: nil, count: image.variables.count)
@@ -75,51 +75,44 @@ extension CallVM {
     }
 
     @inline(never)
-    mutating func request(_ op: Opcode, _ c: inout CodeCursor) -> Effect? {
-        switch op {
-        case .transfer:
+    mutating func request(_ instruction: Instruction, next: Int) -> Effect? {
+        switch instruction {
+        case let .transfer(kind, destination, callerIDText, timeout, allow, fail):
             transferAt = pc
-            let kind = DestinationKind(code: c.uint()) ?? .number  // verified: in range
-            let parts = c.text()
-            let value = interpolate(parts)
-            let callerIDParts = c.optText()
-            let callerID = callerIDParts.map { interpolate($0) }
-            let timeout = c.uint(), allow = c.optional(), fail = c.uint()
-            pc = c.pc
-            var request = TransferRequest(kind: kind, value: value, callerID: callerID, timeout: timeout)
-            request.sensitive = isTainted(parts)
-            request.callerIDSensitive = callerIDParts.map(isTainted) ?? false
-            if let allow, bundle.patterns[allow]?.matches(value) != true {
-                pc = fail
+            let value = interpolate(destination.parts)
+            let callerID = callerIDText.map { interpolate($0.parts) }
+            pc = next
+            var request = TransferRequest(kind: kind, value: value, callerID: callerID, timeout: Int(timeout))
+            request.sensitive = isTainted(destination.parts)
+            request.callerIDSensitive = callerIDText.map { isTainted($0.parts) } ?? false
+            if let allow, bundle.patterns[allow.index]?.matches(value) != true {
+                pc = fail.offset
                 return .refused(kind: kind, value: request.shownValue)
             }
-            waiting = .transfer(fail: fail)
+            waiting = .transfer(fail: fail.offset)
             return .transfer(request)
-        case .transferKeyed:
+        case .transferKeyed(let fail):
             transferAt = pc
-            let fail = c.uint()
-            pc = c.pc
-            waiting = .transfer(fail: fail)
+            pc = next
+            waiting = .transfer(fail: fail.offset)
             return .transfer(TransferRequest(kind: .extension, value: input, callerID: nil,
                                              timeout: 30_000))
-        case .webhook:
-            let method = c.uint() == 1 ? "POST" : "GET"
-            let urlParts = c.text()
-            let url = interpolate(urlParts, escape: CallVM.percentEncode)
-            let body = c.optText().map { interpolate($0, escape: JSONEscape.escape) }
-            let timeout = c.uint(), into = c.optional(), fail = c.uint()
-            pc = c.pc
-            waiting = .webhook(into: into, fail: fail)
-            var request = WebhookRequest(method: method, url: url, body: body, timeout: timeout)
+        case let .webhook(method, urlText, bodyText, timeout, into, fail):
+            let url = interpolate(urlText.parts, escape: CallVM.percentEncode)
+            let body = bodyText.map { interpolate($0.parts, escape: JSONEscape.escape) }
+            pc = next
+            waiting = .webhook(into: into?.index, fail: fail.offset)
+            var request = WebhookRequest(method: method == 1 ? "POST" : "GET", url: url, body: body, timeout: Int(timeout))
             // The checker's E503 keeps sensitive values out of URLs; a bundle that did not pass it still shows `***`.
-            if isTainted(urlParts) { request.redactedURL = shown(urlParts, escape: CallVM.percentEncode) }
+            if isTainted(urlText.parts) { request.redactedURL = shown(urlText.parts, escape: CallVM.percentEncode) }
             return .webhook(request)
-        default:  // .record
-            let into = c.uint(), max = c.uint(), beep = c.uint() == 1, finish = c.optKey(), silence = c.uint()
-            pc = c.pc
-            waiting = .record(into)
+        case let .record(into, max, beep, finish, silence):
+            pc = next
+            waiting = .record(into.index)
             budget = 0
-            return .record(RecordRequest(maxDuration: max, beep: beep, finishOn: finish, silence: silence))
+            return .record(RecordRequest(maxDuration: Int(max), beep: beep == 1, finishOn: finish?.character, silence: Int(silence)))
+        default:
+            return .error("not a request at \(pc)")  // unreachable: `step` sends only requests
         }
     }
 

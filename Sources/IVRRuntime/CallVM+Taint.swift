@@ -22,28 +22,26 @@ extension CallVM {
 
     /// Whether an interpolated text includes a sensitive variable. A flow
     /// without sensitive captures, in a call without taint, pays one test.
-    func isTainted(_ parts: [(index: Int, isVariable: Bool)]) -> Bool {
+    func isTainted(_ parts: [TextPart]) -> Bool {
         guard flowHasSensitive || !taint.isEmpty else { return false }
-        return parts.contains { $0.isVariable && isSensitive($0.index) }
+        return parts.contains { if case .variable(let v) = $0 { isSensitive(v) } else { false } }
     }
 
     /// The text as it may be shown: each sensitive variable is `***`.
-    func shown(_ parts: [(index: Int, isVariable: Bool)], escape: (String) -> String = { $0 }) -> String {
+    func shown(_ parts: [TextPart], escape: (String) -> String = { $0 }) -> String {
         var out = ""
         for p in parts {
-            if !p.isVariable {
-                out += strings[p.index]
-            } else if isSensitive(p.index) {
-                out += CallVM.redacted
-            } else {
-                out += escape(variables[p.index] ?? "")
+            switch p {
+            case .constant(let i): out += strings[i]
+            case .variable(let v) where isSensitive(v): out += CallVM.redacted
+            case .variable(let v): out += escape(variables[v] ?? "")
             }
         }
         return out
     }
 
     /// A `set`: the value, and its taint from the parts it was made of.
-    mutating func assign(_ v: Int, _ parts: [(index: Int, isVariable: Bool)]) {
+    mutating func assign(_ v: Int, _ parts: [TextPart]) {
         let tainted = isTainted(parts)
         variables[v] = interpolate(parts)
         if tainted || !taint.isEmpty { taint[v] = tainted }

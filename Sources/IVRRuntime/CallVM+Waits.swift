@@ -4,28 +4,26 @@ import IVRSyntax
 /// Waiting for keys, and resuming after any effect.
 extension CallVM {
     @inline(never)
-    mutating func wait(_ op: Opcode, _ c: inout CodeCursor) -> Effect? {
-        switch op {
-        case .waitKey:
-            let timeout = c.uint()
-            pc = c.pc
+    mutating func wait(_ instruction: Instruction, next: Int) -> Effect? {
+        switch instruction {
+        case .waitKey(let timeout):
+            pc = next
             waiting = .key
-            return collect(CollectRequest(prompts: takePrompts(), maxDigits: 1, timeout: timeout,
-                                          interDigitTimeout: timeout, terminator: nil))
-        case .extendKeys:
+            return collect(CollectRequest(prompts: takePrompts(), maxDigits: 1, timeout: Int(timeout),
+                                          interDigitTimeout: Int(timeout), terminator: nil))
+        case .extendKeys(let patternRef, let interDigit):
             // Keys are taken one at a time, so collecting ends as soon as the
             // keys match and no further key could still match (`^2[0-9]$`
             // after "21"), not only at the longest match or the timeout.
-            let at = pc
-            let pattern = c.uint(), idt = c.uint()
-            pc = c.pc
-            let next = CollectRequest(prompts: [], maxDigits: 1, timeout: idt, interDigitTimeout: idt,
+            let at = pc, pattern = patternRef.index, idt = Int(interDigit)
+            pc = next
+            let more = CollectRequest(prompts: [], maxDigits: 1, timeout: idt, interDigitTimeout: idt,
                                       terminator: "#", continuesWait: true)
             if extendingMore, let compiled = bundle.patterns[pattern] {
                 extendingMore = false
                 let longest = min(compiled.maxMatchLength(alphabet: Pattern.dtmfKeys) ?? 32, 32)
                 waiting = .extend(at: at, pattern: pattern, longest: longest)
-                return collect(next)
+                return collect(more)
             }
             guard !timedOut, input.count == 1, let compiled = bundle.patterns[pattern],
                   compiled.canBeginMatch(input, alphabet: Pattern.dtmfKeys) else {
@@ -38,17 +36,17 @@ extension CallVM {
                 return nil
             }
             waiting = .extend(at: at, pattern: pattern, longest: longest)
-            return collect(next)
-        default:  // .waitDigits
-            let min = c.uint(), max = c.uint(), terminator = c.optKey()
-            let timeout = c.uint(), idt = c.uint(), pattern = c.optional(), flags = c.uint()
-            pc = c.pc
-            waiting = .digits(min: min, pattern: pattern, sensitive: flags & 1 == 1)
-            var request = CollectRequest(prompts: takePrompts(), maxDigits: max, timeout: timeout,
-                                         interDigitTimeout: idt, terminator: terminator)
+            return collect(more)
+        case let .waitDigits(min, max, terminator, timeout, idt, pattern, flags):
+            pc = next
+            waiting = .digits(min: Int(min), pattern: pattern?.index, sensitive: flags & 1 == 1)
+            var request = CollectRequest(prompts: takePrompts(), maxDigits: Int(max), timeout: Int(timeout),
+                                         interDigitTimeout: Int(idt), terminator: terminator?.character)
             request.sensitive = flags & 1 == 1
             request.takesTrailingTerminator = terminator != nil
             return collect(request)
+        default:
+            return .error("not a wait at \(pc)")  // unreachable: `step` sends only waits
         }
     }
 
@@ -78,8 +76,9 @@ extension CallVM {
             input = r.digits
             if timedOut {
                 pendingEffects.append(.timeout)
-            } else if code.indices.contains(pc), Opcode(rawValue: code[pc]) != .extendKeys {
-                pendingEffects.append(.input(input, kind: .menu))
+            } else if let following = program.instruction(at: pc) {
+                // A dial-by-extension instruction that follows reports the input itself.
+                if case .extendKeys = following {} else { pendingEffects.append(.input(input, kind: .menu)) }
             }
         case (.extend(let at, let pattern, let longest), .collected(let r)):
             input += r.digits

@@ -17,7 +17,9 @@ public struct CallVM {
 
     public let bundle: VerifiedBundle
     public internal(set) var flow: Int
-    var code: [UInt8]
+    /// The current flow's instructions, decoded once when the bundle was verified.
+    var program: FlowProgram
+    /// The offset of the next instruction in the flow's code.
     var pc: Int
     var attempts: [UInt8]
     var backStack: [(flow: Int, pc: Int, node: String)] = []
@@ -71,7 +73,7 @@ public struct CallVM {
         self.bundle = bundle
         self.flow = flow
         let image = bundle.flows[flow]
-        self.code = image.code
+        self.program = bundle.programs[flow]
         self.pc = image.entry
         self.attempts = Array(repeating: 0, count: image.slots)
         self.variables = Array(repeating: nil, count: image.variables.count)
@@ -109,96 +111,87 @@ public struct CallVM {
 
     /// Executes one instruction; returns an effect when it needs the world.
     private mutating func step() -> Effect? {
-        var c = CodeCursor(code: code, pc: pc)
-        guard let op = Opcode(rawValue: c.byte()) else {
-            return .error("unknown opcode at \(pc)")  // unreachable: verified
+        guard let index = program.index(at: pc) else {
+            return .error("no instruction at \(pc)")  // unreachable: verified
         }
-        switch op {
-        case .node:
-            node = strings[c.uint()]
-            pc = c.pc
+        // Where control falls through to.
+        let next = program.offsets[index + 1]
+        let instruction = program.instructions[index]
+        switch instruction {
+        case .node(let name):
+            node = strings[name.index]
+            pc = next
             return .enterNode(node)
-        case .jump:
-            pc = c.uint()
+        case .jump(let target):
+            pc = target.offset
         case .hangup:
-            pc = c.pc
+            pc = next
             return .hangup
-        case .say, .queueSay:
-            let parts = c.text()
+        case .say(let text, let voice, let language), .queueSay(let text, let voice, let language):
             // A sensitive value is never spoken (the checker's E503): its part is `***`.
-            let text = isTainted(parts) ? shown(parts) : interpolate(parts)
-            let voice = c.optional().map { strings[$0] } ?? nonEmpty(BuiltinVariable.voice)
-            let language = c.optional().map { strings[$0] } ?? nonEmpty(BuiltinVariable.language)
-            pc = c.pc
-            if op == .queueSay {
-                prompts.append(.say(text: text, voice: voice, language: language))
+            let spoken = isTainted(text.parts) ? shown(text.parts) : interpolate(text.parts)
+            let voice = voice.map { strings[$0.index] } ?? nonEmpty(BuiltinVariable.voice)
+            let language = language.map { strings[$0.index] } ?? nonEmpty(BuiltinVariable.language)
+            pc = next
+            if case .queueSay = instruction {
+                prompts.append(.say(text: spoken, voice: voice, language: language))
             } else {
-                return .say(text: text, voice: voice, language: language)
+                return .say(text: spoken, voice: voice, language: language)
             }
-        case .play, .queuePlay:
-            let file = strings[c.uint()]
-            let transcript = c.optional().map { strings[$0] }
-            pc = c.pc
-            if op == .queuePlay {
+        case .play(let file, let transcript), .queuePlay(let file, let transcript):
+            let file = strings[file.index]
+            let transcript = transcript.map { strings[$0.index] }
+            pc = next
+            if case .queuePlay = instruction {
                 prompts.append(.play(file: file, transcript: transcript))
             } else {
                 return .play(file: file, transcript: transcript)
             }
-        case .set:
-            let v = c.uint()
-            assign(v, c.text())
-            if v < BuiltinVariable.allCases.count { builtinsSet |= 1 << v }
-            pc = c.pc
-        case .menu:
-            let slot = c.uint()
+        case .set(let v, let text):
+            assign(v.index, text.parts)
+            if v.index < BuiltinVariable.allCases.count { builtinsSet |= 1 << v.index }
+            pc = next
+        case .menu(let slot):
             enterMenu(at: pc)
-            attempts[slot] = 1
-            pc = c.pc
-        case .attemptReset:
-            attempts[c.uint()] = 1
-            pc = c.pc
-        case .ifRetry:
-            let slot = c.uint(), target = c.uint()
-            pc = attempts[slot] > 1 ? target : c.pc
-        case .retry:
-            let slot = c.uint(), limit = c.uint(), target = c.uint()
-            if Int(attempts[slot]) < limit {
-                attempts[slot] &+= 1
-                pc = target
+            attempts[slot.index] = 1
+            pc = next
+        case .attemptReset(let slot):
+            attempts[slot.index] = 1
+            pc = next
+        case .ifRetry(let slot, let short):
+            pc = attempts[slot.index] > 1 ? short.offset : next
+        case .retry(let slot, let limit, let loop):
+            if UInt64(attempts[slot.index]) < limit {
+                attempts[slot.index] &+= 1
+                pc = loop.offset
             } else {
-                pc = c.pc
+                pc = next
             }
-        case .onTimeout:
-            let target = c.uint()
-            pc = timedOut ? target : c.pc
-        case .onKey:
-            let key = c.key(), target = c.uint()
-            pc = !timedOut && input.count == 1 && input.first == key ? target : c.pc
-        case .onExtension:
-            let pattern = c.uint(), target = c.uint()
-            pc = !timedOut && !input.isEmpty && bundle.patterns[pattern]?.matches(input) == true ? target : c.pc
+        case .onTimeout(let target):
+            pc = timedOut ? target.offset : next
+        case .onKey(let key, let target):
+            pc = !timedOut && input.count == 1 && input.first == key.character ? target.offset : next
+        case .onExtension(let pattern, let target):
+            pc = !timedOut && !input.isEmpty && bundle.patterns[pattern.index]?.matches(input) == true ? target.offset : next
         case .invalid:
-            pc = c.pc
+            pc = next
             return .invalid(input)
-        case .accept:
-            let v = c.uint(), target = c.uint()
+        case .accept(let v, let invalid):
             if inputValid {
-                store(v, input, sensitive: inputSensitive)
-                pc = c.pc
+                store(v.index, input, sensitive: inputSensitive)
+                pc = next
             } else {
-                pc = target
+                pc = invalid.offset
             }
         case .waitKey, .extendKeys, .waitDigits:
-            return wait(op, &c)
+            return wait(instruction, next: next)
         case .back, .top, .resume, .gotoFlow:
-            return move(op, &c)
+            return move(instruction)
         case .transfer, .transferKeyed, .webhook, .record:
-            return request(op, &c)
-        case .branchIfFalse:
-            let condition = c.expression()
-            let target = c.uint()
+            return request(instruction, next: next)
+        case .branchIfFalse(let condition, let target):
             var evaluator = ConditionEvaluator(vm: self)
-            pc = evaluator.isTrue(condition) ? c.pc : target
+            pc = evaluator.isTrue(condition) ? next : target.offset
             if evaluator.readClock { readClock = true }
         }
         return nil
@@ -206,10 +199,13 @@ public struct CallVM {
 
     // MARK: - Helpers
 
-    mutating func interpolate(_ parts: [(index: Int, isVariable: Bool)], escape: (String) -> String = { $0 }) -> String {
+    mutating func interpolate(_ parts: [TextPart], escape: (String) -> String = { $0 }) -> String {
         var out = ""
         for p in parts {
-            out += p.isVariable ? escape(variables[p.index] ?? "") : strings[p.index]
+            switch p {
+            case .constant(let i): out += strings[i]
+            case .variable(let v): out += escape(variables[v] ?? "")
+            }
         }
         return out
     }
