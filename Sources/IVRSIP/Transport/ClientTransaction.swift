@@ -1,33 +1,58 @@
 import NIOCore
 
-/// A request this endpoint sent and retransmits until a final response
-/// (RFC 3261 17.1 over UDP), or gives up on after 64*T1.
+/// A request this endpoint sent, in its RFC 3261 17.1 client transaction:
+/// the request, where it went, and its `ClientTransactionState`. Every
+/// request the endpoint sends except ACK runs through one (see
+/// `SIPEndpoint.transact`).
 // NOTE: created, read and completed only on the endpoint's event loop;
 // `@unchecked Sendable` lets its timer closure carry it back there.
 final class ClientTransaction: @unchecked Sendable {
     let branch: String
     let method: String
+    let request: SIPMessage
     let bytes: [UInt8]
     let destination: SocketAddress
-    var timer: RetransmitTimer
+    var state: ClientTransactionState
     var scheduled: Scheduled<Void>?
-    /// Called once: the final response, or nil on timeout.
+    /// The ACK of a non-2xx final response, re-sent on its retransmissions.
+    var ackBytes: [UInt8]?
+    /// Called once: the final response, or nil on timeout (or when abandoned).
     let completion: (SIPMessage?) -> Void
-    /// Provisional responses (for an outbound INVITE).
+    /// Provisional responses.
     let provisional: ((SIPMessage) -> Void)?
     /// The dialog's Call-ID, to stop retransmitting when the call ends.
     var callID: String?
     /// How the endpoint files it: branch and method (RFC 3261 17.1.3).
-    var key: String { branch + " " + method }
+    var key: String { Self.key(branch: branch, method: method) }
 
-    init(branch: String, method: String, bytes: [UInt8], destination: SocketAddress, timer: RetransmitTimer,
+    static func key(branch: String, method: String) -> String { branch + " " + method }
+
+    init(request: SIPMessage, branch: String, destination: SocketAddress, state: ClientTransactionState,
          provisional: ((SIPMessage) -> Void)? = nil, completion: @escaping (SIPMessage?) -> Void) {
         self.branch = branch
-        self.method = method
-        self.bytes = bytes
+        self.method = request.method
+        self.request = request
+        self.bytes = request.serialized()
         self.destination = destination
-        self.timer = timer
+        self.state = state
         self.provisional = provisional
         self.completion = completion
+        self.callID = request.callID
+    }
+
+    /// RFC 3261 17.1.1.3: the ACK of a non-2xx final response to `invite`,
+    /// built by its transaction: the INVITE's Request-URI, top Via (the
+    /// same branch), From, Call-ID, CSeq number and Route headers; the To
+    /// of the response (with the callee's tag); CSeq method ACK.
+    static func ack(for invite: SIPMessage, response: SIPMessage) -> SIPMessage {
+        var h = SIPHeaders()
+        if let via = invite.headers.rawValues("Via").first { h.add("Via", via) }
+        h.add("Max-Forwards", "70")
+        if let from = invite.headers["From"] { h.add("From", from) }
+        if let to = response.headers["To"] { h.add("To", to) }
+        if let callID = invite.callID { h.add("Call-ID", callID) }
+        h.add("CSeq", "\(invite.cseq?.number ?? 1) ACK")
+        for route in invite.headers.rawValues("Route") { h.add("Route", route) }
+        return .request("ACK", uri: invite.requestURI ?? "", headers: h)
     }
 }

@@ -2,10 +2,12 @@
 /// machine driven by an injected clock (times in milliseconds on any
 /// monotonic scale):
 ///
-/// - client transactions (Timer A/E) and the UAS 2xx-to-INVITE (13.3.1.4):
-///   first retransmit after T1, each interval doubling, capped at T2
-///   (INVITE client: uncapped), until an answer;
-/// - give up after 64*T1 (Timer B/F/H, and the UAS sends BYE).
+/// - the UAS 2xx-to-INVITE (13.3.1.4): first retransmit after T1, each
+///   interval doubling, capped at T2 (uncapped on request), until an answer;
+/// - give up after 64*T1 (Timer H: the UAS sends BYE).
+///
+/// Client transactions have their own state machine with these timers and
+/// their states: `ClientTransactionState`.
 public struct RetransmitTimer: Sendable, Equatable {
     public static let defaultT1 = 500
     public static let defaultT2 = 4_000
