@@ -65,6 +65,17 @@ public final class CallLeg: @unchecked Sendable {
     /// Our outbound INVITE got a provisional answer (it rings): giving up
     /// now takes a CANCEL (RFC 3261 9.1).
     var ringing = false
+    /// Our outbound INVITE's client transaction, until it ends.
+    var inviteTransaction: ClientTransaction?
+    /// This side wants the ringing call cancelled: CANCEL goes out at the
+    /// first provisional response (RFC 3261 9.1 forbids it before one).
+    var cancelWanted = false
+    var cancelSent = false
+    /// The callee rang past the ring timeout (the CANCEL is ours).
+    var ringTimedOut = false
+    /// Bounds the ringing (`SIPConfiguration.ringTimeout`), then the wait
+    /// for the 487 after our CANCEL (64*T1).
+    var ringTimer: Scheduled<Void>?
     /// This side ended the call (a signal, a shutdown): a flow cut short
     /// is recorded as `hangup`, not as the caller's.
     var endedHere = false

@@ -17,6 +17,14 @@ public struct SIPConfiguration: Sendable {
     /// RFC 3261 timers, milliseconds.
     public var t1: Int
     public var t2: Int
+    /// How long a completed non-INVITE client transaction absorbs
+    /// retransmitted responses (Timer K = T4), and a completed INVITE
+    /// client transaction ACKs retransmitted failures (Timer D).
+    public var t4: Int
+    public var timerD: Int
+    /// How long `placeCall` lets a callee ring (after a 1xx) before it
+    /// sends CANCEL; nil: 64*T1.
+    public var ringTimeout: Int?
     /// Where `record` writes its WAV files.
     public var recordingsFolder: String
     /// Refer-To mapping from the manifest's `sip:` block.
@@ -38,6 +46,8 @@ public struct SIPConfiguration: Sendable {
         self.ringing = ringing
         self.t1 = t1
         self.t2 = t2
+        self.t4 = ClientTransactionState.defaultT4
+        self.timerD = ClientTransactionState.defaultTimerD
         self.recordingsFolder = recordingsFolder
         self.referTarget = referTarget
         self.maxCachedResponses = 20_000

@@ -14,8 +14,7 @@ extension SIPEndpoint {
         // A REFER or INFO still unanswered is not sent again after the call
         // (the BYE, a CANCEL and an INVITE's own transaction run to their end).
         for tx in transactions.values where tx.callID == leg.callID && !["INVITE", "BYE", "CANCEL"].contains(tx.method) {
-            tx.scheduled?.cancel()
-            transactions[tx.key] = nil
+            forget(tx)
         }
         leg.state = .terminated
         leg.endedAt = Date()

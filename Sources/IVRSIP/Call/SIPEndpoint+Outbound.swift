@@ -44,31 +44,61 @@ extension SIPEndpoint {
                                       sessionID: UInt64.random(in: 1...UInt64(Int64.max)))
         let invite = request("INVITE", in: leg, body: Array(sdp.utf8), contentType: "application/sdp")
         leg.invite = invite
-        transact(invite, to: address, provisional: { _ in leg.ringing = true }) { [self] response in
-            guard let response, let status = response.status else {
-                // It rang for 64*T1 (32 s) without an answer: cancel it so it stops ringing.
-                if leg.ringing { self.cancelInvite(leg) }
-                leg.endReason = leg.ringing ? "no answer (cancelled)" : "no answer to INVITE"
-                self.terminate(leg, sendBye: false)
-                let why = leg.ringing ? "it rang without an answer; sent CANCEL" : "timeout"
-                return done.resume(returning: .failure(CallFailure(description: "no answer from \(uri) (\(why))")))
-            }
-            guard (200..<300).contains(status) else {
-                self.ackFailure(invite, response, to: address)
-                leg.endReason = "\(status) \(Self.reason(response))"
-                self.terminate(leg, sendBye: false)
-                return done.resume(returning: .failure(CallFailure(description: "the call was refused: \(status) \(Self.reason(response))")))
-            }
-            self.confirmOutbound(leg, response)
-            guard leg.state == .confirmed else {
-                return done.resume(returning: .failure(CallFailure(description: leg.endReason ?? "bad answer")))
-            }
-            done.resume(returning: .success(leg))
+        let ringTime = configuration.ringTimeout ?? 64 * configuration.t1
+        leg.inviteTransaction = transact(invite, to: address, provisional: { [self] _ in
+            leg.ringing = true
+            if leg.cancelWanted { self.cancelInvite(leg) }
+        }) { [self] response in
+            leg.inviteTransaction = nil
+            leg.ringTimer?.cancel()
+            leg.ringTimer = nil
+            done.resume(returning: self.inviteEnded(leg, response, uri: uri, ringTime: ringTime))
+        }
+        // The ring timeout belongs to the caller, not the transaction (which
+        // waits for a final response once it rings, RFC 3261 17.1.1.2).
+        leg.ringTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(ringTime))) { [self] in
+            guard leg.inviteTransaction != nil else { return }
+            leg.ringTimedOut = true
+            self.cancelInvite(leg)
         }
     }
 
+    /// The INVITE's transaction ended: answered (the leg), or why not. A
+    /// non-2xx final response was ACKed by the transaction itself.
+    func inviteEnded(_ leg: CallLeg, _ response: SIPMessage?, uri: SIPURI, ringTime: Int) -> Result<CallLeg, CallFailure> {
+        guard let response, let status = response.status else {
+            // Timer B (nothing heard), or no 487 within 64*T1 of our CANCEL.
+            leg.endReason = leg.cancelSent ? "no answer (cancelled)" : "no answer to INVITE"
+            terminate(leg, sendBye: false)
+            let why = leg.cancelSent ? "sent CANCEL, no final answer" : "timeout"
+            return .failure(CallFailure(description: "no answer from \(uri) (\(why))"))
+        }
+        guard (200..<300).contains(status) else {
+            let refused = "\(status) \(Self.reason(response))"
+            if leg.ringTimedOut {
+                leg.endReason = "no answer (cancelled)"
+                terminate(leg, sendBye: false)
+                let seconds = Double(ringTime) / 1000
+                return .failure(CallFailure(description: "no answer from \(uri) (it rang for \(seconds) s; sent CANCEL, got \(refused))"))
+            }
+            leg.endReason = refused
+            terminate(leg, sendBye: false)
+            return .failure(CallFailure(description: "the call was refused: \(refused)"))
+        }
+        // Answered although we cancelled (the 200 crossed our CANCEL): the
+        // dialog is confirmed with its ACK, then ended with BYE (RFC 3261 9.1).
+        confirmOutbound(leg, response, startFlow: !leg.cancelWanted)
+        if leg.cancelWanted, leg.state == .confirmed {
+            leg.endReason = "answered after CANCEL"
+            terminate(leg, sendBye: true)
+            return .failure(CallFailure(description: "no answer from \(uri) (answered after CANCEL; sent BYE)"))
+        }
+        guard leg.state == .confirmed else { return .failure(CallFailure(description: leg.endReason ?? "bad answer")) }
+        return .success(leg)
+    }
+
     /// 2xx: the dialog is set up from the response; ACK; apply the SDP answer.
-    func confirmOutbound(_ leg: CallLeg, _ response: SIPMessage) {
+    func confirmOutbound(_ leg: CallLeg, _ response: SIPMessage, startFlow: Bool = true) {
         if let to = response.headers["To"] { leg.remoteHeader = to }
         leg.remoteTag = response.to?.tag
         if let contact = response.headers["Contact"].flatMap(NameAddress.init)?.uri { leg.remoteContact = contact }
@@ -88,15 +118,22 @@ extension SIPEndpoint {
                                                   eventPayloadType: agreement.eventPayloadType, remoteAddress: agreement.remoteAddress,
                                                   remotePort: agreement.remotePort, direction: .sendrecv))
         leg.state = .confirmed
+        guard startFlow else { return }
         leg.flowStarted = true
         hooks.started(leg)
     }
 
     /// RFC 3261 9.1: CANCEL of our INVITE, with the INVITE's Request-URI,
-    /// top Via, From, To, Call-ID and CSeq number. The INVITE's own
-    /// transaction then ends with 487 (ACKed as any failure).
+    /// top Via, From, To, Call-ID, CSeq number and Route. Only once it
+    /// rang (a provisional response): before that it waits for one (Timer B
+    /// ends a silent INVITE). The INVITE's own transaction then ends with
+    /// 487, which it ACKs; without a final response 64*T1 after the
+    /// CANCEL it is given up.
     func cancelInvite(_ leg: CallLeg) {
-        guard let invite = leg.invite else { return }
+        guard let invite = leg.invite, let tx = leg.inviteTransaction else { return }
+        leg.cancelWanted = true
+        guard leg.ringing, !leg.cancelSent else { return }
+        leg.cancelSent = true
         var h = SIPHeaders()
         if let via = invite.headers.rawValues("Via").first { h.add("Via", via) }
         h.add("Max-Forwards", "70")
@@ -104,18 +141,11 @@ extension SIPEndpoint {
         if let to = invite.headers["To"] { h.add("To", to) }
         if let callID = invite.callID { h.add("Call-ID", callID) }
         h.add("CSeq", "\(invite.cseq?.number ?? 1) CANCEL")
+        for route in invite.headers.rawValues("Route") { h.add("Route", route) }
         transact(.request("CANCEL", uri: invite.requestURI ?? "", headers: h), to: leg.remoteAddress) { _ in }
-    }
-
-    /// RFC 3261 17.1.1.3: a non-2xx final answer is ACKed in the same transaction.
-    func ackFailure(_ invite: SIPMessage, _ response: SIPMessage, to address: SocketAddress) {
-        var h = SIPHeaders()
-        if let via = invite.headers.rawValues("Via").first { h.add("Via", via) }
-        h.add("Max-Forwards", "70")
-        if let from = invite.headers["From"] { h.add("From", from) }
-        if let to = response.headers["To"] { h.add("To", to) }
-        if let callID = invite.callID { h.add("Call-ID", callID) }
-        h.add("CSeq", "\(invite.cseq?.number ?? 1) ACK")
-        send(.request("ACK", uri: invite.requestURI ?? "", headers: h), to: address)
+        leg.ringTimer?.cancel()
+        leg.ringTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(64 * configuration.t1))) { [self] in
+            self.abandon(tx)
+        }
     }
 }

@@ -1,0 +1,96 @@
+import NIOCore
+
+extension SIPEndpoint {
+    /// Milliseconds on the event loop's monotonic clock.
+    static func nowMilliseconds() -> Int { Int(NIODeadline.now().uptimeNanoseconds / 1_000_000) }
+
+    /// Sends a request in a new client transaction (RFC 3261 17.1): it is
+    /// retransmitted, completed and timed out by `ClientTransactionState`.
+    /// `provisional` sees each 1xx; `completion` runs once, with the final
+    /// response or nil (Timer B/F, or abandoned). The ACK of a non-2xx
+    /// final response to an INVITE is the transaction's own.
+    @discardableResult
+    func transact(_ request: SIPMessage, to address: SocketAddress, provisional: ((SIPMessage) -> Void)? = nil,
+                  completion: @escaping (SIPMessage?) -> Void) -> ClientTransaction? {
+        guard let branch = request.vias.first?.branch else { return nil }
+        let state = ClientTransactionState(kind: request.method == "INVITE" ? .invite : .nonInvite, start: Self.nowMilliseconds(),
+                                           t1: configuration.t1, t2: configuration.t2, t4: configuration.t4,
+                                           timerD: configuration.timerD)
+        let tx = ClientTransaction(request: request, branch: branch, destination: address, state: state,
+                                   provisional: provisional, completion: completion)
+        transactions[tx.key] = tx
+        socket.send(tx.bytes, to: address)
+        schedule(tx)
+        return tx
+    }
+
+    /// RFC 3261 17.1.3: a response belongs to the transaction of its top
+    /// Via's branch and its CSeq method (a CANCEL shares its INVITE's branch).
+    func handleResponse(_ response: SIPMessage) {
+        guard let branch = response.vias.first?.branch, let status = response.status else { return }
+        guard let tx = transactions[ClientTransaction.key(branch: branch, method: response.method)] else {
+            // A retransmitted 2xx to our INVITE (its transaction ended on the
+            // first): our ACK was lost; the dialog sends it again (13.2.2.4).
+            if response.method == "INVITE", (200..<300).contains(status), let leg = response.callID.flatMap({ calls[$0] }),
+               let ack = leg.ackBytes {
+                socket.send(ack, to: leg.remoteAddress)
+            }
+            return
+        }
+        let actions = tx.state.receive(status: status, now: Self.nowMilliseconds())
+        perform(actions, tx, response: response)
+    }
+
+    /// The TU gives up on a transaction without a final response (RFC 3261
+    /// 9.1: 64*T1 after its CANCEL): it ends, its completion gets nil.
+    func abandon(_ tx: ClientTransaction) {
+        guard transactions[tx.key] === tx, !tx.state.isTerminated, tx.state.state != .completed else { return }
+        tx.state.abandon()
+        tx.scheduled?.cancel()
+        transactions[tx.key] = nil
+        tx.completion(nil)
+    }
+
+    /// Drops the transaction quietly (the call it served is over).
+    func forget(_ tx: ClientTransaction) {
+        tx.scheduled?.cancel()
+        tx.state.abandon()
+        if transactions[tx.key] === tx { transactions[tx.key] = nil }
+    }
+
+    func perform(_ actions: [ClientTransactionState.Action], _ tx: ClientTransaction, response: SIPMessage?) {
+        for action in actions {
+            switch action {
+            case .retransmit:
+                socket.send(tx.bytes, to: tx.destination)
+            case .ack:
+                guard let response else { continue }
+                if tx.ackBytes == nil { tx.ackBytes = ClientTransaction.ack(for: tx.request, response: response).serialized() }
+                if let ack = tx.ackBytes { socket.send(ack, to: tx.destination) }
+            case .deliver:
+                guard let response, let status = response.status else { continue }
+                if status < 200 { tx.provisional?(response) } else { tx.completion(response) }
+            case .timeout:
+                tx.completion(nil)
+            }
+        }
+        if tx.state.isTerminated {
+            tx.scheduled?.cancel()
+            if transactions[tx.key] === tx { transactions[tx.key] = nil }
+        } else {
+            schedule(tx)
+        }
+    }
+
+    /// Arms the one task that runs the transaction's next timer.
+    func schedule(_ tx: ClientTransaction) {
+        tx.scheduled?.cancel()
+        tx.scheduled = nil
+        guard let deadline = tx.state.nextDeadline else { return }
+        let delay = max(1, deadline - Self.nowMilliseconds())
+        tx.scheduled = eventLoop.scheduleTask(in: .milliseconds(Int64(delay))) { [self] in
+            guard self.transactions[tx.key] === tx else { return }
+            self.perform(tx.state.fire(now: Self.nowMilliseconds()), tx, response: nil)
+        }
+    }
+}
