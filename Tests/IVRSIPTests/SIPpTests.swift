@@ -1,0 +1,84 @@
+import Foundation
+import IVRTestSupport
+import Testing
+@testable import IVRSIP
+
+/// SIPp (Debian sip-tester) against ivrc on loopback, with the scenarios
+/// of scripts/sipp/: as the callee of `ivrc call`'s user agent client (the
+/// client transactions of RFC 3261 17.1) and as a caller of `ivrc serve`.
+/// Each scenario passes only when SIPp exits 0; the message log SIPp
+/// writes is checked for what a scenario cannot express (no INVITE
+/// retransmitted after the 180).
+@Suite(.serialized, .dedicatedExecutor,
+       .enabled(if: TestTools.onPath("sipp"), TestTools.missing("sipp", package: "sip-tester")),
+       .timeLimit(.minutes(3)))
+struct SIPpTests {
+    /// T1 = 1 s (Timer A's first retransmission well after SIPp's 180 is
+    /// back), rings for 3 s: without the fix the INVITE goes out again at
+    /// 1 s and 3 s, after the 180.
+    static func callerHarness() async throws -> ServerHarness {
+        try await ServerHarness { config in
+            config.t1 = 1000
+            config.t2 = 4000
+            config.ringTimeout = 3000
+        }
+    }
+
+    static func placeCall(_ endpoint: SIPEndpoint, to port: Int) -> Task<String, Never> {
+        Task {
+            do { _ = try await endpoint.placeCall(to: "sip:callee@127.0.0.1:\(port)", flow: 0) } catch { return "\(error)" }
+            return "answered"
+        }
+    }
+
+    /// RFC 3261 17.1.1.2 and 17.1.1.3: after the 180 the INVITE is not sent
+    /// again; at the ring timeout ivrc CANCELs; the 487 is ACKed.
+    @Test func ringingStopsInviteRetransmissionAndThe487IsAcked() async throws {
+        let h = try await Self.callerHarness()
+        let sipp = SIPpRun(scenario: "callee-rings-then-cancelled.xml")
+        defer { sipp.cleanUp() }
+        #expect(await sipp.listening(), "SIPp did not bind its port")
+        let call = Self.placeCall(h.server.endpoint, to: sipp.port)
+        let run = try await sipp.result()
+        let outcome = await call.value
+        #expect(run.status == 0, "\(sipp.report(run))")
+        #expect(sipp.received("INVITE") == 1, "the INVITE was retransmitted after the 180:\n\(sipp.report(run))")
+        #expect(sipp.received("CANCEL") == 1)
+        #expect(sipp.received("ACK") >= 1, "the 487 is ACKed")
+        #expect(outcome.contains("it rang for 3.0 s; sent CANCEL"), "\(outcome)")
+        #expect(await h.waitForNoCalls())
+        await h.stop()
+    }
+
+    /// RFC 3261 17.1.1.3: a 486 is ACKed, and the call reports busy.
+    @Test func busyIsAckedAndReported() async throws {
+        let h = try await Self.callerHarness()
+        let sipp = SIPpRun(scenario: "callee-busy.xml")
+        defer { sipp.cleanUp() }
+        #expect(await sipp.listening(), "SIPp did not bind its port")
+        let call = Self.placeCall(h.server.endpoint, to: sipp.port)
+        let run = try await sipp.result()
+        let outcome = await call.value
+        #expect(run.status == 0, "\(sipp.report(run))")
+        #expect(sipp.received("ACK") >= 1, "the 486 is ACKed")
+        #expect(outcome == "the call was refused: 486 Busy Here")
+        #expect(await h.waitForNoCalls())
+        await h.stop()
+    }
+
+    /// SIPp calls `ivrc serve`: INVITE, 200, (a late ACK: the 200 is
+    /// retransmitted meanwhile), ACK, BYE, 200.
+    @Test func sippCallsServe() async throws {
+        let h = try await ServerHarness()  // T1 = 20 ms: the 200 goes out again every 20, 40, 80... ms
+        let sipp = SIPpRun(scenario: "caller-of-serve.xml", remotePort: h.port)
+        defer { sipp.cleanUp() }
+        let run = try await sipp.result()
+        #expect(run.status == 0, "\(sipp.report(run))")
+        #expect(sipp.receivedResponses(200) >= 3, "the 200 to the INVITE retransmitted until the ACK, then the BYE's 200")
+        #expect(await h.waitForNoCalls())
+        let callID = try #require(sipp.firstHeader("Call-ID"))
+        let record = try #require(await h.record(callID), "the call has its record")
+        #expect(record.outcome == "caller-hangup", "SIPp hung up")
+        await h.stop()
+    }
+}
