@@ -1,0 +1,74 @@
+import Foundation
+import IVRRuntime
+import IVRTestSupport
+import Testing
+@testable import IVRSIP
+
+/// The endpoint's client transactions on the wire, against a scripted
+/// callee on loopback (the state machine itself: ClientTransactionStateTests).
+@Suite(.serialized, .dedicatedExecutor) struct ClientTransactionTests {
+    typealias Callee = OutboundCallTests
+
+    static func placeCall(_ endpoint: SIPEndpoint, to port: Int) -> Task<String, Never> {
+        Task {
+            do { _ = try await endpoint.placeCall(to: "sip:bob@127.0.0.1:\(port)", flow: 0) } catch { return "\(error)" }
+            return "answered"
+        }
+    }
+
+    /// RFC 3261 17.1.1.2: the completed INVITE transaction ACKs each
+    /// retransmission of the failure (Timer D), with the INVITE's branch.
+    @Test func aRetransmitted487IsAckedAgain() async throws {
+        let h = try await ServerHarness()
+        let callee = UDPClient()
+        let call = Self.placeCall(h.server.endpoint, to: callee.port)
+        let invite = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
+        callee.send(Callee.response(to: invite, "180 Ringing", toTag: "d1"), toPort: h.port)
+        h.server.endpoint.hangUpAll()
+        let cancel = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "CANCEL" }.0)
+        callee.send(Callee.response(to: cancel, "200 OK", toTag: "d1"), toPort: h.port)
+        let terminated = Callee.response(to: invite, "487 Request Terminated", toTag: "d1")
+        callee.send(terminated, toPort: h.port)
+        let ack = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "ACK" }.0)
+        #expect(ack.header("Via") == invite.header("Via"), "the INVITE's branch")
+        #expect(ack.header("To") == "<sip:bob@127.0.0.1:\(callee.port)>;tag=d1")
+        #expect(ack.header("CSeq") == "1 ACK")
+        #expect(await call.value.contains("487"))
+        callee.send(terminated, toPort: h.port)  // the ACK was "lost": the callee sends the 487 again
+        let again = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "ACK" }.0, "a retransmitted 487 is ACKed again")
+        #expect(again.text == ack.text)
+        await h.stop()
+    }
+
+    /// RFC 3261 17.1.2.2: after a provisional, a non-INVITE request (here
+    /// BYE) is retransmitted every T2, until Timer F.
+    @Test func aByeAfterAProvisionalIsRetransmittedEveryT2() async throws {
+        let h = try await ServerHarness { config in
+            config.t1 = 100
+            config.t2 = 2000
+        }
+        let callee = UDPClient()
+        let rtp = UDPClient()
+        let call = Self.placeCall(h.server.endpoint, to: callee.port)
+        let invite = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
+        callee.send(Callee.response(to: invite, "200 OK", toTag: "e1", body: h.offer(rtpPort: rtp.port)), toPort: h.port)
+        #expect(await callee.receiveSIP(timeout: 60) { $0.method == "ACK" }.0 != nil)
+        #expect(await call.value == "answered")
+        h.server.endpoint.hangUpAll()
+        let bye = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "BYE" }.0)
+        callee.send(Callee.response(to: bye, "100 Trying", toTag: nil), toPort: h.port)
+        // Sent at 0, T1 (maybe 3*T1, if the 100 is slow to arrive), then
+        // every T2 = 2 s until Timer F (6.4 s). Without the T2 rule: 0.1,
+        // 0.3, 0.7, 1.5, 3.1, 5.1 s.
+        var stamps: [Int64] = []
+        while stamps.count < 3, let (bytes, stamp) = await callee.receiveStamped(timeout: 10) {
+            if SIPMessageView(text: String(decoding: bytes, as: UTF8.self)).method == "BYE" { stamps.append(stamp) }
+        }
+        try #require(stamps.count == 3, "BYE retransmissions after the 100")
+        let gap = (stamps[2] - stamps[1]) / 1_000_000
+        #expect(gap >= 1800, "after the 100, every T2 (2000 ms): \(gap) ms")
+        callee.send(Callee.response(to: bye, "200 OK", toTag: nil), toPort: h.port)
+        #expect(await h.waitForNoCalls())
+        await h.stop()
+    }
+}
