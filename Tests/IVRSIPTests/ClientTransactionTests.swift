@@ -71,4 +71,53 @@ import Testing
         #expect(await h.waitForNoCalls())
         await h.stop()
     }
+
+    /// RFC 3261 9.1: no CANCEL before a provisional response. Hanging up a
+    /// call nobody has answered yet keeps the INVITE going; the CANCEL
+    /// follows the 180.
+    @Test func cancelWaitsForAProvisional() async throws {
+        let h = try await ServerHarness { $0.t1 = 100 }  // Timer B: 6.4 s
+        let callee = UDPClient()
+        let call = Self.placeCall(h.server.endpoint, to: callee.port)
+        let invite = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
+        h.server.endpoint.hangUpAll()
+        _ = await h.server.endpoint.activeCallCount()  // runs after the hang-up on the event loop
+        var seen: [SIPMessageView] = []
+        for _ in 0..<2 {  // two INVITE retransmissions (at 100 and 300 ms) and nothing else
+            let (retransmitted, before) = await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }
+            #expect(retransmitted != nil)
+            seen += before
+        }
+        #expect(!seen.contains { $0.method == "CANCEL" }, "a CANCEL before any provisional response")
+        callee.send(Callee.response(to: invite, "180 Ringing", toTag: "f1"), toPort: h.port)
+        let cancel = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "CANCEL" }.0)
+        callee.send(Callee.response(to: cancel, "200 OK", toTag: "f1"), toPort: h.port)
+        callee.send(Callee.response(to: invite, "487 Request Terminated", toTag: "f1"), toPort: h.port)
+        #expect(await callee.receiveSIP(timeout: 60) { $0.method == "ACK" }.0 != nil)
+        #expect(await call.value.contains("487"))
+        await h.stop()
+    }
+
+    /// RFC 3261 9.1: a 200 that crosses our CANCEL is ACKed and the call
+    /// ended with BYE; the flow does not run.
+    @Test func a200CrossingTheCancelIsAckedThenHungUp() async throws {
+        let h = try await ServerHarness { $0.ringTimeout = 600_000 }
+        let callee = UDPClient()
+        let rtp = UDPClient()
+        let call = Self.placeCall(h.server.endpoint, to: callee.port)
+        let invite = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
+        callee.send(Callee.response(to: invite, "180 Ringing", toTag: "g1"), toPort: h.port)
+        h.server.endpoint.hangUpAll()
+        let cancel = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "CANCEL" }.0)
+        callee.send(Callee.response(to: invite, "200 OK", toTag: "g1", body: h.offer(rtpPort: rtp.port)), toPort: h.port)
+        callee.send(Callee.response(to: cancel, "200 OK", toTag: "g1"), toPort: h.port)
+        let ack = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "ACK" }.0)
+        #expect(ack.header("Via") != invite.header("Via"), "the 2xx's ACK is a new transaction")
+        let bye = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "BYE" }.0)
+        callee.send(Callee.response(to: bye, "200 OK", toTag: nil), toPort: h.port)
+        let outcome = await call.value
+        #expect(outcome.contains("answered after CANCEL; sent BYE"), "\(outcome)")
+        #expect(await h.waitForNoCalls())
+        await h.stop()
+    }
 }

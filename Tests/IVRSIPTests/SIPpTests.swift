@@ -24,23 +24,26 @@ struct SIPpTests {
         }
     }
 
-    static func placeCall(_ endpoint: SIPEndpoint, to port: Int) -> Task<String, Never> {
-        Task {
-            do { _ = try await endpoint.placeCall(to: "sip:callee@127.0.0.1:\(port)", flow: 0) } catch { return "\(error)" }
+    /// SIPp runs `scenario` as the callee of a call the endpoint places;
+    /// both ends are awaited: SIPp's run and the call's outcome.
+    static func call(scenario: String) async throws -> (ServerHarness, SIPpRun, ProcessRun, String) {
+        let h = try await callerHarness()
+        let sipp = SIPpRun(scenario: scenario)
+        #expect(await sipp.listening(), "SIPp did not bind its port")
+        let endpoint = h.server.endpoint
+        let call = Task { () -> String in
+            do { _ = try await endpoint.placeCall(to: "sip:callee@127.0.0.1:\(sipp.port)", flow: 0) } catch { return "\(error)" }
             return "answered"
         }
+        let run = try await sipp.result()
+        return (h, sipp, run, await call.value)
     }
 
     /// RFC 3261 17.1.1.2 and 17.1.1.3: after the 180 the INVITE is not sent
     /// again; at the ring timeout ivrc CANCELs; the 487 is ACKed.
     @Test func ringingStopsInviteRetransmissionAndThe487IsAcked() async throws {
-        let h = try await Self.callerHarness()
-        let sipp = SIPpRun(scenario: "callee-rings-then-cancelled.xml")
+        let (h, sipp, run, outcome) = try await Self.call(scenario: "callee-rings-then-cancelled.xml")
         defer { sipp.cleanUp() }
-        #expect(await sipp.listening(), "SIPp did not bind its port")
-        let call = Self.placeCall(h.server.endpoint, to: sipp.port)
-        let run = try await sipp.result()
-        let outcome = await call.value
         #expect(run.status == 0, "\(sipp.report(run))")
         #expect(sipp.received("INVITE") == 1, "the INVITE was retransmitted after the 180:\n\(sipp.report(run))")
         #expect(sipp.received("CANCEL") == 1)
@@ -52,13 +55,8 @@ struct SIPpTests {
 
     /// RFC 3261 17.1.1.3: a 486 is ACKed, and the call reports busy.
     @Test func busyIsAckedAndReported() async throws {
-        let h = try await Self.callerHarness()
-        let sipp = SIPpRun(scenario: "callee-busy.xml")
+        let (h, sipp, run, outcome) = try await Self.call(scenario: "callee-busy.xml")
         defer { sipp.cleanUp() }
-        #expect(await sipp.listening(), "SIPp did not bind its port")
-        let call = Self.placeCall(h.server.endpoint, to: sipp.port)
-        let run = try await sipp.result()
-        let outcome = await call.value
         #expect(run.status == 0, "\(sipp.report(run))")
         #expect(sipp.received("ACK") >= 1, "the 486 is ACKed")
         #expect(outcome == "the call was refused: 486 Busy Here")

@@ -134,15 +134,7 @@ extension SIPEndpoint {
         leg.cancelWanted = true
         guard leg.ringing, !leg.cancelSent else { return }
         leg.cancelSent = true
-        var h = SIPHeaders()
-        if let via = invite.headers.rawValues("Via").first { h.add("Via", via) }
-        h.add("Max-Forwards", "70")
-        if let from = invite.headers["From"] { h.add("From", from) }
-        if let to = invite.headers["To"] { h.add("To", to) }
-        if let callID = invite.callID { h.add("Call-ID", callID) }
-        h.add("CSeq", "\(invite.cseq?.number ?? 1) CANCEL")
-        for route in invite.headers.rawValues("Route") { h.add("Route", route) }
-        transact(.request("CANCEL", uri: invite.requestURI ?? "", headers: h), to: leg.remoteAddress) { _ in }
+        transact(ClientTransaction.cancel(of: invite), to: leg.remoteAddress) { _ in }
         leg.ringTimer?.cancel()
         leg.ringTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(64 * configuration.t1))) { [self] in
             self.abandon(tx)

@@ -45,14 +45,24 @@ final class ClientTransaction: @unchecked Sendable {
     /// same branch), From, Call-ID, CSeq number and Route headers; the To
     /// of the response (with the callee's tag); CSeq method ACK.
     static func ack(for invite: SIPMessage, response: SIPMessage) -> SIPMessage {
+        companion("ACK", of: invite, to: response.headers["To"])
+    }
+
+    /// RFC 3261 9.1: the CANCEL of `invite`: the same fields, its own To.
+    static func cancel(of invite: SIPMessage) -> SIPMessage {
+        companion("CANCEL", of: invite, to: invite.headers["To"])
+    }
+
+    /// A request in the INVITE's own transaction (ACK of a failure, CANCEL).
+    private static func companion(_ method: String, of invite: SIPMessage, to: String?) -> SIPMessage {
         var h = SIPHeaders()
         if let via = invite.headers.rawValues("Via").first { h.add("Via", via) }
         h.add("Max-Forwards", "70")
         if let from = invite.headers["From"] { h.add("From", from) }
-        if let to = response.headers["To"] { h.add("To", to) }
+        if let to { h.add("To", to) }
         if let callID = invite.callID { h.add("Call-ID", callID) }
-        h.add("CSeq", "\(invite.cseq?.number ?? 1) ACK")
+        h.add("CSeq", "\(invite.cseq?.number ?? 1) \(method)")
         for route in invite.headers.rawValues("Route") { h.add("Route", route) }
-        return .request("ACK", uri: invite.requestURI ?? "", headers: h)
+        return .request(method, uri: invite.requestURI ?? "", headers: h)
     }
 }
