@@ -16,16 +16,24 @@ import Testing
         }
     }
 
+    /// A call to `callee` that rings (180 with `toTag`) and is hung up here:
+    /// the call's task, the INVITE and the CANCEL that follows.
+    static func ringThenHangUp(_ h: ServerHarness, _ callee: UDPClient,
+                               toTag: String) async throws -> (Task<String, Never>, SIPMessageView, SIPMessageView) {
+        let call = placeCall(h.server.endpoint, to: callee.port)
+        let invite = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
+        callee.send(Callee.response(to: invite, "180 Ringing", toTag: toTag), toPort: h.port)
+        h.server.endpoint.hangUpAll()
+        let cancel = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "CANCEL" }.0)
+        return (call, invite, cancel)
+    }
+
     /// RFC 3261 17.1.1.2: the completed INVITE transaction ACKs each
     /// retransmission of the failure (Timer D), with the INVITE's branch.
     @Test func aRetransmitted487IsAckedAgain() async throws {
         let h = try await ServerHarness()
         let callee = UDPClient()
-        let call = Self.placeCall(h.server.endpoint, to: callee.port)
-        let invite = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
-        callee.send(Callee.response(to: invite, "180 Ringing", toTag: "d1"), toPort: h.port)
-        h.server.endpoint.hangUpAll()
-        let cancel = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "CANCEL" }.0)
+        let (call, invite, cancel) = try await Self.ringThenHangUp(h, callee, toTag: "d1")
         callee.send(Callee.response(to: cancel, "200 OK", toTag: "d1"), toPort: h.port)
         let terminated = Callee.response(to: invite, "487 Request Terminated", toTag: "d1")
         callee.send(terminated, toPort: h.port)
@@ -104,11 +112,7 @@ import Testing
         let h = try await ServerHarness { $0.ringTimeout = 600_000 }
         let callee = UDPClient()
         let rtp = UDPClient()
-        let call = Self.placeCall(h.server.endpoint, to: callee.port)
-        let invite = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
-        callee.send(Callee.response(to: invite, "180 Ringing", toTag: "g1"), toPort: h.port)
-        h.server.endpoint.hangUpAll()
-        let cancel = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "CANCEL" }.0)
+        let (call, invite, cancel) = try await Self.ringThenHangUp(h, callee, toTag: "g1")
         callee.send(Callee.response(to: invite, "200 OK", toTag: "g1", body: h.offer(rtpPort: rtp.port)), toPort: h.port)
         callee.send(Callee.response(to: cancel, "200 OK", toTag: "g1"), toPort: h.port)
         let ack = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "ACK" }.0)
