@@ -20,7 +20,8 @@ import Testing
 /// message a probe OPTIONS follows from the same socket; the server
 /// handles datagrams in order, so every answer to the message arrives
 /// before the probe's (and "no response" is proven without a sleep).
-struct RFC4475Tests {
+/// One message at a time (49 servers at once would only load the machine).
+@Suite(.serialized) struct RFC4475Tests {
     enum Reaction: Sendable, CustomStringConvertible {
         /// A final response with this status, and header values containing these texts.
         case status(Int, [String: String] = [:])

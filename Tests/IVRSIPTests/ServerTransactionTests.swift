@@ -37,23 +37,26 @@ struct ServerTransactionTests {
         #expect(h.records.count == 1, "one call, one record")
     }
 
-    /// 17.2.1 Timer G: the non-2xx final response is sent again until the ACK.
+    /// 17.2.1 Timer G: the non-2xx final response is sent again until the
+    /// ACK, which moves the transaction to Confirmed (timer I then ends it).
     @Test func aNon2xxFinalResponseIsRetransmittedUntilTheACK() async throws {
-        let (h, squatter) = try await Self.harnessWithoutRTPPorts()
+        // T1 = 500 ms: timer H (32 s) outlives a loaded machine's delays.
+        let (h, squatter) = try await Self.harnessWithoutRTPPorts(500)
         h.client.send(h.invite(callID: "timer-g", rtpPort: squatter.port, branch: "z9hG4bKtimerg"), toPort: h.port)
         let first = try #require(await h.client.receiveSIP { $0.status == 503 }.0)
         let second = await h.client.receiveSIP { $0.status == 503 }.0
         #expect(second?.text == first.text, "Timer G resends the same bytes")
-        h.client.send(h.request("ACK", callID: "timer-g", toTag: first.toTag, branch: "z9hG4bKtimerg"), toPort: h.port)
-        // Once ACKed the transaction is Confirmed (it absorbs the ACK and stops G).
         let endpoint = h.server.endpoint
-        var state: InviteServerTransaction.State?
-        for _ in 0..<100 {
-            state = try await endpoint.eventLoop.submit { endpoint.inviteTransactions.entries.values.first?.state }.get()
-            if state == .confirmed { break }
+        let before = try await endpoint.eventLoop.submit { endpoint.inviteTransactions.entries.values.first?.state }.get()
+        #expect(before == .completed)
+        h.client.send(h.request("ACK", callID: "timer-g", toTag: first.toTag, branch: "z9hG4bKtimerg"), toPort: h.port)
+        var state = before
+        for _ in 0..<600 where state == .completed {
             try await Task.sleep(for: .milliseconds(50))
+            state = try await endpoint.eventLoop.submit { endpoint.inviteTransactions.entries.values.first?.state }.get()
         }
-        #expect(state == .confirmed)
+        // Confirmed, or already gone when timer I (T4 = 5 s) ran out first on a loaded machine.
+        #expect(state == .confirmed || state == nil)
         await h.stop()
     }
 
