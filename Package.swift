@@ -100,6 +100,7 @@ let package = Package(
                 "IVRSIP", "IVRLive", "IVRRuntime", "IVRBytecode", "IVRTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(
             name: "IVRCommandsTests",

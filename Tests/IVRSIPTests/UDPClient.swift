@@ -14,15 +14,17 @@ final class UDPClient: @unchecked Sendable {
     let fd: Int32
     let host: String
     let port: Int
+    /// False when the asked-for port could not be had.
+    let bound: Bool
     /// SO_TIMESTAMPNS on Linux (asm-generic; glibc's macro is not imported).
     static let timestampOption: Int32 = 35
 
-    init(host: String = "127.0.0.1") {
+    init(host: String = "127.0.0.1", port wanted: Int = 0) {
         self.host = host
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         self.fd = fd
-        var addr = UDPClient.address(host, port: 0)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var addr = UDPClient.address(host, port: wanted)
+        bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         port = Int(UInt16(bigEndian: addr.sin_port))

@@ -2,28 +2,37 @@ import Foundation
 import NIOCore
 
 extension SIPEndpoint {
+    /// A new INVITE (a retransmission never gets here: its server
+    /// transaction answers it, see `absorbedByTransaction`).
     func handleInvite(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
         if let leg {
-            if let invite = leg.invite, invite.cseq == request.cseq, invite.vias.first?.branch == request.vias.first?.branch {
-                if let last = leg.lastInviteResponse { socket.send(last, to: address) }  // retransmitted INVITE
-            } else if dialog(request, leg) != nil {
+            if dialog(request, leg) != nil {
                 reinvite(request, leg: leg, from: address)
             } else {
-                send(request.response(481), to: address)
+                respond(request, request.response(481))
             }
             return
         }
         if request.to?.tag != nil {
-            send(request.response(481), to: address)  // a re-INVITE for a dialog we do not know
+            respond(request, request.response(481))  // a re-INVITE for a dialog we do not know
             return
         }
         let tag = SIPIdentifiers.token(10)
-        func reject(_ status: Int, _ why: String? = nil) {
+        func reject(_ status: Int, _ why: String? = nil, _ extra: [(String, String)] = []) {
             var r = request.response(status, toTag: tag)
             if let why { r.headers.add("Warning", "399 ivrc \"\(why)\"") }
             if status == 503 { r.headers.add("Retry-After", "5") }
-            send(r, to: address)
+            for (name, value) in extra { r.headers.add(name, value) }
+            respond(request, r)
             stats.callsRejected += 1
+        }
+        // RFC 3261 8.2.3: a body we cannot read is 415 with what we accept;
+        // an Accept that excludes SDP leaves no answer we could send (406).
+        if !request.body.isEmpty, request.contentType != "application/sdp" {
+            return reject(415, nil, [("Accept", "application/sdp")])
+        }
+        if !Self.acceptsSDP(request) {
+            return reject(406, "the answer is application/sdp", [("Accept", "application/sdp")])
         }
         guard accepting else { return reject(503, "shutting down") }
         guard calls.count < configuration.maxCalls else { return reject(503, "too many calls") }
@@ -38,7 +47,6 @@ extension SIPEndpoint {
             agreement = SDPNegotiator.Agreement(codec: .pcmu, payloadType: 0, eventPayloadType: 101,
                                                 remoteAddress: address.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
         } else {
-            guard request.contentType == "application/sdp" else { return reject(415) }
             guard let parsed = try? SessionDescription(parsing: request.body) else { return reject(400, "malformed SDP") }
             guard let agreed = SDPNegotiator.agree(offer: parsed) else { return reject(488, "PCMU/8000 or PCMA/8000 required") }
             offer = parsed
@@ -56,13 +64,9 @@ extension SIPEndpoint {
         leg.offerInOK = offer == nil
         leg.remoteCSeq = request.cseq?.number
         calls[callID] = leg
-        let trying = request.response(100)
-        leg.lastInviteResponse = trying.serialized()
-        send(trying, to: address)
+        respond(request, request.response(100))
         if configuration.ringing {
-            let ringing = request.response(180, toTag: tag)
-            leg.lastInviteResponse = ringing.serialized()
-            send(ringing, to: address)
+            respond(request, request.response(180, toTag: tag))
         }
         let opening: EventLoopFuture<MediaSession> = MediaSession.open(
             host: configuration.host, ports: ports, group: group, clocks: clocks, agreement: agreement)
@@ -94,12 +98,10 @@ extension SIPEndpoint {
         ok.headers.add("Allow", Self.allowed)
         ok.headers.add("Content-Type", "application/sdp")
         ok.body = Array(sdp.utf8)
-        let bytes = ok.serialized()
-        leg.lastInviteResponse = bytes
         leg.state = .answered
         leg.answeredAt = Date()
         stats.callsAnswered += 1
-        socket.send(bytes, to: leg.remoteAddress)
+        leg.lastInviteResponse = respond(invite, ok)
         let now = Int(NIODeadline.now().uptimeNanoseconds / 1_000_000)
         leg.okTimer = (RetransmitTimer(start: now, t1: configuration.t1, t2: configuration.t2), nil)
         scheduleOkRetransmit(leg)
@@ -117,7 +119,9 @@ extension SIPEndpoint {
             leg.okTimer = entry
         case .retransmit:
             leg.okTimer = entry
-            if let bytes = leg.lastInviteResponse { socket.send(bytes, to: leg.remoteAddress) }
+            if let bytes = leg.lastInviteResponse, let invite = leg.invite {
+                socket.send(bytes, to: responseDestination(invite) ?? leg.remoteAddress)
+            }
             scheduleOkRetransmit(leg)
         case .timeout:
             logger.warning("no ACK for the 200 OK", metadata: ["call-id": "\(leg.callID)"])
@@ -130,8 +134,7 @@ extension SIPEndpoint {
         guard leg.state == .proceeding, let invite = leg.invite else { return }
         var r = invite.response(status, toTag: leg.localTag)
         r.headers.add("Warning", "399 ivrc \"\(why)\"")
-        leg.lastInviteResponse = r.serialized()
-        send(r, to: leg.remoteAddress)
+        leg.lastInviteResponse = respond(invite, r)
         leg.endReason = why
         terminate(leg, sendBye: false)
     }
@@ -173,7 +176,7 @@ extension SIPEndpoint {
     /// the same port and apply the new direction and address.
     func reinvite(_ request: SIPMessage, leg: CallLeg, from address: SocketAddress) {
         guard leg.state == .confirmed, let media = leg.media else {
-            send(request.response(491), to: address)
+            respond(request, request.response(491))
             return
         }
         var ok = request.response(200)
@@ -185,17 +188,26 @@ extension SIPEndpoint {
             leg.reofferInOK = true
             ok.body = Array(describe(leg, SDPNegotiator.offer(localAddress: configuration.advertisedHost,
                                                               localPort: media.localPort, sessionID: leg.sdpSession)).utf8)
-            send(ok, to: address)
+            respond(request, ok)
             return
         }
         guard let offer = try? SessionDescription(parsing: request.body), let agreement = SDPNegotiator.agree(offer: offer) else {
-            send(request.response(488), to: address)
+            respond(request, request.response(488))
             return
         }
         media.update(agreement)
         ok.body = Array(describe(leg, SDPNegotiator.answer(offer: offer, agreement: agreement, localAddress: configuration.advertisedHost,
                                                            localPort: media.localPort, sessionID: leg.sdpSession, version: 0)).utf8)
-        send(ok, to: address)
+        respond(request, ok)
+    }
+
+    /// False when the request's `Accept` names media types and none of
+    /// them covers `application/sdp` (RFC 3261 8.2.3, RFC 4475 3.3.15).
+    static func acceptsSDP(_ request: SIPMessage) -> Bool {
+        let ranges = request.headers.values("Accept").map {
+            ($0.split(separator: ";").first.map(String.init) ?? $0).trimmingSIPWhitespace().lowercased()
+        }
+        return ranges.isEmpty || ranges.contains { ["application/sdp", "application/*", "*/*"].contains($0) }
     }
 
     /// Our SDP as sent: the session's id, and a version that goes up by one

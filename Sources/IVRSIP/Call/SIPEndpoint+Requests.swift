@@ -4,11 +4,14 @@ import NIOCore
 extension SIPEndpoint {
     static let allowed = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY"
 
+    /// RFC 3261 8.2 and 17.2: a retransmission goes to its transaction;
+    /// then the Request-URI scheme (416) and `Require` (420) are checked
+    /// before the method's own handling.
     func handleRequest(_ raw: SIPMessage, from address: SocketAddress) {
         let request = stamped(raw, from: address)
-        if request.method != "INVITE", request.method != "ACK", let key = ResponseCache.key(request),
-           let cached = responses.lookup(key, now: .now()) {
-            socket.send(cached, to: address)  // a retransmission: the same answer
+        if absorbedByTransaction(request, from: address) { return }
+        if request.method != "ACK", let refusal = Self.refusal(request) {
+            respond(request, refusal)
             return
         }
         let leg = request.callID.flatMap { calls[$0] }
@@ -16,7 +19,7 @@ extension SIPEndpoint {
             if let last = leg.remoteCSeq, n < last {
                 var refused = request.response(500, toTag: leg.localTag)
                 refused.headers.add("Warning", "399 ivrc \"CSeq \(n) is lower than \(last): out of order\"")
-                respond(request, refused, to: address)
+                respond(request, refused)
                 return
             }
             leg.remoteCSeq = n
@@ -30,15 +33,39 @@ extension SIPEndpoint {
             var ok = request.response(200, toTag: leg?.localTag ?? SIPIdentifiers.token(8))
             ok.headers.add("Allow", Self.allowed)
             ok.headers.add("Accept", "application/sdp, application/dtmf-relay, application/dtmf, message/sipfrag")
-            ok.headers.add("Supported", "")
-            respond(request, ok, to: address)
+            ok.headers.add("Supported", Self.supported.joined(separator: ", "))
+            respond(request, ok)
         case "INFO": handleInfo(request, leg: leg, from: address)
         case "NOTIFY": handleNotify(request, leg: leg, from: address)
         default:
             var refused = request.response(leg == nil ? 501 : 405, toTag: leg?.localTag ?? SIPIdentifiers.token(8))
             refused.headers.add("Allow", Self.allowed)
-            respond(request, refused, to: address)
+            respond(request, refused)
         }
+    }
+
+    /// The option tags this UAS supports (RFC 3261 8.2.2.3): none yet.
+    static let supported: [String] = []
+
+    /// A refusal every request but ACK gets before its method is looked at:
+    /// 416 for a Request-URI that is not `sip:`/`sips:` (8.2.2.1), 420 with
+    /// `Unsupported` for a `Require` naming an extension we lack (8.2.2.3;
+    /// not for CANCEL). `Proxy-Require` is for proxies and is ignored.
+    static func refusal(_ request: SIPMessage) -> SIPMessage? {
+        let uri = request.requestURI ?? ""
+        let scheme = uri.prefix { $0 != ":" }.lowercased()
+        if scheme != "sip" && scheme != "sips" {
+            var r = request.response(416, toTag: SIPIdentifiers.token(8))
+            r.headers.add("Warning", "399 ivrc \"only sip: and sips: Request-URIs are served\"")
+            return r
+        }
+        let unsupported = request.headers.values("Require").filter { !supported.contains($0.lowercased()) }
+        if request.method != "CANCEL", !unsupported.isEmpty {
+            var r = request.response(420, toTag: SIPIdentifiers.token(8))
+            r.headers.add("Unsupported", unsupported.joined(separator: ", "))
+            return r
+        }
+        return nil
     }
 
     /// An in-dialog request must name the dialog's tags; else 481.
@@ -49,10 +76,10 @@ extension SIPEndpoint {
 
     func handleBye(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
         guard let leg = dialog(request, leg) else {
-            respond(request, request.response(481), to: address)
+            respond(request, request.response(481))
             return
         }
-        respond(request, request.response(200), to: address)
+        respond(request, request.response(200))
         leg.remoteHungUp = true
         terminate(leg, sendBye: false)
     }
@@ -61,14 +88,12 @@ extension SIPEndpoint {
         // CANCEL matches the INVITE transaction: same Call-ID, branch and CSeq number.
         guard let leg, let invite = leg.invite, invite.vias.first?.branch == request.vias.first?.branch,
               invite.cseq?.number == request.cseq?.number else {
-            respond(request, request.response(481), to: address)
+            respond(request, request.response(481))
             return
         }
-        respond(request, request.response(200, toTag: leg.localTag), to: address)
+        respond(request, request.response(200, toTag: leg.localTag))
         guard leg.state == .proceeding else { return }  // too late: the call was answered
-        let terminated = invite.response(487, toTag: leg.localTag)
-        leg.lastInviteResponse = terminated.serialized()
-        send(terminated, to: leg.remoteAddress)
+        leg.lastInviteResponse = respond(invite, invite.response(487, toTag: leg.localTag))
         leg.remoteHungUp = true
         leg.endReason = "cancelled"
         terminate(leg, sendBye: false)
@@ -76,26 +101,28 @@ extension SIPEndpoint {
 
     func handleInfo(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
         guard let leg = dialog(request, leg) else {
-            respond(request, request.response(481), to: address)
+            respond(request, request.response(481))
             return
         }
         if request.body.isEmpty {
-            respond(request, request.response(200), to: address)
+            respond(request, request.response(200))
         } else if let key = DTMFInfo.key(contentType: request.contentType, body: request.body) {
-            respond(request, request.response(200), to: address)
+            respond(request, request.response(200))
             leg.media?.press(key)
         } else {
             let known = request.contentType == "application/dtmf-relay" || request.contentType == "application/dtmf"
-            respond(request, request.response(known ? 400 : 415), to: address)
+            var refused = request.response(known ? 400 : 415)
+            if !known { refused.headers.add("Accept", "application/dtmf-relay, application/dtmf") }  // RFC 3261 8.2.3
+            respond(request, refused)
         }
     }
 
     func handleNotify(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
         guard let leg = dialog(request, leg) else {
-            respond(request, request.response(481), to: address)
+            respond(request, request.response(481))
             return
         }
-        respond(request, request.response(200), to: address)
+        respond(request, request.response(200))
         // message/sipfrag (RFC 3515): "SIP/2.0 200 OK".
         let text = String(decoding: request.body.prefix(256), as: UTF8.self)
         let parts = text.split(separator: " ", maxSplits: 2)

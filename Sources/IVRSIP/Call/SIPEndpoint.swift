@@ -42,6 +42,7 @@ public final class SIPEndpoint: @unchecked Sendable {
     var calls: [String: CallLeg] = [:]
     var transactions: [String: ClientTransaction] = [:]
     var responses: ResponseCache
+    var inviteTransactions: InviteServerTransactions
     var accepting = true
     var badRequestBudget = (second: Int64(0), count: 0)
     var sweeper: RepeatedTask?
@@ -66,6 +67,7 @@ public final class SIPEndpoint: @unchecked Sendable {
         self.logger = logger
         self.ports = PortAllocator(range: configuration.rtpPorts)
         self.responses = ResponseCache(limit: configuration.maxCachedResponses)
+        self.inviteTransactions = InviteServerTransactions(limit: configuration.maxCachedResponses)
     }
 
     /// Binds the SIP socket and starts the housekeeping timer.
@@ -77,6 +79,7 @@ public final class SIPEndpoint: @unchecked Sendable {
         }
         sweeper = socket.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(5), delay: .seconds(5)) { [self] _ in
             self.responses.sweep(now: .now())
+            self.inviteTransactions.sweep(now: .now())
         }
     }
 
@@ -121,6 +124,9 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     public func close() async {
         sweeper?.cancel()
+        try? await eventLoop.submit {
+            for tx in self.inviteTransactions.entries.values { tx.retransmit?.cancel() }
+        }.get()
         await socket.close()
     }
 
@@ -159,42 +165,43 @@ public final class SIPEndpoint: @unchecked Sendable {
         socket.send(message.serialized(), to: address)
     }
 
-    /// Sends a response and, for non-INVITE requests, remembers it for retransmissions.
-    func respond(_ request: SIPMessage, _ response: SIPMessage, to address: SocketAddress) {
-        var response = response
-        if response.headers["Server"] == nil { response.headers.add("Server", "ivrc") }
-        let bytes = response.serialized()
-        socket.send(bytes, to: address)
-        if request.method != "INVITE", let key = ResponseCache.key(request) {
-            responses.store(key, bytes, expires: .now() + .milliseconds(Int64(64 * configuration.t1)))
-        }
-    }
-
-    /// Adds `received`/`rport` to the top Via (RFC 3261 18.2.1, RFC 3581)
-    /// so responses can be routed back by the other side's stack.
+    /// Adds `received`/`rport` to the top Via (RFC 3261 18.2.1, RFC 3581 4)
+    /// so the response finds its way back (see `responseDestination`).
     func stamped(_ request: SIPMessage, from address: SocketAddress) -> SIPMessage {
         var request = request
-        let raw = request.headers.values("Via")
-        guard var top = raw.first.flatMap(Via.init) else { return request }
-        if let ip = address.ipAddress, ip != top.host { top.setParameter("received", ip) }
-        if case .some(.none) = top.parameter("rport"), let port = address.port { top.setParameter("rport", String(port)) }
-        request.headers.remove("Via")
-        request.headers.add("Via", top.description)
-        for via in raw.dropFirst() { request.headers.add("Via", via) }
+        request.headers = Self.stamped(request.headers, from: address)
         return request
     }
 
-    /// Tries to answer 400 to a request too broken to parse, when enough
-    /// of it is readable to address a response; rate limited.
+    static func stamped(_ headers: SIPHeaders, from address: SocketAddress) -> SIPHeaders {
+        var headers = headers
+        let raw = headers.values("Via")
+        guard var top = raw.first.flatMap({ Via($0, anyVersion: true) }) else { return headers }
+        let rport = top.parameter("rport") != nil
+        if let ip = address.ipAddress, ip != top.host || rport { top.setParameter("received", ip) }
+        if rport, let port = address.port { top.setParameter("rport", String(port)) }
+        headers.remove("Via")
+        headers.add("Via", top.description)
+        for via in raw.dropFirst() { headers.add("Via", via) }
+        return headers
+    }
+
+    /// Tries to answer a request too broken to parse (400, or 505 for
+    /// another SIP version) when a usable Via says where the answer goes;
+    /// rate limited. Responses and unaddressable requests are dropped.
     func answerMalformed(_ bytes: ByteBufferView, error: SIPParseError, to address: SocketAddress) {
         let second = NIODeadline.now().uptimeNanoseconds / 1_000_000_000
         if badRequestBudget.second != Int64(second) { badRequestBudget = (Int64(second), 0) }
         guard badRequestBudget.count < configuration.maxBadRequestAnswersPerSecond,
               let salvaged = MalformedRequest.salvage(bytes) else { return }
         badRequestBudget.count += 1
-        var response = SIPMessage(.response(status: error.status, reason: SIPMessage.reasonPhrase(error.status)), headers: salvaged)
+        let headers = Self.stamped(salvaged, from: address)
+        var response = SIPMessage(.response(status: error.status, reason: SIPMessage.reasonPhrase(error.status)), headers: headers)
         response.headers.add("Warning", "399 ivrc \"\(error.message.replacingAll("\"", "'").prefix(120))\"")
-        send(response, to: address)
+        response.headers.add("Server", "ivrc")
+        guard let top = headers.values("Via").first.flatMap({ Via($0, anyVersion: true) }),
+              let destination = Self.destination(top) else { return }
+        send(response, to: destination)
     }
 
     // MARK: Building requests

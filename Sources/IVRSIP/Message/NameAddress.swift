@@ -62,6 +62,31 @@ public struct NameAddress: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The stricter grammar of RFC 3261 25.1 that `init` forgives: an
+    /// unquoted display name is tokens only (RFC 4475 baddn), nothing but
+    /// the URI between `<` and `>` (badaspec), and a URI holding `?`, `,`
+    /// or `;` must be in angle brackets (regbadct).
+    static func isStrictlyValid(_ text: String) -> Bool {
+        var rest = Substring(text.trimmingSIPWhitespace())
+        if rest.hasPrefix("\"") {
+            var i = rest.index(after: rest.startIndex)
+            while i < rest.endIndex, rest[i] != "\"" {
+                if rest[i] == "\\" { i = rest.index(after: i) }
+                if i < rest.endIndex { i = rest.index(after: i) }
+            }
+            guard i < rest.endIndex else { return false }
+            rest = rest[rest.index(after: i)...]
+            guard rest.trimmingCharacters(in: " \t").hasPrefix("<") else { return false }
+        }
+        if let open = rest.firstIndex(of: "<") {
+            let display = rest[..<open].split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard display.allSatisfy({ SIPGrammar.isToken($0) }), let close = rest[open...].firstIndex(of: ">") else { return false }
+            return !rest[rest.index(after: open)..<close].contains { $0 == " " || $0 == "\t" }
+        }
+        let uri = rest.prefix { $0 != ";" }.trimmingCharacters(in: " \t")
+        return !uri.contains { $0 == "?" || $0 == " " || $0 == "\t" || $0 == "," }
+    }
+
     public var tag: String? {
         parameters.first { $0.name == "tag" }?.value
     }

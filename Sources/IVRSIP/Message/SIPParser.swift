@@ -111,26 +111,49 @@ public enum SIPParser {
               uri.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "<" && $0 != ">" }) else {
             throw SIPParseError("bad Request-URI '\(uri.prefix(40))'")
         }
+        // Headers have no place in a Request-URI (RFC 3261 19.1.1; RFC 4475 escruri).
+        let scheme = uri[..<colon].lowercased()
+        let hostPart = uri[(uri.lastIndex(of: "@") ?? colon)...]  // a user part may hold '?'
+        if scheme == "sip" || scheme == "sips", hostPart.contains("?") {
+            throw SIPParseError("headers in the Request-URI '\(uri.prefix(40))'")
+        }
         return .request(method: String(parts[0]), uri: uri)
     }
 
+    static let singleValued = ["Call-ID", "CSeq", "From", "To", "Max-Forwards", "Content-Type"]
+
     /// The mandatory headers of RFC 3261 8.1.1 (Max-Forwards aside) and their syntax.
     static func validate(_ m: SIPMessage) throws(SIPParseError) {
+        // Fields that hold one value must not come twice (RFC 3261 7.3.1; RFC 4475 multi01).
+        for name in singleValued {
+            let raw = m.headers.rawValues(name)
+            let count = ["From", "To"].contains(name) ? raw.flatMap(SIPHeaders.splitList).count : raw.count
+            if count > 1 { throw SIPParseError("\(name) appears \(count) times") }
+        }
         guard let callID = m.callID, !callID.isEmpty else { throw SIPParseError("missing Call-ID") }
         guard let cseqText = m.headers["CSeq"] else { throw SIPParseError("missing CSeq") }
         guard let cseq = CSeq(cseqText) else { throw SIPParseError("bad CSeq '\(cseqText.prefix(40))'") }
         guard let fromText = m.headers["From"] else { throw SIPParseError("missing From") }
-        guard NameAddress(fromText) != nil else { throw SIPParseError("bad From '\(fromText.prefix(60))'") }
+        guard NameAddress(fromText) != nil, NameAddress.isStrictlyValid(fromText) else { throw SIPParseError("bad From '\(fromText.prefix(60))'") }
         guard let toText = m.headers["To"] else { throw SIPParseError("missing To") }
-        guard NameAddress(toText) != nil else { throw SIPParseError("bad To '\(toText.prefix(60))'") }
+        guard NameAddress(toText) != nil, NameAddress.isStrictlyValid(toText) else { throw SIPParseError("bad To '\(toText.prefix(60))'") }
         let vias = m.headers.values("Via")
         guard !vias.isEmpty else { throw SIPParseError("missing Via") }
         guard vias.allSatisfy({ Via($0) != nil }) else { throw SIPParseError("bad Via") }
         if case .request(let method, _) = m.startLine, cseq.method != method {
             throw SIPParseError("CSeq method \(cseq.method) does not match the request method \(method)")
         }
-        if let mf = m.headers["Max-Forwards"], !(mf.count <= 10 && !mf.isEmpty && mf.allSatisfy(\.isASCIIDigit)) {
+        if let mf = m.headers["Max-Forwards"], !(mf.count <= 10 && !mf.isEmpty && mf.allSatisfy(\.isASCIIDigit) && Int(mf)! <= 255) {
             throw SIPParseError("bad Max-Forwards '\(mf.prefix(20))'")
+        }
+        for contact in m.headers.values("Contact") where contact != "*" {
+            guard NameAddress(contact) != nil, NameAddress.isStrictlyValid(contact) else {
+                throw SIPParseError("bad Contact '\(contact.prefix(60))'")
+            }
+        }
+        // SIP dates are in GMT (RFC 3261 20.17; RFC 4475 baddate).
+        if let date = m.headers["Date"], !date.hasSuffix("GMT") {
+            throw SIPParseError("Date '\(date.prefix(40))' is not in GMT")
         }
     }
 }

@@ -16,12 +16,15 @@ public struct Via: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses one value; nil when the protocol is not `SIP/2.0/...` or the
     /// sent-by is missing. Spaces around `/`, `;`, `=` are allowed (RFC 4475 wsinv).
-    public init?(_ text: String) {
+    public init?(_ text: String) { self.init(text, anyVersion: false) }
+
+    /// `anyVersion` also reads `SIP/7.0/UDP ...`, to address a 505.
+    public init?(_ text: String, anyVersion: Bool) {
         let parts = text.split(separator: ";", omittingEmptySubsequences: false)
         guard let first = parts.first else { return nil }
         // "SIP / 2.0 / UDP host:port" with optional spaces around the slashes.
         let compact = first.split(separator: "/", maxSplits: 2).map { $0.trimmingCharacters(in: " \t") }
-        guard compact.count == 3, compact[0].uppercased() == "SIP", compact[1] == "2.0" else { return nil }
+        guard compact.count == 3, compact[0].uppercased() == "SIP", anyVersion || compact[1] == "2.0" else { return nil }
         let tail = compact[2].split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard tail.count >= 2 else { return nil }
         transport = tail[0].uppercased()

@@ -1,7 +1,8 @@
 import NIOCore
 
 /// Responses to non-INVITE requests, kept so a retransmitted request gets
-/// the same answer (RFC 3261 17.2.2, Timer J = 64*T1). Bounded: beyond
+/// the same answer (RFC 3261 17.2.2, Timer J = 64*T1), keyed by
+/// `ServerTransactionKey`. Bounded: beyond
 /// `limit` entries the oldest go first, in constant time per store (a
 /// request flood costs memory up to the limit and no more, and no
 /// quadratic work).
@@ -14,11 +15,6 @@ struct ResponseCache {
     let limit: Int
 
     init(limit: Int) { self.limit = max(0, limit) }
-
-    static func key(_ request: SIPMessage) -> String? {
-        guard let branch = request.vias.first?.branch, let callID = request.callID else { return nil }
-        return branch + "|" + request.method + "|" + callID
-    }
 
     func lookup(_ key: String, now: NIODeadline) -> [UInt8]? {
         guard let e = entries[key], e.expires > now else { return nil }
