@@ -8,10 +8,11 @@ import Testing
 /// another user is answered 404: nothing sets up media towards the
 /// RFC's documentation addresses).
 ///
-/// The messages are in `Fixtures/rfc4475/NAME.dat`, written for this
-/// project from the RFC's descriptions, with the notations of its section
-/// 2 expanded (`<allOneLine>` joined, `<hex>` decoded, repeats written
-/// out) and CRLF line ends.
+/// The messages are in `Fixtures/rfc4475/NAME.dat`: the RFC's own message
+/// text, with the notations of its section 2 expanded (`<allOneLine>`
+/// joined, `<hex>` decoded, repeats written out), CRLF line ends, and each
+/// body as long as the message shows it (checked byte for byte against the
+/// RFC's messages).
 ///
 /// Each message comes from an address of its own (127.44.75.N) and from
 /// the port its top Via names (5060 when none) unless the Via asks for
