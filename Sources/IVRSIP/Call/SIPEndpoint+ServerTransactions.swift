@@ -78,7 +78,7 @@ extension SIPEndpoint {
             case .completed:
                 tx.state = .confirmed
                 tx.retransmit?.cancel()
-                tx.expires = .now() + .milliseconds(Int64(InviteServerTransaction.t4))  // Timer I
+                tx.expires = .now() + .milliseconds(Int64(configuration.t4))  // Timer I
                 return true
             case .confirmed: return true
             case .proceeding, .accepted: return false  // the ACK of a 2xx belongs to the dialog

@@ -56,52 +56,27 @@ final class InviteServerTransaction: @unchecked Sendable {
         self.key = key
         self.destination = destination
     }
-
-    /// T4 of RFC 3261 (17.2.1 Timer I over UDP).
-    static let t4 = 5_000
 }
 
-/// The INVITE server transactions of an endpoint, bounded like
-/// `ResponseCache`: beyond `limit` the oldest go first, in constant time
-/// per insert (a flood of INVITEs costs memory up to the limit).
+/// The INVITE server transactions of an endpoint, in a `BoundedTable`
+/// like `ResponseCache`'s; a transaction leaving it stops retransmitting.
 struct InviteServerTransactions {
-    private(set) var entries: [String: InviteServerTransaction] = [:]
-    private var order: [String] = []
-    private var head = 0
-    let limit: Int
+    private var table: BoundedTable<InviteServerTransaction>
 
-    init(limit: Int) { self.limit = max(1, limit) }
+    init(limit: Int) { table = BoundedTable(limit: max(1, limit)) }
 
-    subscript(key: String) -> InviteServerTransaction? { entries[key] }
+    var entries: [String: InviteServerTransaction] { table.entries }
+
+    subscript(key: String) -> InviteServerTransaction? { table[key] }
 
     mutating func insert(_ tx: InviteServerTransaction) {
-        if entries[tx.key] == nil { order.append(tx.key) }
-        entries[tx.key] = tx
-        while entries.count > limit, head < order.count {
-            remove(order[head])
-            head += 1
-        }
-        if head > 1024, head * 2 > order.count {
-            order.removeFirst(head)
-            head = 0
-        }
-    }
-
-    mutating func remove(_ key: String) {
-        entries[key]?.retransmit?.cancel()
-        entries[key] = nil
+        for old in table.insert(tx.key, tx) { old.retransmit?.cancel() }
     }
 
     /// Forgets transactions past their time (from the endpoint's sweeper).
     mutating func sweep(now: NIODeadline) {
-        var kept: [String] = []
-        for key in order[head...] {
-            guard let tx = entries[key] else { continue }
-            if let expires = tx.expires, expires <= now { remove(key) } else { kept.append(key) }
-        }
-        order = kept
-        head = 0
+        for old in table.sweep({ tx in tx.expires.map { $0 <= now } ?? false }) { old.retransmit?.cancel() }
     }
 
-    var count: Int { entries.count }
+    var count: Int { table.count }
 }
