@@ -29,6 +29,11 @@ public struct SIPConfiguration: Sendable {
     public var recordingsFolder: String
     /// Refer-To mapping from the manifest's `sip:` block.
     public var referTarget: ReferTarget
+    /// Where initial requests (outside a dialog) go first: `--proxy` or the
+    /// manifest's `sip.outbound-proxy`, sent as the request's Route header
+    /// (RFC 3261 8.1.2, a pre-existing route set of one URI). In-dialog
+    /// requests follow the dialog's own route set (Record-Route).
+    public var outboundProxy: SIPURI?
     /// Non-INVITE responses kept to answer retransmissions (each for 64*T1).
     public var maxCachedResponses: Int
     /// 400 answers to malformed requests per second (reflection guard).
