@@ -222,4 +222,41 @@ import Testing
         #expect(await h.waitForNoCalls())
         await h.stop()
     }
+
+    /// 13.2.2.4: a forking proxy lets two callees answer. The first answer
+    /// is the call; the second is ACKed and ended with BYE at its own
+    /// Contact (and ACKed again when its 2xx is retransmitted).
+    @Test func aSecondAnswerToAForkedInviteIsAckedAndEnded() async throws {
+        let proxy = UDPClient(), second = UDPClient(), rtp = UDPClient()
+        let h = try await ServerHarness { $0.outboundProxy = SIPURI("sip:127.0.0.1:\(proxy.port);lr") }
+        let target = "sip:bob@127.0.0.1:\(proxy.port)"
+        let endpoint = h.server.endpoint
+        let call = Task { () -> String in
+            do { _ = try await endpoint.placeCall(to: target, flow: 0) } catch { return "\(error)" }
+            return "answered"
+        }
+        let invite = try #require(await proxy.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
+        proxy.send(OutboundCallTests.response(to: invite, "200 OK", toTag: "first", body: h.offer(rtpPort: rtp.port)), toPort: h.port)
+        #expect(await proxy.receiveSIP(timeout: 60) { $0.method == "ACK" }.0?.toTag == "first")
+        #expect(await call.value == "answered")
+        let late = OutboundCallTests.response(to: invite, "200 OK", toTag: "second", body: h.offer(rtpPort: rtp.port))
+            .replacingOccurrences(of: "Contact: <\(target)>", with: "Contact: <sip:carol@127.0.0.1:\(second.port)>")
+        proxy.send(late, toPort: h.port)
+        let ack = try #require(await second.receiveSIP(timeout: 60) { $0.method == "ACK" }.0)
+        #expect(ack.toTag == "second")
+        #expect(ack.header("CSeq") == invite.header("CSeq")?.replacingOccurrences(of: "INVITE", with: "ACK"))
+        let bye = try #require(await second.receiveSIP(timeout: 60) { $0.method == "BYE" }.0)
+        #expect(bye.toTag == "second")
+        #expect(bye.firstLine == "BYE sip:carol@127.0.0.1:\(second.port) SIP/2.0")
+        second.send(SensitiveTransferTests.accepted(bye, status: "200 OK"), toPort: h.port)
+        proxy.send(late, toPort: h.port)
+        #expect(await second.receiveSIP(timeout: 60) { $0.method == "ACK" }.0?.toTag == "second", "a retransmitted 2xx is ACKed again")
+        #expect(await h.server.endpoint.activeCallCount() == 1, "the first callee's call goes on")
+        h.server.endpoint.hangUpAll()
+        let firstBye = try #require(await proxy.receiveSIP(timeout: 60) { $0.method == "BYE" }.0)
+        #expect(firstBye.toTag == "first")
+        proxy.send(SensitiveTransferTests.accepted(firstBye, status: "200 OK"), toPort: h.port)
+        #expect(await h.waitForNoCalls())
+        await h.stop()
+    }
 }

@@ -66,6 +66,11 @@ public final class CallLeg: @unchecked Sendable {
     var lastInviteResponse: [UInt8]?
     /// Our ACK to a 2xx (outbound calls), re-sent if the 2xx is retransmitted.
     var ackBytes: [UInt8]?
+    /// Where our INVITE went (outbound calls): the outbound proxy or the callee.
+    var inviteDestination: SocketAddress?
+    /// Dialogs of other callees that answered our forked INVITE, by To
+    /// tag: their ACK, re-sent when their 2xx comes again (they get BYE).
+    var forks: [String: (ack: [UInt8], destination: SocketAddress)] = [:]
     var okTimer: (timer: RetransmitTimer, scheduled: Scheduled<Void>?)?
     /// An INVITE without SDP (RFC 3261 13.2.1 "late offer"): our 200 OK
     /// carries the offer and the caller's ACK the answer.

@@ -45,6 +45,7 @@ extension SIPEndpoint {
                           remoteAddress: address)
         leg.media = media
         leg.routeSet = routes
+        leg.inviteDestination = address
         leg.localCSeq = 0
         calls[callID] = leg
         let sdp = SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort,
