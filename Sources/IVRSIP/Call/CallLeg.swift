@@ -78,17 +78,10 @@ public final class CallLeg: @unchecked Sendable {
     /// What was dialled: the INVITE's Request-URI (an inbound call's To
     /// header may name someone else), else the To URI.
     var dialledURI: String { invite?.requestURI ?? toURI }
-    /// Our outbound INVITE got a provisional answer (it rings): giving up
-    /// now takes a CANCEL (RFC 3261 9.1).
-    var ringing = false
     /// Our outbound INVITE's client transaction, until it ends.
     var inviteTransaction: ClientTransaction?
-    /// This side wants the ringing call cancelled: CANCEL goes out at the
-    /// first provisional response (RFC 3261 9.1 forbids it before one).
-    var cancelWanted = false
-    var cancelSent = false
-    /// The callee rang past the ring timeout (the CANCEL is ours).
-    var ringTimedOut = false
+    /// Where our own INVITE is, and whether this side gave up on it.
+    var dialing = Dialing.calling
     /// Bounds the ringing (`SIPConfiguration.ringTimeout`), then the wait
     /// for the 487 after our CANCEL (64*T1).
     var ringTimer: Scheduled<Void>?
@@ -122,6 +115,34 @@ public final class CallLeg: @unchecked Sendable {
         self.remoteHeader = remoteHeader
         self.remoteContact = remoteContact
         self.remoteAddress = remoteAddress
+    }
+}
+
+/// Where an outbound INVITE is until its final response (RFC 3261 9.1:
+/// a CANCEL may only follow a provisional response).
+enum Dialing: Equatable {
+    /// Sent; nothing but `100 Trying` heard.
+    case calling
+    /// A provisional response came: the callee rings.
+    case ringing
+    /// This side gave up before any provisional came: the CANCEL goes out
+    /// at the first one.
+    case cancelWanted(CancelReason)
+    /// CANCEL sent; the INVITE's own transaction ends with the 487.
+    case cancelSent(CancelReason)
+
+    enum CancelReason: Equatable {
+        /// The callee rang past the ring timeout.
+        case ringTimeout
+        /// A signal or shutdown on this side.
+        case hangUp
+    }
+
+    var cancelled: CancelReason? {
+        switch self {
+        case .calling, .ringing: nil
+        case .cancelWanted(let r), .cancelSent(let r): r
+        }
     }
 }
 

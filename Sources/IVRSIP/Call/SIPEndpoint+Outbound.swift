@@ -54,8 +54,13 @@ extension SIPEndpoint {
         leg.invite = invite
         let ringTime = configuration.ringTimeout ?? 64 * configuration.t1
         leg.inviteTransaction = transact(invite, to: address, provisional: { [self] _ in
-            leg.ringing = true
-            if leg.cancelWanted { self.cancelInvite(leg) }
+            switch leg.dialing {
+            case .calling: leg.dialing = .ringing
+            case .cancelWanted(let reason):
+                leg.dialing = .ringing
+                self.cancelInvite(leg, reason)
+            case .ringing, .cancelSent: break
+            }
         }) { [self] response in
             leg.inviteTransaction = nil
             leg.ringTimer?.cancel()
@@ -66,8 +71,7 @@ extension SIPEndpoint {
         // waits for a final response once it rings, RFC 3261 17.1.1.2).
         leg.ringTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(ringTime))) { [self] in
             guard leg.inviteTransaction != nil else { return }
-            leg.ringTimedOut = true
-            self.cancelInvite(leg)
+            self.cancelInvite(leg, .ringTimeout)
         }
     }
 
@@ -75,15 +79,21 @@ extension SIPEndpoint {
     /// non-2xx final response was ACKed by the transaction itself.
     func inviteEnded(_ leg: CallLeg, _ response: SIPMessage?, uri: SIPURI, ringTime: Int) -> Result<CallLeg, CallFailure> {
         guard let response, let status = response.status else {
-            // Timer B (nothing heard), or no 487 within 64*T1 of our CANCEL.
-            leg.endReason = leg.cancelSent ? "no answer (cancelled)" : "no answer to INVITE"
+            // Timer B (nothing heard), no 487 within 64*T1 of our CANCEL,
+            // or given up on here before it rang (a second hang-up).
+            let why: String
+            switch leg.dialing {
+            case .cancelSent: why = "sent CANCEL, no final answer"
+            case .cancelWanted: why = "given up before it rang"
+            case .calling, .ringing: why = "timeout"
+            }
+            leg.endReason = leg.dialing.cancelled == nil ? "no answer to INVITE" : "no answer (cancelled)"
             terminate(leg, sendBye: false)
-            let why = leg.cancelSent ? "sent CANCEL, no final answer" : "timeout"
             return .failure(CallFailure(description: "no answer from \(uri) (\(why))"))
         }
         guard (200..<300).contains(status) else {
             let refused = "\(status) \(Self.reason(response))"
-            if leg.ringTimedOut {
+            if leg.dialing.cancelled == .ringTimeout {
                 leg.endReason = "no answer (cancelled)"
                 terminate(leg, sendBye: false)
                 let seconds = Double(ringTime) / 1000
@@ -95,8 +105,9 @@ extension SIPEndpoint {
         }
         // Answered although we cancelled (the 200 crossed our CANCEL): the
         // dialog is confirmed with its ACK, then ended with BYE (RFC 3261 9.1).
-        confirmOutbound(leg, response, startFlow: !leg.cancelWanted)
-        if leg.cancelWanted, leg.state == .confirmed {
+        let cancelled = leg.dialing.cancelled != nil
+        confirmOutbound(leg, response, startFlow: !cancelled)
+        if cancelled, leg.state == .confirmed {
             leg.endReason = "answered after CANCEL"
             terminate(leg, sendBye: true)
             return .failure(CallFailure(description: "no answer from \(uri) (answered after CANCEL; sent BYE)"))
@@ -141,11 +152,17 @@ extension SIPEndpoint {
     /// ends a silent INVITE). The INVITE's own transaction then ends with
     /// 487, which it ACKs; without a final response 64*T1 after the
     /// CANCEL it is given up.
-    func cancelInvite(_ leg: CallLeg) {
+    func cancelInvite(_ leg: CallLeg, _ reason: Dialing.CancelReason) {
         guard let invite = leg.invite, let tx = leg.inviteTransaction else { return }
-        leg.cancelWanted = true
-        guard leg.ringing, !leg.cancelSent else { return }
-        leg.cancelSent = true
+        switch leg.dialing {
+        case .calling:
+            leg.dialing = .cancelWanted(reason)
+            return
+        case .cancelWanted, .cancelSent:
+            return
+        case .ringing:
+            leg.dialing = .cancelSent(reason)
+        }
         transact(ClientTransaction.cancel(of: invite), to: tx.destination) { _ in }
         leg.ringTimer?.cancel()
         leg.ringTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(64 * configuration.t1))) { [self] in

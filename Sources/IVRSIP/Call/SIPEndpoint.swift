@@ -106,13 +106,20 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     /// Hangs up every call now: BYE once answered; an inbound call not yet
     /// answered gets 480; our own INVITE still ringing is cancelled (its
-    /// 487 then ends it).
+    /// 487 then ends it). One that has not rung yet cannot be cancelled
+    /// (RFC 3261 9.1): it is cancelled when it rings, or, asked a second
+    /// time, given up at once (no more retransmissions; the callee's
+    /// answers are then ignored).
     public func hangUpAll() {
         eventLoop.execute {
             for leg in Array(self.calls.values) {
                 leg.endedHere = true
                 if leg.state == .proceeding, !leg.inbound {
-                    self.cancelInvite(leg)
+                    if case .cancelWanted(.hangUp) = leg.dialing, let tx = leg.inviteTransaction {
+                        self.abandon(tx)
+                    } else {
+                        self.cancelInvite(leg, .hangUp)
+                    }
                 } else if leg.state == .proceeding {
                     self.failInvite(leg, status: 480, why: "the server is shutting down")
                 } else {
