@@ -101,6 +101,7 @@ let package = Package(
             dependencies: [
                 "IVRSIP", "IVRLive", "IVRRuntime", "IVRBytecode", "IVRTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Fixtures"],
             swiftSettings: strict),

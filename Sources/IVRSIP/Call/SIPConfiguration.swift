@@ -34,6 +34,9 @@ public struct SIPConfiguration: Sendable {
     /// (RFC 3261 8.1.2, a pre-existing route set of one URI). In-dialog
     /// requests follow the dialog's own route set (Record-Route).
     public var outboundProxy: SIPURI?
+    /// What 401/407 challenges to our requests are answered with (the
+    /// manifest's `sip.credentials`); empty: challenges end the request.
+    public var credentials: [DigestCredential] = []
     /// Non-INVITE responses kept to answer retransmissions (each for 64*T1).
     public var maxCachedResponses: Int
     /// 400 answers to malformed requests per second (reflection guard).

@@ -53,7 +53,7 @@ extension SIPEndpoint {
         let invite = request("INVITE", in: leg, body: Array(sdp.utf8), contentType: "application/sdp")
         leg.invite = invite
         let ringTime = configuration.ringTimeout ?? 64 * configuration.t1
-        leg.inviteTransaction = transact(invite, to: address, provisional: { [self] _ in
+        sendChallengeable(invite, to: address, in: leg, provisional: { [self] _ in
             switch leg.dialing {
             case .calling: leg.dialing = .ringing
             case .cancelWanted(let reason):
@@ -61,11 +61,15 @@ extension SIPEndpoint {
                 self.cancelInvite(leg, reason)
             case .ringing, .cancelSent: break
             }
-        }) { [self] response in
+        }, started: { tx, sent in
+            // A challenge answered: the new INVITE is the one a CANCEL names.
+            leg.inviteTransaction = tx
+            leg.invite = sent
+        }) { [self] response, authFailure in
             leg.inviteTransaction = nil
             leg.ringTimer?.cancel()
             leg.ringTimer = nil
-            done.resume(returning: self.inviteEnded(leg, response, uri: uri, ringTime: ringTime))
+            done.resume(returning: self.inviteEnded(leg, response, authFailure: authFailure, uri: uri, ringTime: ringTime))
         }
         // The ring timeout belongs to the caller, not the transaction (which
         // waits for a final response once it rings, RFC 3261 17.1.1.2).
@@ -77,7 +81,8 @@ extension SIPEndpoint {
 
     /// The INVITE's transaction ended: answered (the leg), or why not. A
     /// non-2xx final response was ACKed by the transaction itself.
-    func inviteEnded(_ leg: CallLeg, _ response: SIPMessage?, uri: SIPURI, ringTime: Int) -> Result<CallLeg, CallFailure> {
+    func inviteEnded(_ leg: CallLeg, _ response: SIPMessage?, authFailure: String? = nil, uri: SIPURI,
+                     ringTime: Int) -> Result<CallLeg, CallFailure> {
         guard let response, let status = response.status else {
             // Timer B (nothing heard), no 487 within 64*T1 of our CANCEL,
             // or given up on here before it rang (a second hang-up).
@@ -92,6 +97,11 @@ extension SIPEndpoint {
             return .failure(CallFailure(description: "no answer from \(uri) (\(why))"))
         }
         guard (200..<300).contains(status) else {
+            if let authFailure {
+                leg.endReason = authFailure
+                terminate(leg, sendBye: false)
+                return .failure(CallFailure(description: authFailure))
+            }
             let refused = "\(status) \(Self.reason(response))"
             if leg.dialing.cancelled == .ringTimeout {
                 leg.endReason = "no answer (cancelled)"
@@ -127,6 +137,10 @@ extension SIPEndpoint {
         routeDialog(leg)
         var ack = request("ACK", in: leg)
         ack.headers.set("CSeq", "\(leg.invite?.cseq?.number ?? 1) ACK")
+        // 13.2.2.4: the ACK carries the INVITE's credentials.
+        for name in ["Authorization", "Proxy-Authorization"] {
+            for value in leg.invite?.headers.rawValues(name) ?? [] { ack.headers.add(name, value) }
+        }
         leg.localCSeq -= 1
         leg.ackBytes = ack.serialized()
         socket.send(ack.serialized(), to: leg.remoteAddress)

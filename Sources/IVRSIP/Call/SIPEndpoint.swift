@@ -45,6 +45,8 @@ public final class SIPEndpoint: @unchecked Sendable {
     var inviteTransactions: InviteServerTransactions
     var accepting = true
     var badRequestBudget = (second: Int64(0), count: 0)
+    /// Nonce counts of the digest nonces answered (bounded).
+    var nonceCounts: [String: UInt32] = [:]
     var sweeper: RepeatedTask?
     var drainWaiters: [CheckedContinuation<Void, Never>] = []
     /// Counters for logs and tests.
