@@ -36,9 +36,20 @@ public final class CallLeg: @unchecked Sendable {
     /// Our From/To as we send them in requests inside the dialog.
     var localHeader: String
     var remoteHeader: String
-    /// Where in-dialog requests go: the remote Contact URI, sent to `remoteAddress`.
+    /// The remote target (RFC 3261 12.1): the other side's Contact URI,
+    /// the Request-URI of in-dialog requests unless a strict router is first
+    /// in `routeSet`.
     var remoteContact: String
+    /// The proxies in-dialog requests pass through (Record-Route); before
+    /// the dialog exists, an outbound call's is the outbound proxy.
+    var routeSet = RouteSet()
+    /// The next hop of requests in the dialog: the first route's address,
+    /// else the remote target's (see `SIPEndpoint.routeDialog`).
     var remoteAddress: SocketAddress
+    /// Where a caller that sent its INVITE straight to us (one Via, no
+    /// Record-Route) is reached: the address it sent from, which also
+    /// reaches a caller behind NAT whose Contact names a private address.
+    var symmetricAddress: SocketAddress?
     var localCSeq: UInt32 = 1
     /// The highest CSeq the other side used in this dialog (RFC 3261 12.2.2:
     /// a lower one is out of order, 500).

@@ -8,13 +8,17 @@ extension SIPEndpoint {
     }
 
     /// Places a call (UAC): INVITE with an offer (PCMU, PCMA,
-    /// telephone-event), ACK on 2xx, then `hooks.started` runs the flow.
-    /// Returns once the call is answered (the leg) or has failed.
+    /// telephone-event), through the outbound proxy when one is set, ACK
+    /// on 2xx, then `hooks.started` runs the flow. Returns once the call is
+    /// answered (the leg) or has failed.
     public func placeCall(to target: String, flow: Int, fromUser: String = "ivrc") async throws(CallFailure) -> CallLeg {
         guard let uri = SIPURI(target) else { throw CallFailure(description: "'\(target)' is not a sip: URI") }
+        let routes = RouteSet(proxy: configuration.outboundProxy)
+        let next = routes.addressing(remoteTarget: uri.description).nextHop
+        guard let hop = Self.hop(of: next) else { throw CallFailure(description: "'\(next)' is not a sip: URI") }
         let address: SocketAddress
-        do { address = try SocketAddress.makeAddressResolvingHost(uri.host.trimmingCharacters(in: "[]"), port: uri.port ?? 5060) } catch {
-            throw CallFailure(description: "cannot resolve \(uri.host): \(error)")
+        do { address = try SocketAddress.makeAddressResolvingHost(hop.host, port: hop.port) } catch {
+            throw CallFailure(description: "cannot resolve \(hop.host): \(error)")
         }
         let placeholder = SDPNegotiator.Agreement(codec: .pcmu, payloadType: 0, eventPayloadType: 101,
                                                   remoteAddress: address.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
@@ -24,12 +28,14 @@ extension SIPEndpoint {
             throw CallFailure(description: "no RTP port: \(error)")
         }
         let result: Result<CallLeg, CallFailure> = await withCheckedContinuation { c in
-            eventLoop.execute { self.sendInvite(to: uri, address: address, flow: flow, fromUser: fromUser, media: media, done: c) }
+            eventLoop.execute {
+                self.sendInvite(to: uri, routes: routes, address: address, flow: flow, fromUser: fromUser, media: media, done: c)
+            }
         }
         return try result.get()
     }
 
-    func sendInvite(to uri: SIPURI, address: SocketAddress, flow: Int, fromUser: String, media: MediaSession,
+    func sendInvite(to uri: SIPURI, routes: RouteSet, address: SocketAddress, flow: Int, fromUser: String, media: MediaSession,
                     done: CheckedContinuation<Result<CallLeg, CallFailure>, Never>) {
         let tag = SIPIdentifiers.token(10)
         let callID = SIPIdentifiers.token(24) + "@" + configuration.advertisedHost
@@ -38,6 +44,7 @@ extension SIPEndpoint {
                           toURI: uri.description, localHeader: local, remoteHeader: "<\(uri)>", remoteContact: uri.description,
                           remoteAddress: address)
         leg.media = media
+        leg.routeSet = routes
         leg.localCSeq = 0
         calls[callID] = leg
         let sdp = SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort,
@@ -97,11 +104,15 @@ extension SIPEndpoint {
         return .success(leg)
     }
 
-    /// 2xx: the dialog is set up from the response; ACK; apply the SDP answer.
+    /// 2xx: the dialog is set up from the response (its remote target
+    /// and route set, RFC 3261 12.1.2); ACK through that route set (13.2.2.4);
+    /// apply the SDP answer.
     func confirmOutbound(_ leg: CallLeg, _ response: SIPMessage, startFlow: Bool = true) {
         if let to = response.headers["To"] { leg.remoteHeader = to }
         leg.remoteTag = response.to?.tag
         if let contact = response.headers["Contact"].flatMap(NameAddress.init)?.uri { leg.remoteContact = contact }
+        leg.routeSet = RouteSet.ofResponse(response)
+        routeDialog(leg)
         var ack = request("ACK", in: leg)
         ack.headers.set("CSeq", "\(leg.invite?.cseq?.number ?? 1) ACK")
         leg.localCSeq -= 1
@@ -134,7 +145,7 @@ extension SIPEndpoint {
         leg.cancelWanted = true
         guard leg.ringing, !leg.cancelSent else { return }
         leg.cancelSent = true
-        transact(ClientTransaction.cancel(of: invite), to: leg.remoteAddress) { _ in }
+        transact(ClientTransaction.cancel(of: invite), to: tx.destination) { _ in }
         leg.ringTimer?.cancel()
         leg.ringTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(64 * configuration.t1))) { [self] in
             self.abandon(tx)

@@ -213,12 +213,15 @@ public final class SIPEndpoint: @unchecked Sendable {
         return "\(host):\(localPort)"
     }
 
-    /// A request inside `leg`'s dialog.
+    /// A request inside `leg`'s dialog, addressed by its route set (RFC
+    /// 3261 12.2.1.1): send it to `leg.remoteAddress`.
     func request(_ method: String, in leg: CallLeg, body: [UInt8] = [], contentType: String? = nil) -> SIPMessage {
         leg.localCSeq += 1
+        let addressing = leg.routeSet.addressing(remoteTarget: leg.remoteContact)
         var h = SIPHeaders()
         h.add("Via", "SIP/2.0/UDP \(hostPort);branch=\(SIPIdentifiers.branch());rport")
         h.add("Max-Forwards", "70")
+        for route in addressing.routes { h.add("Route", route) }
         h.add("From", leg.localHeader)
         h.add("To", leg.remoteHeader)
         h.add("Call-ID", leg.callID)
@@ -226,7 +229,7 @@ public final class SIPEndpoint: @unchecked Sendable {
         h.add("Contact", contactHeader)
         h.add("User-Agent", "ivrc")
         if let contentType { h.add("Content-Type", contentType) }
-        return .request(method, uri: leg.remoteContact, headers: h, body: body)
+        return .request(method, uri: addressing.requestURI, headers: h, body: body)
     }
 }
 
