@@ -37,8 +37,9 @@ public final class IVRServer: Sendable {
         try await start(configuration: configuration, group: group)
     }
 
-    /// Closes the socket and stops the event loops `start` made.
+    /// Removes the registrations (a bounded wait), closes the socket and stops the event loops `start` made.
     public func shutdown() async {
+        await box.endpoint?.unregisterAll()
         await box.endpoint?.close()
         try? await box.group?.shutdownGracefully()
     }
@@ -55,6 +56,7 @@ public final class IVRServer: Sendable {
         let endpoint = SIPEndpoint(configuration: configuration, group: group, hooks: hooks, logger: services.logger)
         box.endpoint = endpoint
         try await endpoint.start()
+        endpoint.startRegistrations()
     }
 
     /// The Request-URI user part picks a flow by extension, else by name.
