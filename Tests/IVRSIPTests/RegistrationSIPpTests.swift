@@ -28,14 +28,6 @@ struct RegistrationSIPpTests {
         }
     }
 
-    static func waitFor(_ h: ServerHarness, _ check: (RegistrationStatus) -> Bool) async -> RegistrationStatus? {
-        for _ in 0..<600 {
-            if let s = await h.server.endpoint.registrationStatuses().first, check(s) { return s }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return nil
-    }
-
     /// 401 answered with the registration's credential (SIPp checks the
     /// digest); the grant of 2 s (3600 asked) refreshed before it runs out;
     /// the binding removed with expires=0 when the server shuts down.
@@ -46,7 +38,7 @@ struct RegistrationSIPpTests {
         let lines = LogLines()
         let h = try await Self.harness(registrarPort: sipp.port, lines: lines,
                                        credential: DigestCredential(realm: nil, user: "acme", password: Self.password))
-        let refreshed = await Self.waitFor(h) { if case .registered(_, 60) = $0.state { true } else { false } }
+        let refreshed = await RegistrationTests.waitFor(h) { if case .registered(_, 60) = $0.state { true } else { false } }
         #expect(refreshed != nil, "the refresh was accepted:\n\(lines.all.joined(separator: "\n"))")
         await h.stop()
         let run = try await sipp.result()
@@ -64,14 +56,14 @@ struct RegistrationSIPpTests {
         let port = SIPpRun.freePort()
         let lines = LogLines()
         let h = try await Self.harness(registrarPort: port, lines: lines)
-        let failed = await Self.waitFor(h) { $0.failures >= 1 }
+        let failed = await RegistrationTests.waitFor(h) { $0.failures >= 1 }
         #expect(failed != nil, "the first REGISTER failed")
         #expect(lines.all.contains { $0.contains("registration of sip:4420@sipp.test failed: no answer from sip:127.0.0.1:\(port); retry in 1 s") },
                 "\(lines.all.joined(separator: "\n"))")
         let sipp = SIPpRun(scenario: "registrar-comes-back.xml", port: port)
         defer { sipp.cleanUp() }
         let back = Date()
-        let registered = await Self.waitFor(h) { $0.isRegistered }
+        let registered = await RegistrationTests.waitFor(h) { $0.isRegistered }
         #expect(registered != nil, "registered once the registrar is back")
         // At worst: a REGISTER lost just before SIPp bound (3.2 s), then the longest wait (4 s).
         #expect(Date().timeIntervalSince(back) < 15, "within the backoff")
