@@ -49,17 +49,21 @@ struct RegistrationSIPpTests {
         #expect(!lines.all.contains { $0.contains(Self.password) }, "the password never reaches the log")
     }
 
-    /// Nothing answers at the registrar's address: the REGISTER times out,
-    /// the failure is logged with its retry; once SIPp listens there, a
-    /// retry of the backoff (1 s, 2 s, 4 s here) registers.
+    /// The registrar's port drops every datagram (a socket that never
+    /// answers): the REGISTER times out, the failure is logged with its
+    /// retry; once SIPp listens there instead, a retry of the backoff (1 s,
+    /// 2 s, 4 s here) registers.
     @Test func aRegistrarThatComesBackIsRegisteredWithByTheBackoff() async throws {
-        let port = SIPpRun.freePort()
+        var down: UDPClient? = UDPClient()
+        let port = try #require(down?.port)
         let lines = LogLines()
         let h = try await Self.harness(registrarPort: port, lines: lines)
         let failed = await RegistrationTests.waitFor(h) { $0.failures >= 1 }
         #expect(failed != nil, "the first REGISTER failed")
         #expect(lines.all.contains { $0.contains("registration of sip:4420@sipp.test failed: no answer from sip:127.0.0.1:\(port); retry in 1 s") },
                 "\(lines.all.joined(separator: "\n"))")
+        down = nil  // the port is free for SIPp
+        #expect(down == nil)
         let sipp = SIPpRun(scenario: "registrar-comes-back.xml", port: port)
         defer { sipp.cleanUp() }
         let back = Date()
