@@ -19,8 +19,10 @@ extension SIPEndpoint {
 
     /// Removes every binding (REGISTER with expires 0, answering a
     /// challenge as the first one did) and returns once each is answered,
-    /// or after `limit`, whichever comes first. No refresh follows.
-    public func unregisterAll(within limit: Duration = .seconds(5)) async {
+    /// or after `limit` (default: `configuration.unregisterWait`),
+    /// whichever comes first. No refresh follows.
+    public func unregisterAll(within limit: Duration? = nil) async {
+        let limit = limit ?? .milliseconds(configuration.unregisterWait)
         guard !registrations.isEmpty else { return }
         let wait = UnregisterWait()
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
