@@ -46,12 +46,8 @@ import Testing
         logger.logLevel = .debug
         let h = try await ServerHarness(logger: logger) { $0.credentials = credentials; $0.t1 = 500; $0.t2 = 4000 }
         let callee = UDPClient()
-        let endpoint = h.server.endpoint
         let target = "sip:bob@127.0.0.1:\(callee.port)"
-        let task = Task { () -> String in
-            do { _ = try await endpoint.placeCall(to: target, flow: 0) } catch { return "\(error)" }
-            return "answered"
-        }
+        let task = h.placeCall(to: target)
         return Call(h: h, callee: callee, task: task, lines: lines)
     }
 

@@ -31,11 +31,7 @@ struct SIPpTests {
         let h = try await callerHarness(credentials: credentials)
         let sipp = SIPpRun(scenario: scenario)
         #expect(await sipp.listening(), "SIPp did not bind its port")
-        let endpoint = h.server.endpoint
-        let call = Task { () -> String in
-            do { _ = try await endpoint.placeCall(to: "sip:callee@127.0.0.1:\(sipp.port)", flow: 0) } catch { return "\(error)" }
-            return "answered"
-        }
+        let call = h.placeCall(to: "sip:callee@127.0.0.1:\(sipp.port)")
         let run = try await sipp.result()
         return (h, sipp, run, await call.value)
     }
