@@ -78,6 +78,18 @@ final class SIPpRun: Sendable {
         }.count
     }
 
+    /// The requests SIPp received with this method, in order, each as
+    /// logged (from its request line to the end of its body).
+    func requests(_ method: String) -> [SIPMessageView] {
+        messages.components(separatedBy: "message received").dropFirst().compactMap { block in
+            // Each logged message: " [N] bytes :", a blank line, the message, then the next "-----" separator line.
+            let lines = block.components(separatedBy: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+            guard let start = lines.firstIndex(where: { $0.hasPrefix("\(method) ") }), start <= 2 else { return nil }
+            let message = lines[start...].prefix { !$0.hasPrefix("----------") }
+            return SIPMessageView(text: message.joined(separator: "\r\n"))
+        }
+    }
+
     /// The value of the first `name:` header line in the message log.
     func firstHeader(_ name: String) -> String? {
         let prefix = name.lowercased() + ":"
