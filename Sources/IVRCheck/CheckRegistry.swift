@@ -15,6 +15,7 @@ import IVRSyntax
 enum CheckRegistry {
     static let checks: [RegisteredCheck] = [
         .project(DuplicateFlows.self, raises: [.E211]),
+        .project(OutboundProxySyntax.self, raises: [.E006]),
 
         .index(TargetResolution.self, raises: [.E201]),
         .index(FlowReferences.self, raises: [.E202]),

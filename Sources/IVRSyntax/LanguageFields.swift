@@ -43,7 +43,7 @@ public enum LanguageFields {
     /// Fields of the manifest's `directory`.
     public static let directory = ["extensions", "conferences", "groups", "apps"]
     /// Fields of the manifest's `sip`.
-    public static let sip = ["pbx", "trunk"]
+    public static let sip = ["pbx", "trunk", "outbound-proxy"]
     /// The fixed fields of an `hours` schedule; every other key is a day or a
     /// day range (`mon`, `mon-fri`, `sat,sun`).
     public static let schedule = ["timezone", "closed"]

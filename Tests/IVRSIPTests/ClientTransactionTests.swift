@@ -106,6 +106,29 @@ import Testing
         await h.stop()
     }
 
+    /// A second hang-up while the INVITE has still not rung gives it up at
+    /// once (the first only waits for a provisional to CANCEL): no more
+    /// retransmissions, and the call fails saying so, long before Timer B.
+    @Test func aSecondHangUpGivesUpAnInviteThatNeverRang() async throws {
+        let h = try await ServerHarness { $0.t1 = 500; $0.t2 = 4000 }  // Timer B: 32 s
+        let callee = UDPClient()
+        let endpoint = h.server.endpoint
+        let target = "sip:bob@127.0.0.1:\(callee.port)"
+        let call = Task { () -> String in
+            do { _ = try await endpoint.placeCall(to: target, flow: 0) } catch { return "\(error)" }
+            return "answered"
+        }
+        _ = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
+        endpoint.hangUpAll()
+        endpoint.hangUpAll()
+        let outcome = await call.value
+        #expect(outcome.contains("given up before it rang"), "\(outcome)")
+        #expect(await h.waitForNoCalls())
+        let pending = try await endpoint.eventLoop.submit { endpoint.transactions.count }.get()
+        #expect(pending == 0, "nothing left to retransmit")
+        await h.stop()
+    }
+
     /// RFC 3261 9.1: a 200 that crosses our CANCEL is ACKed and the call
     /// ended with BYE; the flow does not run.
     @Test func a200CrossingTheCancelIsAckedThenHungUp() async throws {

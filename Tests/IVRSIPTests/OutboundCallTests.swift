@@ -10,7 +10,8 @@ import Testing
 /// are a minute: early in a full run on two cores, the first packet of a
 /// call can take over 10 s to leave.
 @Suite(.serialized, .dedicatedExecutor) struct OutboundCallTests {
-    /// A response to `request` from the callee.
+    /// A response to `request` from the callee; its Contact is the
+    /// Request-URI (the callee's own address, where in-dialog requests go).
     static func response(to request: SIPMessageView, _ status: String, toTag: String?, body: String = "") -> String {
         var s = "SIP/2.0 \(status)\r\n"
         for line in request.text.components(separatedBy: "\r\n") where line.lowercased().hasPrefix("via:") { s += line + "\r\n" }
@@ -18,7 +19,8 @@ import Testing
         s += "To: \(request.header("To") ?? "")\(toTag.map { ";tag=\($0)" } ?? "")\r\n"
         s += "Call-ID: \(request.header("Call-ID") ?? "")\r\nCSeq: \(request.header("CSeq") ?? "")\r\n"
         if !body.isEmpty { s += "Content-Type: application/sdp\r\n" }
-        return s + "Contact: <sip:bob@127.0.0.1>\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+        let target = request.firstLine.split(separator: " ").dropFirst().first.map(String.init) ?? "sip:bob@127.0.0.1"
+        return s + "Contact: <\(target)>\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
     }
 
     @Test func hangingUpARingingCallSendsCancel() async throws {

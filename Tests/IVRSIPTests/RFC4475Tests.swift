@@ -49,14 +49,14 @@ import Testing
         Case(name: "wsinv", section: "3.1.1.1", reaction: .status(481)),  // To tag of no dialog of ours (12.2.2)
         Case(name: "intmeth", section: "3.1.1.2", reaction: .status(501)),
         Case(name: "esc01", section: "3.1.1.3", reaction: .status(404)),  // user "sips:user@example.com"
-        Case(name: "escnull", section: "3.1.1.4", reaction: .status(501)),  // no registrar here
+        Case(name: "escnull", section: "3.1.1.4", reaction: .status(405, ["Allow": SIPEndpoint.allowed])),  // a UA, no registrar: 405 (8.2.1)
         Case(name: "esc02", section: "3.1.1.5", reaction: .status(501)),  // RE%47IST%45R is not REGISTER
         Case(name: "lwsdisp", section: "3.1.1.6", reaction: .status(200)),
         Case(name: "longreq", section: "3.1.1.7", reaction: .status(404)),
-        Case(name: "dblreq", section: "3.1.1.8", reaction: .status(501, ["CSeq": "8 REGISTER"])),  // the INVITE after it is discarded
+        Case(name: "dblreq", section: "3.1.1.8", reaction: .status(405, ["CSeq": "8 REGISTER"])),  // the INVITE after it is discarded
         Case(name: "semiuri", section: "3.1.1.9", reaction: .status(200)),
         Case(name: "transports", section: "3.1.1.10", reaction: .status(200)),
-        Case(name: "mpart01", section: "3.1.1.11", reaction: .status(501)),
+        Case(name: "mpart01", section: "3.1.1.11", reaction: .status(405)),  // MESSAGE: known, not served
         Case(name: "unreason", section: "3.1.1.12", reaction: .none),  // a response to no request of ours
         Case(name: "noreason", section: "3.1.1.13", reaction: .none),
         // 3.1.2 Invalid messages: 400 where a response can be addressed.
@@ -85,18 +85,18 @@ import Testing
         Case(name: "insuf", section: "3.3.1", reaction: .status(400, ["CSeq": "193942 INVITE"])),
         Case(name: "unkscm", section: "3.3.2", reaction: .status(416)),
         Case(name: "novelsc", section: "3.3.3", reaction: .status(416)),
-        Case(name: "unksm2", section: "3.3.4", reaction: .status(501)),  // parsed: unknown schemes in To/From/Contact are fine
+        Case(name: "unksm2", section: "3.3.4", reaction: .status(405)),  // parsed: unknown schemes in To/From/Contact are fine
         Case(name: "bext01", section: "3.3.5",
              reaction: .status(420, ["Unsupported": "nothingSupportsThis, nothingSupportsThisEither"])),
         Case(name: "invut", section: "3.3.6", reaction: .status(415, ["Accept": "application/sdp"])),
-        Case(name: "regaut01", section: "3.3.7", reaction: .status(501)),
+        Case(name: "regaut01", section: "3.3.7", reaction: .status(405)),
         Case(name: "multi01", section: "3.3.8", reaction: .status(400)),
         Case(name: "mcl01", section: "3.3.9", reaction: .status(400)),
         Case(name: "bcast", section: "3.3.10", reaction: .none),
         Case(name: "zeromf", section: "3.3.11", reaction: .status(200)),  // an endpoint ignores Max-Forwards 0
-        Case(name: "cparam01", section: "3.3.12", reaction: .status(501)),
-        Case(name: "cparam02", section: "3.3.13", reaction: .status(501)),
-        Case(name: "regescrt", section: "3.3.14", reaction: .status(501)),
+        Case(name: "cparam01", section: "3.3.12", reaction: .status(405)),
+        Case(name: "cparam02", section: "3.3.13", reaction: .status(405)),
+        Case(name: "regescrt", section: "3.3.14", reaction: .status(405)),
         Case(name: "sdp01", section: "3.3.15", reaction: .status(406)),
         // 3.4 Backward compatibility.
         Case(name: "inv2543", section: "3.4.1", reaction: .status(404)),

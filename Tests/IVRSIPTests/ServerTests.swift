@@ -31,7 +31,9 @@ import Testing
         h.client.send(h.request("INFO", callID: "unknown2", toTag: "zzz"), toPort: h.port)
         #expect(await answer("unknown2") == 481)
         h.client.send(h.request("SUBSCRIBE", callID: "sub"), toPort: h.port)
-        #expect(await answer("sub") == 501)
+        #expect(await answer("sub") == 405, "a method SIP defines but ivrc does not serve (RFC 3261 8.2.1)")
+        h.client.send(h.request("FROBNICATE", callID: "frob"), toPort: h.port)
+        #expect(await answer("frob") == 501, "a method nobody defined")
         // A request the parser refuses gets 400 when it can be addressed.
         h.client.send("INVITE sip:100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:\(h.client.port);branch=z9hG4bKbad\r\n"
                       + "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: bad\r\nCSeq: 1 INVITE\r\nContent-Length: 500\r\n\r\n",

@@ -13,10 +13,13 @@ public struct Call: AsyncParsableCommand {
             or SIP INFO). Exits when the call ends, with its call record on standard output \
             (or appended to --records). Exit 1 when the call is refused or unanswered (a \
             callee that rings for 32 s is sent CANCEL). SIGINT or SIGTERM ends the call: \
-            CANCEL while it rings, BYE once answered, and the record is written.
+            CANCEL while it rings (a call that has not rung yet is cancelled when it does; a \
+            second signal gives it up at once), BYE once answered, and the record is written. The INVITE \
+            goes through --proxy when given, else through the manifest's sip.outbound-proxy.
 
-            Example:
+            Examples:
               ivrc call acme.ivrb --to sip:1001@192.0.2.20:5060 --flow survey --listen 0.0.0.0:5070
+              ivrc call . --to sip:+15550100@trunk.acme.example --flow survey --proxy "sip:sbc.acme.example;lr"
             """)
 
     @Argument(help: "One .ivrb bundle, or flow sources (a file or folder).")
@@ -42,6 +45,7 @@ public struct Call: AsyncParsableCommand {
         guard SIPURI(to) != nil else { throw ValidationError("--to takes a SIP URI like sip:1001@192.0.2.20:5060") }
         _ = try sip.listenAddress()
         _ = try sip.portRange()
+        _ = try sip.proxyURI()
     }
 
     public func run() async throws {
@@ -59,6 +63,7 @@ public struct Call: AsyncParsableCommand {
         var config = SIPConfiguration(host: host, port: port, advertisedHost: sip.advertise, rtpPorts: try sip.portRange(),
                                       maxCalls: 1, recordingsFolder: sip.recordings, referTarget: setup.referTarget)
         config.t1 = sip.t1
+        config.outboundProxy = setup.outboundProxy
         let server = IVRServer(bundle: setup.bundle, services: setup.services, records: records.map { CallRecordLog(path: $0) })
         do {
             try await server.start(configuration: config)

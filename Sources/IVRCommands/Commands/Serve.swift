@@ -14,11 +14,13 @@ public struct Serve: AsyncParsableCommand {
             none matches: 404. One call record (a JSON line) per call goes to --records, \
             else to standard output; logs go to standard error. SIGTERM or SIGINT: stop \
             accepting calls (503), let live calls finish, write their records, exit; a \
-            second signal hangs up every call.
+            second signal hangs up every call. --proxy (or the manifest's sip.outbound-proxy) \
+            sends the requests ivrc starts outside a dialog through a SIP proxy.
 
             Examples:
               ivrc serve acme.ivrb --listen 0.0.0.0:5060 --advertise 192.0.2.10 --records calls.jsonl
               ivrc serve . --listen 127.0.0.1:5080 --rtp-ports 20000-20999 --tts none
+              ivrc serve . --listen 0.0.0.0:5060 --proxy "sip:sbc.acme.example;lr"
             """)
 
     @Argument(help: "One .ivrb bundle, or flow sources (a file or folder).")
@@ -40,6 +42,7 @@ public struct Serve: AsyncParsableCommand {
     public func validate() throws {
         _ = try sip.listenAddress()
         _ = try sip.portRange()
+        _ = try sip.proxyURI()
         guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
     }
 
@@ -54,6 +57,7 @@ public struct Serve: AsyncParsableCommand {
                                       maxCalls: maxCalls, ringing: ringing, recordingsFolder: sip.recordings,
                                       referTarget: setup.referTarget)
         config.t1 = sip.t1
+        config.outboundProxy = setup.outboundProxy
         let server = IVRServer(bundle: setup.bundle, services: setup.services,
                                records: records.map { CallRecordLog(path: $0) })
         do {
@@ -116,6 +120,10 @@ public struct SIPOptions: ParsableArguments {
     @Option(help: "Host for number transfers (overrides the manifest's sip.trunk).")
     public var trunk: String?
 
+    @Option(help: ArgumentHelp("Send initial requests (outside a dialog) through this SIP proxy, e.g. \"sip:sbc.acme.example;lr\" (overrides the manifest's sip.outbound-proxy).",
+                               valueName: "uri"))
+    public var proxy: String?
+
     @Option(help: "SIP timer T1 in milliseconds (retransmissions; 64*T1 is the transaction timeout).")
     public var t1: Int = 500
 
@@ -160,19 +168,21 @@ final class SignalWatcher: @unchecked Sendable {
 }
 
 /// What `serve` and `call` need from PATH: the verified bundle, the
-/// Refer-To hosts (manifest `sip:` block, overridden by --pbx/--trunk),
+/// Refer-To hosts (manifest `sip:` block, overridden by --pbx/--trunk), the
+/// outbound proxy (manifest `sip.outbound-proxy`, overridden by --proxy),
 /// prompt folders, the TTS engine, and the webhook client (IVRLive's, the
 /// one `run` and `simulate --live` use; shut it down when the calls are over).
 struct SIPSetup {
     var bundle: VerifiedBundle
     var referTarget: ReferTarget
+    var outboundProxy: SIPURI?
     var services: CallServices
     var http: HTTPWebhookClient
 
     static func load(path: String, options: SIPOptions) -> Result<SIPSetup, CommandFailure> {
         let cwd = FileManager.default.currentDirectoryPath
         var folders = options.audio
-        var pbx: String?, trunk: String?
+        var pbx: String?, trunk: String?, manifestProxy: String?
         let bundle: VerifiedBundle
         if BundleFormat.isBundle(path: path, currentDirectory: cwd) {
             switch BundleSource.load(paths: [path], currentDirectory: cwd) {
@@ -196,6 +206,7 @@ struct SIPSetup {
                 bundle = out.bundle
                 pbx = out.project.manifest?.sip?.pbx?.value
                 trunk = out.project.manifest?.sip?.trunk?.value
+                manifestProxy = out.project.manifest?.sip?.outboundProxy?.value
                 if let root = out.project.root {
                     if let audio = out.project.manifest?.audio?.value {
                         folders.append(audio.hasPrefix("/") ? audio : (root as NSString).appendingPathComponent(audio))
@@ -209,6 +220,11 @@ struct SIPSetup {
                 var isFolder: ObjCBool = false
                 if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { folders.append(path) }
             }
+        }
+        let outboundProxy: SIPURI?
+        switch options.outboundProxy(manifest: manifestProxy) {
+        case .success(let uri): outboundProxy = uri
+        case .failure(let f): return .failure(f)
         }
         let tts: TextToSpeech
         switch options.tts {
@@ -235,6 +251,6 @@ struct SIPSetup {
         let services = CallServices(prompts: PromptAudio(folders: folders), tts: tts, recordingsFolder: options.recordings,
                                     referTarget: target, webhook: { try await http.perform($0) },
                                     download: { try await http.download(url: $0) })
-        return .success(SIPSetup(bundle: bundle, referTarget: target, services: services, http: http))
+        return .success(SIPSetup(bundle: bundle, referTarget: target, outboundProxy: outboundProxy, services: services, http: http))
     }
 }

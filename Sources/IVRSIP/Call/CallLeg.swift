@@ -36,9 +36,20 @@ public final class CallLeg: @unchecked Sendable {
     /// Our From/To as we send them in requests inside the dialog.
     var localHeader: String
     var remoteHeader: String
-    /// Where in-dialog requests go: the remote Contact URI, sent to `remoteAddress`.
+    /// The remote target (RFC 3261 12.1): the other side's Contact URI,
+    /// the Request-URI of in-dialog requests unless a strict router is first
+    /// in `routeSet`.
     var remoteContact: String
+    /// The proxies in-dialog requests pass through (Record-Route); before
+    /// the dialog exists, an outbound call's is the outbound proxy.
+    var routeSet = RouteSet()
+    /// The next hop of requests in the dialog: the first route's address,
+    /// else the remote target's (see `SIPEndpoint.routeDialog`).
     var remoteAddress: SocketAddress
+    /// Where a caller that sent its INVITE straight to us (one Via, no
+    /// Record-Route) is reached: the address it sent from, which also
+    /// reaches a caller behind NAT whose Contact names a private address.
+    var symmetricAddress: SocketAddress?
     var localCSeq: UInt32 = 1
     /// The highest CSeq the other side used in this dialog (RFC 3261 12.2.2:
     /// a lower one is out of order, 500).
@@ -55,6 +66,11 @@ public final class CallLeg: @unchecked Sendable {
     var lastInviteResponse: [UInt8]?
     /// Our ACK to a 2xx (outbound calls), re-sent if the 2xx is retransmitted.
     var ackBytes: [UInt8]?
+    /// Where our INVITE went (outbound calls): the outbound proxy or the callee.
+    var inviteDestination: SocketAddress?
+    /// Dialogs of other callees that answered our forked INVITE, by To
+    /// tag: their ACK, re-sent when their 2xx comes again (they get BYE).
+    var forks: [String: (ack: [UInt8], destination: SocketAddress)] = [:]
     var okTimer: (timer: RetransmitTimer, scheduled: Scheduled<Void>?)?
     /// An INVITE without SDP (RFC 3261 13.2.1 "late offer"): our 200 OK
     /// carries the offer and the caller's ACK the answer.
@@ -62,17 +78,10 @@ public final class CallLeg: @unchecked Sendable {
     /// What was dialled: the INVITE's Request-URI (an inbound call's To
     /// header may name someone else), else the To URI.
     var dialledURI: String { invite?.requestURI ?? toURI }
-    /// Our outbound INVITE got a provisional answer (it rings): giving up
-    /// now takes a CANCEL (RFC 3261 9.1).
-    var ringing = false
     /// Our outbound INVITE's client transaction, until it ends.
     var inviteTransaction: ClientTransaction?
-    /// This side wants the ringing call cancelled: CANCEL goes out at the
-    /// first provisional response (RFC 3261 9.1 forbids it before one).
-    var cancelWanted = false
-    var cancelSent = false
-    /// The callee rang past the ring timeout (the CANCEL is ours).
-    var ringTimedOut = false
+    /// Where our own INVITE is, and whether this side gave up on it.
+    var dialing = Dialing.calling
     /// Bounds the ringing (`SIPConfiguration.ringTimeout`), then the wait
     /// for the 487 after our CANCEL (64*T1).
     var ringTimer: Scheduled<Void>?
@@ -106,6 +115,34 @@ public final class CallLeg: @unchecked Sendable {
         self.remoteHeader = remoteHeader
         self.remoteContact = remoteContact
         self.remoteAddress = remoteAddress
+    }
+}
+
+/// Where an outbound INVITE is until its final response (RFC 3261 9.1:
+/// a CANCEL may only follow a provisional response).
+enum Dialing: Equatable {
+    /// Sent; nothing but `100 Trying` heard.
+    case calling
+    /// A provisional response came: the callee rings.
+    case ringing
+    /// This side gave up before any provisional came: the CANCEL goes out
+    /// at the first one.
+    case cancelWanted(CancelReason)
+    /// CANCEL sent; the INVITE's own transaction ends with the 487.
+    case cancelSent(CancelReason)
+
+    enum CancelReason: Equatable {
+        /// The callee rang past the ring timeout.
+        case ringTimeout
+        /// A signal or shutdown on this side.
+        case hangUp
+    }
+
+    var cancelled: CancelReason? {
+        switch self {
+        case .calling, .ringing: nil
+        case .cancelWanted(let r), .cancelSent(let r): r
+        }
     }
 }
 

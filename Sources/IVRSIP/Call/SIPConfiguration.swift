@@ -34,6 +34,13 @@ public struct SIPConfiguration: Sendable {
     /// (RFC 3261 8.1.2, a pre-existing route set of one URI). In-dialog
     /// requests follow the dialog's own route set (Record-Route).
     public var outboundProxy: SIPURI?
+    /// What 401/407 challenges to our requests are answered with (the
+    /// manifest's `sip.credentials`); empty: challenges end the request.
+    public var credentials: [DigestCredential] = []
+    /// Bindings kept at registrars while serving (`sip.register`).
+    public var registrations: [RegistrationSettings] = []
+    /// Who may call in (`sip.inbound`); the default lets any source in.
+    public var inbound = InboundPolicy()
     /// Non-INVITE responses kept to answer retransmissions (each for 64*T1).
     public var maxCachedResponses: Int
     /// 400 answers to malformed requests per second (reflection guard).

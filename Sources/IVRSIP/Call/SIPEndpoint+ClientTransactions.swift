@@ -29,11 +29,11 @@ extension SIPEndpoint {
     func handleResponse(_ response: SIPMessage) {
         guard let branch = response.vias.first?.branch, let status = response.status else { return }
         guard let tx = transactions[ClientTransaction.key(branch: branch, method: response.method)] else {
-            // A retransmitted 2xx to our INVITE (its transaction ended on the
-            // first): our ACK was lost; the dialog sends it again (13.2.2.4).
+            // A 2xx to our INVITE after its transaction ended on the first:
+            // retransmitted, or from a second callee of a forking proxy.
             if response.method == "INVITE", (200..<300).contains(status), let leg = response.callID.flatMap({ calls[$0] }),
-               let ack = leg.ackBytes {
-                socket.send(ack, to: leg.remoteAddress)
+               !leg.inbound, leg.ackBytes != nil {
+                handleLateInviteSuccess(response, leg: leg)
             }
             return
         }

@@ -7,7 +7,7 @@ extension SIPEndpoint {
     func terminate(_ leg: CallLeg, sendBye: Bool) {
         guard leg.state != .terminated else { return }
         if sendBye, leg.state == .confirmed || leg.state == .answered {
-            transact(request("BYE", in: leg), to: leg.remoteAddress) { _ in }
+            sendChallengeable(request("BYE", in: leg), to: leg.remoteAddress, in: leg) { _, _ in }
         }
         leg.okTimer?.scheduled?.cancel()
         leg.okTimer = nil
@@ -51,11 +51,13 @@ extension SIPEndpoint {
                 var refer = self.request("REFER", in: leg)
                 refer.headers.add("Refer-To", "<\(uri)>")
                 refer.headers.add("Referred-By", self.contactHeader)
-                self.transact(refer, to: leg.remoteAddress) { [self] response in
+                self.sendChallengeable(refer, to: leg.remoteAddress, in: leg) { [self] response, authFailure in
                     guard let status = response?.status else {
                         return self.finishTransfer(leg, .failed("REFER timed out"))
                     }
-                    if status >= 300 {
+                    if let authFailure {
+                        self.finishTransfer(leg, .failed(authFailure))
+                    } else if status >= 300 {
                         self.finishTransfer(leg, .failed("REFER refused: \(status) \(response.map(Self.reason) ?? "")"))
                     }
                 }

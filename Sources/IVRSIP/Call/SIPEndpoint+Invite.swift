@@ -8,6 +8,12 @@ extension SIPEndpoint {
         if let leg {
             if dialog(request, leg) != nil {
                 reinvite(request, leg: leg, from: address)
+            } else if request.to?.tag == nil, leg.inbound, request.from?.tag == leg.remoteTag,
+                      request.cseq == leg.invite?.cseq {
+                // The same INVITE by another path (a forking proxy's copies
+                // merged here, RFC 3261 8.2.2.2): its branch differs, so it
+                // is not a retransmission; it gets 482.
+                respond(request, request.response(482, toTag: SIPIdentifiers.token(8)))
             } else {
                 respond(request, request.response(481))
             }
@@ -60,13 +66,16 @@ extension SIPEndpoint {
                           localHeader: localHeader.description, remoteHeader: request.headers["From"] ?? from.description,
                           remoteContact: contact, remoteAddress: address)
         leg.remoteTag = from.tag
+        leg.routeSet = RouteSet.ofRequest(request)
+        if request.vias.count == 1 { leg.symmetricAddress = address }
+        routeDialog(leg)
         leg.invite = request
         leg.offerInOK = offer == nil
         leg.remoteCSeq = request.cseq?.number
         calls[callID] = leg
         respond(request, request.response(100))
         if configuration.ringing {
-            respond(request, request.response(180, toTag: tag))
+            respond(request, dialogResponse(request, 180, toTag: tag))
         }
         let opening: EventLoopFuture<MediaSession> = MediaSession.open(
             host: configuration.host, ports: ports, group: group, clocks: clocks, agreement: agreement)
@@ -93,7 +102,7 @@ extension SIPEndpoint {
             SDPNegotiator.answer(offer: $0, agreement: agreement, localAddress: configuration.advertisedHost,
                                  localPort: media.localPort, sessionID: leg.sdpSession, version: 0)
         } ?? SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort, sessionID: leg.sdpSession))
-        var ok = invite.response(200, toTag: leg.localTag)
+        var ok = dialogResponse(invite, 200, toTag: leg.localTag)
         ok.headers.add("Contact", contactHeader)
         ok.headers.add("Allow", Self.allowed)
         ok.headers.add("Content-Type", "application/sdp")
@@ -178,6 +187,13 @@ extension SIPEndpoint {
         guard leg.state == .confirmed, let media = leg.media else {
             respond(request, request.response(491))
             return
+        }
+        // A target refresh (RFC 3261 12.2.2): its Contact is the new remote
+        // target; the route set stays as the dialog began.
+        if let contact = request.headers["Contact"].flatMap(NameAddress.init)?.uri, contact != leg.remoteContact {
+            leg.remoteContact = contact
+            if leg.symmetricAddress != nil { leg.symmetricAddress = address }
+            routeDialog(leg)
         }
         var ok = request.response(200)
         ok.headers.add("Contact", contactHeader)

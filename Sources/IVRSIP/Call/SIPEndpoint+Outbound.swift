@@ -8,13 +8,17 @@ extension SIPEndpoint {
     }
 
     /// Places a call (UAC): INVITE with an offer (PCMU, PCMA,
-    /// telephone-event), ACK on 2xx, then `hooks.started` runs the flow.
-    /// Returns once the call is answered (the leg) or has failed.
+    /// telephone-event), through the outbound proxy when one is set, ACK
+    /// on 2xx, then `hooks.started` runs the flow. Returns once the call is
+    /// answered (the leg) or has failed.
     public func placeCall(to target: String, flow: Int, fromUser: String = "ivrc") async throws(CallFailure) -> CallLeg {
         guard let uri = SIPURI(target) else { throw CallFailure(description: "'\(target)' is not a sip: URI") }
+        let routes = RouteSet(proxy: configuration.outboundProxy)
+        let next = routes.addressing(remoteTarget: uri.description).nextHop
+        guard let hop = Self.hop(of: next) else { throw CallFailure(description: "'\(next)' is not a sip: URI") }
         let address: SocketAddress
-        do { address = try SocketAddress.makeAddressResolvingHost(uri.host.trimmingCharacters(in: "[]"), port: uri.port ?? 5060) } catch {
-            throw CallFailure(description: "cannot resolve \(uri.host): \(error)")
+        do { address = try SocketAddress.makeAddressResolvingHost(hop.host, port: hop.port) } catch {
+            throw CallFailure(description: "cannot resolve \(hop.host): \(error)")
         }
         let placeholder = SDPNegotiator.Agreement(codec: .pcmu, payloadType: 0, eventPayloadType: 101,
                                                   remoteAddress: address.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
@@ -24,12 +28,14 @@ extension SIPEndpoint {
             throw CallFailure(description: "no RTP port: \(error)")
         }
         let result: Result<CallLeg, CallFailure> = await withCheckedContinuation { c in
-            eventLoop.execute { self.sendInvite(to: uri, address: address, flow: flow, fromUser: fromUser, media: media, done: c) }
+            eventLoop.execute {
+                self.sendInvite(to: uri, routes: routes, address: address, flow: flow, fromUser: fromUser, media: media, done: c)
+            }
         }
         return try result.get()
     }
 
-    func sendInvite(to uri: SIPURI, address: SocketAddress, flow: Int, fromUser: String, media: MediaSession,
+    func sendInvite(to uri: SIPURI, routes: RouteSet, address: SocketAddress, flow: Int, fromUser: String, media: MediaSession,
                     done: CheckedContinuation<Result<CallLeg, CallFailure>, Never>) {
         let tag = SIPIdentifiers.token(10)
         let callID = SIPIdentifiers.token(24) + "@" + configuration.advertisedHost
@@ -38,6 +44,8 @@ extension SIPEndpoint {
                           toURI: uri.description, localHeader: local, remoteHeader: "<\(uri)>", remoteContact: uri.description,
                           remoteAddress: address)
         leg.media = media
+        leg.routeSet = routes
+        leg.inviteDestination = address
         leg.localCSeq = 0
         calls[callID] = leg
         let sdp = SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort,
@@ -45,37 +53,57 @@ extension SIPEndpoint {
         let invite = request("INVITE", in: leg, body: Array(sdp.utf8), contentType: "application/sdp")
         leg.invite = invite
         let ringTime = configuration.ringTimeout ?? 64 * configuration.t1
-        leg.inviteTransaction = transact(invite, to: address, provisional: { [self] _ in
-            leg.ringing = true
-            if leg.cancelWanted { self.cancelInvite(leg) }
-        }) { [self] response in
+        sendChallengeable(invite, to: address, in: leg, provisional: { [self] _ in
+            switch leg.dialing {
+            case .calling: leg.dialing = .ringing
+            case .cancelWanted(let reason):
+                leg.dialing = .ringing
+                self.cancelInvite(leg, reason)
+            case .ringing, .cancelSent: break
+            }
+        }, started: { tx, sent in
+            // A challenge answered: the new INVITE is the one a CANCEL names.
+            leg.inviteTransaction = tx
+            leg.invite = sent
+        }) { [self] response, authFailure in
             leg.inviteTransaction = nil
             leg.ringTimer?.cancel()
             leg.ringTimer = nil
-            done.resume(returning: self.inviteEnded(leg, response, uri: uri, ringTime: ringTime))
+            done.resume(returning: self.inviteEnded(leg, response, authFailure: authFailure, uri: uri, ringTime: ringTime))
         }
         // The ring timeout belongs to the caller, not the transaction (which
         // waits for a final response once it rings, RFC 3261 17.1.1.2).
         leg.ringTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(ringTime))) { [self] in
             guard leg.inviteTransaction != nil else { return }
-            leg.ringTimedOut = true
-            self.cancelInvite(leg)
+            self.cancelInvite(leg, .ringTimeout)
         }
     }
 
     /// The INVITE's transaction ended: answered (the leg), or why not. A
     /// non-2xx final response was ACKed by the transaction itself.
-    func inviteEnded(_ leg: CallLeg, _ response: SIPMessage?, uri: SIPURI, ringTime: Int) -> Result<CallLeg, CallFailure> {
+    func inviteEnded(_ leg: CallLeg, _ response: SIPMessage?, authFailure: String? = nil, uri: SIPURI,
+                     ringTime: Int) -> Result<CallLeg, CallFailure> {
         guard let response, let status = response.status else {
-            // Timer B (nothing heard), or no 487 within 64*T1 of our CANCEL.
-            leg.endReason = leg.cancelSent ? "no answer (cancelled)" : "no answer to INVITE"
+            // Timer B (nothing heard), no 487 within 64*T1 of our CANCEL,
+            // or given up on here before it rang (a second hang-up).
+            let why: String
+            switch leg.dialing {
+            case .cancelSent: why = "sent CANCEL, no final answer"
+            case .cancelWanted: why = "given up before it rang"
+            case .calling, .ringing: why = "timeout"
+            }
+            leg.endReason = leg.dialing.cancelled == nil ? "no answer to INVITE" : "no answer (cancelled)"
             terminate(leg, sendBye: false)
-            let why = leg.cancelSent ? "sent CANCEL, no final answer" : "timeout"
             return .failure(CallFailure(description: "no answer from \(uri) (\(why))"))
         }
         guard (200..<300).contains(status) else {
+            if let authFailure {
+                leg.endReason = authFailure
+                terminate(leg, sendBye: false)
+                return .failure(CallFailure(description: authFailure))
+            }
             let refused = "\(status) \(Self.reason(response))"
-            if leg.ringTimedOut {
+            if leg.dialing.cancelled == .ringTimeout {
                 leg.endReason = "no answer (cancelled)"
                 terminate(leg, sendBye: false)
                 let seconds = Double(ringTime) / 1000
@@ -87,8 +115,9 @@ extension SIPEndpoint {
         }
         // Answered although we cancelled (the 200 crossed our CANCEL): the
         // dialog is confirmed with its ACK, then ended with BYE (RFC 3261 9.1).
-        confirmOutbound(leg, response, startFlow: !leg.cancelWanted)
-        if leg.cancelWanted, leg.state == .confirmed {
+        let cancelled = leg.dialing.cancelled != nil
+        confirmOutbound(leg, response, startFlow: !cancelled)
+        if cancelled, leg.state == .confirmed {
             leg.endReason = "answered after CANCEL"
             terminate(leg, sendBye: true)
             return .failure(CallFailure(description: "no answer from \(uri) (answered after CANCEL; sent BYE)"))
@@ -97,13 +126,21 @@ extension SIPEndpoint {
         return .success(leg)
     }
 
-    /// 2xx: the dialog is set up from the response; ACK; apply the SDP answer.
+    /// 2xx: the dialog is set up from the response (its remote target
+    /// and route set, RFC 3261 12.1.2); ACK through that route set (13.2.2.4);
+    /// apply the SDP answer.
     func confirmOutbound(_ leg: CallLeg, _ response: SIPMessage, startFlow: Bool = true) {
         if let to = response.headers["To"] { leg.remoteHeader = to }
         leg.remoteTag = response.to?.tag
         if let contact = response.headers["Contact"].flatMap(NameAddress.init)?.uri { leg.remoteContact = contact }
+        leg.routeSet = RouteSet.ofResponse(response)
+        routeDialog(leg)
         var ack = request("ACK", in: leg)
         ack.headers.set("CSeq", "\(leg.invite?.cseq?.number ?? 1) ACK")
+        // 13.2.2.4: the ACK carries the INVITE's credentials.
+        for name in ["Authorization", "Proxy-Authorization"] {
+            for value in leg.invite?.headers.rawValues(name) ?? [] { ack.headers.add(name, value) }
+        }
         leg.localCSeq -= 1
         leg.ackBytes = ack.serialized()
         socket.send(ack.serialized(), to: leg.remoteAddress)
@@ -129,12 +166,18 @@ extension SIPEndpoint {
     /// ends a silent INVITE). The INVITE's own transaction then ends with
     /// 487, which it ACKs; without a final response 64*T1 after the
     /// CANCEL it is given up.
-    func cancelInvite(_ leg: CallLeg) {
+    func cancelInvite(_ leg: CallLeg, _ reason: Dialing.CancelReason) {
         guard let invite = leg.invite, let tx = leg.inviteTransaction else { return }
-        leg.cancelWanted = true
-        guard leg.ringing, !leg.cancelSent else { return }
-        leg.cancelSent = true
-        transact(ClientTransaction.cancel(of: invite), to: leg.remoteAddress) { _ in }
+        switch leg.dialing {
+        case .calling:
+            leg.dialing = .cancelWanted(reason)
+            return
+        case .cancelWanted, .cancelSent:
+            return
+        case .ringing:
+            leg.dialing = .cancelSent(reason)
+        }
+        transact(ClientTransaction.cancel(of: invite), to: tx.destination) { _ in }
         leg.ringTimer?.cancel()
         leg.ringTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(64 * configuration.t1))) { [self] in
             self.abandon(tx)

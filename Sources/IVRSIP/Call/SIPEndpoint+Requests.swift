@@ -38,11 +38,18 @@ extension SIPEndpoint {
         case "INFO": handleInfo(request, leg: leg, from: address)
         case "NOTIFY": handleNotify(request, leg: leg, from: address)
         default:
-            var refused = request.response(leg == nil ? 501 : 405, toTag: leg?.localTag ?? SIPIdentifiers.token(8))
+            // RFC 3261 8.2.1: a method we know but do not serve is 405, one
+            // we have never heard of 501; both list what we allow.
+            let known = Self.knownMethods.contains(request.method)
+            var refused = request.response(known ? 405 : 501, toTag: leg?.localTag ?? SIPIdentifiers.token(8))
             refused.headers.add("Allow", Self.allowed)
             respond(request, refused)
         }
     }
+
+    /// Methods of RFC 3261 and its standard extensions that this user
+    /// agent recognises without serving them (8.2.1: 405, not 501).
+    static let knownMethods: Set<String> = ["REGISTER", "MESSAGE", "SUBSCRIBE", "PUBLISH", "UPDATE", "PRACK", "REFER"]
 
     /// The option tags this UAS supports (RFC 3261 8.2.2.3): none yet.
     static let supported: [String] = []

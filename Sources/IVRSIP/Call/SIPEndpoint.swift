@@ -45,6 +45,8 @@ public final class SIPEndpoint: @unchecked Sendable {
     var inviteTransactions: InviteServerTransactions
     var accepting = true
     var badRequestBudget = (second: Int64(0), count: 0)
+    /// Nonce counts of the digest nonces answered (bounded).
+    var nonceCounts: [String: UInt32] = [:]
     var sweeper: RepeatedTask?
     var drainWaiters: [CheckedContinuation<Void, Never>] = []
     /// Counters for logs and tests.
@@ -106,13 +108,20 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     /// Hangs up every call now: BYE once answered; an inbound call not yet
     /// answered gets 480; our own INVITE still ringing is cancelled (its
-    /// 487 then ends it).
+    /// 487 then ends it). One that has not rung yet cannot be cancelled
+    /// (RFC 3261 9.1): it is cancelled when it rings, or, asked a second
+    /// time, given up at once (no more retransmissions; the callee's
+    /// answers are then ignored).
     public func hangUpAll() {
         eventLoop.execute {
             for leg in Array(self.calls.values) {
                 leg.endedHere = true
                 if leg.state == .proceeding, !leg.inbound {
-                    self.cancelInvite(leg)
+                    if case .cancelWanted(.hangUp) = leg.dialing, let tx = leg.inviteTransaction {
+                        self.abandon(tx)
+                    } else {
+                        self.cancelInvite(leg, .hangUp)
+                    }
                 } else if leg.state == .proceeding {
                     self.failInvite(leg, status: 480, why: "the server is shutting down")
                 } else {
@@ -213,12 +222,15 @@ public final class SIPEndpoint: @unchecked Sendable {
         return "\(host):\(localPort)"
     }
 
-    /// A request inside `leg`'s dialog.
+    /// A request inside `leg`'s dialog, addressed by its route set (RFC
+    /// 3261 12.2.1.1): send it to `leg.remoteAddress`.
     func request(_ method: String, in leg: CallLeg, body: [UInt8] = [], contentType: String? = nil) -> SIPMessage {
         leg.localCSeq += 1
+        let addressing = leg.routeSet.addressing(remoteTarget: leg.remoteContact)
         var h = SIPHeaders()
         h.add("Via", "SIP/2.0/UDP \(hostPort);branch=\(SIPIdentifiers.branch());rport")
         h.add("Max-Forwards", "70")
+        for route in addressing.routes { h.add("Route", route) }
         h.add("From", leg.localHeader)
         h.add("To", leg.remoteHeader)
         h.add("Call-ID", leg.callID)
@@ -226,7 +238,7 @@ public final class SIPEndpoint: @unchecked Sendable {
         h.add("Contact", contactHeader)
         h.add("User-Agent", "ivrc")
         if let contentType { h.add("Content-Type", contentType) }
-        return .request(method, uri: leg.remoteContact, headers: h, body: body)
+        return .request(method, uri: addressing.requestURI, headers: h, body: body)
     }
 }
 

@@ -29,6 +29,14 @@ enum SIPGrammar {
             c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "-.!%*_+`'~".unicodeScalars.contains(c))
         }
     }
+
+    /// One byte of a `token`.
+    static func isTokenByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: "-.!%*_+`'~".utf8.contains(b)
+        }
+    }
 }
 
 extension Character {

@@ -110,6 +110,7 @@ public struct SIPMessage: Sendable, Equatable {
         case 416: "Unsupported URI Scheme"
         case 420: "Bad Extension"
         case 481: "Call/Transaction Does Not Exist"
+        case 482: "Loop Detected"
         case 486: "Busy Here"
         case 487: "Request Terminated"
         case 488: "Not Acceptable Here"

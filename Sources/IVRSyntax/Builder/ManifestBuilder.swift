@@ -2,7 +2,7 @@
 extension FlowBuilder {
     static let manifestFields: FieldNames = ["name", "flows", "audio", "directory", "sip"]
     static let directoryFields: FieldNames = ["extensions", "conferences", "groups", "apps"]
-    static let sipFields: FieldNames = ["pbx", "trunk"]
+    static let sipFields: FieldNames = ["pbx", "trunk", "outbound-proxy"]
 
     mutating func buildManifest(_ root: YAMLNode) -> Manifest? {
         withExtendedLifetime(root) { buildManifest(view: YAMLView(root)) }
@@ -32,6 +32,7 @@ extension FlowBuilder {
             var sip = Manifest.SIPSettings()
             sip.pbx = s["pbx"].flatMap { locatedString($0, "pbx") }
             sip.trunk = s["trunk"].flatMap { locatedString($0, "trunk") }
+            sip.outboundProxy = s["outbound-proxy"].flatMap { locatedString($0, "outbound-proxy") }
             manifest.sip = sip
         }
         return manifest
