@@ -132,14 +132,13 @@ final class KamailioProxy: Sendable {
     var report: String { "kamailio on 127.0.0.1:\(port), its log:\n\(log.suffix(4000))" }
 
     /// SIGTERM to the main process (it ends its workers and exits), up to
-    /// 10 s; then SIGKILL to what is left of its process group. Removes the folder.
-    func stop() async {
+    /// 10 s; then SIGKILL to what is left of its process group. Removes the
+    /// folder. Synchronous, for a `defer` (a failed `#require` skips the rest).
+    func stop() {
         if isRunning { kill(pid, SIGTERM) }
-        for _ in 0..<200 where isRunning {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
+        for _ in 0..<200 where isRunning { usleep(50_000) }
         kill(-pid, SIGKILL)
-        _ = isRunning
+        for _ in 0..<100 where isRunning { usleep(50_000) }
         try? FileManager.default.removeItem(atPath: folder)
     }
 }

@@ -65,11 +65,20 @@ struct KamailioTests {
         }
     }
 
+    /// Once ivrc's side has ended: SIPp as callee gets 60 s more to end
+    /// its scenario, then is ended (without an INVITE it would wait forever).
+    static func bound(_ sipp: SIPpRun) {
+        Task {
+            try? await Task.sleep(for: .seconds(60))
+            sipp.kill()
+        }
+    }
+
     static func startProxy() async throws -> KamailioProxy {
         let proxy = try KamailioProxy()
         guard await proxy.ready() else {
             let report = proxy.report
-            await proxy.stop()
+            proxy.stop()
             throw ProxyNotReady(report: report)
         }
         return proxy
@@ -84,7 +93,8 @@ struct KamailioTests {
     /// its outbound proxy; returns when SIPp's scenario has ended.
     static func callThroughProxy(scenario: String, flow: String) async throws -> (KamailioProxy, ServerHarness, SIPpRun, ProcessRun) {
         let proxy = try await startProxy()
-        let h = try await harness(flow: flow)
+        let h: ServerHarness
+        do { h = try await harness(flow: flow) } catch { proxy.stop(); throw error }
         let sipp = SIPpRun(scenario: scenario, remotePort: proxy.port, extra: ["-key", "ivrc_port", String(h.port)])
         let run = try await sipp.result()
         return (proxy, h, sipp, run)
@@ -95,7 +105,7 @@ struct KamailioTests {
     /// and ivrc's BYE goes through Kamailio too.
     @Test func referAndByeOfServeGoThroughTheProxy() async throws {
         let (proxy, h, sipp, run) = try await Self.callThroughProxy(scenario: "caller-via-proxy-transferred.xml", flow: Self.transferFlow)
-        defer { sipp.cleanUp() }
+        defer { sipp.cleanUp(); proxy.stop() }
         let details = "\(sipp.report(run))\n\(proxy.report)"
         #expect(run.status == 0, "\(details)")
         #expect(Self.cameThroughProxy("REFER", sipp, proxy) == true, "the REFER did not come through Kamailio:\n\(details)")
@@ -110,13 +120,12 @@ struct KamailioTests {
         #expect(record.destination == CallRecord.Destination(kind: "extension", value: "200"))
         #expect(await h.waitForNoCalls())
         await h.stop()
-        await proxy.stop()
     }
 
     /// The flow hangs up: its BYE goes through Kamailio.
     @Test func byeOfServeGoesThroughTheProxy() async throws {
         let (proxy, h, sipp, run) = try await Self.callThroughProxy(scenario: "caller-via-proxy-hung-up-on.xml", flow: Self.hangUpFlow)
-        defer { sipp.cleanUp() }
+        defer { sipp.cleanUp(); proxy.stop() }
         let details = "\(sipp.report(run))\n\(proxy.report)"
         #expect(run.status == 0, "\(details)")
         #expect(proxy.relayed("ACK").contains { $0.hasPrefix("ACK from 127.0.0.1:\(sipp.port) ") }, "\(details)")
@@ -128,14 +137,13 @@ struct KamailioTests {
         #expect(record.outcome == "hangup")
         #expect(await h.waitForNoCalls())
         await h.stop()
-        await proxy.stop()
     }
 
     /// The caller hangs up: its BYE, routed by the Record-Route of ivrc's
     /// 200, goes through Kamailio and gets ivrc's 200.
     @Test func callerByeThroughTheProxyIsAnswered() async throws {
         let (proxy, h, sipp, run) = try await Self.callThroughProxy(scenario: "caller-via-proxy-hangs-up.xml", flow: ServerHarness.flow)
-        defer { sipp.cleanUp() }
+        defer { sipp.cleanUp(); proxy.stop() }
         let details = "\(sipp.report(run))\n\(proxy.report)"
         #expect(run.status == 0, "\(details)")
         #expect(proxy.relayed("BYE").contains { $0.hasPrefix("BYE from 127.0.0.1:\(sipp.port) ") }, "\(details)")
@@ -145,7 +153,6 @@ struct KamailioTests {
         #expect(record.outcome == "caller-hangup")
         #expect(await h.waitForNoCalls())
         await h.stop()
-        await proxy.stop()
     }
 
     /// `SIPConfiguration.outboundProxy`: the INVITE goes to Kamailio with a
@@ -153,6 +160,7 @@ struct KamailioTests {
     /// the ACK and the flow's BYE go through Kamailio too.
     @Test func placedCallGoesThroughTheOutboundProxy() async throws {
         let proxy = try await Self.startProxy()
+        defer { proxy.stop() }
         let h = try await Self.harness(flow: Self.hangUpFlow, outboundProxy: proxy)
         let sipp = SIPpRun(scenario: "callee-behind-proxy.xml")
         defer { sipp.cleanUp() }
@@ -163,10 +171,12 @@ struct KamailioTests {
             do { _ = try await endpoint.placeCall(to: target, flow: 0) } catch { return "\(error)" }
             return "answered"
         }
+        let outcome = await call.value
+        Self.bound(sipp)
         let run = try await sipp.result()
         let details = "\(sipp.report(run))\n\(proxy.report)"
         #expect(run.status == 0, "\(details)")
-        #expect(await call.value == "answered")
+        #expect(outcome == "answered")
         for method in ["INVITE", "ACK", "BYE"] {
             #expect(Self.cameThroughProxy(method, sipp, proxy) == true, "the \(method) did not come through Kamailio:\n\(details)")
             #expect(proxy.relayed(method).contains { $0.hasPrefix("\(method) from 127.0.0.1:\(h.port) to \(target)") }, "\(details)")
@@ -177,7 +187,6 @@ struct KamailioTests {
         #expect(record.outcome == "hangup")
         #expect(await h.waitForNoCalls())
         await h.stop()
-        await proxy.stop()
     }
 
     /// The ivrc built with the tests (next to the test bundle, or .build/debug).
@@ -192,6 +201,7 @@ struct KamailioTests {
     @Test func callCommandGoesThroughProxy() async throws {
         let binary = try #require(Self.ivrcBinary, "build the ivrc executable first (swift build)")
         let proxy = try await Self.startProxy()
+        defer { proxy.stop() }
         let folder = NSTemporaryDirectory() + "ivrc-proxy-call-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -201,12 +211,13 @@ struct KamailioTests {
         #expect(await sipp.listening(), "SIPp did not bind its port")
         let target = "sip:callee@127.0.0.1:\(sipp.port)"
         let rtp = 36000 + 2 * Int.random(in: 0..<500)
-        async let call = runProcess(binary, [folder + "/main.yaml", "--to", target, "--flow", "main",
+        async let call = runProcess(binary, ["call", folder + "/main.yaml", "--to", target, "--flow", "main",
                                              "--proxy", "sip:127.0.0.1:\(proxy.port);lr", "--tts", "none",
                                              "--rtp-ports", "\(rtp)-\(rtp + 99)", "--recordings", folder],
                                     in: folder)
-        let run = try await sipp.result()
         let ivrc = try await call
+        Self.bound(sipp)
+        let run = try await sipp.result()
         let details = "\(sipp.report(run))\n\(proxy.report)\nivrc: exit \(ivrc.status)\n\(ivrc.stdout)\n\(ivrc.stderr.suffix(2000))"
         #expect(ivrc.status == 0, "\(details)")
         #expect(run.status == 0, "\(details)")
@@ -220,7 +231,6 @@ struct KamailioTests {
         let record = try #require(ivrc.stdout.split(whereSeparator: \.isNewline).compactMap { CallRecord.parse(line: String($0)) }.first,
                                   "\(details)")
         #expect(record.outcome == "hangup")
-        await proxy.stop()
     }
 
     /// `ivrc call`'s flow: a spoken line (a tone with `--tts none`), then hang up.

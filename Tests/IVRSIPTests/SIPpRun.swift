@@ -103,5 +103,17 @@ final class SIPpRun: Sendable {
             + "errors:\n\(errors.suffix(2000))\nmessages:\n\(messages.suffix(4000))"
     }
 
+    /// Ends this SIPp run (found by its own folder in its command line):
+    /// a callee waiting for a first INVITE never times out (`-timeout`
+    /// does not bound a SIPp server with no call yet).
+    func kill() {
+        guard let pids = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+        for pid in pids.compactMap({ Int32($0) }) {
+            guard let line = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+                  String(decoding: line, as: UTF8.self).contains(folder + "/messages.log") else { continue }
+            Glibc.kill(pid, SIGKILL)
+        }
+    }
+
     func cleanUp() { try? FileManager.default.removeItem(atPath: folder) }
 }
