@@ -65,6 +65,17 @@ struct KamailioTests {
         }
     }
 
+    /// The record of SIPp's call (by its Call-ID), checked for `outcome`;
+    /// then waits for the server to hold no call and stops it.
+    static func record(of sipp: SIPpRun, in h: ServerHarness, outcome: String) async throws -> CallRecord {
+        let callID = try #require(sipp.firstHeader("Call-ID"))
+        let record = try #require(await h.record(callID), "the call has its record")
+        #expect(record.outcome == outcome)
+        #expect(await h.waitForNoCalls())
+        await h.stop()
+        return record
+    }
+
     /// Once ivrc's side has ended: SIPp as callee gets 60 s more to end
     /// its scenario, then is ended (without an INVITE it would wait forever).
     static func bound(_ sipp: SIPpRun) {
@@ -114,12 +125,8 @@ struct KamailioTests {
         #expect(Self.cameThroughProxy("BYE", sipp, proxy) == true, "the BYE did not come through Kamailio:\n\(details)")
         #expect(proxy.relayed("BYE").contains { $0.hasPrefix("BYE from 127.0.0.1:\(h.port) ") }, "\(details)")
         #expect(proxy.refused.isEmpty, "\(details)")
-        let callID = try #require(sipp.firstHeader("Call-ID"))
-        let record = try #require(await h.record(callID), "the call has its record")
-        #expect(record.outcome == "transfer")
+        let record = try await Self.record(of: sipp, in: h, outcome: "transfer")
         #expect(record.destination == CallRecord.Destination(kind: "extension", value: "200"))
-        #expect(await h.waitForNoCalls())
-        await h.stop()
     }
 
     /// The flow hangs up: its BYE goes through Kamailio.
@@ -132,11 +139,7 @@ struct KamailioTests {
         #expect(Self.cameThroughProxy("BYE", sipp, proxy) == true, "the BYE did not come through Kamailio:\n\(details)")
         #expect(proxy.relayed("BYE").contains { $0.hasPrefix("BYE from 127.0.0.1:\(h.port) ") }, "\(details)")
         #expect(proxy.refused.isEmpty, "\(details)")
-        let callID = try #require(sipp.firstHeader("Call-ID"))
-        let record = try #require(await h.record(callID), "the call has its record")
-        #expect(record.outcome == "hangup")
-        #expect(await h.waitForNoCalls())
-        await h.stop()
+        _ = try await Self.record(of: sipp, in: h, outcome: "hangup")
     }
 
     /// The caller hangs up: its BYE, routed by the Record-Route of ivrc's
@@ -148,11 +151,7 @@ struct KamailioTests {
         #expect(run.status == 0, "\(details)")
         #expect(proxy.relayed("BYE").contains { $0.hasPrefix("BYE from 127.0.0.1:\(sipp.port) ") }, "\(details)")
         #expect(proxy.refused.isEmpty, "\(details)")
-        let callID = try #require(sipp.firstHeader("Call-ID"))
-        let record = try #require(await h.record(callID), "the call has its record")
-        #expect(record.outcome == "caller-hangup")
-        #expect(await h.waitForNoCalls())
-        await h.stop()
+        _ = try await Self.record(of: sipp, in: h, outcome: "caller-hangup")
     }
 
     /// `SIPConfiguration.outboundProxy`: the INVITE goes to Kamailio with a
@@ -182,11 +181,7 @@ struct KamailioTests {
             #expect(proxy.relayed(method).contains { $0.hasPrefix("\(method) from 127.0.0.1:\(h.port) to \(target)") }, "\(details)")
         }
         #expect(proxy.refused.isEmpty, "\(details)")
-        let callID = try #require(sipp.firstHeader("Call-ID"))
-        let record = try #require(await h.record(callID), "the call has its record")
-        #expect(record.outcome == "hangup")
-        #expect(await h.waitForNoCalls())
-        await h.stop()
+        _ = try await Self.record(of: sipp, in: h, outcome: "hangup")
     }
 
     /// The ivrc built with the tests (next to the test bundle, or .build/debug).
