@@ -18,15 +18,6 @@ import Testing
        .enabled(if: TestTools.onPath("sipp"), TestTools.missing("sipp", package: "sip-tester")),
        .timeLimit(.minutes(3)))
 struct KamailioTests {
-    /// Answers and transfers at once (REFER, Refer-To: <sip:200@pbx.example>).
-    static let transferFlow = """
-        ivr: main
-        extension: "100"
-        nodes:
-          start:
-            - transfer: {extension: "200"}
-        """
-
     /// Answers, plays 3 s of "goodbye", hangs up.
     static let hangUpFlow = """
         ivr: main
@@ -115,7 +106,7 @@ struct KamailioTests {
     /// the caller's 202 and NOTIFY (`SIP/2.0 200 OK`) go back the same way,
     /// and ivrc's BYE goes through Kamailio too.
     @Test func referAndByeOfServeGoThroughTheProxy() async throws {
-        let (proxy, h, sipp, run) = try await Self.callThroughProxy(scenario: "caller-via-proxy-transferred.xml", flow: Self.transferFlow)
+        let (proxy, h, sipp, run) = try await Self.callThroughProxy(scenario: "caller-via-proxy-transferred.xml", flow: DialogRoutingTests.transferFlow)
         defer { sipp.cleanUp(); proxy.stop() }
         let details = "\(sipp.report(run))\n\(proxy.report)"
         #expect(run.status == 0, "\(details)")
