@@ -79,6 +79,18 @@ final class SIPpRun: Sendable {
         }.count
     }
 
+    /// The requests SIPp received with this method, in order, each as
+    /// logged (from its request line to the end of its body).
+    func requests(_ method: String) -> [SIPMessageView] {
+        messages.components(separatedBy: "message received").dropFirst().compactMap { block in
+            // Each logged message: " [N] bytes :", a blank line, the message, then the next "-----" separator line.
+            let lines = block.components(separatedBy: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+            guard let start = lines.firstIndex(where: { $0.hasPrefix("\(method) ") }), start <= 2 else { return nil }
+            let message = lines[start...].prefix { !$0.hasPrefix("----------") }
+            return SIPMessageView(text: message.joined(separator: "\r\n"))
+        }
+    }
+
     /// The value of the first `name:` header line in the message log.
     func firstHeader(_ name: String) -> String? {
         let prefix = name.lowercased() + ":"
@@ -90,6 +102,18 @@ final class SIPpRun: Sendable {
     func report(_ run: ProcessRun?) -> String {
         "sipp \(scenario): exit \(run.map { String($0.status) } ?? "?")\n\(run?.stdout.suffix(1500) ?? "")\n"
             + "errors:\n\(errors.suffix(2000))\nmessages:\n\(messages.suffix(4000))"
+    }
+
+    /// Ends this SIPp run (found by its own folder in its command line):
+    /// a callee waiting for a first INVITE never times out (`-timeout`
+    /// does not bound a SIPp server with no call yet).
+    func kill() {
+        guard let pids = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+        for pid in pids.compactMap({ Int32($0) }) {
+            guard let line = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+                  String(decoding: line, as: UTF8.self).contains(folder + "/messages.log") else { continue }
+            Glibc.kill(pid, SIGKILL)
+        }
     }
 
     func cleanUp() { try? FileManager.default.removeItem(atPath: folder) }
