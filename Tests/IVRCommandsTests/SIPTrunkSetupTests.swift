@@ -146,8 +146,9 @@ import Testing
         var bare = ProcessInfo.processInfo.environment
         for name in Self.environment.keys { bare[name] = nil }
         let binary = try BinaryTests.binary().path
+        // A ceiling: a serve that wrongly starts is stopped (exit 124) rather than hang the test.
         func run(_ arguments: [String], _ environment: [String: String]) async throws -> ProcessRun {
-            try await runProcess(binary, arguments, in: folder.path, environment: environment)
+            try await runProcess("/usr/bin/timeout", ["120", binary] + arguments, in: folder.path, environment: environment)
         }
         #expect(try await run(["check", "."], bare).status == 0)
         #expect(try await run(["build", ".", "-o", "app.ivrb"], bare).status == 0)
