@@ -154,7 +154,7 @@ public struct BundleSIPSettings: Sendable, Equatable {
         }
         func variable(_ key: String) throws(BundleError) -> String {
             let v = try need(key)
-            guard Self.isVariableName(v) else { throw Self.bad("'\(key)' is not an environment variable name") }
+            guard EnvironmentVariableName.isValid(v) else { throw Self.bad("'\(key)' is not an environment variable name") }
             return v
         }
         func number(_ key: String, in range: ClosedRange<Int>) throws(BundleError) -> Int {
@@ -210,11 +210,4 @@ public struct BundleSIPSettings: Sendable, Equatable {
     }
 
     static func bad(_ what: String) -> BundleError { .malformed("SIP settings section: \(what)") }
-
-    /// `[A-Za-z_][A-Za-z0-9_]*`.
-    public static func isVariableName(_ s: String) -> Bool {
-        func letter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b == UInt8(ascii: "_") }
-        guard let first = s.utf8.first, letter(first) else { return false }
-        return s.utf8.allSatisfy { letter($0) || ($0 >= 0x30 && $0 <= 0x39) }
-    }
 }

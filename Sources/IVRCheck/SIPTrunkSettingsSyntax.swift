@@ -33,18 +33,10 @@ enum SIPTrunkSettingsSyntax: ProjectCheck {
         }
     }
 
-    /// `[A-Za-z_][A-Za-z0-9_]*`: what a shell can export.
-    static func isVariableName(_ s: String) -> Bool {
-        guard let first = s.utf8.first, first == UInt8(ascii: "_") || isLetter(first) else { return false }
-        return s.utf8.allSatisfy { $0 == UInt8(ascii: "_") || isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) }
-    }
-
-    private static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
-
     static func checkVariable(_ name: Located<String>, _ file: String, _ out: inout [Diagnostic]) {
-        guard !isVariableName(name.value) else { return }
+        guard !EnvironmentVariableName.isValid(name.value) else { return }
         let fixed = String(name.value.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? Character($0.uppercased()) : "_" })
-        let suggestion = isVariableName(fixed) ? fixed : nil
+        let suggestion = EnvironmentVariableName.isValid(fixed) ? fixed : nil
         out.append(Diagnostic(
             .E006, "password-env '\(name.value)' is not an environment variable name", file: file, range: name.range,
             help: "password-env names the environment variable that holds the password (letters, digits and '_', "
