@@ -34,7 +34,8 @@ final class ServerHarness {
     let folder: String
     var port: Int { server.endpoint.localPort }
 
-    init(maxCalls: Int = 100, flow: String = ServerHarness.flow, logger: Logger = CallServices.quietLogger(),
+    /// `moreFlows`: further flow files (`more1.yaml`, ...) built with `flow`.
+    init(maxCalls: Int = 100, flow: String = ServerHarness.flow, moreFlows: [String] = [], logger: Logger = CallServices.quietLogger(),
          configure: (inout SIPConfiguration) -> Void = { _ in }) async throws {
         folder = NSTemporaryDirectory() + "ivrsip-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -43,7 +44,12 @@ final class ServerHarness {
         // enough to hang up during it, and quieter than `say` without TTS (peak 8000).
         let goodbye = Tone.sine(hz: 440, milliseconds: 3000, amplitude: 2000).flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
         _ = FileManager.default.createFile(atPath: folder + "/goodbye.pcm", contents: Data(goodbye))
-        let bundle = try FlowBuild.build(paths: [folder + "/main.yaml"], currentDirectory: folder).get().bundle
+        var paths = [folder + "/main.yaml"]
+        for (i, more) in moreFlows.enumerated() {
+            paths.append(folder + "/more\(i + 1).yaml")
+            try more.write(toFile: paths[i + 1], atomically: true, encoding: .utf8)
+        }
+        let bundle = try FlowBuild.build(paths: paths, currentDirectory: folder).get().bundle
         let services = CallServices(prompts: PromptAudio(folders: [folder]), tts: .none, recordingsFolder: folder,
                                     referTarget: ReferTarget(pbx: "pbx.example", trunk: nil), webhook: nil,
                                     logger: logger)
@@ -105,6 +111,16 @@ final class ServerHarness {
         guard let ok = await client.receiveSIP(until: { $0.status == 200 && $0.isInviteResponse }).0 else { return nil }
         client.send(request("ACK", callID: callID, toTag: ok.toTag), toPort: port)
         return ok
+    }
+
+    /// Places a call from the server (flow 0): the task ends with
+    /// `answered` or the failure's description.
+    func placeCall(to target: String) -> Task<String, Never> {
+        let endpoint = server.endpoint
+        return Task {
+            do { _ = try await endpoint.placeCall(to: target, flow: 0) } catch { return "\(error)" }
+            return "answered"
+        }
     }
 
     /// RFC 4733 packets for one key press (start, then three end packets).

@@ -37,8 +37,9 @@ public final class IVRServer: Sendable {
         try await start(configuration: configuration, group: group)
     }
 
-    /// Closes the socket and stops the event loops `start` made.
+    /// Removes the registrations (a bounded wait), closes the socket and stops the event loops `start` made.
     public func shutdown() async {
+        await box.endpoint?.unregisterAll()
         await box.endpoint?.close()
         try? await box.group?.shutdownGracefully()
     }
@@ -55,6 +56,7 @@ public final class IVRServer: Sendable {
         let endpoint = SIPEndpoint(configuration: configuration, group: group, hooks: hooks, logger: services.logger)
         box.endpoint = endpoint
         try await endpoint.start()
+        endpoint.startRegistrations()
     }
 
     /// The Request-URI user part picks a flow by extension, else by name.
@@ -83,10 +85,12 @@ public final class IVRServer: Sendable {
             var record = report.record(id: leg.callID, backend: "sip", to: leg.dialledURI)
             // Cut short by this side (a signal, a shutdown): not the caller's hang-up.
             let outcome = leg.endedHere && record.outcome == "caller-hangup" ? "hangup" : record.outcome
+            let transferFailures = record.transferFailures
             record = CallRecord(id: record.id, flow: record.flow, from: leg.fromURI, to: leg.dialledURI, backend: "sip",
                                 start: leg.created, answer: leg.answeredAt, end: Date(), outcome: outcome,
                                 destination: record.destination, path: record.path, inputs: record.inputs, error: record.error,
                                 pathFlows: record.pathFlows)
+            record.transferFailures = transferFailures
             let counts = await media.counters()
             services.logger.info("call ended", metadata: [
                 "call-id": "\(leg.callID)", "outcome": "\(record.outcome)", "refer-to": "\(backend.referredTo ?? "")",

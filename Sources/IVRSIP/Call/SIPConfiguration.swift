@@ -39,6 +39,13 @@ public struct SIPConfiguration: Sendable {
     public var credentials: [DigestCredential] = []
     /// Bindings kept at registrars while serving (`sip.register`).
     public var registrations: [RegistrationSettings] = []
+    /// Milliseconds before a failed registration is tried again, doubling
+    /// with each failure in a row up to `registrationRetryCap`.
+    public var registrationRetryBase = 30_000
+    public var registrationRetryCap = 300_000
+    /// Milliseconds the shutdown waits for the registrars to answer the
+    /// REGISTERs that remove the bindings.
+    public var unregisterWait = 5_000
     /// Who may call in (`sip.inbound`); the default lets any source in.
     public var inbound = InboundPolicy()
     /// Non-INVITE responses kept to answer retransmissions (each for 64*T1).

@@ -17,8 +17,10 @@ extension SIPEndpoint {
     /// `completion` gets the final response and why authentication failed.
     /// `started` sees each transaction and the request it carries (the
     /// INVITE's CANCEL must name the latest). CANCEL and ACK are never
-    /// challenged and go through `transact` directly.
+    /// challenged and go through `transact` directly. `credentials`, when
+    /// given, replaces `configuration.credentials` (a registration's own).
     func sendChallengeable(_ request: SIPMessage, to address: SocketAddress, in leg: CallLeg?, attempt: AuthAttempt = AuthAttempt(),
+                           credentials: [DigestCredential]? = nil,
                            provisional: ((SIPMessage) -> Void)? = nil,
                            started: ((ClientTransaction, SIPMessage) -> Void)? = nil,
                            completion: @escaping (SIPMessage?, _ authFailure: String?) -> Void) {
@@ -26,10 +28,10 @@ extension SIPEndpoint {
             guard let response, let status = response.status else { return completion(nil, nil) }
             // A cancelled INVITE is not retried: its challenge ends it.
             if status == 401 || status == 407, !(request.method == "INVITE" && leg?.dialing.cancelled != nil) {
-                switch self.answer(response, to: request, in: leg, attempt: attempt) {
+                switch self.answer(response, to: request, in: leg, attempt: attempt, credentials: credentials) {
                 case .retry(let retried, let next):
-                    self.sendChallengeable(retried, to: address, in: leg, attempt: next, provisional: provisional,
-                                           started: started, completion: completion)
+                    self.sendChallengeable(retried, to: address, in: leg, attempt: next, credentials: credentials,
+                                           provisional: provisional, started: started, completion: completion)
                 case .fail(let why):
                     self.logger.warning("\(why)", metadata: ["call-id": "\(request.callID ?? "")", "method": "\(request.method)"])
                     completion(response, why)
@@ -52,14 +54,15 @@ extension SIPEndpoint {
     }
 
     /// The retry that answers a `401`/`407`, or why there is none.
-    func answer(_ response: SIPMessage, to request: SIPMessage, in leg: CallLeg?, attempt: AuthAttempt) -> ChallengeAnswer {
+    func answer(_ response: SIPMessage, to request: SIPMessage, in leg: CallLeg?, attempt: AuthAttempt,
+                credentials: [DigestCredential]? = nil) -> ChallengeAnswer {
         let status = response.status ?? 401
         let phrase = "\(status) \(Self.reason(response))"
         let parsed = DigestChallenge.all(in: response)
         let challenges = parsed.compactMap { try? $0.get() }
         let from = challenges.first?.realm ?? (request.requestURI.flatMap(SIPURI.init)?.host ?? "the peer")
         guard !parsed.isEmpty else { return .fail("auth failed: \(phrase) from \(from) carries no challenge") }
-        let credentials = configuration.credentials
+        let credentials = credentials ?? configuration.credentials
         guard !credentials.isEmpty else { return .fail("auth failed: \(phrase) from \(from): no sip.credentials to answer it") }
         let answerable = challenges.filter { DigestCredential.pick(credentials, for: $0) != nil }
         guard let challenge = answerable.max(by: { $0.algorithm.strength < $1.algorithm.strength }) else {

@@ -43,7 +43,7 @@ extension SIPEndpoint {
         guard accepting else { return reject(503, "shutting down") }
         guard calls.count < configuration.maxCalls else { return reject(503, "too many calls") }
         let user = request.requestURI.flatMap(SIPURI.init)?.user ?? ""
-        guard let flow = hooks.route(user) else { return reject(404, "no flow for '\(user.prefix(64))'") }
+        guard let flow = selectFlow(request, requestUser: user) else { return reject(404, "no flow for '\(user.prefix(64))'") }
         let offer: SessionDescription?
         let agreement: SDPNegotiator.Agreement
         if request.body.isEmpty {

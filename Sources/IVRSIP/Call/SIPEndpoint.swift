@@ -48,6 +48,8 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// Nonce counts of the digest nonces answered (bounded).
     var nonceCounts: [String: UInt32] = [:]
     var sweeper: RepeatedTask?
+    /// The bindings kept at registrars (`configuration.registrations`).
+    let registrations: [Registration]
     var drainWaiters: [CheckedContinuation<Void, Never>] = []
     /// Counters for logs and tests.
     public internal(set) var stats = Stats()
@@ -70,6 +72,10 @@ public final class SIPEndpoint: @unchecked Sendable {
         self.ports = PortAllocator(range: configuration.rtpPorts)
         self.responses = ResponseCache(limit: configuration.maxCachedResponses)
         self.inviteTransactions = InviteServerTransactions(limit: configuration.maxCachedResponses)
+        self.registrations = configuration.registrations.enumerated().map {
+            Registration(settings: $1, index: $0, host: configuration.advertisedHost,
+                         backoffBase: configuration.registrationRetryBase, backoffCap: configuration.registrationRetryCap)
+        }
     }
 
     /// Binds the SIP socket and starts the housekeeping timer.
@@ -135,6 +141,7 @@ public final class SIPEndpoint: @unchecked Sendable {
         sweeper?.cancel()
         try? await eventLoop.submit {
             for tx in self.inviteTransactions.entries.values { tx.retransmit?.cancel() }
+            for reg in self.registrations { self.stopSending(reg) }
         }.get()
         await socket.close()
     }
