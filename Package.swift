@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "IVRCommandsTests",
             dependencies: [
-                "IVRCommands", "IVRCheck", "IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRTestSupport",
+                "IVRCommands", "IVRCheck", "IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRSIP", "IVRTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

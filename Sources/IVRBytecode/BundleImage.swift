@@ -4,10 +4,35 @@ public struct BundleImage: Sendable, Equatable {
     /// The constant pool: each distinct string once.
     public var strings: [String]
     public var flows: [FlowImage]
+    /// The manifest's `sip:` settings as key/value pool indices
+    /// (`BundleSIPSettings.pairs`); empty: the bundle has no such section.
+    public var sipSettings: [SIPSettingPair]
 
-    public init(strings: [String], flows: [FlowImage]) {
+    public init(strings: [String], flows: [FlowImage], sipSettings: [SIPSettingPair] = []) {
         self.strings = strings
         self.flows = flows
+        self.sipSettings = sipSettings
+    }
+
+    /// Puts `settings` in the image, adding the strings the pool lacks at its end.
+    public mutating func setSIPSettings(_ settings: BundleSIPSettings) {
+        var index: [String: Int] = [:]
+        for (i, s) in strings.enumerated() where index[s] == nil { index[s] = i }
+        var pairs: [SIPSettingPair] = []
+        for (key, value) in settings.pairs {
+            var at: [Int] = []
+            for s in [key, value] {
+                if let i = index[s] {
+                    at.append(i)
+                } else {
+                    strings.append(s)
+                    index[s] = strings.count - 1
+                    at.append(strings.count - 1)
+                }
+            }
+            pairs.append(SIPSettingPair(key: at[0], value: at[1]))
+        }
+        sipSettings = pairs
     }
 
     /// Whether any flow carries debug information.
@@ -18,6 +43,16 @@ public struct BundleImage: Sendable, Equatable {
         var copy = self
         for i in copy.flows.indices { copy.flows[i].debug = nil }
         return copy
+    }
+}
+
+/// One key/value of the SIP settings section, as string pool indices.
+public struct SIPSettingPair: Sendable, Equatable {
+    public var key: Int
+    public var value: Int
+    public init(key: Int, value: Int) {
+        self.key = key
+        self.value = value
     }
 }
 

@@ -58,7 +58,19 @@ enum BundleReader {
             }
             guard d.isAtEnd else { throw .malformed("debug section: stray bytes at its end") }
         }
-        return BundleImage(strings: strings, flows: flows)
+        var sipSettings: [SIPSettingPair] = []
+        if let sip = sections[.sip] {
+            var s = ByteReader(sip, from: 0, to: sip.count, what: "SIP settings section")
+            let count = try s.count("setting", minBytesEach: 2)
+            guard count > 0 else { throw .malformed("SIP settings section: no settings (the section is left out when there are none)") }
+            for _ in 0..<count {
+                let key = try s.index(below: strings.count, "setting key")
+                let value = try s.index(below: strings.count, "setting value")
+                sipSettings.append(SIPSettingPair(key: key, value: value))
+            }
+            guard s.isAtEnd else { throw .malformed("SIP settings section: stray bytes at its end") }
+        }
+        return BundleImage(strings: strings, flows: flows, sipSettings: sipSettings)
     }
 
     /// The section table, then each section's content, inflated where compressed.

@@ -36,6 +36,16 @@ public enum BundleWriter {
             sections.append((.debug, debug.bytes))
         }
 
+        if !image.sipSettings.isEmpty {
+            var sip = ByteWriter()
+            sip.leb(image.sipSettings.count)
+            for pair in image.sipSettings {
+                sip.leb(pair.key)
+                sip.leb(pair.value)
+            }
+            sections.append((.sip, sip.bytes))
+        }
+
         var budget = BundleFormat.maxInflatedBytes  // the reader's cap on all inflated sections together
         let encoded = sections.map { id, bytes in encode(id, bytes, compress: compress, budget: &budget) }
         var out = ByteWriter()

@@ -7,7 +7,8 @@ public enum Bundle {
     public static func load(_ bytes: [UInt8]) throws(BundleError) -> VerifiedBundle {
         let image = try BundleReader.read(bytes)
         let (programs, starts, patterns) = try Verifier.verify(image)
-        return VerifiedBundle(image: image, programs: programs, instructionStarts: starts, patterns: patterns)
+        let sip = try BundleSIPSettings(pairs: image.sipSettings.map { (key: image.strings[$0.key], value: image.strings[$0.value]) })
+        return VerifiedBundle(image: image, programs: programs, instructionStarts: starts, patterns: patterns, sipSettings: sip)
     }
 }
 
@@ -24,8 +25,13 @@ public struct VerifiedBundle: Sendable {
     /// Every regular expression of the code, compiled, by string index.
     public let patterns: [Int: Pattern]
 
-    fileprivate init(image: BundleImage, programs: [FlowProgram], instructionStarts: [Set<Int>], patterns: [Int: Pattern]) {
+    /// The manifest's `sip:` settings the bundle carries (empty when it has none).
+    public let sipSettings: BundleSIPSettings
+
+    fileprivate init(image: BundleImage, programs: [FlowProgram], instructionStarts: [Set<Int>], patterns: [Int: Pattern],
+                     sipSettings: BundleSIPSettings) {
         self.image = image
+        self.sipSettings = sipSettings
         self.programs = programs
         self.instructionStarts = instructionStarts
         self.patterns = patterns

@@ -16,6 +16,7 @@ enum CheckRegistry {
     static let checks: [RegisteredCheck] = [
         .project(DuplicateFlows.self, raises: [.E211]),
         .project(OutboundProxySyntax.self, raises: [.E006]),
+        .project(SIPTrunkSettingsSyntax.self, raises: [.E006, .E202]),
 
         .index(TargetResolution.self, raises: [.E201]),
         .index(FlowReferences.self, raises: [.E202]),

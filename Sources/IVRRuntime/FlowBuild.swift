@@ -46,6 +46,7 @@ public struct FlowBuild: Sendable {
             return copy
         }
         var image = CodeGenerator.compile(flows)
+        if let sip = project.manifest?.sip { image.setSIPSettings(BundleSIPSettings(manifest: sip)) }
         if strip { image = image.stripped() }
         let bytes = BundleWriter.write(image)
         do {

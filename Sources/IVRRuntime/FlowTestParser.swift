@@ -248,6 +248,8 @@ public struct FlowTestParser {
             }
             if allowed.contains(key) {
                 known.append(p)
+            } else if key == "password" {
+                sink.writtenPassword(key: p.key.range, value: p.value.range, in: what)
             } else {
                 sink.unknownField(key, at: p.key.range, in: what, allowed: allowed,
                                   help: key == "callee-input" ? "'callee-input' scripts the callee of a bridged transfer; "

@@ -15,7 +15,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     // Expressions and hours
     case E401, E402, E403, E404, E405, E406
     // Security
-    case E501, W502, E503
+    case E501, W502, E503, E504
 
     /// Errors start with `E`, warnings with `W`.
     public var defaultSeverity: Severity {
@@ -66,6 +66,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .E501: "caller-controlled destination without allow"
         case .W502: "plain http URL"
         case .E503: "sensitive value exposed"
+        case .E504: "password written in a project file"
         }
     }
 
@@ -113,6 +114,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .E501: "A destination built from caller input without an allow regex (toll fraud)."
         case .W502: "A webhook or events URL over plain http://."
         case .E503: "A sensitive value spoken, put in a URL, or sent over plain http://."
+        case .E504: "A password written in a project file (the manifest, a flow, a test file): name an environment variable with password-env instead."
         }
     }
 

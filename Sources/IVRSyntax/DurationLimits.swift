@@ -52,9 +52,15 @@ public enum DurationLimits {
     public static let webhookTimeout = DurationLimit(
         what: "a webhook timeout", fields: ["webhook.timeout"], range: 100...60_000, typical: 3000)
 
+    /// How long a registration (the manifest's `sip.register`) asks to
+    /// last: registrars refuse less than a minute (423), and a binding
+    /// older than a day is a slip of the unit.
+    public static let registrationExpires = DurationLimit(
+        what: "a registration's expires", fields: ["register.expires"], range: 60_000...86_400_000, typical: 3_600_000)
+
     /// Every duration field of the language, in the order of docs/reference.md.
     public static let all: [DurationLimit] = [
-        keyTimeout, interDigitTimeout, ringTimeout, recordMax, recordSilence, webhookTimeout,
+        keyTimeout, interDigitTimeout, ringTimeout, recordMax, recordSilence, webhookTimeout, registrationExpires,
     ]
 
     /// The reading of a bare number to offer (`3000`: `3000s` or

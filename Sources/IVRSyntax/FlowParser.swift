@@ -4,7 +4,7 @@ public enum FlowParser {
     /// Every code the reader and the builder raise, for flows and manifests
     /// (checked against what they raise on the checker's fixtures).
     package static let raises: Set<DiagnosticCode> = [
-        .E001, .E002, .E003, .E004, .E005, .E006, .E007, .E101, .E102, .E106, .E210, .E402, .E405,
+        .E001, .E002, .E003, .E004, .E005, .E006, .E007, .E101, .E102, .E106, .E210, .E402, .E405, .E504,
     ]
 
     /// Parses one flow file. `flow` is nil when the file is too broken to

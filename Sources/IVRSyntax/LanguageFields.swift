@@ -43,7 +43,17 @@ public enum LanguageFields {
     /// Fields of the manifest's `directory`.
     public static let directory = ["extensions", "conferences", "groups", "apps"]
     /// Fields of the manifest's `sip`.
-    public static let sip = ["pbx", "trunk", "outbound-proxy"]
+    public static var sip: [String] { FlowBuilder.sipFields.names }
+    /// Fields of one `sip.credentials` entry.
+    public static var credential: [String] { FlowBuilder.credentialFields.names }
+    /// Fields of one `sip.register` entry.
+    public static var register: [String] { FlowBuilder.registrationFields.names }
+    /// Fields of `sip.inbound`.
+    public static var inbound: [String] { FlowBuilder.inboundFields.names }
+    /// Fields of `sip.inbound.auth`.
+    public static var inboundAuth: [String] { FlowBuilder.inboundAuthFields.names }
+    /// Fields of one `sip.inbound.auth.users` entry.
+    public static var inboundUser: [String] { FlowBuilder.inboundUserFields.names }
     /// The fixed fields of an `hours` schedule; every other key is a day or a
     /// day range (`mon`, `mon-fri`, `sat,sun`).
     public static let schedule = ["timezone", "closed"]

@@ -65,12 +65,20 @@ import Testing
     @Test func rejectsUnknownMajorVersionNamingBoth() throws {
         var bytes = try Self.sample()
         bytes[10] = 7
+        bytes[11] = 0
         do {
             _ = try Bundle.load(Self.resign(bytes))
             Issue.record("loaded a version 7 bundle")
         } catch {
-            #expect(error.description == "bundle format version 7.0 is not supported by this ivrc (it reads version 3.0)")
+            #expect(error.description == "bundle format version 7.0 is not supported by this ivrc (it reads version 3.1)")
         }
+    }
+
+    /// Minor versions add optional sections: a 3.0 bundle (none of them) loads.
+    @Test func loadsAFormatThreeZeroBundle() throws {
+        var bytes = try Self.sample()
+        bytes[11] = 0
+        _ = try Bundle.load(Self.resign(bytes))
     }
 
     @Test func rejectsAFormatTwoBundle() throws {
@@ -78,11 +86,12 @@ import Testing
         // doubles: loading one would silently change what it accepts.
         var bytes = try Self.sample()
         bytes[10] = 2
+        bytes[11] = 0
         do {
             _ = try Bundle.load(Self.resign(bytes))
             Issue.record("loaded a version 2 bundle")
         } catch {
-            #expect(error.description == "bundle format version 2.0 is not supported by this ivrc (it reads version 3.0)")
+            #expect(error.description == "bundle format version 2.0 is not supported by this ivrc (it reads version 3.1)")
         }
     }
 

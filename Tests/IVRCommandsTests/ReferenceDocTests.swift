@@ -45,6 +45,9 @@ import Testing
         ("transfer", LanguageFields.transfer), ("webhook", LanguageFields.webhook),
         ("record", LanguageFields.record), ("manifest", LanguageFields.manifest),
         ("directory", LanguageFields.directory), ("sip", LanguageFields.sip),
+        ("credential", LanguageFields.credential), ("register", LanguageFields.register),
+        ("inbound", LanguageFields.inbound), ("inbound auth", LanguageFields.inboundAuth),
+        ("inbound user", LanguageFields.inboundUser),
     ]
 
     static let testSchemaPaths: [(String, [String])] = [

@@ -94,6 +94,16 @@ import IVRCommands
                 fields: LanguageFields.directory),
         Mapping(name: "sip", schema: "ivr-project", path: ["properties", "sip", "properties"],
                 fields: LanguageFields.sip),
+        Mapping(name: "credential", schema: "ivr-project", path: ["$defs", "credential", "properties"],
+                fields: LanguageFields.credential),
+        Mapping(name: "register", schema: "ivr-project", path: ["$defs", "registration", "properties"],
+                fields: LanguageFields.register),
+        Mapping(name: "inbound", schema: "ivr-project", path: ["$defs", "inbound", "properties"],
+                fields: LanguageFields.inbound),
+        Mapping(name: "inbound auth", schema: "ivr-project", path: ["$defs", "inbound", "properties", "auth", "properties"],
+                fields: LanguageFields.inboundAuth),
+        Mapping(name: "inbound user", schema: "ivr-project", path: ["$defs", "inboundUser", "properties"],
+                fields: LanguageFields.inboundUser),
     ]
 
     static func loadSchema(_ name: String) throws -> Any {
@@ -122,10 +132,11 @@ import IVRCommands
     /// Every duration field of the schema is one of `DurationLimits`' fields,
     /// and its description states that field's range as the checker has it.
     @Test func durationFieldsStateTheCheckersRanges() throws {
-        let schema = try Self.loadSchema("ivr-flow")
+        let schemas = ["ivr-flow": try Self.loadSchema("ivr-flow"), "ivr-project": try Self.loadSchema("ivr-project")]
         var inSchema: [String: String] = [:] // "menu.timeout" -> description
-        for mapping in Self.mappings where mapping.schema == "ivr-flow" {
-            guard let properties = Self.node(in: schema, at: mapping.path) as? [String: Any] else { continue }
+        for mapping in Self.mappings {
+            guard let schema = schemas[mapping.schema],
+                  let properties = Self.node(in: schema, at: mapping.path) as? [String: Any] else { continue }
             for (name, value) in properties {
                 guard let property = value as? [String: Any],
                       property["$ref"] as? String == "#/$defs/duration" else { continue }
@@ -209,6 +220,13 @@ import IVRCommands
         Probe(name: "manifest", yaml: "zzz: 1\n", manifest: true, fields: LanguageFields.manifest),
         Probe(name: "directory", yaml: "directory: {zzz: []}\n", manifest: true, fields: LanguageFields.directory),
         Probe(name: "sip", yaml: "sip: {zzz: x}\n", manifest: true, fields: LanguageFields.sip),
+        Probe(name: "credential", yaml: "sip: {credentials: [{zzz: x}]}\n", manifest: true, fields: LanguageFields.credential),
+        Probe(name: "register", yaml: "sip: {register: [{zzz: x}]}\n", manifest: true, fields: LanguageFields.register),
+        Probe(name: "inbound", yaml: "sip: {inbound: {zzz: x}}\n", manifest: true, fields: LanguageFields.inbound),
+        Probe(name: "inbound auth", yaml: "sip: {inbound: {auth: {zzz: x}}}\n", manifest: true,
+              fields: LanguageFields.inboundAuth),
+        Probe(name: "inbound user", yaml: "sip: {inbound: {auth: {users: [{zzz: x}]}}}\n", manifest: true,
+              fields: LanguageFields.inboundUser),
     ]
 
     @Test(arguments: probes)

@@ -64,6 +64,7 @@ public struct Call: AsyncParsableCommand {
                                       maxCalls: 1, recordingsFolder: sip.recordings, referTarget: setup.referTarget)
         config.t1 = sip.t1
         config.outboundProxy = setup.outboundProxy
+        setup.trunk.apply(to: &config)
         let server = IVRServer(bundle: setup.bundle, services: setup.services, records: records.map { CallRecordLog(path: $0) })
         do {
             try await server.start(configuration: config)

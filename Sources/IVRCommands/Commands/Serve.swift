@@ -58,6 +58,7 @@ public struct Serve: AsyncParsableCommand {
                                       referTarget: setup.referTarget)
         config.t1 = sip.t1
         config.outboundProxy = setup.outboundProxy
+        setup.trunk.apply(to: &config)
         let server = IVRServer(bundle: setup.bundle, services: setup.services,
                                records: records.map { CallRecordLog(path: $0) })
         do {
@@ -176,10 +177,13 @@ struct SIPSetup {
     var bundle: VerifiedBundle
     var referTarget: ReferTarget
     var outboundProxy: SIPURI?
+    /// The manifest's credentials, registrations and inbound policy, passwords read from the environment.
+    var trunk: SIPTrunkCredentials
     var services: CallServices
     var http: HTTPWebhookClient
 
-    static func load(path: String, options: SIPOptions) -> Result<SIPSetup, CommandFailure> {
+    static func load(path: String, options: SIPOptions,
+                     environment: [String: String] = ProcessInfo.processInfo.environment) -> Result<SIPSetup, CommandFailure> {
         let cwd = FileManager.default.currentDirectoryPath
         var folders = options.audio
         var pbx: String?, trunk: String?, manifestProxy: String?
@@ -189,6 +193,9 @@ struct SIPSetup {
             case .success(let b): bundle = b
             case .failure(let e): return .failure(CommandFailure(e))
             }
+            pbx = bundle.sipSettings.pbx
+            trunk = bundle.sipSettings.trunk
+            manifestProxy = bundle.sipSettings.outboundProxy
             // A bundle's audio paths are relative to its project, which is
             // usually the bundle's folder or one above it (`build/app.ivrb`).
             var folder = FilePaths.absolute((path as NSString).deletingLastPathComponent, cwd: cwd)
@@ -226,6 +233,11 @@ struct SIPSetup {
         case .success(let uri): outboundProxy = uri
         case .failure(let f): return .failure(f)
         }
+        let trunkCredentials: SIPTrunkCredentials
+        switch SIPTrunkCredentials.resolve(bundle.sipSettings, environment: environment) {
+        case .success(let t): trunkCredentials = t
+        case .failure(let f): return .failure(f)
+        }
         let tts: TextToSpeech
         switch options.tts {
         case "none": tts = .none
@@ -251,6 +263,7 @@ struct SIPSetup {
         let services = CallServices(prompts: PromptAudio(folders: folders), tts: tts, recordingsFolder: options.recordings,
                                     referTarget: target, webhook: { try await http.perform($0) },
                                     download: { try await http.download(url: $0) })
-        return .success(SIPSetup(bundle: bundle, referTarget: target, outboundProxy: outboundProxy, services: services, http: http))
+        return .success(SIPSetup(bundle: bundle, referTarget: target, outboundProxy: outboundProxy, trunk: trunkCredentials,
+                                 services: services, http: http))
     }
 }

@@ -74,7 +74,7 @@ public struct HumanFormatter: Sendable {
     /// One diagnostic: header, source excerpt, notes, help.
     func block(_ d: Diagnostic, sources: [String: SourceFile]) -> String {
         var out = header(d) + "\n"
-        out += excerpt(sources[d.file], d.range, marker: "^", paint: paint(d))
+        out += excerpt(sources[d.file], d.range, marker: "^", paint: paint(d), hidingValue: d.code == .E504)
         for note in d.notes {
             let file = note.file ?? d.file
             if let range = note.range, file != d.file || range != d.range {
@@ -102,10 +102,16 @@ public struct HumanFormatter: Sendable {
 
     /// The source line of `range.start` with markers under the range; empty
     /// when the line is unknown or blank.
+    /// `hidingValue`: the range is a key whose value is a secret (E504):
+    /// the line is shown up to the key, then `: ***`.
     func excerpt(_ source: SourceFile?, _ range: SourceRange, marker: Character,
-                 paint: (String) -> String) -> String {
-        guard let text = source?.line(range.start.line).map(Self.printable),
+                 paint: (String) -> String, hidingValue: Bool = false) -> String {
+        guard var text = source?.line(range.start.line).map(Self.printable),
               !text.allSatisfy({ $0 == " " || $0 == "\t" }) else { return "" }
+        if hidingValue {
+            let key = text.unicodeScalars.prefix(max(0, (range.end.line == range.start.line ? range.end.column : range.start.column) - 1))
+            text = String(String.UnicodeScalarView(key)) + ": ***"
+        }
         var scalars = Array(text.unicodeScalars)
         var start = min(max(range.start.column, 1), scalars.count + 1)
         var end = range.end.line == range.start.line ? min(range.end.column, scalars.count + 1) : scalars.count + 1

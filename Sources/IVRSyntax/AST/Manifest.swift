@@ -15,6 +15,12 @@ public struct Manifest: Sendable {
         /// `outbound-proxy`: the URI initial requests are sent through, as
         /// written (IVRCheck checks it is a `sip:`/`sips:` URI).
         public var outboundProxy: Located<String>?
+        /// `credentials`: answers to challenges to the requests ivrc sends.
+        public var credentials: [Credential] = []
+        /// `register`: bindings kept at registrars while `serve` runs.
+        public var register: [Registration] = []
+        /// `inbound`: who may send requests to `serve`.
+        public var inbound: Inbound?
         public init() {}
     }
 

@@ -93,6 +93,10 @@ extension FlowBuilder {
                 if values[i] < 0 { values[i] = Int32(pair.position + 1) }
             } else {
                 let key = storage.pointee.string(keyIndex)
+                if key == "password" {
+                    sink.writtenPassword(key: storage.pointee.records[keyIndex].range, value: pair.value.range, in: context)
+                    continue
+                }
                 unknownField(key, at: storage.pointee.records[keyIndex].range, in: context, allowed: allowed.names,
                              suggestion: suggestions[key])
             }

@@ -2,7 +2,7 @@
 extension FlowBuilder {
     static let manifestFields: FieldNames = ["name", "flows", "audio", "directory", "sip"]
     static let directoryFields: FieldNames = ["extensions", "conferences", "groups", "apps"]
-    static let sipFields: FieldNames = ["pbx", "trunk", "outbound-proxy"]
+    static let sipFields: FieldNames = ["pbx", "trunk", "outbound-proxy", "credentials", "register", "inbound"]
 
     mutating func buildManifest(_ root: YAMLNode) -> Manifest? {
         withExtendedLifetime(root) { buildManifest(view: YAMLView(root)) }
@@ -33,6 +33,9 @@ extension FlowBuilder {
             sip.pbx = s["pbx"].flatMap { locatedString($0, "pbx") }
             sip.trunk = s["trunk"].flatMap { locatedString($0, "trunk") }
             sip.outboundProxy = s["outbound-proxy"].flatMap { locatedString($0, "outbound-proxy") }
+            sip.credentials = s["credentials"].map { list($0, "credentials") { $0.credential($1) } } ?? []
+            sip.register = s["register"].map { list($0, "register") { $0.registration($1) } } ?? []
+            sip.inbound = s["inbound"].flatMap { inbound($0) }
             manifest.sip = sip
         }
         return manifest
