@@ -47,6 +47,8 @@ public final class SIPEndpoint: @unchecked Sendable {
     var badRequestBudget = (second: Int64(0), count: 0)
     /// Nonce counts of the digest nonces answered (bounded).
     var nonceCounts: [String: UInt32] = [:]
+    /// `sip.inbound`: rate buckets and the nonces of inbound challenges.
+    var access: InboundAccess
     var sweeper: RepeatedTask?
     var drainWaiters: [CheckedContinuation<Void, Never>] = []
     /// Counters for logs and tests.
@@ -60,6 +62,17 @@ public final class SIPEndpoint: @unchecked Sendable {
         public var socketErrors = 0
         public var callsAnswered = 0
         public var callsRejected = 0
+        /// `sip.inbound`: requests answered 403, or dropped, for their
+        /// source (scanners included); requests from scanners; INVITEs
+        /// over the per-source rate (503); challenged (401); wrong digest
+        /// answers (403); authenticated INVITEs let in.
+        public var sourcesRefused = 0
+        public var sourcesDropped = 0
+        public var scanners = 0
+        public var invitesRateLimited = 0
+        public var invitesChallenged = 0
+        public var authFailures = 0
+        public var invitesAuthenticated = 0
     }
 
     public init(configuration: SIPConfiguration, group: EventLoopGroup, hooks: Hooks, logger: Logger) {
@@ -70,6 +83,7 @@ public final class SIPEndpoint: @unchecked Sendable {
         self.ports = PortAllocator(range: configuration.rtpPorts)
         self.responses = ResponseCache(limit: configuration.maxCachedResponses)
         self.inviteTransactions = InviteServerTransactions(limit: configuration.maxCachedResponses)
+        self.access = InboundAccess(policy: configuration.inbound)
     }
 
     /// Binds the SIP socket and starts the housekeeping timer.
