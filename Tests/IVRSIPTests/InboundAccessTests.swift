@@ -103,7 +103,7 @@ struct InboundAccessTests {
     }
 
     /// INVITE, 401, INVITE with the answer: the final response to the second.
-    static func authenticatedCall(_ h: ServerHarness, _ client: UDPClient, callID: String, password: String,
+    static func authenticatedCall(_ h: ServerHarness, _ client: UDPClient, callID: String, password: String, digestURI: String? = nil,
                                   tamper: (String) -> String = { $0 }) async throws -> SIPMessageView {
         let rtp = UDPClient()
         client.send(invite(h, from: client, callID: callID, rtpPort: rtp.port), toPort: h.port)
@@ -117,7 +117,7 @@ struct InboundAccessTests {
         #expect(headers.allSatisfy { $0.contains("qop=\"auth\"") && $0.contains("realm=\"ivr.test\"") })
         let challenge = try DigestChallenge(parsing: String(headers[0].dropFirst("WWW-Authenticate:".count)), fromProxy: false)
         let answer = DigestAuthorization(challenge: challenge, credential: DigestCredential(realm: nil, user: "carrier", password: password),
-                                         method: "INVITE", uri: "sip:100@127.0.0.1:\(h.port)")
+                                         method: "INVITE", uri: digestURI ?? "sip:100@127.0.0.1:\(h.port)")
         client.send(tamper(invite(h, from: client, callID: callID, rtpPort: rtp.port, extra: "Authorization: \(answer.headerValue)\r\n")),
                     toPort: h.port)
         return try #require(await finalAnswer(client, callID: callID))
@@ -134,9 +134,8 @@ struct InboundAccessTests {
         Self.ack(h, from: outsider, callID: "auth-ok", toTag: ok.toTag)
         let wrong = try await Self.authenticatedCall(h, outsider, callID: "auth-wrong", password: "guess")
         #expect(wrong.status == 403, "a wrong password")
-        let otherURI = try await Self.authenticatedCall(h, outsider, callID: "auth-uri", password: "pw") {
-            $0.replacingOccurrences(of: "uri=\"sip:100@", with: "uri=\"sip:101@")
-        }
+        // A right answer, but for another URI than the Request-URI.
+        let otherURI = try await Self.authenticatedCall(h, outsider, callID: "auth-uri", password: "pw", digestURI: "sip:101@127.0.0.1:\(h.port)")
         #expect(otherURI.status == 403, "the digest uri must be the Request-URI")
         // Inside allow: no challenge at all.
         let rtp = UDPClient()
