@@ -9,6 +9,14 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct InboundAccessTests {
     static let only127001 = [CIDRBlock("127.0.0.1/32")!]
+    static let carrier = InboundPolicy.InboundAuth(realm: "ivr.test", users: ["carrier": "pw"])
+
+    /// A client on 127.0.0.2: the other source.
+    static func secondSource() throws -> UDPClient {
+        let client = UDPClient(host: "127.0.0.2")
+        try #require(client.bound, "127.0.0.2 is not usable here")
+        return client
+    }
 
     /// An INVITE (with SDP) from `client`, as the harness writes them.
     static func invite(_ h: ServerHarness, from client: UDPClient, callID: String, rtpPort: Int = 9,
@@ -47,8 +55,7 @@ struct InboundAccessTests {
 
     @Test func sourceOutsideAllowGets403AndOneInsideIsAnswered() async throws {
         let h = try await ServerHarness { $0.inbound = InboundPolicy(allow: Self.only127001) }
-        let outsider = UDPClient(host: "127.0.0.2")
-        try #require(outsider.bound, "127.0.0.2 is not usable here")
+        let outsider = try Self.secondSource()
         outsider.send(Self.invite(h, from: outsider, callID: "outside-1"), toPort: h.port)
         let refused = await Self.finalAnswer(outsider, callID: "outside-1")
         #expect(refused?.status == 403)
@@ -66,8 +73,7 @@ struct InboundAccessTests {
 
     @Test func dropSendsNothingToAnOutsider() async throws {
         let h = try await ServerHarness { $0.inbound = InboundPolicy(allow: Self.only127001, drop: true) }
-        let outsider = UDPClient(host: "127.0.0.2")
-        try #require(outsider.bound, "127.0.0.2 is not usable here")
+        let outsider = try Self.secondSource()
         outsider.send(Self.invite(h, from: outsider, callID: "dropped-1"), toPort: h.port)
         outsider.send(Self.inDialog(h, "OPTIONS", from: outsider, callID: "dropped-2", toTag: nil, cseq: 1), toPort: h.port)
         // The event waited for: the server has handled both (its counter), then nothing came back.
@@ -80,25 +86,6 @@ struct InboundAccessTests {
         // An allowed request sent after them is answered; the outsider's socket got nothing before or after.
         #expect(await h.ask(h.request("OPTIONS", callID: "allowed-options"))?.status == 200)
         #expect(await outsider.drain(quiet: 1).isEmpty, "a dropped source hears nothing")
-        await h.stop()
-    }
-
-    @Test func inDialogRequestsOfAnAdmittedCallStayAllowed() async throws {
-        // The outsider authenticates, so its call exists; its BYE (outside allow) must reach the dialog.
-        let h = try await ServerHarness {
-            $0.inbound = InboundPolicy(allow: Self.only127001, auth: .init(realm: "ivr.test", users: ["carrier": "pw"]))
-        }
-        let outsider = UDPClient(host: "127.0.0.2")
-        try #require(outsider.bound, "127.0.0.2 is not usable here")
-        let ok = try await Self.authenticatedCall(h, outsider, callID: "auth-dialog", password: "pw")
-        #expect(ok.status == 200)
-        Self.ack(h, from: outsider, callID: "auth-dialog", toTag: ok.toTag)
-        outsider.send(Self.inDialog(h, "BYE", from: outsider, callID: "auth-dialog", toTag: ok.toTag, cseq: 2), toPort: h.port)
-        let bye = await outsider.receiveSIP { $0.header("CSeq") == "2 BYE" }.0
-        #expect(bye?.status == 200, "the BYE of a call that was let in is served")
-        #expect(await h.waitForNoCalls())
-        let record = try #require(await h.record("auth-dialog"))
-        #expect(record.outcome == "caller-hangup")
         await h.stop()
     }
 
@@ -125,13 +112,17 @@ struct InboundAccessTests {
 
     @Test func authChallengesOutsidersAndLetsTheRightPasswordIn() async throws {
         let h = try await ServerHarness {
-            $0.inbound = InboundPolicy(allow: Self.only127001, auth: .init(realm: "ivr.test", users: ["carrier": "pw"]))
+            $0.inbound = InboundPolicy(allow: Self.only127001, auth: Self.carrier)
         }
-        let outsider = UDPClient(host: "127.0.0.2")
-        try #require(outsider.bound, "127.0.0.2 is not usable here")
+        let outsider = try Self.secondSource()
         let ok = try await Self.authenticatedCall(h, outsider, callID: "auth-ok", password: "pw")
         #expect(ok.status == 200)
         Self.ack(h, from: outsider, callID: "auth-ok", toTag: ok.toTag)
+        // In-dialog requests of the call that was let in reach it, though their source is outside allow.
+        outsider.send(Self.inDialog(h, "BYE", from: outsider, callID: "auth-ok", toTag: ok.toTag, cseq: 2), toPort: h.port)
+        let bye = await outsider.receiveSIP { $0.header("Call-ID") == "auth-ok" && $0.header("CSeq") == "2 BYE" }.0
+        #expect(bye?.status == 200, "the BYE of a call that was let in is served")
+        #expect(await h.record("auth-ok")?.outcome == "caller-hangup")
         let wrong = try await Self.authenticatedCall(h, outsider, callID: "auth-wrong", password: "guess")
         #expect(wrong.status == 403, "a wrong password")
         // A right answer, but for another URI than the Request-URI.
@@ -150,10 +141,9 @@ struct InboundAccessTests {
 
     @Test func replayedAnswerIsRefused() async throws {
         let h = try await ServerHarness {
-            $0.inbound = InboundPolicy(auth: .init(realm: "ivr.test", users: ["carrier": "pw"]))  // empty allow: everyone authenticates
+            $0.inbound = InboundPolicy(auth: Self.carrier)  // empty allow: everyone authenticates
         }
-        let client = UDPClient(host: "127.0.0.2")
-        try #require(client.bound, "127.0.0.2 is not usable here")
+        let client = try Self.secondSource()
         var replayed = ""
         let ok = try await Self.authenticatedCall(h, client, callID: "replay-1", password: "pw") { replayed = $0; return $0 }
         #expect(ok.status == 200)
@@ -172,8 +162,7 @@ struct InboundAccessTests {
             $0.inbound = InboundPolicy(allow: Self.only127001,
                                        auth: .init(realm: "ivr.test", users: ["carrier": "pw"], nonceLifetime: .milliseconds(200)))
         }
-        let outsider = UDPClient(host: "127.0.0.2")
-        try #require(outsider.bound, "127.0.0.2 is not usable here")
+        let outsider = try Self.secondSource()
         let rtp = UDPClient()
         outsider.send(Self.invite(h, from: outsider, callID: "stale"), toPort: h.port)
         let first = try #require(await Self.finalAnswer(outsider, callID: "stale"))
@@ -226,8 +215,7 @@ struct InboundAccessTests {
         #expect(statuses.filter { $0 == 503 }.count >= 3, "\(statuses): 6 INVITEs at once, 2 tokens")
         #expect(retryAfter == "1")
         // Another source has its own bucket.
-        let other = UDPClient(host: "127.0.0.2")
-        try #require(other.bound, "127.0.0.2 is not usable here")
+        let other = try Self.secondSource()
         other.send(Self.invite(h, from: other, callID: "rate-other").replacingOccurrences(of: "sip:100@127.0.0.1:", with: "sip:999@127.0.0.1:"),
                    toPort: h.port)
         #expect(await Self.finalAnswer(other, callID: "rate-other")?.status == 404)

@@ -19,8 +19,7 @@ struct InboundFloodTests {
         let h = try await ServerHarness {
             $0.inbound = InboundPolicy(allow: [CIDRBlock("127.0.0.0/8")!], maxInvitesPerSecond: Self.limit)
         }
-        let caller = UDPClient(host: "127.0.0.2")
-        try #require(caller.bound, "127.0.0.2 is not usable here")
+        let caller = try InboundAccessTests.secondSource()
         let folder = NSTemporaryDirectory() + "sipp-flood-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
