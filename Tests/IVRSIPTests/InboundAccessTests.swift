@@ -38,6 +38,19 @@ struct InboundAccessTests {
         return s
     }
 
+    /// Sends `request` from `client` and returns the first response `match`
+    /// accepts, sending the same request again every 2 s without one (up to
+    /// 15 times), as a UA over UDP would: a flood may fill the server's
+    /// socket buffer.
+    static func exchange(_ client: UDPClient, _ request: String, toPort port: Int,
+                         until match: (SIPMessageView) -> Bool) async -> SIPMessageView? {
+        for _ in 0..<15 {
+            client.send(request, toPort: port)
+            if let answer = await client.receiveSIP(timeout: 2, until: match).0 { return answer }
+        }
+        return nil
+    }
+
     /// The first final response to an INVITE of `callID`.
     static func finalAnswer(_ client: UDPClient, callID: String, timeout: Double = 30) async -> SIPMessageView? {
         await client.receiveSIP(timeout: timeout) { ($0.status ?? 0) >= 200 && $0.isInviteResponse && $0.header("Call-ID") == callID }.0

@@ -39,11 +39,16 @@ struct InboundFloodTests {
             let callID = "second-source-\(placed)"
             placed += 1
             let rtp = UDPClient()
-            caller.send(InboundAccessTests.invite(h, from: caller, callID: callID, rtpPort: rtp.port), toPort: h.port)
-            guard let ok = await InboundAccessTests.finalAnswer(caller, callID: callID), ok.status == 200 else { continue }
-            InboundAccessTests.ack(h, from: caller, callID: callID, toTag: ok.toTag)
-            caller.send(InboundAccessTests.inDialog(h, "BYE", from: caller, callID: callID, toTag: ok.toTag, cseq: 2), toPort: h.port)
-            let bye = await caller.receiveSIP { $0.header("Call-ID") == callID && $0.header("CSeq") == "2 BYE" }.0
+            let invite = InboundAccessTests.invite(h, from: caller, callID: callID, rtpPort: rtp.port)
+            let ok = await InboundAccessTests.exchange(caller, invite, toPort: h.port) {
+                ($0.status ?? 0) >= 200 && $0.isInviteResponse && $0.header("Call-ID") == callID
+            }
+            guard let ok, ok.status == 200 else { continue }
+            for _ in 0..<2 { InboundAccessTests.ack(h, from: caller, callID: callID, toTag: ok.toTag) }  // one may be lost in the flood
+            let byeRequest = InboundAccessTests.inDialog(h, "BYE", from: caller, callID: callID, toTag: ok.toTag, cseq: 2)
+            let bye = await InboundAccessTests.exchange(caller, byeRequest, toPort: h.port) {
+                $0.header("Call-ID") == callID && $0.header("CSeq") == "2 BYE"
+            }
             if bye?.status == 200 { completed += 1 }
         } while placed < 5 || (Date().timeIntervalSince(started) < 2.8 && placed < 20)
         let run = try await flood.value
