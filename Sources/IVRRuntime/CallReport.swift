@@ -71,6 +71,7 @@ public struct CallReport: Sendable, Equatable {
     public func record(id: String, backend: String, to: String? = nil) -> CallRecord {
         var error: String?
         var inputs: [CallRecord.Input] = []
+        var transferFailures: [CallRecord.TransferFailure] = []
         for (i, e) in events.enumerated() {
             switch e.kind {
             case .input(let digits, let kind):
@@ -82,13 +83,17 @@ public struct CallReport: Sendable, Equatable {
                                                invalid: refused ? true : nil,
                                                flow: e.flow.isEmpty || e.flow == flow ? nil : e.flow))
             case .error(let message): error = message
+            case .transferFailed(let kind, let value, let result, let reason):
+                transferFailures.append(CallRecord.TransferFailure(kind: kind, value: value, result: result.rawValue, reason: reason))
             default: break
             }
         }
-        return CallRecord(id: id, flow: flow, from: caller, to: to, backend: backend, start: start, answer: start,
-                          end: end, outcome: outcome.rawValue,
-                          destination: destination.map { CallRecord.Destination(kind: $0.kind, value: $0.value) },
-                          path: visited, inputs: inputs, error: error,
-                          pathFlows: path.count == visited.count && path.contains { $0.flow != flow } ? path.map(\.flow) : nil)
+        var record = CallRecord(id: id, flow: flow, from: caller, to: to, backend: backend, start: start, answer: start,
+                                end: end, outcome: outcome.rawValue,
+                                destination: destination.map { CallRecord.Destination(kind: $0.kind, value: $0.value) },
+                                path: visited, inputs: inputs, error: error,
+                                pathFlows: path.count == visited.count && path.contains { $0.flow != flow } ? path.map(\.flow) : nil)
+        record.transferFailures = transferFailures.isEmpty ? nil : transferFailures
+        return record
     }
 }

@@ -46,12 +46,8 @@ import Testing
         logger.logLevel = .debug
         let h = try await ServerHarness(logger: logger) { $0.credentials = credentials; $0.t1 = 500; $0.t2 = 4000 }
         let callee = UDPClient()
-        let endpoint = h.server.endpoint
         let target = "sip:bob@127.0.0.1:\(callee.port)"
-        let task = Task { () -> String in
-            do { _ = try await endpoint.placeCall(to: target, flow: 0) } catch { return "\(error)" }
-            return "answered"
-        }
+        let task = h.placeCall(to: target)
         return Call(h: h, callee: callee, task: task, lines: lines)
     }
 
@@ -102,6 +98,8 @@ import Testing
         let (third, _) = await c.callee.receiveSIP(timeout: 1) { $0.method == "INVITE" && $0.header("CSeq") == "3 INVITE" }
         #expect(third == nil)
         #expect(c.lines.all.contains { $0.contains("auth failed") })
+        let record = await c.h.record(try #require(first.header("Call-ID")))
+        #expect(record?.error == outcome, "the call record says why")
         await c.h.stop()
     }
 
@@ -159,5 +157,56 @@ import Testing
         #expect(outcome.hasPrefix("auth failed: 407 Proxy Authentication Required from "), "\(outcome)")
         #expect(outcome.contains("SHA-512-256"), "\(outcome)")
         await c.h.stop()
+    }
+
+    /// A PBX challenges our REFER: it is sent again in the dialog (the next
+    /// CSeq) with the answer, and the transfer goes on.
+    @Test func aChallengedReferIsAnsweredInTheDialog() async throws {
+        let h = try await ServerHarness(flow: DialogRoutingTests.transferFlow) {
+            $0.credentials = Self.credentials; $0.t1 = 500; $0.t2 = 4000
+        }
+        let rtp = UDPClient()
+        let ok = try #require(await h.establish(callID: "refer-auth", rtp: rtp))
+        let refer = try #require(await h.client.receiveSIP(timeout: 90) { $0.method == "REFER" }.0)
+        h.client.send(Self.challenge(refer, status: "401 Unauthorized", header: "WWW-Authenticate", nonce: "pbx-1")
+            .replacingOccurrences(of: "To: \(refer.header("To") ?? "")", with: "To: \(refer.header("To") ?? "")"), toPort: h.port)
+        let again = try #require(await h.client.receiveSIP(timeout: 60) { $0.method == "REFER" && $0.header("Authorization") != nil }.0)
+        let first = try #require(refer.header("CSeq")?.split(separator: " ").first.flatMap { Int($0) })
+        #expect(again.header("CSeq") == "\(first + 1) REFER")
+        #expect(again.header("Refer-To") == refer.header("Refer-To"))
+        let auth = Self.parameters(again.header("Authorization"))
+        let cnonce = try #require(auth["cnonce"])
+        let uri = String(again.firstLine.split(separator: " ")[1])
+        #expect(auth["response"] == Self.expectedResponse(method: "REFER", uri: uri, nonce: "pbx-1", nc: "00000001", cnonce: cnonce))
+        h.client.send(SensitiveTransferTests.accepted(again), toPort: h.port)
+        h.client.send(h.request("NOTIFY", callID: "refer-auth", cseq: 10, toTag: ok.toTag, body: "SIP/2.0 200 OK\r\n", type: "message/sipfrag",
+                                extraHeaders: "Event: refer\r\nSubscription-State: terminated;reason=noresource\r\n"), toPort: h.port)
+        let bye = try #require(await h.client.receiveSIP(timeout: 90) { $0.method == "BYE" }.0)
+        h.client.send(SensitiveTransferTests.accepted(bye, status: "200 OK"), toPort: h.port)
+        var record: CallRecord?
+        for _ in 0..<9 where record == nil { record = await h.record("refer-auth") }
+        #expect(record?.outcome == "transfer")
+        await h.stop()
+    }
+
+    /// A REFER whose answer is refused: the transfer fails with the reason
+    /// (its on-fail runs; here the default, hang up).
+    @Test func aReferWithAWrongPasswordFailsTheTransfer() async throws {
+        let h = try await ServerHarness(flow: DialogRoutingTests.transferFlow) {
+            $0.credentials = Self.credentials; $0.t1 = 500; $0.t2 = 4000
+        }
+        let rtp = UDPClient()
+        _ = try #require(await h.establish(callID: "refer-bad", rtp: rtp))
+        let refer = try #require(await h.client.receiveSIP(timeout: 90) { $0.method == "REFER" }.0)
+        h.client.send(Self.challenge(refer, status: "401 Unauthorized", header: "WWW-Authenticate", nonce: "pbx-1"), toPort: h.port)
+        let again = try #require(await h.client.receiveSIP(timeout: 60) { $0.method == "REFER" && $0.header("Authorization") != nil }.0)
+        h.client.send(Self.challenge(again, status: "401 Unauthorized", header: "WWW-Authenticate", nonce: "pbx-2"), toPort: h.port)
+        let bye = try #require(await h.client.receiveSIP(timeout: 90) { $0.method == "BYE" }.0)
+        h.client.send(SensitiveTransferTests.accepted(bye, status: "200 OK"), toPort: h.port)
+        var record: CallRecord?
+        for _ in 0..<9 where record == nil { record = await h.record("refer-bad") }
+        #expect(record?.jsonLine().contains("auth failed: 401 Unauthorized from trunk.example (credentials refused)") == true,
+                "\(record?.jsonLine() ?? "no record")")
+        await h.stop()
     }
 }

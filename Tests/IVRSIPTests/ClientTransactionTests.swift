@@ -9,18 +9,11 @@ import Testing
 @Suite(.serialized, .dedicatedExecutor) struct ClientTransactionTests {
     typealias Callee = OutboundCallTests
 
-    static func placeCall(_ endpoint: SIPEndpoint, to port: Int) -> Task<String, Never> {
-        Task {
-            do { _ = try await endpoint.placeCall(to: "sip:bob@127.0.0.1:\(port)", flow: 0) } catch { return "\(error)" }
-            return "answered"
-        }
-    }
-
     /// A call to `callee` that rings (180 with `toTag`) and is hung up here:
     /// the call's task, the INVITE and the CANCEL that follows.
     static func ringThenHangUp(_ h: ServerHarness, _ callee: UDPClient,
                                toTag: String) async throws -> (Task<String, Never>, SIPMessageView, SIPMessageView) {
-        let call = placeCall(h.server.endpoint, to: callee.port)
+        let call = h.placeCall(to: "sip:bob@127.0.0.1:\(callee.port)")
         let invite = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
         callee.send(Callee.response(to: invite, "180 Ringing", toTag: toTag), toPort: h.port)
         h.server.endpoint.hangUpAll()
@@ -57,7 +50,7 @@ import Testing
         }
         let callee = UDPClient()
         let rtp = UDPClient()
-        let call = Self.placeCall(h.server.endpoint, to: callee.port)
+        let call = h.placeCall(to: "sip:bob@127.0.0.1:\(callee.port)")
         let invite = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
         callee.send(Callee.response(to: invite, "200 OK", toTag: "e1", body: h.offer(rtpPort: rtp.port)), toPort: h.port)
         #expect(await callee.receiveSIP(timeout: 60) { $0.method == "ACK" }.0 != nil)
@@ -86,7 +79,7 @@ import Testing
     @Test func cancelWaitsForAProvisional() async throws {
         let h = try await ServerHarness { $0.t1 = 100 }  // Timer B: 6.4 s
         let callee = UDPClient()
-        let call = Self.placeCall(h.server.endpoint, to: callee.port)
+        let call = h.placeCall(to: "sip:bob@127.0.0.1:\(callee.port)")
         let invite = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
         h.server.endpoint.hangUpAll()
         _ = await h.server.endpoint.activeCallCount()  // runs after the hang-up on the event loop
@@ -112,12 +105,9 @@ import Testing
     @Test func aSecondHangUpGivesUpAnInviteThatNeverRang() async throws {
         let h = try await ServerHarness { $0.t1 = 500; $0.t2 = 4000 }  // Timer B: 32 s
         let callee = UDPClient()
-        let endpoint = h.server.endpoint
         let target = "sip:bob@127.0.0.1:\(callee.port)"
-        let call = Task { () -> String in
-            do { _ = try await endpoint.placeCall(to: target, flow: 0) } catch { return "\(error)" }
-            return "answered"
-        }
+        let call = h.placeCall(to: target)
+        let endpoint = h.server.endpoint
         _ = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
         endpoint.hangUpAll()
         endpoint.hangUpAll()

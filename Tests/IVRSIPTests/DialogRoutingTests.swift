@@ -175,11 +175,7 @@ import Testing
         let proxy = UDPClient(), callee = UDPClient(), rtp = UDPClient()
         let h = try await ServerHarness { $0.outboundProxy = SIPURI("sip:127.0.0.1:\(proxy.port);lr") }
         let target = "sip:bob@127.0.0.1:\(callee.port)"
-        let endpoint = h.server.endpoint
-        let call = Task { () -> String in
-            do { _ = try await endpoint.placeCall(to: target, flow: 0) } catch { return "\(error)" }
-            return "answered"
-        }
+        let call = h.placeCall(to: target)
         let invite = try #require(await proxy.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
         #expect(invite.firstLine == "INVITE \(target) SIP/2.0")
         #expect(Self.routes(invite) == ["<sip:127.0.0.1:\(proxy.port);lr>"])
@@ -206,11 +202,7 @@ import Testing
         let proxy = UDPClient(), callee = UDPClient(), rtp = UDPClient()
         let h = try await ServerHarness { $0.outboundProxy = SIPURI("sip:127.0.0.1:\(proxy.port);lr") }
         let target = "sip:bob@127.0.0.1:\(callee.port)"
-        let endpoint = h.server.endpoint
-        let call = Task { () -> String in
-            do { _ = try await endpoint.placeCall(to: target, flow: 0) } catch { return "\(error)" }
-            return "answered"
-        }
+        let call = h.placeCall(to: target)
         let invite = try #require(await proxy.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
         proxy.send(OutboundCallTests.response(to: invite, "200 OK", toTag: "pc", body: h.offer(rtpPort: rtp.port)), toPort: h.port)
         let ack = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "ACK" }.0)
@@ -230,11 +222,7 @@ import Testing
         let proxy = UDPClient(), second = UDPClient(), rtp = UDPClient()
         let h = try await ServerHarness { $0.outboundProxy = SIPURI("sip:127.0.0.1:\(proxy.port);lr") }
         let target = "sip:bob@127.0.0.1:\(proxy.port)"
-        let endpoint = h.server.endpoint
-        let call = Task { () -> String in
-            do { _ = try await endpoint.placeCall(to: target, flow: 0) } catch { return "\(error)" }
-            return "answered"
-        }
+        let call = h.placeCall(to: target)
         let invite = try #require(await proxy.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
         proxy.send(OutboundCallTests.response(to: invite, "200 OK", toTag: "first", body: h.offer(rtpPort: rtp.port)), toPort: h.port)
         #expect(await proxy.receiveSIP(timeout: 60) { $0.method == "ACK" }.0?.toTag == "first")

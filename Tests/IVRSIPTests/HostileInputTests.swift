@@ -111,7 +111,9 @@ import Testing
     }
 
     @Test func inviteFloodBeyondCapacityGets503AndLeavesNoCall() async throws {
-        let h = try await ServerHarness(maxCalls: 10)
+        // T1 = 250 ms: an unACKed call lives 64*T1 = 16 s, longer than the
+        // flood takes on a busy machine, so no slot frees up during it.
+        let h = try await ServerHarness(maxCalls: 10) { $0.t1 = 250; $0.t2 = 4000 }
         for i in 0..<200 {
             h.client.send(h.invite(callID: "flood\(i)", rtpPort: 4100 + 2 * i), toPort: h.port)
         }

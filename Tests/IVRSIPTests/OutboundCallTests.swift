@@ -27,11 +27,7 @@ import Testing
         let h = try await ServerHarness()
         let callee = UDPClient()
         let target = "sip:bob@127.0.0.1:\(callee.port)"
-        let endpoint = h.server.endpoint
-        let call = Task { () -> String in
-            do { _ = try await endpoint.placeCall(to: target, flow: 0) } catch { return "\(error)" }
-            return "answered"
-        }
+        let call = h.placeCall(to: target)
         let invite = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
         callee.send(Self.response(to: invite, "180 Ringing", toTag: "b1"), toPort: h.port)
         try await Task.sleep(for: .milliseconds(200))
@@ -53,14 +49,8 @@ import Testing
         let h = try await ServerHarness()
         let callee = UDPClient()
         let rtp = UDPClient()
-        let endpoint = h.server.endpoint
         let target = "sip:bob@127.0.0.1:\(callee.port)"
-        let call = Task { () -> String in
-            do { _ = try await endpoint.placeCall(to: target, flow: 0) } catch {
-                return "\(error)"
-            }
-            return "answered"
-        }
+        let call = h.placeCall(to: target)
         let invite = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
         callee.send(Self.response(to: invite, "200 OK", toTag: "b2", body: h.offer(rtpPort: rtp.port)), toPort: h.port)
         #expect(await callee.receiveSIP(timeout: 60) { $0.method == "ACK" }.0 != nil)

@@ -16,25 +16,22 @@ struct SIPpTests {
     /// T1 = 1 s (Timer A's first retransmission well after SIPp's 180 is
     /// back), rings for 3 s: without the fix the INVITE goes out again at
     /// 1 s and 3 s, after the 180.
-    static func callerHarness() async throws -> ServerHarness {
+    static func callerHarness(credentials: [DigestCredential] = []) async throws -> ServerHarness {
         try await ServerHarness { config in
             config.t1 = 1000
             config.t2 = 4000
             config.ringTimeout = 3000
+            config.credentials = credentials
         }
     }
 
     /// SIPp runs `scenario` as the callee of a call the endpoint places;
     /// both ends are awaited: SIPp's run and the call's outcome.
-    static func call(scenario: String) async throws -> (ServerHarness, SIPpRun, ProcessRun, String) {
-        let h = try await callerHarness()
+    static func call(scenario: String, credentials: [DigestCredential] = []) async throws -> (ServerHarness, SIPpRun, ProcessRun, String) {
+        let h = try await callerHarness(credentials: credentials)
         let sipp = SIPpRun(scenario: scenario)
         #expect(await sipp.listening(), "SIPp did not bind its port")
-        let endpoint = h.server.endpoint
-        let call = Task { () -> String in
-            do { _ = try await endpoint.placeCall(to: "sip:callee@127.0.0.1:\(sipp.port)", flow: 0) } catch { return "\(error)" }
-            return "answered"
-        }
+        let call = h.placeCall(to: "sip:callee@127.0.0.1:\(sipp.port)")
         let run = try await sipp.result()
         return (h, sipp, run, await call.value)
     }
@@ -63,6 +60,31 @@ struct SIPpTests {
         #expect(await h.waitForNoCalls())
         await h.stop()
     }
+
+    /// RFC 3261 22.2: SIPp challenges the INVITE with 401 (qop=auth,
+    /// opaque) and checks the answer with its own digest code (a wrong
+    /// password fails this test: SIPp answers 403 and exits 1).
+    @Test func aChallengedInviteIsAnsweredAsSIPpChecksIt() async throws {
+        let (h, sipp, run, outcome) = try await Self.call(scenario: "callee-challenges.xml", credentials: Self.acme)
+        defer { sipp.cleanUp() }
+        #expect(run.status == 0, "\(sipp.report(run))")
+        #expect(sipp.received("INVITE") == 2, "one retry, no loop:\n\(sipp.report(run))")
+        #expect(outcome == "the call was refused: 486 Busy Here", "\(outcome)")
+        #expect(await h.waitForNoCalls())
+        await h.stop()
+    }
+
+    /// RFC 7616 3.3: `stale=true` is answered once more, with the new nonce.
+    @Test func aStaleNonceIsAnsweredAgainAsSIPpChecksIt() async throws {
+        let (h, sipp, run, outcome) = try await Self.call(scenario: "callee-challenges-stale.xml", credentials: Self.acme)
+        defer { sipp.cleanUp() }
+        #expect(run.status == 0, "\(sipp.report(run))")
+        #expect(sipp.received("INVITE") == 3, "\(sipp.report(run))")
+        #expect(outcome == "the call was refused: 486 Busy Here", "\(outcome)")
+        await h.stop()
+    }
+
+    static let acme = [DigestCredential(realm: "sipp.test", user: "acme", password: "s3cret-Pa55")]
 
     /// SIPp calls `ivrc serve`: INVITE, 200, (a late ACK: the 200 is
     /// retransmitted meanwhile), ACK, BYE, 200.

@@ -107,6 +107,16 @@ final class ServerHarness {
         return ok
     }
 
+    /// Places a call from the server (flow 0): the task ends with
+    /// `answered` or the failure's description.
+    func placeCall(to target: String) -> Task<String, Never> {
+        let endpoint = server.endpoint
+        return Task {
+            do { _ = try await endpoint.placeCall(to: target, flow: 0) } catch { return "\(error)" }
+            return "answered"
+        }
+    }
+
     /// RFC 4733 packets for one key press (start, then three end packets).
     static func keyPress(_ event: UInt8, timestamp: UInt32, sequence: UInt16) -> [[UInt8]] {
         [false, true, true, true].enumerated().map { i, end in

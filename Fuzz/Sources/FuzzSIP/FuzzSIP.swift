@@ -1,8 +1,10 @@
 import IVRSIP
 
 /// One input: any bytes as a SIP datagram (parser, header accessors,
-/// serialiser round trip, the 400 salvage of a refused request), the
-/// header sub-parsers on the text itself, an SDP body (offer/answer), an
+/// serialiser round trip, the 400 salvage of a refused request, the digest
+/// challenges of a 401/407 and their answers), the header sub-parsers on
+/// the text itself (Via, name-addr, URI, CSeq, a digest challenge, a CIDR
+/// block), an SDP body (offer/answer), an
 /// RTP packet (RFC 4733 filter, G.711) and a WAV prompt. A crash, hang or
 /// leak is a bug.
 func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -24,6 +26,9 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             precondition(again?.callID == message.callID && again?.body == message.body, "serialize/parse round trip changed the message")
         }
         _ = message.response(400, toTag: "fuzz").serialized()
+        for case .success(let challenge) in DigestChallenge.all(in: message) {
+            _ = answer(challenge)
+        }
     } catch {
         _ = MalformedRequest.salvage(bytes).map { SIPMessage(.response(status: error.status, reason: "Bad Request"), headers: $0).serialized() }
     }
@@ -33,6 +38,8 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         _ = NameAddress(text)?.description
         _ = SIPURI(text)?.description
         _ = CSeq(text)
+        _ = CIDRBlock(text)?.description
+        if let challenge = try? DigestChallenge(parsing: text, fromProxy: false) { _ = answer(challenge) }
     }
     if let offer = try? SessionDescription(parsing: bytes), let agreement = SDPNegotiator.agree(offer: offer) {
         _ = SDPNegotiator.answer(offer: offer, agreement: agreement, localAddress: "127.0.0.1", localPort: 10000,
@@ -48,6 +55,12 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     _ = try? WAVFile.read8k(bytes)
     return 0
+}
+
+/// An answer to a parsed challenge: what ivrc would send back.
+func answer(_ challenge: DigestChallenge) -> String {
+    DigestAuthorization(challenge: challenge, credential: DigestCredential(realm: nil, user: "fuzz", password: "pw"),
+                        method: "INVITE", uri: "sip:fuzz@192.0.2.9").headerValue
 }
 
 @_silgen_name("LLVMFuzzerRunDriver")

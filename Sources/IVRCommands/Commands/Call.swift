@@ -13,7 +13,8 @@ public struct Call: AsyncParsableCommand {
             or SIP INFO). Exits when the call ends, with its call record on standard output \
             (or appended to --records). Exit 1 when the call is refused or unanswered (a \
             callee that rings for 32 s is sent CANCEL). SIGINT or SIGTERM ends the call: \
-            CANCEL while it rings, BYE once answered, and the record is written. The INVITE \
+            CANCEL while it rings (a call that has not rung yet is cancelled when it does; a \
+            second signal gives it up at once), BYE once answered, and the record is written. The INVITE \
             goes through --proxy when given, else through the manifest's sip.outbound-proxy.
 
             Examples:
