@@ -23,10 +23,14 @@ public struct InboundPolicy: Sendable, Equatable {
         public var realm: String
         /// Passwords by user name (read from the environment variables the manifest names).
         public var users: [String: String]
+        /// How long a nonce of ours is fresh; an answer with an older one
+        /// gets a new challenge with `stale=true`.
+        public var nonceLifetime: Duration
 
-        public init(realm: String, users: [String: String]) {
+        public init(realm: String, users: [String: String], nonceLifetime: Duration = .seconds(300)) {
             self.realm = realm
             self.users = users
+            self.nonceLifetime = nonceLifetime
         }
     }
 }

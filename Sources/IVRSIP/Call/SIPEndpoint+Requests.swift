@@ -9,6 +9,7 @@ extension SIPEndpoint {
     /// before the method's own handling.
     func handleRequest(_ raw: SIPMessage, from address: SocketAddress) {
         let request = stamped(raw, from: address)
+        guard admitted(request, from: address) else { return }  // sip.inbound (SIPEndpoint+InboundAccess)
         if absorbedByTransaction(request, from: address) { return }
         if request.method != "ACK", let refusal = Self.refusal(request) {
             respond(request, refusal)

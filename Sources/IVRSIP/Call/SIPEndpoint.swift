@@ -47,6 +47,8 @@ public final class SIPEndpoint: @unchecked Sendable {
     var badRequestBudget = (second: Int64(0), count: 0)
     /// Nonce counts of the digest nonces answered (bounded).
     var nonceCounts: [String: UInt32] = [:]
+    /// `sip.inbound`: rate buckets and the nonces of inbound challenges.
+    var access: InboundAccess
     var sweeper: RepeatedTask?
     /// The bindings kept at registrars (`configuration.registrations`).
     let registrations: [Registration]
@@ -62,6 +64,17 @@ public final class SIPEndpoint: @unchecked Sendable {
         public var socketErrors = 0
         public var callsAnswered = 0
         public var callsRejected = 0
+        /// `sip.inbound`: requests answered 403, or dropped, for their
+        /// source (scanners included); requests from scanners; INVITEs
+        /// over the per-source rate (503); challenged (401); wrong digest
+        /// answers (403); authenticated INVITEs let in.
+        public var sourcesRefused = 0
+        public var sourcesDropped = 0
+        public var scanners = 0
+        public var invitesRateLimited = 0
+        public var invitesChallenged = 0
+        public var authFailures = 0
+        public var invitesAuthenticated = 0
     }
 
     public init(configuration: SIPConfiguration, group: EventLoopGroup, hooks: Hooks, logger: Logger) {
@@ -76,6 +89,7 @@ public final class SIPEndpoint: @unchecked Sendable {
             Registration(settings: $1, index: $0, host: configuration.advertisedHost,
                          backoffBase: configuration.registrationRetryBase, backoffCap: configuration.registrationRetryCap)
         }
+        self.access = InboundAccess(policy: configuration.inbound)
     }
 
     /// Binds the SIP socket and starts the housekeeping timer.
