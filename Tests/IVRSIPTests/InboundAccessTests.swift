@@ -229,7 +229,8 @@ struct InboundAccessTests {
         #expect(retryAfter == "1")
         // Another source has its own bucket.
         let other = try Self.secondSource()
-        other.send(Self.invite(h, from: other, callID: "rate-other").replacingOccurrences(of: "sip:100@127.0.0.1:", with: "sip:999@127.0.0.1:"),
+        // Request-URI and To both name 999: no flow either way (flow-language.md 8).
+        other.send(Self.invite(h, from: other, callID: "rate-other").replacingOccurrences(of: "sip:100@127.0.0.1", with: "sip:999@127.0.0.1"),
                    toPort: h.port)
         #expect(await Self.finalAnswer(other, callID: "rate-other")?.status == 404)
         #expect(try await Self.stats(h).invitesRateLimited == statuses.filter { $0 == 503 }.count)

@@ -28,7 +28,7 @@ struct InboundFloodTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let arguments = ["sipp", "-sf", SIPpRun.scenarios + "invite-flood.xml", "-i", "127.0.0.1", "-p", String(SIPpRun.freePort()),
-                         "-mp", String(SIPpRun.freePort()), "-r", "200", "-m", String(Self.floodInvites), "-l", "400",
+                         "-mp", String(SIPpRun.freePort()), "-cp", String(SIPpRun.freePort()), "-r", "200", "-m", String(Self.floodInvites), "-l", "400",
                          "-timeout", "90s", "-timeout_error", "-nostdin", "-trace_err", "-error_file", folder + "/errors.log",
                          "127.0.0.1:\(h.port)"]
         let started = Date()

@@ -1,5 +1,6 @@
 import Foundation
 import IVRTestSupport
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,7 +24,7 @@ final class SIPpRun: Sendable {
         self.scenario = scenario
         folder = NSTemporaryDirectory() + "sipp-\(UUID().uuidString)"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var arguments = ["-sf", Self.scenarios + scenario, "-i", "127.0.0.1", "-p", String(self.port), "-mp", String(Self.freePort()),
+        var arguments = ["-sf", Self.scenarios + scenario, "-i", "127.0.0.1", "-p", String(self.port), "-mp", String(Self.freePort()), "-cp", String(Self.freePort()),
                          "-m", "1", "-timeout", "\(timeout)s", "-timeout_error", "-nostdin",
                          "-trace_msg", "-message_file", folder + "/messages.log",
                          "-trace_err", "-error_file", folder + "/errors.log"]
@@ -33,11 +34,22 @@ final class SIPpRun: Sendable {
         finished = Task { try await runProcess("/usr/bin/env", ["sipp"] + arguments, in: folder, mergingErrors: true) }
     }
 
-    /// A UDP port nothing is bound to right now.
+    /// The first of four UDP ports nothing is bound to right now, from
+    /// 22000-29999: below the kernel's ephemeral range (32768 up, where
+    /// port-0 binds of the other suites land) and outside the RTP ranges
+    /// the harnesses use, handed out in turn so two SIPp runs of suites
+    /// running side by side never pick the same ones. Four, because SIPp
+    /// binds its media port and the one two above it.
     static func freePort() -> Int {
-        let probe = UDPClient()
-        return probe.port
+        for _ in 0..<2000 {
+            let n = nextPort.add(1, ordering: .relaxed).oldValue
+            let base = 22000 + (4 * (n + Int(getpid() % 997))) % 8000
+            if (0..<4).allSatisfy({ canBind(base + $0) }) { return base }
+        }
+        return UDPClient().port
     }
+
+    static let nextPort = Atomic(0)
 
     /// True once SIPp holds its port (it is ready for a call), polling for up to 30 s.
     func listening() async -> Bool {
