@@ -77,6 +77,8 @@ public struct Serve: AsyncParsableCommand {
             if signalsSeen == 1 {
                 let live = await server.endpoint.activeCallCount()
                 server.notice("shutting down: no new calls; waiting for \(live) call(s)")
+                // The registrars stop sending calls at once; live calls go on.
+                Task { await server.endpoint.unregisterAll() }
                 Task {
                     await server.drain()
                     signals.continuation.yield(0)
