@@ -65,6 +65,9 @@ public struct Call: AsyncParsableCommand {
         config.t1 = sip.t1
         config.outboundProxy = setup.outboundProxy
         setup.trunk.apply(to: &config)
+        // Registrations are serve's: a call on a passing port must not take
+        // over the binding that delivers the project's calls.
+        config.registrations = []
         let server = IVRServer(bundle: setup.bundle, services: setup.services, records: records.map { CallRecordLog(path: $0) })
         do {
             try await server.start(configuration: config)
