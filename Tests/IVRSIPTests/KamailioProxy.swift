@@ -32,12 +32,13 @@ final class KamailioProxy: Sendable {
         var description: String { "cannot start kamailio: \(String(cString: strerror(code)))" }
     }
 
-    /// Writes the configuration with a free port and starts Kamailio.
-    init() throws {
+    /// Writes the configuration `template` (proxy.cfg unless told, e.g.
+    /// scripts/kamailio/registrar.cfg) with a free port and starts Kamailio.
+    init(template: String = KamailioProxy.template) throws {
         port = SIPpRun.freePort()
         folder = NSTemporaryDirectory() + "kamailio-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let config = try String(contentsOfFile: Self.template, encoding: .utf8)
+        let config = try String(contentsOfFile: template, encoding: .utf8)
             .replacingOccurrences(of: "KAMAILIO_PORT", with: String(port))
         try config.write(toFile: folder + "/proxy.cfg", atomically: true, encoding: .utf8)
         let arguments = ["kamailio", "-f", folder + "/proxy.cfg", "-DD", "-E", "-n", "1",
@@ -125,6 +126,13 @@ final class KamailioProxy: Sendable {
     var refused: [String] {
         log.split(whereSeparator: \.isNewline).compactMap { line in
             line.range(of: "ivrc-e2e: refused ").map { String(line[$0.upperBound...]) }
+        }
+    }
+
+    /// The text after `ivrc-e2e: ` of every such line, in order.
+    var events: [String] {
+        log.split(whereSeparator: \.isNewline).compactMap { line in
+            line.range(of: "ivrc-e2e: ").map { String(line[$0.upperBound...]) }
         }
     }
 
