@@ -29,6 +29,9 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         for case .success(let challenge) in DigestChallenge.all(in: message) {
             _ = answer(challenge)
         }
+        if let authorization = message.headers["Authorization"], let answer = try? DigestAnswer(parsing: authorization) {
+            _ = answer.isAnswered(by: "pw", method: message.method)
+        }
     } catch {
         _ = MalformedRequest.salvage(bytes).map { SIPMessage(.response(status: error.status, reason: "Bad Request"), headers: $0).serialized() }
     }
@@ -39,7 +42,15 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         _ = SIPURI(text)?.description
         _ = CSeq(text)
         _ = CIDRBlock(text)?.description
-        if let challenge = try? DigestChallenge(parsing: text, fromProxy: false) { _ = answer(challenge) }
+        if let challenge = try? DigestChallenge(parsing: text, fromProxy: false) {
+            // What ivrc answers, the server side of ivrc accepts (for what it challenges with).
+            let sent = answer(challenge)
+            if challenge.qopAuth, !challenge.realm.isEmpty, challenge.algorithm == .md5 || challenge.algorithm == .sha256 {
+                let read = try? DigestAnswer(parsing: sent)
+                precondition(read?.isAnswered(by: "pw", method: "INVITE") == true, "an answer ivrc computed does not verify")
+            }
+        }
+        if let answer = try? DigestAnswer(parsing: text) { _ = answer.isAnswered(by: "pw", method: "INVITE") }
     }
     if let offer = try? SessionDescription(parsing: bytes), let agreement = SDPNegotiator.agree(offer: offer) {
         _ = SDPNegotiator.answer(offer: offer, agreement: agreement, localAddress: "127.0.0.1", localPort: 10000,

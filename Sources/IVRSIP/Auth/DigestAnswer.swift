@@ -3,7 +3,7 @@
 /// challenges, and the check of its `response` against a password.
 /// Only what ivrc challenges with is accepted: `qop=auth` with an 8-digit
 /// hex `nc` and a `cnonce`, algorithm MD5 or SHA-256.
-struct DigestAnswer: Sendable, Equatable {
+public struct DigestAnswer: Sendable, Equatable {
     var user: String
     var realm: String
     var nonce: String
@@ -14,14 +14,14 @@ struct DigestAnswer: Sendable, Equatable {
     var clientNonce: String
 
     /// Why an answer is not acceptable (logged; the header itself never is).
-    enum Problem: Error, Equatable, CustomStringConvertible {
+    public enum Problem: Error, Equatable, CustomStringConvertible {
         case malformed
         case missing(String)
         case algorithm(String)
         case qop(String)
         case nonceCount
 
-        var description: String {
+        public var description: String {
             switch self {
             case .malformed: "the Authorization header is not a well-formed Digest parameter list"
             case .missing(let name): "the Authorization header has no \(name)"
@@ -39,7 +39,7 @@ struct DigestAnswer: Sendable, Equatable {
         return list.value("realm")
     }
 
-    init(parsing header: String) throws(Problem) {
+    public init(parsing header: String) throws(Problem) {
         guard let list = AuthParameterList(header), list.scheme.lowercased() == "digest" else { throw .malformed }
         func required(_ name: String) throws(Problem) -> String {
             guard let value = list.value(name), !value.isEmpty else { throw .missing(name) }
@@ -63,7 +63,7 @@ struct DigestAnswer: Sendable, Equatable {
 
     /// True when `response` is what `password` gives for `method`
     /// (compared in time independent of where they differ).
-    func isAnswered(by password: String, method: String) -> Bool {
+    public func isAnswered(by password: String, method: String) -> Bool {
         let challenge = DigestChallenge(realm: realm, nonce: nonce, algorithm: algorithm, qopAuth: true)
         let expected = DigestAuthorization(challenge: challenge, credential: DigestCredential(realm: realm, user: user, password: password),
                                            method: method, uri: uri, nonceCount: nonceCount, clientNonce: clientNonce).response
