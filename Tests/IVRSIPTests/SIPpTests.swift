@@ -84,6 +84,26 @@ struct SIPpTests {
         await h.stop()
     }
 
+    /// A challenge ivrc cannot answer (an unknown algorithm, no nonce):
+    /// the 401 is ACKed, no INVITE follows, the call fails saying why.
+    @Test(arguments: [
+        ("Digest realm=\"sipp.test\", nonce=\"n1\", qop=\"auth\", algorithm=SHA-512-256", "SHA-512-256"),
+        ("Digest realm=\"sipp.test\", qop=\"auth\"", "the challenge has no nonce"),
+    ])
+    func anUnanswerableChallengeEndsTheCallClearly(challenge: String, reason: String) async throws {
+        let h = try await Self.callerHarness(credentials: Self.acme)
+        let sipp = SIPpRun(scenario: "callee-challenges-unanswerable.xml", extra: ["-key", "challenge", challenge])
+        defer { sipp.cleanUp() }
+        #expect(await sipp.listening(), "SIPp did not bind its port")
+        let call = h.placeCall(to: "sip:callee@127.0.0.1:\(sipp.port)")
+        let run = try await sipp.result()
+        let outcome = await call.value
+        #expect(run.status == 0, "\(sipp.report(run))")
+        #expect(sipp.received("INVITE") == 1)
+        #expect(outcome.hasPrefix("auth failed: 401 Unauthorized from ") && outcome.contains(reason), "\(outcome)")
+        await h.stop()
+    }
+
     static let acme = [DigestCredential(realm: "sipp.test", user: "acme", password: "s3cret-Pa55")]
 
     /// SIPp calls `ivrc serve`: INVITE, 200, (a late ACK: the 200 is
