@@ -64,6 +64,17 @@ public enum SIPURI {
         return hostPortProblem(hostport)
     }
 
+    /// `sip://host...` or `sips://host...` written as a web address: the
+    /// URI without the slashes, when that is a valid one (a fix-it's text).
+    static func withoutSlashes(_ value: String) -> String? {
+        let lower = value.lowercased()
+        for scheme in ["sip", "sips"] where lower.hasPrefix(scheme + "://") {
+            let uri = scheme + ":" + value.dropFirst(scheme.count + 3)
+            return problem(uri) == nil ? uri : nil
+        }
+        return nil
+    }
+
     static func hostPortProblem(_ s: Substring) -> String? {
         var host = s
         var port: Substring?

@@ -14,11 +14,7 @@ enum OutboundProxySyntax: ProjectCheck {
 
     /// The URI the user most likely meant, when that is obvious.
     static func suggestion(for value: String) -> String? {
-        let lower = value.lowercased()
-        for scheme in ["sip", "sips"] where lower.hasPrefix(scheme + "://") {
-            let uri = scheme + ":" + value.dropFirst(scheme.count + 3)
-            return SIPURI.problem(uri) == nil ? uri : nil
-        }
+        if value.lowercased().contains("://") { return SIPURI.withoutSlashes(value) }
         // A bare host or host:port (`tel:+1555` is neither: its "port" is not digits).
         guard !value.contains("@"), !value.contains(";"), SIPURI.hostPortProblem(Substring(value)) == nil else { return nil }
         let uri = "sip:" + value + ";lr"

@@ -64,10 +64,7 @@ enum SIPTrunkSettingsSyntax: ProjectCheck {
     /// `host[:port]` (or `user@host` for an AOR) with `sip:` in front.
     static func suggestion(for value: String, needsUser: Bool) -> String? {
         let lower = value.lowercased()
-        for scheme in ["sip", "sips"] where lower.hasPrefix(scheme + "://") {
-            let uri = scheme + ":" + value.dropFirst(scheme.count + 3)
-            return SIPURI.problem(uri) == nil ? uri : nil
-        }
+        if lower.contains("://") { return SIPURI.withoutSlashes(value) }
         guard !lower.hasPrefix("sip:"), !lower.hasPrefix("sips:"), !needsUser || value.contains("@") else { return nil }
         let uri = "sip:" + value
         return SIPURI.problem(uri) == nil ? uri : nil

@@ -27,7 +27,7 @@ extension SIPEndpoint {
             ?? leg.inviteDestination ?? leg.remoteAddress
         func request(_ method: String, _ number: UInt32) -> SIPMessage {
             var h = SIPHeaders()
-            h.add("Via", "SIP/2.0/UDP \(hostPort);branch=\(SIPIdentifiers.branch());rport")
+            h.add("Via", newVia())
             h.add("Max-Forwards", "70")
             for route in addressing.routes { h.add("Route", route) }
             h.add("From", leg.localHeader)

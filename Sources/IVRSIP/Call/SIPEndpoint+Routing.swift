@@ -28,22 +28,26 @@ extension SIPEndpoint {
                            metadata: ["call-id": "\(leg.callID)"])
             return
         }
-        if let address = try? SocketAddress(ipAddress: host, port: port) {
-            leg.remoteAddress = address
-            return
-        }
-        let loop = eventLoop
-        DispatchQueue.global().async {
-            let resolved = try? SocketAddress.makeAddressResolvingHost(host, port: port)
-            loop.execute {
-                guard leg.state != .terminated else { return }
-                if let resolved {
-                    leg.remoteAddress = resolved
-                } else {
-                    self.logger.warning("in-dialog requests: cannot resolve \(host.prefix(120)); they go to \(leg.remoteAddress)",
-                                        metadata: ["call-id": "\(leg.callID)"])
-                }
+        resolve((host, port)) { [self] resolved in
+            guard leg.state != .terminated else { return }
+            if let resolved {
+                leg.remoteAddress = resolved
+            } else {
+                logger.warning("in-dialog requests: cannot resolve \(host.prefix(120)); they go to \(leg.remoteAddress)",
+                               metadata: ["call-id": "\(leg.callID)"])
             }
+        }
+    }
+
+    /// Runs `body` on the event loop with the address of `hop`: at once for
+    /// an IP address, after a lookup off the loop for a host name.
+    func resolve(_ hop: (host: String, port: Int), _ body: @escaping (SocketAddress?) -> Void) {
+        if let address = try? SocketAddress(ipAddress: hop.host, port: hop.port) { return body(address) }
+        let loop = eventLoop
+        let box = ResolveCallback(body)
+        DispatchQueue.global().async {
+            let resolved = try? SocketAddress.makeAddressResolvingHost(hop.host, port: hop.port)
+            loop.execute { box.body(resolved) }
         }
     }
 
@@ -54,4 +58,11 @@ extension SIPEndpoint {
         for route in invite.headers.rawValues("Record-Route") { response.headers.add("Record-Route", route) }
         return response
     }
+}
+
+/// Carries a callback to the event loop after a lookup on another queue.
+// NOTE: the callback is created and called on the endpoint's event loop only.
+final class ResolveCallback: @unchecked Sendable {
+    let body: (SocketAddress?) -> Void
+    init(_ body: @escaping (SocketAddress?) -> Void) { self.body = body }
 }

@@ -238,6 +238,10 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     var contactHeader: String { "<sip:ivrc@\(hostPort)>" }
 
+    /// The top Via of a request this endpoint starts: a new branch, and
+    /// `rport` so the answer comes back to this socket (RFC 3581).
+    func newVia() -> String { "SIP/2.0/UDP \(hostPort);branch=\(SIPIdentifiers.branch());rport" }
+
     var hostPort: String {
         let host = configuration.advertisedHost.contains(":") ? "[\(configuration.advertisedHost)]" : configuration.advertisedHost
         return "\(host):\(localPort)"
@@ -249,7 +253,7 @@ public final class SIPEndpoint: @unchecked Sendable {
         leg.localCSeq += 1
         let addressing = leg.routeSet.addressing(remoteTarget: leg.remoteContact)
         var h = SIPHeaders()
-        h.add("Via", "SIP/2.0/UDP \(hostPort);branch=\(SIPIdentifiers.branch());rport")
+        h.add("Via", newVia())
         h.add("Max-Forwards", "70")
         for route in addressing.routes { h.add("Route", route) }
         h.add("From", leg.localHeader)

@@ -125,7 +125,7 @@ extension SIPEndpoint {
             guard let address else { return self.registerEnded(reg, attempt: attempt, response: nil, why: "cannot resolve \(hop.host)") }
             reg.cseq += 1
             var h = SIPHeaders()
-            h.add("Via", "SIP/2.0/UDP \(self.hostPort);branch=\(SIPIdentifiers.branch());rport")
+            h.add("Via", self.newVia())
             h.add("Max-Forwards", "70")
             for route in addressing.routes { h.add("Route", route) }
             h.add("From", "<\(reg.settings.aor)>;tag=\(reg.fromTag)")
@@ -174,18 +174,6 @@ extension SIPEndpoint {
         return response.headers["Expires"].flatMap { Int($0.trimmingSIPWhitespace()) }.map { max(0, $0) }
     }
 
-    /// Runs `body` on the event loop with the address of `hop`: at once for
-    /// an IP address, after a lookup off the loop for a host name.
-    func resolve(_ hop: (host: String, port: Int), _ body: @escaping (SocketAddress?) -> Void) {
-        if let address = try? SocketAddress(ipAddress: hop.host, port: hop.port) { return body(address) }
-        let loop = eventLoop
-        let box = ResolveCallback(body)
-        DispatchQueue.global().async {
-            let resolved = try? SocketAddress.makeAddressResolvingHost(hop.host, port: hop.port)
-            loop.execute { box.body(resolved) }
-        }
-    }
-
     /// `12:34:56` (UTC) for the log.
     static func clockTime(_ date: Date) -> String {
         let s = Int(date.timeIntervalSince1970) % 86_400
@@ -198,13 +186,6 @@ extension SIPEndpoint {
         if milliseconds % 1000 == 0 { return "\(milliseconds / 1000) s" }
         return String(format: "%.1f s", Double(milliseconds) / 1000)
     }
-}
-
-/// Carries a callback to the event loop after a lookup on another queue.
-// NOTE: the callback is created and called on the endpoint's event loop only.
-final class ResolveCallback: @unchecked Sendable {
-    let body: (SocketAddress?) -> Void
-    init(_ body: @escaping (SocketAddress?) -> Void) { self.body = body }
 }
 
 /// `unregisterAll`'s wait: the REGISTERs still unanswered, and the caller.
