@@ -31,15 +31,16 @@ import Testing
         #expect(call.status == 1, "\(call.stderr)")
         // Registrations start before the INVITE goes out: any REGISTER is in the buffer by now.
         #expect(await registrar.receive(startingWith: "REGISTER ", timeout: 0.2) == nil, "ivrc call registered")
-        let script = """
-            '\(binary)' serve . --tts none --listen 127.0.0.1:0 2> serve.err > /dev/null &
-            pid=$!
-            i=0
-            until grep -q "listening on" serve.err || [ $i -ge 600 ]; do sleep 0.1; i=$((i+1)); done
-            kill -KILL $pid
-            wait $pid
-            """
-        _ = try await runProcess("/bin/sh", ["-c", script], in: folder.path, environment: environment)
-        #expect(await registrar.receive(startingWith: "REGISTER ", timeout: 30) != nil, "the control: serve registers with the same manifest")
+        // The control: serve on the same project registers. Killed once the REGISTER is seen
+        // (or after 90 s without one), so a slow start cannot lose the REGISTER.
+        let script = "echo $$ > serve.pid; exec '\(binary)' serve . --tts none --listen 127.0.0.1:0"
+        async let served = runProcess("/bin/sh", ["-c", script], in: folder.path, environment: environment)
+        let registered = await registrar.receive(startingWith: "REGISTER ", timeout: 90)
+        if let pid = Int32((try? String(contentsOfFile: folder.path + "/serve.pid", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+            kill(pid, SIGKILL)
+        }
+        let serve = try await served
+        #expect(registered != nil, "the control: serve registers with the same manifest\n\(serve.stderr)")
     }
 }
