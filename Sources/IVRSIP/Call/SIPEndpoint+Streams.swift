@@ -34,6 +34,12 @@ extension SIPEndpoint {
     func accept(_ channel: Channel, transport: SIPTransport, context: NIOSSLContext?) throws {
         guard let remote = channel.remoteAddress else { throw SIPStreamFramingError(description: "no remote address") }
         let peer = SIPPeer(transport, remote)
+        // sip.inbound with `drop`: a source that could never be let in gets no connection at all.
+        let policy = configuration.inbound
+        if policy.drop, policy.auth == nil, !policy.allow.isEmpty, !policy.allow.contains(where: { $0.contains(remote) }) {
+            stats.sourcesDropped += 1
+            throw SIPStreamFramingError(description: "outside sip.inbound.allow")
+        }
         guard makeRoom(for: remote) else {
             stats.connectionsRefused += 1
             throw SIPStreamFramingError(description: "connection limit reached")
