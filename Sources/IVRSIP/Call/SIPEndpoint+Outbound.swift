@@ -96,6 +96,11 @@ extension SIPEndpoint {
             case .cancelWanted: why = "given up before it rang"
             case .calling, .ringing: why = "timeout"
             }
+            if let failure = leg.transportFailure {
+                leg.endReason = failure
+                terminate(leg, sendBye: false)
+                return .failure(CallFailure(description: failure))
+            }
             leg.endReason = leg.dialing.cancelled == nil ? "no answer to INVITE" : "no answer (cancelled)"
             terminate(leg, sendBye: false)
             return .failure(CallFailure(description: "no answer from \(uri) (\(why))"))

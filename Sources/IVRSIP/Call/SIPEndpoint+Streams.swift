@@ -173,11 +173,12 @@ extension SIPEndpoint {
     /// A connection failed (connect, TLS, framing, a slow sender): logged;
     /// it is closed by its handler.
     func streamFailed(_ connection: StreamConnection, _ error: Error) {
+        if connection.failure == nil { connection.failure = Self.describe(error) }
         if connection.inbound {
             stats.connectionErrors += 1
-            logger.debug("\(connection.peer): \(error); closed")
+            logger.debug("\(connection.peer): \(Self.describe(error)); closed")
         } else {
-            logger.warning("connection to \(connection.peer) failed: \(error)")
+            logger.warning("connection to \(connection.peer) failed: \(Self.describe(error))")
         }
     }
 
@@ -187,7 +188,9 @@ extension SIPEndpoint {
     func streamEnded(_ connection: StreamConnection) {
         connection.ended()
         if streams[connection.peer] === connection { streams[connection.peer] = nil }
-        for tx in Array(transactions.values) where tx.destination == connection.peer {
+        let why = connection.failure.map { "cannot reach \(connection.peer): \($0)" } ?? "the connection to \(connection.peer) closed"
+        for tx in Array(transactions.values) where tx.destination == connection.peer && !tx.state.isTerminated {
+            if let callID = tx.callID, let leg = calls[callID], leg.transportFailure == nil { leg.transportFailure = why }
             abandon(tx)
         }
     }
@@ -236,6 +239,22 @@ extension SIPEndpoint {
         let context = try NIOSSLContext(configuration: config)
         tlsClientContextCache = context
         return context
+    }
+}
+
+extension SIPEndpoint {
+    /// A transport error as a person reads it: TLS library errors become
+    /// `TLS handshake failed (certificate verify failed)`.
+    static func describe(_ error: Error) -> String {
+        let text = "\(error)"
+        if let error = error as? NIOSSLError, case .handshakeFailed = error {
+            if let range = text.range(of: "OPENSSL_internal:") {
+                let code = text[range.upperBound...].prefix { $0.isLetter || $0 == "_" || $0.isNumber }
+                return "TLS handshake failed (\(code.lowercased().replacingOccurrences(of: "_", with: " ")))"
+            }
+            return "TLS handshake failed"
+        }
+        return String(text.prefix(300))
     }
 }
 
