@@ -190,6 +190,7 @@ extension SIPEndpoint {
         if streams[connection.peer] === connection { streams[connection.peer] = nil }
         let why = connection.failure.map { "cannot reach \(connection.peer): \($0)" } ?? "the connection to \(connection.peer) closed"
         for tx in Array(transactions.values) where tx.destination == connection.peer && !tx.state.isTerminated {
+            if fallBackToUDP(tx) { continue }
             if let callID = tx.callID, let leg = calls[callID], leg.transportFailure == nil { leg.transportFailure = why }
             abandon(tx)
         }
