@@ -53,6 +53,9 @@ public final class CallLeg: @unchecked Sendable {
     /// The TCP or TLS connection the caller's INVITE came on: in-dialog
     /// requests go back on it while it is open (`SIPEndpoint.dialogHop`).
     var connection: SIPPeer?
+    /// Why a request of this call could not be delivered (TCP or TLS
+    /// connection failed), for the call's failure and record.
+    var transportFailure: String?
     var localCSeq: UInt32 = 1
     /// The highest CSeq the other side used in this dialog (RFC 3261 12.2.2:
     /// a lower one is out of order, 500).

@@ -34,6 +34,12 @@ extension SIPEndpoint {
     func accept(_ channel: Channel, transport: SIPTransport, context: NIOSSLContext?) throws {
         guard let remote = channel.remoteAddress else { throw SIPStreamFramingError(description: "no remote address") }
         let peer = SIPPeer(transport, remote)
+        // sip.inbound with `drop`: a source that could never be let in gets no connection at all.
+        let policy = configuration.inbound
+        if policy.drop, policy.auth == nil, !policy.allow.isEmpty, !policy.allow.contains(where: { $0.contains(remote) }) {
+            stats.sourcesDropped += 1
+            throw SIPStreamFramingError(description: "outside sip.inbound.allow")
+        }
         guard makeRoom(for: remote) else {
             stats.connectionsRefused += 1
             throw SIPStreamFramingError(description: "connection limit reached")
@@ -86,9 +92,10 @@ extension SIPEndpoint {
         return true
     }
 
-    /// The connections live calls run on (never closed to make room or for idleness).
+    /// The connections live calls and registrations run on (never closed
+    /// to make room or for idleness).
     func peersInUse() -> Set<SIPPeer> {
-        var peers = Set<SIPPeer>()
+        var peers = Set(registrations.compactMap { $0.registeredUntil != nil ? $0.registrar : nil })
         for leg in calls.values where leg.remoteAddress.transport.isStream || leg.connection != nil {
             peers.insert(leg.remoteAddress)
             if let c = leg.connection { peers.insert(c) }
@@ -167,11 +174,12 @@ extension SIPEndpoint {
     /// A connection failed (connect, TLS, framing, a slow sender): logged;
     /// it is closed by its handler.
     func streamFailed(_ connection: StreamConnection, _ error: Error) {
+        if connection.failure == nil { connection.failure = Self.describe(error) }
         if connection.inbound {
             stats.connectionErrors += 1
-            logger.debug("\(connection.peer): \(error); closed")
+            logger.debug("\(connection.peer): \(Self.describe(error)); closed")
         } else {
-            logger.warning("connection to \(connection.peer) failed: \(error)")
+            logger.warning("connection to \(connection.peer) failed: \(Self.describe(error))")
         }
     }
 
@@ -181,7 +189,10 @@ extension SIPEndpoint {
     func streamEnded(_ connection: StreamConnection) {
         connection.ended()
         if streams[connection.peer] === connection { streams[connection.peer] = nil }
-        for tx in Array(transactions.values) where tx.destination == connection.peer {
+        let why = connection.failure.map { "cannot reach \(connection.peer): \($0)" } ?? "the connection to \(connection.peer) closed"
+        for tx in Array(transactions.values) where tx.destination == connection.peer && !tx.state.isTerminated {
+            if fallBackToUDP(tx) { continue }
+            if let callID = tx.callID, let leg = calls[callID], leg.transportFailure == nil { leg.transportFailure = why }
             abandon(tx)
         }
     }
@@ -230,6 +241,22 @@ extension SIPEndpoint {
         let context = try NIOSSLContext(configuration: config)
         tlsClientContextCache = context
         return context
+    }
+}
+
+extension SIPEndpoint {
+    /// A transport error as a person reads it: TLS library errors become
+    /// `TLS handshake failed (certificate verify failed)`.
+    static func describe(_ error: Error) -> String {
+        let text = "\(error)"
+        if let error = error as? NIOSSLError, case .handshakeFailed = error {
+            if let range = text.range(of: "OPENSSL_internal:") {
+                let code = text[range.upperBound...].prefix { $0.isLetter || $0 == "_" || $0.isNumber }
+                return "TLS handshake failed (\(code.lowercased().replacingOccurrences(of: "_", with: " ")))"
+            }
+            return "TLS handshake failed"
+        }
+        return String(text.prefix(300))
     }
 }
 

@@ -309,8 +309,12 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     /// Our Contact for requests and dialogs over `transport`: the
     /// listener of that transport (`;transport=tcp` or `tls` on the URI).
-    func contactHeader(_ transport: SIPTransport = .udp) -> String {
-        "<sip:ivrc@\(hostPort(transport))\(transport == .udp ? "" : ";transport=" + transport.rawValue)>"
+    /// Without a listener of that transport (`ivrc call` over TLS without
+    /// a certificate), the UDP listener's: the peer's in-dialog requests
+    /// then come over UDP, where ivrc hears them.
+    func contactHeader(_ transport: SIPTransport = .udp, user: String = "ivrc") -> String {
+        let heard = transport != .udp && localPort(transport) == nil && localPort(.udp) != nil ? SIPTransport.udp : transport
+        return "<sip:\(user)@\(hostPort(heard))\(heard == .udp ? "" : ";transport=" + heard.rawValue)>"
     }
 
     /// Our Contact in a response that sets up or refreshes a dialog: the

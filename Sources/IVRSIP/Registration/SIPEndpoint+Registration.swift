@@ -132,10 +132,11 @@ extension SIPEndpoint {
             h.add("To", "<\(reg.settings.aor)>")
             h.add("Call-ID", reg.callID)
             h.add("CSeq", "\(reg.cseq) REGISTER")
-            h.add("Contact", "<sip:\(reg.contactUser)@\(self.hostPort(address.transport))\(address.transport == .udp ? "" : ";transport=" + address.transport.rawValue)>;expires=\(expires)")
+            h.add("Contact", "\(self.contactHeader(address.transport, user: reg.contactUser));expires=\(expires)")
             h.add("Expires", "\(expires)")
             h.add("User-Agent", "ivrc")
             let request = SIPMessage.request("REGISTER", uri: addressing.requestURI, headers: h)
+            reg.registrar = address
             self.sendChallengeable(request, to: address, in: nil, credentials: reg.credentials(default: self.configuration.credentials),
                                    started: { tx, sent in
                                        guard reg.attempt == attempt else { return self.forget(tx) }

@@ -14,7 +14,7 @@ public enum SIPStreamFramer {
         public var maxHeaderBytes: Int
         public var maxBodyBytes: Int
 
-        public init(maxHeaderBytes: Int = 32_768, maxBodyBytes: Int = 65_535) {
+        public init(maxHeaderBytes: Int = 16_384, maxBodyBytes: Int = 32_768) {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxBodyBytes = maxBodyBytes
         }

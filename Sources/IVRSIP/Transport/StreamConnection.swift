@@ -19,6 +19,8 @@ final class StreamConnection: @unchecked Sendable {
     /// The TLS handshake or the outbound connect has not finished in time.
     var handshakeTimer: Scheduled<Void>?
     private(set) var closed = false
+    /// Why it failed (connect, TLS, framing), for the requests it ends.
+    var failure: String?
     /// Messages dropped because the connection was still opening and `pending` was full.
     private(set) var dropped = 0
 
