@@ -24,15 +24,16 @@ struct StreamTransportTests {
         }
     }
 
-    /// A request from `client` as a stream peer: Via and Contact name its transport and port.
+    /// A request from `client` as a stream peer: Via and Contact name its
+    /// transport and port (the Contact `contactPort` when given).
     static func request(_ method: String, over client: StreamClient, transport: String = "TCP", serverPort: Int, callID: String,
-                        cseq: Int = 1, toTag: String? = nil, body: String = "", type: String? = nil) -> String {
+                        cseq: Int = 1, toTag: String? = nil, body: String = "", type: String? = nil, contactPort: Int? = nil) -> String {
         let port = client.channel.localAddress?.port ?? 9
         var s = "\(method) sip:100@127.0.0.1:\(serverPort);transport=\(transport.lowercased()) SIP/2.0\r\n"
         s += "Via: SIP/2.0/\(transport) 127.0.0.1:\(port);branch=z9hG4bK\(UUID().uuidString.prefix(8));rport\r\n"
         s += "From: <sip:tester@127.0.0.1>;tag=caller\r\nTo: <sip:100@127.0.0.1>\(toTag.map { ";tag=\($0)" } ?? "")\r\n"
         s += "Call-ID: \(callID)\r\nCSeq: \(cseq) \(method)\r\n"
-        s += "Contact: <sip:tester@127.0.0.1:\(port);transport=\(transport.lowercased())>\r\nMax-Forwards: 70\r\n"
+        s += "Contact: <sip:tester@127.0.0.1:\(contactPort ?? port);transport=\(transport.lowercased())>\r\nMax-Forwards: 70\r\n"
         if let type { s += "Content-Type: \(type)\r\n" }
         return s + "Content-Length: \(body.utf8.count)\r\n\r\n" + body
     }
@@ -98,14 +99,16 @@ struct StreamTransportTests {
     }
 
     /// A call over TCP: the 200 on the connection, the flow runs (key 2
-    /// hangs up), and the server's BYE comes on the same connection.
+    /// hangs up), and the server's BYE comes on the same connection, though
+    /// the caller's Contact names a port where nothing listens (RFC 5626's
+    /// flow: the connection is the way back, not the Contact).
     @Test func aCallOverTCPRunsAndTheServersByeUsesTheConnection() async throws {
         let h = try await Self.harness()
         let port = try #require(h.server.endpoint.localPort(.tcp))
         let client = try await StreamClient.connect(port: port)
         let rtp = UDPClient()
         try await client.send(Self.request("INVITE", over: client, serverPort: port, callID: "tcp-call",
-                                           body: h.offer(rtpPort: rtp.port), type: "application/sdp"))
+                                           body: h.offer(rtpPort: rtp.port), type: "application/sdp", contactPort: 9))
         let ok = try #require(await client.next(until: { $0.status == 200 && $0.isInviteResponse }), "no 200 over TCP")
         #expect(ok.header("Contact")?.contains("transport=tcp") == true, "\(ok.text)")
         try await client.send(Self.request("ACK", over: client, serverPort: port, callID: "tcp-call", toTag: ok.toTag))
