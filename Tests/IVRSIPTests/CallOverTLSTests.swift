@@ -12,7 +12,7 @@ import Testing
        .enabled(if: TestTools.onPath("openssl"), TestTools.missing("openssl", package: "openssl")),
        .timeLimit(.minutes(3)))
 struct CallOverTLSTests {
-    static func call(_ h: ServerHarness, trusting ca: String?, uri: String? = nil) async throws -> ProcessRun {
+    static func call(_ h: ServerHarness, trusting ca: String?, uri: String? = nil, extra: [String] = []) async throws -> ProcessRun {
         let binary = try #require(KamailioTests.ivrcBinary, "build the ivrc executable first (swift build)")
         let port = try #require(h.server.endpoint.localPort(.tls))
         try KamailioTests.flowWithoutAudio.write(toFile: h.folder + "/caller.yaml", atomically: true, encoding: .utf8)
@@ -20,6 +20,7 @@ struct CallOverTLSTests {
         var arguments = ["120", binary, "call", h.folder + "/caller.yaml", "--to", uri ?? "sips:100@127.0.0.1:\(port)", "--flow", "main",
                          "--tts", "none", "--rtp-ports", "\(rtp)-\(rtp + 99)", "--recordings", h.folder]
         if let ca { arguments += ["--tls-ca", ca] }
+        arguments += extra
         return try await runProcess("/usr/bin/timeout", arguments, in: h.folder)
     }
 
@@ -29,8 +30,12 @@ struct CallOverTLSTests {
         defer { ca.remove() }
         let h = try await StreamTransportTests.harness(tls: ca)
         let port = try #require(h.server.endpoint.localPort(.tls))
-        let run = try await Self.call(h, trusting: ca.caCertificate, uri: uri.replacingOccurrences(of: "PORT", with: "\(port)"))
+        // With a client certificate and key of its own (as for mutual TLS): the key is never printed.
+        let run = try await Self.call(h, trusting: ca.caCertificate, uri: uri.replacingOccurrences(of: "PORT", with: "\(port)"),
+                                      extra: ["--tls-cert", ca.serverCertificate, "--tls-key", ca.serverKey])
         #expect(run.status == 0, "exit \(run.status)\n\(run.stderr.suffix(2000))")
+        let key = try String(contentsOfFile: ca.serverKey, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("-----") }
+        #expect(!key.isEmpty && key.allSatisfy { !run.stdout.contains($0) && !run.stderr.contains($0) }, "the private key was printed")
         let record = run.stdout.split(whereSeparator: \.isNewline).compactMap { CallRecord.parse(line: String($0)) }.first
         #expect(record?.outcome == "hangup", "\(run.stdout.suffix(1000))")
         #expect(await h.waitForNoCalls())
