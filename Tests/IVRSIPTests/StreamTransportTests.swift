@@ -11,9 +11,15 @@ import Testing
 @Suite(.timeLimit(.minutes(3)))
 struct StreamTransportTests {
     /// A server listening on UDP, TCP and, with `ca`, TLS (its certificate signed by `ca`).
-    static func harness(tls ca: TestCertificateAuthority? = nil, maxCalls: Int = 100,
+    /// `t1`: RFC 3261's T1 in ms (the harness's 20 ms by default: timer H,
+    /// the wait for an ACK, is then 1.28 s).
+    static func harness(tls ca: TestCertificateAuthority? = nil, maxCalls: Int = 100, flow: String = ServerHarness.flow, t1: Int? = nil,
                         limits: @escaping (inout StreamLimits) -> Void = { _ in }) async throws -> ServerHarness {
-        try await ServerHarness(maxCalls: maxCalls) { config in
+        try await ServerHarness(maxCalls: maxCalls, flow: flow) { config in
+            if let t1 {
+                config.t1 = t1
+                config.t2 = 8 * t1
+            }
             if maxCalls > 150 { config.rtpPorts = 44000...44999 }
             config.listeners = [SIPListenAddress(.udp, host: "127.0.0.1", port: 0), SIPListenAddress(.tcp, host: "127.0.0.1", port: 0)]
             if let ca {
