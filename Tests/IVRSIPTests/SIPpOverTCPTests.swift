@@ -12,18 +12,8 @@ import Testing
        .enabled(if: TestTools.onPath("sipp"), TestTools.missing("sipp", package: "sip-tester")),
        .timeLimit(.minutes(3)))
 struct SIPpOverTCPTests {
-    static let flow = """
-        ivr: main
-        extension: "100"
-        nodes:
-          welcome:
-            menu:
-              prompt: {say: "Press 1"}
-              options:
-                "1": bye
-              timeout: 60s
-          bye: hangup
-        """
+    /// The harness's flow, with a menu that waits a minute for its key.
+    static let flow = ServerHarness.flow.replacingOccurrences(of: "timeout: 5s", with: "timeout: 60s")
 
     @Test func twoHundredConcurrentCallsOverTCP() async throws {
         let calls = 200
