@@ -46,6 +46,7 @@ public struct Call: AsyncParsableCommand {
         _ = try sip.listenAddress()
         _ = try sip.portRange()
         _ = try sip.proxyURI()
+        _ = try sip.srtpPolicy()
     }
 
     public func run() async throws {
@@ -63,6 +64,7 @@ public struct Call: AsyncParsableCommand {
         var config = SIPConfiguration(host: host, port: port, advertisedHost: sip.advertise, rtpPorts: try sip.portRange(),
                                       maxCalls: 1, recordingsFolder: sip.recordings, referTarget: setup.referTarget)
         config.t1 = sip.t1
+        config.srtp = try sip.srtpPolicy()
         config.outboundProxy = setup.outboundProxy
         setup.trunk.apply(to: &config)
         // Registrations are serve's: a call on a passing port must not take

@@ -43,6 +43,7 @@ public struct Serve: AsyncParsableCommand {
         _ = try sip.listenAddress()
         _ = try sip.portRange()
         _ = try sip.proxyURI()
+        _ = try sip.srtpPolicy()
         guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
     }
 
@@ -57,6 +58,7 @@ public struct Serve: AsyncParsableCommand {
                                       maxCalls: maxCalls, ringing: ringing, recordingsFolder: sip.recordings,
                                       referTarget: setup.referTarget)
         config.t1 = sip.t1
+        config.srtp = try sip.srtpPolicy()
         config.outboundProxy = setup.outboundProxy
         setup.trunk.apply(to: &config)
         let server = IVRServer(bundle: setup.bundle, services: setup.services,
@@ -130,6 +132,10 @@ public struct SIPOptions: ParsableArguments {
     @Option(help: "SIP timer T1 in milliseconds (retransmissions; 64*T1 is the transaction timeout).")
     public var t1: Int = 500
 
+    @Option(help: ArgumentHelp("SRTP (SDES-keyed encrypted media): off, optional (answer SRTP offers with SRTP, plain ones with RTP) or required (a plain offer gets 488).",
+                               valueName: "off|optional|required"))
+    public var srtp: String = "optional"
+
     public init() {}
 
     func listenAddress() throws -> (String, Int) {
@@ -139,6 +145,13 @@ public struct SIPOptions: ParsableArguments {
         }
         let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+
+    func srtpPolicy() throws -> SRTPPolicy {
+        guard let policy = SRTPPolicy(rawValue: srtp) else {
+            throw ValidationError("--srtp takes off, optional or required, not '\(srtp.prefix(40))'")
+        }
+        return policy
     }
 
     func portRange() throws -> ClosedRange<Int> {
