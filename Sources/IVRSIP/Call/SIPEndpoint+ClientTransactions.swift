@@ -10,16 +10,16 @@ extension SIPEndpoint {
     /// response or nil (Timer B/F, or abandoned). The ACK of a non-2xx
     /// final response to an INVITE is the transaction's own.
     @discardableResult
-    func transact(_ request: SIPMessage, to address: SocketAddress, provisional: ((SIPMessage) -> Void)? = nil,
+    func transact(_ request: SIPMessage, to peer: SIPPeer, provisional: ((SIPMessage) -> Void)? = nil,
                   completion: @escaping (SIPMessage?) -> Void) -> ClientTransaction? {
         guard let branch = request.vias.first?.branch else { return nil }
         let state = ClientTransactionState(kind: request.method == "INVITE" ? .invite : .nonInvite, start: Self.nowMilliseconds(),
                                            t1: configuration.t1, t2: configuration.t2, t4: configuration.t4,
-                                           timerD: configuration.timerD)
-        let tx = ClientTransaction(request: request, branch: branch, destination: address, state: state,
+                                           timerD: configuration.timerD, reliable: peer.transport.isStream)
+        let tx = ClientTransaction(request: request, branch: branch, destination: peer, state: state,
                                    provisional: provisional, completion: completion)
         transactions[tx.key] = tx
-        socket.send(tx.bytes, to: address)
+        send(tx.bytes, to: peer)
         schedule(tx)
         return tx
     }
@@ -62,11 +62,11 @@ extension SIPEndpoint {
         for action in actions {
             switch action {
             case .retransmit:
-                socket.send(tx.bytes, to: tx.destination)
+                send(tx.bytes, to: tx.destination)
             case .ack:
                 guard let response else { continue }
                 if tx.ackBytes == nil { tx.ackBytes = ClientTransaction.ack(for: tx.request, response: response).serialized() }
-                if let ack = tx.ackBytes { socket.send(ack, to: tx.destination) }
+                if let ack = tx.ackBytes { send(ack, to: tx.destination) }
             case .deliver:
                 guard let response, let status = response.status else { continue }
                 if status < 200 { tx.provisional?(response) } else { tx.completion(response) }

@@ -8,23 +8,32 @@ extension SIPEndpoint {
     }
 
     /// Places a call (UAC): INVITE with an offer (PCMU, PCMA,
-    /// telephone-event; with `srtp`, as `RTP/SAVP` with two SDES crypto
+    /// telephone-event; with SRTP, as `RTP/SAVP` with two SDES crypto
     /// attributes), through the outbound proxy when one is set, ACK on
     /// 2xx, then `hooks.started` runs the flow. Returns once the call is
     /// answered (the leg) or has failed. An SRTP offer whose answer names
     /// none of our crypto attributes ends the call with BYE.
+    ///
+    /// `srtp`: whether to offer SRTP; nil (the default) offers it when the
+    /// INVITE goes over TLS, unless `configuration.srtp` is `.off` (SDES
+    /// keys sent in the clear would protect nothing).
     public func placeCall(to target: String, flow: Int, fromUser: String = "ivrc",
-                          srtp: Bool = false) async throws(CallFailure) -> CallLeg {
+                          srtp: Bool? = nil) async throws(CallFailure) -> CallLeg {
         guard let uri = SIPURI(target) else { throw CallFailure(description: "'\(target)' is not a sip: URI") }
         let routes = RouteSet(proxy: configuration.outboundProxy)
         let next = routes.addressing(remoteTarget: uri.description).nextHop
         guard let hop = Self.hop(of: next) else { throw CallFailure(description: "'\(next)' is not a sip: URI") }
-        let address: SocketAddress
-        do { address = try SocketAddress.makeAddressResolvingHost(hop.host, port: hop.port) } catch {
+        let resolved: SocketAddress
+        do { resolved = try SocketAddress.makeAddressResolvingHost(hop.host, port: hop.port) } catch {
             throw CallFailure(description: "cannot resolve \(hop.host): \(error)")
         }
+        let address = SIPPeer(hop.transport, resolved)
+        let offerSRTP = srtp ?? (hop.transport == .tls && configuration.srtp != .off)
+        if (try? SocketAddress(ipAddress: hop.host, port: hop.port)) == nil {
+            eventLoop.execute { self.remember(serverName: hop.host, for: address) }
+        }
         let placeholder = SDPNegotiator.Agreement(codec: .pcmu, payloadType: 0, eventPayloadType: 101,
-                                                  remoteAddress: address.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
+                                                  remoteAddress: resolved.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
         let media: MediaSession
         do { media = try await MediaSession.open(host: configuration.host, ports: ports, group: group, clocks: clocks,
                                                   agreement: placeholder) } catch {
@@ -33,18 +42,18 @@ extension SIPEndpoint {
         let result: Result<CallLeg, CallFailure> = await withCheckedContinuation { c in
             eventLoop.execute {
                 self.sendInvite(to: uri, routes: routes, address: address, flow: flow, fromUser: fromUser, media: media,
-                                srtp: srtp ? .fresh() : nil, done: c)
+                                srtp: offerSRTP ? .fresh() : nil, done: c)
             }
         }
         return try result.get()
     }
 
-    func sendInvite(to uri: SIPURI, routes: RouteSet, address: SocketAddress, flow: Int, fromUser: String, media: MediaSession,
+    func sendInvite(to uri: SIPURI, routes: RouteSet, address: SIPPeer, flow: Int, fromUser: String, media: MediaSession,
                     srtp: SRTPOffer?, done: CheckedContinuation<Result<CallLeg, CallFailure>, Never>) {
         let tag = SIPIdentifiers.token(10)
         let callID = SIPIdentifiers.token(24) + "@" + configuration.advertisedHost
-        let local = "<sip:\(fromUser)@\(hostPort)>;tag=\(tag)"
-        let leg = CallLeg(callID: callID, localTag: tag, inbound: false, flow: flow, fromURI: "sip:\(fromUser)@\(hostPort)",
+        let local = "<sip:\(fromUser)@\(hostPort(address.transport))>;tag=\(tag)"
+        let leg = CallLeg(callID: callID, localTag: tag, inbound: false, flow: flow, fromURI: "sip:\(fromUser)@\(hostPort(address.transport))",
                           toURI: uri.description, localHeader: local, remoteHeader: "<\(uri)>", remoteContact: uri.description,
                           remoteAddress: address)
         leg.media = media
@@ -97,6 +106,11 @@ extension SIPEndpoint {
             case .cancelWanted: why = "given up before it rang"
             case .calling, .ringing: why = "timeout"
             }
+            if let failure = leg.transportFailure {
+                leg.endReason = failure
+                terminate(leg, sendBye: false)
+                return .failure(CallFailure(description: failure))
+            }
             leg.endReason = leg.dialing.cancelled == nil ? "no answer to INVITE" : "no answer (cancelled)"
             terminate(leg, sendBye: false)
             return .failure(CallFailure(description: "no answer from \(uri) (\(why))"))
@@ -148,7 +162,7 @@ extension SIPEndpoint {
         }
         leg.localCSeq -= 1
         leg.ackBytes = ack.serialized()
-        socket.send(ack.serialized(), to: leg.remoteAddress)
+        send(ack.serialized(), to: dialogHop(leg))
         leg.answeredAt = Date()
         guard let answer = try? SessionDescription(parsing: response.body),
               case .success(var agreement) = SDPNegotiator.agree(answer: answer, offered: leg.srtpOffer) else {

@@ -10,6 +10,10 @@ public struct SIPMessage: Sendable, Equatable {
     public var startLine: StartLine
     public var headers: SIPHeaders
     public var body: [UInt8]
+    /// Where a received message came from (its transport, and over TCP or
+    /// TLS its connection); not part of the message's text. Nil for
+    /// messages built here.
+    public var source: SIPPeer?
 
     public init(_ startLine: StartLine, headers: SIPHeaders = SIPHeaders(), body: [UInt8] = []) {
         self.startLine = startLine

@@ -11,7 +11,7 @@ final class ClientTransaction: @unchecked Sendable {
     let method: String
     let request: SIPMessage
     let bytes: [UInt8]
-    let destination: SocketAddress
+    let destination: SIPPeer
     var state: ClientTransactionState
     var scheduled: Scheduled<Void>?
     /// The ACK of a non-2xx final response, re-sent on its retransmissions.
@@ -27,7 +27,7 @@ final class ClientTransaction: @unchecked Sendable {
 
     static func key(branch: String, method: String) -> String { branch + " " + method }
 
-    init(request: SIPMessage, branch: String, destination: SocketAddress, state: ClientTransactionState,
+    init(request: SIPMessage, branch: String, destination: SIPPeer, state: ClientTransactionState,
          provisional: ((SIPMessage) -> Void)? = nil, completion: @escaping (SIPMessage?) -> Void) {
         self.branch = branch
         self.method = request.method
