@@ -176,4 +176,59 @@ import Testing
         #expect(await h.record("late-srtp")?.media?.srtp?.suite == "AES_CM_128_HMAC_SHA1_32")
         await h.stop()
     }
+
+    /// `placeCall(..., srtp: true)`: the INVITE offers RTP/SAVP with _80
+    /// then _32; the 200's answer (tag 2) keys the call, and the callee
+    /// unprotects the prompt with the key of our tag 2. An answer that
+    /// names none of our tags ends the call with BYE. Over UDP without
+    /// `srtp`, the offer is plain.
+    @Test func placeCallOffersSRTPAndIsKeyedByTheAnswer() async throws {
+        let h = try await ServerHarness()
+        let callee = UDPClient()
+        let rtp = UDPClient()
+        let endpoint = h.server.endpoint
+        let target = "sip:bob@127.0.0.1:\(callee.port)"
+        let call = Task { () -> String in
+            do { _ = try await endpoint.placeCall(to: target, flow: 0, srtp: true) } catch { return "\(error)" }
+            return "answered"
+        }
+        let invite = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" }.0)
+        #expect(invite.body.contains("RTP/SAVP 0 8 101\r\n"))
+        let offered = invite.body.components(separatedBy: "\r\n").filter { $0.hasPrefix("a=crypto:") }
+            .compactMap { SDESCrypto(attribute: $0.dropFirst(9)) }
+        #expect(offered.map(\.tag) == [1, 2] && offered.map(\.suite) == [.aesCM128HMACSHA1_80, .aesCM128HMACSHA1_32])
+        let ours = SDESCrypto(tag: 2, suite: .aesCM128HMACSHA1_32, key: .random())
+        callee.send(OutboundCallTests.response(to: invite, "200 OK", toTag: "s1", body: Self.offer(rtpPort: rtp.port, cryptos: [ours])),
+                    toPort: h.port)
+        #expect(await callee.receiveSIP(timeout: 60) { $0.method == "ACK" }.0 != nil)
+        #expect(await call.value == "answered")
+        let session = try SRTPSession(suite: .aesCM128HMACSHA1_32, sendKey: ours.key, receiveKey: offered[1].key)
+        let bytes = try #require(await rtp.receive(timeout: 60))
+        #expect(bytes.count == 12 + 160 + 4)
+        #expect((try? session.unprotect(bytes).get())?.count == 12 + 160)
+        h.server.endpoint.hangUpAll()
+        let bye = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "BYE" }.0)
+        callee.send(OutboundCallTests.response(to: bye, "200 OK", toTag: nil), toPort: h.port)
+        #expect(await h.record(try #require(invite.header("Call-ID")))?.media?.srtp?.suite == "AES_CM_128_HMAC_SHA1_32")
+
+        // An answer without one of our crypto attributes: ACK, then BYE.
+        let refused = Task { () -> String in
+            do { _ = try await endpoint.placeCall(to: target, flow: 0, srtp: true) } catch { return "\(error)" }
+            return "answered"
+        }
+        let second = try #require(await callee.receiveSIP(timeout: 60) { $0.method == "INVITE" && $0.header("Call-ID") != invite.header("Call-ID") }.0)
+        callee.send(OutboundCallTests.response(to: second, "200 OK", toTag: "s2", body: h.offer(rtpPort: rtp.port)), toPort: h.port)
+        #expect(await callee.receiveSIP(timeout: 60) { $0.method == "BYE" && $0.header("Call-ID") == second.header("Call-ID") }.0 != nil)
+        #expect(await refused.value.contains("SRTP offered"))
+
+        // Over UDP, by default: plain.
+        let plain = h.placeCall(to: target)
+        let third = try #require(await callee.receiveSIP(timeout: 60) {
+            $0.method == "INVITE" && ![invite, second].map { $0.header("Call-ID") }.contains($0.header("Call-ID"))
+        }.0)
+        #expect(third.body.contains("RTP/AVP 0 8 101\r\n") && !third.body.contains("a=crypto"))
+        callee.send(OutboundCallTests.response(to: third, "486 Busy Here", toTag: "s3"), toPort: h.port)
+        #expect(await plain.value.contains("486"))
+        await h.stop()
+    }
 }
