@@ -10,14 +10,10 @@
 #   SIP_E2E_SRTP       serve's --srtp (default required; the checks expect it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+transport=${SIP_E2E_TRANSPORT:-udp}
 . scripts/test-tools.sh
 need_python pjsua2
-venv=$test_venv
-if [ -z "${IVRC_BIN:-}" ]; then
-  swift build --product ivrc >/dev/null
-  IVRC_BIN="$(swift build --show-bin-path)/ivrc"
-fi
-transport=${SIP_E2E_TRANSPORT:-udp}
+[ -n "${IVRC_BIN:-}" ] || { swift build --product ivrc >/dev/null && IVRC_BIN="$(swift build --show-bin-path)/ivrc"; }
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; [ -n "${SIP_E2E_KEEP:-}" ] || rm -rf "$work"' EXIT
 sip_port=$((20000 + RANDOM % 10000))
@@ -32,19 +28,18 @@ case "$transport" in
     listen=(--listen "tls:127.0.0.1:$sip_port" --tls-cert "$work/cert.pem" --tls-key "$work/key.pem") ;;
   *) echo "SIP_E2E_TRANSPORT takes udp, tcp or tls" >&2; exit 2 ;;
 esac
-"$venv/bin/python" scripts/sip-e2e/make_project.py "$work" "$pj_port"
+"$test_venv/bin/python" scripts/sip-e2e/make_project.py "$work" "$pj_port"
 "$IVRC_BIN" serve "$work/project" "${listen[@]}" --rtp-ports 41000-41999 --srtp "${SIP_E2E_SRTP:-required}" \
   --records "$work/records.jsonl" --recordings "$work/recordings" --tts none --t1 100 \
   >"$work/serve.out" 2>"$work/serve.err" &
 server=$!
 for _ in $(seq 1 100); do grep -q "listening on" "$work/serve.err" 2>/dev/null && break; sleep 0.1; done
 set +e
-"$venv/bin/python" scripts/sip-e2e/secure_driver.py --server "127.0.0.1:$sip_port" --port "$pj_port" --work "$work" \
+"$test_venv/bin/python" scripts/sip-e2e/secure_driver.py --server "127.0.0.1:$sip_port" --port "$pj_port" --work "$work" \
   --transport "$transport"
 status=$?
-kill -TERM "$server"
-for _ in $(seq 1 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
-"$venv/bin/python" scripts/sip-e2e/check_secure.py "$work" || status=1
+kill -TERM "$server"; wait "$server" 2>/dev/null   # drains, writes the records, exits
+"$test_venv/bin/python" scripts/sip-e2e/check_secure.py "$work" || status=1
 if [ "$status" != 0 ]; then echo "--- serve stderr (tail)"; tail -20 "$work/serve.err"; fi
 if [ "$status" = 0 ]; then echo "RESULT all passed"; else echo "RESULT failed"; fi
 exit $status

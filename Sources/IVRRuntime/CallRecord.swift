@@ -104,23 +104,15 @@ public struct CallRecord: Codable, Sendable, Equatable {
     /// The SRTP suite of a call and the received packets it dropped: replays,
     /// failed authentication (tampered, or another key), anything else.
     public struct SRTP: Codable, Sendable, Equatable {
+        /// Packets dropped, by why (see `SRTPSession` in IVRSIP).
         public struct Dropped: Codable, Sendable, Equatable {
-            public var replay: Int
-            public var auth: Int
-            public var other: Int
-            public init(replay: Int, auth: Int, other: Int) {
-                self.replay = replay
-                self.auth = auth
-                self.other = other
-            }
+            public var replay, auth, other: Int
+            public init(replay: Int, auth: Int, other: Int) { (self.replay, self.auth, self.other) = (replay, auth, other) }
         }
 
         public var suite: String
         public var packetsDropped: Dropped
-        public init(suite: String, packetsDropped: Dropped) {
-            self.suite = suite
-            self.packetsDropped = packetsDropped
-        }
+        public init(suite: String, packetsDropped: Dropped) { (self.suite, self.packetsDropped) = (suite, packetsDropped) }
     }
 
     /// A transfer that did not connect: where to, the result word

@@ -9,16 +9,14 @@ check_secure.py reads afterwards.
 """
 import argparse, math, os, struct, sys, time, wave
 import pjsua2 as pj
+from audio_envelope import envelope, best_correlation
+from e2e_checks import Checks, first_active_audio, pumper
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--server"); ap.add_argument("--port", type=int); ap.add_argument("--work")
 ap.add_argument("--transport", default="udp", choices=["udp", "tcp", "tls"])
 args = ap.parse_args()
-results = []
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + (" " + detail if detail else ""), flush=True)
+check = Checks(); results = check.results
 
 ep = pj.Endpoint(); ep.libCreate()
 cfg = pj.EpConfig()
@@ -34,12 +32,7 @@ if args.transport == "tls":
 ep.transportCreate(kind, tcfg)
 ep.libStart(); ep.audDevManager().setNullDev()
 
-def pump(seconds, until=None):
-    end = time.time() + seconds
-    while time.time() < end:
-        ep.libHandleEvents(10)
-        if until and until(): return True
-    return until() if until else True
+pump = pumper(ep)
 
 keep = []
 
@@ -51,14 +44,12 @@ class Call(pj.Call):
         info = self.getInfo()
         self.state, self.status = info.state, info.lastStatusCode
     def onCallMediaState(self, prm):
-        info = self.getInfo()
-        for mi in info.media:
-            if mi.type == pj.PJMEDIA_TYPE_AUDIO and mi.status == pj.PJSUA_CALL_MEDIA_ACTIVE and not self.media_up:
-                self.media_up = True
-                am = self.getAudioMedia(mi.index)
-                if self.record:
-                    self.recorder = pj.AudioMediaRecorder(); self.recorder.createRecorder(self.record); am.startTransmit(self.recorder)
-                ep.audDevManager().getCaptureDevMedia().startTransmit(am)
+        am = None if self.media_up else first_active_audio(self)
+        if am is None: return
+        self.media_up = True
+        if self.record:  # what the caller hears, for the envelope
+            self.recorder = pj.AudioMediaRecorder(); self.recorder.createRecorder(self.record); am.startTransmit(self.recorder)
+        ep.audDevManager().getCaptureDevMedia().startTransmit(am)  # the (null) microphone clocks the stream
     @property
     def confirmed(self): return self.state == pj.PJSIP_INV_STATE_CONFIRMED
     @property
@@ -88,28 +79,6 @@ def hangup(c):
 def keys(c, digits):
     for d in digits:
         p = pj.CallSendDtmfParam(); p.digits = d; p.method = pj.PJSUA_DTMF_METHOD_RFC2833; c.sendDtmf(p); pump(0.25)
-
-def envelope(path, frame=160):
-    try:
-        with wave.open(path) as w:
-            rate, data = w.getframerate(), w.readframes(w.getnframes())
-    except (wave.Error, EOFError):  # PJSIP finalises the header only on destroy
-        rate, data = 8000, open(path, "rb").read()[44:]
-        data = data[:len(data) // 2 * 2]
-    s = struct.unpack("<%dh" % (len(data) // 2), data)
-    step = frame * rate // 8000
-    return [math.sqrt(sum(x * x for x in s[i:i + step]) / step) for i in range(0, len(s) - step, step)]
-
-def best_correlation(ref, got):
-    best, n = (-1.0, 0), len(ref)
-    for lag in range(0, max(1, len(got) - n)):
-        seg = got[lag:lag + n]
-        if len(seg) < n: break
-        ma, mb = sum(ref) / n, sum(seg) / n
-        num = sum((a - ma) * (b - mb) for a, b in zip(ref, seg))
-        den = math.sqrt(sum((a - ma) ** 2 for a in ref) * sum((b - mb) ** 2 for b in seg)) or 1
-        best = max(best, (num / den, lag))
-    return best
 
 w = args.work
 # 1. SRTP mandatory: the caller hears the prompt (decrypted by PJSIP).

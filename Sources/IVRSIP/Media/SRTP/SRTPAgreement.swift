@@ -8,13 +8,6 @@ public struct SRTPAgreement: Sendable, Equatable, CustomStringConvertible {
     public var localKey: SRTPMasterKey
     public var remoteKey: SRTPMasterKey
 
-    public init(suite: SRTPSuite, tag: Int, localKey: SRTPMasterKey, remoteKey: SRTPMasterKey) {
-        self.suite = suite
-        self.tag = tag
-        self.localKey = localKey
-        self.remoteKey = remoteKey
-    }
-
     /// The crypto attribute that carries our key (in an answer).
     public var localCrypto: SDESCrypto { SDESCrypto(tag: tag, suite: suite, key: localKey) }
 

@@ -21,14 +21,8 @@ public final class SRTPSession: CustomStringConvertible {
 
     /// Received packets dropped, by why.
     public struct Drops: Sendable, Equatable {
-        public var replay = 0
-        public var auth = 0
-        public var other = 0
-        public init(replay: Int = 0, auth: Int = 0, other: Int = 0) {
-            self.replay = replay
-            self.auth = auth
-            self.other = other
-        }
+        public var replay = 0, auth = 0, other = 0
+        public init(replay: Int = 0, auth: Int = 0, other: Int = 0) { (self.replay, self.auth, self.other) = (replay, auth, other) }
     }
 
     /// libsrtp2 could not be set up or keyed.
