@@ -14,6 +14,10 @@ public struct SIPConfiguration: Sendable {
     public var tls = TLSSettings()
     /// What TCP and TLS peers may hold (connections, idle time, sizes).
     public var streamLimits = StreamLimits()
+    /// A request that would go over UDP but is larger than this many bytes
+    /// goes over TCP to the same address, and back to UDP if TCP is refused
+    /// (RFC 3261 18.1.1: 1,300 bytes); nil: always UDP.
+    public var udpSizeLimit: Int? = 1_300
     /// The address put in Contact, Via and SDP (default: `host`, or
     /// 127.0.0.1 when binding to 0.0.0.0).
     public var advertisedHost: String

@@ -188,7 +188,7 @@ extension SIPEndpoint {
     /// 487, which it ACKs; without a final response 64*T1 after the
     /// CANCEL it is given up.
     func cancelInvite(_ leg: CallLeg, _ reason: Dialing.CancelReason) {
-        guard let invite = leg.invite, let tx = leg.inviteTransaction else { return }
+        guard leg.invite != nil, let tx = leg.inviteTransaction else { return }
         switch leg.dialing {
         case .calling:
             leg.dialing = .cancelWanted(reason)
@@ -198,7 +198,8 @@ extension SIPEndpoint {
         case .ringing:
             leg.dialing = .cancelSent(reason)
         }
-        transact(ClientTransaction.cancel(of: invite), to: tx.destination) { _ in }
+        // The INVITE as its transaction sent it (over TCP if its size took it there).
+        transact(ClientTransaction.cancel(of: tx.request), to: tx.destination) { _ in }
         leg.ringTimer?.cancel()
         leg.ringTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(64 * configuration.t1))) { [self] in
             self.abandon(tx)

@@ -92,9 +92,10 @@ extension SIPEndpoint {
         return true
     }
 
-    /// The connections live calls run on (never closed to make room or for idleness).
+    /// The connections live calls and registrations run on (never closed
+    /// to make room or for idleness).
     func peersInUse() -> Set<SIPPeer> {
-        var peers = Set<SIPPeer>()
+        var peers = Set(registrations.compactMap { $0.registeredUntil != nil ? $0.registrar : nil })
         for leg in calls.values where leg.remoteAddress.transport.isStream || leg.connection != nil {
             peers.insert(leg.remoteAddress)
             if let c = leg.connection { peers.insert(c) }
@@ -190,6 +191,7 @@ extension SIPEndpoint {
         if streams[connection.peer] === connection { streams[connection.peer] = nil }
         let why = connection.failure.map { "cannot reach \(connection.peer): \($0)" } ?? "the connection to \(connection.peer) closed"
         for tx in Array(transactions.values) where tx.destination == connection.peer && !tx.state.isTerminated {
+            if fallBackToUDP(tx) { continue }
             if let callID = tx.callID, let leg = calls[callID], leg.transportFailure == nil { leg.transportFailure = why }
             abandon(tx)
         }

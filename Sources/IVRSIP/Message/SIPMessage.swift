@@ -39,6 +39,19 @@ public struct SIPMessage: Sendable, Equatable {
         }
     }
 
+    /// The message with its top Via's sent-protocol naming `transport`
+    /// (its branch and parameters unchanged).
+    func withTopViaTransport(_ transport: SIPTransport) -> SIPMessage {
+        let raw = headers.rawValues("Via")
+        guard var top = raw.first.flatMap({ Via($0) }) else { return self }
+        top.transport = transport.viaName
+        var copy = self
+        copy.headers.remove("Via")
+        copy.headers.add("Via", top.description)
+        for via in raw.dropFirst() { copy.headers.add("Via", via) }
+        return copy
+    }
+
     public var requestURI: String? {
         if case .request(_, let uri) = startLine { return uri }
         return nil

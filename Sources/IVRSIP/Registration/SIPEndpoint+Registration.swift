@@ -136,6 +136,7 @@ extension SIPEndpoint {
             h.add("Expires", "\(expires)")
             h.add("User-Agent", "ivrc")
             let request = SIPMessage.request("REGISTER", uri: addressing.requestURI, headers: h)
+            reg.registrar = address
             self.sendChallengeable(request, to: address, in: nil, credentials: reg.credentials(default: self.configuration.credentials),
                                    started: { tx, sent in
                                        guard reg.attempt == attempt else { return self.forget(tx) }
