@@ -7,7 +7,16 @@ import Testing
 /// an SDES call whose prompt arrives encrypted and whose RFC 4733 key
 /// arrives encrypted, replayed and tampered packets dropped and counted in
 /// the record, and keys in neither the record nor the log.
+///
+/// RFC 3261 timers (T1 = 500 ms, so 32 s before a 200 without ACK is given
+/// up, not the harness's 1.28 s): early in a full run on two cores a loop
+/// can stall longer than that.
 @Suite struct SRTPCallTests {
+    static func rfcTimers(_ config: inout SIPConfiguration) {
+        config.t1 = 500
+        config.t2 = 4000
+    }
+
     static func offer(rtpPort: Int, profile: String = "RTP/SAVP", cryptos: [SDESCrypto]) -> String {
         "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio \(rtpPort) \(profile) 0 101\r\n"
             + "a=rtpmap:101 telephone-event/8000\r\n" + cryptos.map { "a=crypto:\($0.attributeValue)\r\n" }.joined()
@@ -19,21 +28,21 @@ import Testing
     }
 
     @Test func requiredAnswersAPlainOfferWith488AndAWarning() async throws {
-        let h = try await ServerHarness { $0.srtp = .required }
+        let h = try await ServerHarness { $0.srtp = .required; Self.rfcTimers(&$0) }
         let rtp = UDPClient()
         h.client.send(h.invite(callID: "plain1", rtpPort: rtp.port), toPort: h.port)
-        let refused = try #require(await h.client.receiveSIP(until: { $0.isInviteResponse && ($0.status ?? 0) >= 200 }).0)
+        let refused = try #require(await h.client.receiveSIP(timeout: 90, until: { $0.isInviteResponse && ($0.status ?? 0) >= 200 }).0)
         #expect(refused.status == 488)
         #expect(refused.header("Warning") == "399 ivrc \"SRTP required\"")
         await h.stop()
     }
 
     @Test func offAnswersASAVPOfferWith488() async throws {
-        let h = try await ServerHarness { $0.srtp = .off }
+        let h = try await ServerHarness { $0.srtp = .off; Self.rfcTimers(&$0) }
         let rtp = UDPClient()
         let body = Self.offer(rtpPort: rtp.port, cryptos: [SDESCrypto(tag: 1, suite: .aesCM128HMACSHA1_80, key: .random())])
         h.client.send(h.request("INVITE", callID: "savp1", body: body, type: "application/sdp"), toPort: h.port)
-        let refused = try #require(await h.client.receiveSIP(until: { $0.isInviteResponse && ($0.status ?? 0) >= 200 }).0)
+        let refused = try #require(await h.client.receiveSIP(timeout: 90, until: { $0.isInviteResponse && ($0.status ?? 0) >= 200 }).0)
         #expect(refused.status == 488)
         #expect(refused.header("Warning") == "399 ivrc \"SRTP is off\"")
         await h.stop()
@@ -44,13 +53,13 @@ import Testing
         let lines = LogLines()
         var logger = Logger(label: "test", factory: { _ in LineLogHandler(lines: lines) })
         logger.logLevel = .trace
-        let h = try await ServerHarness(logger: logger) { $0.srtp = .required }
+        let h = try await ServerHarness(logger: logger) { $0.srtp = .required; Self.rfcTimers(&$0) }
         let rtp = UDPClient()
         let ours = SDESCrypto(tag: 7, suite: suite, key: .random())
         let callID = "srtp-\(suite.tagLength)"
         h.client.send(h.request("INVITE", callID: callID, body: Self.offer(rtpPort: rtp.port, cryptos: [ours]),
                                 type: "application/sdp"), toPort: h.port)
-        let ok = try #require(await h.client.receiveSIP(until: { $0.status == 200 && $0.isInviteResponse }).0)
+        let ok = try #require(await h.client.receiveSIP(timeout: 90, until: { $0.status == 200 && $0.isInviteResponse }).0)
         h.client.send(h.request("ACK", callID: callID, toTag: ok.toTag), toPort: h.port)
         #expect(ok.body.contains("RTP/SAVP 0 101\r\n"))
         let theirs = try #require(Self.crypto(ok.body))
@@ -104,31 +113,31 @@ import Testing
     /// one fails authentication after), and under `required` a plain
     /// re-offer gets 488 while the call goes on.
     @Test func reInvitesApplyNewKeysAndRequiredRefusesAPlainOne() async throws {
-        let h = try await ServerHarness { $0.srtp = .required }
+        let h = try await ServerHarness { $0.srtp = .required; Self.rfcTimers(&$0) }
         let rtp = UDPClient()
         let first = SDESCrypto(tag: 1, suite: .aesCM128HMACSHA1_80, key: .random())
         h.client.send(h.request("INVITE", callID: "rk1", body: Self.offer(rtpPort: rtp.port, cryptos: [first]),
                                 type: "application/sdp"), toPort: h.port)
-        let ok = try #require(await h.client.receiveSIP(until: { $0.status == 200 && $0.isInviteResponse }).0)
+        let ok = try #require(await h.client.receiveSIP(timeout: 90, until: { $0.status == 200 && $0.isInviteResponse }).0)
         h.client.send(h.request("ACK", callID: "rk1", toTag: ok.toTag), toPort: h.port)
         let theirs = try #require(Self.crypto(ok.body))
         // Plain re-offer: refused, the call stays up.
         h.client.send(h.request("INVITE", callID: "rk1", cseq: 2, toTag: ok.toTag, body: h.offer(rtpPort: rtp.port),
                                 type: "application/sdp"), toPort: h.port)
-        let refused = try #require(await h.client.receiveSIP(until: { ($0.status ?? 0) >= 200 && $0.header("CSeq") == "2 INVITE" }).0)
+        let refused = try #require(await h.client.receiveSIP(timeout: 90, until: { ($0.status ?? 0) >= 200 && $0.header("CSeq") == "2 INVITE" }).0)
         #expect(refused.status == 488 && refused.header("Warning") == "399 ivrc \"SRTP required\"")
         h.client.send(h.request("ACK", callID: "rk1", cseq: 2, toTag: ok.toTag), toPort: h.port)
         // The same key again: our key stays too.
         h.client.send(h.request("INVITE", callID: "rk1", cseq: 3, toTag: ok.toTag, body: Self.offer(rtpPort: rtp.port, cryptos: [first]),
                                 type: "application/sdp"), toPort: h.port)
-        let same = try #require(await h.client.receiveSIP(until: { $0.isInviteResponse && $0.status == 200 && $0.header("CSeq") == "3 INVITE" }).0)
+        let same = try #require(await h.client.receiveSIP(timeout: 90, until: { $0.isInviteResponse && $0.status == 200 && $0.header("CSeq") == "3 INVITE" }).0)
         h.client.send(h.request("ACK", callID: "rk1", cseq: 3, toTag: ok.toTag), toPort: h.port)
         #expect(Self.crypto(same.body) == theirs)
         // A new key: the server answers with a new one of its own and takes ours.
         let second = SDESCrypto(tag: 1, suite: .aesCM128HMACSHA1_80, key: .random())
         h.client.send(h.request("INVITE", callID: "rk1", cseq: 4, toTag: ok.toTag, body: Self.offer(rtpPort: rtp.port, cryptos: [second]),
                                 type: "application/sdp"), toPort: h.port)
-        let rekeyed = try #require(await h.client.receiveSIP(until: { $0.isInviteResponse && $0.status == 200 && $0.header("CSeq") == "4 INVITE" }).0)
+        let rekeyed = try #require(await h.client.receiveSIP(timeout: 90, until: { $0.isInviteResponse && $0.status == 200 && $0.header("CSeq") == "4 INVITE" }).0)
         h.client.send(h.request("ACK", callID: "rk1", cseq: 4, toTag: ok.toTag), toPort: h.port)
         let newTheirs = try #require(Self.crypto(rekeyed.body))
         #expect(newTheirs.key != theirs.key)
@@ -155,10 +164,10 @@ import Testing
     /// A late offer (INVITE without SDP) under `required`: our 200 offers
     /// RTP/SAVP with two crypto attributes; the ACK's answer keys the call.
     @Test func aLateOfferUnderRequiredOffersSRTP() async throws {
-        let h = try await ServerHarness { $0.srtp = .required }
+        let h = try await ServerHarness { $0.srtp = .required; Self.rfcTimers(&$0) }
         let rtp = UDPClient()
         h.client.send(h.request("INVITE", callID: "late-srtp"), toPort: h.port)
-        let ok = try #require(await h.client.receiveSIP(until: { $0.status == 200 && $0.isInviteResponse }).0)
+        let ok = try #require(await h.client.receiveSIP(timeout: 90, until: { $0.status == 200 && $0.isInviteResponse }).0)
         #expect(ok.body.contains("RTP/SAVP 0 8 101\r\n"))
         let offered = ok.body.components(separatedBy: "\r\n").filter { $0.hasPrefix("a=crypto:") }.compactMap { SDESCrypto(attribute: $0.dropFirst(9)) }
         #expect(offered.map(\.suite) == [.aesCM128HMACSHA1_80, .aesCM128HMACSHA1_32])
@@ -183,7 +192,7 @@ import Testing
     /// names none of our tags ends the call with BYE. Over UDP without
     /// `srtp`, the offer is plain.
     @Test func placeCallOffersSRTPAndIsKeyedByTheAnswer() async throws {
-        let h = try await ServerHarness()
+        let h = try await ServerHarness { Self.rfcTimers(&$0) }
         let callee = UDPClient()
         let rtp = UDPClient()
         let endpoint = h.server.endpoint

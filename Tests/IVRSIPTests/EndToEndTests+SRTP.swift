@@ -3,24 +3,27 @@ import IVRTestSupport
 import Testing
 
 /// Real SRTP calls from PJSIP against `ivrc serve --srtp required`
-/// (scripts/sip-e2e-secure.sh over UDP, TCP and TLS, SDES keys in the SDP): the prompt
-/// is heard through SRTP, RFC 4733 DTMF over SRTP picks an option, PJSIP
-/// without SRTP gets 488, the records carry the suite, and the keys both
-/// sides put in their SDP are in neither the serve log nor the records.
-/// Set IVRC_SKIP_SIP_E2E=1 to skip it.
-@Suite(.serialized) struct SecureEndToEndTests {
+/// (scripts/sip-e2e-secure.sh over UDP, TCP and TLS, SDES keys in the SDP):
+/// the prompt is heard through SRTP, RFC 4733 DTMF over SRTP picks an
+/// option, PJSIP without SRTP gets 488, the records carry the suite, and
+/// the keys both sides put in their SDP are in neither the serve log nor
+/// the records. In `EndToEndTests` (an extension), so that they run one
+/// after another with the other PJSIP calls, never beside them (PJSIP's
+/// RTP ports, and the timing of the prompt on two cores).
+/// Set IVRC_SKIP_SIP_E2E=1 to skip them.
+extension EndToEndTests {
     @Test(.enabled(if: EndToEndTests.enabled, "IVRC_SKIP_SIP_E2E is set"),
           .enabled(if: TestTools.venvImports("pjsua2"), TestTools.missingPython("pjsua2 (PyPI pjsua2-python) is")),
           .timeLimit(.minutes(10)))
     func pjsipSRTPCallsAgainstServeOverUDP() async throws {
-        try await Self.run(transport: "udp")
+        try await Self.runSecure(transport: "udp")
     }
 
     @Test(.enabled(if: EndToEndTests.enabled, "IVRC_SKIP_SIP_E2E is set"),
           .enabled(if: TestTools.venvImports("pjsua2"), TestTools.missingPython("pjsua2 (PyPI pjsua2-python) is")),
           .timeLimit(.minutes(10)))
     func pjsipSRTPCallsAgainstServeOverTCP() async throws {
-        try await Self.run(transport: "tcp")
+        try await Self.runSecure(transport: "tcp")
     }
 
     /// Over TLS with a certificate the script makes with openssl.
@@ -29,10 +32,10 @@ import Testing
           .enabled(if: TestTools.onPath("openssl"), TestTools.missing("openssl", package: "openssl")),
           .timeLimit(.minutes(10)))
     func pjsipSRTPCallsAgainstServeOverTLS() async throws {
-        try await Self.run(transport: "tls")
+        try await Self.runSecure(transport: "tls")
     }
 
-    static func run(transport: String) async throws {
+    static func runSecure(transport: String) async throws {
         var env = ProcessInfo.processInfo.environment
         if let ivrc = EndToEndTests.builtIVRC { env["IVRC_BIN"] = ivrc }
         env["SIP_E2E_TRANSPORT"] = transport
