@@ -46,6 +46,7 @@ public struct Call: AsyncParsableCommand {
         _ = try sip.listeners(default: SIPOptions.callDefault)
         _ = try sip.portRange()
         _ = try sip.proxyURI()
+        _ = try sip.srtpPolicy()
     }
 
     public func run() async throws {
@@ -64,6 +65,7 @@ public struct Call: AsyncParsableCommand {
                                       referTarget: setup.referTarget)
         sip.applyTransports(listeners, to: &config)
         config.t1 = sip.t1
+        config.srtp = try sip.srtpPolicy()
         config.outboundProxy = setup.outboundProxy
         setup.trunk.apply(to: &config)
         // Registrations are serve's: a call on a passing port must not take

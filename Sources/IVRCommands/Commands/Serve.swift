@@ -43,6 +43,7 @@ public struct Serve: AsyncParsableCommand {
         _ = try sip.listeners(default: SIPOptions.serveDefault)
         _ = try sip.portRange()
         _ = try sip.proxyURI()
+        _ = try sip.srtpPolicy()
         guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
     }
 
@@ -58,6 +59,7 @@ public struct Serve: AsyncParsableCommand {
                                       recordingsFolder: sip.recordings, referTarget: setup.referTarget)
         sip.applyTransports(listeners, to: &config)
         config.t1 = sip.t1
+        config.srtp = try sip.srtpPolicy()
         config.outboundProxy = setup.outboundProxy
         setup.trunk.apply(to: &config)
         let server = IVRServer(bundle: setup.bundle, services: setup.services,
@@ -145,7 +147,18 @@ public struct SIPOptions: ParsableArguments {
     @Option(help: "SIP timer T1 in milliseconds (retransmissions; 64*T1 is the transaction timeout).")
     public var t1: Int = 500
 
+    @Option(help: ArgumentHelp("SRTP (SDES-keyed encrypted media): off, optional (answer SRTP offers with SRTP, plain ones with RTP) or required (a plain offer gets 488).",
+                               valueName: "off|optional|required"))
+    public var srtp: String = "optional"
+
     public init() {}
+
+    func srtpPolicy() throws -> SRTPPolicy {
+        guard let policy = SRTPPolicy(rawValue: srtp) else {
+            throw ValidationError("--srtp takes off, optional or required, not '\(srtp.prefix(40))'")
+        }
+        return policy
+    }
 
     func portRange() throws -> ClosedRange<Int> {
         guard let r = PortAllocator.parseRange(rtpPorts) else {

@@ -8,10 +8,17 @@ extension SIPEndpoint {
     }
 
     /// Places a call (UAC): INVITE with an offer (PCMU, PCMA,
-    /// telephone-event), through the outbound proxy when one is set, ACK
-    /// on 2xx, then `hooks.started` runs the flow. Returns once the call is
-    /// answered (the leg) or has failed.
-    public func placeCall(to target: String, flow: Int, fromUser: String = "ivrc") async throws(CallFailure) -> CallLeg {
+    /// telephone-event; with SRTP, as `RTP/SAVP` with two SDES crypto
+    /// attributes), through the outbound proxy when one is set, ACK on
+    /// 2xx, then `hooks.started` runs the flow. Returns once the call is
+    /// answered (the leg) or has failed. An SRTP offer whose answer names
+    /// none of our crypto attributes ends the call with BYE.
+    ///
+    /// `srtp`: whether to offer SRTP; nil (the default) offers it when the
+    /// INVITE goes over TLS, unless `configuration.srtp` is `.off` (SDES
+    /// keys sent in the clear would protect nothing).
+    public func placeCall(to target: String, flow: Int, fromUser: String = "ivrc",
+                          srtp: Bool? = nil) async throws(CallFailure) -> CallLeg {
         guard let uri = SIPURI(target) else { throw CallFailure(description: "'\(target)' is not a sip: URI") }
         let routes = RouteSet(proxy: configuration.outboundProxy)
         let next = routes.addressing(remoteTarget: uri.description).nextHop
@@ -21,6 +28,7 @@ extension SIPEndpoint {
             throw CallFailure(description: "cannot resolve \(hop.host): \(error)")
         }
         let address = SIPPeer(hop.transport, resolved)
+        let offerSRTP = srtp ?? (hop.transport == .tls && configuration.srtp != .off)
         if (try? SocketAddress(ipAddress: hop.host, port: hop.port)) == nil {
             eventLoop.execute { self.remember(serverName: hop.host, for: address) }
         }
@@ -33,14 +41,15 @@ extension SIPEndpoint {
         }
         let result: Result<CallLeg, CallFailure> = await withCheckedContinuation { c in
             eventLoop.execute {
-                self.sendInvite(to: uri, routes: routes, address: address, flow: flow, fromUser: fromUser, media: media, done: c)
+                self.sendInvite(to: uri, routes: routes, address: address, flow: flow, fromUser: fromUser, media: media,
+                                srtp: offerSRTP ? .fresh() : nil, done: c)
             }
         }
         return try result.get()
     }
 
     func sendInvite(to uri: SIPURI, routes: RouteSet, address: SIPPeer, flow: Int, fromUser: String, media: MediaSession,
-                    done: CheckedContinuation<Result<CallLeg, CallFailure>, Never>) {
+                    srtp: SRTPOffer?, done: CheckedContinuation<Result<CallLeg, CallFailure>, Never>) {
         let tag = SIPIdentifiers.token(10)
         let callID = SIPIdentifiers.token(24) + "@" + configuration.advertisedHost
         let local = "<sip:\(fromUser)@\(hostPort(address.transport))>;tag=\(tag)"
@@ -51,9 +60,10 @@ extension SIPEndpoint {
         leg.routeSet = routes
         leg.inviteDestination = address
         leg.localCSeq = 0
+        leg.srtpOffer = srtp
         calls[callID] = leg
         let sdp = SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort,
-                                      sessionID: UInt64.random(in: 1...UInt64(Int64.max)))
+                                      sessionID: UInt64.random(in: 1...UInt64(Int64.max)), srtp: srtp)
         let invite = request("INVITE", in: leg, body: Array(sdp.utf8), contentType: "application/sdp")
         leg.invite = invite
         let ringTime = configuration.ringTimeout ?? 64 * configuration.t1
@@ -154,15 +164,17 @@ extension SIPEndpoint {
         leg.ackBytes = ack.serialized()
         send(ack.serialized(), to: dialogHop(leg))
         leg.answeredAt = Date()
-        guard let answer = try? SessionDescription(parsing: response.body), let agreement = SDPNegotiator.agree(offer: answer) else {
+        guard let answer = try? SessionDescription(parsing: response.body),
+              case .success(var agreement) = SDPNegotiator.agree(answer: answer, offered: leg.srtpOffer) else {
             leg.state = .confirmed
-            leg.endReason = "the answer has no usable SDP"
+            leg.endReason = leg.srtpOffer == nil ? "the answer has no usable SDP" : "the answer has no usable SDP (SRTP offered)"
             terminate(leg, sendBye: true)
             return
         }
-        leg.media?.update(SDPNegotiator.Agreement(codec: agreement.codec, payloadType: agreement.payloadType,
-                                                  eventPayloadType: agreement.eventPayloadType, remoteAddress: agreement.remoteAddress,
-                                                  remotePort: agreement.remotePort, direction: .sendrecv))
+        agreement.direction = .sendrecv
+        leg.srtp = agreement.srtp
+        leg.srtpOffer = nil
+        leg.media?.update(agreement)
         leg.state = .confirmed
         guard startFlow else { return }
         leg.flowStarted = true
