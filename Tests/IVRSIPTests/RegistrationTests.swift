@@ -153,15 +153,16 @@ import Testing
     /// REGISTER it saw, or nil.
     static func stop(_ h: ServerHarness, answering registrar: UDPClient) async -> SIPMessageView? {
         let port = h.port
-        let answering = Task { () -> SIPMessageView? in
+        // A child task (async let), so it runs on the suite's dedicated executor too.
+        async let answering: SIPMessageView? = {
             // The unregister (Expires: 0), not a late retransmission of an earlier REGISTER still queued.
             guard let bye = await registrar.receiveSIP(timeout: 20, until: { Self.isRegister($0, from: port) && $0.header("Expires") == "0" }).0
             else { return nil }
             registrar.send(Self.ok(bye, expires: 0), toPort: port)
             return bye
-        }
+        }()
         await h.stop()
-        return await answering.value
+        return await answering
     }
 
     // MARK: Flow selection

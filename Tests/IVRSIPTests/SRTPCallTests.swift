@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import IVRTestSupport
 import Testing
 @testable import IVRSIP
 
@@ -11,7 +12,7 @@ import Testing
 /// RFC 3261 timers (T1 = 500 ms, so 32 s before a 200 without ACK is given
 /// up, not the harness's 1.28 s): early in a full run on two cores a loop
 /// can stall longer than that.
-@Suite struct SRTPCallTests {
+@Suite(.dedicatedExecutor) struct SRTPCallTests {
     static func rfcTimers(_ config: inout SIPConfiguration) {
         config.t1 = 500
         config.t2 = 4000

@@ -1,10 +1,11 @@
 import Foundation
+import IVRTestSupport
 import Testing
 @testable import IVRSIP
 
 /// RFC 3261 17.2 (server transactions over UDP) and 18.2.2 (where
 /// responses go), on a running server.
-struct ServerTransactionTests {
+@Suite(.dedicatedExecutor) struct ServerTransactionTests {
     /// A harness whose only RTP port is taken, so every call fails with 503
     /// (RTP ports are even: the squatter holds an even one).
     static func harnessWithoutRTPPorts(_ t1: Int = 20) async throws -> (ServerHarness, UDPClient) {

@@ -9,7 +9,7 @@ import Testing
 /// connection is closed, the server keeps its memory bounded, and normal
 /// calls still complete afterwards. Timeouts are shortened to 1 s so the
 /// tests wait for the event, with ceilings of 20 s or more.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.dedicatedExecutor, .timeLimit(.minutes(3)))
 struct StreamHostileInputTests {
     static func harness(tls ca: TestCertificateAuthority? = nil, limits: @escaping (inout StreamLimits) -> Void = { _ in })
     async throws -> ServerHarness {

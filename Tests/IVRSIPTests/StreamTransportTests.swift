@@ -8,7 +8,7 @@ import Testing
 /// server with udp:, tcp: and (when openssl is there) tls: listeners, and
 /// SwiftNIO clients in the test. Responses come back on the connection the
 /// request came on; in-dialog requests of the server use it too.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.dedicatedExecutor, .timeLimit(.minutes(3)))
 struct StreamTransportTests {
     /// A server listening on UDP, TCP and, with `ca`, TLS (its certificate signed by `ca`).
     /// `t1`: RFC 3261's T1 in ms (the harness's 20 ms by default: timer H,
