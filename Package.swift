@@ -35,6 +35,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        // libresolv's res_nquery (DNS SRV, RFC 2782); part of the C library, no pkg-config file.
+        .systemLibrary(name: "CResolv"),
         .target(name: "IVRSyntax", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "IVRCheck", dependencies: ["IVRSyntax"], swiftSettings: strict),
         .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "CZlib"], swiftSettings: strict),
@@ -55,7 +57,7 @@ let package = Package(
         .target(
             name: "IVRSIP",
             dependencies: [
-                "IVRBytecode", "IVRRuntime",
+                "IVRBytecode", "IVRRuntime", "CResolv",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -46,6 +46,7 @@ public struct Call: AsyncParsableCommand {
         _ = try sip.listenAddress()
         _ = try sip.portRange()
         _ = try sip.proxyURI()
+        _ = try sip.dnsServerAddress()
     }
 
     public func run() async throws {
@@ -64,6 +65,7 @@ public struct Call: AsyncParsableCommand {
                                       maxCalls: 1, recordingsFolder: sip.recordings, referTarget: setup.referTarget)
         config.t1 = sip.t1
         config.outboundProxy = setup.outboundProxy
+        config.dnsServer = try sip.dnsServerAddress()
         setup.trunk.apply(to: &config)
         // Registrations are serve's: a call on a passing port must not take
         // over the binding that delivers the project's calls.

@@ -43,6 +43,7 @@ public struct Serve: AsyncParsableCommand {
         _ = try sip.listenAddress()
         _ = try sip.portRange()
         _ = try sip.proxyURI()
+        _ = try sip.dnsServerAddress()
         guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
     }
 
@@ -58,6 +59,7 @@ public struct Serve: AsyncParsableCommand {
                                       referTarget: setup.referTarget)
         config.t1 = sip.t1
         config.outboundProxy = setup.outboundProxy
+        config.dnsServer = try sip.dnsServerAddress()
         setup.trunk.apply(to: &config)
         let server = IVRServer(bundle: setup.bundle, services: setup.services,
                                records: records.map { CallRecordLog(path: $0) })
@@ -129,6 +131,10 @@ public struct SIPOptions: ParsableArguments {
 
     @Option(help: "SIP timer T1 in milliseconds (retransmissions; 64*T1 is the transaction timeout).")
     public var t1: Int = 500
+
+    @Option(help: ArgumentHelp("Ask this DNS server (IPv4 HOST:PORT) for SRV and address records instead of the system's (default: $IVRC_DNS_SERVER).",
+                               valueName: "host:port"))
+    public var dnsServer: String?
 
     public init() {}
 
