@@ -55,12 +55,17 @@ struct RouteSetTests {
         #expect(a.nextHop == "sip:sbc.acme.example;lr")
     }
 
-    /// RFC 3263 for UDP without SRV: maddr wins, then the host; 5060 (sips: 5061).
-    @Test func theNextHopsHostAndPort() {
-        #expect(SIPEndpoint.hop(of: "sip:p1.example;lr")! == ("p1.example", 5060))
-        #expect(SIPEndpoint.hop(of: "sips:p1.example;lr")! == ("p1.example", 5061))
-        #expect(SIPEndpoint.hop(of: "sip:p1.example:5070;maddr=192.0.2.9;lr")! == ("192.0.2.9", 5070))
-        #expect(SIPEndpoint.hop(of: "sip:[2001:db8::1]:5072;lr")! == ("2001:db8::1", 5072))
+    /// RFC 3263 without SRV: maddr wins, then the host; `sips:` is TLS
+    /// and `transport=` names the others; 5060 (TLS: 5061).
+    @Test func theNextHopsTransportHostAndPort() {
+        typealias Hop = SIPEndpoint.Hop
+        #expect(SIPEndpoint.hop(of: "sip:p1.example;lr") == Hop(transport: .udp, host: "p1.example", port: 5060))
+        #expect(SIPEndpoint.hop(of: "sips:p1.example;lr") == Hop(transport: .tls, host: "p1.example", port: 5061))
+        #expect(SIPEndpoint.hop(of: "sip:p1.example;transport=TCP;lr") == Hop(transport: .tcp, host: "p1.example", port: 5060))
+        #expect(SIPEndpoint.hop(of: "sip:p1.example;transport=tls") == Hop(transport: .tls, host: "p1.example", port: 5061))
+        #expect(SIPEndpoint.hop(of: "sip:p1.example;transport=sctp") == Hop(transport: .udp, host: "p1.example", port: 5060))
+        #expect(SIPEndpoint.hop(of: "sip:p1.example:5070;maddr=192.0.2.9;lr") == Hop(transport: .udp, host: "192.0.2.9", port: 5070))
+        #expect(SIPEndpoint.hop(of: "sip:[2001:db8::1]:5072;lr") == Hop(transport: .udp, host: "2001:db8::1", port: 5072))
         #expect(SIPEndpoint.hop(of: "tel:+15551234") == nil)
     }
 }

@@ -67,12 +67,12 @@ import Glibc
         let endpoint = h.server.endpoint
         #expect(await h.ask(h.request("OPTIONS", callID: "before"))?.status == 200)
 
-        endpoint.socket.channel.pipeline.fireErrorCaught(IOError(errnoCode: ECONNREFUSED, reason: "recvmsg"))
+        endpoint.socket!.channel.pipeline.fireErrorCaught(IOError(errnoCode: ECONNREFUSED, reason: "recvmsg"))
         let port = h.port
         #expect(await Self.until { lines.all.contains { $0.hasPrefix("SIP socket: ") && $0.contains("still serving port: \(port)") } },
                 "\(lines.all)")
         #expect(try await endpoint.eventLoop.submit { endpoint.stats.socketErrors }.get() == 1)
-        #expect(endpoint.socket.channel.isActive)
+        #expect(endpoint.socket!.channel.isActive)
         #expect(await h.ask(h.request("OPTIONS", callID: "after"))?.status == 200, "still answering on the same socket")
 
         // A garbage request still gets a clear answer (400 with the parser's reason), read from the socket's buffer.

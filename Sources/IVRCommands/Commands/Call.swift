@@ -43,7 +43,7 @@ public struct Call: AsyncParsableCommand {
 
     public func validate() throws {
         guard SIPURI(to) != nil else { throw ValidationError("--to takes a SIP URI like sip:1001@192.0.2.20:5060") }
-        _ = try sip.listenAddress()
+        _ = try sip.listeners(default: SIPOptions.callDefault)
         _ = try sip.portRange()
         _ = try sip.proxyURI()
         _ = try sip.dnsServerAddress()
@@ -59,10 +59,11 @@ public struct Call: AsyncParsableCommand {
             await setup.http.shutdown()
             return try CommandFailure(BundleSourceError.noFlowNamed(flow, flows: setup.bundle.flowNames)).output.emit()
         }
-        var (host, port) = try sip.listenAddress()
-        if sip.listen == "127.0.0.1:5060" { port = 0 }  // the default: any free port for a caller
-        var config = SIPConfiguration(host: host, port: port, advertisedHost: sip.advertise, rtpPorts: try sip.portRange(),
-                                      maxCalls: 1, recordingsFolder: sip.recordings, referTarget: setup.referTarget)
+        let listeners = try sip.listeners(default: SIPOptions.callDefault)
+        var config = SIPConfiguration(host: listeners[0].host, port: listeners[0].port, advertisedHost: sip.advertise,
+                                      rtpPorts: try sip.portRange(), maxCalls: 1, recordingsFolder: sip.recordings,
+                                      referTarget: setup.referTarget)
+        sip.applyTransports(listeners, to: &config)
         config.t1 = sip.t1
         config.outboundProxy = setup.outboundProxy
         config.dnsServer = try sip.dnsServerAddress()
@@ -75,7 +76,7 @@ public struct Call: AsyncParsableCommand {
             try await server.start(configuration: config)
         } catch {
             await setup.http.shutdown()
-            return try CommandOutput(stderr: "error: cannot listen on \(host):\(port): \(error)\n", exitCode: CommandOutput.Code.ioError).emit()
+            return try CommandOutput(stderr: "error: cannot listen on \(listeners.map(\.description).joined(separator: ", ")): \(error)\n", exitCode: CommandOutput.Code.ioError).emit()
         }
         // SIGINT / SIGTERM end the call cleanly: CANCEL while it rings, BYE
         // once answered; the call record is still written.

@@ -40,7 +40,7 @@ public struct Serve: AsyncParsableCommand {
     public init() {}
 
     public func validate() throws {
-        _ = try sip.listenAddress()
+        _ = try sip.listeners(default: SIPOptions.serveDefault)
         _ = try sip.portRange()
         _ = try sip.proxyURI()
         _ = try sip.dnsServerAddress()
@@ -53,10 +53,11 @@ public struct Serve: AsyncParsableCommand {
         case .success(let s): setup = s
         case .failure(let f): return try f.output.emit()
         }
-        let (host, port) = try sip.listenAddress()
-        var config = SIPConfiguration(host: host, port: port, advertisedHost: sip.advertise, rtpPorts: try sip.portRange(),
-                                      maxCalls: maxCalls, ringing: ringing, recordingsFolder: sip.recordings,
-                                      referTarget: setup.referTarget)
+        let listeners = try sip.listeners(default: SIPOptions.serveDefault)
+        var config = SIPConfiguration(host: listeners[0].host, port: listeners[0].port, advertisedHost: sip.advertise,
+                                      rtpPorts: try sip.portRange(), maxCalls: maxCalls, ringing: ringing,
+                                      recordingsFolder: sip.recordings, referTarget: setup.referTarget)
+        sip.applyTransports(listeners, to: &config)
         config.t1 = sip.t1
         config.outboundProxy = setup.outboundProxy
         config.dnsServer = try sip.dnsServerAddress()
@@ -67,9 +68,10 @@ public struct Serve: AsyncParsableCommand {
             try await server.start(configuration: config)
         } catch {
             await setup.http.shutdown()
-            return try CommandOutput(stderr: "error: cannot listen on \(sip.listen): \(error)\n", exitCode: CommandOutput.Code.ioError).emit()
+            let wanted = listeners.map(\.description).joined(separator: ", ")
+            return try CommandOutput(stderr: "error: cannot listen on \(wanted): \(error)\n", exitCode: CommandOutput.Code.ioError).emit()
         }
-        server.notice("listening on \(host):\(server.endpoint.localPort) (flows: \(setup.bundle.flowNames.joined(separator: ", ")))")
+        server.notice("listening on \(SIPOptions.describe(server.endpoint.listening)) (flows: \(setup.bundle.flowNames.joined(separator: ", ")))")
         // Events: a signal (SIGTERM/SIGINT), or 0 once the calls have drained.
         let signals = SignalWatcher()
         var signalsSeen = 0
@@ -97,9 +99,22 @@ public struct Serve: AsyncParsableCommand {
 
 /// Options shared by `serve` and `call`.
 public struct SIPOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("HOST:PORT to listen on for SIP over UDP (call: by default 127.0.0.1 on a free port).",
-                               valueName: "host:port"))
-    public var listen: String = "127.0.0.1:5060"
+    @Option(help: ArgumentHelp("Where to hear SIP, repeatable: [udp:|tcp:|tls:]HOST:PORT (no prefix: UDP; serve: default 127.0.0.1:5060; call: 127.0.0.1 on a free port).",
+                               valueName: "[transport:]host:port"))
+    public var listen: [String] = []
+
+    @Option(help: ArgumentHelp("PEM certificate chain for tls: listeners (and mutual TLS).", valueName: "file"))
+    public var tlsCert: String?
+
+    @Option(help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "file"))
+    public var tlsKey: String?
+
+    @Option(help: ArgumentHelp("PEM certificates trusted for outbound TLS (default: the system's).", valueName: "file"))
+    public var tlsCa: String?
+
+    @Option(help: ArgumentHelp("Verify the certificates of TLS servers ivrc connects to: on or off (off only for tests).",
+                               valueName: "on|off"))
+    public var tlsVerify: String = "on"
 
     @Option(help: "The address put in Contact, Via and SDP (default: the listen host).")
     public var advertise: String?
@@ -137,15 +152,6 @@ public struct SIPOptions: ParsableArguments {
     public var dnsServer: String?
 
     public init() {}
-
-    func listenAddress() throws -> (String, Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-              (0...65535).contains(port) else {
-            throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:5060")
-        }
-        let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return (host.isEmpty ? "0.0.0.0" : host, port)
-    }
 
     func portRange() throws -> ClosedRange<Int> {
         guard let r = PortAllocator.parseRange(rtpPorts) else {

@@ -25,7 +25,8 @@ import NIOCore
 /// them costs no memory beyond the bounded buckets and nonce counts.
 extension SIPEndpoint {
     /// True when the request goes on to its transaction and handling.
-    func admitted(_ request: SIPMessage, from address: SocketAddress) -> Bool {
+    func admitted(_ request: SIPMessage, from peer: SIPPeer) -> Bool {
+        let address = peer.address
         let policy = configuration.inbound
         let source = address.ipAddress ?? "?"
         if ScannerUserAgents.isScanner(request.headers["User-Agent"]) {

@@ -45,11 +45,17 @@ public final class CallLeg: @unchecked Sendable {
     var routeSet = RouteSet()
     /// The next hop of requests in the dialog: the first route's address,
     /// else the remote target's (see `SIPEndpoint.routeDialog`).
-    var remoteAddress: SocketAddress
+    var remoteAddress: SIPPeer
     /// Where a caller that sent its INVITE straight to us (one Via, no
     /// Record-Route) is reached: the address it sent from, which also
     /// reaches a caller behind NAT whose Contact names a private address.
-    var symmetricAddress: SocketAddress?
+    var symmetricAddress: SIPPeer?
+    /// The TCP or TLS connection the caller's INVITE came on: in-dialog
+    /// requests go back on it while it is open (`SIPEndpoint.dialogHop`).
+    var connection: SIPPeer?
+    /// Why a request of this call could not be delivered (TCP or TLS
+    /// connection failed), for the call's failure and record.
+    var transportFailure: String?
     var localCSeq: UInt32 = 1
     /// The highest CSeq the other side used in this dialog (RFC 3261 12.2.2:
     /// a lower one is out of order, 500).
@@ -67,10 +73,10 @@ public final class CallLeg: @unchecked Sendable {
     /// Our ACK to a 2xx (outbound calls), re-sent if the 2xx is retransmitted.
     var ackBytes: [UInt8]?
     /// Where our INVITE went (outbound calls): the outbound proxy or the callee.
-    var inviteDestination: SocketAddress?
+    var inviteDestination: SIPPeer?
     /// Dialogs of other callees that answered our forked INVITE, by To
     /// tag: their ACK, re-sent when their 2xx comes again (they get BYE).
-    var forks: [String: (ack: [UInt8], destination: SocketAddress)] = [:]
+    var forks: [String: (ack: [UInt8], destination: SIPPeer)] = [:]
     var okTimer: (timer: RetransmitTimer, scheduled: Scheduled<Void>?)?
     /// An INVITE without SDP (RFC 3261 13.2.1 "late offer"): our 200 OK
     /// carries the offer and the caller's ACK the answer.
@@ -102,7 +108,7 @@ public final class CallLeg: @unchecked Sendable {
     public internal(set) var remoteHungUp = false
 
     init(callID: String, localTag: String, inbound: Bool, flow: Int, fromURI: String, toURI: String,
-         localHeader: String, remoteHeader: String, remoteContact: String, remoteAddress: SocketAddress) {
+         localHeader: String, remoteHeader: String, remoteContact: String, remoteAddress: SIPPeer) {
         self.callID = callID
         self.localTag = localTag
         self.inbound = inbound

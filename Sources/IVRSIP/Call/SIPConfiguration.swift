@@ -3,9 +3,21 @@ import Foundation
 /// How an endpoint listens, answers and routes. Every timer and limit is
 /// here so tests and the benchmark can shorten or raise them.
 public struct SIPConfiguration: Sendable {
-    /// The address to bind the SIP socket (and the RTP sockets) to.
+    /// The address to bind the RTP sockets to, and the default listener's.
     public var host: String
     public var port: Int
+    /// Where SIP is heard (`--listen`, repeatable): UDP, TCP and TLS
+    /// listeners; by default one UDP listener on `host:port`. UDP requests
+    /// go out on the first UDP listener.
+    public var listeners: [SIPListenAddress]
+    /// Certificates and checks of SIP over TLS.
+    public var tls = TLSSettings()
+    /// What TCP and TLS peers may hold (connections, idle time, sizes).
+    public var streamLimits = StreamLimits()
+    /// A request that would go over UDP but is larger than this many bytes
+    /// goes over TCP to the same address, and back to UDP if TCP is refused
+    /// (RFC 3261 18.1.1: 1,300 bytes); nil: always UDP.
+    public var udpSizeLimit: Int? = 1_300
     /// The address put in Contact, Via and SDP (default: `host`, or
     /// 127.0.0.1 when binding to 0.0.0.0).
     public var advertisedHost: String
@@ -62,6 +74,7 @@ public struct SIPConfiguration: Sendable {
                 recordingsFolder: String = "recordings", referTarget: ReferTarget = ReferTarget(pbx: nil, trunk: nil)) {
         self.host = host
         self.port = port
+        self.listeners = [SIPListenAddress(.udp, host: host, port: port)]
         self.advertisedHost = advertisedHost ?? (host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host)
         self.rtpPorts = rtpPorts
         self.maxCalls = maxCalls

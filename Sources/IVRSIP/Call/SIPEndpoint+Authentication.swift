@@ -19,7 +19,7 @@ extension SIPEndpoint {
     /// INVITE's CANCEL must name the latest). CANCEL and ACK are never
     /// challenged and go through `transact` directly. `credentials`, when
     /// given, replaces `configuration.credentials` (a registration's own).
-    func sendChallengeable(_ request: SIPMessage, to address: SocketAddress, in leg: CallLeg?, attempt: AuthAttempt = AuthAttempt(),
+    func sendChallengeable(_ request: SIPMessage, to address: SIPPeer, in leg: CallLeg?, attempt: AuthAttempt = AuthAttempt(),
                            credentials: [DigestCredential]? = nil,
                            provisional: ((SIPMessage) -> Void)? = nil,
                            started: ((ClientTransaction, SIPMessage) -> Void)? = nil,

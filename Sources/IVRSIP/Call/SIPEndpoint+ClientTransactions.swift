@@ -10,18 +10,42 @@ extension SIPEndpoint {
     /// response or nil (Timer B/F, or abandoned). The ACK of a non-2xx
     /// final response to an INVITE is the transaction's own.
     @discardableResult
-    func transact(_ request: SIPMessage, to address: SocketAddress, provisional: ((SIPMessage) -> Void)? = nil,
+    func transact(_ request: SIPMessage, to peer: SIPPeer, provisional: ((SIPMessage) -> Void)? = nil,
                   completion: @escaping (SIPMessage?) -> Void) -> ClientTransaction? {
         guard let branch = request.vias.first?.branch else { return nil }
-        let state = ClientTransactionState(kind: request.method == "INVITE" ? .invite : .nonInvite, start: Self.nowMilliseconds(),
-                                           t1: configuration.t1, t2: configuration.t2, t4: configuration.t4,
-                                           timerD: configuration.timerD)
-        let tx = ClientTransaction(request: request, branch: branch, destination: address, state: state,
+        let tx = ClientTransaction(request: request, branch: branch, destination: peer, state: newState(request.method, over: peer),
                                    provisional: provisional, completion: completion)
+        // RFC 3261 18.1.1: a request larger than the UDP size limit goes over TCP.
+        if peer.transport == .udp, let limit = configuration.udpSizeLimit, tx.bytes.count > limit {
+            tx.moveToTCP()
+            tx.state = newState(request.method, over: tx.destination)
+        }
         transactions[tx.key] = tx
-        socket.send(tx.bytes, to: address)
+        send(tx.bytes, to: tx.destination)
         schedule(tx)
         return tx
+    }
+
+    /// A client transaction's state machine as the request is sent over `peer`.
+    func newState(_ method: String, over peer: SIPPeer) -> ClientTransactionState {
+        ClientTransactionState(kind: method == "INVITE" ? .invite : .nonInvite, start: Self.nowMilliseconds(),
+                               t1: configuration.t1, t2: configuration.t2, t4: configuration.t4,
+                               timerD: configuration.timerD, reliable: peer.transport.isStream)
+    }
+
+    /// A request sent over TCP for its size whose connection failed before
+    /// any answer: sent again over UDP (RFC 3261 18.1.1: a reset or a
+    /// refused connection means the peer does not do TCP). False when it
+    /// was not such a request.
+    func fallBackToUDP(_ tx: ClientTransaction) -> Bool {
+        guard tx.udpFallback != nil, tx.state.state == .calling || tx.state.state == .trying,
+              tx.moveBackToUDP(newState(tx.method, over: tx.udpFallback!.destination)) else { return false }
+        tx.scheduled?.cancel()
+        logger.notice("\(tx.method) of \(tx.bytes.count) bytes: no TCP at \(tx.destination.address); sent over UDP",
+                      metadata: ["call-id": "\(tx.callID ?? "")"])
+        send(tx.bytes, to: tx.destination)
+        schedule(tx)
+        return true
     }
 
     /// RFC 3261 17.1.3: a response belongs to the transaction of its top
@@ -62,11 +86,11 @@ extension SIPEndpoint {
         for action in actions {
             switch action {
             case .retransmit:
-                socket.send(tx.bytes, to: tx.destination)
+                send(tx.bytes, to: tx.destination)
             case .ack:
                 guard let response else { continue }
                 if tx.ackBytes == nil { tx.ackBytes = ClientTransaction.ack(for: tx.request, response: response).serialized() }
-                if let ack = tx.ackBytes { socket.send(ack, to: tx.destination) }
+                if let ack = tx.ackBytes { send(ack, to: tx.destination) }
             case .deliver:
                 guard let response, let status = response.status else { continue }
                 if status < 200 { tx.provisional?(response) } else { tx.completion(response) }

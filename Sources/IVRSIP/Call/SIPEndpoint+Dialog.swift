@@ -7,7 +7,7 @@ extension SIPEndpoint {
     func terminate(_ leg: CallLeg, sendBye: Bool) {
         guard leg.state != .terminated else { return }
         if sendBye, leg.state == .confirmed || leg.state == .answered {
-            sendChallengeable(request("BYE", in: leg), to: leg.remoteAddress, in: leg) { _, _ in }
+            sendChallengeable(request("BYE", in: leg), to: dialogHop(leg), in: leg) { _, _ in }
         }
         leg.okTimer?.scheduled?.cancel()
         leg.okTimer = nil
@@ -50,8 +50,8 @@ extension SIPEndpoint {
                 }
                 var refer = self.request("REFER", in: leg)
                 refer.headers.add("Refer-To", "<\(uri)>")
-                refer.headers.add("Referred-By", self.contactHeader)
-                self.sendChallengeable(refer, to: leg.remoteAddress, in: leg) { [self] response, authFailure in
+                refer.headers.add("Referred-By", self.contactHeader(self.dialogHop(leg).transport))
+                self.sendChallengeable(refer, to: self.dialogHop(leg), in: leg) { [self] response, authFailure in
                     guard let status = response?.status else {
                         return self.finishTransfer(leg, .failed("REFER timed out"))
                     }

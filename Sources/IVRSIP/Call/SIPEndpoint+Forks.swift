@@ -13,21 +13,22 @@ extension SIPEndpoint {
     func handleLateInviteSuccess(_ response: SIPMessage, leg: CallLeg) {
         let tag = response.to?.tag ?? ""
         if tag == leg.remoteTag {
-            if let ack = leg.ackBytes { socket.send(ack, to: leg.remoteAddress) }
+            if let ack = leg.ackBytes { send(ack, to: dialogHop(leg)) }
             return
         }
         if let fork = leg.forks[tag] {
-            socket.send(fork.ack, to: fork.destination)
+            send(fork.ack, to: fork.destination)
             return
         }
         guard let invite = leg.invite, let cseq = invite.cseq?.number else { return }
         let target = response.headers["Contact"].flatMap(NameAddress.init)?.uri ?? leg.remoteContact
         let addressing = RouteSet.ofResponse(response).addressing(remoteTarget: target)
-        let destination = Self.hop(of: addressing.nextHop).flatMap { try? SocketAddress(ipAddress: $0.host, port: $0.port) }
-            ?? leg.inviteDestination ?? leg.remoteAddress
+        let destination = Self.hop(of: addressing.nextHop).flatMap { hop in
+            (try? SocketAddress(ipAddress: hop.host, port: hop.port)).map { SIPPeer(hop.transport, $0) }
+        } ?? leg.inviteDestination ?? leg.remoteAddress
         func request(_ method: String, _ number: UInt32) -> SIPMessage {
             var h = SIPHeaders()
-            h.add("Via", newVia())
+            h.add("Via", newVia(destination.transport))
             h.add("Max-Forwards", "70")
             for route in addressing.routes { h.add("Route", route) }
             h.add("From", leg.localHeader)
@@ -38,7 +39,7 @@ extension SIPEndpoint {
             return .request(method, uri: addressing.requestURI, headers: h)
         }
         let ack = request("ACK", cseq).serialized()
-        socket.send(ack, to: destination)
+        send(ack, to: destination)
         if leg.forks.count < Self.maxForks { leg.forks[tag] = (ack, destination) }
         logger.notice("a second callee answered the forked INVITE: ACKed and ended with BYE",
                       metadata: ["call-id": "\(leg.callID)", "to-tag": "\(tag.prefix(64))"])

@@ -4,10 +4,10 @@ import NIOCore
 extension SIPEndpoint {
     /// A new INVITE (a retransmission never gets here: its server
     /// transaction answers it, see `absorbedByTransaction`).
-    func handleInvite(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
+    func handleInvite(_ request: SIPMessage, leg: CallLeg?, from peer: SIPPeer) {
         if let leg {
             if dialog(request, leg) != nil {
-                reinvite(request, leg: leg, from: address)
+                reinvite(request, leg: leg, from: peer)
             } else if request.to?.tag == nil, leg.inbound, request.from?.tag == leg.remoteTag,
                       request.cseq == leg.invite?.cseq {
                 // The same INVITE by another path (a forking proxy's copies
@@ -51,7 +51,7 @@ extension SIPEndpoint {
             // ACK's answer says where to send.
             offer = nil
             agreement = SDPNegotiator.Agreement(codec: .pcmu, payloadType: 0, eventPayloadType: 101,
-                                                remoteAddress: address.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
+                                                remoteAddress: peer.address.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
         } else {
             guard let parsed = try? SessionDescription(parsing: request.body) else { return reject(400, "malformed SDP") }
             guard let agreed = SDPNegotiator.agree(offer: parsed) else { return reject(488, "PCMU/8000 or PCMA/8000 required") }
@@ -64,10 +64,14 @@ extension SIPEndpoint {
         let contact = request.headers["Contact"].flatMap(NameAddress.init)?.uri ?? from.uri
         let leg = CallLeg(callID: callID, localTag: tag, inbound: true, flow: flow, fromURI: from.uri, toURI: to.uri,
                           localHeader: localHeader.description, remoteHeader: request.headers["From"] ?? from.description,
-                          remoteContact: contact, remoteAddress: address)
+                          remoteContact: contact, remoteAddress: peer)
         leg.remoteTag = from.tag
         leg.routeSet = RouteSet.ofRequest(request)
-        if request.vias.count == 1 { leg.symmetricAddress = address }
+        if peer.transport.isStream {
+            leg.connection = peer
+        } else if request.vias.count == 1 {
+            leg.symmetricAddress = peer
+        }
         routeDialog(leg)
         leg.invite = request
         leg.offerInOK = offer == nil
@@ -103,7 +107,7 @@ extension SIPEndpoint {
                                  localPort: media.localPort, sessionID: leg.sdpSession, version: 0)
         } ?? SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort, sessionID: leg.sdpSession))
         var ok = dialogResponse(invite, 200, toTag: leg.localTag)
-        ok.headers.add("Contact", contactHeader)
+        ok.headers.add("Contact", contactHeader(for: invite))
         ok.headers.add("Allow", Self.allowed)
         ok.headers.add("Content-Type", "application/sdp")
         ok.body = Array(sdp.utf8)
@@ -128,8 +132,10 @@ extension SIPEndpoint {
             leg.okTimer = entry
         case .retransmit:
             leg.okTimer = entry
-            if let bytes = leg.lastInviteResponse, let invite = leg.invite {
-                socket.send(bytes, to: responseDestination(invite) ?? leg.remoteAddress)
+            // Over TCP and TLS the transport delivers the 2xx; only the ACK's timeout runs.
+            if let bytes = leg.lastInviteResponse, let invite = leg.invite, let destination = responseDestination(invite),
+               !destination.transport.isStream {
+                send(bytes, to: destination)
             }
             scheduleOkRetransmit(leg)
         case .timeout:
@@ -183,7 +189,7 @@ extension SIPEndpoint {
 
     /// A re-INVITE inside a dialog (hold, resume, new address): answer with
     /// the same port and apply the new direction and address.
-    func reinvite(_ request: SIPMessage, leg: CallLeg, from address: SocketAddress) {
+    func reinvite(_ request: SIPMessage, leg: CallLeg, from peer: SIPPeer) {
         guard leg.state == .confirmed, let media = leg.media else {
             respond(request, request.response(491))
             return
@@ -192,11 +198,12 @@ extension SIPEndpoint {
         // target; the route set stays as the dialog began.
         if let contact = request.headers["Contact"].flatMap(NameAddress.init)?.uri, contact != leg.remoteContact {
             leg.remoteContact = contact
-            if leg.symmetricAddress != nil { leg.symmetricAddress = address }
+            if leg.symmetricAddress != nil { leg.symmetricAddress = peer }
             routeDialog(leg)
         }
+        if peer.transport.isStream, leg.connection != nil { leg.connection = peer }  // the caller reconnected
         var ok = request.response(200)
-        ok.headers.add("Contact", contactHeader)
+        ok.headers.add("Contact", contactHeader(for: request))
         ok.headers.add("Content-Type", "application/sdp")
         if request.body.isEmpty {
             // RFC 3261 14.2: no offer in the re-INVITE, so ours goes in the

@@ -16,12 +16,16 @@ extension SIPEndpoint {
         let routes = RouteSet(proxy: configuration.outboundProxy)
         let next = routes.addressing(remoteTarget: uri.description).nextHop
         guard let hop = Self.hop(of: next) else { throw CallFailure(description: "'\(next)' is not a sip: URI") }
-        let address: SocketAddress
-        do { address = try SocketAddress.makeAddressResolvingHost(hop.host, port: hop.port) } catch {
+        let resolved: SocketAddress
+        do { resolved = try SocketAddress.makeAddressResolvingHost(hop.host, port: hop.port) } catch {
             throw CallFailure(description: "cannot resolve \(hop.host): \(error)")
         }
+        let address = SIPPeer(hop.transport, resolved)
+        if (try? SocketAddress(ipAddress: hop.host, port: hop.port)) == nil {
+            eventLoop.execute { self.remember(serverName: hop.host, for: address) }
+        }
         let placeholder = SDPNegotiator.Agreement(codec: .pcmu, payloadType: 0, eventPayloadType: 101,
-                                                  remoteAddress: address.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
+                                                  remoteAddress: resolved.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
         let media: MediaSession
         do { media = try await MediaSession.open(host: configuration.host, ports: ports, group: group, clocks: clocks,
                                                   agreement: placeholder) } catch {
@@ -35,12 +39,12 @@ extension SIPEndpoint {
         return try result.get()
     }
 
-    func sendInvite(to uri: SIPURI, routes: RouteSet, address: SocketAddress, flow: Int, fromUser: String, media: MediaSession,
+    func sendInvite(to uri: SIPURI, routes: RouteSet, address: SIPPeer, flow: Int, fromUser: String, media: MediaSession,
                     done: CheckedContinuation<Result<CallLeg, CallFailure>, Never>) {
         let tag = SIPIdentifiers.token(10)
         let callID = SIPIdentifiers.token(24) + "@" + configuration.advertisedHost
-        let local = "<sip:\(fromUser)@\(hostPort)>;tag=\(tag)"
-        let leg = CallLeg(callID: callID, localTag: tag, inbound: false, flow: flow, fromURI: "sip:\(fromUser)@\(hostPort)",
+        let local = "<sip:\(fromUser)@\(hostPort(address.transport))>;tag=\(tag)"
+        let leg = CallLeg(callID: callID, localTag: tag, inbound: false, flow: flow, fromURI: "sip:\(fromUser)@\(hostPort(address.transport))",
                           toURI: uri.description, localHeader: local, remoteHeader: "<\(uri)>", remoteContact: uri.description,
                           remoteAddress: address)
         leg.media = media
@@ -91,6 +95,11 @@ extension SIPEndpoint {
             case .cancelSent: why = "sent CANCEL, no final answer"
             case .cancelWanted: why = "given up before it rang"
             case .calling, .ringing: why = "timeout"
+            }
+            if let failure = leg.transportFailure {
+                leg.endReason = failure
+                terminate(leg, sendBye: false)
+                return .failure(CallFailure(description: failure))
             }
             leg.endReason = leg.dialing.cancelled == nil ? "no answer to INVITE" : "no answer (cancelled)"
             terminate(leg, sendBye: false)
@@ -143,7 +152,7 @@ extension SIPEndpoint {
         }
         leg.localCSeq -= 1
         leg.ackBytes = ack.serialized()
-        socket.send(ack.serialized(), to: leg.remoteAddress)
+        send(ack.serialized(), to: dialogHop(leg))
         leg.answeredAt = Date()
         guard let answer = try? SessionDescription(parsing: response.body), let agreement = SDPNegotiator.agree(offer: answer) else {
             leg.state = .confirmed
@@ -167,7 +176,7 @@ extension SIPEndpoint {
     /// 487, which it ACKs; without a final response 64*T1 after the
     /// CANCEL it is given up.
     func cancelInvite(_ leg: CallLeg, _ reason: Dialing.CancelReason) {
-        guard let invite = leg.invite, let tx = leg.inviteTransaction else { return }
+        guard leg.invite != nil, let tx = leg.inviteTransaction else { return }
         switch leg.dialing {
         case .calling:
             leg.dialing = .cancelWanted(reason)
@@ -177,7 +186,8 @@ extension SIPEndpoint {
         case .ringing:
             leg.dialing = .cancelSent(reason)
         }
-        transact(ClientTransaction.cancel(of: invite), to: tx.destination) { _ in }
+        // The INVITE as its transaction sent it (over TCP if its size took it there).
+        transact(ClientTransaction.cancel(of: tx.request), to: tx.destination) { _ in }
         leg.ringTimer?.cancel()
         leg.ringTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(64 * configuration.t1))) { [self] in
             self.abandon(tx)

@@ -7,10 +7,10 @@ extension SIPEndpoint {
     /// RFC 3261 8.2 and 17.2: a retransmission goes to its transaction;
     /// then the Request-URI scheme (416) and `Require` (420) are checked
     /// before the method's own handling.
-    func handleRequest(_ raw: SIPMessage, from address: SocketAddress) {
-        let request = stamped(raw, from: address)
-        guard admitted(request, from: address) else { return }  // sip.inbound (SIPEndpoint+InboundAccess)
-        if absorbedByTransaction(request, from: address) { return }
+    func handleRequest(_ raw: SIPMessage, from peer: SIPPeer) {
+        let request = stamped(raw, from: peer)
+        guard admitted(request, from: peer) else { return }  // sip.inbound (SIPEndpoint+InboundAccess)
+        if absorbedByTransaction(request, from: peer) { return }
         if request.method != "ACK", let refusal = Self.refusal(request) {
             respond(request, refusal)
             return
@@ -26,18 +26,18 @@ extension SIPEndpoint {
             leg.remoteCSeq = n
         }
         switch request.method {
-        case "INVITE": handleInvite(request, leg: leg, from: address)
+        case "INVITE": handleInvite(request, leg: leg, from: peer)
         case "ACK": handleAck(request, leg: leg)
-        case "CANCEL": handleCancel(request, leg: leg, from: address)
-        case "BYE": handleBye(request, leg: leg, from: address)
+        case "CANCEL": handleCancel(request, leg: leg, from: peer)
+        case "BYE": handleBye(request, leg: leg, from: peer)
         case "OPTIONS":
             var ok = request.response(200, toTag: leg?.localTag ?? SIPIdentifiers.token(8))
             ok.headers.add("Allow", Self.allowed)
             ok.headers.add("Accept", "application/sdp, application/dtmf-relay, application/dtmf, message/sipfrag")
             ok.headers.add("Supported", Self.supported.joined(separator: ", "))
             respond(request, ok)
-        case "INFO": handleInfo(request, leg: leg, from: address)
-        case "NOTIFY": handleNotify(request, leg: leg, from: address)
+        case "INFO": handleInfo(request, leg: leg, from: peer)
+        case "NOTIFY": handleNotify(request, leg: leg, from: peer)
         default:
             // RFC 3261 8.2.1: a method we know but do not serve is 405, one
             // we have never heard of 501; both list what we allow.
@@ -82,7 +82,7 @@ extension SIPEndpoint {
         return leg
     }
 
-    func handleBye(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
+    func handleBye(_ request: SIPMessage, leg: CallLeg?, from peer: SIPPeer) {
         guard let leg = dialog(request, leg) else {
             respond(request, request.response(481))
             return
@@ -92,7 +92,7 @@ extension SIPEndpoint {
         terminate(leg, sendBye: false)
     }
 
-    func handleCancel(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
+    func handleCancel(_ request: SIPMessage, leg: CallLeg?, from peer: SIPPeer) {
         // CANCEL matches the INVITE transaction: same Call-ID, branch and CSeq number.
         guard let leg, let invite = leg.invite, invite.vias.first?.branch == request.vias.first?.branch,
               invite.cseq?.number == request.cseq?.number else {
@@ -107,7 +107,7 @@ extension SIPEndpoint {
         terminate(leg, sendBye: false)
     }
 
-    func handleInfo(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
+    func handleInfo(_ request: SIPMessage, leg: CallLeg?, from peer: SIPPeer) {
         guard let leg = dialog(request, leg) else {
             respond(request, request.response(481))
             return
@@ -125,7 +125,7 @@ extension SIPEndpoint {
         }
     }
 
-    func handleNotify(_ request: SIPMessage, leg: CallLeg?, from address: SocketAddress) {
+    func handleNotify(_ request: SIPMessage, leg: CallLeg?, from peer: SIPPeer) {
         guard let leg = dialog(request, leg) else {
             respond(request, request.response(481))
             return

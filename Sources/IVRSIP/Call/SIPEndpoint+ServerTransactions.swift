@@ -8,16 +8,24 @@ extension SIPEndpoint {
     /// top Via's sent-by (5060 when it names none), or, when the Via holds
     /// `rport`, the port the request came from. `request` is as stamped by
     /// `stamped(_:from:)`. A `maddr` is not followed: responses never leave
-    /// for an address that did not send us the request.
-    func responseDestination(_ request: SIPMessage) -> SocketAddress? {
+    /// for an address that did not send us the request. Over TCP and TLS
+    /// the response goes back on the request's connection while it is
+    /// open; once closed, on a new connection to the same address and the
+    /// Via's port (18.2.2). The transport is the one the request came on,
+    /// whatever its Via claims (a request over UDP whose Via says TCP is
+    /// answered over UDP, as RFC 4475's torture messages expect).
+    func responseDestination(_ request: SIPMessage) -> SIPPeer? {
+        if let source = request.source, source.transport.isStream, streamOpen(source) { return source }
         guard let top = request.headers.values("Via").first.flatMap({ Via($0, anyVersion: true) }) else { return nil }
-        return Self.destination(top)
+        return Self.destination(top, transport: request.source?.transport)
     }
 
-    static func destination(_ stamped: Via) -> SocketAddress? {
+    /// `transport`: the one the request came on (nil: the Via's).
+    static func destination(_ stamped: Via, transport arrived: SIPTransport? = nil) -> SIPPeer? {
+        let transport = arrived ?? SIPTransport(name: stamped.transport) ?? .udp
         let ip = (stamped.parameter("received") ?? nil) ?? stamped.host
-        let port = (stamped.parameter("rport") ?? nil).flatMap { Int($0) } ?? stamped.port ?? 5060
-        return try? SocketAddress(ipAddress: ip.trimmingCharacters(in: "[]"), port: port)
+        let port = (stamped.parameter("rport") ?? nil).flatMap { Int($0) } ?? stamped.port ?? transport.defaultPort
+        return (try? SocketAddress(ipAddress: ip.trimmingCharacters(in: "[]"), port: port)).map { SIPPeer(transport, $0) }
     }
 
     /// Sends a response to `request` and records it in the request's server
@@ -31,7 +39,7 @@ extension SIPEndpoint {
         if response.headers["Server"] == nil { response.headers.add("Server", "ivrc") }
         let bytes = response.serialized()
         guard let destination = responseDestination(request) else { return bytes }
-        socket.send(bytes, to: destination)
+        send(bytes, to: destination)
         guard let key = ServerTransactionKey.of(request), let status = response.status else { return bytes }
         let timerJ = NIODeadline.now() + .milliseconds(Int64(64 * configuration.t1))
         if request.method == "INVITE" {
@@ -42,7 +50,7 @@ extension SIPEndpoint {
                 tx.state = .completed
                 tx.expires = timerJ  // Timer H
                 tx.interval = configuration.t1
-                scheduleTimerG(tx)
+                if !destination.transport.isStream { scheduleTimerG(tx) }  // 17.2.1: Timer G only over UDP
             } else if status >= 200 {
                 tx.state = .accepted
                 tx.expires = timerJ
@@ -59,7 +67,7 @@ extension SIPEndpoint {
         guard let expires = tx.expires, NIODeadline.now() + .milliseconds(Int64(tx.interval)) < expires else { return }
         tx.retransmit = eventLoop.scheduleTask(in: .milliseconds(Int64(tx.interval))) { [self] in
             guard tx.state == .completed, self.inviteTransactions[tx.key] === tx else { return }
-            self.socket.send(tx.response, to: tx.destination)
+            self.send(tx.response, to: tx.destination)
             tx.interval = min(tx.interval * 2, self.configuration.t2)
             self.scheduleTimerG(tx)
         }
@@ -68,9 +76,9 @@ extension SIPEndpoint {
     /// Hands a retransmission to its server transaction: true when the
     /// request was absorbed there (a retransmitted request gets the last
     /// response again; an ACK to a non-2xx final response ends Timer G).
-    func absorbedByTransaction(_ request: SIPMessage, from address: SocketAddress) -> Bool {
+    func absorbedByTransaction(_ request: SIPMessage, from peer: SIPPeer) -> Bool {
         guard let key = ServerTransactionKey.of(request) else { return false }
-        let destination = responseDestination(request) ?? address
+        let destination = responseDestination(request) ?? peer
         switch request.method {
         case "ACK":
             guard let tx = inviteTransactions[key] else { return false }
@@ -85,14 +93,14 @@ extension SIPEndpoint {
             }
         case "INVITE":
             if let tx = inviteTransactions[key] {
-                if !tx.response.isEmpty { socket.send(tx.response, to: destination) }
+                if !tx.response.isEmpty { send(tx.response, to: destination) }
                 return true
             }
             inviteTransactions.insert(InviteServerTransaction(key: key, destination: destination))
             return false
         default:
             guard let cached = responses.lookup(key, now: .now()) else { return false }
-            socket.send(cached, to: destination)
+            send(cached, to: destination)
             return true
         }
     }

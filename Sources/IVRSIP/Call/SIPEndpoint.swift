@@ -1,15 +1,17 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 
-/// The SIP user agent: one UDP socket, the dialogs on it, their
-/// transactions and media. Answers calls as a UAS (and places them as a
+/// The SIP user agent: its listeners (UDP sockets, TCP and TLS listeners
+/// and their connections), the dialogs on them, their transactions and media. Answers calls as a UAS (and places them as a
 /// UAC for `ivrc call`); the flow itself runs elsewhere, started through
 /// `hooks`.
 ///
-/// Concurrency: all mutable state is touched only on the SIP socket's
-/// event loop (datagrams arrive there; public methods hop there), which
-/// makes the `@unchecked Sendable` sound.
+/// Concurrency: all mutable state is touched only on the endpoint's event
+/// loop `loop` (every SIP socket and connection is bound to it, so
+/// messages arrive there; public methods hop there), which makes the
+/// `@unchecked Sendable` sound.
 public final class SIPEndpoint: @unchecked Sendable {
     /// What the endpoint asks of its owner.
     public struct Hooks: Sendable {
@@ -35,9 +37,28 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// The 20 ms pacing clock of each event loop (see `MediaClock`).
     let clocks = MediaClocks()
     let logger: Logger
-    var socket: UDPSocket!
-    public var eventLoop: EventLoop { socket.eventLoop }
-    public var localPort: Int { socket.localPort }
+    /// The one event loop of signalling: every listener and connection.
+    let loop: EventLoop
+    /// The first UDP listener: UDP requests and responses go out on it.
+    var socket: UDPSocket?
+    var udpSockets: [UDPSocket] = []
+    var streamListeners: [Channel] = []
+    /// Open TCP and TLS connections by their far end.
+    var streams: [SIPPeer: StreamConnection] = [:]
+    /// Host names that TLS peers' certificates must show (from the URIs
+    /// they were found by); bounded like the other tables.
+    var serverNames: [SIPPeer: String] = [:]
+    var tlsClientContextCache: NIOSSLContext?
+    /// The listeners as bound (port 0 replaced by the port chosen).
+    public private(set) var listening: [SIPListenAddress] = []
+    public var eventLoop: EventLoop { loop }
+    /// The port of the first listener.
+    public var localPort: Int { listening.first?.port ?? 0 }
+
+    /// The bound port of the first listener of `transport`.
+    public func localPort(_ transport: SIPTransport) -> Int? {
+        listening.first { $0.transport == transport }?.port
+    }
 
     var calls: [String: CallLeg] = [:]
     var transactions: [String: ClientTransaction] = [:]
@@ -75,6 +96,15 @@ public final class SIPEndpoint: @unchecked Sendable {
         public var invitesChallenged = 0
         public var authFailures = 0
         public var invitesAuthenticated = 0
+        /// TCP and TLS: connections accepted, refused at the limits with
+        /// nothing idle to close, closed to make room, opened by us,
+        /// failed (framing, TLS, slow senders), closed for idleness.
+        public var connectionsAccepted = 0
+        public var connectionsRefused = 0
+        public var connectionsEvicted = 0
+        public var connectionsOpened = 0
+        public var connectionErrors = 0
+        public var connectionsIdleClosed = 0
     }
 
     public init(configuration: SIPConfiguration, group: EventLoopGroup, hooks: Hooks, logger: Logger) {
@@ -82,6 +112,7 @@ public final class SIPEndpoint: @unchecked Sendable {
         self.group = group
         self.hooks = hooks
         self.logger = logger
+        self.loop = group.next()
         self.ports = PortAllocator(range: configuration.rtpPorts)
         self.responses = ResponseCache(limit: configuration.maxCachedResponses)
         self.inviteTransactions = InviteServerTransactions(limit: configuration.maxCachedResponses)
@@ -92,16 +123,45 @@ public final class SIPEndpoint: @unchecked Sendable {
         self.access = InboundAccess(policy: configuration.inbound)
     }
 
-    /// Binds the SIP socket and starts the housekeeping timer.
+    /// Binds every listener (`configuration.listeners`) and starts the
+    /// housekeeping timer. A listener that cannot bind closes the ones
+    /// bound before it and throws.
     public func start() async throws {
         let box = EndpointBox(self)
-        socket = try await UDPSocket.bind(host: configuration.host, port: configuration.port, group: group,
-                                          failed: { box.endpoint.socketFailed($0) }) { buffer, from in
-            box.endpoint.received(buffer.readableBytesView, from: from)
+        var bound: [SIPListenAddress] = []
+        do {
+            for listen in configuration.listeners {
+                switch listen.transport {
+                case .udp:
+                    let udp = try await UDPSocket.bind(host: listen.host, port: listen.port, group: loop,
+                                                       failed: { box.endpoint.socketFailed($0) }) { buffer, from in
+                        box.endpoint.received(buffer.readableBytesView, from: SIPPeer(.udp, from))
+                    }
+                    udpSockets.append(udp)
+                    bound.append(SIPListenAddress(.udp, host: listen.host, port: udp.localPort))
+                case .tcp, .tls:
+                    let channel = try await bindStreamListener(listen)
+                    streamListeners.append(channel)
+                    bound.append(SIPListenAddress(listen.transport, host: listen.host, port: channel.localAddress?.port ?? listen.port))
+                }
+            }
+        } catch {
+            for udp in udpSockets { await udp.close() }
+            for listener in streamListeners { try? await listener.close().get() }
+            udpSockets = []
+            streamListeners = []
+            throw error
         }
-        sweeper = socket.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(5), delay: .seconds(5)) { [self] _ in
-            self.responses.sweep(now: .now())
-            self.inviteTransactions.sweep(now: .now())
+        let listening = bound
+        try await loop.submit {
+            self.socket = self.udpSockets.first
+            self.listening = listening
+        }.get()
+        sweeper = loop.scheduleRepeatedTask(initialDelay: .seconds(5), delay: .seconds(5)) { [self] _ in
+            let now = NIODeadline.now()
+            self.responses.sweep(now: now)
+            self.inviteTransactions.sweep(now: now)
+            self.sweepIdleStreams(now: now)
         }
     }
 
@@ -156,8 +216,11 @@ public final class SIPEndpoint: @unchecked Sendable {
         try? await eventLoop.submit {
             for tx in self.inviteTransactions.entries.values { tx.retransmit?.cancel() }
             for reg in self.registrations { self.stopSending(reg) }
+            for connection in self.streams.values { connection.close() }
+            self.streams = [:]
         }.get()
-        await socket.close()
+        for listener in streamListeners { try? await listener.close().get() }
+        for udp in udpSockets { await udp.close() }
     }
 
     // MARK: Datagrams
@@ -174,32 +237,39 @@ public final class SIPEndpoint: @unchecked Sendable {
         }
     }
 
-    /// One datagram, read in place from the socket's buffer (nothing is
-    /// copied before parsing; see `UDPSocket`).
-    func received(_ bytes: ByteBufferView, from address: SocketAddress) {
+    /// One datagram, or one message framed on a TCP or TLS connection,
+    /// read in place from the receive buffer (nothing is copied before
+    /// parsing; see `UDPSocket`). Over a stream, a message that cannot be
+    /// parsed also closes the connection: its framing cannot be trusted.
+    func received(_ bytes: ByteBufferView, from peer: SIPPeer) {
         stats.datagrams += 1
         // Keep-alives (CRLF) and tiny garbage are ignored outright.
-        if bytes.count < 16 { return }
-        let message: SIPMessage
+        if bytes.count < 16 && !peer.transport.isStream { return }
+        var message: SIPMessage
         do {
             message = try SIPParser.parse(bytes)
         } catch {
             stats.malformed += 1
-            answerMalformed(bytes, error: error, to: address)
+            answerMalformed(bytes, error: error, to: peer)
+            if peer.transport.isStream, let connection = streams[peer] {
+                streams[peer] = nil
+                connection.close()
+            }
             return
         }
-        if message.isRequest { handleRequest(message, from: address) } else { handleResponse(message) }
+        message.source = peer
+        if message.isRequest { handleRequest(message, from: peer) } else { handleResponse(message) }
     }
 
-    func send(_ message: SIPMessage, to address: SocketAddress) {
-        socket.send(message.serialized(), to: address)
+    func send(_ message: SIPMessage, to peer: SIPPeer) {
+        send(message.serialized(), to: peer)
     }
 
     /// Adds `received`/`rport` to the top Via (RFC 3261 18.2.1, RFC 3581 4)
     /// so the response finds its way back (see `responseDestination`).
-    func stamped(_ request: SIPMessage, from address: SocketAddress) -> SIPMessage {
+    func stamped(_ request: SIPMessage, from peer: SIPPeer) -> SIPMessage {
         var request = request
-        request.headers = Self.stamped(request.headers, from: address)
+        request.headers = Self.stamped(request.headers, from: peer.address)
         return request
     }
 
@@ -219,48 +289,73 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// Tries to answer a request too broken to parse (400, or 505 for
     /// another SIP version) when a usable Via says where the answer goes;
     /// rate limited. Responses and unaddressable requests are dropped.
-    func answerMalformed(_ bytes: ByteBufferView, error: SIPParseError, to address: SocketAddress) {
+    func answerMalformed(_ bytes: ByteBufferView, error: SIPParseError, to peer: SIPPeer) {
         let second = NIODeadline.now().uptimeNanoseconds / 1_000_000_000
         if badRequestBudget.second != Int64(second) { badRequestBudget = (Int64(second), 0) }
         guard badRequestBudget.count < configuration.maxBadRequestAnswersPerSecond,
               let salvaged = MalformedRequest.salvage(bytes) else { return }
         badRequestBudget.count += 1
-        let headers = Self.stamped(salvaged, from: address)
+        let headers = Self.stamped(salvaged, from: peer.address)
         var response = SIPMessage(.response(status: error.status, reason: SIPMessage.reasonPhrase(error.status)), headers: headers)
         response.headers.add("Warning", "399 ivrc \"\(error.message.replacingAll("\"", "'").prefix(120))\"")
         response.headers.add("Server", "ivrc")
+        if peer.transport.isStream, streamOpen(peer) { return send(response, to: peer) }
         guard let top = headers.values("Via").first.flatMap({ Via($0, anyVersion: true) }),
-              let destination = Self.destination(top) else { return }
+              let destination = Self.destination(top, transport: peer.transport) else { return }
         send(response, to: destination)
     }
 
     // MARK: Building requests
 
-    var contactHeader: String { "<sip:ivrc@\(hostPort)>" }
+    /// Our Contact for requests and dialogs over `transport`: the
+    /// listener of that transport (`;transport=tcp` or `tls` on the URI).
+    /// Without a listener of that transport (`ivrc call` over TLS without
+    /// a certificate), the UDP listener's: the peer's in-dialog requests
+    /// then come over UDP, where ivrc hears them.
+    func contactHeader(_ transport: SIPTransport = .udp, user: String = "ivrc") -> String {
+        let heard = transport != .udp && localPort(transport) == nil && localPort(.udp) != nil ? SIPTransport.udp : transport
+        return "<sip:\(user)@\(hostPort(heard))\(heard == .udp ? "" : ";transport=" + heard.rawValue)>"
+    }
 
-    /// The top Via of a request this endpoint starts: a new branch, and
-    /// `rport` so the answer comes back to this socket (RFC 3581).
-    func newVia() -> String { "SIP/2.0/UDP \(hostPort);branch=\(SIPIdentifiers.branch());rport" }
+    /// Our Contact in a response that sets up or refreshes a dialog: the
+    /// listener of the request's transport; a SIPS URI when the request's
+    /// Request-URI is one (RFC 3261 12.1.1).
+    func contactHeader(for request: SIPMessage) -> String {
+        let transport = request.source?.transport ?? .udp
+        if transport == .tls, request.requestURI?.lowercased().hasPrefix("sips:") == true {
+            return "<sips:ivrc@\(hostPort(.tls))>"
+        }
+        return contactHeader(transport)
+    }
 
-    var hostPort: String {
+    /// The top Via of a request this endpoint starts: the transport, a new
+    /// branch, and `rport` so the answer comes back to this socket (RFC 3581).
+    func newVia(_ transport: SIPTransport = .udp) -> String {
+        "SIP/2.0/\(transport.viaName) \(hostPort(transport));branch=\(SIPIdentifiers.branch());rport"
+    }
+
+    /// The advertised host and the port of our listener of `transport`
+    /// (the first listener's when there is none of that transport).
+    func hostPort(_ transport: SIPTransport = .udp) -> String {
         let host = configuration.advertisedHost.contains(":") ? "[\(configuration.advertisedHost)]" : configuration.advertisedHost
-        return "\(host):\(localPort)"
+        return "\(host):\(localPort(transport) ?? localPort)"
     }
 
     /// A request inside `leg`'s dialog, addressed by its route set (RFC
-    /// 3261 12.2.1.1): send it to `leg.remoteAddress`.
+    /// 3261 12.2.1.1): send it to `dialogHop(leg)`.
     func request(_ method: String, in leg: CallLeg, body: [UInt8] = [], contentType: String? = nil) -> SIPMessage {
         leg.localCSeq += 1
         let addressing = leg.routeSet.addressing(remoteTarget: leg.remoteContact)
+        let transport = dialogHop(leg).transport
         var h = SIPHeaders()
-        h.add("Via", newVia())
+        h.add("Via", newVia(transport))
         h.add("Max-Forwards", "70")
         for route in addressing.routes { h.add("Route", route) }
         h.add("From", leg.localHeader)
         h.add("To", leg.remoteHeader)
         h.add("Call-ID", leg.callID)
         h.add("CSeq", "\(leg.localCSeq) \(method)")
-        h.add("Contact", contactHeader)
+        h.add("Contact", contactHeader(transport))
         h.add("User-Agent", "ivrc")
         if let contentType { h.add("Content-Type", contentType) }
         return .request(method, uri: addressing.requestURI, headers: h, body: body)

@@ -10,6 +10,10 @@ public struct SIPMessage: Sendable, Equatable {
     public var startLine: StartLine
     public var headers: SIPHeaders
     public var body: [UInt8]
+    /// Where a received message came from (its transport, and over TCP or
+    /// TLS its connection); not part of the message's text. Nil for
+    /// messages built here.
+    public var source: SIPPeer?
 
     public init(_ startLine: StartLine, headers: SIPHeaders = SIPHeaders(), body: [UInt8] = []) {
         self.startLine = startLine
@@ -33,6 +37,19 @@ public struct SIPMessage: Sendable, Equatable {
         case .request(let method, _): method
         case .response: cseq?.method ?? ""
         }
+    }
+
+    /// The message with its top Via's sent-protocol naming `transport`
+    /// (its branch and parameters unchanged).
+    func withTopViaTransport(_ transport: SIPTransport) -> SIPMessage {
+        let raw = headers.rawValues("Via")
+        guard var top = raw.first.flatMap({ Via($0) }) else { return self }
+        top.transport = transport.viaName
+        var copy = self
+        copy.headers.remove("Via")
+        copy.headers.add("Via", top.description)
+        for via in raw.dropFirst() { copy.headers.add("Via", via) }
+        return copy
     }
 
     public var requestURI: String? {

@@ -18,6 +18,9 @@ final class Registration: @unchecked Sendable {
     /// Each REGISTER's number: a completion of an older one is ignored.
     var attempt = 0
     var transaction: ClientTransaction?
+    /// Where the last REGISTER went: over TCP or TLS, that connection is
+    /// kept open while the binding lasts (the registrar may deliver calls on it).
+    var registrar: SIPPeer?
     var timer: Scheduled<Void>?
     /// Wall-clock times of the state, for the snapshot and the log.
     var registeredUntil: Date?

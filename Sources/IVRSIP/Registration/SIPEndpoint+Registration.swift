@@ -125,17 +125,18 @@ extension SIPEndpoint {
             guard let address else { return self.registerEnded(reg, attempt: attempt, response: nil, why: "cannot resolve \(hop.host)") }
             reg.cseq += 1
             var h = SIPHeaders()
-            h.add("Via", self.newVia())
+            h.add("Via", self.newVia(address.transport))
             h.add("Max-Forwards", "70")
             for route in addressing.routes { h.add("Route", route) }
             h.add("From", "<\(reg.settings.aor)>;tag=\(reg.fromTag)")
             h.add("To", "<\(reg.settings.aor)>")
             h.add("Call-ID", reg.callID)
             h.add("CSeq", "\(reg.cseq) REGISTER")
-            h.add("Contact", "<sip:\(reg.contactUser)@\(self.hostPort)>;expires=\(expires)")
+            h.add("Contact", "\(self.contactHeader(address.transport, user: reg.contactUser));expires=\(expires)")
             h.add("Expires", "\(expires)")
             h.add("User-Agent", "ivrc")
             let request = SIPMessage.request("REGISTER", uri: addressing.requestURI, headers: h)
+            reg.registrar = address
             self.sendChallengeable(request, to: address, in: nil, credentials: reg.credentials(default: self.configuration.credentials),
                                    started: { tx, sent in
                                        guard reg.attempt == attempt else { return self.forget(tx) }

@@ -9,10 +9,13 @@ import NIOCore
 final class ClientTransaction: @unchecked Sendable {
     let branch: String
     let method: String
-    let request: SIPMessage
-    let bytes: [UInt8]
-    let destination: SocketAddress
+    private(set) var request: SIPMessage
+    private(set) var bytes: [UInt8]
+    private(set) var destination: SIPPeer
     var state: ClientTransactionState
+    /// The request as it would have gone over UDP, when its size sent it
+    /// over TCP instead (RFC 3261 18.1.1): used if TCP cannot connect.
+    private(set) var udpFallback: (request: SIPMessage, destination: SIPPeer)?
     var scheduled: Scheduled<Void>?
     /// The ACK of a non-2xx final response, re-sent on its retransmissions.
     var ackBytes: [UInt8]?
@@ -27,7 +30,7 @@ final class ClientTransaction: @unchecked Sendable {
 
     static func key(branch: String, method: String) -> String { branch + " " + method }
 
-    init(request: SIPMessage, branch: String, destination: SocketAddress, state: ClientTransactionState,
+    init(request: SIPMessage, branch: String, destination: SIPPeer, state: ClientTransactionState,
          provisional: ((SIPMessage) -> Void)? = nil, completion: @escaping (SIPMessage?) -> Void) {
         self.branch = branch
         self.method = request.method
@@ -38,6 +41,28 @@ final class ClientTransaction: @unchecked Sendable {
         self.provisional = provisional
         self.completion = completion
         self.callID = request.callID
+    }
+
+    /// Sends this request over TCP instead of UDP (18.1.1: larger than the
+    /// UDP size limit): the top Via says TCP; the UDP form is kept.
+    func moveToTCP() {
+        guard destination.transport == .udp else { return }
+        udpFallback = (request, destination)
+        request = request.withTopViaTransport(.tcp)
+        bytes = request.serialized()
+        destination = SIPPeer(.tcp, destination.address)
+    }
+
+    /// TCP could not connect: the UDP form, to go out over UDP in a
+    /// transaction state started anew (`state`).
+    func moveBackToUDP(_ state: ClientTransactionState) -> Bool {
+        guard let (request, destination) = udpFallback else { return false }
+        udpFallback = nil
+        self.request = request
+        self.bytes = request.serialized()
+        self.destination = destination
+        self.state = state
+        return true
     }
 
     /// RFC 3261 17.1.1.3: the ACK of a non-2xx final response to `invite`,

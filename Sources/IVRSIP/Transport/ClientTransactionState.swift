@@ -73,16 +73,18 @@ public struct ClientTransactionState: Sendable, Equatable {
     public private(set) var sends = 1
 
     /// The request was just sent (at `start`).
+    /// `reliable` (TCP, TLS): nothing is retransmitted (Timers A and E do
+    /// not run), and Timers D and K are zero (17.1.1.2, 17.1.2.2).
     public init(kind: Kind, start: Int, t1: Int = RetransmitTimer.defaultT1, t2: Int = RetransmitTimer.defaultT2,
-                t4: Int = defaultT4, timerD: Int = defaultTimerD) {
+                t4: Int = defaultT4, timerD: Int = defaultTimerD, reliable: Bool = false) {
         self.kind = kind
         self.t1 = t1
         self.t2 = t2
-        self.t4 = t4
-        self.timerD = timerD
+        self.t4 = reliable ? 0 : t4
+        self.timerD = reliable ? 0 : timerD
         self.state = kind == .invite ? .calling : .trying
         self.interval = t1
-        self.retransmitAt = start + t1
+        self.retransmitAt = reliable ? nil : start + t1
         self.timeoutAt = start + 64 * t1
     }
 

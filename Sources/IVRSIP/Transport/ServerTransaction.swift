@@ -45,14 +45,14 @@ final class InviteServerTransaction: @unchecked Sendable {
     var state = State.proceeding
     /// The last response, as sent.
     var response: [UInt8] = []
-    var destination: SocketAddress
+    var destination: SIPPeer
     /// When the transaction may be forgotten (none while proceeding).
     var expires: NIODeadline?
     var retransmit: Scheduled<Void>?
     /// Timer G's current interval, in milliseconds.
     var interval = 0
 
-    init(key: String, destination: SocketAddress) {
+    init(key: String, destination: SIPPeer) {
         self.key = key
         self.destination = destination
     }
