@@ -109,4 +109,27 @@ struct DNSLocatorTests {
         }
         #expect(ContinuousClock.now - started < .seconds(30))
     }
+
+    /// With a DNS server configured, the endpoint's host resolver (the next
+    /// hop of in-dialog requests and registrations) asks it for A/AAAA:
+    /// a name only dnsmasq knows resolves; without it, the system's
+    /// resolver does not know the name.
+    @Test func theEndpointResolvesHostsThroughTheDNSServer() async throws {
+        let dns = try await Self.start()
+        defer { dns.stop() }
+        func resolved(_ server: DNSServerAddress?) async throws -> String? {
+            let h = try await ServerHarness { config in config.dnsServer = server }
+            let endpoint = h.server.endpoint
+            let peer: SIPPeer? = await withCheckedContinuation { done in
+                endpoint.eventLoop.execute {
+                    endpoint.resolve(SIPEndpoint.Hop(transport: .tcp, host: "plain.ivr.test", port: 5070)) { done.resume(returning: $0) }
+                }
+            }
+            await h.stop()
+            return peer?.description
+        }
+        #expect(try await resolved(DNSServerAddress("127.0.0.1:\(dns.port)")) == "tcp:127.0.0.9:5070")
+        #expect(dns.log.contains("query[A] plain.ivr.test"), "\(dns.report)")
+        #expect(try await resolved(nil) == nil)
+    }
 }

@@ -57,7 +57,8 @@ import Testing
         #expect(try await Self.locate("sip:ivr.test;transport=TCP", dns) == ["tcp:192.0.2.7:5090"])
         #expect(try await Self.locate("sips:1000@ivr.test", dns) == ["tls:192.0.2.7:5091"])
         #expect(dns.asked.withLock { $0 }.contains("AAAA t.ivr.test"), "the target's AAAA records are asked for too")
-        await #expect(throws: LocationError.self) { try await Self.locate("sip:ivr.test;transport=sctp", dns) }
+        // A transport ivrc does not speak: UDP, as without the parameter.
+        #expect(try await Self.locate("sip:t.ivr.test:5070;transport=sctp", dns) == ["udp:192.0.2.7:5070"])
     }
 
     /// RFC 3263 4.2: an explicit port or a numeric host means no SRV.

@@ -13,6 +13,10 @@ public enum SpawnedServer {
     public struct SpawnFailed: Error, CustomStringConvertible {
         public var program: String
         public var code: Int32
+        public init(program: String, code: Int32) {
+            self.program = program
+            self.code = code
+        }
         public var description: String { "cannot start \(program): \(String(cString: strerror(code)))" }
     }
 

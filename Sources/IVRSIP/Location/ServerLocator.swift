@@ -42,7 +42,7 @@ public struct ServerLocator: Sendable {
     }
 
     public func locate(_ uri: SIPURI, using random: inout some RandomNumberGenerator) async throws(LocationError) -> [SIPPeer] {
-        let transport = try Self.transport(of: uri)
+        let transport = Self.transport(of: uri)
         let host = Self.targetHost(of: uri)
         func failure(_ why: String) -> LocationError { LocationError(uri: uri, why: why) }
         // A numeric address or an explicit port: no SRV (RFC 3263 4.2).
@@ -139,14 +139,12 @@ public struct ServerLocator: Sendable {
         return [try result.get()]
     }
 
-    /// The transport of a URI's requests (RFC 3263 4.1 without NAPTR).
-    static func transport(of uri: SIPURI) throws(LocationError) -> SIPTransport {
+    /// The transport of a URI's requests (RFC 3263 4.1 without NAPTR): TLS
+    /// for `sips:`, else the `transport` parameter (`udp`, `tcp`, `tls`;
+    /// UDP when absent or another, as `SIPEndpoint.hop(of:)`).
+    static func transport(of uri: SIPURI) -> SIPTransport {
         if uri.scheme == "sips" { return .tls }
-        guard case .some(let value) = uri.parameter("transport") else { return .udp }
-        guard let value, let transport = SIPTransport(name: value) else {
-            throw LocationError(uri: uri, why: "transport=\((value ?? "").prefix(20)) is not one ivrc speaks (udp, tcp, tls)")
-        }
-        return transport
+        return (uri.parameter("transport") ?? nil).flatMap(SIPTransport.init(name:)) ?? .udp
     }
 
     /// `maddr` when present (it keeps its RFC 3261 meaning), else the host;
