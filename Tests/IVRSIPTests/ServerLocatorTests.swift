@@ -68,6 +68,10 @@ import Testing
         #expect(try await Self.locate("sip:192.0.2.9", dns) == ["udp:192.0.2.9:5060"])
         #expect(try await Self.locate("sips:[::1]", dns) == ["tls:::1:5061"])
         #expect(dns.asked.withLock { $0 } == ["A ivr.test", "AAAA ivr.test"])
+        // localhost is not asked of DNS at all (RFC 6761 6.3): the system's lookup.
+        let system = ServerLocator(dns: dns, addressesThroughDNS: false)
+        #expect(try await system.locate(try #require(SIPURI("sip:bob@localhost"))).map(\.description) == ["udp:127.0.0.1:5060"])
+        #expect(dns.asked.withLock { $0 }.count == 2, "\(dns.asked.withLock { $0 })")
     }
 
     /// No SRV records: the host's A records at the default port; `maddr`

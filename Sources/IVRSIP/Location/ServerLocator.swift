@@ -45,8 +45,9 @@ public struct ServerLocator: Sendable {
         let transport = Self.transport(of: uri)
         let host = Self.targetHost(of: uri)
         func failure(_ why: String) -> LocationError { LocationError(uri: uri, why: why) }
-        // A numeric address or an explicit port: no SRV (RFC 3263 4.2).
-        if let port = uri.port ?? (Self.isNumeric(host) ? transport.defaultPort : nil) {
+        // A numeric address or an explicit port: no SRV (RFC 3263 4.2); nor
+        // for localhost, which is never asked of DNS (RFC 6761 6.3).
+        if let port = uri.port ?? (Self.isNumeric(host) || Self.isLocalhost(host) ? transport.defaultPort : nil) {
             do {
                 return try await addresses(of: host, port: port).map { SIPPeer(transport, $0) }
             } catch {
@@ -156,6 +157,8 @@ public struct ServerLocator: Sendable {
     }
 
     static func isNumeric(_ host: String) -> Bool { (try? SocketAddress(ipAddress: host, port: 0)) != nil }
+
+    static func isLocalhost(_ host: String) -> Bool { host == "localhost" || host.hasSuffix(".localhost") }
 
     /// The SRV service name prefix of a transport (RFC 3263 4.1).
     static func service(of transport: SIPTransport) -> String {
