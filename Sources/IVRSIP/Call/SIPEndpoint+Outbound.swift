@@ -88,7 +88,8 @@ extension SIPEndpoint {
             leg.inviteTransaction = nil
             leg.ringTimer?.cancel()
             leg.ringTimer = nil
-            if let failed = Self.targetFailed(response, transportFailure: leg.transportFailure), authFailure == nil, index + 1 < targets.count, leg.dialing.cancelled == nil, leg.state != .terminated {
+            if let failed = Self.targetFailed(response, transportFailure: leg.transportFailure), authFailure == nil,
+               index + 1 < targets.count, leg.dialing.cancelled == nil, leg.state != .terminated {
                 let next = targets[index + 1]
                 logger.warning("INVITE to \(address): \(failed); trying \(next) (target \(index + 2) of \(targets.count))",
                                metadata: ["call-id": "\(leg.callID)"])
