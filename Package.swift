@@ -31,6 +31,11 @@ let package = Package(
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
         .systemLibrary(
+            name: "CSRTP",
+            pkgConfig: "libsrtp2",
+            providers: [.apt(["libsrtp2-dev"]), .brew(["srtp"])]
+        ),
+        .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
@@ -57,7 +62,7 @@ let package = Package(
         .target(
             name: "IVRSIP",
             dependencies: [
-                "IVRBytecode", "IVRRuntime", "CResolv",
+                "IVRBytecode", "IVRRuntime", "CResolv", "CSRTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -88,6 +88,32 @@ public struct CallRecord: Codable, Sendable, Equatable {
     /// Transfers that did not connect, in order (their `on-fail` ran);
     /// nil when there were none.
     public var transferFailures: [TransferFailure]?
+    /// What the call's media was, when there is something to say (an SIP
+    /// call with SRTP); nil otherwise, and then absent from the JSON.
+    public var media: Media?
+
+    /// `media` of a call record: `{"srtp": {"suite": "AES_CM_128_HMAC_SHA1_80",
+    /// "packetsDropped": {"replay": 0, "auth": 3, "other": 0}}}`. Never a key.
+    public struct Media: Codable, Sendable, Equatable {
+        public var srtp: SRTP?
+        public init(srtp: SRTP? = nil) {
+            self.srtp = srtp
+        }
+    }
+
+    /// The SRTP suite of a call and the received packets it dropped: replays,
+    /// failed authentication (tampered, or another key), anything else.
+    public struct SRTP: Codable, Sendable, Equatable {
+        /// Packets dropped, by why (see `SRTPSession` in IVRSIP).
+        public struct Dropped: Codable, Sendable, Equatable {
+            public var replay, auth, other: Int
+            public init(replay: Int, auth: Int, other: Int) { (self.replay, self.auth, self.other) = (replay, auth, other) }
+        }
+
+        public var suite: String
+        public var packetsDropped: Dropped
+        public init(suite: String, packetsDropped: Dropped) { (self.suite, self.packetsDropped) = (suite, packetsDropped) }
+    }
 
     /// A transfer that did not connect: where to, the result word
     /// (`busy`, `no-answer`, `rejected`, `failed`, `not-allowed`) and the
@@ -144,7 +170,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, flow, from, to, backend, start, answer, end, duration, durationMs, outcome, destination, path, pathFlows,
-             inputs, error, transferFailures
+             inputs, error, transferFailures, media
     }
 
     /// Reads a record. Required: `flow`, `start`, `end`, `outcome` (what
@@ -168,6 +194,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
         inputs = try c.decodeIfPresent([Input].self, forKey: .inputs) ?? []
         error = try c.decodeIfPresent(String.self, forKey: .error)
         transferFailures = try c.decodeIfPresent([TransferFailure].self, forKey: .transferFailures)
+        media = try c.decodeIfPresent(Media.self, forKey: .media)
         let seconds = try c.decodeIfPresent(Double.self, forKey: .duration)
         if let ms = try c.decodeIfPresent(Int.self, forKey: .durationMs) {
             durationMs = ms
@@ -200,6 +227,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
         try c.encode(inputs, forKey: .inputs)
         try c.encodeIfPresent(error, forKey: .error)
         try c.encodeIfPresent(transferFailures, forKey: .transferFailures)
+        try c.encodeIfPresent(media, forKey: .media)
     }
 
     /// The record as one line of JSON (keys sorted, dates ISO 8601 UTC with milliseconds).

@@ -3,15 +3,13 @@ Prints one line per check: PASS/FAIL NAME DETAIL. Call records and
 recordings are checked afterwards by check_records.py."""
 import argparse, json, math, os, struct, sys, time, wave
 import pjsua2 as pj
+from audio_envelope import envelope, best_correlation
+from e2e_checks import Checks, pumper
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--server"); ap.add_argument("--port", type=int); ap.add_argument("--work"); ap.add_argument("--calls", type=int)
 args = ap.parse_args()
-results = []
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + (" " + detail if detail else ""), flush=True)
+check = Checks(); results = check.results
 
 ep = pj.Endpoint(); ep.libCreate()
 cfg = pj.EpConfig()
@@ -23,12 +21,7 @@ tcfg = pj.TransportConfig(); tcfg.port = args.port; tcfg.boundAddress = "127.0.0
 ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, tcfg)
 ep.libStart(); ep.audDevManager().setNullDev()
 
-def pump(seconds, until=None):
-    end = time.time() + seconds
-    while time.time() < end:
-        ep.libHandleEvents(10)
-        if until and until(): return True
-    return until() if until else True
+pump = pumper(ep)
 
 transfers, keep = [], []
 
@@ -84,29 +77,6 @@ def hangup(c):
 
 def keys(c, digits, method, gap=0.25):
     for d in digits: dtmf(c, d, method); pump(gap)
-
-def envelope(path, frame=160):
-    try:
-        with wave.open(path) as w:
-            rate, data = w.getframerate(), w.readframes(w.getnframes())
-    except (wave.Error, EOFError):  # PJSIP finalises the header only on destroy: read the PCM after it
-        rate, data = 8000, open(path, "rb").read()[44:]
-        data = data[:len(data) // 2 * 2]
-    s = struct.unpack("<%dh" % (len(data) // 2), data)
-    step = frame * rate // 8000
-    return [math.sqrt(sum(x * x for x in s[i:i + step]) / step) for i in range(0, len(s) - step, step)]
-
-def best_correlation(ref, got):
-    best = (-1.0, 0)
-    n = len(ref)
-    for lag in range(0, max(1, len(got) - n)):
-        seg = got[lag:lag + n]
-        if len(seg) < n: break
-        ma, mb = sum(ref) / n, sum(seg) / n
-        num = sum((a - ma) * (b - mb) for a, b in zip(ref, seg))
-        den = math.sqrt(sum((a - ma) ** 2 for a in ref) * sum((b - mb) ** 2 for b in seg)) or 1
-        best = max(best, (num / den, lag))
-    return best
 
 w = args.work
 summary = {}

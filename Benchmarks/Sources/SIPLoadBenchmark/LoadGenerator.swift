@@ -1,4 +1,5 @@
 import Foundation
+import IVRSIP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,6 +9,9 @@ import Glibc
 /// sends hand-written INVITE / ACK / BYE, answers the server's BYE with
 /// 200, retransmits an unanswered INVITE after 1 s (up to 5 times), and
 /// keeps at most `window` calls between INVITE and first RTP packet.
+/// With `srtp`, each INVITE offers `RTP/SAVP` with one
+/// AES_CM_128_HMAC_SHA1_80 key of its own, and the answer's key keys the
+/// receiver's SRTP context for that stream.
 final class LoadGenerator: @unchecked Sendable {
     // NOTE: the per-call tables are guarded by `lock`; the SIP socket is read by one thread.
     let sipPort: Int
@@ -25,8 +29,10 @@ final class LoadGenerator: @unchecked Sendable {
     private var running = true
     private var threadDone = false
     private(set) var failures: [Int: Int] = [:]
+    let keys: [SRTPMasterKey]?
 
-    init(sipPort: Int, calls: Int, window: Int = 100, receiver: RTPReceiver) {
+    init(sipPort: Int, calls: Int, window: Int = 100, receiver: RTPReceiver, srtp: Bool = false) {
+        keys = srtp ? (0..<calls).map { _ in SRTPMasterKey.random() } : nil
         self.sipPort = sipPort
         self.calls = calls
         self.window = window
@@ -52,8 +58,9 @@ final class LoadGenerator: @unchecked Sendable {
 
     func invite(_ i: Int) -> String {
         let offer = "v=0\r\no=- \(i) 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-            + "m=audio \(receiver.port(forStream: i)) RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
+            + "m=audio \(receiver.port(forStream: i)) \(keys == nil ? "RTP/AVP" : "RTP/SAVP") 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
             + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=ptime:20\r\n"
+            + (keys.map { "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\($0[i].base64)\r\n" } ?? "")
         return request("INVITE", call: i, cseq: 1, body: offer)
     }
 
@@ -113,7 +120,14 @@ final class LoadGenerator: @unchecked Sendable {
             let tag = text.range(of: ";tag=", range: toLine..<text.endIndex)
                 .map { String(text[$0.upperBound...].prefix { !$0.isNewline && $0 != ";" && $0 != "\r" }) }
             if let port = text.range(of: "m=audio ").flatMap({ Int(text[$0.upperBound...].prefix { $0.isNumber }) }) {
-                receiver.register(sourcePort: port, stream: i)
+                var srtp: SRTPSession?
+                if let keys, let line = text.range(of: "a=crypto:") {
+                    let value = text[line.upperBound...].prefix { $0 != "\r" && $0 != "\n" }
+                    if let theirs = SDESCrypto(attribute: value) {
+                        srtp = try? SRTPSession(suite: theirs.suite, sendKey: keys[i], receiveKey: theirs.key)
+                    }
+                }
+                receiver.register(sourcePort: port, stream: i, srtp: srtp)
             }
             lock.withLock { toTags[i] = tag }
             RawUDP.send(request("ACK", call: i, cseq: 1, toTag: tag), fd: sip.fd, port: sipPort)

@@ -1,4 +1,5 @@
 import Foundation
+import IVRSIP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +11,10 @@ import Glibc
 ///
 /// Until `startWindow`, only the first arrival of each stream is noted (for
 /// call setup); inside the window every packet is kept as (kernel time,
-/// RTP timestamp, silent payload?) for `LoadResult`.
+/// RTP timestamp, silent payload?) for `LoadResult`. A stream registered
+/// with an SRTP session is unprotected first (on its socket's thread: a
+/// stream always arrives on the same socket); a packet that does not
+/// unprotect is counted in `srtpFailures` and not sampled.
 final class RTPReceiver: @unchecked Sendable {
     // NOTE: every mutable property below is guarded by `lock`; the sockets are
     // read by one thread each.
@@ -24,6 +28,8 @@ final class RTPReceiver: @unchecked Sendable {
     let streams: Int
     private let lock = NSLock()
     private var streamForPort: [Int: Int] = [:]
+    private var srtpForStream: [Int: SRTPSession] = [:]
+    private(set) var srtpFailures = 0
     private var firstArrival: [UInt64]
     private var samples: [[Sample]]
     private var measuring = false
@@ -43,8 +49,11 @@ final class RTPReceiver: @unchecked Sendable {
     func port(forStream i: Int) -> Int { sockets[i % sockets.count].port }
 
     /// Packets from `sourcePort` belong to stream `i`.
-    func register(sourcePort: Int, stream i: Int) {
-        lock.withLock { streamForPort[sourcePort] = i }
+    func register(sourcePort: Int, stream i: Int, srtp: SRTPSession? = nil) {
+        lock.withLock {
+            streamForPort[sourcePort] = i
+            srtpForStream[i] = srtp
+        }
     }
 
     /// How many streams have delivered a packet, and when each first did (0: not yet).
@@ -73,11 +82,19 @@ final class RTPReceiver: @unchecked Sendable {
         while lock.withLock({ running }) {
             guard let packet = RawUDP.receive(fd: fd, into: buffer), packet.length >= 12 else { continue }
             let arrival = RawUDP.now()
+            var length = packet.length
+            if let srtp = lock.withLock({ streamForPort[packet.fromPort].flatMap { srtpForStream[$0] } }) {
+                guard case .success(let n) = srtp.unprotect(buffer, length: packet.length), n >= 13 else {
+                    lock.withLock { srtpFailures += 1 }
+                    continue
+                }
+                length = n
+            }
             let timestamp = UInt32(buffer[4]) << 24 | UInt32(buffer[5]) << 16 | UInt32(buffer[6]) << 8 | UInt32(buffer[7])
             // A tone or speech never gives a whole frame of one byte; silence does (0xFF / 0xD5).
             let first = buffer[12]
             var silent = true
-            for k in 13..<packet.length where buffer[k] != first {
+            for k in 13..<length where buffer[k] != first {
                 silent = false
                 break
             }

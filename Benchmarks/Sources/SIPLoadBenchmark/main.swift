@@ -14,7 +14,10 @@ import IVRSIP
 ///    (`bare-timers`) or by one 1 ms task per event loop (`bare-clock`,
 ///    ivrc's pacing scheme without ivrc);
 /// 2. ivrc: N calls (INVITE with PCMU + telephone-event, at most 100 in
-///    setup at once, ACK on 200 OK); each call's flow plays the prompt.
+///    setup at once, ACK on 200 OK); each call's flow plays the prompt;
+/// 3. ivrc-srtp: the same with SRTP (`RTP/SAVP`, AES_CM_128_HMAC_SHA1_80,
+///    one key per call): the server protects every packet, the receiver
+///    unprotects every packet before it reads it (both in this process).
 /// Both are measured over the same window (default 10 s, after 1 s of
 /// warm-up) by the same receiver, which reads the kernel's receive stamp of
 /// every packet (on loopback: its send time). See `LoadResult` for jitter
@@ -73,14 +76,14 @@ func baseline(_ n: Int, timing: BarePacer.Timing) async throws -> LoadResult {
     return result
 }
 
-func ivrc(_ n: Int) async throws -> LoadResult {
+func ivrc(_ n: Int, srtp: Bool = false) async throws -> LoadResult {
     let services = CallServices(prompts: PromptAudio(folders: [folder]), tts: .none, recordingsFolder: folder,
                                 referTarget: ReferTarget(pbx: nil, trunk: nil), webhook: nil, logger: CallServices.quietLogger())
     let server = IVRServer(bundle: bundle, services: services, records: nil, printRecord: { _ in })
     let config = SIPConfiguration(host: "127.0.0.1", port: 0, rtpPorts: 20000...29999, maxCalls: n + 10)
     try await server.start(configuration: config)
     let receiver = RTPReceiver(streams: n)
-    let generator = LoadGenerator(sipPort: server.endpoint.localPort, calls: n, receiver: receiver)
+    let generator = LoadGenerator(sipPort: server.endpoint.localPort, calls: n, receiver: receiver, srtp: srtp)
     let (invites, firsts) = generator.placeCalls(timeout: 45)
     var result = try await measure(receiver, streams: n)
     let up = zip(invites, firsts).filter { $0.1 != 0 }
@@ -97,6 +100,7 @@ func ivrc(_ n: Int) async throws -> LoadResult {
     }
     if left > 0 { out("  warning: \(left) calls still up 15 s after BYE") }
     if !generator.failures.isEmpty { out("  warning: INVITEs refused: \(generator.failures)") }
+    if receiver.srtpFailures > 0 { out("  warning: \(receiver.srtpFailures) packets did not unprotect") }
     generator.close()
     receiver.close()
     await server.drain()
@@ -115,11 +119,16 @@ for n in levels.isEmpty ? [100, 500, 1000] : levels {
     out(clock.row("bare-clock"))
     let ours = try await ivrc(n)
     out(ours.row("ivrc"))
+    let secure = try await ivrc(n, srtp: true)
+    out(secure.row("ivrc-srtp"))
     func ratio(_ a: Double, _ b: Double) -> String { b > 0 ? String(format: "%.2fx", a / b) : "-" }
     for (name, bare) in [("bare-timers", timers), ("bare-clock", clock)] {
         out("   ivrc / \(name): jitter p50 \(ratio(ours.jitterP50, bare.jitterP50)), p99 \(ratio(ours.jitterP99, bare.jitterP99)), "
             + "late \(String(format: "%.2f", ours.latePercent))% vs \(String(format: "%.2f", bare.latePercent))%, "
             + "cpu \(ratio(ours.cpu, bare.cpu))")
     }
+    out("   ivrc-srtp / ivrc: late \(String(format: "%.2f", secure.latePercent))% vs \(String(format: "%.2f", ours.latePercent))%, "
+        + "jitter p99 \(ratio(secure.jitterP99, ours.jitterP99)), cpu \(ratio(secure.cpu, ours.cpu)), "
+        + "calls up \(secure.streamsUp) vs \(ours.streamsUp), silent \(secure.silent)")
 }
 try? FileManager.default.removeItem(atPath: folder)

@@ -47,6 +47,7 @@ public struct Call: AsyncParsableCommand {
         _ = try sip.portRange()
         _ = try sip.proxyURI()
         _ = try sip.dnsServerAddress()
+        _ = try sip.srtpPolicy()
     }
 
     public func run() async throws {
@@ -65,6 +66,7 @@ public struct Call: AsyncParsableCommand {
                                       referTarget: setup.referTarget)
         sip.applyTransports(listeners, to: &config)
         config.t1 = sip.t1
+        config.srtp = try sip.srtpPolicy()
         config.outboundProxy = setup.outboundProxy
         config.dnsServer = try sip.dnsServerAddress()
         setup.trunk.apply(to: &config)

@@ -44,6 +44,7 @@ public struct Serve: AsyncParsableCommand {
         _ = try sip.portRange()
         _ = try sip.proxyURI()
         _ = try sip.dnsServerAddress()
+        _ = try sip.srtpPolicy()
         guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
     }
 
@@ -59,6 +60,7 @@ public struct Serve: AsyncParsableCommand {
                                       recordingsFolder: sip.recordings, referTarget: setup.referTarget)
         sip.applyTransports(listeners, to: &config)
         config.t1 = sip.t1
+        config.srtp = try sip.srtpPolicy()
         config.outboundProxy = setup.outboundProxy
         config.dnsServer = try sip.dnsServerAddress()
         setup.trunk.apply(to: &config)
@@ -150,8 +152,18 @@ public struct SIPOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Ask this DNS server (IPv4 HOST:PORT) for SRV and address records instead of the system's (default: $IVRC_DNS_SERVER).",
                                valueName: "host:port"))
     public var dnsServer: String?
+    @Option(help: ArgumentHelp("SRTP (SDES-keyed encrypted media): off, optional (answer SRTP offers with SRTP, plain ones with RTP) or required (a plain offer gets 488).",
+                               valueName: "off|optional|required"))
+    public var srtp: String = "optional"
 
     public init() {}
+
+    func srtpPolicy() throws -> SRTPPolicy {
+        guard let policy = SRTPPolicy(rawValue: srtp) else {
+            throw ValidationError("--srtp takes off, optional or required, not '\(srtp.prefix(40))'")
+        }
+        return policy
+    }
 
     func portRange() throws -> ClosedRange<Int> {
         guard let r = PortAllocator.parseRange(rtpPorts) else {

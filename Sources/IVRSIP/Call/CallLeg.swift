@@ -68,6 +68,10 @@ public final class CallLeg: @unchecked Sendable {
     var sdpSent = ""
     /// A re-INVITE without SDP: our 200 carried an offer, its ACK the answer.
     var reofferInOK = false
+    /// The SRTP keys in use (nil: plain RTP), and the crypto attributes of
+    /// an SRTP offer of ours still waiting for its answer.
+    var srtp: SRTPAgreement?
+    var srtpOffer: SRTPOffer?
     var invite: SIPMessage?
     var lastInviteResponse: [UInt8]?
     /// Our ACK to a 2xx (outbound calls), re-sent if the 2xx is retransmitted.

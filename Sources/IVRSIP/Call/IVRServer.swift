@@ -92,9 +92,17 @@ public final class IVRServer: Sendable {
                                 pathFlows: record.pathFlows)
             record.transferFailures = transferFailures
             let counts = await media.counters()
-            services.logger.info("call ended", metadata: [
+            var metadata: Logger.Metadata = [
                 "call-id": "\(leg.callID)", "outcome": "\(record.outcome)", "refer-to": "\(backend.referredTo ?? "")",
-                "rtp": "sent \(counts.sent), received \(counts.received), rejected \(counts.rejected)"])
+                "rtp": "sent \(counts.sent), received \(counts.received), rejected \(counts.rejected)"]
+            if let srtp = await media.srtpStatus() {
+                let dropped = srtp.dropped
+                record.media = CallRecord.Media(srtp: CallRecord.SRTP(
+                    suite: srtp.suite.rawValue,
+                    packetsDropped: CallRecord.SRTP.Dropped(replay: dropped.replay, auth: dropped.auth, other: dropped.other)))
+                metadata["srtp"] = "\(srtp.suite.rawValue), dropped: replay \(dropped.replay), auth \(dropped.auth), other \(dropped.other)"
+            }
+            services.logger.info("call ended", metadata: metadata)
             await self.write(record)
         }
     }

@@ -63,6 +63,8 @@ public struct SIPConfiguration: Sendable {
     public var unregisterWait = 5_000
     /// Who may call in (`sip.inbound`); the default lets any source in.
     public var inbound = InboundPolicy()
+    /// When calls use SRTP (`--srtp`): see `SRTPPolicy`.
+    public var srtp: SRTPPolicy = .optional
     /// Non-INVITE responses kept to answer retransmissions (each for 64*T1).
     public var maxCachedResponses: Int
     /// 400 answers to malformed requests per second (reflection guard).

@@ -54,9 +54,11 @@ extension SIPEndpoint {
                                                 remoteAddress: peer.address.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
         } else {
             guard let parsed = try? SessionDescription(parsing: request.body) else { return reject(400, "malformed SDP") }
-            guard let agreed = SDPNegotiator.agree(offer: parsed) else { return reject(488, "PCMU/8000 or PCMA/8000 required") }
+            switch SDPNegotiator.agree(offer: parsed, srtp: configuration.srtp) {
+            case .success(let agreed): agreement = agreed
+            case .failure(let refusal): return reject(488, refusal.warning)
+            }
             offer = parsed
-            agreement = agreed
         }
         guard let from = request.from, let to = request.to, let callID = request.callID else { return reject(400) }
         var localHeader = NameAddress(displayName: to.displayName, uri: to.uri, parameters: to.parameters)
@@ -75,6 +77,9 @@ extension SIPEndpoint {
         routeDialog(leg)
         leg.invite = request
         leg.offerInOK = offer == nil
+        leg.srtp = agreement.srtp
+        // A late offer is ours to make: SRTP when it is required.
+        if offer == nil, configuration.srtp == .required { leg.srtpOffer = .fresh() }
         leg.remoteCSeq = request.cseq?.number
         calls[callID] = leg
         respond(request, request.response(100))
@@ -105,7 +110,8 @@ extension SIPEndpoint {
         let sdp = describe(leg, offer.map {
             SDPNegotiator.answer(offer: $0, agreement: agreement, localAddress: configuration.advertisedHost,
                                  localPort: media.localPort, sessionID: leg.sdpSession, version: 0)
-        } ?? SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort, sessionID: leg.sdpSession))
+        } ?? SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort, sessionID: leg.sdpSession,
+                                 srtp: leg.srtpOffer))
         var ok = dialogResponse(invite, 200, toTag: leg.localTag)
         ok.headers.add("Contact", contactHeader(for: invite))
         ok.headers.add("Allow", Self.allowed)
@@ -159,7 +165,10 @@ extension SIPEndpoint {
         if leg.state == .confirmed, leg.reofferInOK {
             // The answer to the offer of our 200 to a re-INVITE without SDP.
             leg.reofferInOK = false
-            if let answer = try? SessionDescription(parsing: request.body), let agreement = SDPNegotiator.agree(offer: answer) {
+            if let answer = try? SessionDescription(parsing: request.body),
+               case .success(let agreement) = SDPNegotiator.agree(answer: answer, offered: leg.srtpOffer) {
+                leg.srtp = agreement.srtp
+                leg.srtpOffer = nil
                 leg.media?.update(agreement)
             } else {
                 logger.warning("re-INVITE: the ACK has no usable SDP answer; media unchanged", metadata: ["call-id": "\(leg.callID)"])
@@ -173,13 +182,15 @@ extension SIPEndpoint {
             // The answer to our offer. Without a usable one there is no media
             // to run a flow on: RFC 3261 13.3.1.4 has the UAS end the call.
             guard !request.body.isEmpty, let answer = try? SessionDescription(parsing: request.body),
-                  let agreement = SDPNegotiator.agree(offer: answer) else {
+                  case .success(let agreement) = SDPNegotiator.agree(answer: answer, offered: leg.srtpOffer) else {
                 leg.state = .confirmed
                 leg.endReason = "the ACK carries no usable SDP answer"
                 logger.warning("late offer: the ACK has no usable SDP answer", metadata: ["call-id": "\(leg.callID)"])
                 terminate(leg, sendBye: true)
                 return
             }
+            leg.srtp = agreement.srtp
+            leg.srtpOffer = nil
             leg.media?.update(agreement)
         }
         leg.state = .confirmed
@@ -209,15 +220,28 @@ extension SIPEndpoint {
             // RFC 3261 14.2: no offer in the re-INVITE, so ours goes in the
             // 200 and the answer comes in the ACK.
             leg.reofferInOK = true
-            ok.body = Array(describe(leg, SDPNegotiator.offer(localAddress: configuration.advertisedHost,
-                                                              localPort: media.localPort, sessionID: leg.sdpSession)).utf8)
+            // An SRTP call stays SRTP, with fresh keys of ours.
+            leg.srtpOffer = leg.srtp != nil || configuration.srtp == .required ? .fresh() : nil
+            ok.body = Array(describe(leg, SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort,
+                                                              sessionID: leg.sdpSession, srtp: leg.srtpOffer)).utf8)
             respond(request, ok)
             return
         }
-        guard let offer = try? SessionDescription(parsing: request.body), let agreement = SDPNegotiator.agree(offer: offer) else {
+        guard let offer = try? SessionDescription(parsing: request.body) else {
             respond(request, request.response(488))
             return
         }
+        let agreement: SDPNegotiator.Agreement
+        switch SDPNegotiator.agree(offer: offer, srtp: configuration.srtp, current: leg.srtp) {
+        case .success(let agreed): agreement = agreed
+        case .failure(let refusal):
+            // The call goes on as it was (RFC 3261 14.2).
+            var refused = request.response(488)
+            refused.headers.add("Warning", "399 ivrc \"\(refusal.warning)\"")
+            respond(request, refused)
+            return
+        }
+        leg.srtp = agreement.srtp
         media.update(agreement)
         ok.body = Array(describe(leg, SDPNegotiator.answer(offer: offer, agreement: agreement, localAddress: configuration.advertisedHost,
                                                            localPort: media.localPort, sessionID: leg.sdpSession, version: 0)).utf8)

@@ -8,10 +8,17 @@ extension SIPEndpoint {
     }
 
     /// Places a call (UAC): INVITE with an offer (PCMU, PCMA,
-    /// telephone-event), through the outbound proxy when one is set, ACK
-    /// on 2xx, then `hooks.started` runs the flow. Returns once the call is
-    /// answered (the leg) or has failed.
-    public func placeCall(to target: String, flow: Int, fromUser: String = "ivrc") async throws(CallFailure) -> CallLeg {
+    /// telephone-event; with SRTP, as `RTP/SAVP` with two SDES crypto
+    /// attributes), through the outbound proxy when one is set, ACK on
+    /// 2xx, then `hooks.started` runs the flow. Returns once the call is
+    /// answered (the leg) or has failed. An SRTP offer whose answer names
+    /// none of our crypto attributes ends the call with BYE.
+    ///
+    /// `srtp`: whether to offer SRTP; nil (the default) offers it when the
+    /// INVITE goes over TLS, unless `configuration.srtp` is `.off` (SDES
+    /// keys sent in the clear would protect nothing).
+    public func placeCall(to target: String, flow: Int, fromUser: String = "ivrc",
+                          srtp: Bool? = nil) async throws(CallFailure) -> CallLeg {
         guard let uri = SIPURI(target) else { throw CallFailure(description: "'\(target)' is not a sip: URI") }
         let routes = RouteSet(proxy: configuration.outboundProxy)
         let next = routes.addressing(remoteTarget: uri.description).nextHop
@@ -20,6 +27,7 @@ extension SIPEndpoint {
         let targets: [SIPPeer]
         do { targets = try await locator.locate(nextURI) } catch { throw CallFailure(description: error.description) }
         guard let address = targets.first else { throw CallFailure(description: "cannot locate \(nextURI): no address") }
+        let offerSRTP = srtp ?? (address.transport == .tls && configuration.srtp != .off)
         let host = ServerLocator.targetHost(of: nextURI)
         if !ServerLocator.isNumeric(host) {
             eventLoop.execute { for target in targets { self.remember(serverName: host, for: target) } }
@@ -34,14 +42,15 @@ extension SIPEndpoint {
         }
         let result: Result<CallLeg, CallFailure> = await withCheckedContinuation { c in
             eventLoop.execute {
-                self.sendInvite(to: uri, routes: routes, targets: targets, flow: flow, fromUser: fromUser, media: media, done: c)
+                self.sendInvite(to: uri, routes: routes, targets: targets, flow: flow, fromUser: fromUser, media: media,
+                                srtp: offerSRTP ? .fresh() : nil, done: c)
             }
         }
         return try result.get()
     }
 
     func sendInvite(to uri: SIPURI, routes: RouteSet, targets: [SIPPeer], flow: Int, fromUser: String, media: MediaSession,
-                    done: CheckedContinuation<Result<CallLeg, CallFailure>, Never>) {
+                    srtp: SRTPOffer?, done: CheckedContinuation<Result<CallLeg, CallFailure>, Never>) {
         let address = targets[0]
         let tag = SIPIdentifiers.token(10)
         let callID = SIPIdentifiers.token(24) + "@" + configuration.advertisedHost
@@ -53,9 +62,10 @@ extension SIPEndpoint {
         leg.routeSet = routes
         leg.inviteDestination = address
         leg.localCSeq = 0
+        leg.srtpOffer = srtp
         calls[callID] = leg
         let sdp = SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort,
-                                      sessionID: UInt64.random(in: 1...UInt64(Int64.max)))
+                                      sessionID: UInt64.random(in: 1...UInt64(Int64.max)), srtp: srtp)
         let invite = request("INVITE", in: leg, body: Array(sdp.utf8), contentType: "application/sdp")
         leg.invite = invite
         let ringTime = configuration.ringTimeout ?? 64 * configuration.t1
@@ -191,15 +201,17 @@ extension SIPEndpoint {
         leg.ackBytes = ack.serialized()
         send(ack.serialized(), to: dialogHop(leg))
         leg.answeredAt = Date()
-        guard let answer = try? SessionDescription(parsing: response.body), let agreement = SDPNegotiator.agree(offer: answer) else {
+        guard let answer = try? SessionDescription(parsing: response.body),
+              case .success(var agreement) = SDPNegotiator.agree(answer: answer, offered: leg.srtpOffer) else {
             leg.state = .confirmed
-            leg.endReason = "the answer has no usable SDP"
+            leg.endReason = leg.srtpOffer == nil ? "the answer has no usable SDP" : "the answer has no usable SDP (SRTP offered)"
             terminate(leg, sendBye: true)
             return
         }
-        leg.media?.update(SDPNegotiator.Agreement(codec: agreement.codec, payloadType: agreement.payloadType,
-                                                  eventPayloadType: agreement.eventPayloadType, remoteAddress: agreement.remoteAddress,
-                                                  remotePort: agreement.remotePort, direction: .sendrecv))
+        agreement.direction = .sendrecv
+        leg.srtp = agreement.srtp
+        leg.srtpOffer = nil
+        leg.media?.update(agreement)
         leg.state = .confirmed
         guard startFlow else { return }
         leg.flowStarted = true

@@ -14,6 +14,13 @@ import NIOCore
 /// stream is continuous; the first packet carries the marker bit.
 ///
 /// Receiving: see `received` for which sources are accepted.
+///
+/// SRTP: when the agreement carries keys, every packet is protected in
+/// place in `outgoing` before it is sent, and every datagram is
+/// unprotected (in `incoming`) before anything else reads it, DTMF events
+/// included; one that does not unprotect is dropped and counted by why
+/// (`SRTPSession.Drops`). Keys that libsrtp cannot take leave the session
+/// silent both ways rather than in the clear.
 public final class MediaSession: @unchecked Sendable {
     public static let frameSamples = 160
     /// Keys buffered beyond this are dropped (type-ahead is short).
@@ -38,6 +45,16 @@ public final class MediaSession: @unchecked Sendable {
     var payloadType: UInt8
     var eventPayloadType: UInt8?
     var sendEnabled = true
+
+    // SRTP (see the type's comment).
+    var srtp: SRTPSession?
+    var srtpAgreement: SRTPAgreement?
+    /// Keys were agreed but libsrtp could not be keyed: nothing is sent or taken.
+    var srtpBroken = false
+    /// Drops counted by the contexts a re-key replaced.
+    var srtpDroppedBefore = SRTPSession.Drops()
+    /// The receive scratch buffer for unprotecting, reused.
+    var incoming: [UInt8] = []
 
     // Sender state.
     let ssrc = UInt32.random(in: 1...UInt32.max)
@@ -78,11 +95,12 @@ public final class MediaSession: @unchecked Sendable {
         self.localPort = socket.localPort
         self.clock = clock
         self.release = release
-        outgoing = socket.channel.allocator.buffer(capacity: 12 + MediaSession.frameSamples)
+        outgoing = socket.channel.allocator.buffer(capacity: 12 + MediaSession.frameSamples + SRTPSession.maxTrailer)
         codec = agreement.codec
         payloadType = UInt8(agreement.payloadType)
         eventPayloadType = agreement.eventPayloadType.map(UInt8.init)
         applyRemote(agreement)
+        applySRTP(agreement.srtp)
     }
 
     /// Opens an RTP socket on a port from `ports` (on the group's next loop,
@@ -126,6 +144,7 @@ public final class MediaSession: @unchecked Sendable {
             self.payloadType = UInt8(agreement.payloadType)
             self.eventPayloadType = agreement.eventPayloadType.map(UInt8.init)
             self.applyRemote(agreement)
+            self.applySRTP(agreement.srtp)
         }
     }
 
@@ -156,10 +175,13 @@ public final class MediaSession: @unchecked Sendable {
                 G711.encode(samples, codec: codec, into: UnsafeMutableRawBufferPointer(rebasing: out.prefix(MediaSession.frameSamples)))
                 return MediaSession.frameSamples
             }
-            socket.sendOnLoop(outgoing, to: remote)
+            // SRTP keys that did not take: never in the clear, nothing is sent.
+            if !srtpBroken, protectOutgoing() {
+                socket.sendOnLoop(outgoing, to: remote)
+                packetsSent += 1
+            }
             firstPacket = false
             sequence &+= 1
-            packetsSent += 1
         }
         timestamp &+= UInt32(MediaSession.frameSamples)
         if finished {
@@ -199,7 +221,24 @@ public final class MediaSession: @unchecked Sendable {
     /// other source, other payload types, malformed packets and payloads
     /// over `maxPayload` bytes are dropped and counted in `packetsRejected`.
     func received(_ bytes: ByteBufferView, from address: SocketAddress) {
-        guard !closed, bytes.count <= 12 + MediaSession.maxPayload, let packet = try? RTPPacket.decode(bytes) else {
+        guard !closed, !srtpBroken else { return }
+        let decoded: RTPPacket?
+        if let srtp {
+            guard bytes.count <= SRTPSession.maxPacket else {
+                packetsRejected += 1
+                return
+            }
+            incoming.removeAll(keepingCapacity: true)
+            incoming.append(contentsOf: bytes)
+            let count = incoming.count
+            guard case .success(let length) = incoming.withUnsafeMutableBytes({ srtp.unprotect($0, length: count) }) else {
+                return  // counted by the SRTP session
+            }
+            decoded = length <= 12 + MediaSession.maxPayload ? try? RTPPacket.decode(incoming[..<length]) : nil
+        } else {
+            decoded = bytes.count <= 12 + MediaSession.maxPayload ? try? RTPPacket.decode(bytes) : nil
+        }
+        guard let packet = decoded else {
             packetsRejected += 1
             return
         }

@@ -1,7 +1,10 @@
 /// A parsed SDP body (RFC 4566), reduced to what audio offer/answer needs:
 /// the connection address, and per media line its port, payload types,
-/// `rtpmap`s, `ptime` and direction.
+/// `rtpmap`s, `ptime`, direction and SDES `crypto` attributes.
 public struct SessionDescription: Sendable, Equatable {
+    /// Crypto attributes kept per media line; more are ignored.
+    static let maxCryptos = 16
+
     /// Media direction (RFC 3264 section 5.1).
     public enum Direction: String, Sendable, Equatable {
         case sendrecv, sendonly, recvonly, inactive
@@ -35,6 +38,9 @@ public struct SessionDescription: Sendable, Equatable {
         public var connection: String?
         public var ptime: Int?
         public var direction: Direction?
+        /// `a=crypto:` values (RFC 4568), as written and in order; read by
+        /// `SDESCrypto`. At most `maxCryptos` are kept.
+        public var cryptos: [String] = []
 
         public var payloadTypes: [Int] { formats.compactMap { Int($0) }.filter { (0...127).contains($0) } }
 
@@ -102,6 +108,8 @@ public struct SessionDescription: Sendable, Equatable {
             media[media.count - 1].rtpMaps.append(RTPMap(payloadType: pt, encoding: String(enc[0]), clockRate: rate))
         case "ptime":
             media[media.count - 1].ptime = Int(arg.trimmingSIPWhitespace())
+        case "crypto":
+            if media[media.count - 1].cryptos.count < Self.maxCryptos { media[media.count - 1].cryptos.append(arg) }
         default: break
         }
     }
