@@ -53,7 +53,7 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         }
         if let answer = try? DigestAnswer(parsing: text) { _ = answer.isAnswered(by: "pw", method: "INVITE") }
     }
-    if let offer = try? SessionDescription(parsing: bytes), let agreement = SDPNegotiator.agree(offer: offer) {
+    if let offer = try? SessionDescription(parsing: bytes), case .success(let agreement) = SDPNegotiator.agree(offer: offer) {
         _ = SDPNegotiator.answer(offer: offer, agreement: agreement, localAddress: "127.0.0.1", localPort: 10000,
                                  sessionID: 1, version: 1)
     }
