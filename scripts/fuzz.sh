@@ -30,6 +30,8 @@ if [ "$target" = FuzzSIP ]; then
   sdp_length=$(printf '%b' "$sdp" | wc -c)
   seed invite.sip "INVITE sip:100@192.0.2.9 SIP/2.0\r\n${via}Max-Forwards: 70\r\nFrom: <sip:alice@192.0.2.1>;tag=1\r\nTo: <sip:100@192.0.2.9>\r\nCall-ID: c1@192.0.2.1\r\nCSeq: 1 INVITE\r\nContact: <sip:alice@192.0.2.1:5060>\r\nContent-Type: application/sdp\r\nContent-Length: $sdp_length\r\n\r\n$sdp"
   seed sdp.txt "$sdp"
+  seed stream-pipelined.sip "\r\n\r\nOPTIONS sip:100@192.0.2.9 SIP/2.0\r\n${via}${dialog}CSeq: 2 OPTIONS\r\nl: 3\r\n\r\nabc\r\nBYE sip:100@192.0.2.9 SIP/2.0\r\n${via}${dialog}CSeq: 3 BYE\r\nContent-Length: 0\r\n\r\nINVITE sip:1"
+  seed stream-conflict.sip "OPTIONS sip:100@192.0.2.9 SIP/2.0\r\nContent-Length: 2\r\ncontent-length : 3\r\n\r\nab"
   seed options.sip "OPTIONS sip:100@192.0.2.9 SIP/2.0\r\n${via}${dialog}CSeq: 2 OPTIONS\r\nAccept: application/sdp\r\nContent-Length: 0\r\n\r\n"
   seed bye.sip "BYE sip:100@192.0.2.9 SIP/2.0\r\n${via}${dialog}CSeq: 3 BYE\r\nContent-Length: 0\r\n\r\n"
   seed cancel.sip "CANCEL sip:100@192.0.2.9 SIP/2.0\r\n${via}From: <sip:alice@192.0.2.1>;tag=1\r\nTo: <sip:100@192.0.2.9>\r\nCall-ID: c1@192.0.2.1\r\nCSeq: 1 CANCEL\r\nContent-Length: 0\r\n\r\n"

@@ -39,4 +39,29 @@ import Testing
         #expect(lines.contains("RESULT all passed"))
         #expect(run.status == 0, "\(run.stderr.suffix(2000))")
     }
+
+    /// The same script over TCP, and over TLS with a certificate it makes
+    /// (PJSIP verifies it with the CA): the prompt is heard, RFC 4733 DTMF
+    /// chooses an option, and the REFER of a transfer comes back on the
+    /// connection PJSIP opened (its log shows the server's port as the far end).
+    @Test(.enabled(if: enabled, "IVRC_SKIP_SIP_E2E is set"),
+          .enabled(if: TestTools.venvImports("pjsua2"), TestTools.missingPython("pjsua2 (PyPI pjsua2-python) is")),
+          .enabled(if: TestTools.onPath("openssl"), TestTools.missing("openssl", package: "openssl")),
+          .timeLimit(.minutes(5)),
+          arguments: ["tcp", "tls"])
+    func pjsipCallsServeOverStreams(transport: String) async throws {
+        var env = ProcessInfo.processInfo.environment
+        if let ivrc = Self.builtIVRC { env["IVRC_BIN"] = ivrc }
+        env["SIP_E2E_TRANSPORT"] = transport
+        env["SIP_E2E_ONLY"] = "hears-prompt,dtmf-rfc4733,transfer"
+        let run = try await runProcess("/bin/bash", [Self.root.appendingPathComponent("scripts/sip-e2e.sh").path], environment: env)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        let failures = lines.filter { $0.hasPrefix("FAIL") }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))\n\(run.stdout.suffix(3000))")
+        for check in ["hears-prompt", "dtmf-rfc4733", "transfer", "transfer-refer-to", "transfer-same-connection", "shutdown"] {
+            #expect(lines.contains { $0.hasPrefix("PASS \(check) ") || $0 == "PASS \(check)" }, "no PASS line for \(check)")
+        }
+        #expect(lines.contains("RESULT all passed"))
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+    }
 }

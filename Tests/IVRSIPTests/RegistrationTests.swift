@@ -154,7 +154,9 @@ import Testing
     static func stop(_ h: ServerHarness, answering registrar: UDPClient) async -> SIPMessageView? {
         let port = h.port
         let answering = Task { () -> SIPMessageView? in
-            guard let bye = await registrar.receiveSIP(timeout: 20, until: { Self.isRegister($0, from: port) }).0 else { return nil }
+            // The unregister (Expires: 0), not a late retransmission of an earlier REGISTER still queued.
+            guard let bye = await registrar.receiveSIP(timeout: 20, until: { Self.isRegister($0, from: port) && $0.header("Expires") == "0" }).0
+            else { return nil }
             registrar.send(Self.ok(bye, expires: 0), toPort: port)
             return bye
         }

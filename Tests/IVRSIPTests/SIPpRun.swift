@@ -18,14 +18,14 @@ final class SIPpRun: Sendable {
 
     /// Starts SIPp with `scenario` on `port` (default: a free port) of
     /// 127.0.0.1; `remotePort` makes it a caller of that port. `timeout`
-    /// (seconds) bounds the whole run.
-    init(scenario: String, port: Int? = nil, remotePort: Int? = nil, timeout: Int = 60, extra: [String] = []) {
+    /// (seconds) bounds the whole run; `calls`: the calls to make (`-m`).
+    init(scenario: String, port: Int? = nil, remotePort: Int? = nil, timeout: Int = 60, calls: Int = 1, extra: [String] = []) {
         self.port = port ?? Self.freePort()
         self.scenario = scenario
         folder = NSTemporaryDirectory() + "sipp-\(UUID().uuidString)"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var arguments = ["-sf", Self.scenarios + scenario, "-i", "127.0.0.1", "-p", String(self.port), "-mp", String(Self.freePort()), "-cp", String(Self.freePort()),
-                         "-m", "1", "-timeout", "\(timeout)s", "-timeout_error", "-nostdin",
+                         "-m", String(calls), "-timeout", "\(timeout)s", "-timeout_error", "-nostdin",
                          "-trace_msg", "-message_file", folder + "/messages.log",
                          "-trace_err", "-error_file", folder + "/errors.log"]
         arguments += extra

@@ -110,7 +110,7 @@ struct SIPpTests {
     /// retransmitted meanwhile), ACK, BYE, 200.
     @Test func sippCallsServe() async throws {
         let h = try await ServerHarness()  // T1 = 20 ms: the 200 goes out again every 20, 40, 80... ms
-        let sipp = SIPpRun(scenario: "caller-of-serve.xml", remotePort: h.port)
+        let sipp = SIPpRun(scenario: "caller-of-serve.xml", remotePort: h.port, extra: ["-d", "1000"])
         defer { sipp.cleanUp() }
         let run = try await sipp.result()
         #expect(run.status == 0, "\(sipp.report(run))")

@@ -1,6 +1,7 @@
 import IVRSIP
 
-/// One input: any bytes as a SIP datagram (parser, header accessors,
+/// One input: any bytes as a TCP/TLS stream (the stream framer, RFC 3261
+/// 18.3), as a SIP datagram (parser, header accessors,
 /// serialiser round trip, the 400 salvage of a refused request, the digest
 /// challenges of a 401/407 and their answers), the header sub-parsers on
 /// the text itself (Via, name-addr, URI, CSeq, a digest challenge, a CIDR
@@ -36,6 +37,8 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     } catch {
         _ = MalformedRequest.salvage(bytes).map { SIPMessage(.response(status: error.status, reason: "Bad Request"), headers: $0).serialized() }
     }
+    frameStream(bytes, limits: SIPStreamFramer.Limits())
+    frameStream(bytes, limits: SIPStreamFramer.Limits(maxHeaderBytes: 256, maxBodyBytes: 64))
     if size <= 4096 {
         let text = String(decoding: bytes, as: UTF8.self)
         _ = Via(text)?.description
@@ -53,9 +56,13 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         }
         if let answer = try? DigestAnswer(parsing: text) { _ = answer.isAnswered(by: "pw", method: "INVITE") }
     }
-    if let offer = try? SessionDescription(parsing: bytes), case .success(let agreement) = SDPNegotiator.agree(offer: offer) {
-        _ = SDPNegotiator.answer(offer: offer, agreement: agreement, localAddress: "127.0.0.1", localPort: 10000,
-                                 sessionID: 1, version: 1)
+    if let offer = try? SessionDescription(parsing: bytes) {
+        for policy in [SRTPPolicy.optional, .required] {
+            if case .success(let agreement) = SDPNegotiator.agree(offer: offer, srtp: policy) {
+                _ = SDPNegotiator.answer(offer: offer, agreement: agreement, localAddress: "127.0.0.1", localPort: 10000,
+                                         sessionID: 1, version: 1)
+            }
+        }
     }
     if let packet = try? RTPPacket.decode(bytes) {
         var filter = TelephoneEventFilter()
@@ -75,6 +82,30 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         precondition(SRVTarget.order(targets, using: &random).count == targets.count, "RFC 2782 order lost or added a target")
     }
     return 0
+}
+
+/// The bytes as a TCP/TLS stream: frames are cut off the front until the
+/// framer needs more or refuses; each frame names bytes that are there,
+/// and each whole message is parsed as the server would.
+func frameStream(_ bytes: [UInt8], limits: SIPStreamFramer.Limits) {
+    var rest = bytes[...]
+    while !rest.isEmpty {
+        switch SIPStreamFramer.next(rest, limits: limits) {
+        case .message(let length):
+            precondition(length > 0 && length <= rest.count, "a frame longer than the bytes")
+            precondition(length <= limits.maxHeaderBytes + limits.maxBodyBytes, "a frame over the limits")
+            _ = try? SIPParser.parse(Array(rest.prefix(length)))
+            rest = rest.dropFirst(length)
+        case .ping(let length), .skip(let length):
+            precondition(length > 0 && length <= rest.count, "a frame longer than the bytes")
+            rest = rest.dropFirst(length)
+        case .needMore(let idle):
+            precondition(!idle || rest.allSatisfy { $0 == 13 || $0 == 10 }, "idle with a message started")
+            return
+        case .invalid:
+            return
+        }
+    }
 }
 
 /// An answer to a parsed challenge: what ivrc would send back.

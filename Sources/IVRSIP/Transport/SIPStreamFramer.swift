@@ -56,7 +56,8 @@ public enum SIPStreamFramer {
             }
             j += 1
         }
-        guard let headerEnd else {
+        // The blank line's own bytes count too: a section ending past the limit is over it.
+        guard let headerEnd, headerEnd - start <= limits.maxHeaderBytes else {
             return bytes.count >= limits.maxHeaderBytes
                 ? .invalid("header section over \(limits.maxHeaderBytes) bytes") : .needMore(idle: false)
         }
