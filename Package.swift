@@ -40,6 +40,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        // libresolv's res_nquery (DNS SRV, RFC 2782); part of the C library, no pkg-config file.
+        .systemLibrary(name: "CResolv"),
         .target(name: "IVRSyntax", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "IVRCheck", dependencies: ["IVRSyntax"], swiftSettings: strict),
         .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "CZlib"], swiftSettings: strict),
@@ -60,7 +62,7 @@ let package = Package(
         .target(
             name: "IVRSIP",
             dependencies: [
-                "IVRBytecode", "IVRRuntime", "CSRTP",
+                "IVRBytecode", "IVRRuntime", "CResolv", "CSRTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -13,12 +13,9 @@ import Glibc
 /// Every request it relays leaves one `ivrc-e2e: METHOD from IP:PORT to
 /// URI` line, which `relayed(_:)` reads.
 ///
-/// Started with posix_spawn, not Foundation's `Process`: Kamailio closes
-/// the descriptors it inherits, and `Process` takes the close of its
-/// watch pipe for the child's exit and blocks its monitor thread in
-/// `waitpid` until Kamailio ends (every other `Process` of the test run
-/// then waits too). Its own process group, SIGTERM unblocked and default:
-/// `stop()` ends the main process and its workers.
+/// Started with posix_spawn (`SpawnedServer`), not Foundation's `Process`:
+/// Kamailio closes the descriptors it inherits. Its own process group,
+/// SIGTERM unblocked and default: `stop()` ends the main process and its workers.
 final class KamailioProxy: Sendable {
     static let template = TestTools.repositoryRoot + "/scripts/kamailio/proxy.cfg"
 
@@ -26,11 +23,6 @@ final class KamailioProxy: Sendable {
     let folder: String
     let pid: pid_t
     private let exited = Mutex(false)
-
-    struct SpawnFailed: Error, CustomStringConvertible {
-        var code: Int32
-        var description: String { "cannot start kamailio: \(String(cString: strerror(code)))" }
-    }
 
     /// Writes the configuration `template` (proxy.cfg unless told, e.g.
     /// scripts/kamailio/registrar.cfg) with a free port and starts Kamailio.
@@ -46,35 +38,9 @@ final class KamailioProxy: Sendable {
         pid = try Self.spawn(arguments, log: folder + "/kamailio.log")
     }
 
-    /// posix_spawnp with standard input from /dev/null, standard output and
-    /// error into `log`, no blocked signals, SIGTERM and SIGINT at their
-    /// defaults, in a new process group.
+    /// Starts Kamailio in a process group of its own (see `SpawnedServer`).
     static func spawn(_ arguments: [String], log: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGTERM)
-        sigaddset(&defaults, SIGINT)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        var pid: pid_t = 0
-        let code = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
-        guard code == 0 else { throw SpawnFailed(code: code) }
-        return pid
+        try SpawnedServer.spawn(arguments, log: log)
     }
 
     /// Whether the main process is still there (reaps it once it ended).

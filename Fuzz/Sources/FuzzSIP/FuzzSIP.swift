@@ -6,7 +6,8 @@ import IVRSIP
 /// challenges of a 401/407 and their answers), the header sub-parsers on
 /// the text itself (Via, name-addr, URI, CSeq, a digest challenge, a CIDR
 /// block), an SDP body (offer/answer), an
-/// RTP packet (RFC 4733 filter, G.711) and a WAV prompt. A crash, hang or
+/// RTP packet (RFC 4733 filter, G.711), a WAV prompt and a DNS answer
+/// (the SRV targets it holds put in RFC 2782 order). A crash, hang or
 /// leak is a bug.
 func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
@@ -72,6 +73,14 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         _ = packet.encoded()
     }
     _ = try? WAVFile.read8k(bytes)
+    if let dns = try? DNSMessage(parsing: bytes) {
+        let targets = dns.records.compactMap { record -> SRVTarget? in
+            guard case .srv(let priority, let weight, let port, let host) = record.data else { return nil }
+            return SRVTarget(priority: priority, weight: weight, port: port, host: host)
+        }
+        var random = SystemRandomNumberGenerator()
+        precondition(SRVTarget.order(targets, using: &random).count == targets.count, "RFC 2782 order lost or added a target")
+    }
     return 0
 }
 

@@ -46,6 +46,7 @@ public struct Call: AsyncParsableCommand {
         _ = try sip.listeners(default: SIPOptions.callDefault)
         _ = try sip.portRange()
         _ = try sip.proxyURI()
+        _ = try sip.dnsServerAddress()
         _ = try sip.srtpPolicy()
     }
 
@@ -67,6 +68,7 @@ public struct Call: AsyncParsableCommand {
         config.t1 = sip.t1
         config.srtp = try sip.srtpPolicy()
         config.outboundProxy = setup.outboundProxy
+        config.dnsServer = try sip.dnsServerAddress()
         setup.trunk.apply(to: &config)
         // Registrations are serve's: a call on a passing port must not take
         // over the binding that delivers the project's calls.

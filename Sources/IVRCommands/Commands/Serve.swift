@@ -43,6 +43,7 @@ public struct Serve: AsyncParsableCommand {
         _ = try sip.listeners(default: SIPOptions.serveDefault)
         _ = try sip.portRange()
         _ = try sip.proxyURI()
+        _ = try sip.dnsServerAddress()
         _ = try sip.srtpPolicy()
         guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
     }
@@ -61,6 +62,7 @@ public struct Serve: AsyncParsableCommand {
         config.t1 = sip.t1
         config.srtp = try sip.srtpPolicy()
         config.outboundProxy = setup.outboundProxy
+        config.dnsServer = try sip.dnsServerAddress()
         setup.trunk.apply(to: &config)
         let server = IVRServer(bundle: setup.bundle, services: setup.services,
                                records: records.map { CallRecordLog(path: $0) })
@@ -147,6 +149,9 @@ public struct SIPOptions: ParsableArguments {
     @Option(help: "SIP timer T1 in milliseconds (retransmissions; 64*T1 is the transaction timeout).")
     public var t1: Int = 500
 
+    @Option(help: ArgumentHelp("Ask this DNS server (IPv4 HOST:PORT) for SRV and address records instead of the system's (default: $IVRC_DNS_SERVER).",
+                               valueName: "host:port"))
+    public var dnsServer: String?
     @Option(help: ArgumentHelp("SRTP (SDES-keyed encrypted media): off, optional (answer SRTP offers with SRTP, plain ones with RTP) or required (a plain offer gets 488).",
                                valueName: "off|optional|required"))
     public var srtp: String = "optional"

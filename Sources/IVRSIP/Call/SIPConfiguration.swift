@@ -46,6 +46,9 @@ public struct SIPConfiguration: Sendable {
     /// (RFC 3261 8.1.2, a pre-existing route set of one URI). In-dialog
     /// requests follow the dialog's own route set (Record-Route).
     public var outboundProxy: SIPURI?
+    /// The DNS server that locates SIP servers (RFC 3263: SRV, then A/AAAA)
+    /// instead of the system resolver's; nil: the system's.
+    public var dnsServer: DNSServerAddress?
     /// What 401/407 challenges to our requests are answered with (the
     /// manifest's `sip.credentials`); empty: challenges end the request.
     public var credentials: [DigestCredential] = []

@@ -22,16 +22,17 @@ extension SIPEndpoint {
         guard let uri = SIPURI(target) else { throw CallFailure(description: "'\(target)' is not a sip: URI") }
         let routes = RouteSet(proxy: configuration.outboundProxy)
         let next = routes.addressing(remoteTarget: uri.description).nextHop
-        guard let hop = Self.hop(of: next) else { throw CallFailure(description: "'\(next)' is not a sip: URI") }
-        let resolved: SocketAddress
-        do { resolved = try SocketAddress.makeAddressResolvingHost(hop.host, port: hop.port) } catch {
-            throw CallFailure(description: "cannot resolve \(hop.host): \(error)")
+        guard let nextURI = SIPURI(next) else { throw CallFailure(description: "'\(next)' is not a sip: URI") }
+        // RFC 3263: the next hop's peers in the order to try them.
+        let targets: [SIPPeer]
+        do { targets = try await locator.locate(nextURI) } catch { throw CallFailure(description: error.description) }
+        guard let address = targets.first else { throw CallFailure(description: "cannot locate \(nextURI): no address") }
+        let offerSRTP = srtp ?? (address.transport == .tls && configuration.srtp != .off)
+        let host = ServerLocator.targetHost(of: nextURI)
+        if !ServerLocator.isNumeric(host) {
+            eventLoop.execute { for target in targets { self.remember(serverName: host, for: target) } }
         }
-        let address = SIPPeer(hop.transport, resolved)
-        let offerSRTP = srtp ?? (hop.transport == .tls && configuration.srtp != .off)
-        if (try? SocketAddress(ipAddress: hop.host, port: hop.port)) == nil {
-            eventLoop.execute { self.remember(serverName: hop.host, for: address) }
-        }
+        let resolved = address.address
         let placeholder = SDPNegotiator.Agreement(codec: .pcmu, payloadType: 0, eventPayloadType: 101,
                                                   remoteAddress: resolved.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
         let media: MediaSession
@@ -41,15 +42,16 @@ extension SIPEndpoint {
         }
         let result: Result<CallLeg, CallFailure> = await withCheckedContinuation { c in
             eventLoop.execute {
-                self.sendInvite(to: uri, routes: routes, address: address, flow: flow, fromUser: fromUser, media: media,
+                self.sendInvite(to: uri, routes: routes, targets: targets, flow: flow, fromUser: fromUser, media: media,
                                 srtp: offerSRTP ? .fresh() : nil, done: c)
             }
         }
         return try result.get()
     }
 
-    func sendInvite(to uri: SIPURI, routes: RouteSet, address: SIPPeer, flow: Int, fromUser: String, media: MediaSession,
+    func sendInvite(to uri: SIPURI, routes: RouteSet, targets: [SIPPeer], flow: Int, fromUser: String, media: MediaSession,
                     srtp: SRTPOffer?, done: CheckedContinuation<Result<CallLeg, CallFailure>, Never>) {
+        let address = targets[0]
         let tag = SIPIdentifiers.token(10)
         let callID = SIPIdentifiers.token(24) + "@" + configuration.advertisedHost
         let local = "<sip:\(fromUser)@\(hostPort(address.transport))>;tag=\(tag)"
@@ -67,6 +69,19 @@ extension SIPEndpoint {
         let invite = request("INVITE", in: leg, body: Array(sdp.utf8), contentType: "application/sdp")
         leg.invite = invite
         let ringTime = configuration.ringTimeout ?? 64 * configuration.t1
+        sendInvite(invite, in: leg, targets: targets, index: 0, uri: uri, ringTime: ringTime, done: done)
+    }
+
+    /// Sends the INVITE to `targets[index]`. RFC 3263 4.3: when that
+    /// target does not answer (Timer B, or its connection fails) or answers
+    /// 503, the same INVITE with a new branch (a new transaction) goes to
+    /// the next target, unless this side has given up on the call.
+    func sendInvite(_ invite: SIPMessage, in leg: CallLeg, targets: [SIPPeer], index: Int, uri: SIPURI, ringTime: Int,
+                    done: CheckedContinuation<Result<CallLeg, CallFailure>, Never>) {
+        let address = targets[index]
+        leg.remoteAddress = address
+        leg.inviteDestination = address
+        leg.invite = invite
         sendChallengeable(invite, to: address, in: leg, provisional: { [self] _ in
             switch leg.dialing {
             case .calling: leg.dialing = .ringing
@@ -83,14 +98,36 @@ extension SIPEndpoint {
             leg.inviteTransaction = nil
             leg.ringTimer?.cancel()
             leg.ringTimer = nil
+            if let failed = Self.targetFailed(response, transportFailure: leg.transportFailure), authFailure == nil,
+               index + 1 < targets.count, leg.dialing.cancelled == nil, leg.state != .terminated {
+                let next = targets[index + 1]
+                logger.warning("INVITE to \(address): \(failed); trying \(next) (target \(index + 2) of \(targets.count))",
+                               metadata: ["call-id": "\(leg.callID)"])
+                leg.transportFailure = nil
+                leg.dialing = .calling
+                var again = invite
+                again.headers.set("Via", newVia(next.transport))
+                return sendInvite(again, in: leg, targets: targets, index: index + 1, uri: uri, ringTime: ringTime, done: done)
+            }
             done.resume(returning: self.inviteEnded(leg, response, authFailure: authFailure, uri: uri, ringTime: ringTime))
         }
         // The ring timeout belongs to the caller, not the transaction (which
-        // waits for a final response once it rings, RFC 3261 17.1.1.2).
+        // waits for a final response once it rings, RFC 3261 17.1.1.2). It
+        // is this target's: one that has not rung with others left is
+        // passed over at Timer B instead.
         leg.ringTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(ringTime))) { [self] in
-            guard leg.inviteTransaction != nil else { return }
+            guard leg.inviteTransaction != nil, leg.inviteDestination == address else { return }
+            if case .calling = leg.dialing, index + 1 < targets.count { return }
             self.cancelInvite(leg, .ringTimeout)
         }
+    }
+
+    /// Why a target is passed over for the next one (RFC 3263 4.3): no
+    /// answer (Timer B), its connection failed, or it answered 503; nil
+    /// for any other answer, which ends the call attempt.
+    static func targetFailed(_ response: SIPMessage?, transportFailure: String?) -> String? {
+        guard let response else { return transportFailure ?? "no answer (timeout)" }
+        return response.status == 503 ? "503 \(reason(response))" : nil
     }
 
     /// The INVITE's transaction ended: answered (the leg), or why not. A

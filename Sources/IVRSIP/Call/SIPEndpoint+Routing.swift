@@ -58,13 +58,30 @@ extension SIPEndpoint {
         return leg.remoteAddress
     }
 
+    /// Finds the servers of a URI (RFC 3263): SRV and addresses through
+    /// `configuration.dnsServer` when set, else the system's resolver.
+    var locator: ServerLocator { ServerLocator(server: configuration.dnsServer) }
+
     /// Runs `body` on the event loop with the peer of `hop`: at once for
     /// an IP address, after a lookup off the loop for a host name (whose
-    /// TLS certificate must then name it).
+    /// TLS certificate must then name it): its first A/AAAA record from
+    /// `configuration.dnsServer` when one is set, else the system's resolver.
     func resolve(_ hop: Hop, _ body: @escaping (SIPPeer?) -> Void) {
         if let address = try? SocketAddress(ipAddress: hop.host, port: hop.port) { return body(SIPPeer(hop.transport, address)) }
         let loop = eventLoop
         let box = ResolveCallback(body)
+        if configuration.dnsServer != nil {
+            let locator = self.locator
+            Task {
+                let resolved = try? await locator.addresses(of: hop.host, port: hop.port).first
+                loop.execute {
+                    let peer = resolved.map { SIPPeer(hop.transport, $0) }
+                    if let peer { self.remember(serverName: hop.host, for: peer) }
+                    box.body(peer)
+                }
+            }
+            return
+        }
         DispatchQueue.global().async {
             let resolved = try? SocketAddress.makeAddressResolvingHost(hop.host, port: hop.port)
             loop.execute {
