@@ -11,9 +11,11 @@ import Testing
 /// tests wait for the event, with ceilings of 20 s or more.
 @Suite(.dedicatedExecutor, .timeLimit(.minutes(3)))
 struct StreamHostileInputTests {
-    static func harness(tls ca: TestCertificateAuthority? = nil, limits: @escaping (inout StreamLimits) -> Void = { _ in })
+    /// T1 500 ms: the wait for an ACK (64*T1) outlasts a loaded machine's
+    /// delays (a call ended for a late ACK would no longer protect its connection).
+    static func harness(tls ca: TestCertificateAuthority? = nil, t1: Int? = 500, limits: @escaping (inout StreamLimits) -> Void = { _ in })
     async throws -> ServerHarness {
-        try await StreamTransportTests.harness(tls: ca) { streamLimits in
+        try await StreamTransportTests.harness(tls: ca, t1: t1) { streamLimits in
             streamLimits.messageTimeout = 1000
             streamLimits.handshakeTimeout = 1000
             limits(&streamLimits)
