@@ -43,7 +43,7 @@ struct SIPpOverTCPTests {
         #expect(peak >= calls * 9 / 10,
                 "at most \(peak) calls at once; \(summary.joined(separator: "; "))")
         #expect(await h.waitForNoCalls())
-        #expect(h.records.count == calls)
+        #expect(await h.waitForRecords(calls) == calls)
         let stats = try await StreamTransportTests.stats(h)
         #expect(stats.connectionsAccepted == 1 && stats.connectionErrors == 0, "\(stats)")
         print("SIPp over TCP: \(calls) calls, peak \(peak) at once; \(summary.joined(separator: "; "))")

@@ -161,6 +161,15 @@ final class ServerHarness {
     }
 
     /// The record of `callID`, once written (polls for up to 30 s).
+    /// The number of records once `count` are written (a record follows the
+    /// call's end a moment later), or what there is after 30 s.
+    func waitForRecords(_ count: Int) async -> Int {
+        for _ in 0..<600 where records.count < count {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return records.count
+    }
+
     func record(_ callID: String) async -> CallRecord? {
         for _ in 0..<600 {
             if let r = records.first(callID) { return r }
