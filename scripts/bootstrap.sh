@@ -7,7 +7,7 @@
 #
 # Building (Debian packages): pkg-config, libyaml-dev (the YAML parser),
 #   zlib1g-dev (DEFLATE for bundle sections), libsrtp2-dev (SRTP, RFC 3711),
-#   libc6-dev (libresolv's res_query for DNS SRV; part of any C toolchain).
+#   libssl-dev (libcrypto: AES-CM and HMAC-SHA1 under libsrtp2), libc6-dev (libresolv's res_query for DNS SRV; part of any C toolchain).
 # Tests (Debian packages): graphviz (`dot` renders every example graph),
 #   chromium and fonts-dejavu-core (the HTML report in a real browser), tmux
 #   (`ivrc run` in a real terminal), espeak-ng and sox (speech prompts and
@@ -27,7 +27,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build_packages=(pkg-config libyaml-dev zlib1g-dev libsrtp2-dev libc6-dev)
+build_packages=(pkg-config libyaml-dev zlib1g-dev libsrtp2-dev libssl-dev libc6-dev)
 test_packages=(graphviz chromium fonts-dejavu-core tmux espeak-ng sox git python3-venv sip-tester kamailio dnsmasq-base openssl)
 venv=.build/test-venv
 requirements=scripts/test-requirements.txt

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds ivrc (release) and checks every bundled example project (strict:
 # warnings fail too). Installs only what building needs (scripts/bootstrap.sh
-# --build: pkg-config, libyaml-dev, zlib1g-dev, libsrtp2-dev, libc6-dev). The first build compiles the
+# --build: pkg-config, libyaml-dev, zlib1g-dev, libsrtp2-dev, libssl-dev, libc6-dev). The first build compiles the
 # Swift packages ivrc uses and takes 5-10 minutes on 2 cores; every 50th build
 # step is shown as it goes, and every message of the compiler.
 set -euo pipefail

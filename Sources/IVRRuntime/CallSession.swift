@@ -127,7 +127,7 @@ final class CallSession {
     @inline(never)
     func transferred(_ request: TransferRequest, _ result: TransferResult) -> Bool {
         switch result {
-        case .connected:
+        case .connected, .bridged:
             note(.transfer(kind: request.kind.rawValue, value: request.shownValue))
             outcome = .transfer
             destination = (request.kind.rawValue, request.shownValue)

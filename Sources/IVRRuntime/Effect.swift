@@ -65,6 +65,11 @@ public struct TransferRequest: Sendable, Equatable {
     public var sensitive = false
     /// The caller ID was made from a sensitive value: it shows as `***`.
     public var callerIDSensitive = false
+    /// How the caller is connected: the step's `via`, else the manifest's
+    /// `sip.transfer`, else `refer`. `ivr:` transfers never get here.
+    public var via: TransferVia = .refer
+    /// Ringback, whisper, confirm, recording and limit of a bridge.
+    public var bridge = BridgeOptions()
 
     public init(kind: DestinationKind, value: String, callerID: String?, timeout: Int) {
         self.kind = kind
@@ -81,7 +86,11 @@ public struct TransferRequest: Sendable, Equatable {
 
 /// How a transfer went.
 public enum TransferResult: Sendable, Equatable {
+    /// Handed over (REFER accepted): the IVR's part of the call is over.
     case connected
+    /// Bridged, and the bridge is now over (either side hung up, or
+    /// `max-duration`): the call is over.
+    case bridged(BridgeSummary)
     /// Busy, no answer, rejected.
     case failed(String)
 }

@@ -1,4 +1,5 @@
 import CSRTP
+import CSRTPCrypto
 
 /// The SRTP contexts of one call (RFC 3711, through libsrtp2): one that
 /// protects every packet we send, keyed with our key, and one that
@@ -46,9 +47,15 @@ public final class SRTPSession: CustomStringConvertible {
     /// The replay window, in packets.
     static let replayWindow: UInt = 128
 
-    /// `srtp_init` once per process; a `static let` is initialised once,
-    /// thread-safely, on first use.
-    static let initialised: Int32 = Int32(srtp_init().rawValue)
+    /// `srtp_init` once per process, then libsrtp2's AES-CM and HMAC-SHA1
+    /// replaced by ones on OpenSSL's libcrypto (libsrtp2 self-tests them
+    /// first; see `csrtp_crypto.h` for why); a `static let` is
+    /// initialised once, thread-safely, on first use.
+    static let initialised: Int32 = {
+        let status = Int32(srtp_init().rawValue)
+        guard status == 0 else { return status }
+        return csrtp_use_openssl_crypto()
+    }()
 
     public init(suite: SRTPSuite, sendKey: SRTPMasterKey, receiveKey: SRTPMasterKey) throws(SetupError) {
         guard Self.initialised == 0 else { throw SetupError(status: Self.initialised) }
