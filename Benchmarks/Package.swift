@@ -8,6 +8,7 @@ let package = Package(
     dependencies: [
         .package(name: "ivrc", path: ".."),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "BenchmarkSupport"),
@@ -29,6 +30,7 @@ let package = Package(
                 .product(name: "IVRSIP", package: "ivrc"), .product(name: "IVRBytecode", package: "ivrc"),
                 .product(name: "IVRRuntime", package: "ivrc"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
     ]

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// The raw SIP callers: N calls from one SIP socket (told apart by
-/// Call-ID), a UDP socket or one TCP connection (`tcp`: messages cut by
+/// Call-ID), a UDP socket or one TCP or TLS connection (messages cut by
 /// their Content-Length; no INVITE sent twice), their RTP received by an `RTPReceiver`. Not a SIP stack: it
 /// sends hand-written INVITE / ACK / BYE, answers the server's BYE with
 /// 200, retransmits an unanswered INVITE after 1 s (up to 5 times), and
@@ -19,9 +19,14 @@ final class LoadGenerator: @unchecked Sendable {
     let calls: Int
     let window: Int
     let receiver: RTPReceiver
-    let sip: (fd: Int32, port: Int)
-    /// Signalling over one TCP connection to `sipPort` instead of UDP.
-    let tcp: Bool
+    private(set) var sip: (fd: Int32, port: Int) = (-1, 0)
+    /// How the signalling travels: UDP, or one TCP or TLS connection to `sipPort`.
+    enum Signalling: String { case udp, tcp, tls }
+    let signalling: Signalling
+    /// Reliable transports: no INVITE is sent twice.
+    var tcp: Bool { signalling != .udp }
+    private var tlsConnection: TLSSignalling?
+    private var tlsStream: [UInt8] = []
     let tag: String
     private let lock = NSLock()
     private var inviteSent: [UInt64]
@@ -34,28 +39,38 @@ final class LoadGenerator: @unchecked Sendable {
     private(set) var failures: [Int: Int] = [:]
     let keys: [SRTPMasterKey]?
 
-    init(sipPort: Int, calls: Int, window: Int = 100, receiver: RTPReceiver, srtp: Bool = false, tcp: Bool = false) {
+    init(sipPort: Int, calls: Int, window: Int = 100, receiver: RTPReceiver, srtp: Bool = false, signalling: Signalling = .udp) throws {
         keys = srtp ? (0..<calls).map { _ in SRTPMasterKey.random() } : nil
         self.sipPort = sipPort
         self.calls = calls
         self.window = window
         self.receiver = receiver
-        self.tcp = tcp
-        sip = tcp ? Self.connectTCP(port: sipPort) : RawUDP.bind(receiveBuffer: 4 << 20)
+        self.signalling = signalling
         tag = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         inviteSent = Array(repeating: 0, count: calls)
         retransmits = Array(repeating: 0, count: calls)
         answered = Array(repeating: false, count: calls)
         toTags = Array(repeating: nil, count: calls)
         byeAnswered = Array(repeating: false, count: calls)
+        switch signalling {
+        case .udp: sip = RawUDP.bind(receiveBuffer: 4 << 20)
+        case .tcp: sip = Self.connectTCP(port: sipPort)
+        case .tls:
+            sip = (-1, 0)
+            let connection = try TLSSignalling(port: sipPort) { [weak self] bytes in self?.received(tls: bytes) }
+            tlsConnection = connection
+            sip = (-1, connection.localPort)
+            lock.withLock { threadDone = true }
+            return
+        }
         Thread { self.sipLoop() }.start()
     }
 
     func request(_ method: String, call i: Int, cseq: Int, toTag: String? = nil, body: String = "") -> String {
         var s = "\(method) sip:100@127.0.0.1:\(sipPort) SIP/2.0\r\n"
-        s += "Via: SIP/2.0/\(tcp ? "TCP" : "UDP") 127.0.0.1:\(sip.port);branch=z9hG4bK\(tag)x\(i)x\(cseq)\(method == "ACK" ? "a" : "")\r\n"
+        s += "Via: SIP/2.0/\(signalling.rawValue.uppercased()) 127.0.0.1:\(sip.port);branch=z9hG4bK\(tag)x\(i)x\(cseq)\(method == "ACK" ? "a" : "")\r\n"
         s += "From: <sip:load\(i)@127.0.0.1>;tag=L\(i)\r\nTo: <sip:100@127.0.0.1>\(toTag.map { ";tag=\($0)" } ?? "")\r\n"
-        s += "Call-ID: load-\(tag)-\(i)\r\nCSeq: \(cseq) \(method)\r\nContact: <sip:load\(i)@127.0.0.1:\(sip.port)\(tcp ? ";transport=tcp" : "")>\r\nMax-Forwards: 70\r\n"
+        s += "Call-ID: load-\(tag)-\(i)\r\nCSeq: \(cseq) \(method)\r\nContact: <sip:load\(i)@127.0.0.1:\(sip.port)\(tcp ? ";transport=\(signalling.rawValue)" : "")>\r\nMax-Forwards: 70\r\n"
         if !body.isEmpty { s += "Content-Type: application/sdp\r\n" }
         return s + "Content-Length: \(body.utf8.count)\r\n\r\n" + body
     }
@@ -118,6 +133,7 @@ final class LoadGenerator: @unchecked Sendable {
 
     /// One message: a datagram, or bytes on the TCP connection (whole, in order).
     func send(_ text: String) {
+        if let tlsConnection { return tlsConnection.send(text) }
         guard tcp else { return RawUDP.send(text, fd: sip.fd, port: sipPort) }
         let bytes = Array(text.utf8)
         sendLock.withLock {
@@ -144,6 +160,12 @@ final class LoadGenerator: @unchecked Sendable {
             messages.append(String(decoding: stream[..<(end + 4 + length)], as: UTF8.self))
             stream.removeFirst(end + 4 + length)
         }
+    }
+
+    /// Bytes off the TLS connection (on its event loop): whole messages handled.
+    func received(tls bytes: [UInt8]) {
+        tlsStream += bytes
+        for text in Self.cut(&tlsStream) { handle(text) }
     }
 
     func sipLoop() {
@@ -224,6 +246,6 @@ final class LoadGenerator: @unchecked Sendable {
     func close() {
         lock.withLock { running = false }
         while !lock.withLock({ threadDone }) { usleep(20_000) }
-        Glibc.close(sip.fd)
+        if let tlsConnection { tlsConnection.close() } else { Glibc.close(sip.fd) }
     }
 }

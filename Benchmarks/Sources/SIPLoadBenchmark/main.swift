@@ -18,7 +18,10 @@ import IVRSIP
 /// 3. ivrc-srtp: the same with SRTP (`RTP/SAVP`, AES_CM_128_HMAC_SHA1_80,
 ///    one key per call): the server protects every packet, the receiver
 ///    unprotects every packet before it reads it (both in this process);
-/// 4. ivrc-tcp: plain RTP, with the signalling on one TCP connection to a
+/// 4. ivrc-tls-srtp: SRTP as in 3, with the signalling on one TLS
+///    connection to a tls: listener (a self-signed P-256 certificate made
+///    by `openssl`): the carrier-grade setup, as a ratio to 2;
+/// 5. ivrc-tcp: plain RTP, with the signalling on one TCP connection to a
 ///    tcp: listener (calls set up per second and late % as ratios to 2).
 /// Both are measured over the same window (default 10 s, after 1 s of
 /// warm-up) by the same receiver, which reads the kernel's receive stamp of
@@ -78,16 +81,24 @@ func baseline(_ n: Int, timing: BarePacer.Timing) async throws -> LoadResult {
     return result
 }
 
-func ivrc(_ n: Int, srtp: Bool = false, tcp: Bool = false) async throws -> LoadResult {
+let certificate = try SelfSignedCertificate.make(in: folder)
+
+func ivrc(_ n: Int, srtp: Bool = false, signalling: LoadGenerator.Signalling = .udp) async throws -> LoadResult {
     let services = CallServices(prompts: PromptAudio(folders: [folder]), tts: .none, recordingsFolder: folder,
                                 referTarget: ReferTarget(pbx: nil, trunk: nil), webhook: nil, logger: CallServices.quietLogger())
     let server = IVRServer(bundle: bundle, services: services, records: nil, printRecord: { _ in })
     var config = SIPConfiguration(host: "127.0.0.1", port: 0, rtpPorts: 20000...29999, maxCalls: n + 10)
-    if tcp { config.listeners.append(SIPListenAddress(.tcp, host: "127.0.0.1", port: 0)) }
+    switch signalling {
+    case .udp: break
+    case .tcp: config.listeners.append(SIPListenAddress(.tcp, host: "127.0.0.1", port: 0))
+    case .tls:
+        config.listeners.append(SIPListenAddress(.tls, host: "127.0.0.1", port: 0))
+        config.tls = TLSSettings(certificate: certificate.certificate, privateKey: certificate.key)
+    }
     try await server.start(configuration: config)
     let receiver = RTPReceiver(streams: n)
-    let sipPort = tcp ? server.endpoint.localPort(.tcp) ?? 0 : server.endpoint.localPort
-    let generator = LoadGenerator(sipPort: sipPort, calls: n, receiver: receiver, srtp: srtp, tcp: tcp)
+    let sipPort = signalling == .udp ? server.endpoint.localPort : server.endpoint.localPort(signalling == .tcp ? .tcp : .tls) ?? 0
+    let generator = try LoadGenerator(sipPort: sipPort, calls: n, receiver: receiver, srtp: srtp, signalling: signalling)
     let (invites, firsts) = generator.placeCalls(timeout: 45)
     var result = try await measure(receiver, streams: n)
     let up = zip(invites, firsts).filter { $0.1 != 0 }
@@ -125,7 +136,9 @@ for n in levels.isEmpty ? [100, 500, 1000] : levels {
     out(ours.row("ivrc"))
     let secure = try await ivrc(n, srtp: true)
     out(secure.row("ivrc-srtp"))
-    let overTCP = try await ivrc(n, tcp: true)
+    let carrier = try await ivrc(n, srtp: true, signalling: .tls)
+    out(carrier.row("ivrc-tls-srtp"))
+    let overTCP = try await ivrc(n, signalling: .tcp)
     out(overTCP.row("ivrc-tcp"))
     func ratio(_ a: Double, _ b: Double) -> String { b > 0 ? String(format: "%.2fx", a / b) : "-" }
     for (name, bare) in [("bare-timers", timers), ("bare-clock", clock)] {
@@ -136,6 +149,9 @@ for n in levels.isEmpty ? [100, 500, 1000] : levels {
     out("   ivrc-srtp / ivrc: late \(String(format: "%.2f", secure.latePercent))% vs \(String(format: "%.2f", ours.latePercent))%, "
         + "jitter p99 \(ratio(secure.jitterP99, ours.jitterP99)), cpu \(ratio(secure.cpu, ours.cpu)), "
         + "calls up \(secure.streamsUp) vs \(ours.streamsUp), silent \(secure.silent)")
+    out("   ivrc-tls-srtp / ivrc: late \(String(format: "%.2f", carrier.latePercent))% vs \(String(format: "%.2f", ours.latePercent))%, "
+        + "setup \(ratio(carrier.setupRate ?? 0, ours.setupRate ?? 0)), jitter p99 \(ratio(carrier.jitterP99, ours.jitterP99)), "
+        + "cpu \(ratio(carrier.cpu, ours.cpu)), calls up \(carrier.streamsUp) vs \(ours.streamsUp), silent \(carrier.silent)")
     out("   ivrc-tcp / ivrc: setup \(ratio(overTCP.setupRate ?? 0, ours.setupRate ?? 0)), "
         + "late \(String(format: "%.2f", overTCP.latePercent))% vs \(String(format: "%.2f", ours.latePercent))%, "
         + "jitter p99 \(ratio(overTCP.jitterP99, ours.jitterP99)), cpu \(ratio(overTCP.cpu, ours.cpu)), "
