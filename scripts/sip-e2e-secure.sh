@@ -13,30 +13,15 @@ cd "$(dirname "$0")/.."
 transport=${SIP_E2E_TRANSPORT:-udp}
 . scripts/test-tools.sh
 need_python pjsua2
-[ -n "${IVRC_BIN:-}" ] || { swift build --product ivrc >/dev/null && IVRC_BIN="$(swift build --show-bin-path)/ivrc"; }
-work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; [ -n "${SIP_E2E_KEEP:-}" ] || rm -rf "$work"' EXIT
-sip_port=$((20000 + RANDOM % 10000))
-pj_port=$((sip_port + 1))
-listen=(--listen "127.0.0.1:$sip_port")
-case "$transport" in
-  udp) ;;
-  tcp) listen=(--listen "tcp:127.0.0.1:$sip_port") ;;
-  tls)
-    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
-      -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1
-    listen=(--listen "tls:127.0.0.1:$sip_port" --tls-cert "$work/cert.pem" --tls-key "$work/key.pem") ;;
-  *) echo "SIP_E2E_TRANSPORT takes udp, tcp or tls" >&2; exit 2 ;;
-esac
+. scripts/sip-e2e/serve-setup.sh
+e2e_begin
+e2e_transport "$transport"
 "$test_venv/bin/python" scripts/sip-e2e/make_project.py "$work" "$pj_port"
-"$IVRC_BIN" serve "$work/project" "${listen[@]}" --rtp-ports 41000-41999 --srtp "${SIP_E2E_SRTP:-required}" \
-  --records "$work/records.jsonl" --recordings "$work/recordings" --tts none --t1 100 \
-  >"$work/serve.out" 2>"$work/serve.err" &
-server=$!
-for _ in $(seq 1 100); do grep -q "listening on" "$work/serve.err" 2>/dev/null && break; sleep 0.1; done
+e2e_serve --rtp-ports 41000-41999 --srtp "${SIP_E2E_SRTP:-required}" \
+  --records "$work/records.jsonl" --recordings "$work/recordings" --tts none --t1 100
 set +e
 "$test_venv/bin/python" scripts/sip-e2e/secure_driver.py --server "127.0.0.1:$sip_port" --port "$pj_port" --work "$work" \
-  --transport "$transport"
+  "${pjsip[@]}"
 status=$?
 kill -TERM "$server"; wait "$server" 2>/dev/null   # drains, writes the records, exits
 "$test_venv/bin/python" scripts/sip-e2e/check_secure.py "$work" || status=1

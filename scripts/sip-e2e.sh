@@ -18,43 +18,13 @@ cd "$(dirname "$0")/.."
 . scripts/test-tools.sh
 need_python pjsua2
 venv=$test_venv
-if [ -z "${IVRC_BIN:-}" ]; then
-  swift build --product ivrc >/dev/null
-  IVRC_BIN="$(swift build --show-bin-path)/ivrc"
-fi
-work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; [ -n "${SIP_E2E_KEEP:-}" ] || rm -rf "$work"' EXIT
-sip_port=$((20000 + RANDOM % 10000))
-pj_port=$((sip_port + 1))
+. scripts/sip-e2e/serve-setup.sh
+e2e_begin
 "$venv/bin/python" scripts/sip-e2e/make_project.py "$work" "$pj_port"
-transport=${SIP_E2E_TRANSPORT:-udp}
-listen=(--listen "127.0.0.1:$sip_port")
-pjsip=(--transport "$transport")
-case $transport in
-  udp) ;;
-  tcp) listen+=(--listen "tcp:127.0.0.1:$sip_port") ;;
-  tls)
-    tls=${SIP_E2E_TLS_DIR:-}
-    if [ -z "$tls" ]; then
-      tls=$work/tls; mkdir -p "$tls"
-      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=sip-e2e CA" \
-        -keyout "$tls/ca-key.pem" -out "$tls/ca.pem" 2>/dev/null
-      openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
-        -keyout "$tls/server-key.pem" -out "$tls/server.csr" 2>/dev/null
-      printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$tls/server.ext"
-      openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca-key.pem" -CAcreateserial -days 2 \
-        -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
-    fi
-    listen+=(--listen "tls:127.0.0.1:$sip_port" --tls-cert "$tls/server.pem" --tls-key "$tls/server-key.pem")
-    pjsip+=(--ca "$tls/ca.pem") ;;
-  *) echo "SIP_E2E_TRANSPORT: udp, tcp or tls, not $transport" >&2; exit 2 ;;
-esac
+e2e_transport "${SIP_E2E_TRANSPORT:-udp}"
 # shellcheck disable=SC2086  # the extra arguments are words on purpose
-"$IVRC_BIN" serve "$work/project" "${listen[@]}" --rtp-ports 40000-40999 \
-  --records "$work/records.jsonl" --recordings "$work/recordings" --tts none --t1 100 ${SIP_E2E_SERVE_ARGS:-} \
-  >"$work/serve.out" 2>"$work/serve.err" &
-server=$!
-sleep 1
+e2e_serve --rtp-ports 40000-40999 --records "$work/records.jsonl" --recordings "$work/recordings" --tts none --t1 100 \
+  ${SIP_E2E_SERVE_ARGS:-}
 set +e
 # shellcheck disable=SC2086
 "$venv/bin/python" scripts/sip-e2e/driver.py --server "127.0.0.1:$sip_port" --port "$pj_port" --work "$work" \

@@ -6,6 +6,7 @@ check_secure.py reads afterwards.
 
   --transport udp|tcp|tls   how PJSIP reaches the server (tcp/tls need the
                             server to listen there: sip-e2e-secure.sh does)
+  --ca FILE                 with tls: verify the server's certificate with it
 """
 import argparse, math, os, struct, sys, time, wave
 import pjsua2 as pj
@@ -15,6 +16,7 @@ from e2e_checks import Checks, first_active_audio, pumper
 ap = argparse.ArgumentParser()
 ap.add_argument("--server"); ap.add_argument("--port", type=int); ap.add_argument("--work")
 ap.add_argument("--transport", default="udp", choices=["udp", "tcp", "tls"])
+ap.add_argument("--ca", help="with tls: the CA the server's certificate is verified with")
 args = ap.parse_args()
 check = Checks(); results = check.results
 
@@ -28,7 +30,7 @@ ep.libInit(cfg)
 kind = {"udp": pj.PJSIP_TRANSPORT_UDP, "tcp": pj.PJSIP_TRANSPORT_TCP, "tls": pj.PJSIP_TRANSPORT_TLS}[args.transport]
 tcfg = pj.TransportConfig(); tcfg.port = args.port; tcfg.boundAddress = "127.0.0.1"
 if args.transport == "tls":
-    tcfg.tlsConfig.verifyServer = False  # the test's own certificate
+    tcfg.tlsConfig.CaListFile = args.ca or ""; tcfg.tlsConfig.verifyServer = bool(args.ca)
 ep.transportCreate(kind, tcfg)
 ep.libStart(); ep.audDevManager().setNullDev()
 
