@@ -24,7 +24,7 @@ import Testing
         transfer:
           number: "+442071234567"
           via: bridge
-          ringback: [{say: "Still ringing."}, {play: audio/hold.wav, transcript: "Hold music."}]
+          ringback: [{say: "Still ringing."}, {play: {file: audio/hold.wav, transcript: "Hold music."}}]
           whisper: {say: "Call from the order line."}
           confirm: "#"
           confirm-timeout: 15s
@@ -39,6 +39,16 @@ import Testing
         - say: "Goodbye."
         - hangup
     """
+
+    /// A project of the flow (its ringback spoken: no audio file to find)
+    /// with a manifest that has a trunk, and these other files.
+    static func project(_ files: [String: String] = [:]) throws -> String {
+        let spoken = flow.replacingOccurrences(of: "{play: {file: audio/hold.wav, transcript: \"Hold music.\"}}",
+                                               with: "{say: \"Hold music.\"}")
+        return try FlowTestRunnerTests.project(files.merging([
+            "flows/orders.yaml": spoken, "ivr-project.yaml": "name: orders\nsip:\n  trunk: trunk.example\n",
+        ]) { $1 })
+    }
 
     /// Builds the flow with this manifest `sip:` settings, through the writer and the verifier.
     static func bundle(transfer: String? = nil) throws -> VerifiedBundle {
@@ -175,7 +185,7 @@ import Testing
     }
 
     @Test func testFilesScriptTheCalleeAndExpectVia() async throws {
-        let root = try FlowTestRunnerTests.project(["flows/orders.yaml": Self.flow, "tests/orders.test.yaml": """
+        let root = try Self.project(["tests/orders.test.yaml": """
             flow: orders
             cases:
               - name: the agent accepts
@@ -198,7 +208,7 @@ import Testing
     }
 
     @Test func badCalleeTokensAndViaAreErrorsAtTheirValues() async throws {
-        let root = try FlowTestRunnerTests.project(["flows/orders.yaml": Self.flow, "tests/orders.test.yaml": """
+        let root = try Self.project(["tests/orders.test.yaml": """
             flow: orders
             cases:
               - name: typo
@@ -213,7 +223,7 @@ import Testing
     }
 
     @Test func simulateTakesTheCalleesKeys() async throws {
-        let root = try FlowTestRunnerTests.project(["flows/orders.yaml": Self.flow])
+        let root = try Self.project()
         var o = SimulateRunner.Options(paths: ["."])
         o.currentDirectory = root
         o.input = "1"

@@ -66,7 +66,7 @@ import IVRSyntax
 
     @Test func anUnknownToneIsAnInvalidValueWithASuggestion() {
         let (t, diagnostics) = Self.parse("      sip: \"sip:a@pbx.example\"\n      via: bridge\n      ringback: {tone: ukk}\n")
-        #expect(Self.spots(diagnostics) == ["E006@6:24-6:27"])
+        #expect(Self.spots(diagnostics) == ["E006@7:24-7:27"])
         #expect(diagnostics.first?.fix?.replacement == "uk")
         #expect(t == nil || t?.ringback == nil)
     }
@@ -106,7 +106,7 @@ import IVRSyntax
         #expect(d1.isEmpty && refer?.via?.value == .refer)
         let (_, auto) = Self.parse("      sip: \"sip:a@pbx.example\"\n      via: auto\n")
         #expect(Self.spots(auto) == ["E006@6:12-6:16"])
-        #expect(auto.first?.help?.contains("sip.transfer") == true)
+        #expect(auto.first?.message.contains("sip.transfer") == true)
         let (_, typo) = Self.parse("      sip: \"sip:a@pbx.example\"\n      via: brige\n")
         #expect(Self.spots(typo) == ["E006@6:12-6:17"])
         #expect(typo.first?.fix?.replacement == "bridge")
