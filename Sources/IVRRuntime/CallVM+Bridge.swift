@@ -5,7 +5,7 @@ import IVRBytecode
 /// and resolves `via` against the bundle's `sip.transfer` (flow-language 5.3).
 extension CallVM {
     mutating func setBridge(_ instruction: Instruction) {
-        var pending = pendingBridge ?? (0, BridgeOptions())
+        var pending = (via: pendingBridge?.via ?? 0, options: pendingBridge?.options ?? BridgeOptions())
         switch instruction {
         case let .bridgeOptions(via, confirm, confirmTimeout, record, maxDuration, ringback):
             let tone = RingbackTone(rawValue: BridgeCode.tones[Int(min(ringback, UInt64(BridgeCode.tones.count - 1)))]) ?? .us
@@ -22,7 +22,7 @@ extension CallVM {
         default:
             return
         }
-        pendingBridge = pending
+        pendingBridge = PendingBridge(via: pending.via, options: pending.options)
     }
 
     /// Fills the request's `via` and `bridge` from what was set, and clears it.
@@ -36,5 +36,18 @@ extension CallVM {
         default: bundle.sipSettings.transfer.flatMap(TransferVia.init(rawValue:)) ?? .refer
         }
         if let pending { request.bridge = pending.options }
+    }
+}
+
+/// A transfer's `via` operand (0: the manifest's) and bridge options, as
+/// `BRIDGEOPT` and `BRIDGEMEDIA` set them. Never changed once made (a
+/// machine copied keeps its own: a new one replaces it).
+final class PendingBridge: Sendable {
+    let via: UInt64
+    let options: BridgeOptions
+
+    init(via: UInt64, options: BridgeOptions) {
+        self.via = via
+        self.options = options
     }
 }

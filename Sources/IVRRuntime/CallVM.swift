@@ -29,9 +29,9 @@ public struct CallVM {
     /// User variables of flows the call left through `ivr:` transfers.
     var carried: [String: (value: String, sensitive: Bool)] = [:]
     var prompts: [PromptItem] = []
-    /// What `BRIDGEOPT` and `BRIDGEMEDIA` set for the next transfer: its
-    /// `via` operand (0: the manifest's) and bridge options. Taken by it.
-    var pendingBridge: (via: UInt64, options: BridgeOptions)?
+    /// What `BRIDGEOPT` and `BRIDGEMEDIA` set for the next transfer; taken
+    /// by it. Boxed: a paused call keeps one word for it.
+    var pendingBridge: PendingBridge?
     var input = ""
     var timedOut = false
     var inputValid = false
