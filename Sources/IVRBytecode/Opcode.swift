@@ -43,7 +43,7 @@ public enum Opcode: UInt8, Sendable, CaseIterable {
         case .webhook: ("WEBHOOK", "HTTP request (0 GET, 1 POST; url, JSON body, timeout ms, into); on error jump")
         case .record: ("RECORD", "record into (max ms, beep, finish-on, silence ms)")
         case .branchIfFalse: ("BRANCHF", "jump when the condition is false")
-        case .bridgeOptions: ("BRIDGEOPT", "the next TRANSFER's connection: via (0 manifest, 1 refer, 2 bridge, 3 auto), confirm key (0 none, else BridgeCode + 1), confirm ms, record, max ms (0 none), ringback tone (0 us, 1 uk, 2 eu, 3 jp)")
+        case .bridgeOptions: ("BRIDGEOPT", "the next TRANSFER's connection: via (0 manifest, 1 refer, 2 bridge, 3 auto), confirm key (0 none, else 1 + its place in 0-9 * # A-D), confirm ms, record, max ms (0 none), ringback tone (0 us, 1 uk, 2 eu, 3 jp)")
         case .bridgeMedia: ("BRIDGEMEDIA", "move the queued prompt into the next TRANSFER's bridge (role 0 ringback, 1 whisper)")
         }
     }
@@ -75,26 +75,6 @@ public enum KeyCode {
 
     public static func decode(_ code: UInt64) -> Character? {
         code < 12 ? DTMFKey(code: Int(code))?.character : nil
-    }
-}
-
-/// The numbers of a bridge's operands (`BRIDGEOPT`, `BRIDGEMEDIA`).
-public enum BridgeCode {
-    /// `via`: 0 is "the manifest's `sip.transfer`" (resolved at run time).
-    public static let vias = ["manifest", "refer", "bridge", "auto"]
-    /// Ringback tones, by operand value.
-    public static let tones = ["us", "uk", "eu", "jp"]
-    /// The keys a callee may press to confirm; operand value = position + 1 (0: none).
-    public static let confirmKeys: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#", "A", "B", "C", "D"]
-    /// `BRIDGEMEDIA` roles.
-    public static let ringbackRole: UInt64 = 0, whisperRole: UInt64 = 1
-
-    public static func encodeConfirm(_ key: Character?) -> UInt64 {
-        key.flatMap { confirmKeys.firstIndex(of: $0) }.map { UInt64($0 + 1) } ?? 0
-    }
-
-    public static func decodeConfirm(_ code: UInt64) -> Character? {
-        code >= 1 && code <= UInt64(confirmKeys.count) ? confirmKeys[Int(code) - 1] : nil
     }
 }
 
