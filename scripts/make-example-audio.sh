@@ -30,6 +30,8 @@ examples/multi-language-line/audio/welcome-es.wav|Gracias por llamar a Northwind
 examples/multi-language-line/audio/welcome-fr.wav|Merci d'avoir appelé Northwind Travel.|fr
 examples/support-line/audio/welcome.wav|Thank you for calling Contoso Cloud support.
 examples/support-line/audio/voicemail-greeting.wav|Please describe your problem after the tone, then press hash.
+examples/support-bridge/audio/welcome.wav|Thank you for calling Northwind Outfitters.
+examples/support-bridge/audio/connecting.wav|Please hold while we connect you to the order desk.
 examples/freeswitch-demo-ivr/audio/welcome.wav|Welcome to FreeSWITCH.
 examples/freeswitch-demo-ivr/audio/demo-menu.wav|To call the FreeSWITCH conference, press 1. To hear the echo test, press 2. To listen to music on hold, press 3. To register for ClueCon, press 4. To listen to screaming monkeys, press 5. For the sample submenu, press 6. To repeat this menu, press 9. If you know your party's extension, enter it at any time.
 examples/freeswitch-demo-ivr/audio/screaming-monkey.wav|Ooh ooh ooh, aah aah aah, eee eee eee!

@@ -59,6 +59,9 @@ public struct BundleSIPSettings: Sendable, Equatable {
 
     public var pbx: String?
     public var trunk: String?
+    /// `sip.transfer`: how a transfer whose step has no `via` connects
+    /// (`refer`, `bridge` or `auto`); nil: refer.
+    public var transfer: String?
     public var outboundProxy: String?
     public var credentials: [Credential] = []
     public var register: [Registration] = []
@@ -74,6 +77,7 @@ public struct BundleSIPSettings: Sendable, Equatable {
     public init(manifest sip: Manifest.SIPSettings) {
         pbx = sip.pbx?.value
         trunk = sip.trunk?.value
+        transfer = sip.transfer?.value.rawValue
         outboundProxy = sip.outboundProxy?.value
         credentials = sip.credentials.compactMap { c in
             guard let user = c.user?.value, let env = c.passwordEnv?.value else { return nil }
@@ -107,6 +111,7 @@ public struct BundleSIPSettings: Sendable, Equatable {
         func put(_ key: String, _ value: String?) { if let value { out.append((key, value)) } }
         put("pbx", pbx)
         put("trunk", trunk)
+        put("transfer", transfer)
         put("outbound-proxy", outboundProxy)
         for (i, c) in credentials.enumerated() {
             put("credentials.\(i).realm", c.realm)
@@ -171,6 +176,10 @@ public struct BundleSIPSettings: Sendable, Equatable {
         }
         pbx = take("pbx")
         trunk = take("trunk")
+        transfer = take("transfer")
+        if let transfer, Transfer.Via(rawValue: transfer) == nil {
+            throw Self.bad("'transfer' is '\(transfer)', not refer, bridge or auto")
+        }
         outboundProxy = take("outbound-proxy")
         for i in 0..<entries("credentials", firstField: "user") {
             let p = "credentials.\(i)."

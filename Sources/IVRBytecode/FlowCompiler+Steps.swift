@@ -92,12 +92,44 @@ extension FlowCompiler {
         }
         let kind = DestinationKind(rawValue: destination.kind.rawValue) ?? .number
         let fail = asm.newLabel()
+        compileBridgeOptions(transfer)
         asm.emit(.transfer(kind, text(destination.value.value),
                            callerID: transfer.callerID.map { text($0.value) },
                            ringTimeout: UInt64((transfer.timeout?.value ?? Transfer.defaultTimeout).milliseconds),
                            allow: optString(transfer.allow?.value), fail: Assembler.target(fail)))
         asm.bind(fail)
         compileTarget(transfer.onFail ?? .builtin(Located(.hangup, destination.kindRange)), then: .hangup)
+    }
+
+    /// `BRIDGEOPT` (and `BRIDGEMEDIA` after each queued ringback or
+    /// whisper) before a `TRANSFER` that has a `via` or a bridge field; a
+    /// plain transfer gets none, so bundles of flows without bridges are
+    /// byte for byte what they were.
+    private mutating func compileBridgeOptions(_ transfer: Transfer) {
+        guard transfer.via != nil || !transfer.bridgeOnlyKeys.isEmpty else { return }
+        let via: UInt64 = switch transfer.via?.value {
+        case nil: 0
+        case .refer?: 1
+        case .bridge?: 2
+        case .auto?: 3
+        }
+        var tone: UInt64 = 0
+        if case .tone(let region?, _)? = transfer.ringback {
+            tone = UInt64(BridgeCode.tones.firstIndex(of: region.value.rawValue) ?? 0)
+        }
+        asm.emit(.bridgeOptions(via: via, confirm: BridgeCode.encodeConfirm(transfer.confirm?.value),
+                                confirmTimeout: UInt64((transfer.confirmTimeout?.value ?? Transfer.defaultConfirmTimeout).milliseconds),
+                                record: transfer.record?.value == true ? 1 : 0,
+                                maxDuration: UInt64(transfer.maxDuration?.value.milliseconds ?? 0),
+                                ringback: tone))
+        if case .media(let prompt)? = transfer.ringback, !prompt.steps.isEmpty {
+            queue(prompt)
+            asm.emit(.bridgeMedia(role: BridgeCode.ringbackRole))
+        }
+        if let whisper = transfer.whisper, !whisper.steps.isEmpty {
+            queue(whisper)
+            asm.emit(.bridgeMedia(role: BridgeCode.whisperRole))
+        }
     }
 
     private mutating func compileWebhook(_ webhook: Webhook) {

@@ -121,7 +121,7 @@ extension FlowCompiler {
         asm.bind(wait)
     }
 
-    private mutating func queue(_ prompt: Prompt) {
+    mutating func queue(_ prompt: Prompt) {
         for step in prompt.steps {
             switch step.kind {
             case .say(let say):

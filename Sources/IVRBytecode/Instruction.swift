@@ -44,6 +44,9 @@ public enum Instruction: Sendable, Equatable {
     case webhook(method: UInt64, url: CodeText, body: CodeText?, timeout: UInt64, into: VariableRef?, error: JumpTarget)
     case record(into: VariableRef, max: UInt64, beep: UInt64, finishOn: DTMFKey?, silence: UInt64)
     case branchIfFalse(CodeExpression, JumpTarget)
+    case bridgeOptions(via: UInt64, confirm: UInt64, confirmTimeout: UInt64, record: UInt64, maxDuration: UInt64,
+                       ringback: UInt64)
+    case bridgeMedia(role: UInt64)
 
     /// Builds the instruction of `opcode` from operands taken from `source`,
     /// in order: the case's own constructor says which types it takes.
@@ -78,6 +81,8 @@ public enum Instruction: Sendable, Equatable {
         case .webhook: try s.build(Instruction.webhook)
         case .record: try s.build(Instruction.record)
         case .branchIfFalse: try s.build(Instruction.branchIfFalse)
+        case .bridgeOptions: try s.build(Instruction.bridgeOptions)
+        case .bridgeMedia: try s.build(Instruction.bridgeMedia)
         }
     }
 
@@ -114,6 +119,9 @@ public enum Instruction: Sendable, Equatable {
         case let .webhook(a, b, c, d, e, f): (.webhook, [a.operand, b.operand, c.operand, d.operand, e.operand, f.operand])
         case let .record(a, b, c, d, e): (.record, [a.operand, b.operand, c.operand, d.operand, e.operand])
         case let .branchIfFalse(a, b): (.branchIfFalse, [a.operand, b.operand])
+        case let .bridgeOptions(a, b, c, d, e, f):
+            (.bridgeOptions, [a.operand, b.operand, c.operand, d.operand, e.operand, f.operand])
+        case let .bridgeMedia(a): (.bridgeMedia, [a.operand])
         }
     }
 

@@ -124,6 +124,13 @@ enum Verifier {
             guard method <= 1 else { throw fail("method must be 0 (GET) or 1 (POST)") }
         case .record(_, _, let beep, _, _):
             guard beep <= 1 else { throw fail("beep must be 0 or 1") }
+        case let .bridgeOptions(via, confirm, _, record, _, ringback):
+            guard via < UInt64(BridgeCode.vias.count) else { throw fail("via must be 0...3") }
+            guard confirm <= UInt64(BridgeCode.confirmKeys.count) else { throw fail("confirm key \(confirm) is not a key") }
+            guard record <= 1 else { throw fail("record must be 0 or 1") }
+            guard ringback < UInt64(BridgeCode.tones.count) else { throw fail("ringback tone must be 0...3") }
+        case .bridgeMedia(let role):
+            guard role <= BridgeCode.whisperRole else { throw fail("role must be 0 (ringback) or 1 (whisper)") }
         default: break
         }
     }

@@ -34,6 +34,7 @@ enum CheckRegistry {
         .index(ImplicitHangup.self, raises: [.W304]),
         .graph(BackTargets.self, needs: .callersFromOtherFlows, raises: [.E212]),
         .index(DirectoryDestinations.self, raises: [.E203]),
+        .index(BridgedTransfers.self, raises: [.E214, .E215]),
         .graph(InfiniteLoops.self, needs: .spinningLoops, raises: [.E301]),
         .graph(TrappedCalls.self, needs: .spinningLoops, raises: [.E302]),
         .graph(SilentCaller.self, raises: [.E303]),

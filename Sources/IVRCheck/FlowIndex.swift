@@ -119,7 +119,11 @@ public struct FlowIndex: Sendable {
             for arm in b.arms { target(arm.then, .then, node) }
             if let t = b.otherwise { target(t, .otherwise, node) }
         case .goto(let t): target(t, .goto, node)
-        case .transfer(let t): if let f = t.onFail { target(f, .onFail, node) }
+        case .transfer(let t):
+            // A bridge's ringback and whisper are prompts like a menu's: their files are checked the same way.
+            if case .media(let p)? = t.ringback { for media in p.steps { append(media, node) } }
+            if let w = t.whisper { for media in w.steps { append(media, node) } }
+            if let f = t.onFail { target(f, .onFail, node) }
         case .webhook(let w): if let e = w.onError { target(e, .onError, node) }
         case .say, .play, .set, .record, .hangup: break
         }

@@ -117,7 +117,19 @@ public final class TerminalBackend: MediaBackend {
             write("  ~ \(result.rawValue) (--transfer): taking on-fail\n")
             return .failed(result.rawValue)
         }
-        return .connected
+        guard request.via == .bridge else { return .connected }
+        // No one is at the other end: the callee answers, hears the whisper, confirms and hangs up at once.
+        let whisper = request.bridge.whisper.map { item -> String in
+            switch item {
+            case .say(let text, _, _): "\"\(text)\""
+            case .play(let file, let transcript): transcript.map { "\"\($0)\"" } ?? file
+            }
+        }
+        write("  ~ bridging: the callee answers"
+              + (whisper.isEmpty ? "" : " and hears " + whisper.joined(separator: ", "))
+              + (request.bridge.confirm.map { ", presses \($0) to accept" } ?? "") + "\n")
+        return .bridged(BridgeSummary(ringSeconds: 0, answered: true, talkSeconds: 0, endedBy: .callee,
+                                      recording: request.bridge.record ? "bridge-1.wav" : nil))
     }
 
     public func record(_ request: RecordRequest) async throws -> String {

@@ -18,7 +18,11 @@ import IVRRuntime
 ///   node of their `path`, under that node's flow (`(start)` when the path
 ///   is empty);
 /// - *time in IVR*: `end - answer` when the record has `answer`, else
-///   `durationMs`; percentiles by the nearest-rank method;
+///   `durationMs`, less the ring and talk time of a bridge; percentiles by
+///   the nearest-rank method;
+/// - *talk time*: the answered bridges of records with a `bridge`, by the
+///   flow the call started in and by destination; billable minutes count
+///   every started minute of a call's talk (`TalkTime`);
 /// - *busiest hours*: the UTC hour of `start`.
 public struct CallStatistics: Sendable, Equatable {
     /// The row of a menu's keys it did not accept (`inputs` marked `invalid`).
@@ -67,6 +71,8 @@ public struct CallStatistics: Sendable, Equatable {
         /// Caller hang-ups by the node the caller was in, most first.
         public var abandonment: [Count]
         public var time: Durations
+        /// Talk time of the flow's bridged transfers; nil without any.
+        public var talk: TalkTime?
         /// Calls that were in this flow at some point: the whole of its abandonment percentages.
         public var reached: Int { calls + transferredIn }
     }
@@ -78,11 +84,14 @@ public struct CallStatistics: Sendable, Equatable {
     public var hours: [Int]
     /// Flows, most calls first (then by name).
     public var flows: [Flow]
+    /// Talk time of every bridged transfer; nil without any.
+    public var talk: TalkTime?
 
     public init(_ records: [CallRecord]) {
         calls = records.count
         outcomes = Self.outcomes(records)
         time = Self.durations(records)
+        talk = TalkTime(records)
         var hours = Array(repeating: 0, count: 24)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
@@ -102,6 +111,7 @@ public struct CallStatistics: Sendable, Equatable {
             var flow = Flow(name: name, calls: started.count, outcomes: Self.outcomes(started), menus: menus[name] ?? [],
                             abandonment: abandonment[name] ?? [], time: Self.durations(started))
             flow.transferredIn = transferredIn[name] ?? 0
+            flow.talk = TalkTime(started)
             return flow
         }.sorted { ($0.calls, $0.transferredIn, $1.name) > ($1.calls, $1.transferredIn, $0.name) }
     }
@@ -122,8 +132,8 @@ public struct CallStatistics: Sendable, Equatable {
 
     /// Milliseconds the caller spent in the IVR.
     public static func timeInIVR(_ r: CallRecord) -> Int {
-        guard let answer = r.answer else { return r.durationMs }
-        return max(0, Int((r.end.timeIntervalSince(answer) * 1000).rounded()))
+        let total = r.answer.map { max(0, Int((r.end.timeIntervalSince($0) * 1000).rounded())) } ?? r.durationMs
+        return max(0, total - TalkTime.bridgeMs(r))
     }
 
     /// Sorts menu keys as a keypad reads: 1-9, 0, *, #, then longer inputs.

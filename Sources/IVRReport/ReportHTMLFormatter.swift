@@ -21,6 +21,7 @@ public enum ReportHTMLFormatter {
             }) + "</section>\n"
             body += "<section><h2>Outcomes</h2>" + outcomes(s.outcomes, title: "Outcomes of all calls") + "</section>\n"
             body += "<section><h2>Time in IVR</h2>" + time(s.time) + "</section>\n"
+            if let t = s.talk { body += "<section><h2>Talk time (bridged transfers)</h2>" + talk(t) + "</section>\n" }
             let hours = s.hours.enumerated().map { BarChart.Bar(String(format: "%02d", $0.offset), $0.element) }
             body += "<section><h2>Busiest hours (UTC)</h2>" + BarChart(title: "Calls by UTC hour", bars: hours).vertical() + "</section>\n"
             for flow in s.flows { body += section(flow) }
@@ -54,6 +55,7 @@ public enum ReportHTMLFormatter {
             html += "<h3>Outcomes</h3>" + outcomes(flow.outcomes, title: "Outcomes of \(flow.name)")
             html += "<h3>Time in IVR</h3>" + time(flow.time)
         }
+        if let t = flow.talk { html += "<h3>Talk time (bridged transfers)</h3>" + talk(t) }
         for menu in flow.menus {
             html += "<h3>Menu \(HTML.escape(menu.node)) (\(menu.choices) choice\(menu.choices == 1 ? "" : "s"))</h3>"
             html += BarChart(title: "Choices in menu \(menu.node)", bars: menu.options.map { BarChart.Bar(CallStatistics.choiceLabel($0.name), $0.count) }).horizontal()
@@ -73,6 +75,13 @@ public enum ReportHTMLFormatter {
     static func time(_ d: CallStatistics.Durations) -> String {
         table(["Percentile", "Time"], [["p50", d.p50.map(ReportTextFormatter.duration) ?? "-"],
                                       ["p90", d.p90.map(ReportTextFormatter.duration) ?? "-"]])
+    }
+
+    /// The total and one row per destination: bridges, talk, billable minutes.
+    static func talk(_ t: TalkTime) -> String {
+        table(["Destination", "Bridged calls", "Talk time", "Billable minutes"],
+              [["all destinations", String(t.bridges), ReportTextFormatter.duration(t.talkMs), String(t.billableMinutes)]]
+                + t.destinations.map { [$0.name, String($0.bridges), ReportTextFormatter.duration($0.talkMs), String($0.billableMinutes)] })
     }
 
     /// A table; cells after the first are numbers (right-aligned).

@@ -11,6 +11,7 @@ public enum ReportJSONFormatter {
             ("malformed", number(malformed)),
             ("outcomes", counts(s.outcomes)),
             ("timeInIVR", time(s.time)),
+        ] + talk(s.talk) + [
             ("hours", .array(s.hours.map(number))),
             ("flows", .array(s.flows.map(flow))),
         ])
@@ -24,11 +25,26 @@ public enum ReportJSONFormatter {
             ("transferredIn", number(f.transferredIn)),
             ("outcomes", counts(f.outcomes)),
             ("timeInIVR", time(f.time)),
+        ] + talk(f.talk) + [
             ("menus", .array(f.menus.map { menu in
                 .object([("node", .string(menu.node)), ("choices", number(menu.choices)), ("options", counts(menu.options))])
             })),
             ("abandonment", .array(f.abandonment.map { .object([("node", .string($0.name)), ("calls", number($0.count))]) })),
         ])
+    }
+
+    /// `"talk": {...}` when there were bridged transfers; nothing otherwise
+    /// (reports of records without bridges keep their shape).
+    static func talk(_ t: TalkTime?) -> [(String, JSON)] {
+        guard let t else { return [] }
+        func totals(_ bridges: Int, _ talkMs: Int, _ minutes: Int) -> [(String, JSON)] {
+            [("bridges", number(bridges)), ("talkMs", number(talkMs)), ("billableMinutes", number(minutes))]
+        }
+        return [("talk", .object(totals(t.bridges, t.talkMs, t.billableMinutes) + [
+            ("destinations", .array(t.destinations.map { d in
+                .object([("destination", .string(d.name))] + totals(d.bridges, d.talkMs, d.billableMinutes))
+            })),
+        ]))]
     }
 
     static func counts(_ c: [CallStatistics.Count]) -> JSON {

@@ -11,6 +11,7 @@ public enum ReportTextFormatter {
         out += table(s.flows.filter { $0.calls > 0 }.map { CallStatistics.Count($0.name, $0.calls) }, of: s.calls)
         out += "\nOutcomes\n" + table(s.outcomes, of: s.calls)
         out += "\nTime in IVR\n" + time(s.time)
+        if let t = s.talk { out += "\nTalk time (bridged transfers)\n" + talk(t) }
         out += "\nBusiest hours (UTC)\n" + hours(s.hours)
 
         for flow in s.flows {
@@ -19,6 +20,7 @@ public enum ReportTextFormatter {
                 out += "  Outcomes\n" + table(flow.outcomes, of: flow.calls, indent: 4)
                 out += "  Time in IVR\n" + time(flow.time, indent: 4)
             }
+            if let t = flow.talk { out += "  Talk time (bridged transfers)\n" + talk(t, indent: 4) }
             for menu in flow.menus {
                 out += "  Menu \(menu.node): \(menu.choices) choice\(menu.choices == 1 ? "" : "s")\n"
                 out += table(menu.options.map { CallStatistics.Count(CallStatistics.choiceLabel($0.name), $0.count) }, of: menu.choices, indent: 4)
@@ -51,6 +53,21 @@ public enum ReportTextFormatter {
     static func time(_ d: CallStatistics.Durations, indent: Int = 2) -> String {
         let space = String(repeating: " ", count: indent)
         return space + "p50  " + (d.p50.map(duration) ?? "-") + "\n" + space + "p90  " + (d.p90.map(duration) ?? "-") + "\n"
+    }
+
+    /// The total, then one row per destination:
+    /// `name  bridges  talk  billable minutes`, columns aligned.
+    static func talk(_ t: TalkTime, indent: Int = 2) -> String {
+        let rows = [("all destinations", t.bridges, t.talkMs, t.billableMinutes)]
+            + t.destinations.map { ($0.name, $0.bridges, $0.talkMs, $0.billableMinutes) }
+        let nameWidth = rows.map(\.0.count).max() ?? 0
+        let callsWidth = rows.map { "\($0.1) call\($0.1 == 1 ? "" : "s")".count }.max() ?? 0
+        let talkWidth = rows.map { duration($0.2).count }.max() ?? 0
+        return rows.map { row in
+            String(repeating: " ", count: indent) + pad(row.0, nameWidth) + "  "
+                + padLeft("\(row.1) call\(row.1 == 1 ? "" : "s")", callsWidth) + "  talked "
+                + padLeft(duration(row.2), talkWidth) + "  billable \(row.3) min\n"
+        }.joined()
     }
 
     /// 24 rows, `HH:00  count  bar` (bars scaled to the busiest hour).

@@ -11,7 +11,9 @@ public struct CallEvent: Sendable, Equatable {
         case timeout
         case invalid(String)
         case webhook(url: String, status: Int?, error: String?)
-        case transfer(kind: String, value: String)
+        /// A transfer that connected; `bridge` when ivrc bridged it (the
+        /// bridge is over by the time the event is noted).
+        case transfer(kind: String, value: String, bridge: BridgeSummary? = nil)
         /// A transfer that did not connect (`result` is never `answered`);
         /// the call goes on at the transfer's `on-fail`.
         case transferFailed(kind: String, value: String, result: TransferOutcome, reason: String)
@@ -54,7 +56,14 @@ public struct CallEvent: Sendable, Equatable {
         case .webhook(let url, let status, let error):
             return obj("webhook", [("url", .string(url)), ("status", status.map { .number(String($0)) } ?? .null)]
                        + (error.map { [("error", JSON.string($0))] } ?? []))
-        case .transfer(let kind, let value): return obj("transfer", [("kind", .string(kind)), ("value", .string(value))])
+        case .transfer(let kind, let value, nil): return obj("transfer", [("kind", .string(kind)), ("value", .string(value))])
+        case .transfer(let kind, let value, let b?):
+            let bridge = JSON.object([("ringSeconds", .number(String(b.ringSeconds))), ("answered", .bool(b.answered)),
+                                      ("talkSeconds", .number(String(b.talkSeconds))),
+                                      ("hangupBy", b.endedBy.map { .string($0.rawValue) } ?? .null)]
+                                     + (b.recording.map { [("recording", JSON.string($0))] } ?? []))
+            return obj("transfer", [("kind", .string(kind)), ("value", .string(value)), ("via", .string("bridge")),
+                                    ("bridge", bridge)])
         case .transferFailed(let kind, let value, let result, let reason):
             return obj("transfer-failed", [("kind", .string(kind)), ("value", .string(value)),
                                            ("result", .string(result.rawValue)), ("reason", .string(reason))])

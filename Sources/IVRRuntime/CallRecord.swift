@@ -91,6 +91,9 @@ public struct CallRecord: Codable, Sendable, Equatable {
     /// What the call's media was, when there is something to say (an SIP
     /// call with SRTP); nil otherwise, and then absent from the JSON.
     public var media: Media?
+    /// The bridge, when the call was transferred through one; nil
+    /// otherwise, and then absent from the JSON.
+    public var bridge: Bridge?
 
     /// `media` of a call record: `{"srtp": {"suite": "AES_CM_128_HMAC_SHA1_80",
     /// "packetsDropped": {"replay": 0, "auth": 3, "other": 0}}}`. Never a key.
@@ -113,6 +116,45 @@ public struct CallRecord: Codable, Sendable, Equatable {
         public var suite: String
         public var packetsDropped: Dropped
         public init(suite: String, packetsDropped: Dropped) { (self.suite, self.packetsDropped) = (suite, packetsDropped) }
+    }
+
+    /// `bridge` of a call record: a bridged transfer (`via: bridge`, or
+    /// `auto` when the REFER was refused) that connected, once it is over.
+    /// `{"destination":{"kind":"number","value":"+442071234567"},"ringSeconds":4.2,"answered":true,
+    /// "talkSeconds":95.3,"hangupBy":"callee","recording":"bridge-c1.wav"}`. Talk time and billable
+    /// minutes of `ivrc report` come from it.
+    public struct Bridge: Codable, Sendable, Equatable {
+        public var destination: Destination
+        public var ringSeconds: Double
+        public var answered: Bool
+        public var talkSeconds: Double
+        /// `caller`, `callee`, `max-duration` or `system`; absent when the callee never answered.
+        public var hangupBy: String?
+        /// The stereo recording's file name, when `record: true`.
+        public var recording: String?
+
+        public init(destination: Destination, ringSeconds: Double, answered: Bool, talkSeconds: Double,
+                    hangupBy: String? = nil, recording: String? = nil) {
+            self.destination = destination
+            self.ringSeconds = ringSeconds
+            self.answered = answered
+            self.talkSeconds = talkSeconds
+            self.hangupBy = hangupBy
+            self.recording = recording
+        }
+
+        /// The bridge of a transfer to `destination` that went as `summary` says (seconds to the millisecond).
+        public init(destination: Destination, summary: BridgeSummary) {
+            func ms(_ seconds: Double) -> Double { seconds.isFinite ? (max(0, seconds) * 1000).rounded() / 1000 : 0 }
+            self.init(destination: destination, ringSeconds: ms(summary.ringSeconds), answered: summary.answered,
+                      talkSeconds: ms(summary.talkSeconds), hangupBy: summary.endedBy?.rawValue, recording: summary.recording)
+        }
+
+        /// Minutes billed for the talk: every started minute counts.
+        public var billableMinutes: Int {
+            guard answered, talkSeconds.isFinite, talkSeconds > 0 else { return 0 }
+            return Int((talkSeconds / 60).rounded(.up))
+        }
     }
 
     /// A transfer that did not connect: where to, the result word
@@ -170,7 +212,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, flow, from, to, backend, start, answer, end, duration, durationMs, outcome, destination, path, pathFlows,
-             inputs, error, transferFailures, media
+             inputs, error, transferFailures, media, bridge
     }
 
     /// Reads a record. Required: `flow`, `start`, `end`, `outcome` (what
@@ -195,6 +237,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
         error = try c.decodeIfPresent(String.self, forKey: .error)
         transferFailures = try c.decodeIfPresent([TransferFailure].self, forKey: .transferFailures)
         media = try c.decodeIfPresent(Media.self, forKey: .media)
+        bridge = try c.decodeIfPresent(Bridge.self, forKey: .bridge)
         let seconds = try c.decodeIfPresent(Double.self, forKey: .duration)
         if let ms = try c.decodeIfPresent(Int.self, forKey: .durationMs) {
             durationMs = ms
@@ -228,6 +271,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
         try c.encodeIfPresent(error, forKey: .error)
         try c.encodeIfPresent(transferFailures, forKey: .transferFailures)
         try c.encodeIfPresent(media, forKey: .media)
+        try c.encodeIfPresent(bridge, forKey: .bridge)
     }
 
     /// The record as one line of JSON (keys sorted, dates ISO 8601 UTC with milliseconds).

@@ -18,6 +18,11 @@ public struct CallReport: Sendable, Equatable {
     /// The transfers that failed (their `on-fail` ran): each one's flow and
     /// the offset of its instruction in that flow's code (test coverage).
     public var failedTransfers: [(flow: String, offset: Int)] = []
+    /// How the completed transfer connected: `refer` or `bridge`
+    /// (an `auto` one says which it became); nil without a transfer.
+    public var via: TransferVia?
+    /// The completed transfer's bridge, when it was bridged.
+    public var bridge: BridgeSummary?
     /// A condition read the clock (`open()`): the call depended on the date.
     public var readClock = false
     /// Executed instructions (`flow@offset  OPCODE operands`), when traced.
@@ -48,7 +53,9 @@ public struct CallReport: Sendable, Equatable {
         .object([
             ("flow", .string(flow)),
             ("outcome", .string(outcome.rawValue)),
-            ("destination", destination.map { .object([("kind", .string($0.kind)), ("value", .string($0.value))]) } ?? .null),
+            ("destination", destination.map {
+                .object([("kind", .string($0.kind)), ("value", .string($0.value))] + (via == .bridge ? [("via", .string("bridge"))] : []))
+            } ?? .null),
             ("visited", .array(visited.map(JSON.string))),
             ("events", .array(events.map(\.json))),
             ("variables", .object(variables.map { ($0.name, Self.jsonValue($0.value)) })),
@@ -94,6 +101,10 @@ public struct CallReport: Sendable, Equatable {
                                 path: visited, inputs: inputs, error: error,
                                 pathFlows: path.count == visited.count && path.contains { $0.flow != flow } ? path.map(\.flow) : nil)
         record.transferFailures = transferFailures.isEmpty ? nil : transferFailures
+        if let bridge, let destination {
+            record.bridge = CallRecord.Bridge(destination: CallRecord.Destination(kind: destination.kind, value: destination.value),
+                                              summary: bridge)
+        }
         return record
     }
 }

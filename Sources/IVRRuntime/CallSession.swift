@@ -20,6 +20,9 @@ final class CallSession {
     var destination: (kind: String, value: String)?
     /// The real destination when `destination` shows `***` (for `ivrc test`).
     var hiddenDestination: String?
+    /// How the completed transfer connected, and its bridge when bridged.
+    var via: TransferVia?
+    var bridge: BridgeSummary?
     var waits = 0
     /// The transfers whose `on-fail` the call took: flow, instruction offset.
     var failedTransfers: [(flow: String, offset: Int)] = []
@@ -128,8 +131,16 @@ final class CallSession {
     func transferred(_ request: TransferRequest, _ result: TransferResult) -> Bool {
         switch result {
         case .connected, .bridged:
-            note(.transfer(kind: request.kind.rawValue, value: request.shownValue))
+            var summary: BridgeSummary?
+            if case .bridged(let s) = result {
+                // A bridge the callee never took (no answer, confirm not pressed) is a failed attempt.
+                guard s.answered else { return transferred(request, .failed(TransferOutcome.noAnswer.rawValue)) }
+                summary = s
+            }
+            note(.transfer(kind: request.kind.rawValue, value: request.shownValue, bridge: summary))
             outcome = .transfer
+            via = summary == nil ? .refer : .bridge
+            bridge = summary
             destination = (request.kind.rawValue, request.shownValue)
             hiddenDestination = request.sensitive ? request.value : nil
             return true
@@ -177,6 +188,8 @@ final class CallSession {
                                           destination: hiddenDestination)
         record.path = path
         record.failedTransfers = failedTransfers
+        record.via = via
+        record.bridge = bridge
         record.readClock = vm.readClock
         record.trace = vm.executed.map { "\(bundle.flowName($0.flow))@\($0.pc)  \(Disassembler.line(bundle, flow: $0.flow, offset: $0.pc))" }
         return record

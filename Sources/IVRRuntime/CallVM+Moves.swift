@@ -85,6 +85,7 @@ extension CallVM {
             var request = TransferRequest(kind: kind, value: value, callerID: callerID, timeout: Int(timeout))
             request.sensitive = isTainted(destination.parts)
             request.callerIDSensitive = callerIDText.map { isTainted($0.parts) } ?? false
+            takeBridge(into: &request)
             if let allow, bundle.patterns[allow.index]?.matches(value) != true {
                 pc = fail.offset
                 return .refused(kind: kind, value: request.shownValue)
@@ -95,8 +96,9 @@ extension CallVM {
             transferAt = pc
             pc = next
             waiting = .transfer(fail: fail.offset)
-            return .transfer(TransferRequest(kind: .extension, value: input, callerID: nil,
-                                             timeout: 30_000))
+            var request = TransferRequest(kind: .extension, value: input, callerID: nil, timeout: 30_000)
+            takeBridge(into: &request)
+            return .transfer(request)
         case let .webhook(method, urlText, bodyText, timeout, into, fail):
             let url = interpolate(urlText.parts, escape: CallVM.percentEncode)
             let body = bodyText.map { interpolate($0.parts, escape: JSONEscape.escape) }

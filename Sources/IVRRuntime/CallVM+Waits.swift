@@ -56,7 +56,7 @@ extension CallVM {
         return !Pattern.dtmfKeys.contains { key in key != "#" && pattern.canBeginMatch(keys + String(key), alphabet: Pattern.dtmfKeys) }
     }
 
-    private mutating func takePrompts() -> [PromptItem] {
+    mutating func takePrompts() -> [PromptItem] {
         defer { prompts.removeAll(keepingCapacity: true) }
         return prompts
     }

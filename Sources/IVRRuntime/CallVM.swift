@@ -29,6 +29,9 @@ public struct CallVM {
     /// User variables of flows the call left through `ivr:` transfers.
     var carried: [String: (value: String, sensitive: Bool)] = [:]
     var prompts: [PromptItem] = []
+    /// What `BRIDGEOPT` and `BRIDGEMEDIA` set for the next transfer; taken
+    /// by it. Boxed: a paused call keeps one word for it.
+    var pendingBridge: PendingBridge?
     var input = ""
     var timedOut = false
     var inputValid = false
@@ -189,6 +192,9 @@ public struct CallVM {
             return move(instruction)
         case .transfer, .transferKeyed, .webhook, .record:
             return request(instruction, next: next)
+        case .bridgeOptions, .bridgeMedia:
+            setBridge(instruction)
+            pc = next
         case .branchIfFalse(let condition, let target):
             var evaluator = ConditionEvaluator(vm: self)
             pc = evaluator.isTrue(condition) ? next : target.offset

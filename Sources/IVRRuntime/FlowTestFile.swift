@@ -17,6 +17,8 @@ public struct FlowTestCase: Sendable {
     public var name: String
     public var range: SourceRange
     public var input: [InputToken] = []
+    /// `callee-input`: the callee's keys, for a bridged transfer's `confirm`.
+    public var calleeInput: [InputToken] = []
     /// The case's own `caller`, else the file's.
     public var caller: String?
     /// The case's own `at`, else the file's; nil: the real clock.
@@ -36,6 +38,8 @@ public struct FlowTestCase: Sendable {
         public var outcome: String?
         /// nil: not checked; .some(nil): no destination.
         public var destination: (kind: String, value: String)??
+        /// How the transfer connected: refer or bridge.
+        public var via: TransferVia?
         /// The node names of `visited`, where they are written.
         public var visitedNodes: [Located<String>]?
         public var heard: [String]?

@@ -10,8 +10,8 @@ import IVRSyntax
 public struct FlowTestParser {
     public static let outcomes = ["transfer", "hangup", "caller-hangup", "error"]
     static let fileFields = ["flow", "at", "caller", "cases"]
-    static let caseFields = ["name", "caller", "at", "input", "webhooks", "transfers", "expect"]
-    static let expectFields = ["outcome", "destination", "visited", "heard", "variables"]
+    static let caseFields = ["name", "caller", "at", "input", "callee-input", "webhooks", "transfers", "expect"]
+    static let expectFields = ["outcome", "destination", "via", "visited", "heard", "variables"]
     static let responseFields = ["status", "body"]
     var sink: DiagnosticSink
 
@@ -57,6 +57,7 @@ public struct FlowTestParser {
         let name = f.require("name", &self).flatMap { string($0, "'name'") }
         var c = FlowTestCase(name: name ?? "", range: node.range)
         if let input = f["input"] { c.input = tokens(input) }
+        if let input = f["callee-input"] { c.calleeInput = tokens(input, callee: true) }
         if let caller = f["caller"] { c.caller = string(caller, "'caller'") }
         c.at = f["at"].flatMap { time($0) }
         if let webhooks = f["webhooks"] { c.webhooks = cannedResponses(webhooks) }
@@ -70,8 +71,9 @@ public struct FlowTestParser {
         return name == nil ? nil : c
     }
 
-    /// `input`: a list of tokens, or one string of tokens separated by spaces or commas.
-    private mutating func tokens(_ input: YAMLNode) -> [InputToken] {
+    /// `input`: a list of tokens, or one string of tokens separated by
+    /// spaces or commas. The callee's (`callee-input`) may press A-D too.
+    private mutating func tokens(_ input: YAMLNode, callee: Bool = false) -> [InputToken] {
         let words: [(text: String, range: SourceRange)]
         if let items = input.items {
             words = items.compactMap { t in string(t, "an input token").map { ($0, t.range) } }
@@ -80,12 +82,12 @@ public struct FlowTestParser {
         } else if let text = input.scalar {
             words = text.split(whereSeparator: { $0 == " " || $0 == "," }).map { (String($0), input.range) }
         } else {
-            sink.emit(.E005, "'input' must be a list of tokens, found \(input.kindName)", at: input.range)
+            sink.emit(.E005, "'\(callee ? "callee-input" : "input")' must be a list of tokens, found \(input.kindName)", at: input.range)
             return []
         }
         var tokens: [InputToken] = []
         for word in words {
-            switch InputToken.parse(token: word.text) {
+            switch InputToken.parse(token: word.text, callee: callee) {
             case .success(let token): tokens.append(token)
             case .failure(let e): sink.emit(.E006, e.description, at: word.range)
             }
@@ -164,6 +166,16 @@ public struct FlowTestParser {
             }
         }
         if let d = f["destination"] { e.destination = destination(d) }
+        if let v = f["via"], let text = string(v, "'via'") {
+            if let via = TransferVia(rawValue: text), via != .auto {
+                e.via = via
+            } else {
+                let guess = closestMatch(to: text, in: ["refer", "bridge"])
+                sink.emit(.E006, "'via' must be refer or bridge (how the transfer connected), found '\(text)'", at: v.range,
+                          help: guess.map { "did you mean '\($0)'?" },
+                          fix: guess.map { Diagnostic.FixIt(message: "replace with '\($0)'", range: v.range, replacement: $0) })
+            }
+        }
         if let v = f["visited"] {
             e.visitedNodes = stringList(v, "'visited'").map { $0.map { Located($0.value, $0.range) } }
         }
@@ -251,9 +263,7 @@ public struct FlowTestParser {
             } else if key == "password" {
                 sink.writtenPassword(key: p.key.range, value: p.value.range, in: what)
             } else {
-                sink.unknownField(key, at: p.key.range, in: what, allowed: allowed,
-                                  help: key == "callee-input" ? "'callee-input' scripts the callee of a bridged transfer; "
-                                      + "this version of ivrc has no bridged transfers" : nil)
+                sink.unknownField(key, at: p.key.range, in: what, allowed: allowed)
             }
         }
         return Fields(node: node, pairs: known)

@@ -113,6 +113,7 @@ public enum FlowTestSuite {
         let start = c.at.flatMap { CallTime.parse($0.value) } ?? Date()
         let backend = ScriptedBackend(tokens: c.input, at: start, webhooks: c.webhooks)
         backend.transfers = c.transferScript
+        backend.calleeTokens = c.calleeInput
         let report = await CallDriver.run(bundle, flow: flow, backend: backend, caller: c.caller ?? "+15555550100")
         return (report, backend.transferRequests)
     }
@@ -130,6 +131,10 @@ public enum FlowTestSuite {
             let want = expected.map { "\($0.kind) \($0.value)" } ?? "none"
             let real = r.destination.flatMap { d in r.hidden.destination.map { "\(d.kind) \($0)" } }
             if got != want, real != want { problems.append("destination: expected \(want), got \(got)") }
+        }
+        if let via = e.via {
+            let got = r.via?.rawValue ?? "no transfer"
+            if got != via.rawValue { problems.append("via: expected \(via.rawValue), got \(got)") }
         }
         // The nodes named, in this order; others may come between (the spec's
         // own example leaves out the start node before `main-menu`).

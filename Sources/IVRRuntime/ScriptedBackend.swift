@@ -9,11 +9,12 @@ public enum InputToken: Sendable, Equatable, CustomStringConvertible {
     /// `!`: the caller hangs up.
     case hangUp
 
-    /// Parses `--input` text: tokens separated by spaces or commas.
-    public static func parse(_ text: String) -> Result<[InputToken], InputTokenError> {
+    /// Parses `--input` text: tokens separated by spaces or commas
+    /// (`callee: true` for `--callee-input`).
+    public static func parse(_ text: String, callee: Bool = false) -> Result<[InputToken], InputTokenError> {
         var tokens: [InputToken] = []
         for word in text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }) {
-            switch parse(token: String(word)) {
+            switch parse(token: String(word), callee: callee) {
             case .success(let t): tokens.append(t)
             case .failure(let e): return .failure(e)
             }
@@ -21,12 +22,13 @@ public enum InputToken: Sendable, Equatable, CustomStringConvertible {
         return .success(tokens)
     }
 
-    /// Parses one token: `-`, `!`, or keys `0-9 * #`.
-    public static func parse(token: String) -> Result<InputToken, InputTokenError> {
+    /// Parses one token: `-`, `!`, or keys `0-9 * #`; a callee's keys
+    /// (`callee: true`, a bridged transfer's `confirm`) may be `A`-`D` too.
+    public static func parse(token: String, callee: Bool = false) -> Result<InputToken, InputTokenError> {
         if token == "-" { return .success(.silence) }
         if token == "!" { return .success(.hangUp) }
-        guard !token.isEmpty, token.allSatisfy({ "0123456789*#".contains($0) }) else {
-            return .failure(InputTokenError(token: token))
+        guard !token.isEmpty, token.allSatisfy({ "0123456789*#".contains($0) || (callee && "ABCD".contains($0)) }) else {
+            return .failure(InputTokenError(token: token, callee: callee))
         }
         return .success(.keys(token))
     }
@@ -43,8 +45,14 @@ public enum InputToken: Sendable, Equatable, CustomStringConvertible {
 /// A token that is not keys, `-` or `!`.
 public struct InputTokenError: Error, Sendable, Equatable, CustomStringConvertible {
     public var token: String
+    /// A callee's token (A-D allowed).
+    public var callee = false
+    public init(token: String, callee: Bool = false) {
+        self.token = token
+        self.callee = callee
+    }
     public var description: String {
-        "invalid input token '\(token)': use keys (0-9, *, #), '-' for silence or '!' for hanging up"
+        "invalid input token '\(token)': use keys (\(callee ? "0-9, *, #, A-D" : "0-9, *, #")), '-' for silence or '!' for hanging up"
     }
 }
 
@@ -81,6 +89,12 @@ public final class ScriptedBackend: MediaBackend {
     /// (`transfers` also matches the value shown, `***`): for tests that must
     /// tell which value was dialled.
     public var failingTransfers: Set<String> = []
+    /// The callee's keys (`callee-input`, `--callee-input`): answer the
+    /// `confirm` of the first bridged transfer that asks for one, one token
+    /// for it.
+    public var calleeTokens: [InputToken] = []
+    /// Bridges placed, for the names of their recordings.
+    private var bridges = 0
     /// The transfers the call dialled (answered or not), in order.
     public private(set) var transferRequests: [TransferRequest] = []
     /// Requests made, for tests.
@@ -144,11 +158,27 @@ public final class ScriptedBackend: MediaBackend {
     }
 
     /// The scripted result, at once; a transfer nobody answers rings for
-    /// its ring time (`timeout`) first.
+    /// its ring time (`timeout`) first. A `bridge` that is answered is
+    /// bridged (ring 0 s, talk 0 s, the callee hangs up) once its
+    /// `confirm`, if any, is pressed: the callee's next token must hold the
+    /// key; no token, `-` or other keys wait out `confirm-timeout` and the
+    /// attempt is no-answer. The scripted caller accepts every REFER, so an
+    /// `auto` transfer connects by REFER.
     public func transfer(_ request: TransferRequest) async throws -> TransferResult {
         transferRequests.append(request)
         let result = failingTransfers.contains(request.value) ? .busy : transfers.result(for: request)
         switch result {
+        case .answered where request.via == .bridge:
+            if let key = request.bridge.confirm {
+                let token = calleeTokens.isEmpty ? nil : calleeTokens.removeFirst()
+                guard case .keys(let keys)? = token, keys.contains(key) else {
+                    elapsed += request.bridge.confirmTimeout
+                    return .failed(TransferOutcome.noAnswer.rawValue)
+                }
+            }
+            bridges += 1
+            return .bridged(BridgeSummary(ringSeconds: 0, answered: true, talkSeconds: 0, endedBy: .callee,
+                                          recording: request.bridge.record ? "bridge-\(bridges).wav" : nil))
         case .answered: return .connected
         case .noAnswer:
             elapsed += request.timeout

@@ -9,7 +9,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     // Menus and captures
     case E101, E102, W103, W104, W105, E106, E107, W108
     // Targets, destinations, audio
-    case E201, E202, E203, E204, W205, E206, W207, W208, E209, E210, E211, E212, E213
+    case E201, E202, E203, E204, W205, E206, W207, W208, E209, E210, E211, E212, E213, E214, E215
     // Control flow
     case E301, E302, E303, W304
     // Expressions and hours
@@ -53,6 +53,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .E211: "duplicate flow name or extension"
         case .E212: "back without a previous menu"
         case .E213: "not an audio file"
+        case .E214: "bridge-only field on a transfer that is not bridged"
+        case .E215: "bridged number with no trunk"
         case .E301: "infinite loop without caller input"
         case .E302: "call can never end"
         case .E303: "silent caller never disconnected"
@@ -101,6 +103,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .E211: "Two flows with the same name or the same extension."
         case .E212: "back in a node that no menu leads to."
         case .E213: "A played file that is not audio at all: neither a WAV nor raw .pcm (a text file, an image, an empty file)."
+        case .E214: "A bridge-only transfer field (ringback, whisper, confirm, confirm-timeout, record, max-duration) on a transfer that is not bridged: its via, else the manifest's sip.transfer, else refer, is refer, or it is an ivr: transfer (via: bridge on an ivr: transfer too)."
+        case .E215: "A bridged transfer (via: bridge, or the manifest's sip.transfer bridge or auto) to a number in a project whose manifest has no sip.trunk to place the call through."
         case .E301: "A loop that never waits for the caller (an infinite loop)."
         case .E302: "Nodes from which the call can never end (no path to a transfer or a hangup)."
         case .E303: "A caller who never presses a key is never disconnected (the silence path loops)."

@@ -42,6 +42,12 @@ public enum DurationLimits {
     /// How long a transfer's destination rings.
     public static let ringTimeout = DurationLimit(
         what: "a transfer's ring timeout", fields: ["transfer.timeout"], range: 2000...600_000, typical: 30_000)
+    /// How long a bridged transfer's callee has to press `confirm`.
+    public static let confirmTimeout = DurationLimit(
+        what: "a transfer's confirm timeout", fields: ["transfer.confirm-timeout"], range: 1000...120_000, typical: 10_000)
+    /// The longest a bridged transfer's parties stay joined.
+    public static let bridgeMaxDuration = DurationLimit(
+        what: "a bridge's max-duration", fields: ["transfer.max-duration"], range: 10_000...86_400_000, typical: 3_600_000)
     /// The longest recording.
     public static let recordMax = DurationLimit(
         what: "a recording's max", fields: ["record.max"], range: 1000...3_600_000, typical: 120_000)
@@ -60,7 +66,7 @@ public enum DurationLimits {
 
     /// Every duration field of the language, in the order of docs/reference.md.
     public static let all: [DurationLimit] = [
-        keyTimeout, interDigitTimeout, ringTimeout, recordMax, recordSilence, webhookTimeout, registrationExpires,
+        keyTimeout, interDigitTimeout, ringTimeout, confirmTimeout, bridgeMaxDuration, recordMax, recordSilence, webhookTimeout, registrationExpires,
     ]
 
     /// The reading of a bare number to offer (`3000`: `3000s` or

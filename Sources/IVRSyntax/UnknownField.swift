@@ -12,7 +12,7 @@ extension DiagnosticSink {
         let guess = suggestion ?? closestMatch(to: key, in: allowed)
         let fix = guess.map { Diagnostic.FixIt(message: "replace with '\($0)'", range: range, replacement: $0) }
         let note = allowed.isEmpty ? "\(context) takes no fields"
-            : allowed.count <= 12 ? "\(context) takes: \(allowed.joined(separator: ", "))" : nil
+            : allowed.count <= 18 ? "\(context) takes: \(allowed.joined(separator: ", "))" : nil
         emit(.E003, "unknown field '\(key)' in \(context)", at: range,
              notes: note.map { [Diagnostic.Note($0)] } ?? [],
              help: guess.map { "did you mean '\($0)'?" } ?? help, fix: fix)

@@ -56,6 +56,9 @@ import Testing
         case .branchIfFalse:
             .branchIfFalse(.binary(.and, .call(.matches, [.variable(5), .string(9)]),
                                    .not(.binary(.less, .variable(6), .number(ExactNumber("42")!)))), here)
+        case .bridgeOptions:
+            .bridgeOptions(via: 2, confirm: 2, confirmTimeout: 10000, record: 1, maxDuration: 3_600_000, ringback: 1)
+        case .bridgeMedia: .bridgeMedia(role: 1)
         }
     }
 

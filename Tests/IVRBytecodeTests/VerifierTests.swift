@@ -198,6 +198,24 @@ import Testing
         }
     }
 
+    /// BRIDGEOPT and BRIDGEMEDIA operands with no meaning are refused at load.
+    @Test func rejectsBridgeOperandsOutOfRange() throws {
+        func refusal(_ code: [UInt8]) throws -> String? {
+            RawBundle.refusal(BundleWriter.write(Self.image(code: code + [Opcode.hangup.rawValue])))
+        }
+        // BRIDGEOPT via, confirm, confirm ms, record, max ms, tone (single-byte uints).
+        func options(_ via: UInt8, _ confirm: UInt8, _ record: UInt8, _ tone: UInt8) -> [UInt8] {
+            [Opcode.bridgeOptions.rawValue, via, confirm, 100, record, 0, tone]
+        }
+        #expect(try refusal(options(2, 16, 1, 3)) == nil)
+        #expect(try refusal(options(4, 0, 0, 0))?.contains("BRIDGEOPT: via must be 0...3") == true)
+        #expect(try refusal(options(1, 17, 0, 0))?.contains("BRIDGEOPT: confirm key 17 is not a key") == true)
+        #expect(try refusal(options(1, 0, 2, 0))?.contains("BRIDGEOPT: record must be 0 or 1") == true)
+        #expect(try refusal(options(1, 0, 0, 4))?.contains("BRIDGEOPT: ringback tone must be 0...3") == true)
+        #expect(try refusal([Opcode.bridgeMedia.rawValue, 1]) == nil)
+        #expect(try refusal([Opcode.bridgeMedia.rawValue, 2])?.contains("BRIDGEMEDIA: role must be 0 (ringback) or 1 (whisper)") == true)
+    }
+
     @Test func hostileCountsDoNotAllocate() throws {
         // A flow table claiming 2^62 flows.
         let bytes = try RawBundle.editing(Self.sample(), section: .flows) { section in

@@ -42,7 +42,7 @@ import Testing
         tests/desk.test.yaml:5:33: error[E003]: unknown field 'destinaton' in 'expect'
             5 |     expect: {outcome: transfer, destinaton: {group: front-desk}}
               |                                 ^^^^^^^^^^
-           = note: 'expect' takes: outcome, destination, visited, heard, variables
+           = note: 'expect' takes: outcome, destination, via, visited, heard, variables
            = help: did you mean 'destination'?
         FAIL tests/desk.test.yaml: malformed test file (1 error)
 

@@ -33,6 +33,19 @@ final class Screen: Sendable {
         #expect(screen.contents == "  Press 1.\n  ... waiting for a key (0.3s)\n  (no key: timeout)\n")
     }
 
+    /// `run` has nobody at the other end of a bridge: the callee answers,
+    /// hears the whisper and confirms at once, and the screen says so.
+    @Test func aBridgeIsAnsweredAndConfirmedAtOnce() async throws {
+        let (backend, _, screen) = Self.backend()
+        var transfer = TransferRequest(kind: .number, value: "+442071234567", callerID: nil, timeout: 1000)
+        transfer.via = .bridge
+        transfer.bridge = BridgeOptions(whisper: [.say(text: "Order line.", voice: nil, language: nil)], confirm: "1", record: true)
+        #expect(try await backend.transfer(transfer)
+            == .bridged(BridgeSummary(ringSeconds: 0, answered: true, talkSeconds: 0, endedBy: .callee, recording: "bridge-1.wav")))
+        #expect(screen.contents.contains("  ~ bridging: the callee answers and hears \"Order line.\", presses 1 to accept\n"),
+                "\(screen.contents)")
+    }
+
     @Test func typeAheadSkipsThePrompt() async throws {
         let (backend, keys, screen) = Self.backend()
         keys.press("1")

@@ -90,7 +90,7 @@ final class RecordingBackend: MediaBackend {
     func transfer(_ request: TransferRequest) async throws -> TransferResult {
         let r = try await inner.transfer(request)
         switch r {
-        case .connected: note(.end)
+        case .connected, .bridged: note(.end)
         case .failed(let reason): note(.resume(.transferFailed(reason)))
         }
         return r

@@ -165,6 +165,9 @@ struct FlowVariables: Sendable {
     mutating func gather(transfer t: Transfer) {
         add(t.destination.value, .destination)
         if let id = t.callerID { add(id, .callerID) }
+        // A bridge's ringback and whisper are spoken like prompts (E209, E503).
+        if case .media(let p)? = t.ringback { addSpoken(p) }
+        if let w = t.whisper { addSpoken(w) }
     }
 
     mutating func gather(branch b: Branch) {

@@ -102,7 +102,8 @@ public enum RunRunner {
     static func describe(_ r: CallRecord) -> String {
         let time = ReportTextFormatter.duration(r.durationMs)
         switch r.outcome {
-        case "transfer": return "transfer to \(r.destination?.kind ?? "?") \(r.destination?.value ?? "?") after \(time)"
+        case "transfer":
+            return (r.bridge == nil ? "transfer" : "bridge") + " to \(r.destination?.kind ?? "?") \(r.destination?.value ?? "?") after \(time)"
         case "caller-hangup": return "caller-hangup" + (r.path.last.map { " at \($0)" } ?? "") + " after \(time)"
         case "error": return "error (\(r.error ?? "unknown")) after \(time)"
         default: return "\(r.outcome) after \(time)"

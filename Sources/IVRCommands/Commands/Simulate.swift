@@ -14,13 +14,16 @@ public struct Simulate: AsyncParsableCommand {
 
             Without a canned --webhook answer or --live, a webhook takes its on-error path. \
             Transfers are answered unless --transfer VALUE=RESULT says otherwise (busy, \
-            no-answer, rejected, failed: the transfer's on-fail runs).
+            no-answer, rejected, failed: the transfer's on-fail runs). A bridged transfer \
+            (via: bridge) that is answered is bridged; when it asks for a confirm key, \
+            --callee-input gives the callee's keys (no key: the attempt is no-answer).
 
             Examples:
               ivrc simulate . --flow acme-main --input "2 123456#"
               ivrc simulate acme.ivrb --flow 800 --input 1 --json
               ivrc simulate . --webhook https://api.acme.example/='{"tier":"gold"}'
               ivrc simulate . --input 1 --transfer sip:sales@pbx.acme.example=busy
+              ivrc simulate . --input 1 --callee-input 1
             """)
 
     @Argument(help: "Flow files or folders, or one .ivrb bundle.")
@@ -32,6 +35,10 @@ public struct Simulate: AsyncParsableCommand {
     // Unconditional: the tokens may start with "-" (silence), as in --input "- 1".
     @Option(parsing: .unconditional, help: "Input tokens for the scripted caller.")
     public var input: String = ""
+
+    @Option(parsing: .unconditional,
+            help: "The callee's keys for a bridged transfer's confirm (tokens as for --input; A-D allowed).")
+    public var calleeInput: String = ""
 
     @OptionGroup public var script: CallScriptOptions
 
@@ -53,6 +60,7 @@ public struct Simulate: AsyncParsableCommand {
         var options = SimulateRunner.Options(paths: paths)
         options.flow = flow
         options.input = input
+        options.calleeInput = calleeInput
         options.caller = script.caller
         options.at = script.at
         options.json = json

@@ -11,6 +11,8 @@ public enum SimulateRunner {
         public var paths: [String]
         public var flow: String?
         public var input: String = ""
+        /// The callee's keys (`--callee-input`), for a bridged transfer's `confirm`.
+        public var calleeInput: String = ""
         public var caller: String = "+15555550100"
         /// ISO 8601 (`2026-11-23T10:00:00-05:00`); default: the real clock.
         public var at: String?
@@ -48,6 +50,11 @@ public enum SimulateRunner {
         case .success(let t): tokens = t
         case .failure(let e): return CommandFailure(e).printed
         }
+        let calleeTokens: [InputToken]
+        switch InputToken.parse(o.calleeInput, callee: true) {
+        case .success(let t): calleeTokens = t
+        case .failure(let e): return CommandFailure(e).printed
+        }
         let script: CallScript
         switch CallScript.parse(.init(caller: o.caller, at: o.at, webhooks: o.webhooks, transfers: o.transfers),
                                 currentDirectory: o.currentDirectory) {
@@ -56,6 +63,7 @@ public enum SimulateRunner {
         }
         let backend = ScriptedBackend(tokens: tokens, at: script.start ?? Date(), webhooks: script.webhooks)
         backend.transfers = script.transfers
+        backend.calleeTokens = calleeTokens
         if o.live {
             if let services = o.liveServices {
                 backend.live = { try await services.webhook($0) }

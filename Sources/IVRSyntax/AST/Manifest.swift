@@ -12,6 +12,9 @@ public struct Manifest: Sendable {
     public struct SIPSettings: Sendable {
         public var pbx: Located<String>?
         public var trunk: Located<String>?
+        /// `transfer`: how transfers connect when their step has no `via`
+        /// (refer, bridge or auto); nil: refer.
+        public var transfer: Located<Transfer.Via>?
         /// `outbound-proxy`: the URI initial requests are sent through, as
         /// written (IVRCheck checks it is a `sip:`/`sips:` URI).
         public var outboundProxy: Located<String>?

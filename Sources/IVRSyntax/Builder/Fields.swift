@@ -4,7 +4,7 @@ struct FieldNames: ExpressibleByArrayLiteral, Sendable {
     let table: ProbeTable
 
     init(_ names: [String]) {
-        precondition(names.count <= 16, "Fields keeps at most 16 names")
+        precondition(names.count <= 32, "Fields keeps at most 32 names")
         table = ProbeTable(names)
     }
 
@@ -30,7 +30,7 @@ struct Fields {
     let allowed: FieldNames
     /// For each allowed name, the position in the tree's `children` of the
     /// first value with that key; -1 when the mapping has none (inline: no allocation).
-    fileprivate var values: SIMD16<Int32>
+    fileprivate var values: SIMD32<Int32>
 
     /// The value of the first pair with this key.
     subscript(name: StaticString) -> YAMLView? {
@@ -80,7 +80,7 @@ extension FlowBuilder {
             nodeIsMalformed = true
             return nil
         }
-        var values = SIMD16<Int32>(repeating: -1)
+        var values = SIMD32<Int32>(repeating: -1)
         let storage = node.tree
         for pair in pairs {
             let keyIndex = Int(storage.pointee.children[pair.position])

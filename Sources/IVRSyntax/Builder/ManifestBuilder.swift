@@ -2,7 +2,7 @@
 extension FlowBuilder {
     static let manifestFields: FieldNames = ["name", "flows", "audio", "directory", "sip"]
     static let directoryFields: FieldNames = ["extensions", "conferences", "groups", "apps"]
-    static let sipFields: FieldNames = ["pbx", "trunk", "outbound-proxy", "credentials", "register", "inbound"]
+    static let sipFields: FieldNames = ["pbx", "trunk", "transfer", "outbound-proxy", "credentials", "register", "inbound"]
 
     mutating func buildManifest(_ root: YAMLNode) -> Manifest? {
         withExtendedLifetime(root) { buildManifest(view: YAMLView(root)) }
@@ -32,6 +32,17 @@ extension FlowBuilder {
             var sip = Manifest.SIPSettings()
             sip.pbx = s["pbx"].flatMap { locatedString($0, "pbx") }
             sip.trunk = s["trunk"].flatMap { locatedString($0, "trunk") }
+            if let node = s["transfer"], let text = string(node, "transfer") {
+                if let via = Transfer.Via(rawValue: text) {
+                    sip.transfer = Located(via, node.range)
+                } else {
+                    let names = Transfer.Via.allCases.map(\.rawValue)
+                    let guess = closestMatch(to: text, in: names)
+                    sink.emit(.E006, "'transfer' must be one of \(names.joined(separator: ", ")), found '\(text)'", at: node.range,
+                              help: guess.map { "did you mean '\($0)'?" },
+                              fix: guess.map { Diagnostic.FixIt(message: "replace with '\($0)'", range: node.range, replacement: $0) })
+                }
+            }
             sip.outboundProxy = s["outbound-proxy"].flatMap { locatedString($0, "outbound-proxy") }
             sip.credentials = s["credentials"].map { list($0, "credentials") { $0.credential($1) } } ?? []
             sip.register = s["register"].map { list($0, "register") { $0.registration($1) } } ?? []

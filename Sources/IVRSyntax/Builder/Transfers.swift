@@ -2,7 +2,9 @@
 extension FlowBuilder {
     static let destinationKeys = Destination.Kind.allCases.map(\.rawValue)
     static let destinationKeyProbes = ProbeTable(destinationKeys)
-    static let transferFields = destinationKeys + ["caller-id", "timeout", "allow", "on-fail"]
+    /// The fields only a bridged transfer has (flow-language 5.3): with `refer` they are E214.
+    static let bridgeOnlyFields = ["ringback", "whisper", "confirm", "confirm-timeout", "record", "max-duration"]
+    static let transferFields = destinationKeys + ["caller-id", "timeout", "allow", "on-fail", "via"] + bridgeOnlyFields
     static let webhookFields = ["url", "method", "body", "timeout", "into", "on-error"]
     static let recordFields = ["into", "max", "beep", "finish-on", "silence"]
     static let transferFieldNames = FieldNames(transferFields)
@@ -42,6 +44,7 @@ extension FlowBuilder {
         transfer.timeout = f["timeout"].flatMap { duration($0, "timeout", DurationLimits.ringTimeout) }
         transfer.allow = f["allow"].flatMap { locatedString($0, "allow") }
         transfer.onFail = f["on-fail"].flatMap { buildTarget($0, "on-fail") }
+        readBridgeFields(f, into: &transfer)
         return transfer
     }
 
