@@ -108,6 +108,12 @@ public final class CallLeg: @unchecked Sendable {
     /// Why the call ended before its flow ran (CANCEL, no ACK, media failure).
     public internal(set) var endReason: String?
     var flowStarted = false
+    /// The B leg of a bridged transfer: no flow, no call record of its own.
+    public internal(set) var bridgeLeg = false
+    /// A bridge's B leg: told when an 18x brings SDP (`startEarlyMedia`).
+    var earlyMedia: (@Sendable (MediaSession) -> Void)?
+    /// The SDP answer of an 18x (early media), until the 2xx.
+    var earlyAgreement: SDPNegotiator.Agreement?
     /// The dialog ended by the remote side (BYE or CANCEL).
     public internal(set) var remoteHungUp = false
 

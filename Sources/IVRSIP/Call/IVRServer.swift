@@ -109,7 +109,7 @@ public final class IVRServer: Sendable {
 
     /// A call that ended before its flow ran still gets a record.
     func ended(_ leg: CallLeg) {
-        guard !leg.flowStarted else { return }
+        guard !leg.flowStarted, !leg.bridgeLeg else { return }
         let flowName = leg.flow < bundle.flows.count ? bundle.flowName(leg.flow) : ""
         let record = CallRecord(id: leg.callID, flow: flowName, from: leg.fromURI, to: leg.dialledURI, backend: "sip",
                                 start: leg.created, answer: leg.answeredAt, end: leg.endedAt ?? Date(),

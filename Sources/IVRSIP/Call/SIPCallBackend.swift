@@ -47,7 +47,7 @@ public final class SIPCallBackend: MediaBackend {
     var recordings = 0
     /// Refer-To of the completed transfer, for the call record.
     public private(set) var referredTo: String?
-    public private(set) var recordedFiles: [String] = []
+    public internal(set) var recordedFiles: [String] = []
 
     public init(leg: CallLeg, endpoint: SIPEndpoint, media: MediaSession, services: CallServices) {
         self.leg = leg
@@ -130,16 +130,28 @@ public final class SIPCallBackend: MediaBackend {
         }
     }
 
+    /// `via: refer` sends REFER; `bridge` places the call and joins the
+    /// parties (`SIPCallBackend+Bridge`); `auto` bridges when the caller's
+    /// INVITE does not allow REFER or the REFER itself is refused.
     public func transfer(_ request: TransferRequest) async throws -> TransferResult {
         let uri: String
         do { uri = try services.referTarget.uri(kind: request.kind, value: request.value, shown: request.shownValue) } catch {
             return .failed(error.reason)
+        }
+        switch request.via {
+        case .refer: break
+        case .bridge: return try await bridge(request, to: uri)
+        case .auto:
+            if await !endpoint.allowsRefer(leg) { return try await bridge(request, to: uri) }
         }
         let wait = TimeAmount.milliseconds(Int64(request.timeout) + 10_000)
         switch await endpoint.transfer(leg, to: uri, timeout: wait) {
         case .connected:
             referredTo = request.sensitive ? CallVM.redacted : uri
             return .connected
+        case .failed(let reason) where request.via == .auto && reason.hasPrefix(SIPEndpoint.referRefused):
+            services.logger.info("\(reason); bridging instead", metadata: ["call-id": "\(leg.callID)"])
+            return try await bridge(request, to: uri)
         case .failed(let reason): return .failed(reason)
         case .hungUp: throw CallerHungUp()
         }

@@ -58,12 +58,16 @@ extension SIPEndpoint {
                     if let authFailure {
                         self.finishTransfer(leg, .failed(authFailure))
                     } else if status >= 300 {
-                        self.finishTransfer(leg, .failed("REFER refused: \(status) \(response.map(Self.reason) ?? "")"))
+                        self.finishTransfer(leg, .failed("\(Self.referRefused) \(status) \(response.map(Self.reason) ?? "")"))
                     }
                 }
             }
         }
     }
+
+    /// How the reason of a REFER answered with a failure status starts
+    /// (`auto` transfers bridge then).
+    static let referRefused = "REFER refused:"
 
     static func reason(_ m: SIPMessage) -> String {
         if case .response(_, let reason) = m.startLine { return reason }

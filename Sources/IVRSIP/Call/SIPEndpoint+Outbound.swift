@@ -5,6 +5,28 @@ extension SIPEndpoint {
     /// Why an outbound call did not connect.
     public struct CallFailure: Error, Sendable, CustomStringConvertible {
         public var description: String
+        /// The final status the callee answered (486, ...), or 408 when it
+        /// did not answer within the ring time (or at all); nil when the
+        /// call failed before any answer could come (DNS, transport, SDP).
+        public var status: Int? = nil
+        /// The status line's reason phrase, when the callee answered one.
+        public var reasonPhrase: String? = nil
+    }
+
+    /// What an outbound call does besides `placeCall`'s defaults (the B
+    /// leg of a bridged transfer, `SIPEndpoint+Bridge`).
+    struct OutboundOptions: Sendable {
+        /// The Call-ID to use (known before the INVITE goes, to cancel it).
+        var callID: String?
+        /// Milliseconds it may ring before CANCEL (default: `configuration.ringTimeout`, else 64*T1).
+        var ringTime: Int?
+        /// The codec offered first (PCMU when nil).
+        var firstCodec: SDPNegotiator.Codec?
+        /// A bridge's B leg: no flow runs on it and it has no call record of its own.
+        var bridgeLeg = false
+        /// Called (on the loop) when an 18x brings SDP: the leg's media now
+        /// receives the callee's early media.
+        var earlyMedia: (@Sendable (MediaSession) -> Void)?
     }
 
     /// Places a call (UAC): INVITE with an offer (PCMU, PCMA,
@@ -19,6 +41,11 @@ extension SIPEndpoint {
     /// keys sent in the clear would protect nothing).
     public func placeCall(to target: String, flow: Int, fromUser: String = "ivrc",
                           srtp: Bool? = nil) async throws(CallFailure) -> CallLeg {
+        try await placeCall(to: target, flow: flow, fromUser: fromUser, srtp: srtp, options: OutboundOptions())
+    }
+
+    func placeCall(to target: String, flow: Int, fromUser: String, srtp: Bool?,
+                   options: OutboundOptions) async throws(CallFailure) -> CallLeg {
         guard let uri = SIPURI(target) else { throw CallFailure(description: "'\(target)' is not a sip: URI") }
         let routes = RouteSet(proxy: configuration.outboundProxy)
         let next = routes.addressing(remoteTarget: uri.description).nextHop
@@ -43,17 +70,17 @@ extension SIPEndpoint {
         let result: Result<CallLeg, CallFailure> = await withCheckedContinuation { c in
             eventLoop.execute {
                 self.sendInvite(to: uri, routes: routes, targets: targets, flow: flow, fromUser: fromUser, media: media,
-                                srtp: offerSRTP ? .fresh() : nil, done: c)
+                                srtp: offerSRTP ? .fresh() : nil, options: options, done: c)
             }
         }
         return try result.get()
     }
 
     func sendInvite(to uri: SIPURI, routes: RouteSet, targets: [SIPPeer], flow: Int, fromUser: String, media: MediaSession,
-                    srtp: SRTPOffer?, done: CheckedContinuation<Result<CallLeg, CallFailure>, Never>) {
+                    srtp: SRTPOffer?, options: OutboundOptions, done: CheckedContinuation<Result<CallLeg, CallFailure>, Never>) {
         let address = targets[0]
         let tag = SIPIdentifiers.token(10)
-        let callID = SIPIdentifiers.token(24) + "@" + configuration.advertisedHost
+        let callID = options.callID ?? newCallID()
         let local = "<sip:\(fromUser)@\(hostPort(address.transport))>;tag=\(tag)"
         let leg = CallLeg(callID: callID, localTag: tag, inbound: false, flow: flow, fromURI: "sip:\(fromUser)@\(hostPort(address.transport))",
                           toURI: uri.description, localHeader: local, remoteHeader: "<\(uri)>", remoteContact: uri.description,
@@ -63,12 +90,15 @@ extension SIPEndpoint {
         leg.inviteDestination = address
         leg.localCSeq = 0
         leg.srtpOffer = srtp
+        leg.bridgeLeg = options.bridgeLeg
+        leg.earlyMedia = options.earlyMedia
         calls[callID] = leg
         let sdp = SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort,
-                                      sessionID: UInt64.random(in: 1...UInt64(Int64.max)), srtp: srtp)
+                                      sessionID: UInt64.random(in: 1...UInt64(Int64.max)), srtp: srtp,
+                                      first: options.firstCodec ?? .pcmu)
         let invite = request("INVITE", in: leg, body: Array(sdp.utf8), contentType: "application/sdp")
         leg.invite = invite
-        let ringTime = configuration.ringTimeout ?? 64 * configuration.t1
+        let ringTime = options.ringTime ?? configuration.ringTimeout ?? 64 * configuration.t1
         sendInvite(invite, in: leg, targets: targets, index: 0, uri: uri, ringTime: ringTime, done: done)
     }
 
@@ -82,7 +112,8 @@ extension SIPEndpoint {
         leg.remoteAddress = address
         leg.inviteDestination = address
         leg.invite = invite
-        sendChallengeable(invite, to: address, in: leg, provisional: { [self] _ in
+        sendChallengeable(invite, to: address, in: leg, provisional: { [self] response in
+            if leg.earlyMedia != nil { self.startEarlyMedia(leg, response) }
             switch leg.dialing {
             case .calling: leg.dialing = .ringing
             case .cancelWanted(let reason):
@@ -150,7 +181,7 @@ extension SIPEndpoint {
             }
             leg.endReason = leg.dialing.cancelled == nil ? "no answer to INVITE" : "no answer (cancelled)"
             terminate(leg, sendBye: false)
-            return .failure(CallFailure(description: "no answer from \(uri) (\(why))"))
+            return .failure(CallFailure(description: "no answer from \(uri) (\(why))", status: 408))
         }
         guard (200..<300).contains(status) else {
             if let authFailure {
@@ -163,11 +194,13 @@ extension SIPEndpoint {
                 leg.endReason = "no answer (cancelled)"
                 terminate(leg, sendBye: false)
                 let seconds = Double(ringTime) / 1000
-                return .failure(CallFailure(description: "no answer from \(uri) (it rang for \(seconds) s; sent CANCEL, got \(refused))"))
+                return .failure(CallFailure(description: "no answer from \(uri) (it rang for \(seconds) s; sent CANCEL, got \(refused))",
+                                            status: 408))
             }
             leg.endReason = refused
             terminate(leg, sendBye: false)
-            return .failure(CallFailure(description: "the call was refused: \(refused)"))
+            return .failure(CallFailure(description: "the call was refused: \(refused)", status: status,
+                                        reasonPhrase: Self.reason(response)))
         }
         // Answered although we cancelled (the 200 crossed our CANCEL): the
         // dialog is confirmed with its ACK, then ended with BYE (RFC 3261 9.1).
@@ -201,8 +234,9 @@ extension SIPEndpoint {
         leg.ackBytes = ack.serialized()
         send(ack.serialized(), to: dialogHop(leg))
         leg.answeredAt = Date()
-        guard let answer = try? SessionDescription(parsing: response.body),
-              case .success(var agreement) = SDPNegotiator.agree(answer: answer, offered: leg.srtpOffer) else {
+        let answered = (try? SessionDescription(parsing: response.body)).map { SDPNegotiator.agree(answer: $0, offered: leg.srtpOffer) }
+        // A 2xx without SDP after early media: the 18x's answer holds (RFC 3261 13.2.1).
+        guard case .success(var agreement) = answered ?? leg.earlyAgreement.map({ .success($0) }) else {
             leg.state = .confirmed
             leg.endReason = leg.srtpOffer == nil ? "the answer has no usable SDP" : "the answer has no usable SDP (SRTP offered)"
             terminate(leg, sendBye: true)
@@ -213,7 +247,7 @@ extension SIPEndpoint {
         leg.srtpOffer = nil
         leg.media?.update(agreement)
         leg.state = .confirmed
-        guard startFlow else { return }
+        guard startFlow, !leg.bridgeLeg else { return }
         leg.flowStarted = true
         hooks.started(leg)
     }

@@ -107,6 +107,20 @@ public enum G711 {
         }
     }
 
+    // MARK: Transcoding
+
+    /// PCMU byte to the PCMA byte of the same level, and back (a bridge
+    /// whose legs agreed different codecs): one table read per sample.
+    static let ulawToAlaw: [UInt8] = (0...255).map { alawEncode(ulawDecode(UInt8($0))) }
+    static let alawToUlaw: [UInt8] = (0...255).map { ulawEncode(alawDecode(UInt8($0))) }
+
+    /// `payload` in `from` re-encoded in `to` (the bytes themselves when the codecs are the same).
+    public static func transcode(_ payload: [UInt8], from: SDPNegotiator.Codec, to: SDPNegotiator.Codec) -> [UInt8] {
+        guard from != to else { return payload }
+        let table = from == .pcmu ? ulawToAlaw : alawToUlaw
+        return payload.map { table[Int($0)] }
+    }
+
     /// The byte for digital silence.
     public static func silence(_ codec: SDPNegotiator.Codec) -> UInt8 { codec == .pcmu ? 0xFF : 0xD5 }
 }

@@ -43,6 +43,7 @@ extension MediaSession {
 
     /// Re-checks the waiter after a state change.
     func wake() {
+        if hungUp || closed { releaseWatchers() }
         guard let w = waiter, let event = ready(w.interest) else { return }
         waiter = nil
         w.timer?.cancel()
@@ -70,6 +71,8 @@ extension MediaSession {
         eventLoop.execute {
             guard !self.closed else { return }
             self.closed = true
+            self.bridge.forwarding = nil
+            self.bridge.recorder = nil
             self.clock.remove(self)
             self.recordingTimer?.cancel()
             self.wake()

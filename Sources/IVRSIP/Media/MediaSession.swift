@@ -67,6 +67,8 @@ public final class MediaSession: @unchecked Sendable {
     var outgoing: ByteBuffer
     var playout: ArraySlice<Int16> = []
     var playing = false
+    /// What playback starts over with when it runs out (`startLoop`).
+    var looping: [Int16]?
 
     // Receiver state.
     var keys: [Character] = []
@@ -83,6 +85,9 @@ public final class MediaSession: @unchecked Sendable {
     /// peer stopped listening is usual at the end of a call, so they are
     /// counted, not logged; RTP is best effort either way.
     public internal(set) var socketErrors = 0
+
+    /// Relaying to and from another call's session (`MediaBridge`).
+    var bridge = BridgeState()
 
     // The one wait in progress (the call's flow is sequential).
     var waiter: (interest: MediaInterest, continuation: CheckedContinuation<MediaEvent, Never>, timer: Scheduled<Void>?)?
@@ -160,9 +165,14 @@ public final class MediaSession: @unchecked Sendable {
     /// prompt, or silence, as one RTP packet to the remote end.
     func sendFrame() {
         guard !closed else { return }
+        if bridge.fed {  // the other leg's packets go out instead (`relay`); the RTP clock runs on
+            timestamp &+= UInt32(MediaSession.frameSamples)
+            return
+        }
+        if playout.isEmpty, let loop = looping { playout = loop[...] }
         let samples = playout.prefix(MediaSession.frameSamples)
         playout = playout.dropFirst(MediaSession.frameSamples)
-        let finished = playing && playout.isEmpty
+        let finished = playing && playout.isEmpty && looping == nil
         if sendEnabled, let remote {
             outgoing.clear()
             outgoing.writeInteger(UInt8(0x80))
@@ -198,14 +208,26 @@ public final class MediaSession: @unchecked Sendable {
     /// Replaces what is playing with `samples` (nothing: stops playback).
     public func startPlayback(_ samples: [Int16]) {
         eventLoop.execute {
+            self.looping = nil
             self.playout = samples[...]
             self.playing = !samples.isEmpty
             if samples.isEmpty { self.wake() }
         }
     }
 
+    /// Plays `samples` over and over (a ringback cadence) until playback
+    /// is replaced or stopped; a wait for the end of playback never ends.
+    public func startLoop(_ samples: [Int16]) {
+        eventLoop.execute {
+            self.looping = samples.isEmpty ? nil : samples
+            self.playout = samples[...]
+            self.playing = !samples.isEmpty
+        }
+    }
+
     public func stopPlayback() {
         eventLoop.execute {
+            self.looping = nil
             self.playout = []
             self.playing = false
         }
@@ -256,6 +278,10 @@ public final class MediaSession: @unchecked Sendable {
             return
         }
         packetsReceived += 1
+        if bridge.forwarding != nil || bridge.recorder != nil {
+            bridged(packet)
+            if bridge.forwarding != nil { return }
+        }
         if let ept = eventPayloadType, packet.payloadType == ept {
             if let key = eventFilter.key(for: packet) { keyPressed(key) }
         } else if packet.payloadType == payloadType {

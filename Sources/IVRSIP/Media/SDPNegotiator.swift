@@ -144,12 +144,14 @@ public enum SDPNegotiator {
         return sdp
     }
 
-    /// An offer for an outbound call: PCMU, PCMA, telephone-event 101; with
-    /// `srtp`, as `RTP/SAVP` with its crypto attributes.
-    public static func offer(localAddress: String, localPort: Int, sessionID: UInt64, srtp: SRTPOffer? = nil) -> String {
+    /// An offer for an outbound call: PCMU, PCMA (PCMA first when `first`
+    /// is PCMA: a bridge offers the caller's codec first), telephone-event
+    /// 101; with `srtp`, as `RTP/SAVP` with its crypto attributes.
+    public static func offer(localAddress: String, localPort: Int, sessionID: UInt64, srtp: SRTPOffer? = nil,
+                             first: Codec = .pcmu) -> String {
         let profile = srtp == nil ? "RTP/AVP" : "RTP/SAVP"
         var sdp = header(localAddress: localAddress, sessionID: sessionID, version: 1)
-        sdp += "m=audio \(localPort) \(profile) 0 8 101\r\n"
+        sdp += "m=audio \(localPort) \(profile) \(first == .pcmu ? "0 8" : "8 0") 101\r\n"
         sdp += "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
         sdp += "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=ptime:20\r\na=sendrecv\r\n"
         for crypto in srtp?.cryptos ?? [] { sdp += "a=crypto:\(crypto.attributeValue)\r\n" }

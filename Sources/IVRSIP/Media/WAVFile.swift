@@ -70,14 +70,15 @@ public enum WAVFile {
         return Resampler.linear(audio.samples, from: audio.sampleRate, to: 8000)
     }
 
-    /// A WAV image: mono PCM16 at `rate`.
-    public static func encode(_ samples: [Int16], rate: Int = 8000) -> [UInt8] {
+    /// A WAV image: PCM16 at `rate`, mono, or with `channels` interleaved
+    /// in `samples` (stereo: left, right, left, ...).
+    public static func encode(_ samples: [Int16], rate: Int = 8000, channels: Int = 1) -> [UInt8] {
         let dataSize = samples.count * 2
         var out: [UInt8] = []
         out.reserveCapacity(44 + dataSize)
         out += Array("RIFF".utf8); out += u32(UInt32(36 + dataSize)); out += Array("WAVE".utf8)
-        out += Array("fmt ".utf8); out += u32(16); out += u16(1); out += u16(1)
-        out += u32(UInt32(rate)); out += u32(UInt32(rate * 2)); out += u16(2); out += u16(16)
+        out += Array("fmt ".utf8); out += u32(16); out += u16(1); out += u16(UInt16(channels))
+        out += u32(UInt32(rate)); out += u32(UInt32(rate * 2 * channels)); out += u16(UInt16(2 * channels)); out += u16(16)
         out += Array("data".utf8); out += u32(UInt32(dataSize))
         for s in samples { out += u16(UInt16(bitPattern: s)) }
         return out
