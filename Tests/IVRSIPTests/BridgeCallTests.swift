@@ -132,12 +132,47 @@ struct BridgeCallTests {
             for p in MediaBridgeTests.tonePackets(hz: hz, frames: frames, codec: codec, ssrc: ssrc) { rtp.send(p.encoded(), toPort: port) }
         }
 
+        /// Sends `hz` in 200 ms bursts until `listener` hears it (the join
+        /// follows the answer a moment later), for up to 20 bursts.
+        func sendUntilHeard(hz: Double, codec: SDPNegotiator.Codec, toPort port: Int, by listener: Party,
+                            as heardCodec: SDPNegotiator.Codec) async -> Bool {
+            for _ in 0..<20 {
+                sendTone(hz: hz, frames: 10, codec: codec, toPort: port, ssrc: 1)
+                if await listener.hears(hz, codec: heardCodec, count: 5, timeout: 1) { return true }
+            }
+            return false
+        }
+
+        /// Reads RTP until `count` frames carry both tones of the US ringback (440 + 480 Hz).
+        func hearsRingback(count: Int = 10, timeout: Double = 30) async -> Bool {
+            var heard = 0
+            let end = Date().addingTimeInterval(timeout)
+            while heard < count, Date() < end, let bytes = await rtp.receive(timeout: max(0.05, end.timeIntervalSinceNow)) {
+                guard let p = try? RTPPacket.decode(bytes), p.payloadType == 0 else { continue }
+                let audio = G711.decode(p.payload, codec: .pcmu)
+                let others = [697.0, 1000, 1209].map { MediaBridgeTests.power(audio, hz: $0) }.max() ?? 0
+                let (low, high) = (MediaBridgeTests.power(audio, hz: 440), MediaBridgeTests.power(audio, hz: 480))
+                if min(low, high) > 10 * others + 1000 { heard += 1 }
+            }
+            return heard >= count
+        }
+
+        /// An in-dialog re-INVITE with this party's SDP in `direction`.
+        func reinvite(uri: String, from: String, to: String, callID: String, cseq: Int, direction: String) -> String {
+            let body = sdp(codecs: "8 101", rtpmaps: "a=rtpmap:8 PCMA/8000\r\n").replacingOccurrences(of: "a=sendrecv", with: "a=\(direction)")
+            var s = "INVITE \(uri) SIP/2.0\r\n"
+            s += "Via: SIP/2.0/UDP 127.0.0.1:\(sip.port);branch=z9hG4bK\(UUID().uuidString.prefix(8));rport\r\n"
+            s += "From: \(from)\r\nTo: \(to)\r\nCall-ID: \(callID)\r\nCSeq: \(cseq) INVITE\r\nMax-Forwards: 70\r\n"
+            s += "Contact: <sip:\(user)@127.0.0.1:\(sip.port)>\r\n"
+            return s + "Content-Type: application/sdp\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+        }
+
         /// Reads RTP until `count` frames of `codec` carry `hz` above the
         /// other tones in play (ringback, the other side's tone); true when they came.
         func hears(_ hz: Double, codec: SDPNegotiator.Codec, count: Int = 20, timeout: Double = 30) async -> Bool {
             var heard = 0
             let end = Date().addingTimeInterval(timeout)
-            while heard < count, Date() < end, let bytes = await rtp.receive(timeout: 5) {
+            while heard < count, Date() < end, let bytes = await rtp.receive(timeout: max(0.05, end.timeIntervalSinceNow)) {
                 guard let p = try? RTPPacket.decode(bytes), p.payloadType == UInt8(codec.payloadType) else { continue }
                 let audio = G711.decode(p.payload, codec: codec)
                 let others = [440.0, 480, 697, 1000, 1209].filter { $0 != hz }.map { MediaBridgeTests.power(audio, hz: $0) }.max() ?? 0
@@ -148,6 +183,7 @@ struct BridgeCallTests {
     }
 
     /// The caller's side of a call to the rig: INVITE, 200, ACK.
+    /// (See `Party.hearsRingback` for what it hears meanwhile.)
     struct CallerDialog {
         let callID: String
         let ok: SIPMessageView
@@ -176,8 +212,11 @@ struct BridgeCallTests {
     }
 
     /// The agent answers the next INVITE (180, then 200 with PCMA) and takes the ACK.
-    static func answer(_ agent: Party, codecs: String = "8 101", rtpmaps: String = "a=rtpmap:8 PCMA/8000\r\n") async -> AgentDialog? {
-        guard let invite = await agent.sip.receiveSIP(until: { $0.method == "INVITE" }).0 else { return nil }
+    static func answer(_ agent: Party, invite received: SIPMessageView? = nil, codecs: String = "8 101",
+                       rtpmaps: String = "a=rtpmap:8 PCMA/8000\r\n") async -> AgentDialog? {
+        var invite = received
+        if invite == nil { invite = await agent.sip.receiveSIP(until: { $0.method == "INVITE" }).0 }
+        guard let invite else { return nil }
         let ivrcPort = Self.sourcePort(of: invite)
         agent.sip.send(agent.response("180 Ringing", to: invite, tag: "agent"), toPort: ivrcPort)
         agent.sip.send(agent.response("200 OK", to: invite, tag: "agent", body: agent.sdp(codecs: codecs, rtpmaps: rtpmaps)), toPort: ivrcPort)
@@ -205,16 +244,15 @@ struct BridgeCallTests {
         let rig = try await Rig(Self.bridgeRequest(to: agent, options: BridgeOptions(record: true)))
         let callerDialog = try #require(await Self.call(rig, from: caller))
         // The caller hears ringback (US: 440 + 480 Hz) while the agent rings.
-        let agentDialog = try #require(await Self.answer(agent))
+        let invite = try #require(await agent.sip.receiveSIP(until: { $0.method == "INVITE" }).0)
+        agent.sip.send(agent.response("180 Ringing", to: invite, tag: "agent"), toPort: Self.sourcePort(of: invite))
+        #expect(await caller.hearsRingback())
+        let agentDialog = try #require(await Self.answer(agent, invite: invite))
         #expect(agentDialog.ivrcFrom.contains("+15551230000"), "the caller ID is the From")
         #expect(agentDialog.invite.body.contains("RTP/AVP 0 8 101"), "the caller's PCMU is offered first")
         // Each side's tone reaches the other, transcoded (caller PCMU, agent PCMA).
-        for _ in 0..<3 {
-            caller.sendTone(hz: 697, frames: 25, codec: .pcmu, toPort: callerDialog.mediaPort, ssrc: 1)
-            agent.sendTone(hz: 1209, frames: 25, codec: .pcma, toPort: agentDialog.mediaPort, ssrc: 2)
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        #expect(await agent.hears(697, codec: .pcma))
+        #expect(await caller.sendUntilHeard(hz: 697, codec: .pcmu, toPort: callerDialog.mediaPort, by: agent, as: .pcma))
+        agent.sendTone(hz: 1209, frames: 25, codec: .pcma, toPort: agentDialog.mediaPort, ssrc: 2)
         #expect(await caller.hears(1209, codec: .pcmu))
         // The caller's key reaches the agent as an RFC 4733 event.
         for packet in Self.keyPress(5, timestamp: 77_000) { caller.rtp.send(packet, toPort: callerDialog.mediaPort) }
@@ -255,8 +293,7 @@ struct BridgeCallTests {
         let rig = try await Rig(Self.bridgeRequest(to: agent))
         let callerDialog = try #require(await Self.call(rig, from: caller))
         let agentDialog = try #require(await Self.answer(agent))
-        caller.sendTone(hz: 697, frames: 25, codec: .pcmu, toPort: callerDialog.mediaPort, ssrc: 1)
-        #expect(await agent.hears(697, codec: .pcma, count: 10))
+        #expect(await caller.sendUntilHeard(hz: 697, codec: .pcmu, toPort: callerDialog.mediaPort, by: agent, as: .pcma))
         caller.sip.send(caller.request("BYE", uri: "sip:ivrc@127.0.0.1:\(rig.port)", from: "<sip:caller@127.0.0.1>;tag=caller",
                                        to: callerDialog.ivrcTo, callID: callerDialog.callID, cseq: 2), toPort: rig.port)
         let bye = await agent.sip.receiveSIP(until: { $0.method == "BYE" }).0
@@ -280,12 +317,8 @@ struct BridgeCallTests {
         caller.sendTone(hz: 697, frames: 25, codec: .pcmu, toPort: callerDialog.mediaPort, ssrc: 1)
         #expect(await agent.hears(697, codec: .pcma, count: 5, timeout: 1) == false)
         for packet in Self.keyPress(1, timestamp: 5_000) { agent.rtp.send(packet, toPort: agentDialog.mediaPort) }
-        var joined = false
-        for _ in 0..<20 where !joined {
-            caller.sendTone(hz: 697, frames: 10, codec: .pcmu, toPort: callerDialog.mediaPort, ssrc: 1)
-            joined = await agent.hears(697, codec: .pcma, count: 5, timeout: 1)
-        }
-        #expect(joined, "pressing 1 joins the parties")
+        #expect(await caller.sendUntilHeard(hz: 697, codec: .pcmu, toPort: callerDialog.mediaPort, by: agent, as: .pcma),
+                "pressing 1 joins the parties")
         agent.sip.send(agent.request("BYE", uri: "sip:ivrc@127.0.0.1:\(Self.sourcePort(of: agentDialog.invite))", from: agentDialog.agentFrom,
                                      to: agentDialog.ivrcFrom, callID: agentDialog.callID, cseq: 2), toPort: rig.port)
         guard case .result(.bridged(let summary))? = await rig.outcome() else {
@@ -318,8 +351,7 @@ struct BridgeCallTests {
         let refer = try #require(await caller.sip.receiveSIP(until: { $0.method == "REFER" }).0)
         caller.sip.send(caller.response("603 Decline", to: refer, tag: nil), toPort: rig.port)
         _ = try #require(await Self.answer(agent))
-        caller.sendTone(hz: 697, frames: 25, codec: .pcmu, toPort: callerDialog.mediaPort, ssrc: 1)
-        #expect(await agent.hears(697, codec: .pcma, count: 10))
+        #expect(await caller.sendUntilHeard(hz: 697, codec: .pcmu, toPort: callerDialog.mediaPort, by: agent, as: .pcma))
         caller.sip.send(caller.request("BYE", uri: "sip:ivrc@127.0.0.1:\(rig.port)", from: "<sip:caller@127.0.0.1>;tag=caller",
                                        to: callerDialog.ivrcTo, callID: callerDialog.callID, cseq: 2), toPort: rig.port)
         guard case .result(.bridged(let summary))? = await rig.outcome() else {
@@ -343,6 +375,85 @@ struct BridgeCallTests {
             Issue.record("not bridged: \(String(describing: await rig.outcome()))")
             return await rig.stop()
         }
+        await rig.stop()
+    }
+
+    @Test func earlyMediaReplacesTheRingback() async throws {
+        let caller = Party("caller"), agent = Party("agent")
+        let rig = try await Rig(Self.bridgeRequest(to: agent))
+        _ = try #require(await Self.call(rig, from: caller))
+        let invite = try #require(await agent.sip.receiveSIP(until: { $0.method == "INVITE" }).0)
+        let ivrcPort = Self.sourcePort(of: invite)
+        let mediaPort = try #require(invite.audioPort)
+        agent.sip.send(agent.response("183 Session Progress", to: invite, tag: "agent",
+                                      body: agent.sdp(codecs: "8 101", rtpmaps: "a=rtpmap:8 PCMA/8000\r\n")), toPort: ivrcPort)
+        // The agent's announcement (1209 Hz) before it answers reaches the caller.
+        var heard = false
+        for _ in 0..<20 where !heard {
+            agent.sendTone(hz: 1209, frames: 10, codec: .pcma, toPort: mediaPort, ssrc: 3)
+            heard = await caller.hears(1209, codec: .pcmu, count: 5, timeout: 1)
+        }
+        #expect(heard, "early media is relayed")
+        let agentDialog = try #require(await Self.answer(agent, invite: invite))
+        agent.sip.send(agent.request("BYE", uri: "sip:ivrc@127.0.0.1:\(ivrcPort)", from: agentDialog.agentFrom,
+                                     to: agentDialog.ivrcFrom, callID: agentDialog.callID, cseq: 2), toPort: rig.port)
+        guard case .result(.bridged(let summary))? = await rig.outcome() else {
+            Issue.record("not bridged: \(String(describing: await rig.outcome()))")
+            return await rig.stop()
+        }
+        #expect(summary.endedBy == .callee)
+        await rig.stop()
+    }
+
+    @Test func maxDurationEndsBothSides() async throws {
+        let caller = Party("caller"), agent = Party("agent")
+        let rig = try await Rig(Self.bridgeRequest(to: agent, options: BridgeOptions(maxDuration: 800)))
+        let callerDialog = try #require(await Self.call(rig, from: caller))
+        let agentDialog = try #require(await Self.answer(agent))
+        let agentBye = await agent.sip.receiveSIP(until: { $0.method == "BYE" }).0
+        #expect(agentBye?.header("Call-ID") == agentDialog.callID)
+        let callerBye = await caller.sip.receiveSIP(until: { $0.method == "BYE" }).0
+        #expect(callerBye?.header("Call-ID") == callerDialog.callID)
+        guard case .result(.bridged(let summary))? = await rig.outcome() else {
+            Issue.record("not bridged: \(String(describing: await rig.outcome()))")
+            return await rig.stop()
+        }
+        #expect(summary.endedBy == .maxDuration)
+        #expect(summary.talkSeconds >= 0.7 && summary.talkSeconds < 30, "\(summary.talkSeconds)")
+        await rig.stop()
+    }
+
+    @Test func aHoldingCalleeGetsNothingUntilItResumes() async throws {
+        let caller = Party("caller"), agent = Party("agent")
+        let rig = try await Rig(Self.bridgeRequest(to: agent))
+        let callerDialog = try #require(await Self.call(rig, from: caller))
+        let agentDialog = try #require(await Self.answer(agent))
+        let ivrcURI = "sip:ivrc@127.0.0.1:\(Self.sourcePort(of: agentDialog.invite))"
+        #expect(await caller.sendUntilHeard(hz: 697, codec: .pcmu, toPort: callerDialog.mediaPort, by: agent, as: .pcma))
+        // Hold: the agent sends only (music on hold, 1209 Hz), ivrc answers recvonly.
+        agent.sip.send(agent.reinvite(uri: ivrcURI, from: agentDialog.agentFrom, to: agentDialog.ivrcFrom, callID: agentDialog.callID,
+                                      cseq: 2, direction: "sendonly"), toPort: rig.port)
+        let held = await agent.sip.receiveSIP(until: { $0.status == 200 && $0.isInviteResponse }).0
+        #expect(held?.body.contains("a=recvonly") == true)
+        agent.sip.send(agent.request("ACK", uri: ivrcURI, from: agentDialog.agentFrom, to: agentDialog.ivrcFrom,
+                                     callID: agentDialog.callID, cseq: 2), toPort: rig.port)
+        _ = await agent.rtp.drain(quiet: 0.3)
+        caller.sendTone(hz: 697, frames: 25, codec: .pcmu, toPort: callerDialog.mediaPort, ssrc: 1)
+        #expect(await agent.hears(697, codec: .pcma, count: 5, timeout: 1) == false, "nothing toward the held side")
+        agent.sendTone(hz: 1209, frames: 25, codec: .pcma, toPort: agentDialog.mediaPort, ssrc: 2)
+        #expect(await caller.hears(1209, codec: .pcmu, count: 10), "its music on hold reaches the caller")
+        // Resume.
+        agent.sip.send(agent.reinvite(uri: ivrcURI, from: agentDialog.agentFrom, to: agentDialog.ivrcFrom, callID: agentDialog.callID,
+                                      cseq: 3, direction: "sendrecv"), toPort: rig.port)
+        let resumed = await agent.sip.receiveSIP(until: { $0.status == 200 && $0.isInviteResponse && $0.header("CSeq")?.hasPrefix("3") == true }).0
+        #expect(resumed?.body.contains("a=sendrecv") == true)
+        agent.sip.send(agent.request("ACK", uri: ivrcURI, from: agentDialog.agentFrom, to: agentDialog.ivrcFrom,
+                                     callID: agentDialog.callID, cseq: 3), toPort: rig.port)
+        #expect(await caller.sendUntilHeard(hz: 697, codec: .pcmu, toPort: callerDialog.mediaPort, by: agent, as: .pcma),
+                "relayed again after the resume")
+        caller.sip.send(caller.request("BYE", uri: "sip:ivrc@127.0.0.1:\(rig.port)", from: "<sip:caller@127.0.0.1>;tag=caller",
+                                       to: callerDialog.ivrcTo, callID: callerDialog.callID, cseq: 2), toPort: rig.port)
+        #expect(await rig.outcome() != nil)
         await rig.stop()
     }
 
