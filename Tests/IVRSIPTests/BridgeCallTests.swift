@@ -476,6 +476,30 @@ struct BridgeSIPpTests {
         return request
     }
 
+    /// SIPp answers (PCMA) and echoes RTP: the caller's tone goes through
+    /// the bridge to SIPp and back, transcoded both ways; the caller's BYE
+    /// reaches SIPp.
+    @Test func aSIPpCalleeEchoesTheCallerThroughTheBridge() async throws {
+        let sipp = SIPpRun(scenario: "callee-answers-bridge-echo.xml", extra: ["-rtp_echo"])
+        defer { sipp.cleanUp() }
+        #expect(await sipp.listening(), "SIPp did not bind its port")
+        let rig = try await BridgeCallTests.Rig(bridge(to: sipp, timeout: 10_000))
+        let caller = BridgeCallTests.Party("caller")
+        let dialog = try #require(await BridgeCallTests.call(rig, from: caller))
+        #expect(await caller.sendUntilHeard(hz: 697, codec: .pcmu, toPort: dialog.mediaPort, by: caller, as: .pcmu),
+                "the caller hears itself through SIPp's echo")
+        caller.sip.send(caller.request("BYE", uri: "sip:ivrc@127.0.0.1:\(rig.port)", from: "<sip:caller@127.0.0.1>;tag=caller",
+                                       to: dialog.ivrcTo, callID: dialog.callID, cseq: 2), toPort: rig.port)
+        let run = try await sipp.result()
+        #expect(run.status == 0, "SIPp got its BYE: \(sipp.report(run))")
+        guard case .result(.bridged(let summary))? = await rig.outcome() else {
+            Issue.record("not bridged: \(String(describing: await rig.outcome()))")
+            return await rig.stop()
+        }
+        #expect(summary.endedBy == .caller)
+        await rig.stop()
+    }
+
     @Test func busyIsAFailedTransfer() async throws {
         let sipp = SIPpRun(scenario: "callee-busy.xml")
         defer { sipp.cleanUp() }
