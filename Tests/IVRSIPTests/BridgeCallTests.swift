@@ -405,6 +405,20 @@ struct BridgeCallTests {
         await rig.stop()
     }
 
+    @Test func mediaRingbackLoopsWhileItRings() async throws {
+        let caller = Party("caller"), agent = Party("agent")
+        let options = BridgeOptions(ringback: .media([.play(file: "whisper.pcm", transcript: nil)]))
+        let rig = try await Rig(Self.bridgeRequest(to: agent, options: options))
+        _ = try #require(await Self.call(rig, from: caller))
+        let invite = try #require(await agent.sip.receiveSIP(until: { $0.method == "INVITE" }).0)
+        agent.sip.send(agent.response("180 Ringing", to: invite, tag: "agent"), toPort: Self.sourcePort(of: invite))
+        // 400 ms of 1000 Hz, then again: more than one pass of 20 frames.
+        #expect(await caller.hears(1000, codec: .pcmu, count: 30), "the ringback prompt plays, looped")
+        agent.sip.send(agent.response("486 Busy Here", to: invite, tag: "agent"), toPort: Self.sourcePort(of: invite))
+        #expect(await rig.outcome() == .result(.failed("486 Busy Here")))
+        await rig.stop()
+    }
+
     @Test func maxDurationEndsBothSides() async throws {
         let caller = Party("caller"), agent = Party("agent")
         let rig = try await Rig(Self.bridgeRequest(to: agent, options: BridgeOptions(maxDuration: 800)))
