@@ -110,6 +110,10 @@ import Testing
         let audio = got.flatMap { G711.decode($0.packet.payload, codec: codec) }
         let (wanted, unwanted) = (Self.power(audio, hz: hz), Self.power(audio, hz: other))
         #expect(wanted > 100 * unwanted, "\(hz) Hz \(wanted), \(other) Hz \(unwanted)")
+        // Sample by sample what was sent, within G.711's steps (twice: a transcoded sample is quantised twice).
+        let sentAudio = packets.flatMap { G711.decode($0.payload, codec: packets.first?.payloadType == 8 ? .pcma : .pcmu) }
+        let off = zip(sentAudio, audio).filter { abs(Int($0) - Int($1)) > max(32, abs(Int($0)) / 8) }.count
+        #expect(audio.count == sentAudio.count && off == 0, "\(off) of \(audio.count) samples differ from what was sent")
         // Added delay, send to receive on loopback (kernel stamps): reported; a loose bound only.
         let delays = zip(sent, got.map(\.stamp)).map { Double($1 - $0) / 1_000_000 }.sorted()
         let p99 = delays[min(delays.count - 1, delays.count * 99 / 100)]
