@@ -95,6 +95,10 @@ public final class IVRServer: Sendable {
             var metadata: Logger.Metadata = [
                 "call-id": "\(leg.callID)", "outcome": "\(record.outcome)", "refer-to": "\(backend.referredTo ?? "")",
                 "rtp": "sent \(counts.sent), received \(counts.received), rejected \(counts.rejected)"]
+            if let (destination, bridge) = backend.bridged {
+                metadata["bridged-to"] = "\(destination)"
+                metadata["bridge"] = "\(String(format: "ring %.1f s, talk %.1f s", bridge.ringSeconds, bridge.talkSeconds)), ended by \(bridge.endedBy?.rawValue ?? "-")\(bridge.recording.map { ", recording \($0)" } ?? "")"
+            }
             if let srtp = await media.srtpStatus() {
                 let dropped = srtp.dropped
                 record.media = CallRecord.Media(srtp: CallRecord.SRTP(

@@ -56,7 +56,7 @@ extension SIPCallBackend {
             group.addTask {
                 do throws(SIPEndpoint.CallFailure) {
                     let callee = try await endpoint.placeBridgeLeg(to: uri, callID: callID, fromUser: fromUser, codec: codec,
-                                                                   ringTime: request.timeout) { calleeMedia in
+                                                                   ringTime: request.timeout, mediaLoop: caller.eventLoop) { calleeMedia in
                         early.start { await MediaBridge(caller: caller, callee: calleeMedia).relayCalleeToCaller() }
                     }
                     return .dialled(.success(callee))
@@ -160,8 +160,10 @@ extension SIPCallBackend {
         let endedBy = await ender(ending, callee: callee)
         if endedBy != .callee { endpoint.hangUp(callee) }
         let file = recording.flatMap { writeRecording($0) }
-        return .bridged(BridgeSummary(ringSeconds: ringSeconds, answered: true, talkSeconds: talkSeconds, endedBy: endedBy,
-                                      recording: file))
+        let summary = BridgeSummary(ringSeconds: ringSeconds, answered: true, talkSeconds: talkSeconds, endedBy: endedBy,
+                                    recording: file)
+        bridged = (request.sensitive ? CallVM.redacted : uri, summary)
+        return .bridged(summary)
     }
 
     /// Starts the ringback the caller hears while the callee rings.

@@ -46,7 +46,9 @@ public final class SIPCallBackend: MediaBackend {
     let services: CallServices
     var recordings = 0
     /// Refer-To of the completed transfer, for the call record.
-    public private(set) var referredTo: String?
+    public internal(set) var referredTo: String?
+    /// The destination and summary of a bridged transfer, once over (for the log and the record).
+    public internal(set) var bridged: (destination: String, summary: BridgeSummary)?
     public internal(set) var recordedFiles: [String] = []
 
     public init(leg: CallLeg, endpoint: SIPEndpoint, media: MediaSession, services: CallServices) {

@@ -8,15 +8,18 @@ extension SIPEndpoint {
     func newCallID() -> String { SIPIdentifiers.token(24) + "@" + configuration.advertisedHost }
 
     /// Places a bridge's B leg to `target`: From `fromUser`, `codec`
-    /// offered first, CANCEL after `ringTime` ms. No flow runs on it and it
+    /// offered first, CANCEL after `ringTime` ms; its RTP socket on
+    /// `mediaLoop` (the caller's media loop: no thread hop in the relay). No flow runs on it and it
     /// gets no call record. Returns once answered (the leg, its media
     /// sending and receiving) or failed (`CallFailure.status`: the callee's
     /// final status, 408 for no answer). `earlyMedia` is called when an
     /// 18x brings SDP (with the leg's media, which then receives the callee's audio).
     /// `cancelBridgeLeg(callID:)` gives up on it while it rings.
     public func placeBridgeLeg(to target: String, callID: String, fromUser: String, codec: SDPNegotiator.Codec, ringTime: Int,
+                               mediaLoop: EventLoop? = nil,
                                earlyMedia: @escaping @Sendable (MediaSession) -> Void) async throws(CallFailure) -> CallLeg {
-        let options = OutboundOptions(callID: callID, ringTime: ringTime, firstCodec: codec, bridgeLeg: true, earlyMedia: earlyMedia)
+        let options = OutboundOptions(callID: callID, ringTime: ringTime, firstCodec: codec, bridgeLeg: true, mediaLoop: mediaLoop,
+                                      earlyMedia: earlyMedia)
         return try await placeCall(to: target, flow: 0, fromUser: fromUser, srtp: nil, options: options)
     }
 

@@ -24,6 +24,10 @@ extension SIPEndpoint {
         var firstCodec: SDPNegotiator.Codec?
         /// A bridge's B leg: no flow runs on it and it has no call record of its own.
         var bridgeLeg = false
+        /// The event loop of the leg's RTP socket (default: the group's next):
+        /// a bridge puts both legs on one loop, so a relayed packet is sent
+        /// in the same pass that received it, with no hop between threads.
+        var mediaLoop: EventLoop?
         /// Called (on the loop) when an 18x brings SDP: the leg's media now
         /// receives the callee's early media.
         var earlyMedia: (@Sendable (MediaSession) -> Void)?
@@ -63,8 +67,8 @@ extension SIPEndpoint {
         let placeholder = SDPNegotiator.Agreement(codec: .pcmu, payloadType: 0, eventPayloadType: 101,
                                                   remoteAddress: resolved.ipAddress ?? "0.0.0.0", remotePort: 9, direction: .inactive)
         let media: MediaSession
-        do { media = try await MediaSession.open(host: configuration.host, ports: ports, group: group, clocks: clocks,
-                                                  agreement: placeholder) } catch {
+        do { media = try await MediaSession.open(host: configuration.host, ports: ports, group: options.mediaLoop ?? group,
+                                                  clocks: clocks, agreement: placeholder) } catch {
             throw CallFailure(description: "no RTP port: \(error)")
         }
         let result: Result<CallLeg, CallFailure> = await withCheckedContinuation { c in
