@@ -471,6 +471,26 @@ struct BridgeCallTests {
         await rig.stop()
     }
 
+    /// Given up on before its INVITE left (the caller hung up while the
+    /// destination was being located): the INVITE is never sent.
+    @Test func aBLegGivenUpOnBeforeItsInviteIsNeverSent() async throws {
+        let agent = Party("agent")
+        let rig = try await Rig(Self.bridgeRequest(to: agent))
+        let callID = rig.endpoint.bridgeCallID()
+        rig.endpoint.cancelBridgeLeg(callID: callID)
+        var failure: String?
+        do {
+            _ = try await rig.endpoint.placeBridgeLeg(to: "sip:agent@127.0.0.1:\(agent.sip.port)", callID: callID, fromUser: "ivrc",
+                                                      codec: .pcmu, ringTime: 5000) { _ in }
+        } catch {
+            failure = error.description
+        }
+        #expect(failure == "given up before the INVITE was sent")
+        #expect(await agent.sip.receive(timeout: 0.5) == nil, "no INVITE")
+        #expect(await rig.endpoint.activeCallCount() == 0)
+        await rig.stop()
+    }
+
     static func keyPress(_ event: UInt8, timestamp: UInt32) -> [[UInt8]] {
         [false, true, true, true].enumerated().map { i, end in
             RTPPacket(marker: i == 0, payloadType: 101, sequenceNumber: 500 &+ UInt16(i), timestamp: timestamp, ssrc: 9,

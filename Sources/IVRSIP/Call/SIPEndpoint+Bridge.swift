@@ -20,6 +20,7 @@ extension SIPEndpoint {
                                earlyMedia: @escaping @Sendable (MediaSession) -> Void) async throws(CallFailure) -> CallLeg {
         let options = OutboundOptions(callID: callID, ringTime: ringTime, firstCodec: codec, bridgeLeg: true, mediaLoop: mediaLoop,
                                       earlyMedia: earlyMedia)
+        defer { eventLoop.execute { self.abandonedCallIDs.remove(callID) } }
         return try await placeCall(to: target, flow: 0, fromUser: fromUser, srtp: nil, options: options)
     }
 
@@ -28,10 +29,13 @@ extension SIPEndpoint {
 
     /// Gives up on a B leg still ringing (the caller hung up): CANCEL, and
     /// `placeBridgeLeg` returns once the 487 comes. A leg already answered
-    /// gets BYE.
+    /// gets BYE; one whose INVITE has not gone yet is never sent.
     public func cancelBridgeLeg(callID: String) {
         eventLoop.execute {
-            guard let leg = self.calls[callID] else { return }
+            guard let leg = self.calls[callID] else {
+                self.abandonedCallIDs.insert(callID)
+                return
+            }
             leg.endedHere = true
             if leg.state == .proceeding {
                 self.cancelInvite(leg, .hangUp)

@@ -82,6 +82,10 @@ extension SIPEndpoint {
 
     func sendInvite(to uri: SIPURI, routes: RouteSet, targets: [SIPPeer], flow: Int, fromUser: String, media: MediaSession,
                     srtp: SRTPOffer?, options: OutboundOptions, done: CheckedContinuation<Result<CallLeg, CallFailure>, Never>) {
+        if let id = options.callID, abandonedCallIDs.remove(id) != nil {
+            media.close()
+            return done.resume(returning: .failure(CallFailure(description: "given up before the INVITE was sent")))
+        }
         let address = targets[0]
         let tag = SIPIdentifiers.token(10)
         let callID = options.callID ?? newCallID()

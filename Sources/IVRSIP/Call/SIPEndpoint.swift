@@ -74,6 +74,9 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// The bindings kept at registrars (`configuration.registrations`).
     let registrations: [Registration]
     var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Bridge B legs given up on before their INVITE was sent (while their
+    /// destination was still being located): the INVITE is not sent.
+    var abandonedCallIDs: Set<String> = []
     /// Counters for logs and tests.
     public internal(set) var stats = Stats()
 
