@@ -97,7 +97,9 @@ import Testing
             sent.append(Self.realtimeNanoseconds())
             from.phone.send(p.encoded(), toPort: from.session.localPort)
         }
-        let got = await Self.collect(to.phone, count: packets.count, srtp: srtp) { $0.payloadType == UInt8(codec.payloadType) && $0.payload.contains { $0 != G711.silence(codec) } }
+        let got = await Self.collect(to.phone, count: packets.count, srtp: srtp) {
+            $0.payloadType == UInt8(codec.payloadType) && $0.payload.contains { $0 != G711.silence(codec) }
+        }
         #expect(got.count == packets.count)
         guard let last = before.last, let first = got.first?.packet else { return }
         #expect(got.allSatisfy { $0.packet.ssrc == last.ssrc }, "the leg's own SSRC")

@@ -97,7 +97,9 @@ public final class IVRServer: Sendable {
                 "rtp": "sent \(counts.sent), received \(counts.received), rejected \(counts.rejected)"]
             if let (destination, bridge) = backend.bridged {
                 metadata["bridged-to"] = "\(destination)"
-                metadata["bridge"] = "\(String(format: "ring %.1f s, talk %.1f s", bridge.ringSeconds, bridge.talkSeconds)), ended by \(bridge.endedBy?.rawValue ?? "-")\(bridge.recording.map { ", recording \($0)" } ?? "")"
+                let times = String(format: "ring %.1f s, talk %.1f s", bridge.ringSeconds, bridge.talkSeconds)
+                let recording = bridge.recording.map { ", recording \($0)" } ?? ""
+                metadata["bridge"] = "\(times), ended by \(bridge.endedBy?.rawValue ?? "-")\(recording)"
             }
             if let srtp = await media.srtpStatus() {
                 let dropped = srtp.dropped
