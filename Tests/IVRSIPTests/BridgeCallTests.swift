@@ -491,6 +491,22 @@ struct BridgeCallTests {
         await rig.stop()
     }
 
+    /// A sensitive destination that cannot be placed is not named in the reason.
+    @Test func aSensitiveDestinationStaysOutOfTheReason() async throws {
+        let caller = Party("caller")
+        var request = TransferRequest(kind: .sip, value: "sip:secret-agent@nonexistent.invalid", callerID: nil, timeout: 3000)
+        request.via = .bridge
+        request.sensitive = true
+        let rig = try await Rig(request)
+        _ = try #require(await Self.call(rig, from: caller))
+        guard case .result(.failed(let reason))? = await rig.outcome() else {
+            Issue.record("not failed: \(String(describing: await rig.outcome()))")
+            return await rig.stop()
+        }
+        #expect(!reason.contains("secret") && reason.contains(CallVM.redacted), "\(reason)")
+        await rig.stop()
+    }
+
     static func keyPress(_ event: UInt8, timestamp: UInt32) -> [[UInt8]] {
         [false, true, true, true].enumerated().map { i, end in
             RTPPacket(marker: i == 0, payloadType: 101, sequenceNumber: 500 &+ UInt16(i), timestamp: timestamp, ssrc: 9,

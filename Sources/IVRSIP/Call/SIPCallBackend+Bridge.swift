@@ -98,7 +98,7 @@ extension SIPCallBackend {
         case .failure(let failure):
             caller.stopPlayback()
             if callerGone { throw CallerHungUp() }
-            return .failed(Self.reason(failure, ringSeconds: ringSeconds))
+            return .failed(Self.reason(failure, ringSeconds: ringSeconds, sensitive: request.sensitive))
         case .success(let leg):
             callee = leg
         }
@@ -228,12 +228,14 @@ extension SIPCallBackend {
     }
 
     /// The failure reason `TransferOutcome(reason:)` reads: the callee's
-    /// final status first (`486 Busy Here`), 408 for no answer.
-    static func reason(_ failure: SIPEndpoint.CallFailure, ringSeconds: Double) -> String {
+    /// final status first (`486 Busy Here`), 408 for no answer. Other
+    /// failures (DNS, transport) say why, naming the destination only when
+    /// it is not sensitive (it shows in events and records).
+    static func reason(_ failure: SIPEndpoint.CallFailure, ringSeconds: Double, sensitive: Bool) -> String {
         switch failure.status {
         case 408?: String(format: "408 no answer (rang %.1f s)", ringSeconds)
         case let status?: "\(status) \(failure.reasonPhrase ?? "")".trimmingCharacters(in: .whitespaces)
-        case nil: failure.description
+        case nil: sensitive ? "the call to \(CallVM.redacted) could not be placed" : failure.description
         }
     }
 
