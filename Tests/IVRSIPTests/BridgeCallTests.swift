@@ -262,6 +262,18 @@ struct BridgeCallTests {
             if let p = try? RTPPacket.decode(bytes), p.payloadType == 101, let k = filter.key(for: p) { keys.append(k) }
         }
         #expect(keys == ["5"])
+        // A key sent as SIP INFO reaches the agent as RFC 4733 too.
+        var info = caller.request("INFO", uri: "sip:ivrc@127.0.0.1:\(rig.port)", from: "<sip:caller@127.0.0.1>;tag=caller",
+                                  to: callerDialog.ivrcTo, callID: callerDialog.callID, cseq: 2)
+        let signal = "Signal=7\r\nDuration=160\r\n"
+        info = info.replacingOccurrences(of: "Content-Length: 0\r\n\r\n",
+                                         with: "Content-Type: application/dtmf-relay\r\nContent-Length: \(signal.utf8.count)\r\n\r\n\(signal)")
+        caller.sip.send(info, toPort: rig.port)
+        keys = []
+        while keys.isEmpty, let bytes = await agent.rtp.receive(timeout: 10) {
+            if let p = try? RTPPacket.decode(bytes), p.payloadType == 101, let k = filter.key(for: p) { keys.append(k) }
+        }
+        #expect(keys == ["7"])
         // The agent hangs up: the caller gets BYE.
         try await Task.sleep(for: .milliseconds(300))
         agent.sip.send(agent.request("BYE", uri: "sip:ivrc@127.0.0.1:\(Self.sourcePort(of: agentDialog.invite))", from: agentDialog.agentFrom,

@@ -108,6 +108,35 @@ extension MediaSession {
         if Int16(bitPattern: sequenceNumber &- sequence) >= 0 { sequence = sequenceNumber &+ 1 }
     }
 
+    /// A key the other leg sent as SIP INFO, sent on this session as one
+    /// RFC 4733 event (a start, an update and three end packets, 100 ms,
+    /// at the current RTP time). The next relayed packet starts a new
+    /// talkspurt numbered after them.
+    func relayKey(_ key: Character) {
+        guard !closed, bridge.fed else { return }
+        guard sendEnabled, !srtpBroken, let remote, let ept = eventPayloadType, let event = TelephoneEvent.event(forKey: key) else {
+            bridge.dropped += 1
+            return
+        }
+        let start = timestamp
+        for (i, (end, duration)) in [(false, 160), (false, 480), (true, 800), (true, 800), (true, 800)].enumerated() {
+            outgoing.clear()
+            outgoing.writeInteger(UInt8(0x80))
+            outgoing.writeInteger((i == 0 ? 0x80 : 0) | ept)
+            outgoing.writeInteger(sequence)
+            outgoing.writeInteger(start)
+            outgoing.writeInteger(ssrc)
+            outgoing.writeBytes(TelephoneEvent(event: event, end: end, duration: UInt16(duration)).payload)
+            if protectOutgoing() {
+                socket.sendOnLoop(outgoing, to: remote)
+                packetsSent += 1
+            }
+            sequence &+= 1
+        }
+        bridge.relayed += 1
+        bridge.source = nil
+    }
+
     /// Starts or stops relaying this session's received packets to `target`
     /// (nil: stop), and recording them (on this session's loop).
     func setForwarding(_ target: MediaSession?, recorder: (BridgeRecording, Int)?) async {

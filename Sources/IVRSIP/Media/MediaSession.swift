@@ -294,9 +294,16 @@ public final class MediaSession: @unchecked Sendable {
         socketErrors += 1
     }
 
-    /// A key from RFC 4733 or SIP INFO.
+    /// A key from RFC 4733 or SIP INFO. While bridged, it goes to the other
+    /// leg as RFC 4733 events instead (`relayKey`).
     public func press(_ key: Character) {
-        eventLoop.execute { self.keyPressed(key) }
+        eventLoop.execute {
+            if let target = self.bridge.forwarding {
+                target.eventLoop.execute { target.relayKey(key) }
+                return
+            }
+            self.keyPressed(key)
+        }
     }
 
     /// A capture that ended at `max` digits owns its terminator for a while
