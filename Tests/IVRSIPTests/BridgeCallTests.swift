@@ -158,8 +158,10 @@ struct BridgeCallTests {
         }
 
         /// An in-dialog re-INVITE with this party's SDP in `direction`.
-        func reinvite(uri: String, from: String, to: String, callID: String, cseq: Int, direction: String) -> String {
-            let body = sdp(codecs: "8 101", rtpmaps: "a=rtpmap:8 PCMA/8000\r\n").replacingOccurrences(of: "a=sendrecv", with: "a=\(direction)")
+        func reinvite(uri: String, from: String, to: String, callID: String, cseq: Int, direction: String,
+                      codec: SDPNegotiator.Codec = .pcma) -> String {
+            let body = sdp(codecs: "\(codec.payloadType) 101", rtpmaps: "a=rtpmap:\(codec.payloadType) \(codec.rawValue)/8000\r\n")
+                .replacingOccurrences(of: "a=sendrecv", with: "a=\(direction)")
             var s = "INVITE \(uri) SIP/2.0\r\n"
             s += "Via: SIP/2.0/UDP 127.0.0.1:\(sip.port);branch=z9hG4bK\(UUID().uuidString.prefix(8));rport\r\n"
             s += "From: \(from)\r\nTo: \(to)\r\nCall-ID: \(callID)\r\nCSeq: \(cseq) INVITE\r\nMax-Forwards: 70\r\n"
@@ -516,6 +518,34 @@ struct BridgeCallTests {
             return await rig.stop()
         }
         #expect(!reason.contains("secret") && reason.contains(CallVM.redacted), "\(reason)")
+        await rig.stop()
+    }
+
+    @Test func aHoldingCallerGetsNothingWhileTheCalleeStillHearsIt() async throws {
+        let caller = Party("caller"), agent = Party("agent")
+        let rig = try await Rig(Self.bridgeRequest(to: agent))
+        let callerDialog = try #require(await Self.call(rig, from: caller))
+        let agentDialog = try #require(await Self.answer(agent))
+        #expect(await agent.sendUntilHeard(hz: 1209, codec: .pcma, toPort: agentDialog.mediaPort, by: caller, as: .pcmu))
+        let callerFrom = "<sip:caller@127.0.0.1>;tag=caller", ivrcURI = "sip:ivrc@127.0.0.1:\(rig.port)"
+        caller.sip.send(caller.reinvite(uri: ivrcURI, from: callerFrom, to: callerDialog.ivrcTo, callID: callerDialog.callID, cseq: 2,
+                                        direction: "sendonly", codec: .pcmu), toPort: rig.port)
+        let held = await caller.sip.receiveSIP(until: { $0.status == 200 && $0.isInviteResponse && $0.header("CSeq")?.hasPrefix("2") == true }).0
+        #expect(held?.body.contains("a=recvonly") == true)
+        caller.sip.send(caller.request("ACK", uri: ivrcURI, from: callerFrom, to: callerDialog.ivrcTo, callID: callerDialog.callID, cseq: 2),
+                        toPort: rig.port)
+        _ = await caller.rtp.drain(quiet: 0.3)
+        agent.sendTone(hz: 1209, frames: 25, codec: .pcma, toPort: agentDialog.mediaPort, ssrc: 2)
+        #expect(await caller.hears(1209, codec: .pcmu, count: 5, timeout: 1) == false, "nothing toward the holding caller")
+        caller.sendTone(hz: 697, frames: 25, codec: .pcmu, toPort: callerDialog.mediaPort, ssrc: 1)
+        #expect(await agent.hears(697, codec: .pcma, count: 10), "the caller's music on hold reaches the agent")
+        caller.sip.send(caller.request("BYE", uri: ivrcURI, from: callerFrom, to: callerDialog.ivrcTo, callID: callerDialog.callID, cseq: 3),
+                        toPort: rig.port)
+        guard case .result(.bridged(let summary))? = await rig.outcome() else {
+            Issue.record("not bridged: \(String(describing: await rig.outcome()))")
+            return await rig.stop()
+        }
+        #expect(summary.endedBy == .caller)
         await rig.stop()
     }
 
