@@ -86,16 +86,12 @@ extension SIPCallBackend {
             return (dialled ?? .failure(SIPEndpoint.CallFailure(description: "the B leg was not placed")), gone)
         }
         let ringSeconds = Date().timeIntervalSince(ringStarted)
-        // Early media stops at the final answer: the caller's own sender takes over again.
         let hadEarlyMedia = await early.settled()
-        if hadEarlyMedia, case .success(let callee) = dialled, let calleeMedia = callee.media {
-            await MediaBridge(caller: caller, callee: calleeMedia).unjoin()
-        } else if hadEarlyMedia {
-            await caller.setFed(false)
-        }
         let callee: CallLeg
         switch dialled {
         case .failure(let failure):
+            // The caller's own sender takes over again from the early media.
+            if hadEarlyMedia { await caller.setFed(false) }
             caller.stopPlayback()
             if callerGone { throw CallerHungUp() }
             return .failed(Self.reason(failure, ringSeconds: ringSeconds, sensitive: request.sensitive))
@@ -107,9 +103,13 @@ extension SIPCallBackend {
             throw CallerHungUp()
         }
 
-        // Answered: the whisper and `confirm` on the callee only; the caller still hears ringback.
-        if hadEarlyMedia { await startRingback(options.ringback) }
+        // Answered: the whisper and `confirm` on the callee only; the caller
+        // hears ringback meanwhile (again, when early media had replaced it).
         if !options.whisper.isEmpty || options.confirm != nil {
+            if hadEarlyMedia {
+                await MediaBridge(caller: caller, callee: calleeMedia).unjoin()
+                await startRingback(options.ringback)
+            }
             var audio: [Int16] = []
             for item in options.whisper { audio += await samples(item) }
             let whisper = audio
