@@ -301,6 +301,26 @@ import Testing
         try await group.shutdownGracefully()
     }
 
+    /// Watching for the hang-up beside the flow's own wait: a cancelled
+    /// watch returns false and leaves the call up; a hang-up ends every watch.
+    @Test func hangUpWatchesEndOnHangUpOrCancellation() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let (a, b) = try await legs(group)
+        let cancelled = Task { await a.session.untilHungUp() }
+        cancelled.cancel()
+        #expect(await cancelled.value == false)
+        #expect(await a.session.isHungUp() == false, "a cancelled watch does not hang the call up")
+        let watches = (0..<3).map { _ in Task { await a.session.untilHungUp() } }
+        let flowWait = Task { await a.session.wait(keys: true) }
+        a.session.callerHungUp()
+        for watch in watches { #expect(await watch.value) }
+        #expect(await flowWait.value == .hangup)
+        #expect(await b.session.isHungUp() == false)
+        a.session.close()
+        b.session.close()
+        try await group.shutdownGracefully()
+    }
+
     @Test func ringbackCadencesHaveTheirTonesAndRhythm() {
         for tone in RingbackTone.allCases {
             let cycle = RingbackCadence.cycle(tone)
