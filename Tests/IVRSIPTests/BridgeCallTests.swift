@@ -292,7 +292,8 @@ struct BridgeCallTests {
         #expect(summary.talkSeconds > 0.3 && summary.talkSeconds < 60)
         // The recording: caller (697 Hz) left, agent (1209 Hz) right.
         let file = try #require(summary.recording)
-        let wav = try #require(FileManager.default.contents(atPath: file))
+        #expect(file.hasPrefix("bridge-") && !file.contains("/"), "a file name in the recordings folder")
+        let wav = try #require(FileManager.default.contents(atPath: rig.folder + "/" + file))
         #expect(wav[22] == 2)
         let samples = stride(from: 44, to: wav.count - 1, by: 2).map { Int16(bitPattern: UInt16(wav[$0]) | UInt16(wav[$0 + 1]) << 8) }
         let left = stride(from: 0, to: samples.count, by: 2).map { samples[$0] }
@@ -554,6 +555,58 @@ struct BridgeCallTests {
             RTPPacket(marker: i == 0, payloadType: 101, sequenceNumber: 500 &+ UInt16(i), timestamp: timestamp, ssrc: 9,
                       payload: TelephoneEvent(event: event, end: end, duration: 800).payload).encoded()
         }
+    }
+}
+
+/// A bridged transfer written in a flow, through `IVRServer` (as `ivrc
+/// serve` runs it): the call record carries the bridge.
+@Suite(.serialized, .dedicatedExecutor, .timeLimit(.minutes(3)))
+struct BridgeServerTests {
+    @Test func theCallRecordCarriesTheBridge() async throws {
+        let agent = BridgeCallTests.Party("agent")
+        let flow = """
+            ivr: main
+            extension: "100"
+            nodes:
+              start:
+                transfer:
+                  sip: "sip:agent@127.0.0.1:\(agent.sip.port)"
+                  via: bridge
+                  record: true
+                  on-fail: sorry
+              sorry: hangup
+            """
+        let h = try await ServerHarness(flow: flow)
+        let callerRTP = UDPClient()
+        let callID = "bridge-record-\(UUID().uuidString.prefix(8))"
+        let ok = try #require(await h.establish(callID: callID, rtp: callerRTP))
+        let callerPort = try #require(ok.audioPort)
+        let agentDialog = try #require(await BridgeCallTests.answer(agent))
+        let answered = Date()
+        var heard = false
+        for _ in 0..<20 where !heard {
+            for p in MediaBridgeTests.tonePackets(hz: 697, frames: 10, codec: .pcmu, ssrc: 1) { callerRTP.send(p.encoded(), toPort: callerPort) }
+            heard = await agent.hears(697, codec: .pcma, count: 5, timeout: 1)
+        }
+        #expect(heard, "the caller reaches the agent")
+        try await Task.sleep(for: .milliseconds(500))
+        agent.sip.send(agent.request("BYE", uri: "sip:ivrc@127.0.0.1:\(h.port)", from: agentDialog.agentFrom, to: agentDialog.ivrcFrom,
+                                     callID: agentDialog.callID, cseq: 2), toPort: h.port)
+        #expect(await agent.sip.receiveSIP(until: { $0.status == 200 && $0.header("CSeq")?.hasSuffix("BYE") == true }).0 != nil)
+        let measured = Date().timeIntervalSince(answered)
+        let bye = await h.client.receiveSIP(until: { $0.method == "BYE" }).0
+        #expect(bye?.header("Call-ID") == callID, "the caller gets BYE")
+        let record = try #require(await h.record(callID))
+        #expect(record.outcome == "transfer")
+        let bridge = try #require(record.bridge)
+        #expect(bridge.answered && bridge.hangupBy == "callee")
+        #expect(bridge.destination.value == "sip:agent@127.0.0.1:\(agent.sip.port)")
+        #expect(abs(bridge.talkSeconds - measured) < 0.5, "talk \(bridge.talkSeconds) s, measured \(measured) s")
+        print("bridge talk seconds: record \(bridge.talkSeconds), measured \(measured)")
+        let file = try #require(bridge.recording)
+        #expect(FileManager.default.fileExists(atPath: h.folder + "/" + file))
+        #expect(await h.waitForNoCalls(), "both legs are gone")
+        await h.stop()
     }
 }
 

@@ -85,12 +85,13 @@ public final class IVRServer: Sendable {
             var record = report.record(id: leg.callID, backend: "sip", to: leg.dialledURI)
             // Cut short by this side (a signal, a shutdown): not the caller's hang-up.
             let outcome = leg.endedHere && record.outcome == "caller-hangup" ? "hangup" : record.outcome
-            let transferFailures = record.transferFailures
+            let (transferFailures, bridge) = (record.transferFailures, record.bridge)
             record = CallRecord(id: record.id, flow: record.flow, from: leg.fromURI, to: leg.dialledURI, backend: "sip",
                                 start: leg.created, answer: leg.answeredAt, end: Date(), outcome: outcome,
                                 destination: record.destination, path: record.path, inputs: record.inputs, error: record.error,
                                 pathFlows: record.pathFlows)
             record.transferFailures = transferFailures
+            record.bridge = bridge
             let counts = await media.counters()
             var metadata: Logger.Metadata = [
                 "call-id": "\(leg.callID)", "outcome": "\(record.outcome)", "refer-to": "\(backend.referredTo ?? "")",

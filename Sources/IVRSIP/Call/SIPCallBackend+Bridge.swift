@@ -239,16 +239,18 @@ extension SIPCallBackend {
         }
     }
 
-    /// Writes the bridge's stereo WAV into the recordings folder; its path, or nil when it cannot be written.
+    /// Writes the bridge's stereo WAV into the recordings folder as
+    /// `bridge-CALLID.wav`; its file name, or nil when it cannot be written.
     func writeRecording(_ recording: BridgeRecording) -> String? {
         let safeID = String(leg.callID.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.prefix(64))
-        let path = (services.recordingsFolder as NSString).appendingPathComponent("\(safeID)-bridge.wav")
+        let name = "bridge-\(safeID).wav"
+        let path = (services.recordingsFolder as NSString).appendingPathComponent(name)
         try? FileManager.default.createDirectory(atPath: services.recordingsFolder, withIntermediateDirectories: true)
         guard FileManager.default.createFile(atPath: path, contents: Data(recording.wav())) else {
             services.logger.error("cannot write the bridge recording \(path)")
             return nil
         }
         recordedFiles.append(path)
-        return path
+        return name
     }
 }
