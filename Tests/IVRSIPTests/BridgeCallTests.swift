@@ -36,7 +36,7 @@ struct BridgeCallTests {
             _ = FileManager.default.createFile(atPath: folder + "/whisper.pcm", contents: Data(whisper))
             let services = CallServices(prompts: PromptAudio(folders: [folder]), tts: .none, recordingsFolder: folder,
                                         referTarget: ReferTarget(pbx: nil, trunk: nil), webhook: nil, logger: CallServices.quietLogger())
-            let base = 40_000 + 200 * (Self.next.add(1, ordering: .relaxed).oldValue % 10)
+            let base = 47_000 + 200 * (Self.next.add(1, ordering: .relaxed).oldValue % 10)
             var config = SIPConfiguration(host: "127.0.0.1", port: 0, rtpPorts: base...(base + 199), maxCalls: 10)
             config.t1 = 100
             config.t2 = 400
@@ -581,8 +581,8 @@ struct BridgeServerTests {
         let callID = "bridge-record-\(UUID().uuidString.prefix(8))"
         let ok = try #require(await h.establish(callID: callID, rtp: callerRTP))
         let callerPort = try #require(ok.audioPort)
+        let beforeAnswer = Date()
         let agentDialog = try #require(await BridgeCallTests.answer(agent))
-        let answered = Date()
         var heard = false
         for _ in 0..<20 where !heard {
             for p in MediaBridgeTests.tonePackets(hz: 697, frames: 10, codec: .pcmu, ssrc: 1) { callerRTP.send(p.encoded(), toPort: callerPort) }
@@ -593,7 +593,7 @@ struct BridgeServerTests {
         agent.sip.send(agent.request("BYE", uri: "sip:ivrc@127.0.0.1:\(h.port)", from: agentDialog.agentFrom, to: agentDialog.ivrcFrom,
                                      callID: agentDialog.callID, cseq: 2), toPort: h.port)
         #expect(await agent.sip.receiveSIP(until: { $0.status == 200 && $0.header("CSeq")?.hasSuffix("BYE") == true }).0 != nil)
-        let measured = Date().timeIntervalSince(answered)
+        let atMost = Date().timeIntervalSince(beforeAnswer)
         let bye = await h.client.receiveSIP(until: { $0.method == "BYE" }).0
         #expect(bye?.header("Call-ID") == callID, "the caller gets BYE")
         let record = try #require(await h.record(callID))
@@ -601,8 +601,11 @@ struct BridgeServerTests {
         let bridge = try #require(record.bridge)
         #expect(bridge.answered && bridge.hangupBy == "callee")
         #expect(bridge.destination.value == "sip:agent@127.0.0.1:\(agent.sip.port)")
-        #expect(abs(bridge.talkSeconds - measured) < 0.5, "talk \(bridge.talkSeconds) s, measured \(measured) s")
-        print("bridge talk seconds: record \(bridge.talkSeconds), measured \(measured)")
+        // Bounds that hold however loaded the machine is: the parties talked
+        // for the 500 ms the agent waited after hearing the caller, and for
+        // no longer than from before the agent answered until its BYE was
+        // answered. (The e2e checks the 0.2 s precision with PJSIP.)
+        #expect(bridge.talkSeconds >= 0.5 && bridge.talkSeconds <= atMost, "talk \(bridge.talkSeconds) s, at most \(atMost) s")
         let file = try #require(bridge.recording)
         #expect(FileManager.default.fileExists(atPath: h.folder + "/" + file))
         #expect(await h.waitForNoCalls(), "both legs are gone")

@@ -1,24 +1,12 @@
 """Writes the e2e project: a manifest (sip.pbx is the PJSIP endpoint, so a
 transfer comes back to it), one flow, and prompt/caller audio."""
-import math, os, struct, sys, wave
+import os, sys
+from make_audio import write_wav, bursts
 
 work, pj_port = sys.argv[1], sys.argv[2]
 proj = os.path.join(work, "project")
 os.makedirs(os.path.join(proj, "flows"), exist_ok=True)
 os.makedirs(os.path.join(proj, "audio"), exist_ok=True)
-
-def write_wav(path, samples, rate=8000):
-    with wave.open(path, "wb") as w:
-        w.setnchannels(1); w.setsampwidth(2); w.setframerate(rate)
-        w.writeframes(b"".join(struct.pack("<h", max(-32767, min(32767, int(s)))) for s in samples))
-
-def bursts(pattern, hz, rate=8000):
-    """(milliseconds, amplitude) segments of a sine: a recognisable energy envelope."""
-    out, n = [], 0
-    for ms, amp in pattern:
-        for _ in range(ms * rate // 1000):
-            out.append(amp * math.sin(2 * math.pi * hz * n / rate)); n += 1
-    return out
 
 # The greeting: an on/off envelope over 1.6 s (compared with what PJSIP hears).
 prompt = bursts([(200, 12000), (150, 0), (400, 6000), (100, 0), (150, 14000), (200, 0), (400, 9000)], 440)

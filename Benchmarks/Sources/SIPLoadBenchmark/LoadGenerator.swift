@@ -37,9 +37,17 @@ final class LoadGenerator: @unchecked Sendable {
     private var running = true
     private var threadDone = false
     private(set) var failures: [Int: Int] = [:]
+    /// Each call's server RTP port, from its 200 OK (nil: not answered yet).
+    private var serverPorts: [Int?]
+    var serverRTPPorts: [Int?] { lock.withLock { serverPorts } }
     let keys: [SRTPMasterKey]?
 
-    init(sipPort: Int, calls: Int, window: Int = 100, receiver: RTPReceiver, srtp: Bool = false, signalling: Signalling = .udp) throws {
+    /// Answers the INVITEs the server sends (bridged calls' B legs); nil: none expected.
+    let callees: CalleeAnswerer?
+
+    init(sipPort: Int, calls: Int, window: Int = 100, receiver: RTPReceiver, srtp: Bool = false, signalling: Signalling = .udp,
+         socket: (fd: Int32, port: Int)? = nil, callees: CalleeAnswerer? = nil) throws {
+        self.callees = callees
         keys = srtp ? (0..<calls).map { _ in SRTPMasterKey.random() } : nil
         self.sipPort = sipPort
         self.calls = calls
@@ -52,8 +60,9 @@ final class LoadGenerator: @unchecked Sendable {
         answered = Array(repeating: false, count: calls)
         toTags = Array(repeating: nil, count: calls)
         byeAnswered = Array(repeating: false, count: calls)
+        serverPorts = Array(repeating: nil, count: calls)
         switch signalling {
-        case .udp: sip = RawUDP.bind(receiveBuffer: 4 << 20)
+        case .udp: sip = socket ?? RawUDP.bind(receiveBuffer: 4 << 20)
         case .tcp: sip = Self.connectTCP(port: sipPort)
         case .tls:
             sip = (-1, 0)
@@ -186,6 +195,10 @@ final class LoadGenerator: @unchecked Sendable {
 
     /// One message from the server: a request is answered, a response moves its call on.
     func handle(_ text: String) {
+        if let callees, let ok = callees.answer(text) {
+            send(ok)
+            return
+        }
         if text.hasPrefix("BYE") || text.hasPrefix("OPTIONS") {
             answer(text)
             return
@@ -216,6 +229,7 @@ final class LoadGenerator: @unchecked Sendable {
                 }
             }
             receiver.register(sourcePort: port, stream: i, srtp: srtp)
+            lock.withLock { serverPorts[i] = port }
         }
         lock.withLock { toTags[i] = tag }
         send(request("ACK", call: i, cseq: 1, toTag: tag))

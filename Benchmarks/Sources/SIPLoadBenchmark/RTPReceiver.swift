@@ -22,6 +22,8 @@ final class RTPReceiver: @unchecked Sendable {
         var kernelTime: Int64
         var timestamp: UInt32
         var silent: Bool
+        /// A `StampedSender` packet's send time (CLOCK_REALTIME ns); 0: none.
+        var sentAt: Int64 = 0
     }
 
     let sockets: [(fd: Int32, port: Int)]
@@ -98,13 +100,18 @@ final class RTPReceiver: @unchecked Sendable {
                 silent = false
                 break
             }
+            var sentAt: Int64 = 0
+            if length >= 24, buffer[20] == StampedSender.magic[0], buffer[21] == StampedSender.magic[1],
+               buffer[22] == StampedSender.magic[2], buffer[23] == StampedSender.magic[3] {
+                for b in 0..<8 { sentAt = sentAt << 8 | Int64(buffer[12 + b]) }
+            }
             lock.withLock {
                 guard let i = streamForPort[packet.fromPort] else {
                     strays += 1
                     return
                 }
                 if firstArrival[i] == 0 { firstArrival[i] = arrival }
-                if measuring { samples[i].append(Sample(kernelTime: packet.kernelTime, timestamp: timestamp, silent: silent)) }
+                if measuring { samples[i].append(Sample(kernelTime: packet.kernelTime, timestamp: timestamp, silent: silent, sentAt: sentAt)) }
             }
         }
         lock.withLock { threadsDone += 1 }

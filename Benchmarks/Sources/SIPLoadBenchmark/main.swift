@@ -22,7 +22,10 @@ import IVRSIP
 ///    connection to a tls: listener (a self-signed P-256 certificate made
 ///    by `openssl`): the carrier-grade setup, as a ratio to 2;
 /// 5. ivrc-tcp: plain RTP, with the signalling on one TCP connection to a
-///    tcp: listener (calls set up per second and late % as ratios to 2).
+///    tcp: listener (calls set up per second and late % as ratios to 2);
+/// 6. ivrc-bridge: N/2 bridged calls (N legs, `BridgeLoad`): both parties
+///    talk, the server relays; relay delay against the direct path, late %,
+///    and CPU per bridged call against 2's CPU per plain call.
 /// Both are measured over the same window (default 10 s, after 1 s of
 /// warm-up) by the same receiver, which reads the kernel's receive stamp of
 /// every packet (on loopback: its send time). See `LoadResult` for jitter
@@ -60,6 +63,11 @@ let bundle = try FlowBuild.build(paths: [folder + "/load.yaml"], currentDirector
 
 /// Waits the warm-up, then measures one window.
 func measure(_ receiver: RTPReceiver, streams: Int) async throws -> LoadResult {
+    try await measureSamples(receiver, streams: streams).result
+}
+
+/// `measure`, with the window's samples.
+func measureSamples(_ receiver: RTPReceiver, streams: Int) async throws -> (samples: [[RTPReceiver.Sample]], result: LoadResult) {
     try await Task.sleep(for: .seconds(1))
     let cpu0 = processCPUSeconds()
     let wall0 = RawUDP.now()
@@ -67,7 +75,7 @@ func measure(_ receiver: RTPReceiver, streams: Int) async throws -> LoadResult {
     try await Task.sleep(for: .seconds(seconds))
     let (samples, _) = receiver.endWindow()
     let cpu = (processCPUSeconds() - cpu0) / (Double(RawUDP.now() - wall0) / 1e9)
-    return LoadResult(streams: streams, samples: samples, seconds: seconds, cpu: cpu)
+    return (samples, LoadResult(streams: streams, samples: samples, seconds: seconds, cpu: cpu))
 }
 
 func baseline(_ n: Int, timing: BarePacer.Timing) async throws -> LoadResult {
@@ -152,6 +160,20 @@ for n in levels.isEmpty ? [100, 500, 1000] : levels {
     out("   ivrc-tls-srtp / ivrc: late \(String(format: "%.2f", carrier.latePercent))% vs \(String(format: "%.2f", ours.latePercent))%, "
         + "setup \(ratio(carrier.setupRate ?? 0, ours.setupRate ?? 0)), jitter p99 \(ratio(carrier.jitterP99, ours.jitterP99)), "
         + "cpu \(ratio(carrier.cpu, ours.cpu)), calls up \(carrier.streamsUp) vs \(ours.streamsUp), silent \(carrier.silent)")
+    if n >= 2 {
+        let pairs = n / 2
+        let direct = try await directDelays(pairs)
+        let bridge = try await bridged(pairs)
+        out(bridge.result.row("ivrc-bridge"))
+        func ms(_ values: [Double], _ p: Double) -> String { String(format: "%.3f", LoadResult.percentile(values, p)) }
+        let added50 = LoadResult.percentile(bridge.relayDelays, 0.5) - LoadResult.percentile(direct.delays, 0.5)
+        let added99 = LoadResult.percentile(bridge.relayDelays, 0.99) - LoadResult.percentile(direct.delays, 0.99)
+        out("   ivrc-bridge: \(pairs) bridged calls (\(n) legs, \(bridge.bridgesUp) bridges up), relay delay p50 \(ms(bridge.relayDelays, 0.5)) ms "
+            + "p99 \(ms(bridge.relayDelays, 0.99)) ms (direct path \(ms(direct.delays, 0.5)) / \(ms(direct.delays, 0.99)) ms: added "
+            + "\(String(format: "%.3f", added50)) / \(String(format: "%.3f", added99)) ms), late \(String(format: "%.2f", bridge.result.latePercent))%, "
+            + "cpu per bridged call vs per plain call \(ratio(bridge.result.cpu / Double(pairs), ours.cpu / Double(n))) "
+            + "(without the senders' own cost: \(ratio(max(0, bridge.result.cpu - direct.cpu) / Double(pairs), ours.cpu / Double(n))))")
+    }
     out("   ivrc-tcp / ivrc: setup \(ratio(overTCP.setupRate ?? 0, ours.setupRate ?? 0)), "
         + "late \(String(format: "%.2f", overTCP.latePercent))% vs \(String(format: "%.2f", ours.latePercent))%, "
         + "jitter p99 \(ratio(overTCP.jitterP99, ours.jitterP99)), cpu \(ratio(overTCP.cpu, ours.cpu)), "
