@@ -28,7 +28,7 @@ struct BridgeCallTests {
         let folder: String
         let outcomes = Mutex<[Outcome]>([])
 
-        init(_ request: TransferRequest) async throws {
+        init(_ request: TransferRequest, configure: (inout SIPConfiguration) -> Void = { _ in }) async throws {
             folder = NSTemporaryDirectory() + "ivrbridge-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             // The whisper: 400 ms of 1000 Hz (raw 8 kHz PCM16).
@@ -40,6 +40,7 @@ struct BridgeCallTests {
             var config = SIPConfiguration(host: "127.0.0.1", port: 0, rtpPorts: base...(base + 199), maxCalls: 10)
             config.t1 = 100
             config.t2 = 400
+            configure(&config)
             let box = self.box
             let hooks = SIPEndpoint.Hooks(route: { _ in 0 }, started: { leg in
                 guard let endpoint = box.endpoint, let media = leg.media, let rig = box.rig else { return }
@@ -251,6 +252,7 @@ struct BridgeCallTests {
         #expect(await caller.hearsRingback())
         let agentDialog = try #require(await Self.answer(agent, invite: invite))
         #expect(agentDialog.ivrcFrom.contains("+15551230000"), "the caller ID is the From")
+        #expect(agentDialog.invite.header("P-Asserted-Identity") == nil, "no identity asserted unless asked")
         #expect(agentDialog.invite.body.contains("RTP/AVP 0 8 101"), "the caller's PCMU is offered first")
         // Each side's tone reaches the other, transcoded (caller PCMU, agent PCMA).
         #expect(await caller.sendUntilHeard(hz: 697, codec: .pcmu, toPort: callerDialog.mediaPort, by: agent, as: .pcma))
@@ -341,6 +343,22 @@ struct BridgeCallTests {
             return await rig.stop()
         }
         #expect(summary.endedBy == .callee)
+        await rig.stop()
+    }
+
+    /// `serve --assert-identity`: the B leg asserts the caller ID (RFC 3325).
+    @Test func theCallerIDIsAssertedWhenAsked() async throws {
+        let caller = Party("caller"), agent = Party("agent")
+        let rig = try await Rig(Self.bridgeRequest(to: agent)) { $0.assertIdentity = true }
+        _ = try #require(await Self.call(rig, from: caller))
+        let invite = try #require(await agent.sip.receiveSIP(until: { $0.method == "INVITE" }).0)
+        let asserted = try #require(invite.header("P-Asserted-Identity"))
+        #expect(asserted.hasPrefix("<sip:+15551230000@") && asserted.hasSuffix(">"), "\(asserted)")
+        agent.sip.send(agent.response("486 Busy Here", to: invite, tag: "agent"), toPort: Self.sourcePort(of: invite))
+        guard case .result(.failed)? = await rig.outcome() else {
+            Issue.record("not failed: \(String(describing: await rig.outcome()))")
+            return await rig.stop()
+        }
         await rig.stop()
     }
 

@@ -37,6 +37,9 @@ public struct Serve: AsyncParsableCommand {
     @Flag(help: "Send 180 Ringing before answering.")
     public var ringing = false
 
+    @Flag(help: "Bridged transfers: send the caller ID in P-Asserted-Identity (RFC 3325) as well as From (for a trunk or PBX that trusts ivrc).")
+    public var assertIdentity = false
+
     public init() {}
 
     public func validate() throws {
@@ -60,6 +63,7 @@ public struct Serve: AsyncParsableCommand {
                                       recordingsFolder: sip.recordings, referTarget: setup.referTarget)
         sip.applyTransports(listeners, to: &config)
         config.t1 = sip.t1
+        config.assertIdentity = assertIdentity
         config.srtp = try sip.srtpPolicy()
         config.outboundProxy = setup.outboundProxy
         config.dnsServer = try sip.dnsServerAddress()

@@ -37,6 +37,10 @@ public struct SIPConfiguration: Sendable {
     /// How long `placeCall` lets a callee ring (after a 1xx) before it
     /// sends CANCEL; nil: 64*T1.
     public var ringTimeout: Int?
+    /// Bridged calls' B legs carry P-Asserted-Identity (RFC 3325) with the
+    /// caller ID as well as From (`serve --assert-identity`): for trunks and
+    /// PBXs that trust ivrc to assert who is calling.
+    public var assertIdentity = false
     /// Where `record` writes its WAV files.
     public var recordingsFolder: String
     /// Refer-To mapping from the manifest's `sip:` block.

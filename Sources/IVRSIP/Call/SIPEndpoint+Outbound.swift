@@ -104,7 +104,10 @@ extension SIPEndpoint {
         let sdp = SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort,
                                       sessionID: UInt64.random(in: 1...UInt64(Int64.max)), srtp: srtp,
                                       first: options.firstCodec ?? .pcmu)
-        let invite = request("INVITE", in: leg, body: Array(sdp.utf8), contentType: "application/sdp")
+        var invite = request("INVITE", in: leg, body: Array(sdp.utf8), contentType: "application/sdp")
+        if options.bridgeLeg, configuration.assertIdentity {
+            invite.headers.add("P-Asserted-Identity", "<sip:\(fromUser)@\(configuration.advertisedHost)>")
+        }
         leg.invite = invite
         let ringTime = options.ringTime ?? configuration.ringTimeout ?? 64 * configuration.t1
         sendInvite(invite, in: leg, targets: targets, index: 0, uri: uri, ringTime: ringTime, done: done)
