@@ -78,6 +78,16 @@ struct BridgeCallTests {
             return nil
         }
 
+        /// The bridge's summary once the transfer ended `.bridged`; nil
+        /// (an issue recorded) for any other outcome.
+        func bridged() async -> BridgeSummary? {
+            guard case .result(.bridged(let summary))? = await outcome() else {
+                Issue.record("not bridged: \(String(describing: await outcome()))")
+                return nil
+            }
+            return summary
+        }
+
         func stop() async {
             await endpoint.close()
             try? await group.shutdownGracefully()
@@ -212,6 +222,12 @@ struct BridgeCallTests {
         /// From and To as the agent sends them in its own requests.
         var agentFrom: String { (invite.header("To") ?? "") + ";tag=agent" }
         var ivrcFrom: String { invite.header("From") ?? "" }
+
+        /// The agent hangs up: BYE to ivrc at `port`.
+        func hangUp(_ agent: Party, port: Int) {
+            agent.sip.send(agent.request("BYE", uri: "sip:ivrc@127.0.0.1:\(port)", from: agentFrom, to: ivrcFrom, callID: callID, cseq: 2),
+                           toPort: port)
+        }
     }
 
     /// The agent answers the next INVITE (180, then 200 with PCMA) and takes the ACK.
@@ -280,15 +296,11 @@ struct BridgeCallTests {
         #expect(keys == ["7"])
         // The agent hangs up: the caller gets BYE.
         try await Task.sleep(for: .milliseconds(300))
-        agent.sip.send(agent.request("BYE", uri: "sip:ivrc@127.0.0.1:\(Self.sourcePort(of: agentDialog.invite))", from: agentDialog.agentFrom,
-                                     to: agentDialog.ivrcFrom, callID: agentDialog.callID, cseq: 2), toPort: rig.port)
+        agentDialog.hangUp(agent, port: rig.port)
         #expect(await agent.sip.receiveSIP(until: { $0.status == 200 && $0.header("CSeq")?.hasSuffix("BYE") == true }).0 != nil)
         let bye = await caller.sip.receiveSIP(until: { $0.method == "BYE" }).0
         #expect(bye?.header("Call-ID") == callerDialog.callID)
-        guard case .result(.bridged(let summary))? = await rig.outcome() else {
-            Issue.record("not bridged: \(String(describing: await rig.outcome()))")
-            return await rig.stop()
-        }
+        guard let summary = await rig.bridged() else { return await rig.stop() }
         #expect(summary.answered)
         #expect(summary.endedBy == .callee)
         #expect(summary.talkSeconds > 0.3 && summary.talkSeconds < 60)
@@ -315,10 +327,7 @@ struct BridgeCallTests {
                                        to: callerDialog.ivrcTo, callID: callerDialog.callID, cseq: 2), toPort: rig.port)
         let bye = await agent.sip.receiveSIP(until: { $0.method == "BYE" }).0
         #expect(bye?.header("Call-ID") == agentDialog.callID)
-        guard case .result(.bridged(let summary))? = await rig.outcome() else {
-            Issue.record("not bridged: \(String(describing: await rig.outcome()))")
-            return await rig.stop()
-        }
+        guard let summary = await rig.bridged() else { return await rig.stop() }
         #expect(summary.endedBy == .caller)
         await rig.stop()
     }
@@ -336,12 +345,8 @@ struct BridgeCallTests {
         for packet in Self.keyPress(1, timestamp: 5_000) { agent.rtp.send(packet, toPort: agentDialog.mediaPort) }
         #expect(await caller.sendUntilHeard(hz: 697, codec: .pcmu, toPort: callerDialog.mediaPort, by: agent, as: .pcma),
                 "pressing 1 joins the parties")
-        agent.sip.send(agent.request("BYE", uri: "sip:ivrc@127.0.0.1:\(Self.sourcePort(of: agentDialog.invite))", from: agentDialog.agentFrom,
-                                     to: agentDialog.ivrcFrom, callID: agentDialog.callID, cseq: 2), toPort: rig.port)
-        guard case .result(.bridged(let summary))? = await rig.outcome() else {
-            Issue.record("not bridged: \(String(describing: await rig.outcome()))")
-            return await rig.stop()
-        }
+        agentDialog.hangUp(agent, port: rig.port)
+        guard let summary = await rig.bridged() else { return await rig.stop() }
         #expect(summary.endedBy == .callee)
         await rig.stop()
     }
@@ -387,10 +392,7 @@ struct BridgeCallTests {
         #expect(await caller.sendUntilHeard(hz: 697, codec: .pcmu, toPort: callerDialog.mediaPort, by: agent, as: .pcma))
         caller.sip.send(caller.request("BYE", uri: "sip:ivrc@127.0.0.1:\(rig.port)", from: "<sip:caller@127.0.0.1>;tag=caller",
                                        to: callerDialog.ivrcTo, callID: callerDialog.callID, cseq: 2), toPort: rig.port)
-        guard case .result(.bridged(let summary))? = await rig.outcome() else {
-            Issue.record("not bridged: \(String(describing: await rig.outcome()))")
-            return await rig.stop()
-        }
+        guard let summary = await rig.bridged() else { return await rig.stop() }
         #expect(summary.endedBy == .caller)
         await rig.stop()
     }
@@ -428,12 +430,8 @@ struct BridgeCallTests {
         }
         #expect(heard, "early media is relayed")
         let agentDialog = try #require(await Self.answer(agent, invite: invite))
-        agent.sip.send(agent.request("BYE", uri: "sip:ivrc@127.0.0.1:\(ivrcPort)", from: agentDialog.agentFrom,
-                                     to: agentDialog.ivrcFrom, callID: agentDialog.callID, cseq: 2), toPort: rig.port)
-        guard case .result(.bridged(let summary))? = await rig.outcome() else {
-            Issue.record("not bridged: \(String(describing: await rig.outcome()))")
-            return await rig.stop()
-        }
+        agentDialog.hangUp(agent, port: rig.port)
+        guard let summary = await rig.bridged() else { return await rig.stop() }
         #expect(summary.endedBy == .callee)
         await rig.stop()
     }
@@ -461,10 +459,7 @@ struct BridgeCallTests {
         #expect(agentBye?.header("Call-ID") == agentDialog.callID)
         let callerBye = await caller.sip.receiveSIP(until: { $0.method == "BYE" }).0
         #expect(callerBye?.header("Call-ID") == callerDialog.callID)
-        guard case .result(.bridged(let summary))? = await rig.outcome() else {
-            Issue.record("not bridged: \(String(describing: await rig.outcome()))")
-            return await rig.stop()
-        }
+        guard let summary = await rig.bridged() else { return await rig.stop() }
         #expect(summary.endedBy == .maxDuration)
         #expect(summary.talkSeconds >= 0.7 && summary.talkSeconds < 30, "\(summary.talkSeconds)")
         await rig.stop()
@@ -560,10 +555,7 @@ struct BridgeCallTests {
         #expect(await agent.hears(697, codec: .pcma, count: 10), "the caller's music on hold reaches the agent")
         caller.sip.send(caller.request("BYE", uri: ivrcURI, from: callerFrom, to: callerDialog.ivrcTo, callID: callerDialog.callID, cseq: 3),
                         toPort: rig.port)
-        guard case .result(.bridged(let summary))? = await rig.outcome() else {
-            Issue.record("not bridged: \(String(describing: await rig.outcome()))")
-            return await rig.stop()
-        }
+        guard let summary = await rig.bridged() else { return await rig.stop() }
         #expect(summary.endedBy == .caller)
         await rig.stop()
     }
@@ -608,8 +600,7 @@ struct BridgeServerTests {
         }
         #expect(heard, "the caller reaches the agent")
         try await Task.sleep(for: .milliseconds(500))
-        agent.sip.send(agent.request("BYE", uri: "sip:ivrc@127.0.0.1:\(h.port)", from: agentDialog.agentFrom, to: agentDialog.ivrcFrom,
-                                     callID: agentDialog.callID, cseq: 2), toPort: h.port)
+        agentDialog.hangUp(agent, port: h.port)
         #expect(await agent.sip.receiveSIP(until: { $0.status == 200 && $0.header("CSeq")?.hasSuffix("BYE") == true }).0 != nil)
         let atMost = Date().timeIntervalSince(beforeAnswer)
         let bye = await h.client.receiveSIP(until: { $0.method == "BYE" }).0
@@ -658,10 +649,7 @@ struct BridgeSIPpTests {
                                        to: dialog.ivrcTo, callID: dialog.callID, cseq: 2), toPort: rig.port)
         let run = try await sipp.result()
         #expect(run.status == 0, "SIPp got its BYE: \(sipp.report(run))")
-        guard case .result(.bridged(let summary))? = await rig.outcome() else {
-            Issue.record("not bridged: \(String(describing: await rig.outcome()))")
-            return await rig.stop()
-        }
+        guard let summary = await rig.bridged() else { return await rig.stop() }
         #expect(summary.endedBy == .caller)
         await rig.stop()
     }
