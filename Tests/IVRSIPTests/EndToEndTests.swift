@@ -20,24 +20,32 @@ import Testing
         return nil
     }
 
+    /// Runs an e2e script (with the built ivrc and `environment` added) and
+    /// expects no FAIL line, a PASS line for every name in `checks`, the
+    /// RESULT line and exit status 0. `label` starts each message.
+    static func runScript(_ script: String, environment: [String: String] = [:], checks: [String], label: String = "") async throws {
+        var env = ProcessInfo.processInfo.environment
+        if let ivrc = builtIVRC { env["IVRC_BIN"] = ivrc }
+        env.merge(environment) { $1 }
+        let run = try await runProcess("/bin/bash", [root.appendingPathComponent(script).path], environment: env)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        let failures = lines.filter { $0.hasPrefix("FAIL") }
+        #expect(failures.isEmpty, "\(label)\(failures.joined(separator: "\n"))\n\(run.stdout.suffix(3000))")
+        for check in checks {
+            #expect(lines.contains { $0.hasPrefix("PASS \(check) ") || $0 == "PASS \(check)" }, "\(label)no PASS line for \(check)")
+        }
+        #expect(lines.contains("RESULT all passed"), "\(label)no RESULT line")
+        #expect(run.status == 0, "\(label)\(run.stderr.suffix(2000))")
+    }
+
     @Test(.enabled(if: enabled, "IVRC_SKIP_SIP_E2E is set"),
           .enabled(if: TestTools.venvImports("pjsua2"), TestTools.missingPython("pjsua2 (PyPI pjsua2-python) is")),
           .timeLimit(.minutes(10)))
     func pjsipCallsAgainstServe() async throws {
-        var env = ProcessInfo.processInfo.environment
-        if let ivrc = Self.builtIVRC { env["IVRC_BIN"] = ivrc }
-        let run = try await runProcess("/bin/bash", [Self.root.appendingPathComponent("scripts/sip-e2e.sh").path], environment: env)
-        let lines = run.stdout.split(separator: "\n").map(String.init)
-        let failures = lines.filter { $0.hasPrefix("FAIL") }
-        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
-        for check in ["hears-prompt", "dtmf-rfc4733", "dtmf-sip-info", "transfer", "transfer-refer-to", "transfer-declined",
-                      "caller-hangup", "voicemail-ends", "concurrent-answered", "concurrent-completed", "shutdown",
-                      "record-sensitive-redacted", "record-transfer", "record-caller-hangup", "record-concurrent-pins",
-                      "voicemail-wav"] {
-            #expect(lines.contains { $0.hasPrefix("PASS \(check) ") || $0 == "PASS \(check)" }, "no PASS line for \(check)")
-        }
-        #expect(lines.contains("RESULT all passed"))
-        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        try await Self.runScript("scripts/sip-e2e.sh", checks: [
+            "hears-prompt", "dtmf-rfc4733", "dtmf-sip-info", "transfer", "transfer-refer-to", "transfer-declined",
+            "caller-hangup", "voicemail-ends", "concurrent-answered", "concurrent-completed", "shutdown",
+            "record-sensitive-redacted", "record-transfer", "record-caller-hangup", "record-concurrent-pins", "voicemail-wav"])
     }
 
     /// The same script over TCP, and over TLS with a certificate it makes
@@ -50,18 +58,9 @@ import Testing
           .timeLimit(.minutes(5)),
           arguments: ["tcp", "tls"])
     func pjsipCallsServeOverStreams(transport: String) async throws {
-        var env = ProcessInfo.processInfo.environment
-        if let ivrc = Self.builtIVRC { env["IVRC_BIN"] = ivrc }
-        env["SIP_E2E_TRANSPORT"] = transport
-        env["SIP_E2E_ONLY"] = "hears-prompt,dtmf-rfc4733,transfer"
-        let run = try await runProcess("/bin/bash", [Self.root.appendingPathComponent("scripts/sip-e2e.sh").path], environment: env)
-        let lines = run.stdout.split(separator: "\n").map(String.init)
-        let failures = lines.filter { $0.hasPrefix("FAIL") }
-        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))\n\(run.stdout.suffix(3000))")
-        for check in ["hears-prompt", "dtmf-rfc4733", "transfer", "transfer-refer-to", "transfer-same-connection", "shutdown"] {
-            #expect(lines.contains { $0.hasPrefix("PASS \(check) ") || $0 == "PASS \(check)" }, "no PASS line for \(check)")
-        }
-        #expect(lines.contains("RESULT all passed"))
-        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        try await Self.runScript("scripts/sip-e2e.sh",
+                                 environment: ["SIP_E2E_TRANSPORT": transport, "SIP_E2E_ONLY": "hears-prompt,dtmf-rfc4733,transfer"],
+                                 checks: ["hears-prompt", "dtmf-rfc4733", "transfer", "transfer-refer-to", "transfer-same-connection", "shutdown"],
+                                 label: "\(transport): ")
     }
 }
