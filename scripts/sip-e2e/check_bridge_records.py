@@ -3,10 +3,9 @@ run (scripts/sip-e2e-bridge.sh): one record per scenario, the bridge's talk
 time within 0.2 s of what the driver measured, who hung up, the failures."""
 import json, os, struct, sys, wave
 from audio_envelope import goertzel
+from e2e_checks import Checks
 work = sys.argv[1]
-results = []
-def check(name, ok, detail=""):
-    results.append(ok); print(("PASS " if ok else "FAIL ") + name + (" " + detail if detail else ""), flush=True)
+check = Checks(); results = check.results
 
 records = [json.loads(l) for l in open(os.path.join(work, "records.jsonl")) if l.strip()]
 measured = json.load(open(os.path.join(work, "bridge-measured.json")))
