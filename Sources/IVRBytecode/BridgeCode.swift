@@ -9,6 +9,16 @@ public enum BridgeCode {
     /// `BRIDGEMEDIA` roles.
     public static let ringbackRole: UInt64 = 0, whisperRole: UInt64 = 1
 
+    /// The `via` operand of a step's `via` (`refer`, `bridge`, `auto`; nil: 0, the manifest's).
+    public static func encodeVia(_ name: String?) -> UInt64 {
+        name.flatMap { vias.firstIndex(of: $0) }.map { UInt64($0) } ?? 0
+    }
+
+    /// The `via` an operand names; nil for 0 (the manifest's) or out of range.
+    public static func decodeVia(_ code: UInt64) -> String? {
+        code >= 1 && code < UInt64(vias.count) ? vias[Int(code)] : nil
+    }
+
     public static func encodeConfirm(_ key: Character?) -> UInt64 {
         key.flatMap { confirmKeys.firstIndex(of: $0) }.map { UInt64($0 + 1) } ?? 0
     }

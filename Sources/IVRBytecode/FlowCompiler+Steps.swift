@@ -107,12 +107,7 @@ extension FlowCompiler {
     /// byte for byte what they were.
     private mutating func compileBridgeOptions(_ transfer: Transfer) {
         guard transfer.via != nil || !transfer.bridgeOnlyKeys.isEmpty else { return }
-        let via: UInt64 = switch transfer.via?.value {
-        case nil: 0
-        case .refer?: 1
-        case .bridge?: 2
-        case .auto?: 3
-        }
+        let via = BridgeCode.encodeVia(transfer.via?.value.rawValue)
         var tone: UInt64 = 0
         if case .tone(let region?, _)? = transfer.ringback {
             tone = UInt64(BridgeCode.tones.firstIndex(of: region.value.rawValue) ?? 0)

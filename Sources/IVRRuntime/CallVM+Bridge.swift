@@ -29,12 +29,8 @@ extension CallVM {
     mutating func takeBridge(into request: inout TransferRequest) {
         let pending = pendingBridge
         pendingBridge = nil
-        request.via = switch pending?.via ?? 0 {
-        case 1: .refer
-        case 2: .bridge
-        case 3: .auto
-        default: bundle.sipSettings.transfer.flatMap(TransferVia.init(rawValue:)) ?? .refer
-        }
+        let named = BridgeCode.decodeVia(pending?.via ?? 0) ?? bundle.sipSettings.transfer
+        request.via = named.flatMap(TransferVia.init(rawValue:)) ?? .refer
         if let pending { request.bridge = pending.options }
     }
 }

@@ -110,9 +110,7 @@ extension SIPCallBackend {
                 await MediaBridge(caller: caller, callee: calleeMedia).unjoin()
                 await startRingback(options.ringback)
             }
-            var audio: [Int16] = []
-            for item in options.whisper { audio += await samples(item) }
-            let whisper = audio
+            let whisper = await samples(options.whisper)
             let acceptance = await whileCallerHere(caller) {
                 await Self.accept(calleeMedia, whisper: whisper, confirm: options.confirm, timeout: options.confirmTimeout)
             }
@@ -172,9 +170,7 @@ extension SIPCallBackend {
         case .tone(let tone):
             media.startLoop(RingbackCadence.cycle(tone))
         case .media(let items):
-            var audio: [Int16] = []
-            for item in items { audio += await samples(item) }
-            media.startLoop(audio)
+            media.startLoop(await samples(items))
         }
     }
 
@@ -242,15 +238,7 @@ extension SIPCallBackend {
     /// Writes the bridge's stereo WAV into the recordings folder as
     /// `bridge-CALLID.wav`; its file name, or nil when it cannot be written.
     func writeRecording(_ recording: BridgeRecording) -> String? {
-        let safeID = String(leg.callID.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.prefix(64))
-        let name = "bridge-\(safeID).wav"
-        let path = (services.recordingsFolder as NSString).appendingPathComponent(name)
-        try? FileManager.default.createDirectory(atPath: services.recordingsFolder, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: Data(recording.wav())) else {
-            services.logger.error("cannot write the bridge recording \(path)")
-            return nil
-        }
-        recordedFiles.append(path)
-        return name
+        let name = "bridge-\(fileSafeCallID).wav"
+        return saveRecording(recording.wav(), name: name) ? name : nil
     }
 }

@@ -165,16 +165,35 @@ public final class SIPCallBackend: MediaBackend {
         let event = await media.wait(recording: true)
         let (audio, _) = await media.finishRecording()
         recordings += 1
-        let safeID = String(leg.callID.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.prefix(64))
-        let path = (services.recordingsFolder as NSString).appendingPathComponent("\(safeID)-\(recordings).wav")
-        try? FileManager.default.createDirectory(atPath: services.recordingsFolder, withIntermediateDirectories: true)
-        if FileManager.default.createFile(atPath: path, contents: Data(WAVFile.encode(audio))) {
-            recordedFiles.append(path)
-        } else {
-            services.logger.error("cannot write recording \(path)")
-        }
+        let name = "\(fileSafeCallID)-\(recordings).wav"
+        saveRecording(WAVFile.encode(audio), name: name)
         if event == .hangup { throw CallerHungUp() }
-        return path
+        return (services.recordingsFolder as NSString).appendingPathComponent(name)
+    }
+
+    /// The Call-ID as a file name's part: letters, digits and `-`, the rest `_`, at most 64.
+    var fileSafeCallID: String { String(leg.callID.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.prefix(64)) }
+
+    /// Writes a recording (WAV bytes) as `name` in the recordings folder
+    /// (made when missing) and lists it in `recordedFiles`; false, logged,
+    /// when it cannot be written.
+    @discardableResult
+    func saveRecording(_ wav: [UInt8], name: String) -> Bool {
+        let path = (services.recordingsFolder as NSString).appendingPathComponent(name)
+        try? FileManager.default.createDirectory(atPath: services.recordingsFolder, withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: path, contents: Data(wav)) else {
+            services.logger.error("cannot write recording \(path)")
+            return false
+        }
+        recordedFiles.append(path)
+        return true
+    }
+
+    /// The audio of prompt items, one after another.
+    func samples(_ items: [PromptItem]) async -> [Int16] {
+        var audio: [Int16] = []
+        for item in items { audio += await samples(item) }
+        return audio
     }
 
     public func webhook(_ request: WebhookRequest) async throws -> WebhookResponse {
