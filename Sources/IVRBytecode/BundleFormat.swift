@@ -16,8 +16,8 @@ public enum BundleFormat {
     public static let magic: [UInt8] = Array("IVRB".utf8)
     public static let guardBytes: [UInt8] = [0x19, 0x93, 0x0D, 0x0A, 0x1A, 0x0A]
     public static let majorVersion: UInt8 = 3
-    /// 3.1 added the optional SIP settings section.
-    public static let minorVersion: UInt8 = 1
+    /// 3.1 added the optional SIP settings section, 3.2 the optional servers section.
+    public static let minorVersion: UInt8 = 2
     public static let checksumOffset = 12
     public static let sectionCountOffset = 16
     public static let sectionTableOffset = 17
@@ -42,9 +42,9 @@ public enum BundleFormat {
     /// itself cannot exceed about 1032; the writer stores a section that would.
     public static let maxInflationRatio = 1000
 
-    /// Section identifiers. Required: strings, flows, code; optional: debug, sip.
+    /// Section identifiers. Required: strings, flows, code; optional: debug, sip, servers.
     public enum Section: UInt8, CaseIterable, Sendable {
-        case strings = 1, flows = 2, code = 3, debug = 4, sip = 5
+        case strings = 1, flows = 2, code = 3, debug = 4, sip = 5, servers = 6
         public var name: String {
             switch self {
             case .strings: "string pool"
@@ -52,6 +52,7 @@ public enum BundleFormat {
             case .code: "code"
             case .debug: "debug"
             case .sip: "SIP settings"
+            case .servers: "servers"
             }
         }
     }

@@ -65,6 +65,9 @@ public struct FlowImage: Sendable, Equatable {
     public var voice: Int?
     /// The flow's `events.url` (raw, may name `${flow}`, `${caller}`, `${called}`).
     public var eventsURL: Int?
+    /// The flow's `servers:`, the names of the nodes that serve it (empty:
+    /// every node does; the servers section).
+    public var servers: [Int] = []
     /// Offset of the start node's first instruction.
     public var entry: Int
     /// How many attempt counters (one per menu and capture).

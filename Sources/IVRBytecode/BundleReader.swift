@@ -70,6 +70,20 @@ enum BundleReader {
             }
             guard s.isAtEnd else { throw .malformed("SIP settings section: stray bytes at its end") }
         }
+        if let servers = sections[.servers] {
+            var s = ByteReader(servers, from: 0, to: servers.count, what: "servers section")
+            let n = try s.count("flow", minBytesEach: 1)
+            guard n == flows.count else { throw .malformed("servers section: \(n) flows, the flow table has \(flows.count)") }
+            for i in flows.indices {
+                for _ in 0..<(try s.count("server", minBytesEach: 1)) {
+                    flows[i].servers.append(try s.index(below: strings.count, "server name"))
+                }
+            }
+            guard flows.contains(where: { !$0.servers.isEmpty }) else {
+                throw .malformed("servers section: no flow names a server (the section is left out then)")
+            }
+            guard s.isAtEnd else { throw .malformed("servers section: stray bytes at its end") }
+        }
         return BundleImage(strings: strings, flows: flows, sipSettings: sipSettings)
     }
 

@@ -46,6 +46,16 @@ public enum BundleWriter {
             sections.append((.sip, sip.bytes))
         }
 
+        if image.flows.contains(where: { !$0.servers.isEmpty }) {
+            var servers = ByteWriter()
+            servers.leb(image.flows.count)
+            for flow in image.flows {
+                servers.leb(flow.servers.count)
+                for name in flow.servers { servers.leb(name) }
+            }
+            sections.append((.servers, servers.bytes))
+        }
+
         var budget = BundleFormat.maxInflatedBytes  // the reader's cap on all inflated sections together
         let encoded = sections.map { id, bytes in encode(id, bytes, compress: compress, budget: &budget) }
         var out = ByteWriter()

@@ -40,6 +40,7 @@ struct FlowCompiler {
         image.language = flow.language.map { pool.intern($0.value) }
         image.voice = flow.voice.map { pool.intern($0.value) }
         image.eventsURL = flow.events.map { pool.intern($0.url.value.raw) }
+        image.servers = flow.servers.map { pool.intern($0.value) }
         for s in flow.hours { image.schedules.append(schedule(s)) }
         var nodeIndices: [(name: Int, label: Assembler.Label)] = []
         for node in flow.nodes where nodeLabels[node.name.value] == nil {

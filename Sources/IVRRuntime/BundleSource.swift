@@ -8,18 +8,26 @@ public enum BundleSource {
     /// One bundle (`.ivrb`, or any file that starts with the bundle's magic
     /// number); anything else is sources to build.
     public static func load(paths: [String], currentDirectory: String) -> Result<VerifiedBundle, BundleSourceError> {
+        loadWithBytes(paths: paths, currentDirectory: currentDirectory).map(\.bundle)
+    }
+
+    /// `load`, with the bundle's bytes: the file's as read, or those the
+    /// sources compiled to (what a call record's `bundle` hash is of).
+    public static func loadWithBytes(paths: [String], currentDirectory: String)
+        -> Result<(bundle: VerifiedBundle, bytes: [UInt8]), BundleSourceError> {
         let bundles = paths.filter { BundleFormat.isBundle(path: $0, currentDirectory: currentDirectory) }
         if paths.count > 1, let bundle = bundles.first { return .failure(.bundleAndSources(bundle: bundle)) }
         if paths.count == 1, bundles.count == 1 {
             let abs = FilePaths.absolute(paths[0], cwd: currentDirectory)
             guard let data = FileManager.default.contents(atPath: abs) else { return .failure(.unreadable(path: paths[0])) }
+            let bytes = [UInt8](data)
             do {
-                return .success(try Bundle.load([UInt8](data)))
+                return .success((try Bundle.load(bytes), bytes))
             } catch {
                 return .failure(.invalid(path: paths[0], error))
             }
         }
-        return FlowBuild.build(paths: paths, currentDirectory: currentDirectory).map(\.bundle).mapError { .build($0) }
+        return FlowBuild.build(paths: paths, currentDirectory: currentDirectory).map { ($0.bundle, $0.bytes) }.mapError { .build($0) }
     }
 
     /// `--flow` by name or extension; without it, the only flow.

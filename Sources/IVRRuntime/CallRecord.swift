@@ -94,6 +94,14 @@ public struct CallRecord: Codable, Sendable, Equatable {
     /// The bridge, when the call was transferred through one; nil
     /// otherwise, and then absent from the JSON.
     public var bridge: Bridge?
+    /// Which node ran the call (`serve` and `call`; nil elsewhere, and then
+    /// absent from the JSON): the SHA-256 of the bundle's bytes in hex (the
+    /// bundle the call started on, a reload's after one), the node's
+    /// `--server` name, and the listener the call's INVITE came in on
+    /// (`udp:127.0.0.1:5060`; for `call`, the listener of the transport it dialled over).
+    public var bundle: String?
+    public var server: String?
+    public var listen: String?
 
     /// `media` of a call record: `{"srtp": {"suite": "AES_CM_128_HMAC_SHA1_80",
     /// "packetsDropped": {"replay": 0, "auth": 3, "other": 0}}}`. Never a key.
@@ -212,7 +220,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, flow, from, to, backend, start, answer, end, duration, durationMs, outcome, destination, path, pathFlows,
-             inputs, error, transferFailures, media, bridge
+             inputs, error, transferFailures, media, bridge, bundle, server, listen
     }
 
     /// Reads a record. Required: `flow`, `start`, `end`, `outcome` (what
@@ -238,6 +246,9 @@ public struct CallRecord: Codable, Sendable, Equatable {
         transferFailures = try c.decodeIfPresent([TransferFailure].self, forKey: .transferFailures)
         media = try c.decodeIfPresent(Media.self, forKey: .media)
         bridge = try c.decodeIfPresent(Bridge.self, forKey: .bridge)
+        bundle = try c.decodeIfPresent(String.self, forKey: .bundle)
+        server = try c.decodeIfPresent(String.self, forKey: .server)
+        listen = try c.decodeIfPresent(String.self, forKey: .listen)
         let seconds = try c.decodeIfPresent(Double.self, forKey: .duration)
         if let ms = try c.decodeIfPresent(Int.self, forKey: .durationMs) {
             durationMs = ms
@@ -272,6 +283,9 @@ public struct CallRecord: Codable, Sendable, Equatable {
         try c.encodeIfPresent(transferFailures, forKey: .transferFailures)
         try c.encodeIfPresent(media, forKey: .media)
         try c.encodeIfPresent(bridge, forKey: .bridge)
+        try c.encodeIfPresent(bundle, forKey: .bundle)
+        try c.encodeIfPresent(server, forKey: .server)
+        try c.encodeIfPresent(listen, forKey: .listen)
     }
 
     /// The record as one line of JSON (keys sorted, dates ISO 8601 UTC with milliseconds).

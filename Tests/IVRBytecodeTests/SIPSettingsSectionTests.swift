@@ -70,7 +70,7 @@ import Testing
         #expect(loaded.sipSettings == Self.expected)
         let table = try RawBundle.sections(of: built.bytes).map(\.id)
         #expect(table.contains(BundleFormat.Section.sip.rawValue))
-        #expect(built.bytes[11] == 1, "format 3.1")
+        #expect(built.bytes[11] == BundleFormat.minorVersion, "format 3.\(BundleFormat.minorVersion)")
     }
 
     @Test func noSIPBlockNoSection() throws {

@@ -26,6 +26,22 @@ import Testing
         #expect(CallRecord.parse(line: hungUp.jsonLine()) == hungUp)
     }
 
+    /// `serve` and `call` say which node ran a call; other backends leave the fields out.
+    @Test func nodeIdentityRoundTripsAndIsAbsentWhenUnknown() throws {
+        let start = try #require(CallRecord.parseDate("2026-11-23T15:00:00.000Z"))
+        var record = CallRecord(id: "c2", flow: "main", from: nil, to: nil, backend: "sip", start: start, answer: start,
+                                end: start.addingTimeInterval(1), outcome: "hangup", destination: nil, path: [], inputs: [])
+        #expect(!record.jsonLine().contains(#""bundle""#) && !record.jsonLine().contains(#""server""#)
+                && !record.jsonLine().contains(#""listen""#))
+        record.bundle = String(repeating: "ab", count: 32)
+        record.server = "node-1"
+        record.listen = "udp:127.0.0.1:5060"
+        let line = record.jsonLine()
+        #expect(line.contains(#""bundle":"\#(String(repeating: "ab", count: 32))""#))
+        #expect(line.contains(#""listen":"udp:127.0.0.1:5060""#) && line.contains(#""server":"node-1""#))
+        #expect(CallRecord.parse(line: line) == record)
+    }
+
     /// A record written by another tool with only the spec's summary fields
     /// (flow-language.md section 7) reads; the rest is filled in.
     @Test func aRecordWithTheSpecFieldsOnlyReads() throws {

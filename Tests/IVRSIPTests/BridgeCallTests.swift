@@ -42,7 +42,7 @@ struct BridgeCallTests {
             config.t2 = 400
             configure(&config)
             let box = self.box
-            let hooks = SIPEndpoint.Hooks(route: { _ in 0 }, started: { leg in
+            let hooks = SIPEndpoint.Hooks(flow: { _ in 0 }, started: { leg in
                 guard let endpoint = box.endpoint, let media = leg.media, let rig = box.rig else { return }
                 leg.task = Task {
                     let backend = SIPCallBackend(leg: leg, endpoint: endpoint, media: media, services: services)

@@ -35,8 +35,9 @@ final class ServerHarness {
     var port: Int { server.endpoint.localPort }
 
     /// `moreFlows`: further flow files (`more1.yaml`, ...) built with `flow`.
+    /// `serverName`: the node's `--server` (default: the host name).
     init(maxCalls: Int = 100, flow: String = ServerHarness.flow, moreFlows: [String] = [], logger: Logger = CallServices.quietLogger(),
-         configure: (inout SIPConfiguration) -> Void = { _ in }) async throws {
+         serverName: String? = nil, configure: (inout SIPConfiguration) -> Void = { _ in }) async throws {
         folder = NSTemporaryDirectory() + "ivrsip-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try flow.write(toFile: folder + "/main.yaml", atomically: true, encoding: .utf8)
@@ -49,12 +50,13 @@ final class ServerHarness {
             paths.append(folder + "/more\(i + 1).yaml")
             try more.write(toFile: paths[i + 1], atomically: true, encoding: .utf8)
         }
-        let bundle = try FlowBuild.build(paths: paths, currentDirectory: folder).get().bundle
+        let built = try FlowBuild.build(paths: paths, currentDirectory: folder).get()
         let services = CallServices(prompts: PromptAudio(folders: [folder]), tts: .none, recordingsFolder: folder,
                                     referTarget: ReferTarget(pbx: "pbx.example", trunk: nil), webhook: nil,
                                     logger: logger)
         let sink = records
-        server = IVRServer(bundle: bundle, services: services, records: nil) { line in
+        server = IVRServer(bundle: built.bundle, bytes: built.bytes, server: serverName ?? IVRServer.hostName,
+                           services: services, records: nil) { line in
             if let r = CallRecord.parse(line: line) { sink.append(r) }
         }
         // Each harness its own RTP ports (suites run in parallel; a busy port would be skipped anyway).

@@ -73,7 +73,8 @@ public struct Call: AsyncParsableCommand {
         // Registrations are serve's: a call on a passing port must not take
         // over the binding that delivers the project's calls.
         config.registrations = []
-        let server = IVRServer(bundle: setup.bundle, services: setup.services, records: records.map { CallRecordLog(path: $0) })
+        let server = IVRServer(bundle: setup.bundle, bytes: setup.bytes, server: sip.serverName, services: setup.services,
+                               records: records.map { CallRecordLog(path: $0) })
         do {
             try await server.start(configuration: config)
         } catch {

@@ -11,16 +11,20 @@ public struct Serve: AsyncParsableCommand {
         abstract: "Answer SIP calls and run flows (SIP over UDP, G.711 RTP).",
         discussion: """
             The Request-URI's user part picks the flow by extension, else by name; \
-            none matches: 404. One call record (a JSON line) per call goes to --records, \
-            else to standard output; logs go to standard error. SIGTERM or SIGINT: stop \
-            accepting calls (503), let live calls finish, write their records, exit; a \
-            second signal hangs up every call. --proxy (or the manifest's sip.outbound-proxy) \
+            none matches, or the flow's `servers:` does not name --server: 404. One call \
+            record (a JSON line) per call goes to --records, else to standard output; logs go \
+            to standard error. SIGTERM or SIGINT: drain (new INVITEs and OPTIONS get 503 with \
+            Retry-After: 30), let live calls finish, write their records, exit; a second \
+            signal hangs up every call. SIGHUP: reload PATH (build and verify); new calls get \
+            the new bundle, live calls finish on theirs; a bundle that fails is refused (logged) \
+            and the old one keeps serving. --proxy (or the manifest's sip.outbound-proxy) \
             sends the requests ivrc starts outside a dialog through a SIP proxy.
 
             Examples:
               ivrc serve acme.ivrb --listen 0.0.0.0:5060 --advertise 192.0.2.10 --records calls.jsonl
               ivrc serve . --listen 127.0.0.1:5080 --rtp-ports 20000-20999 --tts none
               ivrc serve . --listen 0.0.0.0:5060 --proxy "sip:sbc.acme.example;lr"
+              ivrc serve acme.ivrb --listen 0.0.0.0:5060 --server node-2 --records calls.jsonl
             """)
 
     @Argument(help: "One .ivrb bundle, or flow sources (a file or folder).")
@@ -68,7 +72,7 @@ public struct Serve: AsyncParsableCommand {
         config.outboundProxy = setup.outboundProxy
         config.dnsServer = try sip.dnsServerAddress()
         setup.trunk.apply(to: &config)
-        let server = IVRServer(bundle: setup.bundle, services: setup.services,
+        let server = IVRServer(bundle: setup.bundle, bytes: setup.bytes, server: sip.serverName, services: setup.services,
                                records: records.map { CallRecordLog(path: $0) })
         do {
             try await server.start(configuration: config)
@@ -77,14 +81,31 @@ public struct Serve: AsyncParsableCommand {
             let wanted = listeners.map(\.description).joined(separator: ", ")
             return try CommandOutput(stderr: "error: cannot listen on \(wanted): \(error)\n", exitCode: CommandOutput.Code.ioError).emit()
         }
-        server.notice("listening on \(SIPOptions.describe(server.endpoint.listening)) (flows: \(setup.bundle.flowNames.joined(separator: ", ")))")
-        // Events: a signal (SIGTERM/SIGINT), or 0 once the calls have drained.
-        let signals = SignalWatcher()
+        let served = server.served
+        var elsewhere = ""
+        if !served.otherNodesFlowNames.isEmpty {
+            elsewhere = "; not served on \(server.serverName): \(served.otherNodesFlowNames.joined(separator: ", "))"
+        }
+        server.notice("listening on \(SIPOptions.describe(server.endpoint.listening)) (flows: \(served.servedFlowNames.joined(separator: ", "))"
+                      + "\(elsewhere); server \(server.serverName), bundle \(served.hash.prefix(12)))")
+        // Events: a signal (SIGTERM/SIGINT, SIGHUP), or 0 once the calls have drained.
+        let signals = SignalWatcher(reload: true)
         var signalsSeen = 0
+        var reloading: Task<Void, Never>?
         for await event in signals.stream {
             if event == 0 { break }
+            if event == SIGHUP {
+                // One reload at a time, in the order asked; routing goes on meanwhile.
+                let previous = reloading
+                reloading = Task { [path] in
+                    await previous?.value
+                    await Self.reload(server, path: path)
+                }
+                continue
+            }
             signalsSeen += 1
             if signalsSeen == 1 {
+                await server.beginDraining()
                 let live = await server.endpoint.activeCallCount()
                 server.notice("shutting down: no new calls; waiting for \(live) call(s)")
                 // The registrars stop sending calls at once; live calls go on.
@@ -100,6 +121,20 @@ public struct Serve: AsyncParsableCommand {
         }
         await server.shutdown()
         await setup.http.shutdown()
+    }
+
+    /// SIGHUP: reads (or builds) PATH and verifies it exactly as at the
+    /// start; serves it from now on, or refuses it with the reason.
+    static func reload(_ server: IVRServer, path: String) async {
+        let cwd = FileManager.default.currentDirectoryPath
+        let loaded = await Task.detached { BundleSource.loadWithBytes(paths: [path], currentDirectory: cwd) }.value
+        switch loaded {
+        case .success(let (bundle, bytes)):
+            await server.reload(bundle: bundle, bytes: bytes, from: path)
+        case .failure(let error):
+            let message = CommandFailure(error).message.trimmingCharacters(in: .whitespacesAndNewlines)
+            server.reloadRefused(from: path, reason: message.hasPrefix("error: ") ? String(message.dropFirst(7)) : message)
+        }
     }
 }
 
@@ -124,6 +159,13 @@ public struct SIPOptions: ParsableArguments {
 
     @Option(help: "The address put in Contact, Via and SDP (default: the listen host).")
     public var advertise: String?
+
+    @Option(help: ArgumentHelp("This node's name, in call records; serve answers only the flows whose servers: names it, and those without servers: (default: the host name).",
+                               valueName: "name"))
+    public var server: String?
+
+    /// `--server`, else the host name.
+    var serverName: String { server ?? IVRServer.hostName }
 
     @Option(help: "Even RTP ports to use, A-B.")
     public var rtpPorts: String = "10000-20000"
@@ -177,18 +219,18 @@ public struct SIPOptions: ParsableArguments {
     }
 }
 
-/// Waits for SIGTERM / SIGINT.
+/// Waits for SIGTERM / SIGINT (and SIGHUP with `reload`).
 // NOTE: `sources` is set once in init and only kept alive; the stream is Sendable.
 final class SignalWatcher: @unchecked Sendable {
     let stream: AsyncStream<Int32>
     let continuation: AsyncStream<Int32>.Continuation
     let sources: [any DispatchSourceSignal]
 
-    init() {
+    init(reload: Bool = false) {
         let (stream, continuation) = AsyncStream<Int32>.makeStream()
         self.stream = stream
         self.continuation = continuation
-        sources = [SIGTERM, SIGINT].map { sig in
+        sources = ([SIGTERM, SIGINT] + (reload ? [SIGHUP] : [])).map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { continuation.yield(sig) }
@@ -205,6 +247,8 @@ final class SignalWatcher: @unchecked Sendable {
 /// one `run` and `simulate --live` use; shut it down when the calls are over).
 struct SIPSetup {
     var bundle: VerifiedBundle
+    /// The bundle's bytes: the file's, or those the sources compiled to.
+    var bytes: [UInt8]
     var referTarget: ReferTarget
     var outboundProxy: SIPURI?
     /// The manifest's credentials, registrations and inbound policy, passwords read from the environment.
@@ -218,9 +262,10 @@ struct SIPSetup {
         var folders = options.audio
         var pbx: String?, trunk: String?, manifestProxy: String?
         let bundle: VerifiedBundle
+        let bytes: [UInt8]
         if BundleFormat.isBundle(path: path, currentDirectory: cwd) {
-            switch BundleSource.load(paths: [path], currentDirectory: cwd) {
-            case .success(let b): bundle = b
+            switch BundleSource.loadWithBytes(paths: [path], currentDirectory: cwd) {
+            case .success(let b): (bundle, bytes) = b
             case .failure(let e): return .failure(CommandFailure(e))
             }
             pbx = bundle.sipSettings.pbx
@@ -241,6 +286,7 @@ struct SIPSetup {
             case .failure(let e): return .failure(CommandFailure(e))
             case .success(let out):
                 bundle = out.bundle
+                bytes = out.bytes
                 pbx = out.project.manifest?.sip?.pbx?.value
                 trunk = out.project.manifest?.sip?.trunk?.value
                 manifestProxy = out.project.manifest?.sip?.outboundProxy?.value
@@ -293,7 +339,7 @@ struct SIPSetup {
         let services = CallServices(prompts: PromptAudio(folders: folders), tts: tts, recordingsFolder: options.recordings,
                                     referTarget: target, webhook: { try await http.perform($0) },
                                     download: { try await http.download(url: $0) })
-        return .success(SIPSetup(bundle: bundle, referTarget: target, outboundProxy: outboundProxy, trunk: trunkCredentials,
+        return .success(SIPSetup(bundle: bundle, bytes: bytes, referTarget: target, outboundProxy: outboundProxy, trunk: trunkCredentials,
                                  services: services, http: http))
     }
 }

@@ -23,6 +23,12 @@ public final class CallLeg: @unchecked Sendable {
     public let inbound: Bool
     /// The flow the call runs.
     public let flow: Int
+    /// The bundle `flow` is of, when the owner may change bundles (a
+    /// server's reload): the one the call was routed with.
+    public internal(set) var served: ServedBundle?
+    /// The listener the call's INVITE came in on (`udp:127.0.0.1:5060`);
+    /// for a call placed here, the listener of the transport it went out over.
+    public internal(set) var listen: String?
     /// The caller's URI (From of the INVITE) and the called URI (To).
     public let fromURI: String
     public let toURI: String

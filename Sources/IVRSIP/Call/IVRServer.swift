@@ -9,8 +9,16 @@ import Synchronization
 /// `ivrc serve` and `ivrc call` without the command line: a SIP endpoint
 /// whose confirmed calls run flows of a bundle through `CallDriver`, with
 /// one call record per call.
+///
+/// The bundle can be replaced while calls run (`reload`, SIGHUP): new
+/// calls are routed with the new one, calls in progress finish on the one
+/// they were routed with (`CallLeg.served`).
 public final class IVRServer: Sendable {
-    public let bundle: VerifiedBundle
+    /// The bundle new calls are routed with; replaced whole by `reload`, on
+    /// the endpoint's loop (where calls are routed).
+    let current: Mutex<ServedBundle>
+    /// The node's name (`--server`): in records, and what `servers:` lists.
+    public let serverName: String
     public let services: CallServices
     let records: CallRecordLog?
     /// Lines for stdout when no record file is given.
@@ -18,14 +26,80 @@ public final class IVRServer: Sendable {
     let box = ServerBox()
     /// Records not yet written (flows still finishing).
     let pending = Mutex(0)
+    let reloadCounts = Mutex(ReloadCounts())
 
-    public init(bundle: VerifiedBundle, services: CallServices, records: CallRecordLog?,
+    /// `bytes`: the bundle's bytes as read or built (their SHA-256 is each
+    /// record's `bundle`); nil: the bundle written anew. `server`: the
+    /// node's name (default: the host name).
+    public init(bundle: VerifiedBundle, bytes: [UInt8]? = nil, server: String = IVRServer.hostName,
+                services: CallServices, records: CallRecordLog?,
                 printRecord: @escaping @Sendable (String) -> Void = { print($0) }) {
-        self.bundle = bundle
+        self.serverName = server
+        self.current = Mutex(ServedBundle(bundle: bundle, bytes: bytes ?? BundleWriter.write(bundle.image), server: server))
         self.services = services
         self.records = records
         self.printRecord = printRecord
     }
+
+    /// The bundle new calls get, with its hash.
+    public var served: ServedBundle { current.withLock { $0 } }
+
+    /// The bundle new calls get.
+    public var bundle: VerifiedBundle { served.bundle }
+
+    /// This machine's host name (`gethostname`), the default `--server`.
+    public static var hostName: String {
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count - 1) == 0 else { return "localhost" }
+        let text = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return text.isEmpty ? "localhost" : text
+    }
+
+    /// Reloads that took effect and reloads refused (a bad bundle, sources
+    /// with errors), since the start.
+    public struct ReloadCounts: Sendable, Equatable {
+        public var succeeded = 0
+        public var refused = 0
+        public init() {}
+    }
+
+    public var reloads: ReloadCounts { reloadCounts.withLock { $0 } }
+
+    /// Serves `bundle` (its bytes `bytes`) to new calls from now on: one
+    /// reference change on the loop that routes calls, so no INVITE is
+    /// refused or sees half of it; calls in progress keep theirs. Logs
+    /// the outcome and counts it.
+    @discardableResult
+    public func reload(bundle: VerifiedBundle, bytes: [UInt8], from path: String) async -> ServedBundle {
+        let next = ServedBundle(bundle: bundle, bytes: bytes, server: serverName)
+        let previous = served
+        if let endpoint = box.endpoint {
+            try? await endpoint.eventLoop.submit { self.current.withLock { $0 = next } }.get()
+        } else {
+            current.withLock { $0 = next }
+        }
+        reloadCounts.withLock { $0.succeeded += 1 }
+        var message = "reloaded \(path): bundle \(next.hash.prefix(12)) (was \(previous.hash.prefix(12))); "
+            + "flows: \(next.servedFlowNames.joined(separator: ", "))"
+        let elsewhere = next.otherNodesFlowNames
+        if !elsewhere.isEmpty { message += "; not served on \(serverName): \(elsewhere.joined(separator: ", "))" }
+        services.logger.notice("\(message)")
+        if next.bundle.sipSettings != previous.bundle.sipSettings {
+            services.logger.warning("the manifest's sip: settings changed; they take effect when serve restarts")
+        }
+        return next
+    }
+
+    /// A reload that did not happen (`reason`: why): logged and counted;
+    /// the bundle served stays as it was.
+    public func reloadRefused(from path: String, reason: String) {
+        reloadCounts.withLock { $0.refused += 1 }
+        services.logger.error("reload of \(path) refused, still serving bundle \(served.hash.prefix(12)): \(reason)")
+    }
+
+    /// True once draining began (`drain`, the first SIGTERM/SIGINT): new
+    /// INVITEs and OPTIONS get 503 (for `/readyz`).
+    public var isDraining: Bool { box.endpoint?.isDraining ?? false }
 
     public var endpoint: SIPEndpoint { box.endpoint! }
 
@@ -50,7 +124,10 @@ public final class IVRServer: Sendable {
     /// Binds the SIP socket and starts answering on the given loops.
     public func start(configuration: SIPConfiguration, group: EventLoopGroup) async throws {
         let hooks = SIPEndpoint.Hooks(
-            route: { [bundle] user in Self.route(bundle, user: user) },
+            route: { [self] user in
+                let served = self.served
+                return Self.route(served.bundle, user: user, among: served.serves(flow:)).map { SIPEndpoint.Route(flow: $0, bundle: served) }
+            },
             started: { [self] leg in self.run(leg) },
             ended: { [self] leg in self.ended(leg) })
         let endpoint = SIPEndpoint(configuration: configuration, group: group, hooks: hooks, logger: services.logger)
@@ -59,10 +136,13 @@ public final class IVRServer: Sendable {
         endpoint.startRegistrations()
     }
 
-    /// The Request-URI user part picks a flow by extension, else by name.
-    public static func route(_ bundle: VerifiedBundle, user: String) -> Int? {
-        if let i = bundle.flows.firstIndex(where: { $0.extensionNumber.map { bundle.strings[$0] } == user }) { return i }
-        return bundle.flows.firstIndex { bundle.strings[$0.name] == user }
+    /// The Request-URI user part picks a flow by extension, else by name,
+    /// among the flows `among` lets in (this node's: `servers:`).
+    public static func route(_ bundle: VerifiedBundle, user: String, among: (Int) -> Bool = { _ in true }) -> Int? {
+        if let i = bundle.flows.indices.first(where: { among($0) && bundle.flows[$0].extensionNumber.map { bundle.strings[$0] } == user }) {
+            return i
+        }
+        return bundle.flows.indices.first { among($0) && bundle.strings[bundle.flows[$0].name] == user }
     }
 
     /// True when some flow speaks (`say`, or a `say` prompt of a menu or capture).
@@ -75,7 +155,8 @@ public final class IVRServer: Sendable {
     /// Starts the flow of a confirmed call on its own task (called on the endpoint's loop).
     func run(_ leg: CallLeg) {
         guard let media = leg.media, let endpoint = box.endpoint else { return }
-        let (bundle, services) = (self.bundle, self.services)
+        let served = leg.served ?? self.served
+        let (bundle, services, server) = (served.bundle, self.services, serverName)
         pending.withLock { $0 += 1 }
         leg.task = Task {
             let backend = SIPCallBackend(leg: leg, endpoint: endpoint, media: media, services: services)
@@ -92,6 +173,9 @@ public final class IVRServer: Sendable {
                                 pathFlows: record.pathFlows)
             record.transferFailures = transferFailures
             record.bridge = bridge
+            record.bundle = served.hash
+            record.server = server
+            record.listen = leg.listen
             let counts = await media.counters()
             var metadata: Logger.Metadata = [
                 "call-id": "\(leg.callID)", "outcome": "\(record.outcome)", "refer-to": "\(backend.referredTo ?? "")",
@@ -117,11 +201,15 @@ public final class IVRServer: Sendable {
     /// A call that ended before its flow ran still gets a record.
     func ended(_ leg: CallLeg) {
         guard !leg.flowStarted, !leg.bridgeLeg else { return }
-        let flowName = leg.flow < bundle.flows.count ? bundle.flowName(leg.flow) : ""
-        let record = CallRecord(id: leg.callID, flow: flowName, from: leg.fromURI, to: leg.dialledURI, backend: "sip",
+        let served = leg.served ?? self.served
+        let flowName = leg.flow < served.bundle.flows.count ? served.bundle.flowName(leg.flow) : ""
+        var record = CallRecord(id: leg.callID, flow: flowName, from: leg.fromURI, to: leg.dialledURI, backend: "sip",
                                 start: leg.created, answer: leg.answeredAt, end: leg.endedAt ?? Date(),
                                 outcome: leg.remoteHungUp ? "caller-hangup" : "error", destination: nil, path: [], inputs: [],
                                 error: leg.remoteHungUp ? nil : leg.endReason)
+        record.bundle = served.hash
+        record.server = serverName
+        record.listen = leg.listen
         pending.withLock { $0 += 1 }
         Task { await self.write(record) }
     }
@@ -136,6 +224,14 @@ public final class IVRServer: Sendable {
 
     /// Calls whose record is not written yet.
     public var pendingRecords: Int { pending.withLock { $0 } }
+
+    /// Starts draining: once this returns, new INVITEs and OPTIONS get 503
+    /// (`isDraining` is true at once); live calls go on.
+    public func beginDraining() async {
+        guard let endpoint = box.endpoint else { return }
+        endpoint.stopAccepting()
+        try? await endpoint.eventLoop.submit {}.get()  // after `stopAccepting`'s own hop
+    }
 
     /// Graceful stop: refuse new calls, let the live ones finish, flush records.
     public func drain() async {

@@ -4,7 +4,7 @@ extension SIPEndpoint {
     /// To header's user part, then the `flow` of the registration whose
     /// Contact the Request-URI names (the call arrived through that
     /// binding). Nil: 404.
-    func selectFlow(_ request: SIPMessage, requestUser: String) -> Int? {
+    func selectFlow(_ request: SIPMessage, requestUser: String) -> Route? {
         if let flow = hooks.route(requestUser) { return flow }
         if let toUser = request.to?.sipURI?.user, !toUser.isEmpty, let flow = hooks.route(toUser) { return flow }
         if let name = registration(contactUser: requestUser)?.settings.flow { return hooks.route(name) }

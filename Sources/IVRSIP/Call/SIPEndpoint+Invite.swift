@@ -27,7 +27,7 @@ extension SIPEndpoint {
         func reject(_ status: Int, _ why: String? = nil, _ extra: [(String, String)] = []) {
             var r = request.response(status, toTag: tag)
             if let why { r.headers.add("Warning", "399 ivrc \"\(why)\"") }
-            if status == 503 { r.headers.add("Retry-After", "5") }
+            if status == 503 { r.headers.add("Retry-After", accepting ? "5" : "\(Self.drainRetryAfter)") }
             for (name, value) in extra { r.headers.add(name, value) }
             respond(request, r)
             stats.callsRejected += 1
@@ -43,7 +43,7 @@ extension SIPEndpoint {
         guard accepting else { return reject(503, "shutting down") }
         guard calls.count < configuration.maxCalls else { return reject(503, "too many calls") }
         let user = request.requestURI.flatMap(SIPURI.init)?.user ?? ""
-        guard let flow = selectFlow(request, requestUser: user) else { return reject(404, "no flow for '\(user.prefix(64))'") }
+        guard let route = selectFlow(request, requestUser: user) else { return reject(404, "no flow for '\(user.prefix(64))'") }
         let offer: SessionDescription?
         let agreement: SDPNegotiator.Agreement
         if request.body.isEmpty {
@@ -64,9 +64,11 @@ extension SIPEndpoint {
         var localHeader = NameAddress(displayName: to.displayName, uri: to.uri, parameters: to.parameters)
         localHeader.parameters.append(("tag", tag))
         let contact = request.headers["Contact"].flatMap(NameAddress.init)?.uri ?? from.uri
-        let leg = CallLeg(callID: callID, localTag: tag, inbound: true, flow: flow, fromURI: from.uri, toURI: to.uri,
+        let leg = CallLeg(callID: callID, localTag: tag, inbound: true, flow: route.flow, fromURI: from.uri, toURI: to.uri,
                           localHeader: localHeader.description, remoteHeader: request.headers["From"] ?? from.description,
                           remoteContact: contact, remoteAddress: peer)
+        leg.served = route.bundle
+        leg.listen = request.arrival?.description
         leg.remoteTag = from.tag
         leg.routeSet = RouteSet.ofRequest(request)
         if peer.transport.isStream {
@@ -91,8 +93,10 @@ extension SIPEndpoint {
         opening.whenComplete { result in
             self.eventLoop.execute {
                 switch result {
-                case .success(let media): self.answer(leg, media: media, offer: offer, agreement: agreement)
-                case .failure(let error): self.failInvite(leg, status: 503, why: "no RTP port: \(error)")
+                case .success(let media):
+                    self.rtpPortsExhausted = false
+                    self.answer(leg, media: media, offer: offer, agreement: agreement)
+                case .failure(let error): self.mediaFailed(leg, error)
                 }
             }
         }
@@ -148,6 +152,21 @@ extension SIPEndpoint {
             logger.warning("no ACK for the 200 OK", metadata: ["call-id": "\(leg.callID)"])
             leg.endReason = "no ACK"
             terminate(leg, sendBye: true)
+        }
+    }
+
+    /// No RTP socket for a new call: 503. Every port of the range taken
+    /// (by calls, or by other processes) is logged once, when it starts.
+    func mediaFailed(_ leg: CallLeg, _ error: any Error) {
+        if let media = error as? MediaError, case .noPorts = media {
+            if !rtpPortsExhausted {
+                rtpPortsExhausted = true
+                logger.error("every RTP port of \(ports.range.lowerBound)-\(ports.range.upperBound) is taken (by calls or other processes): new calls get 503",
+                             metadata: ["calls": "\(calls.count)", "busy-skipped": "\(ports.busySkipped)"])
+            }
+            failInvite(leg, status: 503, why: "no RTP port: the range is exhausted")
+        } else {
+            failInvite(leg, status: 503, why: "no RTP port: \(error)")
         }
     }
 

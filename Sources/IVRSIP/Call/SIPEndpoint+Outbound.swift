@@ -96,6 +96,8 @@ extension SIPEndpoint {
         leg.media = media
         leg.routeSet = routes
         leg.inviteDestination = address
+        let heard = listening.first { $0.transport == address.transport } ?? listening.first { $0.transport == .udp }
+        leg.listen = heard?.description
         leg.localCSeq = 0
         leg.srtpOffer = srtp
         leg.bridgeLeg = options.bridgeLeg

@@ -31,7 +31,12 @@ extension SIPEndpoint {
         case "CANCEL": handleCancel(request, leg: leg, from: peer)
         case "BYE": handleBye(request, leg: leg, from: peer)
         case "OPTIONS":
-            var ok = request.response(200, toTag: leg?.localTag ?? SIPIdentifiers.token(8))
+            // A draining node says so to the dispatcher probing it (503),
+            // which then sends new calls elsewhere; a live call's own
+            // OPTIONS (a keep-alive in its dialog) still gets 200.
+            let refusing = !accepting && leg == nil
+            var ok = request.response(refusing ? 503 : 200, toTag: leg?.localTag ?? SIPIdentifiers.token(8))
+            if refusing { ok.headers.add("Retry-After", "\(Self.drainRetryAfter)") }
             ok.headers.add("Allow", Self.allowed)
             ok.headers.add("Accept", "application/sdp, application/dtmf-relay, application/dtmf, message/sipfrag")
             ok.headers.add("Supported", Self.supported.joined(separator: ", "))

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOSSL
+import Synchronization
 
 /// The SIP user agent: its listeners (UDP sockets, TCP and TLS listeners
 /// and their connections), the dialogs on them, their transactions and media. Answers calls as a UAS (and places them as a
@@ -16,17 +17,35 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// What the endpoint asks of its owner.
     public struct Hooks: Sendable {
         /// The flow for a Request-URI user part; nil answers 404.
-        public var route: @Sendable (String) -> Int?
+        public var route: @Sendable (String) -> Route?
         /// The dialog is confirmed: run the flow.
         public var started: @Sendable (CallLeg) -> Void
         /// The dialog is over (after its flow, or without one).
         public var ended: @Sendable (CallLeg) -> Void
 
-        public init(route: @escaping @Sendable (String) -> Int?, started: @escaping @Sendable (CallLeg) -> Void,
+        public init(route: @escaping @Sendable (String) -> Route?, started: @escaping @Sendable (CallLeg) -> Void,
                     ended: @escaping @Sendable (CallLeg) -> Void) {
             self.route = route
             self.started = started
             self.ended = ended
+        }
+
+        /// Hooks whose route names only a flow (the owner has one bundle).
+        public init(flow: @escaping @Sendable (String) -> Int?, started: @escaping @Sendable (CallLeg) -> Void,
+                    ended: @escaping @Sendable (CallLeg) -> Void) {
+            self.init(route: { flow($0).map { Route(flow: $0) } }, started: started, ended: ended)
+        }
+    }
+
+    /// Where a new call goes: a flow, and the bundle it is a flow of (a
+    /// server's bundle as it was when the INVITE came; the call keeps it
+    /// through a reload). Nil bundle: the owner has only one.
+    public struct Route: Sendable {
+        public var flow: Int
+        public var bundle: ServedBundle?
+        public init(flow: Int, bundle: ServedBundle? = nil) {
+            self.flow = flow
+            self.bundle = bundle
         }
     }
 
@@ -65,6 +84,11 @@ public final class SIPEndpoint: @unchecked Sendable {
     var responses: ResponseCache
     var inviteTransactions: InviteServerTransactions
     var accepting = true
+    /// Set at once by `stopAccepting` (readable from any thread, for `/readyz`).
+    let drainingFlag = Atomic(false)
+    /// Whether the RTP port range was found exhausted at the last try
+    /// (logged once per exhaustion, see `mediaFailed`).
+    var rtpPortsExhausted = false
     var badRequestBudget = (second: Int64(0), count: 0)
     /// Nonce counts of the digest nonces answered (bounded).
     var nonceCounts: [String: UInt32] = [:]
@@ -136,9 +160,10 @@ public final class SIPEndpoint: @unchecked Sendable {
             for listen in configuration.listeners {
                 switch listen.transport {
                 case .udp:
+                    let index = bound.count
                     let udp = try await UDPSocket.bind(host: listen.host, port: listen.port, group: loop,
                                                        failed: { box.endpoint.socketFailed($0) }) { buffer, from in
-                        box.endpoint.received(buffer.readableBytesView, from: SIPPeer(.udp, from))
+                        box.endpoint.received(buffer.readableBytesView, from: SIPPeer(.udp, from), listener: index)
                     }
                     udpSockets.append(udp)
                     bound.append(SIPListenAddress(.udp, host: listen.host, port: udp.localPort))
@@ -175,10 +200,25 @@ public final class SIPEndpoint: @unchecked Sendable {
         (try? await eventLoop.submit { self.calls.count }.get()) ?? 0
     }
 
-    /// Refuses new calls (503) from now on.
+    /// Refuses new calls, and answers OPTIONS, with 503 and
+    /// `Retry-After: drainRetryAfter` from now on (draining).
     public func stopAccepting() {
+        drainingFlag.store(true, ordering: .sequentiallyConsistent)
         eventLoop.execute { self.accepting = false }
     }
+
+    /// True once `stopAccepting` was called: the node is draining (for `/readyz`).
+    public var isDraining: Bool { drainingFlag.load(ordering: .sequentiallyConsistent) }
+
+    /// The `Retry-After` of the 503s of a draining node, in seconds.
+    public static let drainRetryAfter = 30
+
+    /// RTP ports of `--rtp-ports` found taken by another process and
+    /// skipped, since the start (for metrics).
+    public var rtpPortsBusySkipped: Int { ports.busySkipped }
+
+    /// Calls refused because every RTP port of the range was taken.
+    public var rtpPortExhaustions: Int { ports.exhaustions }
 
     /// Returns when no call is left.
     public func drained() async {
@@ -244,7 +284,7 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// read in place from the receive buffer (nothing is copied before
     /// parsing; see `UDPSocket`). Over a stream, a message that cannot be
     /// parsed also closes the connection: its framing cannot be trusted.
-    func received(_ bytes: ByteBufferView, from peer: SIPPeer) {
+    func received(_ bytes: ByteBufferView, from peer: SIPPeer, listener: Int? = nil) {
         stats.datagrams += 1
         // Keep-alives (CRLF) and tiny garbage are ignored outright.
         if bytes.count < 16 && !peer.transport.isStream { return }
@@ -261,7 +301,16 @@ public final class SIPEndpoint: @unchecked Sendable {
             return
         }
         message.source = peer
+        message.arrival = arrival(from: peer, listener: listener)
         if message.isRequest { handleRequest(message, from: peer) } else { handleResponse(message) }
+    }
+
+    /// The listener a message came in on: the UDP socket's (by index), or
+    /// over TCP or TLS the listener whose port the connection's local end has.
+    func arrival(from peer: SIPPeer, listener: Int?) -> SIPListenAddress? {
+        if let listener, listening.indices.contains(listener) { return listening[listener] }
+        guard peer.transport.isStream, let port = streams[peer]?.channel?.localAddress?.port else { return nil }
+        return listening.first { $0.transport == peer.transport && $0.port == port }
     }
 
     func send(_ message: SIPMessage, to peer: SIPPeer) {

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// One call's audio: its RTP socket, the 20 ms sender, received DTMF and
@@ -112,12 +113,21 @@ public final class MediaSession: @unchecked Sendable {
     /// paced by that loop's clock from `clocks`) and starts sending. Runs on
     /// NIO futures only, so answering a call never waits for the Swift
     /// concurrency pool.
+    ///
+    /// A port another process holds (`EADDRINUSE`) is skipped
+    /// (`PortAllocator.skipBusy`) and the next free one tried, until every
+    /// port of the range was tried once: then `MediaError.noPorts`. Any
+    /// other bind error is tried again on other ports up to 8 times.
     public static func open(host: String, ports: PortAllocator, group: EventLoopGroup, clocks: MediaClocks,
                             agreement: SDPNegotiator.Agreement) -> EventLoopFuture<MediaSession> {
         let loop = group.next()
         let clock = clocks.clock(for: loop)
-        @Sendable func attempt(_ tries: Int) -> EventLoopFuture<MediaSession> {
-            guard let port = ports.allocate() else { return loop.makeFailedFuture(MediaError.noPorts) }
+        let budget = ports.capacity
+        @Sendable func attempt(_ tries: Int, _ busy: Int) -> EventLoopFuture<MediaSession> {
+            guard busy < budget, let port = ports.allocate() else {
+                ports.countExhaustion()
+                return loop.makeFailedFuture(MediaError.noPorts)
+            }
             let box = SessionBox()
             return UDPSocket.bindFuture(host: host, port: port, group: loop, options: .rtp,
                                         failed: { box.session?.socketFailed($0) }) { buffer, from in
@@ -128,11 +138,15 @@ public final class MediaSession: @unchecked Sendable {
                 clock.add(session)  // `map` runs on the socket's loop, the clock's loop
                 return session
             }.flatMapError { error in
+                if Self.isAddressInUse(error) {
+                    ports.skipBusy(port)
+                    return attempt(tries, busy + 1)
+                }
                 ports.release(port)
-                return tries < 8 ? attempt(tries + 1) : loop.makeFailedFuture(error)
+                return tries < 8 ? attempt(tries + 1, busy) : loop.makeFailedFuture(error)
             }
         }
-        return attempt(1)
+        return attempt(1, 0)
     }
 
     public static func open(host: String, ports: PortAllocator, group: EventLoopGroup, clocks: MediaClocks,
@@ -332,6 +346,14 @@ public final class MediaSession: @unchecked Sendable {
 }
 
 /// Why media could not start.
+extension MediaSession {
+    /// Whether a bind failed because the port is taken (`EADDRINUSE`).
+    static func isAddressInUse(_ error: any Error) -> Bool {
+        if let io = error as? IOError { return io.errnoCode == EADDRINUSE }
+        return false
+    }
+}
+
 public enum MediaError: Error, Sendable, CustomStringConvertible {
     case noPorts
     public var description: String { "no free RTP port in the range" }

@@ -2,12 +2,16 @@ import Synchronization
 
 /// Hands out even RTP ports from a range (`--rtp-ports A-B`, RFC 3550 11:
 /// RTP on even ports), round-robin so a just-freed port rests before reuse.
+/// Ports that another process holds are found at bind time
+/// (`MediaSession.open` goes on to the next one) and counted here.
 /// Thread-safe.
 public final class PortAllocator: Sendable {
     public let range: ClosedRange<Int>
     private struct State {
         var inUse: Set<Int> = []
         var next: Int
+        var busySkipped = 0
+        var exhaustions = 0
     }
     private let state: Mutex<State>
 
@@ -41,6 +45,24 @@ public final class PortAllocator: Sendable {
     public func release(_ port: Int) {
         _ = state.withLock { $0.inUse.remove(port) }
     }
+
+    /// `port` could not be bound, another process holds it: released, and
+    /// counted in `busySkipped`.
+    public func skipBusy(_ port: Int) {
+        state.withLock {
+            $0.inUse.remove(port)
+            $0.busySkipped += 1
+        }
+    }
+
+    /// Ports found held by other processes and skipped, since the start.
+    public var busySkipped: Int { state.withLock { $0.busySkipped } }
+
+    /// Opens that found no port to bind (every port taken by calls or by
+    /// other processes), since the start.
+    public var exhaustions: Int { state.withLock { $0.exhaustions } }
+
+    func countExhaustion() { state.withLock { $0.exhaustions += 1 } }
 
     /// Parses `A-B` (1024 < A <= B <= 65534).
     public static func parseRange(_ text: String) -> ClosedRange<Int>? {
