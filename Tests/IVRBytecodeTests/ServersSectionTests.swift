@@ -17,7 +17,8 @@ import Testing
         """
 
     static func project() throws -> String {
-        try SampleProject.write(files: ["flows/main.yaml": SampleProject.main, "flows/pinned.yaml": pinned])
+        try SampleProject.write(files: ["flows/main.yaml": SampleProject.main, "flows/billing.yaml": SampleProject.billing,
+                                        "flows/pinned.yaml": pinned])
     }
 
     @Test func theBundleCarriesEachFlowsServers() throws {
@@ -41,10 +42,10 @@ import Testing
     @Test func lyingSectionsAreRefused() throws {
         let built = try FlowBuild.build(paths: [try Self.project()], currentDirectory: "/").get()
         let cases: [([UInt8], String)] = [
-            ([1, 1, 0], "1 flows, the flow table has 2"),
-            ([2, 0, 1, 0xFF, 0xFF, 0x7F], "server name"),
-            ([2, 0, 0], "no flow names a server"),
-            ([2, 0, 1, 0, 9], "stray bytes"),
+            ([1, 1, 0], "1 flows, the flow table has 3"),
+            ([3, 0, 0, 1, 0xFF, 0xFF, 0x7F], "server name"),
+            ([3, 0, 0, 0], "no flow names a server"),
+            ([3, 0, 0, 1, 0, 9], "stray bytes"),
         ]
         for (bytes, message) in cases {
             let forged = try RawBundle.editing(built.bytes, section: .servers) { s in

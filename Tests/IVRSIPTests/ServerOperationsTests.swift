@@ -52,7 +52,8 @@ import Testing
         let ok = try #require(await h.establish(callID: "live", rtp: rtp), "the call is answered")
         await h.server.beginDraining()
         #expect(h.server.isDraining)
-        let draining = Task { await h.server.drain() }
+        let server = h.server
+        let draining = Task { await server.drain() }
 
         let after = await h.ask(h.request("OPTIONS", callID: "probe-after"))
         #expect(after?.status == 503, "\(after?.text ?? "no answer")")
@@ -186,7 +187,7 @@ import Testing
         let base = 39_000 + 20 * Int.random(in: 0..<40)
         let h = try await ServerHarness(logger: logger) { $0.rtpPorts = base...(base + 11) }
         let blockers = stride(from: base, to: base + 10, by: 2).map { UDPClient(port: $0) }
-        try #require(blockers.allSatisfy(\.bound), "the test's blockers got their ports")
+        try #require(blockers.allSatisfy { $0.bound }, "the test's blockers got their ports")
 
         let rtp = UDPClient()
         let ok = try #require(await h.establish(callID: "skips", rtp: rtp), "the call gets the one free port")
