@@ -27,9 +27,9 @@ struct ServeSignalsTests {
             log = folder + "/serve.log"
             records = folder + "/calls.jsonl"
             let binary = try #require(KamailioTests.ivrcBinary, "build the ivrc executable first (swift build)")
-            let rtp = 42_000 + 200 * Int.random(in: 0..<40)
+            let rtp = 50_000 + 100 * Int.random(in: 0..<20)
             pid = try SpawnedServer.spawn(["/bin/sh", "-c", "cd '\(folder)' && exec '\(binary)' serve . --tts none --t1 20 "
-                                            + "--listen 127.0.0.1:0 --rtp-ports \(rtp)-\(rtp + 199) --server node-1 "
+                                            + "--listen 127.0.0.1:0 --rtp-ports \(rtp)-\(rtp + 99) --server node-1 "
                                             + "--records '\(records)'"], log: log)
             var found: Int?
             for _ in 0..<1200 {
