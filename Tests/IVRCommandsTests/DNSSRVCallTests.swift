@@ -1,4 +1,5 @@
 import Foundation
+import IVRSIP
 import IVRTestSupport
 import Testing
 
@@ -53,6 +54,14 @@ struct DNSSRVCallTests {
             ((try? String(contentsOfFile: records, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
 
+        /// The records once `count` are written (serve writes a call's
+        /// record just after its BYE, which `call` may exit before), or
+        /// what there is after 30 s.
+        func written(_ count: Int) async -> [String] {
+            for _ in 0..<600 where written.count < count { try? await Task.sleep(for: .milliseconds(50)) }
+            return written
+        }
+
         func stop() {
             kill(-pid, SIGKILL)
             var status: Int32 = 0
@@ -99,14 +108,20 @@ struct DNSSRVCallTests {
 
         let reached = try await Self.call(folder, dns: dns)
         #expect(reached.status == 0, "\(reached.stderr)\n\(dns.report)")
-        #expect(first.written.count == 1, "the priority-10 target has the call's record: \(reached.stderr)")
+        #expect(await first.written(1).count == 1, "the priority-10 target has the call's record: \(reached.stderr)")
         #expect(second.written.isEmpty)
+        // Both records say which node ran the call: serve's, by default, the host name.
+        let host = IVRServer.hostName
+        #expect(first.written.first?.contains(#""listen":"udp:127.0.0.1:\#(first.port)""#) == true, "\(first.written)")
+        #expect(first.written.first?.contains(#""server":"\#(host)""#) == true, "\(first.written)")
+        #expect(reached.stdout.contains(#""listen":"udp:127.0.0.1:"#) && reached.stdout.contains(#""server":"\#(host)""#)
+                && reached.stdout.contains(#""bundle":""#), "ivrc call's record: \(reached.stdout)")
         #expect(dns.log.contains("query[SRV] _sip._udp.ivr.test"), "\(dns.report)")
 
         first.stop()
         let failedOver = try await Self.call(folder, dns: dns)
         #expect(failedOver.status == 0, "\(failedOver.stderr)")
-        #expect(second.written.count == 1, "the priority-20 target has the second call's record: \(failedOver.stderr)")
+        #expect(await second.written(1).count == 1, "the priority-20 target has the second call's record: \(failedOver.stderr)")
         #expect(failedOver.stderr.contains("udp:127.0.0.1:\(first.port)"), "the log names the target tried first: \(failedOver.stderr)")
         #expect(failedOver.stderr.contains("trying udp:127.0.0.1:\(second.port)"), "\(failedOver.stderr)")
     }
@@ -134,7 +149,7 @@ struct DNSSRVCallTests {
         #expect(got.firstLine == "INVITE sip:1000@ivr.test SIP/2.0")
         #expect(ack != nil, "the 503 is ACKed")
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(second.written.count == 1, "the priority-20 target has the call's record: \(result.stderr)")
+        #expect(await second.written(1).count == 1, "the priority-20 target has the call's record: \(result.stderr)")
         #expect(result.stderr.contains("503"), "\(result.stderr)")
     }
 }
