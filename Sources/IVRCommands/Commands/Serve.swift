@@ -97,9 +97,12 @@ public struct Serve: AsyncParsableCommand {
             if event == SIGHUP {
                 // One reload at a time, in the order asked; routing goes on meanwhile.
                 let previous = reloading
-                reloading = Task { [path] in
+                // --tts espeak without an engine: a bundle that speaks is refused, as at the start.
+                var speechless = false
+                if case .none = setup.services.tts, sip.tts == "espeak" { speechless = true }
+                reloading = Task { [path, speechless] in
                     await previous?.value
-                    await Self.reload(server, path: path)
+                    await Self.reload(server, path: path, speechless: speechless)
                 }
                 continue
             }
@@ -125,10 +128,15 @@ public struct Serve: AsyncParsableCommand {
 
     /// SIGHUP: reads (or builds) PATH and verifies it exactly as at the
     /// start; serves it from now on, or refuses it with the reason.
-    static func reload(_ server: IVRServer, path: String) async {
+    /// `speechless`: `--tts espeak` found no engine, so a bundle that uses
+    /// `say` is refused (at the start, serve would not start with it).
+    static func reload(_ server: IVRServer, path: String, speechless: Bool) async {
         let cwd = FileManager.default.currentDirectoryPath
         let loaded = await Task.detached { BundleSource.loadWithBytes(paths: [path], currentDirectory: cwd) }.value
         switch loaded {
+        case .success(let (bundle, _)) where speechless && IVRServer.usesSpeech(bundle):
+            server.reloadRefused(from: path, reason: "the flows use `say` but no text-to-speech engine is installed "
+                                 + "(install espeak-ng, or restart serve with --tts none)")
         case .success(let (bundle, bytes)):
             await server.reload(bundle: bundle, bytes: bytes, from: path)
         case .failure(let error):
