@@ -68,7 +68,7 @@ extension SIPEndpoint {
                           localHeader: localHeader.description, remoteHeader: request.headers["From"] ?? from.description,
                           remoteContact: contact, remoteAddress: peer)
         leg.served = route.bundle
-        leg.listen = request.arrival?.description
+        leg.listen = listener(of: request, from: peer)?.description
         leg.remoteTag = from.tag
         leg.routeSet = RouteSet.ofRequest(request)
         if peer.transport.isStream {

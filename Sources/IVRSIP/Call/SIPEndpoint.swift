@@ -301,14 +301,15 @@ public final class SIPEndpoint: @unchecked Sendable {
             return
         }
         message.source = peer
-        message.arrival = arrival(from: peer, listener: listener)
+        if let listener, listening.indices.contains(listener) { message.arrival = listening[listener] }
         if message.isRequest { handleRequest(message, from: peer) } else { handleResponse(message) }
     }
 
-    /// The listener a message came in on: the UDP socket's (by index), or
-    /// over TCP or TLS the listener whose port the connection's local end has.
-    func arrival(from peer: SIPPeer, listener: Int?) -> SIPListenAddress? {
-        if let listener, listening.indices.contains(listener) { return listening[listener] }
+    /// The listener a request came in on: the UDP socket's (`arrival`,
+    /// set as it is read), or over TCP or TLS the listener whose port the
+    /// connection's local end has (looked up only when asked: for INVITEs).
+    func listener(of request: SIPMessage, from peer: SIPPeer) -> SIPListenAddress? {
+        if let arrival = request.arrival { return arrival }
         guard peer.transport.isStream, let port = streams[peer]?.channel?.localAddress?.port else { return nil }
         return listening.first { $0.transport == peer.transport && $0.port == port }
     }

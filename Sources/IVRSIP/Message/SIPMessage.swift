@@ -14,8 +14,9 @@ public struct SIPMessage: Sendable, Equatable {
     /// TLS its connection); not part of the message's text. Nil for
     /// messages built here.
     public var source: SIPPeer?
-    /// The listener a received message came in on (as bound); nil for
-    /// messages built here. Not part of the message's text.
+    /// The UDP listener a received message came in on (as bound); nil for
+    /// messages built here and those of TCP and TLS connections (see
+    /// `SIPEndpoint.listener(of:from:)`). Not part of the message's text.
     public var arrival: SIPListenAddress?
 
     public init(_ startLine: StartLine, headers: SIPHeaders = SIPHeaders(), body: [UInt8] = []) {
