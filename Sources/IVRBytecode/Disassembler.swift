@@ -12,6 +12,7 @@ public enum Disassembler {
             out += "\n"
             out += "flow \(s[flow.name])"
             if let ext = flow.extensionNumber { out += " extension \(quote(s[ext]))" }
+            if !flow.servers.isEmpty { out += " servers " + flow.servers.map { quote(s[$0]) }.joined(separator: ", ") }
             if let file = flow.debug?.file, !file.isEmpty { out += "  ; \(file)" }
             out += "\n"
             let vars = flow.variables.map { s[$0.name] + ($0.sensitive ? " (sensitive)" : "") }

@@ -29,6 +29,8 @@ import Testing
         let main = try #require(loaded.flowIndex("acme-main"))
         #expect(servers[pinned] == ["node-a", "node-b"])
         #expect(servers[main] == [])
+        #expect(Disassembler.disassemble(loaded).contains(#"flow pinned extension "900" servers "node-a", "node-b""#),
+                "ivrc disasm shows them")
         #expect(try RawBundle.sections(of: built.bytes).map(\.id).contains(BundleFormat.Section.servers.rawValue))
         let stripped = try FlowBuild.build(paths: [try Self.project()], currentDirectory: "/", strip: true).get()
         #expect(try Bundle.load(stripped.bytes).flows[pinned].servers.count == 2, "--strip keeps the section")
