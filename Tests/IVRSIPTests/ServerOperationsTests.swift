@@ -69,6 +69,9 @@ import Testing
         let after = await h.ask(h.request("OPTIONS", callID: "probe-after"))
         #expect(after?.status == 503, "\(after?.text ?? "no answer")")
         #expect(after?.header("Retry-After") == "\(SIPEndpoint.drainRetryAfter)")
+        h.client.send(h.request("OPTIONS", callID: "live", cseq: 2, toTag: ok.toTag), toPort: h.port)
+        let keepAlive = await h.client.receiveSIP { $0.header("CSeq") == "2 OPTIONS" && $0.header("Call-ID") == "live" }.0
+        #expect(keepAlive?.status == 200, "the live call's own OPTIONS: \(keepAlive?.text ?? "no answer")")
         h.client.send(h.invite(callID: "late", rtpPort: 9), toPort: h.port)
         let refused = await h.client.receiveSIP { $0.isInviteResponse && $0.header("Call-ID") == "late" && ($0.status ?? 0) >= 300 }.0
         #expect(refused?.status == 503)
