@@ -268,14 +268,15 @@ public final class MediaSession: @unchecked Sendable {
             packetsRejected += 1
             return
         }
-        if latched == nil || address.ipAddress == remoteIP {
-            if latched != address {
-                latched = address
-                remote = address
+        // The latched source first: it sends nearly every packet, and
+        // comparing addresses costs less than formatting one (`ipAddress`).
+        if latched != address {
+            guard latched == nil || address.ipAddress == remoteIP else {
+                packetsRejected += 1
+                return
             }
-        } else if latched != address {
-            packetsRejected += 1
-            return
+            latched = address
+            remote = address
         }
         packetsReceived += 1
         if bridge.forwarding != nil || bridge.recorder != nil {
