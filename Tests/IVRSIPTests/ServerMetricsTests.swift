@@ -1,0 +1,78 @@
+import Foundation
+import IVRTestSupport
+import NIOCore
+import Prometheus
+import Testing
+@testable import IVRSIP
+
+/// What `IVRMetrics` counts on a real server, read from a Prometheus
+/// registry of the test's own (never the process-wide one, so these run
+/// beside every other suite): one call end to end, and the late packets
+/// of a stalled media clock.
+@Suite(.serialized, .dedicatedExecutor) struct ServerMetricsTests {
+    /// A registry and the metrics made from it.
+    static func metrics() -> (PrometheusCollectorRegistry, IVRMetrics) {
+        let registry = PrometheusCollectorRegistry()
+        return (registry, IVRMetrics(factory: PrometheusMetricsFactory(registry: registry)))
+    }
+
+    /// The samples of the registry's text: `name{labels}` -> value.
+    static func samples(_ registry: PrometheusCollectorRegistry) -> [String: Double] {
+        var found: [String: Double] = [:]
+        for line in registry.emitToString().split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            found[String(line[..<space])] = value
+        }
+        return found
+    }
+
+    @Test func oneCallCountsEverywhere() async throws {
+        let (registry, metrics) = Self.metrics()
+        let h = try await ServerHarness(metrics: metrics)
+        let rtp = UDPClient()
+        let ok = try #require(await h.establish(callID: "metrics-1", rtp: rtp))
+        var heard = 0
+        while heard < 5, await rtp.receive(timeout: 30) != nil { heard += 1 }
+        #expect(heard == 5)
+        #expect(Self.samples(registry)["ivrc_calls_active"] == 1)
+        _ = await h.ask(h.request("BYE", callID: "metrics-1", cseq: 2, toTag: ok.toTag))
+        #expect(await h.waitForRecords(1) == 1)
+        #expect(await h.waitForNoCalls())
+        #expect(await h.waitForPortsReleased())
+        let s = Self.samples(registry)
+        #expect(s["ivrc_calls_total{flow=\"main\",outcome=\"caller-hangup\"}"] == 1, "\(registry.emitToString())")
+        #expect(s["ivrc_calls_active"] == 0)
+        #expect(s["ivrc_call_setup_seconds_count"] == 1)
+        #expect((s["ivrc_call_setup_seconds_sum"] ?? -1) >= 0)
+        #expect((s["ivrc_rtp_packets_sent_total"] ?? 0) >= 5)
+        #expect(s["ivrc_reloads_total{result=\"ok\"}"] == 0)
+        #expect(s["ivrc_reloads_total{result=\"failed\"}"] == 0)
+        await h.stop()
+    }
+
+    /// A loop blocked for 60 ms: the ticks it caught up fired more than
+    /// 5 ms after their deadlines, so their packets count as late; every
+    /// late packet was also sent.
+    @Test func aStalledClockCountsLatePackets() async throws {
+        let (registry, metrics) = Self.metrics()
+        let h = try await ServerHarness()
+        let client = UDPClient()
+        let clocks = MediaClocks(metrics: metrics)
+        let agreement = SDPNegotiator.Agreement(codec: .pcmu, payloadType: 0, eventPayloadType: 101, remoteAddress: "127.0.0.1",
+                                                remotePort: client.port, direction: .sendrecv)
+        let session = try await MediaSession.open(host: "127.0.0.1", ports: h.server.endpoint.ports, group: h.server.endpoint.eventLoop,
+                                                  clocks: clocks, agreement: agreement)
+        _ = await client.receive(timeout: 30)
+        let before = Self.samples(registry)["ivrc_rtp_packets_late_total"] ?? 0
+        _ = try await session.eventLoop.submit { usleep(60_000) }.get()
+        var late = before
+        for _ in 0..<400 where late == before {
+            _ = await client.receive(timeout: 1)
+            late = Self.samples(registry)["ivrc_rtp_packets_late_total"] ?? 0
+        }
+        #expect(late > before, "\(registry.emitToString())")
+        #expect((Self.samples(registry)["ivrc_rtp_packets_sent_total"] ?? 0) >= late)
+        session.close()
+        await h.stop()
+    }
+}
