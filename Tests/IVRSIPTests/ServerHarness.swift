@@ -36,7 +36,8 @@ final class ServerHarness {
 
     /// `moreFlows`: further flow files (`more1.yaml`, ...) built with `flow`.
     init(maxCalls: Int = 100, flow: String = ServerHarness.flow, moreFlows: [String] = [], logger: Logger = CallServices.quietLogger(),
-         metrics: IVRMetrics = .none, configure: (inout SIPConfiguration) -> Void = { _ in }) async throws {
+         metrics: IVRMetrics = .none, configure: (inout SIPConfiguration) -> Void = { _ in },
+         webhook: (@Sendable (WebhookRequest) async throws -> WebhookResponse)? = nil) async throws {
         folder = NSTemporaryDirectory() + "ivrsip-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try flow.write(toFile: folder + "/main.yaml", atomically: true, encoding: .utf8)
@@ -51,7 +52,7 @@ final class ServerHarness {
         }
         let bundle = try FlowBuild.build(paths: paths, currentDirectory: folder).get().bundle
         let services = CallServices(prompts: PromptAudio(folders: [folder]), tts: .none, recordingsFolder: folder,
-                                    referTarget: ReferTarget(pbx: "pbx.example", trunk: nil), webhook: nil,
+                                    referTarget: ReferTarget(pbx: "pbx.example", trunk: nil), webhook: webhook,
                                     logger: logger)
         let sink = records
         server = IVRServer(bundle: bundle, services: services, records: nil, printRecord: { line in

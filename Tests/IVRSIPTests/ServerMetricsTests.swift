@@ -1,4 +1,5 @@
 import Foundation
+import IVRRuntime
 import IVRTestSupport
 import NIOCore
 import Prometheus
@@ -48,6 +49,80 @@ import Testing
         #expect(s["ivrc_reloads_total{result=\"ok\"}"] == 0)
         #expect(s["ivrc_reloads_total{result=\"failed\"}"] == 0)
         await h.stop()
+    }
+
+    /// Two webhooks, one answered 200 and one 500: both timed, one an error.
+    @Test func webhooksAreTimedAndTheirErrorsCounted() async throws {
+        let (registry, metrics) = Self.metrics()
+        let flow = """
+            ivr: main
+            extension: "100"
+            nodes:
+              start:
+                - webhook:
+                    url: https://hooks.example/ok
+                    timeout: 3s
+                    on-error: failed
+                - webhook:
+                    url: https://hooks.example/broken
+                    timeout: 3s
+                    on-error: failed
+                - hangup
+              failed: hangup
+            """
+        let h = try await ServerHarness(flow: flow, metrics: metrics, webhook: { request in
+            WebhookResponse(status: request.url.hasSuffix("/ok") ? 200 : 500, body: Array("{}".utf8))
+        })
+        let rtp = UDPClient()
+        _ = try #require(await h.establish(callID: "metrics-webhooks", rtp: rtp))
+        #expect(await h.waitForRecords(1) == 1)
+        let s = Self.samples(registry)
+        #expect(s["ivrc_webhook_seconds_count"] == 2, "\(registry.emitToString())")
+        #expect(s["ivrc_webhook_errors_total"] == 1)
+        #expect(s["ivrc_calls_total{flow=\"main\",outcome=\"hangup\"}"] == 1)
+        await h.stop()
+    }
+
+    /// The same text twice through espeak-ng: synthesized once (a miss), then read from the cache (a hit).
+    @Test(.enabled(if: TextToSpeech.findEngine() != nil, TestTools.missing("espeak-ng", package: "espeak-ng")))
+    func theTTSCacheCountsHitsAndMisses() async throws {
+        let (registry, metrics) = Self.metrics()
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let tts = TextToSpeech.espeak(executable: try #require(TextToSpeech.findEngine()), cacheFolder: folder.path)
+        let logger = CallServices.quietLogger()
+        let first = await tts.render("Metrics count this.", voice: nil, language: nil, logger: logger, metrics: metrics)
+        let second = await tts.render("Metrics count this.", voice: nil, language: nil, logger: logger, metrics: metrics)
+        #expect(first == second)
+        let s = Self.samples(registry)
+        #expect(s["ivrc_tts_cache_misses_total"] == 1)
+        #expect(s["ivrc_tts_cache_hits_total"] == 1)
+    }
+
+    /// `ivrc_registration_state{registrar}`: 0 while registering, 1 once
+    /// the registrar's 200 grants the binding, 0 again once it is removed.
+    @Test func registrationStateFollowsTheBinding() async throws {
+        let (registry, metrics) = Self.metrics()
+        let registrar = UDPClient()
+        let h = try await ServerHarness(metrics: metrics) { config in
+            config.t1 = 200
+            config.t2 = 1600
+            config.registrations = [RegistrationSettings(registrar: SIPURI("sip:127.0.0.1:\(registrar.port)")!,
+                                                         aor: SIPURI("sip:4420@registrar.example")!,
+                                                         credential: nil, expires: 3600, flow: nil)]
+        }
+        let series = "ivrc_registration_state{registrar=\"sip:127.0.0.1:\(registrar.port)\"}"
+        let register = try #require(await RegistrationTests.register(at: registrar, from: h))
+        #expect(Self.samples(registry)[series] == 0, "\(registry.emitToString())")
+        registrar.send(RegistrationTests.ok(register, expires: 3600), toPort: h.port)
+        var state = 0.0
+        for _ in 0..<600 where state != 1 {
+            try await Task.sleep(for: .milliseconds(50))
+            state = Self.samples(registry)[series] ?? -1
+        }
+        #expect(state == 1, "\(registry.emitToString())")
+        _ = await RegistrationTests.stop(h, answering: registrar)
+        #expect(Self.samples(registry)[series] == 0, "removed on shutdown")
     }
 
     /// A loop blocked for 60 ms: the ticks it caught up fired more than
