@@ -72,6 +72,32 @@ import Testing
         await f.stop()
     }
 
+    /// `maxConnections` silent connections fill the server: one more is
+    /// closed at once unanswered; once the deadline has closed the silent
+    /// ones, requests are answered again.
+    @Test func connectionsBeyondTheLimitAreClosed() async throws {
+        let f = try await Fixture(deadline: .seconds(3))
+        let port = f.server.port
+        let limit = MetricsHTTPServer.maxConnections
+        try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            for _ in 0..<limit {
+                group.addTask { try await HTTPProbe.exchange([], port: port) }
+            }
+            var full = false
+            for _ in 0..<400 where !full {
+                full = f.server.connections == limit
+                if !full { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(full, "\(f.server.connections) of \(limit) connections admitted")
+            let refused = try await HTTPProbe.exchange(Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8), port: port)
+            #expect(refused.isEmpty, "no answer past the limit")
+            for try await answer in group { #expect(answer.isEmpty) }
+        }
+        #expect(await f.allClosed())
+        #expect(try await HTTPProbe.request("/healthz", port: port).status == 200)
+        await f.stop()
+    }
+
     /// Random bytes, a header block past NIOHTTP1's limit, and a request
     /// cut short: each gets a 400 or a close, never a crash, and the
     /// server answers the next request as before with no connection left open.

@@ -125,6 +125,25 @@ import Testing
         #expect(Self.samples(registry)[series] == 0, "removed on shutdown")
     }
 
+    /// What `ivrc serve` reports about itself: the bundle serving (one
+    /// series, replaced on reload), reloads by result, exhausted RTP ports.
+    @Test func bundleInfoReloadsAndPortExhaustion() {
+        let (registry, metrics) = Self.metrics()
+        metrics.bundleServing(bundle: "aaa111", server: "node-1")
+        #expect(Self.samples(registry)["ivrc_bundle_info{bundle=\"aaa111\",server=\"node-1\"}"] == 1)
+        metrics.bundleServing(bundle: "bbb222", server: "node-1")
+        metrics.reloaded(succeeded: true)
+        metrics.reloaded(succeeded: false)
+        metrics.reloaded(succeeded: true)
+        metrics.rtpPortsExhausted()
+        let s = Self.samples(registry)
+        #expect(s["ivrc_bundle_info{bundle=\"bbb222\",server=\"node-1\"}"] == 1)
+        #expect(s["ivrc_bundle_info{bundle=\"aaa111\",server=\"node-1\"}"] == nil, "\(registry.emitToString())")
+        #expect(s["ivrc_reloads_total{result=\"ok\"}"] == 2)
+        #expect(s["ivrc_reloads_total{result=\"failed\"}"] == 1)
+        #expect(s["ivrc_rtp_ports_exhausted_total"] == 1)
+    }
+
     /// A loop blocked for 60 ms: the ticks it caught up fired more than
     /// 5 ms after their deadlines, so their packets count as late; every
     /// late packet was also sent.
