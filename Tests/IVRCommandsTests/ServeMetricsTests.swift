@@ -1,6 +1,7 @@
 import Foundation
 import IVRTestSupport
 import Testing
+@testable import IVRCommands
 
 /// `ivrc serve --metrics` as a process: a real call placed by `ivrc call`,
 /// `/metrics` read over HTTP and parsed by the real Prometheus text parser
@@ -139,6 +140,23 @@ import Testing
         return try JSONDecoder().decode([Sample].self, from: Data(run.stdout.utf8))
     }
 
+    @Test func theMetricsAddress() throws {
+        #expect(ServeMetrics.address("127.0.0.1:9464")! == ("127.0.0.1", 9464))
+        #expect(ServeMetrics.address(":9464")! == ("0.0.0.0", 9464))
+        #expect(ServeMetrics.address("[::1]:0")! == ("::1", 0))
+        #expect(ServeMetrics.address("metrics.internal:9464")! == ("metrics.internal", 9464))
+        for bad in ["", "9464", "127.0.0.1", "127.0.0.1:99999", "::1:9464", "[::1:9464", "[]:1", "a b:1", "host:port"] {
+            #expect(ServeMetrics.address(bad) == nil, "\(bad)")
+        }
+        do {
+            _ = try IVRC.parseAsRoot(["serve", ".", "--metrics", "9464"])
+            Issue.record("accepted --metrics 9464")
+        } catch {
+            #expect(IVRC.message(for: error).contains("--metrics takes HOST:PORT"), "\(IVRC.message(for: error))")
+            #expect(IVRC.exitCode(for: error).rawValue == 64)
+        }
+    }
+
     @Test(.enabled(if: TestTools.venvImports("prometheus_client"), TestTools.missingPython("prometheus_client (PyPI prometheus-client) is")))
     func aCallShowsInMetricsThatPrometheusParses() async throws {
         let folder = try Self.project()
@@ -185,6 +203,11 @@ import Testing
         let serve = try await Serve(in: folder.path)
         defer { serve.stop() }
         let binary = try BinaryTests.binary().path
+        // A second node asking for the same metrics port does not start (a ceiling stops one that wrongly does).
+        let clash = try await runProcess("/usr/bin/timeout", ["60", binary, "serve", ".", "--tts", "none", "--listen", "127.0.0.1:0",
+                                                             "--metrics", "127.0.0.1:\(serve.httpPort)"], in: folder.path)
+        #expect(clash.status == 2, "\(clash.stderr)")
+        #expect(clash.stderr.contains("error: cannot listen on 127.0.0.1:\(serve.httpPort) for --metrics"), "\(clash.stderr)")
         let caller = try SpawnedServer.spawn(["/bin/sh", "-c", "cd '\(folder.path)' && exec '\(binary)' call . --to "
                                               + "sip:2000@127.0.0.1:\(serve.sipPort) --flow hold --tts none --t1 20"],
                                              log: folder.path + "/call.log")
