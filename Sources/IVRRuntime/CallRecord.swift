@@ -94,6 +94,12 @@ public struct CallRecord: Codable, Sendable, Equatable {
     /// The bridge, when the call was transferred through one; nil
     /// otherwise, and then absent from the JSON.
     public var bridge: Bridge?
+    /// The `ivrc serve` node that handled the call (`--server NAME`); nil
+    /// when the writer did not say, and then absent from the JSON.
+    public var server: String?
+    /// The SHA-256 (hex) of the bundle the call ran on; nil when the
+    /// writer did not say, and then absent from the JSON.
+    public var bundle: String?
 
     /// `media` of a call record: `{"srtp": {"suite": "AES_CM_128_HMAC_SHA1_80",
     /// "packetsDropped": {"replay": 0, "auth": 3, "other": 0}}}`. Never a key.
@@ -214,7 +220,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, flow, from, to, backend, start, answer, end, duration, durationMs, outcome, destination, path, pathFlows,
-             inputs, error, transferFailures, media, bridge
+             inputs, error, transferFailures, media, bridge, server, bundle
     }
 
     /// Reads a record. Required: `flow`, `start`, `end`, `outcome` (what
@@ -240,6 +246,8 @@ public struct CallRecord: Codable, Sendable, Equatable {
         transferFailures = try c.decodeIfPresent([TransferFailure].self, forKey: .transferFailures)
         media = try c.decodeIfPresent(Media.self, forKey: .media)
         bridge = try c.decodeIfPresent(Bridge.self, forKey: .bridge)
+        server = try c.decodeIfPresent(String.self, forKey: .server)
+        bundle = try c.decodeIfPresent(String.self, forKey: .bundle)
         let seconds = try c.decodeIfPresent(Double.self, forKey: .duration)
         if let ms = try c.decodeIfPresent(Int.self, forKey: .durationMs) {
             durationMs = ms
@@ -274,6 +282,8 @@ public struct CallRecord: Codable, Sendable, Equatable {
         try c.encodeIfPresent(transferFailures, forKey: .transferFailures)
         try c.encodeIfPresent(media, forKey: .media)
         try c.encodeIfPresent(bridge, forKey: .bridge)
+        try c.encodeIfPresent(server, forKey: .server)
+        try c.encodeIfPresent(bundle, forKey: .bundle)
     }
 
     /// The record as one line of JSON (keys sorted, dates ISO 8601 UTC with milliseconds).

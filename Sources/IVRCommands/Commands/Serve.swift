@@ -15,12 +15,14 @@ public struct Serve: AsyncParsableCommand {
             else to standard output; logs go to standard error. SIGTERM or SIGINT: stop \
             accepting calls (503), let live calls finish, write their records, exit; a \
             second signal hangs up every call. --proxy (or the manifest's sip.outbound-proxy) \
-            sends the requests ivrc starts outside a dialog through a SIP proxy.
+            sends the requests ivrc starts outside a dialog through a SIP proxy. --metrics \
+            serves /metrics (Prometheus), /healthz and /readyz (503 while draining) over HTTP.
 
             Examples:
               ivrc serve acme.ivrb --listen 0.0.0.0:5060 --advertise 192.0.2.10 --records calls.jsonl
               ivrc serve . --listen 127.0.0.1:5080 --rtp-ports 20000-20999 --tts none
               ivrc serve . --listen 0.0.0.0:5060 --proxy "sip:sbc.acme.example;lr"
+              ivrc serve acme.ivrb --listen 0.0.0.0:5060 --metrics 127.0.0.1:9464
             """)
 
     @Argument(help: "One .ivrb bundle, or flow sources (a file or folder).")
@@ -40,6 +42,10 @@ public struct Serve: AsyncParsableCommand {
     @Flag(help: "Bridged transfers: send the caller ID in P-Asserted-Identity (RFC 3325) as well as From (for a trunk or PBX that trusts ivrc).")
     public var assertIdentity = false
 
+    @Option(help: ArgumentHelp("Serve /metrics (Prometheus text format), /healthz and /readyz over HTTP on this address (port 0: a free one, logged).",
+                               valueName: "host:port"))
+    public var metrics: String?
+
     public init() {}
 
     public func validate() throws {
@@ -49,6 +55,9 @@ public struct Serve: AsyncParsableCommand {
         _ = try sip.dnsServerAddress()
         _ = try sip.srtpPolicy()
         guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
+        if let metrics, ServeMetrics.address(metrics) == nil {
+            throw ValidationError("--metrics takes HOST:PORT, e.g. 127.0.0.1:9464")
+        }
     }
 
     public func run() async throws {
@@ -68,8 +77,9 @@ public struct Serve: AsyncParsableCommand {
         config.outboundProxy = setup.outboundProxy
         config.dnsServer = try sip.dnsServerAddress()
         setup.trunk.apply(to: &config)
+        let observed = metrics.flatMap(ServeMetrics.address).map { ServeMetrics(host: $0.host, port: $0.port) }
         let server = IVRServer(bundle: setup.bundle, services: setup.services,
-                               records: records.map { CallRecordLog(path: $0) })
+                               records: records.map { CallRecordLog(path: $0) }, metrics: observed?.metrics ?? .none)
         do {
             try await server.start(configuration: config)
         } catch {
@@ -77,7 +87,21 @@ public struct Serve: AsyncParsableCommand {
             let wanted = listeners.map(\.description).joined(separator: ", ")
             return try CommandOutput(stderr: "error: cannot listen on \(wanted): \(error)\n", exitCode: CommandOutput.Code.ioError).emit()
         }
+        var pages: MetricsHTTPServer?
+        if let observed {
+            do {
+                pages = try await observed.serve(server)
+            } catch {
+                await server.shutdown()
+                await setup.http.shutdown()
+                return try CommandOutput(stderr: "error: cannot listen on \(metrics ?? "") for --metrics: \(error)\n",
+                                         exitCode: CommandOutput.Code.ioError).emit()
+            }
+        }
         server.notice("listening on \(SIPOptions.describe(server.endpoint.listening)) (flows: \(setup.bundle.flowNames.joined(separator: ", ")))")
+        if let pages, let observed {
+            server.notice("metrics on http://\(observed.host.contains(":") ? "[\(observed.host)]" : observed.host):\(pages.port)/metrics")
+        }
         // Events: a signal (SIGTERM/SIGINT), or 0 once the calls have drained.
         let signals = SignalWatcher()
         var signalsSeen = 0
@@ -98,6 +122,7 @@ public struct Serve: AsyncParsableCommand {
                 server.endpoint.hangUpAll()
             }
         }
+        await pages?.close()
         await server.shutdown()
         await setup.http.shutdown()
     }

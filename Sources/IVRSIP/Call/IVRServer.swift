@@ -18,16 +18,28 @@ public final class IVRServer: Sendable {
     let box = ServerBox()
     /// Records not yet written (flows still finishing).
     let pending = Mutex(0)
+    /// What the server and its endpoint count (docs/metrics.md).
+    public let metrics: IVRMetrics
+    let drainingFlag = Atomic(false)
 
     public init(bundle: VerifiedBundle, services: CallServices, records: CallRecordLog?,
-                printRecord: @escaping @Sendable (String) -> Void = { print($0) }) {
+                printRecord: @escaping @Sendable (String) -> Void = { print($0) }, metrics: IVRMetrics = .none) {
         self.bundle = bundle
         self.services = services
         self.records = records
         self.printRecord = printRecord
+        self.metrics = metrics
     }
 
     public var endpoint: SIPEndpoint { box.endpoint! }
+
+    /// The event loops the endpoint runs on (for other servers of the
+    /// process, such as `MetricsHTTPServer`).
+    public var eventLoopGroup: EventLoopGroup { endpoint.group }
+
+    /// True from the start of `drain` (the first SIGTERM or SIGINT of
+    /// `ivrc serve`): `/readyz` answers 503.
+    public var draining: Bool { drainingFlag.load(ordering: .relaxed) }
 
     /// Binds the SIP socket and starts answering, on an event loop group
     /// of one thread per core (shut down by `shutdown`).
@@ -53,7 +65,8 @@ public final class IVRServer: Sendable {
             route: { [bundle] user in Self.route(bundle, user: user) },
             started: { [self] leg in self.run(leg) },
             ended: { [self] leg in self.ended(leg) })
-        let endpoint = SIPEndpoint(configuration: configuration, group: group, hooks: hooks, logger: services.logger)
+        let endpoint = SIPEndpoint(configuration: configuration, group: group, hooks: hooks, logger: services.logger,
+                                   metrics: metrics)
         box.endpoint = endpoint
         try await endpoint.start()
         endpoint.startRegistrations()
@@ -128,6 +141,7 @@ public final class IVRServer: Sendable {
 
     func write(_ record: CallRecord) async {
         defer { pending.withLock { $0 -= 1 } }
+        metrics.callEnded(flow: record.flow, outcome: record.outcome)
         guard let records else { return printRecord(record.jsonLine()) }
         do { try await records.append(record) } catch {
             services.logger.error("cannot append the call record: \(error)")
@@ -139,6 +153,7 @@ public final class IVRServer: Sendable {
 
     /// Graceful stop: refuse new calls, let the live ones finish, flush records.
     public func drain() async {
+        drainingFlag.store(true, ordering: .relaxed)
         endpoint.stopAccepting()
         await endpoint.drained()
         // The flows' tasks write their records just after their dialogs end.

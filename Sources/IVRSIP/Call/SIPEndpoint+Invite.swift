@@ -82,6 +82,7 @@ extension SIPEndpoint {
         if offer == nil, configuration.srtp == .required { leg.srtpOffer = .fresh() }
         leg.remoteCSeq = request.cseq?.number
         calls[callID] = leg
+        metrics.callsActive(calls.count)
         respond(request, request.response(100))
         if configuration.ringing {
             respond(request, dialogResponse(request, 180, toTag: tag))
@@ -92,7 +93,9 @@ extension SIPEndpoint {
             self.eventLoop.execute {
                 switch result {
                 case .success(let media): self.answer(leg, media: media, offer: offer, agreement: agreement)
-                case .failure(let error): self.failInvite(leg, status: 503, why: "no RTP port: \(error)")
+                case .failure(let error):
+                    if case MediaError.noPorts = error { self.metrics.rtpPortsExhausted() }
+                    self.failInvite(leg, status: 503, why: "no RTP port: \(error)")
                 }
             }
         }
@@ -118,8 +121,10 @@ extension SIPEndpoint {
         ok.headers.add("Content-Type", "application/sdp")
         ok.body = Array(sdp.utf8)
         leg.state = .answered
-        leg.answeredAt = Date()
+        let answered = Date()
+        leg.answeredAt = answered
         stats.callsAnswered += 1
+        metrics.callSetUp(nanoseconds: Int64(max(0, answered.timeIntervalSince(leg.created)) * 1e9))
         leg.lastInviteResponse = respond(invite, ok)
         let now = Int(NIODeadline.now().uptimeNanoseconds / 1_000_000)
         leg.okTimer = (RetransmitTimer(start: now, t1: configuration.t1, t2: configuration.t2), nil)

@@ -79,6 +79,9 @@ public final class MediaSession: @unchecked Sendable {
     var recording: Recording?
     var recordingTimer: Scheduled<Void>?
     public internal(set) var packetsSent = 0
+    /// Of `packetsSent`, those the clock sent (and counted in its metrics);
+    /// the others (relayed, DTMF) are published when the session closes.
+    var pacedPackets = 0
     public internal(set) var packetsReceived = 0
     public internal(set) var packetsRejected = 0
     /// Errors the RTP socket reported: an ICMP "port unreachable" after the
@@ -162,13 +165,16 @@ public final class MediaSession: @unchecked Sendable {
     // MARK: Sending
 
     /// One 20 ms frame (called by the clock): the next 160 samples of the
-    /// prompt, or silence, as one RTP packet to the remote end.
-    func sendFrame() {
-        guard !closed else { return }
+    /// prompt, or silence, as one RTP packet to the remote end. True when a
+    /// packet went out (the clock counts it; see `pacedPackets`).
+    @discardableResult
+    func sendFrame() -> Bool {
+        guard !closed else { return false }
         if bridge.fed {  // the other leg's packets go out instead (`relay`); the RTP clock runs on
             timestamp &+= UInt32(MediaSession.frameSamples)
-            return
+            return false
         }
+        var sent = false
         if playout.isEmpty, let loop = looping { playout = loop[...] }
         let samples = playout.prefix(MediaSession.frameSamples)
         playout = playout.dropFirst(MediaSession.frameSamples)
@@ -189,6 +195,8 @@ public final class MediaSession: @unchecked Sendable {
             if !srtpBroken, protectOutgoing() {
                 socket.sendOnLoop(outgoing, to: remote)
                 packetsSent += 1
+                pacedPackets += 1
+                sent = true
             }
             firstPacket = false
             sequence &+= 1
@@ -198,6 +206,7 @@ public final class MediaSession: @unchecked Sendable {
             playing = false
             wake()
         }
+        return sent
     }
 
     /// The clock skipped `frames` frames after a stall: the RTP clock moves on.
