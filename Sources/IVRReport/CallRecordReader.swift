@@ -13,10 +13,17 @@ public struct CallRecordReader: Sendable {
         public var line: Int
     }
 
-    /// A log that cannot be read: missing, a folder, or not readable.
+    /// A log that cannot be read: missing, not readable, or a folder without any `*.jsonl`.
     public struct Unreadable: Error, Sendable, Equatable {
         /// The path as given.
         public var path: String
+        /// Why, when the path alone does not say.
+        public var reason: String?
+
+        public init(path: String, reason: String? = nil) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     /// The records read so far, in file order.
@@ -42,7 +49,9 @@ public struct CallRecordReader: Sendable {
         }
     }
 
-    /// Reads a file from disk (`-` is standard input).
+    /// Reads a file from disk (`-` is standard input), or every `*.jsonl`
+    /// file in a folder and its subfolders, in path order (the logs of
+    /// several nodes merge into one report).
     public mutating func read(path: String, currentDirectory: String) throws(Unreadable) {
         if path == "-" {
             read(FileHandle.standardInput.readDataToEndOfFile(), name: "<stdin>")
@@ -50,8 +59,32 @@ public struct CallRecordReader: Sendable {
         }
         let full = path.hasPrefix("/") ? path : currentDirectory + "/" + path
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: full, isDirectory: &isFolder), !isFolder.boolValue,
-              let data = FileManager.default.contents(atPath: full) else { throw Unreadable(path: path) }
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isFolder) else { throw Unreadable(path: path) }
+        if isFolder.boolValue {
+            let logs = Self.logs(inFolder: full)
+            guard !logs.isEmpty else { throw Unreadable(path: path, reason: "no *.jsonl file in the folder") }
+            for log in logs {
+                let name = (path as NSString).appendingPathComponent(log)
+                guard let data = FileManager.default.contents(atPath: full + "/" + log) else { throw Unreadable(path: name) }
+                read(data, name: name)
+            }
+            return
+        }
+        guard let data = FileManager.default.contents(atPath: full) else { throw Unreadable(path: path) }
         read(data, name: path)
+    }
+
+    /// The `*.jsonl` files under `folder` (relative paths, sorted; hidden files and folders skipped).
+    static func logs(inFolder folder: String) -> [String] {
+        guard let walk = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var found: [String] = []
+        for case let relative as String in walk where relative.hasSuffix(".jsonl") {
+            guard !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isFolder), !isFolder.boolValue {
+                found.append(relative)
+            }
+        }
+        return found.sorted()
     }
 }

@@ -23,7 +23,9 @@ import IVRRuntime
 /// - *talk time*: the answered bridges of records with a `bridge`, by the
 ///   flow the call started in and by destination; billable minutes count
 ///   every started minute of a call's talk (`TalkTime`);
-/// - *busiest hours*: the UTC hour of `start`.
+/// - *busiest hours*: the UTC hour of `start`;
+/// - *servers* and *bundles*: records by `server` and by `bundle` (merged
+///   logs of several nodes), `-` for records without one (`CallOrigin.swift`).
 public struct CallStatistics: Sendable, Equatable {
     /// The row of a menu's keys it did not accept (`inputs` marked `invalid`).
     public static let invalidChoice = "invalid"
@@ -86,12 +88,18 @@ public struct CallStatistics: Sendable, Equatable {
     public var flows: [Flow]
     /// Talk time of every bridged transfer; nil without any.
     public var talk: TalkTime?
+    /// Calls by the node that handled them; empty when no record names its server.
+    public var servers: [Origin]
+    /// Calls by the bundle they ran on; empty when no record names its bundle.
+    public var bundles: [Origin]
 
     public init(_ records: [CallRecord]) {
         calls = records.count
         outcomes = Self.outcomes(records)
         time = Self.durations(records)
         talk = TalkTime(records)
+        servers = Self.origins(records, by: \.server)
+        bundles = Self.origins(records, by: \.bundle)
         var hours = Array(repeating: 0, count: 24)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone

@@ -24,6 +24,8 @@ public enum ReportHTMLFormatter {
             if let t = s.talk { body += "<section><h2>Talk time (bridged transfers)</h2>" + talk(t) + "</section>\n" }
             let hours = s.hours.enumerated().map { BarChart.Bar(String(format: "%02d", $0.offset), $0.element) }
             body += "<section><h2>Busiest hours (UTC)</h2>" + BarChart(title: "Calls by UTC hour", bars: hours).vertical() + "</section>\n"
+            if !s.servers.isEmpty { body += "<section><h2>Servers</h2>" + origins("Server", s.servers, of: s.calls) + "</section>\n" }
+            if !s.bundles.isEmpty { body += "<section><h2>Bundles</h2>" + origins("Bundle", s.bundles, of: s.calls) + "</section>\n" }
             for flow in s.flows { body += section(flow) }
         }
         return """
@@ -75,6 +77,24 @@ public enum ReportHTMLFormatter {
     static func time(_ d: CallStatistics.Durations) -> String {
         table(["Percentile", "Time"], [["p50", d.p50.map(ReportTextFormatter.duration) ?? "-"],
                                       ["p90", d.p90.map(ReportTextFormatter.duration) ?? "-"]])
+    }
+
+    /// One row per server or bundle (a bundle by the first 12 digits of its
+    /// hash, the whole hash in the cell's title): calls, share, the
+    /// standard outcomes, p50 time in IVR.
+    static func origins(_ what: String, _ rows: [CallStatistics.Origin], of whole: Int) -> String {
+        let outcomeNames = CallStatistics.standardOutcomes
+        var html = "<table><thead><tr>" + ([what, "Calls", "%"] + outcomeNames + ["p50 in IVR"]).map { "<th>\(HTML.escape($0))</th>" }.joined()
+            + "</tr></thead><tbody>"
+        for row in rows {
+            let counts = outcomeNames.map { name in String(row.outcomes.first { $0.name == name }?.count ?? 0) }
+            let shown = what == "Bundle" ? CallStatistics.shortBundle(row.name) : row.name
+            html += "<tr><td title=\"\(HTML.escape(row.name))\">\(HTML.escape(shown))</td>"
+                + ([String(row.calls), CallStatistics.percent(row.calls, of: whole)] + counts
+                   + [row.time.p50.map(ReportTextFormatter.duration) ?? "-"]).map { "<td class=\"n\">\(HTML.escape($0))</td>" }.joined()
+                + "</tr>"
+        }
+        return html + "</tbody></table>"
     }
 
     /// The total and one row per destination: bridges, talk, billable minutes.

@@ -14,7 +14,7 @@ public enum ReportJSONFormatter {
         ] + talk(s.talk) + [
             ("hours", .array(s.hours.map(number))),
             ("flows", .array(s.flows.map(flow))),
-        ])
+        ] + origins("servers", "server", s.servers) + origins("bundles", "bundle", s.bundles))
         return object.serialized + "\n"
     }
 
@@ -45,6 +45,16 @@ public enum ReportJSONFormatter {
                 .object([("destination", .string(d.name))] + totals(d.bridges, d.talkMs, d.billableMinutes))
             })),
         ]))]
+    }
+
+    /// `"servers": [{"server": NAME, "calls": N, "outcomes": {...}, "timeInIVR": {...}}]`
+    /// (and `bundles` alike) when some record names one; nothing otherwise.
+    static func origins(_ key: String, _ field: String, _ rows: [CallStatistics.Origin]) -> [(String, JSON)] {
+        guard !rows.isEmpty else { return [] }
+        return [(key, .array(rows.map { row in
+            .object([(field, .string(row.name)), ("calls", number(row.calls)), ("outcomes", counts(row.outcomes)),
+                     ("timeInIVR", time(row.time))])
+        }))]
     }
 
     static func counts(_ c: [CallStatistics.Count]) -> JSON {

@@ -13,6 +13,8 @@ public enum ReportTextFormatter {
         out += "\nTime in IVR\n" + time(s.time)
         if let t = s.talk { out += "\nTalk time (bridged transfers)\n" + talk(t) }
         out += "\nBusiest hours (UTC)\n" + hours(s.hours)
+        if !s.servers.isEmpty { out += "\nServers\n" + origins(s.servers, of: s.calls) }
+        if !s.bundles.isEmpty { out += "\nBundles\n" + origins(s.bundles, of: s.calls, name: CallStatistics.shortBundle) }
 
         for flow in s.flows {
             out += "\nFlow \(flow.name): " + calls(flow) + "\n"
@@ -37,6 +39,19 @@ public enum ReportTextFormatter {
     public static func calls(_ flow: CallStatistics.Flow) -> String {
         "\(flow.calls) call\(flow.calls == 1 ? "" : "s")"
             + (flow.transferredIn > 0 ? ", \(flow.transferredIn) transferred in through ivr:" : "")
+    }
+
+    /// One row per server or bundle: `name  calls  percent  outcomes  p50`.
+    static func origins(_ rows: [CallStatistics.Origin], of whole: Int, name: (String) -> String = { $0 }) -> String {
+        let names = rows.map { name($0.name) }
+        let nameWidth = names.map(\.count).max() ?? 0
+        let countWidth = rows.map { String($0.calls).count }.max() ?? 0
+        return zip(names, rows).map { name, row in
+            let outcomes = row.outcomes.filter { $0.count > 0 }.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
+            return "  " + pad(name, nameWidth) + "  " + padLeft(String(row.calls), countWidth) + "  "
+                + padLeft(CallStatistics.percent(row.calls, of: whole), 6) + "  " + outcomes
+                + "; p50 " + (row.time.p50.map(duration) ?? "-") + "\n"
+        }.joined()
     }
 
     /// `name  count  percent` rows, columns aligned.

@@ -46,9 +46,11 @@ public struct TalkTime: Sendable, Equatable {
         return Int((seconds * 1000).rounded())
     }
 
-    /// Milliseconds of a record's bridge (ring and talk): not time in the IVR.
+    /// Milliseconds of a record's answered bridge (ring and talk): not time
+    /// in the IVR. An unanswered attempt's ringing is (the caller heard
+    /// ringback from the IVR, then its `on-fail`).
     static func bridgeMs(_ r: CallRecord) -> Int {
-        guard let b = r.bridge else { return 0 }
+        guard let b = r.bridge, b.answered else { return 0 }
         return milliseconds(b.ringSeconds) + milliseconds(b.talkSeconds)
     }
 }

@@ -75,12 +75,23 @@ public struct BridgeSummary: Sendable, Equatable {
     public var endedBy: Ender?
     /// The stereo recording (a file name), when `record: true`.
     public var recording: String?
+    /// Why the callee did not take the call (`486 Busy Here`, `408 no
+    /// answer (rang 30.0 s)`, a `confirm` not pressed), when not answered:
+    /// the transfer then fails with it and its `on-fail` runs.
+    public var failure: String?
 
-    public init(ringSeconds: Double, answered: Bool, talkSeconds: Double, endedBy: Ender?, recording: String? = nil) {
+    public init(ringSeconds: Double, answered: Bool, talkSeconds: Double, endedBy: Ender?, recording: String? = nil,
+                failure: String? = nil) {
         self.ringSeconds = ringSeconds
         self.answered = answered
         self.talkSeconds = talkSeconds
         self.endedBy = endedBy
         self.recording = recording
+        self.failure = failure
+    }
+
+    /// An attempt the callee did not take, after `ringSeconds` of ringing.
+    public static func unanswered(ringSeconds: Double, failure: String) -> BridgeSummary {
+        BridgeSummary(ringSeconds: ringSeconds, answered: false, talkSeconds: 0, endedBy: nil, failure: failure)
     }
 }

@@ -127,7 +127,9 @@ public struct CallRecord: Codable, Sendable, Equatable {
     }
 
     /// `bridge` of a call record: a bridged transfer (`via: bridge`, or
-    /// `auto` when the REFER was refused) that connected, once it is over.
+    /// `auto` when the REFER was refused) that connected, once it is over;
+    /// or, when none connected, the last attempt the callee did not take
+    /// (`answered` false, `talkSeconds` 0, no `hangupBy`).
     /// `{"destination":{"kind":"number","value":"+442071234567"},"ringSeconds":4.2,"answered":true,
     /// "talkSeconds":95.3,"hangupBy":"callee","recording":"bridge-c1.wav"}`. Talk time and billable
     /// minutes of `ivrc report` come from it.

@@ -21,8 +21,11 @@ public struct CallReport: Sendable, Equatable {
     /// How the completed transfer connected: `refer` or `bridge`
     /// (an `auto` one says which it became); nil without a transfer.
     public var via: TransferVia?
-    /// The completed transfer's bridge, when it was bridged.
+    /// The completed transfer's bridge, when it was bridged; else the last
+    /// bridge attempt the callee did not take (`answered` false), if any.
     public var bridge: BridgeSummary?
+    /// The destination of such an unanswered `bridge` (nil: `destination`).
+    public var bridgeDestination: (kind: String, value: String)?
     /// A condition read the clock (`open()`): the call depended on the date.
     public var readClock = false
     /// Executed instructions (`flow@offset  OPCODE operands`), when traced.
@@ -101,7 +104,7 @@ public struct CallReport: Sendable, Equatable {
                                 path: visited, inputs: inputs, error: error,
                                 pathFlows: path.count == visited.count && path.contains { $0.flow != flow } ? path.map(\.flow) : nil)
         record.transferFailures = transferFailures.isEmpty ? nil : transferFailures
-        if let bridge, let destination {
+        if let bridge, let destination = bridgeDestination ?? destination {
             record.bridge = CallRecord.Bridge(destination: CallRecord.Destination(kind: destination.kind, value: destination.value),
                                               summary: bridge)
         }

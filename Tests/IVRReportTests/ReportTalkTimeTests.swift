@@ -42,6 +42,8 @@ import Testing
     @Test func timeInIVRLeavesTheBridgeOut() {
         // 10 s in the IVR, then 4 s ringing and 125 s of talk.
         #expect(CallStatistics.timeInIVR(Self.records[0]) == 10_000)
+        // An attempt nobody answered: its 30 s of ringing were spent in the IVR (ringback, then on-fail).
+        #expect(CallStatistics.timeInIVR(Self.records[3]) == 40_000)
     }
 
     @Test func recordsWithoutBridgesHaveNoTalkSection() {

@@ -125,7 +125,11 @@ import Testing
         #expect(backend.transferRequests.count == 2)
         #expect(report.destination?.value == "voicemail")
         #expect(report.via == .refer)
-        #expect(report.bridge == nil)
+        // The record keeps the attempt: not answered, to its own destination (the call went on to voicemail).
+        #expect(report.bridge == .unanswered(ringSeconds: 0, failure: "no-answer"))
+        let bridge = try #require(report.record(id: "c1", backend: "simulate").bridge)
+        #expect(bridge == CallRecord.Bridge(destination: CallRecord.Destination(kind: "number", value: "+442071234567"),
+                                            ringSeconds: 0, answered: false, talkSeconds: 0))
         let failed = report.events.compactMap { e -> TransferOutcome? in
             if case .transferFailed(_, _, let result, _) = e.kind { result } else { nil }
         }
@@ -138,6 +142,21 @@ import Testing
                                                     transfers: ["+442071234567": .busy])
         #expect(report.destination?.value == "voicemail")
         #expect(backend.calleeTokens.count == 1)
+        let line = report.record(id: "c1", backend: "simulate").jsonLine()
+        #expect(line.contains(#""bridge":{"answered":false,"destination":{"kind":"number","value":"+442071234567"},"ringSeconds":0,"talkSeconds":0}"#),
+                "\(line)")
+        #expect(line.contains(#""transferFailures":[{"kind":"number","reason":"busy","result":"busy","value":"+442071234567"}]"#), "\(line)")
+    }
+
+    @Test func aBridgeNobodyAnswersRecordsItsRingTime() async throws {
+        let (report, _) = try await Self.call(try Self.bundle(), input: "1", transfers: ["+442071234567": .noAnswer])
+        #expect(report.destination?.value == "voicemail")
+        let bridge = try #require(report.record(id: "c1", backend: "simulate").bridge)
+        #expect(!bridge.answered && bridge.hangupBy == nil && bridge.talkSeconds == 0)
+        #expect(bridge.ringSeconds == 30)  // the transfer's default ring time
+        // A later bridge that connects replaces the attempt in the record.
+        let (connected, _) = try await Self.call(try Self.bundle(), input: "1", callee: "#")
+        #expect(connected.record(id: "c2", backend: "simulate").bridge?.answered == true)
     }
 
     @Test func aTransferWithoutViaTakesTheManifestsDefault() async throws {

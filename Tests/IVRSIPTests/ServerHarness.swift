@@ -37,7 +37,8 @@ final class ServerHarness {
     /// `moreFlows`: further flow files (`more1.yaml`, ...) built with `flow`.
     /// `serverName`: the node's `--server` (default: the host name).
     init(maxCalls: Int = 100, flow: String = ServerHarness.flow, moreFlows: [String] = [], logger: Logger = CallServices.quietLogger(),
-         serverName: String? = nil, configure: (inout SIPConfiguration) -> Void = { _ in }) async throws {
+         serverName: String? = nil, metrics: IVRMetrics = .none, configure: (inout SIPConfiguration) -> Void = { _ in },
+         webhook: (@Sendable (WebhookRequest) async throws -> WebhookResponse)? = nil) async throws {
         folder = NSTemporaryDirectory() + "ivrsip-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try flow.write(toFile: folder + "/main.yaml", atomically: true, encoding: .utf8)
@@ -52,13 +53,13 @@ final class ServerHarness {
         }
         let built = try FlowBuild.build(paths: paths, currentDirectory: folder).get()
         let services = CallServices(prompts: PromptAudio(folders: [folder]), tts: .none, recordingsFolder: folder,
-                                    referTarget: ReferTarget(pbx: "pbx.example", trunk: nil), webhook: nil,
+                                    referTarget: ReferTarget(pbx: "pbx.example", trunk: nil), webhook: webhook,
                                     logger: logger)
         let sink = records
         server = IVRServer(bundle: built.bundle, bytes: built.bytes, server: serverName ?? IVRServer.hostName,
-                           services: services, records: nil) { line in
+                           services: services, records: nil, printRecord: { line in
             if let r = CallRecord.parse(line: line) { sink.append(r) }
-        }
+        }, metrics: metrics)
         // Each harness its own RTP ports (suites run in parallel; a busy port would be skipped anyway).
         let base = 31000 + 400 * (Self.next.add(1, ordering: .relaxed).oldValue % 20)
         var config = SIPConfiguration(host: "127.0.0.1", port: 0, rtpPorts: base...(base + 399), maxCalls: maxCalls)

@@ -20,13 +20,17 @@ if talk and "talk" in measured:
 hung = [r for r in of("agent") if (r.get("bridge") or {}).get("hangupBy") == "caller"]
 check("record-caller-hangs-up", len(hung) == 1, json.dumps(hung[0].get("bridge")) if hung else "none")
 busy = of("busy-agent")
-check("record-busy", len(busy) == 1 and "failed" in busy[0]["path"] and not busy[0].get("bridge")
+# A failed attempt is still a bridge in the record: not answered, no talk, no hangupBy.
+check("record-busy", len(busy) == 1 and "failed" in busy[0]["path"]
+      and (busy[0].get("bridge") or {}).get("answered") is False and busy[0]["bridge"].get("talkSeconds") == 0
+      and "hangupBy" not in busy[0]["bridge"]
       and any(f["result"] == "busy" for f in busy[0].get("transferFailures", [])),
-      json.dumps({k: busy[0].get(k) for k in ("outcome", "path", "transferFailures")}) if busy else "none")
+      json.dumps({k: busy[0].get(k) for k in ("outcome", "path", "transferFailures", "bridge")}) if busy else "none")
 unconfirmed = of("confirming-agent")
 check("record-confirm-not-pressed", len(unconfirmed) == 1 and "failed" in unconfirmed[0]["path"]
+      and (unconfirmed[0].get("bridge") or {}).get("answered") is False
       and any(f["result"] == "no-answer" for f in unconfirmed[0].get("transferFailures", [])),
-      json.dumps({k: unconfirmed[0].get(k) for k in ("outcome", "path", "transferFailures")}) if unconfirmed else "none")
+      json.dumps({k: unconfirmed[0].get(k) for k in ("outcome", "path", "transferFailures", "bridge")}) if unconfirmed else "none")
 auto = of("auto-agent")
 check("record-auto-bridged", len(auto) == 1 and (auto[0].get("bridge") or {}).get("answered") is True,
       json.dumps(auto[0].get("bridge")) if auto else "none")

@@ -1,3 +1,4 @@
+import CDatagramBatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -10,8 +11,11 @@ import Glibc
 /// 4 bytes `IVRB`: a relayed packet arriving elsewhere tells how long the
 /// relay held it (the receiver's kernel stamp minus this one).
 ///
-/// Two threads, each sending its half of the streams in 20 slots of 1 ms
-/// (stream `i` in slot `i mod 20`), on absolute `clock_nanosleep` deadlines.
+/// One thread sending the streams in 20 slots of 1 ms
+/// (stream `i` in slot `i mod 20`), on absolute `clock_nanosleep` deadlines,
+/// a slot's packets from one socket in one `sendmmsg` (`OutgoingBatch`);
+/// every packet of a batch carries the stamp taken before it, so a relay
+/// delay can only read long, never short.
 final class StampedSender: @unchecked Sendable {
     // NOTE: `running` and `threadsDone` are guarded by `lock`; each thread owns its streams.
     struct Stream {
@@ -24,7 +28,7 @@ final class StampedSender: @unchecked Sendable {
     private let lock = NSLock()
     private var running = true
     private var threadsDone = 0
-    private let threads = 2
+    private let threads = 1
 
     init(streams: [Stream]) {
         for t in 0..<threads {
@@ -43,28 +47,26 @@ final class StampedSender: @unchecked Sendable {
         var slots = [[Int]](repeating: [], count: 20)
         for (k, s) in streams.enumerated() { slots[s.index % 20].append(k) }
         var sequence = [UInt16](repeating: 0, count: streams.count)
-        var packet = [UInt8](repeating: 0, count: 172)
-        packet[0] = 0x80
-        for k in 24..<172 { packet[k] = UInt8(truncatingIfNeeded: k * 7) }
-        for (k, m) in Self.magic.enumerated() { packet[20 + k] = m }
+        let most = max(1, slots.map(\.count).max() ?? 1)
+        let batch = OutgoingBatch(capacity: most)
         var deadline = timespec()
         clock_gettime(CLOCK_MONOTONIC, &deadline)
         var tick = 0
         while lock.withLock({ running }) {
-            for k in slots[tick % 20] {
-                let s = streams[k].stream
-                let seq = sequence[k]
-                let timestamp = UInt32(truncatingIfNeeded: Int(seq) * 160)
-                packet[2] = UInt8(seq >> 8)
-                packet[3] = UInt8(seq & 0xFF)
-                for b in 0..<4 {
-                    packet[4 + b] = UInt8((timestamp >> UInt32(24 - 8 * b)) & 0xFF)
-                    packet[8 + b] = UInt8((s.ssrc >> UInt32(24 - 8 * b)) & 0xFF)
-                }
+            // One tick's packets, grouped by socket, each socket's in one `sendmmsg`.
+            var byFD: [Int32: [Int]] = [:]
+            for k in slots[tick % 20] { byFD[streams[k].stream.fd, default: []].append(k) }
+            for (fd, members) in byFD {
+                batch.reset()
                 let now = UInt64(bitPattern: Self.realtime())
-                for b in 0..<8 { packet[12 + b] = UInt8((now >> UInt64(56 - 8 * b)) & 0xFF) }
-                RawUDP.send(packet, fd: s.fd, port: s.port)
-                sequence[k] &+= 1
+                for k in members {
+                    let s = streams[k].stream
+                    batch.add(port: s.port) { packet in
+                        Self.fill(packet, sequence: sequence[k], ssrc: s.ssrc, sentAt: now)
+                    }
+                    sequence[k] &+= 1
+                }
+                batch.send(fd: fd)
             }
             tick += 1
             deadline.tv_nsec += 1_000_000
@@ -77,9 +79,80 @@ final class StampedSender: @unchecked Sendable {
         lock.withLock { threadsDone += 1 }
     }
 
+    /// One 172-byte PCMU packet: header, the send stamp and `magic`, then a
+    /// fixed non-silent pattern.
+    static func fill(_ packet: UnsafeMutableRawBufferPointer, sequence: UInt16, ssrc: UInt32, sentAt: UInt64) {
+        let timestamp = UInt32(truncatingIfNeeded: Int(sequence) * 160)
+        packet[0] = 0x80
+        packet[1] = 0
+        packet[2] = UInt8(sequence >> 8)
+        packet[3] = UInt8(sequence & 0xFF)
+        for b in 0..<4 {
+            packet[4 + b] = UInt8((timestamp >> UInt32(24 - 8 * b)) & 0xFF)
+            packet[8 + b] = UInt8((ssrc >> UInt32(24 - 8 * b)) & 0xFF)
+        }
+        for b in 0..<8 { packet[12 + b] = UInt8((sentAt >> UInt64(56 - 8 * b)) & 0xFF) }
+        for (k, m) in magic.enumerated() { packet[20 + k] = m }
+        for k in 24..<172 { packet[k] = UInt8(truncatingIfNeeded: k * 7) }
+    }
+
     func stop() {
         lock.withLock { running = false }
         while lock.withLock({ threadsDone < threads }) { usleep(5_000) }
+    }
+}
+
+/// Packets to 127.0.0.1 sent from one socket with one `sendmmsg`.
+final class OutgoingBatch {
+    static let size = 172
+    let capacity: Int
+    private(set) var count = 0
+    private let data: UnsafeMutableRawBufferPointer
+    private let names: UnsafeMutablePointer<sockaddr_in>
+    private let vectors: UnsafeMutablePointer<iovec>
+    private let headers: UnsafeMutablePointer<datagram_batch_header>
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        data = .allocate(byteCount: capacity * Self.size, alignment: 8)
+        names = .allocate(capacity: capacity)
+        vectors = .allocate(capacity: capacity)
+        headers = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        data.deallocate()
+        names.deallocate()
+        vectors.deallocate()
+        headers.deallocate()
+    }
+
+    func reset() { count = 0 }
+
+    /// Adds a packet to `port`, its bytes written by `fill`.
+    func add(port: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) {
+        guard count < capacity else { return }
+        let k = count
+        fill(UnsafeMutableRawBufferPointer(rebasing: data[(k * Self.size)..<((k + 1) * Self.size)]))
+        names[k] = RawUDP.address(port: port)
+        vectors[k] = iovec(iov_base: data.baseAddress! + k * Self.size, iov_len: Self.size)
+        var message = msghdr()
+        message.msg_name = UnsafeMutableRawPointer(names + k)
+        message.msg_namelen = socklen_t(MemoryLayout<sockaddr_in>.size)
+        message.msg_iov = vectors + k
+        message.msg_iovlen = 1
+        headers[k] = datagram_batch_header(msg_hdr: message, msg_len: 0)
+        count += 1
+    }
+
+    /// Sends every packet added since `reset` (what the kernel refuses is lost, as UDP may be).
+    func send(fd: Int32) {
+        var sent = 0
+        while sent < count {
+            let n = datagram_batch_send(fd, headers + sent, UInt32(count - sent), 0)
+            if n <= 0 { break }
+            sent += Int(n)
+        }
     }
 }
 

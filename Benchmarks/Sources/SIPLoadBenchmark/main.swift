@@ -31,13 +31,18 @@ import IVRSIP
 /// every packet (on loopback: its send time). See `LoadResult` for jitter
 /// and lateness, and docs/sip.md for how to read the table.
 ///
-/// Usage: `swift run -c release --package-path Benchmarks SIPLoadBenchmark [--seconds S] [N ...]`.
+/// Usage: `swift run -c release --package-path Benchmarks SIPLoadBenchmark [--seconds S] [--only bridge] [N ...]`.
 func out(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let secondsFlag = arguments.firstIndex(of: "--seconds")
 let seconds = secondsFlag.flatMap { $0 + 1 < arguments.count ? Double(arguments[$0 + 1]) : nil } ?? 10
-let levels = arguments.enumerated().filter { i, _ in secondsFlag.map { i != $0 && i != $0 + 1 } ?? true }.compactMap { Int($0.1) }
+let onlyFlag = arguments.firstIndex(of: "--only")
+/// `--only bridge`: the bridge level alone (direct path and bridged calls), for profiling.
+let onlyBridge = onlyFlag.map { $0 + 1 < arguments.count && arguments[$0 + 1] == "bridge" } ?? false
+let levels = arguments.enumerated().filter { i, _ in
+    secondsFlag.map { i != $0 && i != $0 + 1 } ?? true
+}.filter { i, _ in onlyFlag.map { i != $0 && i != $0 + 1 } ?? true }.compactMap { Int($0.1) }
 let flow = """
     ivr: load
     extension: "100"
@@ -136,6 +141,15 @@ out("SIP load benchmark: in-process server and raw-UDP generator on \(ProcessInf
 out(LoadResult.header)
 for n in levels.isEmpty ? [100, 500, 1000] : levels {
     out("-- \(n) streams (load average \(String(format: "%.2f", loadAverage())))")
+    if onlyBridge {
+        let direct = try await directDelays(n / 2)
+        let bridge = try await bridged(n / 2)
+        out(bridge.result.row("ivrc-bridge"))
+        out("   relay delay p50/p99 \(LoadResult.percentile(bridge.relayDelays, 0.5)) / \(LoadResult.percentile(bridge.relayDelays, 0.99)) ms, "
+            + "direct \(LoadResult.percentile(direct.delays, 0.5)) / \(LoadResult.percentile(direct.delays, 0.99)) ms, "
+            + "cpu \(bridge.result.cpu) (senders alone \(direct.cpu))")
+        continue
+    }
     let timers = try await baseline(n, timing: .perStream)
     out(timers.row("bare-timers"))
     let clock = try await baseline(n, timing: .perLoop)

@@ -11,8 +11,10 @@ public struct Report: AsyncParsableCommand {
         discussion: """
             FILE is a call-record log: one JSON call record per line, as written by \
             `ivrc simulate --records`, `ivrc run --records` and the SIP backend ("-" reads \
-            standard input). Lines that are not call records are skipped and counted on \
-            standard error.
+            standard input), or a folder: every *.jsonl in it and its subfolders. Several \
+            files and folders (the logs of several `ivrc serve` nodes) merge into one report, \
+            with rows per server and per bundle when the records name them. Lines that are \
+            not call records are skipped and counted on standard error.
 
             Exit status: 0 success, 2 a file cannot be read or written, 64 a malformed \
             command line.
@@ -20,11 +22,12 @@ public struct Report: AsyncParsableCommand {
             Examples:
               ivrc report calls.jsonl
               ivrc report calls-*.jsonl --format json
+              ivrc report node1/calls.jsonl node2/calls.jsonl logs/
               ivrc report calls.jsonl --html report.html
               ivrc report calls.jsonl --format html -o report.html
             """)
 
-    @Argument(help: "Call-record logs (JSON lines).")
+    @Argument(help: "Call-record logs (JSON lines), or folders of them (*.jsonl).")
     public var files: [String]
 
     @Option(help: "text, json or html.")

@@ -35,7 +35,7 @@ public enum ReportRunner {
             do throws(CallRecordReader.Unreadable) {
                 try reader.read(path: file, currentDirectory: o.currentDirectory)
             } catch {
-                errors.append("error: cannot read \(error.path)")
+                errors.append("error: cannot read \(error.path)" + (error.reason.map { ": \($0)" } ?? ""))
             }
         }
         var stderr = (errors + malformedMessages(reader.malformed)).map { $0 + "\n" }.joined()

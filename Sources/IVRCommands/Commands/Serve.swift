@@ -18,13 +18,15 @@ public struct Serve: AsyncParsableCommand {
             signal hangs up every call. SIGHUP: reload PATH (build and verify); new calls get \
             the new bundle, live calls finish on theirs; a bundle that fails is refused (logged) \
             and the old one keeps serving. --proxy (or the manifest's sip.outbound-proxy) \
-            sends the requests ivrc starts outside a dialog through a SIP proxy.
+            sends the requests ivrc starts outside a dialog through a SIP proxy. --metrics \
+            serves /metrics (Prometheus), /healthz and /readyz (503 while draining) over HTTP.
 
             Examples:
               ivrc serve acme.ivrb --listen 0.0.0.0:5060 --advertise 192.0.2.10 --records calls.jsonl
               ivrc serve . --listen 127.0.0.1:5080 --rtp-ports 20000-20999 --tts none
               ivrc serve . --listen 0.0.0.0:5060 --proxy "sip:sbc.acme.example;lr"
               ivrc serve acme.ivrb --listen 0.0.0.0:5060 --server node-2 --records calls.jsonl
+              ivrc serve acme.ivrb --listen 0.0.0.0:5060 --metrics 127.0.0.1:9464
             """)
 
     @Argument(help: "One .ivrb bundle, or flow sources (a file or folder).")
@@ -44,6 +46,10 @@ public struct Serve: AsyncParsableCommand {
     @Flag(help: "Bridged transfers: send the caller ID in P-Asserted-Identity (RFC 3325) as well as From (for a trunk or PBX that trusts ivrc).")
     public var assertIdentity = false
 
+    @Option(help: ArgumentHelp("Serve /metrics (Prometheus text format), /healthz and /readyz over HTTP on this address (port 0: a free one, logged).",
+                               valueName: "host:port"))
+    public var metrics: String?
+
     public init() {}
 
     public func validate() throws {
@@ -53,6 +59,9 @@ public struct Serve: AsyncParsableCommand {
         _ = try sip.dnsServerAddress()
         _ = try sip.srtpPolicy()
         guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
+        if let metrics, ServeMetrics.address(metrics) == nil {
+            throw ValidationError("--metrics takes HOST:PORT, e.g. 127.0.0.1:9464")
+        }
     }
 
     public func run() async throws {
@@ -72,14 +81,26 @@ public struct Serve: AsyncParsableCommand {
         config.outboundProxy = setup.outboundProxy
         config.dnsServer = try sip.dnsServerAddress()
         setup.trunk.apply(to: &config)
+        let observed = metrics.flatMap(ServeMetrics.address).map { ServeMetrics(host: $0.host, port: $0.port) }
         let server = IVRServer(bundle: setup.bundle, bytes: setup.bytes, server: sip.serverName, services: setup.services,
-                               records: records.map { CallRecordLog(path: $0) })
+                               records: records.map { CallRecordLog(path: $0) }, metrics: observed?.metrics ?? .none)
         do {
             try await server.start(configuration: config)
         } catch {
             await setup.http.shutdown()
             let wanted = listeners.map(\.description).joined(separator: ", ")
             return try CommandOutput(stderr: "error: cannot listen on \(wanted): \(error)\n", exitCode: CommandOutput.Code.ioError).emit()
+        }
+        var pages: MetricsHTTPServer?
+        if let observed {
+            do {
+                pages = try await observed.serve(server)
+            } catch {
+                await server.shutdown()
+                await setup.http.shutdown()
+                return try CommandOutput(stderr: "error: cannot listen on \(metrics ?? "") for --metrics: \(error)\n",
+                                         exitCode: CommandOutput.Code.ioError).emit()
+            }
         }
         let served = server.served
         var elsewhere = ""
@@ -88,6 +109,9 @@ public struct Serve: AsyncParsableCommand {
         }
         server.notice("listening on \(SIPOptions.describe(server.endpoint.listening)) (flows: \(served.servedFlowNames.joined(separator: ", "))"
                       + "\(elsewhere); server \(server.serverName), bundle \(served.hash.prefix(12)))")
+        if let pages, let observed {
+            server.notice("metrics on http://\(observed.host.contains(":") ? "[\(observed.host)]" : observed.host):\(pages.port)/metrics")
+        }
         // Events: a signal (SIGTERM/SIGINT, SIGHUP), or 0 once the calls have drained.
         let signals = SignalWatcher(reload: true)
         var signalsSeen = 0
@@ -122,6 +146,7 @@ public struct Serve: AsyncParsableCommand {
                 server.endpoint.hangUpAll()
             }
         }
+        await pages?.close()
         await server.shutdown()
         await setup.http.shutdown()
     }

@@ -6,8 +6,9 @@ extension CallServices {
     /// `download`), or text spoken by the TTS engine. A `play` that cannot be
     /// played (a missing or unreadable file, a failed download) is logged and
     /// falls back to speaking its transcript, when it has one; else the
-    /// prompt is silent and the call goes on.
-    func samples(_ item: PromptItem, callID: String) async -> [Int16] {
+    /// prompt is silent and the call goes on. TTS cache hits and misses
+    /// count in `metrics`.
+    func samples(_ item: PromptItem, callID: String, metrics: IVRMetrics = .none) async -> [Int16] {
         switch item {
         case .play(let file, let transcript):
             do {
@@ -20,10 +21,10 @@ extension CallServices {
                 let fallback = transcript.map { $0.isEmpty ? "" : "; speaking its transcript instead" } ?? ""
                 logger.warning("cannot play: \(error)\(fallback)", metadata: ["call-id": "\(callID)"])
                 guard let transcript, !transcript.isEmpty else { return [] }
-                return await tts.render(transcript, voice: nil, language: nil, logger: logger)
+                return await tts.render(transcript, voice: nil, language: nil, logger: logger, metrics: metrics)
             }
         case .say(let text, let voice, let language):
-            return await tts.render(text, voice: voice, language: language, logger: logger)
+            return await tts.render(text, voice: voice, language: language, logger: logger, metrics: metrics)
         }
     }
 }

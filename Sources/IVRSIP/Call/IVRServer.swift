@@ -27,18 +27,21 @@ public final class IVRServer: Sendable {
     /// Records not yet written (flows still finishing).
     let pending = Mutex(0)
     let reloadCounts = Mutex(ReloadCounts())
+    /// What the server and its endpoint count (docs/metrics.md).
+    public let metrics: IVRMetrics
 
     /// `bytes`: the bundle's bytes as read or built (their SHA-256 is each
     /// record's `bundle`); nil: the bundle written anew. `server`: the
     /// node's name (default: the host name).
     public init(bundle: VerifiedBundle, bytes: [UInt8]? = nil, server: String = IVRServer.hostName,
                 services: CallServices, records: CallRecordLog?,
-                printRecord: @escaping @Sendable (String) -> Void = { print($0) }) {
+                printRecord: @escaping @Sendable (String) -> Void = { print($0) }, metrics: IVRMetrics = .none) {
         self.serverName = server
         self.current = Mutex(ServedBundle(bundle: bundle, bytes: bytes ?? BundleWriter.write(bundle.image), server: server))
         self.services = services
         self.records = records
         self.printRecord = printRecord
+        self.metrics = metrics
     }
 
     /// The bundle new calls get, with its hash.
@@ -79,6 +82,8 @@ public final class IVRServer: Sendable {
             current.withLock { $0 = next }
         }
         reloadCounts.withLock { $0.succeeded += 1 }
+        metrics.bundleServing(bundle: next.hash, server: serverName)
+        metrics.reloaded(succeeded: true)
         var message = "reloaded \(path): bundle \(next.hash.prefix(12)) (was \(previous.hash.prefix(12))); "
             + "flows: \(next.servedFlowNames.joined(separator: ", "))"
         let elsewhere = next.otherNodesFlowNames
@@ -94,6 +99,7 @@ public final class IVRServer: Sendable {
     /// the bundle served stays as it was.
     public func reloadRefused(from path: String, reason: String) {
         reloadCounts.withLock { $0.refused += 1 }
+        metrics.reloaded(succeeded: false)
         services.logger.error("reload of \(path) refused, still serving bundle \(served.hash.prefix(12)): \(reason)")
     }
 
@@ -102,6 +108,13 @@ public final class IVRServer: Sendable {
     public var isDraining: Bool { box.endpoint?.isDraining ?? false }
 
     public var endpoint: SIPEndpoint { box.endpoint! }
+
+    /// The event loops the endpoint runs on (for other servers of the
+    /// process, such as `MetricsHTTPServer`).
+    public var eventLoopGroup: EventLoopGroup { endpoint.group }
+
+    /// `isDraining`, for `/readyz` (503 while true).
+    public var draining: Bool { isDraining }
 
     /// Binds the SIP socket and starts answering, on an event loop group
     /// of one thread per core (shut down by `shutdown`).
@@ -130,10 +143,12 @@ public final class IVRServer: Sendable {
             },
             started: { [self] leg in self.run(leg) },
             ended: { [self] leg in self.ended(leg) })
-        let endpoint = SIPEndpoint(configuration: configuration, group: group, hooks: hooks, logger: services.logger)
+        let endpoint = SIPEndpoint(configuration: configuration, group: group, hooks: hooks, logger: services.logger,
+                                   metrics: metrics)
         box.endpoint = endpoint
         try await endpoint.start()
         endpoint.startRegistrations()
+        metrics.bundleServing(bundle: served.hash, server: serverName)
     }
 
     /// The Request-URI user part picks a flow by extension, else by name,
@@ -216,6 +231,7 @@ public final class IVRServer: Sendable {
 
     func write(_ record: CallRecord) async {
         defer { pending.withLock { $0 -= 1 } }
+        metrics.callEnded(flow: record.flow, outcome: record.outcome)
         guard let records else { return printRecord(record.jsonLine()) }
         do { try await records.append(record) } catch {
             services.logger.error("cannot append the call record: \(error)")

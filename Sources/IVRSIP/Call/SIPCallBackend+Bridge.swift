@@ -94,7 +94,8 @@ extension SIPCallBackend {
             if hadEarlyMedia { await caller.setFed(false) }
             caller.stopPlayback()
             if callerGone { throw CallerHungUp() }
-            return .failed(Self.reason(failure, ringSeconds: ringSeconds, sensitive: request.sensitive))
+            return .bridged(.unanswered(ringSeconds: ringSeconds,
+                                        failure: Self.reason(failure, ringSeconds: ringSeconds, sensitive: request.sensitive)))
         case .success(let leg):
             callee = leg
         }
@@ -122,10 +123,11 @@ extension SIPCallBackend {
                 endpoint.hangUp(callee)
                 caller.stopPlayback()
                 let seconds = Double(options.confirmTimeout) / 1000
-                return .failed("408 the callee did not press \(options.confirm.map(String.init) ?? "") within \(seconds) s")
+                return .bridged(.unanswered(ringSeconds: ringSeconds,
+                                            failure: "408 the callee did not press \(options.confirm.map(String.init) ?? "") within \(seconds) s"))
             case .calleeHungUp?:
                 caller.stopPlayback()
-                return .failed("480 the callee hung up before accepting")
+                return .bridged(.unanswered(ringSeconds: ringSeconds, failure: "480 the callee hung up before accepting"))
             case .accepted?:
                 break
             }

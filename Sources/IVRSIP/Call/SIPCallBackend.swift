@@ -61,7 +61,7 @@ public final class SIPCallBackend: MediaBackend {
     public var now: Date { Date() }
 
     func samples(_ item: PromptItem) async -> [Int16] {
-        await services.samples(item, callID: leg.callID)
+        await services.samples(item, callID: leg.callID, metrics: endpoint.metrics)
     }
 
     func playToEnd(_ samples: [Int16]) async throws {
@@ -198,7 +198,20 @@ public final class SIPCallBackend: MediaBackend {
 
     public func webhook(_ request: WebhookRequest) async throws -> WebhookResponse {
         guard let webhook = services.webhook else { throw WebhookFailure("webhooks are not available in this server") }
-        return try await webhook(request)
+        let started = ContinuousClock.now
+        let metrics = endpoint.metrics
+        func took() -> Int64 {
+            let d = ContinuousClock.now - started
+            return d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
+        }
+        do {
+            let response = try await webhook(request)
+            metrics.webhookDone(nanoseconds: took(), failed: !(200..<300).contains(response.status))
+            return response
+        } catch {
+            metrics.webhookDone(nanoseconds: took(), failed: true)
+            throw error
+        }
     }
 
     public func hangup() async {

@@ -23,6 +23,7 @@ extension SIPEndpoint {
         finishTransfer(leg, .hungUp)
         if leg.remoteHungUp { leg.task?.cancel() }
         calls[leg.callID] = nil
+        metrics.callsActive(calls.count)
         hooks.ended(leg)
         if calls.isEmpty {
             let waiters = drainWaiters

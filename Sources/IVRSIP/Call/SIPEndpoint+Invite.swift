@@ -84,6 +84,7 @@ extension SIPEndpoint {
         if offer == nil, configuration.srtp == .required { leg.srtpOffer = .fresh() }
         leg.remoteCSeq = request.cseq?.number
         calls[callID] = leg
+        metrics.callsActive(calls.count)
         respond(request, request.response(100))
         if configuration.ringing {
             respond(request, dialogResponse(request, 180, toTag: tag))
@@ -122,8 +123,10 @@ extension SIPEndpoint {
         ok.headers.add("Content-Type", "application/sdp")
         ok.body = Array(sdp.utf8)
         leg.state = .answered
-        leg.answeredAt = Date()
+        let answered = Date()
+        leg.answeredAt = answered
         stats.callsAnswered += 1
+        metrics.callSetUp(nanoseconds: Int64(max(0, answered.timeIntervalSince(leg.created)) * 1e9))
         leg.lastInviteResponse = respond(invite, ok)
         let now = Int(NIODeadline.now().uptimeNanoseconds / 1_000_000)
         leg.okTimer = (RetransmitTimer(start: now, t1: configuration.t1, t2: configuration.t2), nil)
@@ -159,6 +162,7 @@ extension SIPEndpoint {
     /// (by calls, or by other processes) is logged once, when it starts.
     func mediaFailed(_ leg: CallLeg, _ error: any Error) {
         if let media = error as? MediaError, case .noPorts = media {
+            metrics.rtpPortsExhausted()
             if !rtpPortsExhausted {
                 rtpPortsExhausted = true
                 logger.error("every RTP port of \(ports.range.lowerBound)-\(ports.range.upperBound) is taken (by calls or other processes): new calls get 503",

@@ -103,6 +103,7 @@ extension SIPEndpoint {
         leg.bridgeLeg = options.bridgeLeg
         leg.earlyMedia = options.earlyMedia
         calls[callID] = leg
+        metrics.callsActive(calls.count)
         let sdp = SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort,
                                       sessionID: UInt64.random(in: 1...UInt64(Int64.max)), srtp: srtp,
                                       first: options.firstCodec ?? .pcmu)

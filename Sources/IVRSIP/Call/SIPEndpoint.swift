@@ -54,7 +54,9 @@ public final class SIPEndpoint: @unchecked Sendable {
     let hooks: Hooks
     let ports: PortAllocator
     /// The 20 ms pacing clock of each event loop (see `MediaClock`).
-    let clocks = MediaClocks()
+    let clocks: MediaClocks
+    /// What the endpoint counts: calls, setup time, RTP, registrations (`IVRMetrics.none` by default).
+    public let metrics: IVRMetrics
     let logger: Logger
     /// The one event loop of signalling: every listener and connection.
     let loop: EventLoop
@@ -134,11 +136,14 @@ public final class SIPEndpoint: @unchecked Sendable {
         public var connectionsIdleClosed = 0
     }
 
-    public init(configuration: SIPConfiguration, group: EventLoopGroup, hooks: Hooks, logger: Logger) {
+    public init(configuration: SIPConfiguration, group: EventLoopGroup, hooks: Hooks, logger: Logger,
+                metrics: IVRMetrics = .none) {
         self.configuration = configuration
         self.group = group
         self.hooks = hooks
         self.logger = logger
+        self.metrics = metrics
+        self.clocks = MediaClocks(metrics: metrics)
         self.loop = group.next()
         self.ports = PortAllocator(range: configuration.rtpPorts)
         self.responses = ResponseCache(limit: configuration.maxCachedResponses)

@@ -21,8 +21,11 @@ public enum TextToSpeech: Sendable {
         return nil
     }
 
-    /// 8 kHz samples for the text. Never fails: an engine error gives the tone.
-    public func render(_ text: String, voice: String?, language: String?, logger: Logger) async -> [Int16] {
+    /// 8 kHz samples for the text. Never fails: an engine error gives the
+    /// tone. A rendering read from the cache counts as a hit in `metrics`,
+    /// one synthesized as a miss (`none` counts neither).
+    public func render(_ text: String, voice: String?, language: String?, logger: Logger,
+                       metrics: IVRMetrics = .none) async -> [Int16] {
         switch self {
         case .none:
             logger.info("say (no TTS engine): \(text)")
@@ -30,7 +33,11 @@ public enum TextToSpeech: Sendable {
         case .espeak(let executable, let cache):
             let key = Self.cacheKey(text: text, voice: voice, language: language)
             let path = (cache as NSString).appendingPathComponent("\(key).wav")
-            if let cached = try? PromptAudio.load(path: path) { return cached }
+            if let cached = try? PromptAudio.load(path: path) {
+                metrics.ttsRendered(cached: true)
+                return cached
+            }
+            metrics.ttsRendered(cached: false)
             do {
                 return try await NIOThreadPool.singleton.runIfActive {
                     try Self.synthesize(text, voice: language ?? voice, executable: executable, to: path)

@@ -15,6 +15,13 @@ import Synchronization
 /// timestamp jumps by the frames it skipped (the prompt resumes where it
 /// was; the receiver sees the gap in the timestamps).
 ///
+/// Metrics: each tick's packets are counted on the loop and published
+/// once per timer firing (`ivrc_rtp_packets_sent_total`); a tick that
+/// fires more than 5 ms (`IVRMetrics.lateAfterNanoseconds`) after its
+/// deadline `start + i ms` counts its packets in
+/// `ivrc_rtp_packets_late_total` too. Frames of skipped cycles are never
+/// sent, so they count in neither.
+///
 /// Concurrency: all mutable state is touched only on `eventLoop`, which
 /// makes the `@unchecked Sendable` sound.
 public final class MediaClock: @unchecked Sendable {
@@ -24,6 +31,8 @@ public final class MediaClock: @unchecked Sendable {
     static let maxCatchUp: Int64 = 100
 
     public let eventLoop: EventLoop
+    /// Where each tick's packets are counted (`IVRMetrics.rtpTick`).
+    let metrics: IVRMetrics
     var slots: [[MediaSession]] = Array(repeating: [], count: MediaClock.slotCount)
     var start = NIODeadline.now()
     var tick: Int64 = 0
@@ -33,7 +42,10 @@ public final class MediaClock: @unchecked Sendable {
     /// Whole 20 ms cycles skipped after stalls (for logs and tests).
     public internal(set) var skippedCycles: Int64 = 0
 
-    public init(eventLoop: EventLoop) { self.eventLoop = eventLoop }
+    public init(eventLoop: EventLoop, metrics: IVRMetrics = .none) {
+        self.eventLoop = eventLoop
+        self.metrics = metrics
+    }
 
     /// Starts pacing `session` (on the loop). Its first frame goes out within 20 ms.
     func add(_ session: MediaSession) {
@@ -75,7 +87,8 @@ public final class MediaClock: @unchecked Sendable {
             timer = nil
             return
         }
-        let due = (NIODeadline.now() - start).nanoseconds / Self.tickNanoseconds
+        let elapsed = (NIODeadline.now() - start).nanoseconds
+        let due = elapsed / Self.tickNanoseconds
         if due - tick > Self.maxCatchUp {
             let cycles = (due - tick) / Int64(Self.slotCount)
             tick += cycles * Int64(Self.slotCount)
@@ -84,10 +97,18 @@ public final class MediaClock: @unchecked Sendable {
                 for session in slot { session.skip(frames: cycles) }
             }
         }
+        // Counted here and published once per tick: no lock or atomic per packet.
+        var sent = 0, late = 0
         while tick <= due {
-            for session in slots[Int(tick % Int64(Self.slotCount))] { session.sendFrame() }
+            var sentNow = 0
+            for session in slots[Int(tick % Int64(Self.slotCount))] {
+                if session.sendFrame() { sentNow += 1 }
+            }
+            sent += sentNow
+            if elapsed - tick * Self.tickNanoseconds > IVRMetrics.lateAfterNanoseconds { late += sentNow }
             tick += 1
         }
+        metrics.rtpTick(sent: sent, late: late)
         schedule()
     }
 }
@@ -95,14 +116,16 @@ public final class MediaClock: @unchecked Sendable {
 /// One clock per event loop of a group, made on first use.
 public final class MediaClocks: Sendable {
     private let clocks = Mutex<[ObjectIdentifier: MediaClock]>([:])
+    /// Given to every clock made.
+    let metrics: IVRMetrics
 
-    public init() {}
+    public init(metrics: IVRMetrics = .none) { self.metrics = metrics }
 
     /// The clock of `loop` (the clock keeps the loop alive, so the key is never reused).
     public func clock(for loop: EventLoop) -> MediaClock {
         clocks.withLock { all in
             if let clock = all[ObjectIdentifier(loop)] { return clock }
-            let clock = MediaClock(eventLoop: loop)
+            let clock = MediaClock(eventLoop: loop, metrics: metrics)
             all[ObjectIdentifier(loop)] = clock
             return clock
         }

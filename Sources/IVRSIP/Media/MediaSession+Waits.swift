@@ -74,6 +74,7 @@ extension MediaSession {
             self.bridge.forwarding = nil
             self.bridge.recorder = nil
             self.clock.remove(self)
+            self.clock.metrics.rtpSentUnpaced(self.packetsSent - self.pacedPackets)
             self.recordingTimer?.cancel()
             self.wake()
             self.socket.closeNow()

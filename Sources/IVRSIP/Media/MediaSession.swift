@@ -80,6 +80,9 @@ public final class MediaSession: @unchecked Sendable {
     var recording: Recording?
     var recordingTimer: Scheduled<Void>?
     public internal(set) var packetsSent = 0
+    /// Of `packetsSent`, those the clock sent (and counted in its metrics);
+    /// the others (relayed, DTMF) are published when the session closes.
+    var pacedPackets = 0
     public internal(set) var packetsReceived = 0
     public internal(set) var packetsRejected = 0
     /// Errors the RTP socket reported: an ICMP "port unreachable" after the
@@ -176,13 +179,16 @@ public final class MediaSession: @unchecked Sendable {
     // MARK: Sending
 
     /// One 20 ms frame (called by the clock): the next 160 samples of the
-    /// prompt, or silence, as one RTP packet to the remote end.
-    func sendFrame() {
-        guard !closed else { return }
+    /// prompt, or silence, as one RTP packet to the remote end. True when a
+    /// packet went out (the clock counts it; see `pacedPackets`).
+    @discardableResult
+    func sendFrame() -> Bool {
+        guard !closed else { return false }
         if bridge.fed {  // the other leg's packets go out instead (`relay`); the RTP clock runs on
             timestamp &+= UInt32(MediaSession.frameSamples)
-            return
+            return false
         }
+        var sent = false
         if playout.isEmpty, let loop = looping { playout = loop[...] }
         let samples = playout.prefix(MediaSession.frameSamples)
         playout = playout.dropFirst(MediaSession.frameSamples)
@@ -203,6 +209,8 @@ public final class MediaSession: @unchecked Sendable {
             if !srtpBroken, protectOutgoing() {
                 socket.sendOnLoop(outgoing, to: remote)
                 packetsSent += 1
+                pacedPackets += 1
+                sent = true
             }
             firstPacket = false
             sequence &+= 1
@@ -212,6 +220,7 @@ public final class MediaSession: @unchecked Sendable {
             playing = false
             wake()
         }
+        return sent
     }
 
     /// The clock skipped `frames` frames after a stall: the RTP clock moves on.
@@ -282,14 +291,15 @@ public final class MediaSession: @unchecked Sendable {
             packetsRejected += 1
             return
         }
-        if latched == nil || address.ipAddress == remoteIP {
-            if latched != address {
-                latched = address
-                remote = address
+        // The latched source first: it sends nearly every packet, and
+        // comparing addresses costs less than formatting one (`ipAddress`).
+        if latched != address {
+            guard latched == nil || address.ipAddress == remoteIP else {
+                packetsRejected += 1
+                return
             }
-        } else if latched != address {
-            packetsRejected += 1
-            return
+            latched = address
+            remote = address
         }
         packetsReceived += 1
         if bridge.forwarding != nil || bridge.recorder != nil {

@@ -8,7 +8,10 @@ extension SIPEndpoint {
     /// as `RegistrationClient` says.
     public func startRegistrations() {
         eventLoop.execute {
-            for reg in self.registrations { self.apply(reg.client.start(now: Self.nowMilliseconds()), reg) }
+            for reg in self.registrations {
+                self.metrics.registration(registrar: reg.settings.registrar.description, registered: false)
+                self.apply(reg.client.start(now: Self.nowMilliseconds()), reg)
+            }
         }
     }
 
@@ -84,6 +87,7 @@ extension SIPEndpoint {
 
     func logChange(_ reg: Registration) {
         guard let event = reg.client.takeEvent() else { return }
+        defer { metrics.registration(registrar: reg.settings.registrar.description, registered: reg.status.isRegistered) }
         let aor = reg.settings.aor.description
         let metadata: Logger.Metadata = ["registrar": "\(reg.settings.registrar)", "contact": "\(reg.contactUser)"]
         switch event {

@@ -34,18 +34,28 @@ public final class UDPSocket: Sendable {
         /// SO_RCVBUF in bytes (0: the system default). The kernel may cap it
         /// (net.core.rmem_max on Linux).
         public var receiveBuffer: Int
+        /// Datagrams read per readiness event (NIO's `maxMessagesPerRead`).
+        /// NIO reads until the socket is empty or this many were read, so
+        /// a socket that gets one datagram at a time pays a second `recvmsg`
+        /// (the one that finds it empty) for every datagram unless this is 1;
+        /// NIO's epoll is level-triggered, so what is left is read on the
+        /// next turn of the loop.
+        public var readsPerEvent: Int
 
-        public init(readSize: Int = UDPSocket.maxDatagram, receiveBuffer: Int = 0) {
+        public init(readSize: Int = UDPSocket.maxDatagram, receiveBuffer: Int = 0, readsPerEvent: Int = 4) {
             self.readSize = readSize
             self.receiveBuffer = receiveBuffer
+            self.readsPerEvent = readsPerEvent
         }
 
         /// The SIP port: whole datagrams, and a 4 MB buffer so a burst of
         /// INVITEs or BYEs is queued rather than dropped.
         public static let sip = Options(readSize: UDPSocket.maxDatagram, receiveBuffer: 4 << 20)
         /// An RTP port: a G.711 packet is 172 bytes; anything cut at 2,048 is
-        /// refused by `MediaSession` (its payload exceeds `maxPayload`).
-        public static let rtp = Options(readSize: 2_048, receiveBuffer: 0)
+        /// refused by `MediaSession` (its payload exceeds `maxPayload`). A
+        /// call's port gets one packet every 20 ms, so each readiness event
+        /// reads one (no empty `recvmsg` after it).
+        public static let rtp = Options(readSize: 2_048, receiveBuffer: 0, readsPerEvent: 1)
     }
 
     public static func bind(host: String, port: Int, group: EventLoopGroup, options: Options = .sip,
@@ -62,6 +72,7 @@ public final class UDPSocket: Sendable {
         // another's calls or RTP. A busy port fails the bind instead.
         var bootstrap = DatagramBootstrap(group: group)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: options.readSize))
+            .channelOption(.maxMessagesPerRead, value: UInt(max(1, options.readsPerEvent)))
         if options.receiveBuffer > 0 {
             bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(options.receiveBuffer))
         }
