@@ -165,7 +165,10 @@ try:
     n1 = nodes[0]
     n1.proc.send_signal(signal.SIGTERM)
     drained_at = time.time()
-    answer = options(n1.port)
+    # The signal reaches serve's loop a moment later: probe until it says 503 (as a dispatcher's next probe would).
+    answers = [""]
+    wait_for(lambda: answers.append(options(n1.port, 1)) or answers[-1].startswith("SIP/2.0 503"), 10, 0.1)
+    answer = answers[-1]
     check("drain-options-503", answer.startswith("SIP/2.0 503") and re.search(r"(?im)^Retry-After:\s*\d+", answer) is not None,
           answer.split("\r\n")[0] if answer else "no answer")
     status, _ = http("http://127.0.0.1:%d/readyz" % n1.metrics)
