@@ -19,6 +19,13 @@ Prints PASS/FAIL lines (e2e_checks.Checks); exit 0 when all passed."""
 import hashlib, json, os, random, re, shutil, signal, socket, subprocess, sys, time, urllib.request
 from e2e_checks import Checks
 
+# The test runner may start this with signals blocked (SIGALRM among them) or
+# ignored, and children inherit both: Kamailio's timers (retransmissions,
+# fr_timer) run on SIGALRM and would never fire. Unblock all, defaults back.
+signal.pthread_sigmask(signal.SIG_SETMASK, set())
+for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGALRM, signal.SIGCHLD):
+    signal.signal(sig, signal.SIG_DFL)
+
 ivrc, work = sys.argv[1], sys.argv[2]
 calls = int(sys.argv[3]) if len(sys.argv) > 3 else 320
 rate = int(sys.argv[4]) if len(sys.argv) > 4 else 10
@@ -126,7 +133,8 @@ def bundle_hash(project):
 nodes = [Node(1), Node(2), Node(3)]
 old_hash = bundle_hash(nodes[1].project)
 for node in nodes:
-    check("%s-up" % node.name, node.start(), node.log()[-800:])
+    up = node.start()
+    check("%s-up" % node.name, up, "" if up else node.log()[-800:])
 
 kam_dir = os.path.join(work, "kamailio"); os.makedirs(kam_dir)
 kam_port = free_udp_port()
@@ -136,10 +144,11 @@ kam_log = os.path.join(kam_dir, "kamailio.log")
 kamailio = subprocess.Popen(
     ["kamailio", "-f", os.path.join(repo, "deploy/kamailio/kamailio.cfg"), "-DD", "-E", "-n", "2",
      "-A", "LISTEN=udp:127.0.0.1:%d" % kam_port, "-A", 'DISPATCHER_LIST="%s"' % os.path.join(kam_dir, "nodes.list"),
-     "-A", "DS_PING_INTERVAL=1", "-A", "FR_TIMER=1000",
+     "-A", "DS_PING_INTERVAL=1", "-A", "FR_TIMER=1000", "-A", "FR_INV_TIMER=10000",
      "-Y", kam_dir, "-w", kam_dir, "-P", os.path.join(kam_dir, "kamailio.pid"), "-m", "64", "-M", "8"],
     stdout=open(kam_log, "a"), stderr=subprocess.STDOUT, start_new_session=True)
-check("kamailio-up", wait_for(lambda: "200" in options(kam_port, 1).split("\r\n")[0], 30), open(kam_log).read()[-800:])
+kam_up = wait_for(lambda: "200" in options(kam_port, 1).split("\r\n")[0], 30)
+check("kamailio-up", kam_up, "" if kam_up else open(kam_log).read()[-800:])
 
 def stop_all():
     for node in nodes:
@@ -183,7 +192,8 @@ try:
     reloaded_before = n2.log().count("reload")
     n2.proc.send_signal(signal.SIGHUP)
     hup_at = time.time()
-    check("reload-logged", wait_for(lambda: n2.log().count("reload") > reloaded_before, 30), n2.log()[-600:])
+    reloaded = wait_for(lambda: n2.log().count("reload") > reloaded_before, 30)
+    check("reload-logged", reloaded, "" if reloaded else n2.log()[-600:])
 
     # node-3: SIGKILL at three quarters of the run, started again a second later.
     time.sleep(max(0, run_seconds * 0.25))
@@ -191,7 +201,8 @@ try:
     n3.proc.kill(); n3.proc.wait()
     killed_at = time.time()
     time.sleep(1)
-    check("node-3-restarted", n3.start(), n3.log()[-600:])
+    restarted = n3.start()
+    check("node-3-restarted", restarted, "" if restarted else n3.log()[-600:])
 
     try: sipp.wait(run_seconds + 120)
     except subprocess.TimeoutExpired:
@@ -214,8 +225,9 @@ stat = list(open(os.path.join(sipp_dir, "stat.csv")))
 head, last = stat[0].strip().split(";"), stat[-1].strip().split(";")
 row = dict(zip(head, last))
 total, failed, ok = int(row["TotalCallCreated"]), int(row["FailedCall(C)"]), int(row["SuccessfulCall(C)"])
-answered = [l.split()[1] for l in open(os.path.join(sipp_dir, "answered.log")) if l.startswith("answered ")]
-answered = list(dict.fromkeys(answered))
+logged = [l.split() for l in open(os.path.join(sipp_dir, "answered.log"))]
+answered = list(dict.fromkeys(l[1] for l in logged if len(l) > 1 and l[0] == "answered"))
+completed = {l[1] for l in logged if len(l) > 1 and l[0] == "completed"}
 
 # Where Kamailio sent each call last (failover lines come after the first try).
 routed = {}
@@ -234,16 +246,22 @@ for n in nodes:
     by_node[n.name] = n.read_records()
     for r in by_node[n.name]:
         records.setdefault(r["id"], []).append(n.name)
-lost = [c for c in answered if c not in records]
-lost_on_3 = [c for c in lost if routed.get(c) == nodes[2].port]
+# A call that did not complete and that Kamailio last sent to node-3 was
+# live there (in setup or talking) when it was killed: lost with it.
+failed_ids = [c for c in routed if c not in completed]
+unseen = max(0, total - len(routed))  # calls Kamailio never logged: failed, and not node-3's
+lost_on_3 = [c for c in failed_ids if routed[c] == nodes[2].port]
+unrecorded = [c for c in answered if c not in records]
 twice = [c for c in answered if len(records.get(c, [])) > 1]
-print("calls %d: successful %d, failed %d, answered %d, lost with node-3 %d, records %d"
-      % (total, ok, failed, len(answered), len(lost_on_3), sum(len(v) for v in records.values())), flush=True)
+print("calls %d: successful %d, failed %d (%d not completed, %d never reached Kamailio), answered %d, "
+      "lost with node-3 %d, records %d" % (total, ok, failed, len(failed_ids), unseen, len(answered), len(lost_on_3),
+                                          sum(len(v) for v in records.values())), flush=True)
 check("calls-placed", total == calls, "%d of %d" % (total, calls))
-check("failed-under-1pct", failed - len(lost_on_3) <= 0.01 * total,
-      "%d failed, %d of them lost with node-3" % (failed, len(lost_on_3)))
-check("one-record-per-answered-call", not twice and lost == lost_on_3,
-      "twice: %s; lost elsewhere: %s" % (twice[:5], [c for c in lost if c not in lost_on_3][:5]))
+others = [c for c in failed_ids if c not in lost_on_3]
+check("failed-under-1pct", len(others) + unseen <= 0.01 * total,
+      "%d failed, %d of them lost with node-3; others: %s" % (len(failed_ids) + unseen, len(lost_on_3), others[:5]))
+check("one-record-per-answered-call", not twice and all(c in lost_on_3 for c in unrecorded),
+      "twice: %s; unrecorded, not node-3's: %s" % (twice[:5], [c for c in unrecorded if c not in lost_on_3][:5]))
 check("node-1-drained-calls-recorded", len(by_node["node-1"]) > 0 and all(r.get("server") == "node-1" for r in by_node["node-1"]),
       "%d records" % len(by_node["node-1"]))
 late = [r["id"] for r in by_node["node-1"] if started(r) > drained_at + 0.5]
