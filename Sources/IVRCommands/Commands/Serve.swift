@@ -40,6 +40,10 @@ public struct Serve: AsyncParsableCommand {
     @Option(help: "New calls beyond this many live ones get 503.")
     public var maxCalls: Int = 2000
 
+    @Option(help: ArgumentHelp("Refuse new calls (503, Retry-After: 5), and answer OPTIONS 503, while an event loop runs this many milliseconds late, smoothed (0: never).",
+                               valueName: "ms"))
+    public var overloadLag: Int = 250
+
     @Flag(help: "Send 180 Ringing before answering.")
     public var ringing = false
 
@@ -59,6 +63,7 @@ public struct Serve: AsyncParsableCommand {
         _ = try sip.dnsServerAddress()
         _ = try sip.srtpPolicy()
         guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
+        guard overloadLag >= 0 else { throw ValidationError("--overload-lag takes milliseconds, 0 or more") }
         if let metrics, ServeMetrics.address(metrics) == nil {
             throw ValidationError("--metrics takes HOST:PORT, e.g. 127.0.0.1:9464")
         }
@@ -75,6 +80,7 @@ public struct Serve: AsyncParsableCommand {
                                       rtpPorts: try sip.portRange(), maxCalls: maxCalls, ringing: ringing,
                                       recordingsFolder: sip.recordings, referTarget: setup.referTarget)
         sip.applyTransports(listeners, to: &config)
+        config.overloadLag = overloadLag
         config.t1 = sip.t1
         config.assertIdentity = assertIdentity
         config.srtp = try sip.srtpPolicy()

@@ -24,6 +24,10 @@ public struct SIPConfiguration: Sendable {
     public var rtpPorts: ClosedRange<Int>
     /// New INVITEs beyond this many live calls get 503.
     public var maxCalls: Int
+    /// Smoothed event-loop lag (milliseconds) beyond which the node is
+    /// full (`LoadMonitor`): new INVITEs and OPTIONS get 503 with
+    /// `Retry-After: 5` until the loops catch up. 0: never.
+    public var overloadLag = 250
     /// Send 180 Ringing before answering.
     public var ringing: Bool
     /// RFC 3261 timers, milliseconds.

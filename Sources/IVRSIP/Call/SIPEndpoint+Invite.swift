@@ -42,6 +42,16 @@ extension SIPEndpoint {
         }
         guard accepting else { return reject(503, "shutting down") }
         guard calls.count < configuration.maxCalls else { return reject(503, "too many calls") }
+        if let load, load.isOverloaded {
+            stats.callsShed += 1
+            metrics.callShed()
+            if stats.loggedOverload != load.overloadEpisodes {
+                stats.loggedOverload = load.overloadEpisodes
+                let lag = String(format: "%.0f", load.worstLagMilliseconds)
+                logger.warning("overloaded: an event loop runs \(lag) ms late (over \(configuration.overloadLag) ms); new calls get 503 until it catches up")
+            }
+            return reject(503, "overloaded")
+        }
         let user = request.requestURI.flatMap(SIPURI.init)?.user ?? ""
         guard let route = selectFlow(request, requestUser: user) else { return reject(404, "no flow for '\(user.prefix(64))'") }
         let offer: SessionDescription?

@@ -31,12 +31,13 @@ extension SIPEndpoint {
         case "CANCEL": handleCancel(request, leg: leg, from: peer)
         case "BYE": handleBye(request, leg: leg, from: peer)
         case "OPTIONS":
-            // A draining node says so to the dispatcher probing it (503),
-            // which then sends new calls elsewhere; a live call's own
-            // OPTIONS (a keep-alive in its dialog) still gets 200.
-            let refusing = !accepting && leg == nil
+            // A draining or overloaded node says so to the dispatcher
+            // probing it (503), which then sends new calls elsewhere; a
+            // live call's own OPTIONS (a keep-alive in its dialog) still gets 200.
+            let full = load?.isOverloaded == true
+            let refusing = (!accepting || full) && leg == nil
             var ok = request.response(refusing ? 503 : 200, toTag: leg?.localTag ?? SIPIdentifiers.token(8))
-            if refusing { ok.headers.add("Retry-After", "\(Self.drainRetryAfter)") }
+            if refusing { ok.headers.add("Retry-After", accepting ? "5" : "\(Self.drainRetryAfter)") }
             ok.headers.add("Allow", Self.allowed)
             ok.headers.add("Accept", "application/sdp, application/dtmf-relay, application/dtmf, message/sipfrag")
             ok.headers.add("Supported", Self.supported.joined(separator: ", "))

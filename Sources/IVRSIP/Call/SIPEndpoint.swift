@@ -97,6 +97,8 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// `sip.inbound`: rate buckets and the nonces of inbound challenges.
     var access: InboundAccess
     var sweeper: RepeatedTask?
+    /// Whether the event loops are too late to take more calls (see `LoadMonitor`).
+    public internal(set) var load: LoadMonitor?
     /// The bindings kept at registrars (`configuration.registrations`).
     let registrations: [Registration]
     var drainWaiters: [CheckedContinuation<Void, Never>] = []
@@ -114,6 +116,10 @@ public final class SIPEndpoint: @unchecked Sendable {
         public var socketErrors = 0
         public var callsAnswered = 0
         public var callsRejected = 0
+        /// New calls refused (503) because the loops were overloaded (`LoadMonitor`).
+        public var callsShed = 0
+        /// The overload episode last logged (one warning per episode).
+        var loggedOverload = 0
         /// `sip.inbound`: requests answered 403, or dropped, for their
         /// source (scanners included); requests from scanners; INVITEs
         /// over the per-source rate (503); challenged (401); wrong digest
@@ -190,6 +196,7 @@ public final class SIPEndpoint: @unchecked Sendable {
             self.socket = self.udpSockets.first
             self.listening = listening
         }.get()
+        load = LoadMonitor(group: group, threshold: .milliseconds(Int64(max(0, configuration.overloadLag))))
         sweeper = loop.scheduleRepeatedTask(initialDelay: .seconds(5), delay: .seconds(5)) { [self] _ in
             let now = NIODeadline.now()
             self.responses.sweep(now: now)
@@ -261,6 +268,7 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     public func close() async {
         sweeper?.cancel()
+        load?.stop()
         try? await eventLoop.submit {
             for tx in self.inviteTransactions.entries.values { tx.retransmit?.cancel() }
             for reg in self.registrations { self.stopSending(reg) }

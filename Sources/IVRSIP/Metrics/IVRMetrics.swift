@@ -29,6 +29,7 @@ public final class IVRMetrics: Sendable {
         public static let rtpPacketsSent = "ivrc_rtp_packets_sent_total"
         public static let rtpPacketsLate = "ivrc_rtp_packets_late_total"
         public static let rtpPortsExhausted = "ivrc_rtp_ports_exhausted_total"
+        public static let callsShed = "ivrc_calls_shed_total"
         public static let webhook = "ivrc_webhook_seconds"
         public static let webhookErrors = "ivrc_webhook_errors_total"
         public static let ttsCacheHits = "ivrc_tts_cache_hits_total"
@@ -46,6 +47,7 @@ public final class IVRMetrics: Sendable {
     let rtpSent: Counter
     let rtpLate: Counter
     let portsExhausted: Counter
+    let callsShed: Counter
     let webhook: CoreMetrics.Timer
     let webhookErrors: Counter
     let ttsHits: Counter
@@ -63,6 +65,7 @@ public final class IVRMetrics: Sendable {
         rtpSent = Counter(label: Name.rtpPacketsSent, factory: factory)
         rtpLate = Counter(label: Name.rtpPacketsLate, factory: factory)
         portsExhausted = Counter(label: Name.rtpPortsExhausted, factory: factory)
+        callsShed = Counter(label: Name.callsShed, factory: factory)
         webhook = CoreMetrics.Timer(label: Name.webhook, factory: factory)
         webhookErrors = Counter(label: Name.webhookErrors, factory: factory)
         ttsHits = Counter(label: Name.ttsCacheHits, factory: factory)
@@ -79,6 +82,9 @@ public final class IVRMetrics: Sendable {
 
     /// An inbound call was answered: the time from its INVITE to the 200 OK sent.
     func callSetUp(nanoseconds: Int64) { callSetup.recordNanoseconds(nanoseconds) }
+
+    /// A new call was refused (503) because the node was overloaded (`ivrc_calls_shed_total`).
+    func callShed() { callsShed.increment() }
 
     /// A call's record was written: one more in `ivrc_calls_total{flow,outcome}`.
     /// An empty flow (a call refused before a flow was chosen) counts as `-`.
