@@ -139,6 +139,6 @@ let package = Package(
         .testTarget(
             name: "IVRImportTests",
             dependencies: ["IVRImport", "IVRCommands", "IVRTestSupport"],
-            resources: [.copy("Fixtures")], swiftSettings: strict),
+            exclude: ["Fixtures"], swiftSettings: strict),
     ]
 )
