@@ -111,6 +111,10 @@ enum YAMLText {
 
     /// A double-quoted scalar with `\`, `"` and control characters escaped.
     static func quote(_ s: String) -> String {
+        // 'lookup.tier == "gold"' reads better than escaped double quotes.
+        if s.contains("\""), !s.contains("'"), !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "'" + s + "'"
+        }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

@@ -6,7 +6,7 @@ import IVRImport
 public struct Import: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Turn a FreeSWITCH IVR menu file into an ivrc flow.",
+        abstract: "Turn a FreeSWITCH IVR menu file or a Twilio Studio flow into an ivrc flow.",
         discussion: """
             Writes one flow (standard output without -o) and lists on standard \
             error, with source line numbers, what could not be mapped exactly; \
@@ -18,6 +18,7 @@ public struct Import: ParsableCommand {
             Examples:
               ivrc import freeswitch /etc/freeswitch/ivr_menus/demo_ivr.xml -o flows/demo.yaml
               ivrc import freeswitch ivr.conf.xml --name main-line > flows/main-line.yaml
+              ivrc import studio owl-bank-flow.json -o flows/owl-bank.yaml
             """)
 
     @Argument(help: "The source platform: \(ImportFormatArgument.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -48,10 +49,12 @@ public struct Import: ParsableCommand {
 /// The formats `ivrc import` offers on its command line.
 public enum ImportFormatArgument: String, CaseIterable, Sendable, ExpressibleByArgument {
     case freeswitch
+    case studio
 
     var format: ImportFormat {
         switch self {
         case .freeswitch: .freeswitch
+        case .studio: .studio
         }
     }
 }
