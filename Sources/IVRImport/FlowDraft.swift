@@ -8,6 +8,8 @@ struct FlowDraft: Sendable {
     var start: String?
     /// Comment lines at the top of the file.
     var header: [String] = []
+    /// Top-level fields written before `nodes` (`hours`).
+    var fields: [YAMLEntry] = []
     /// Node name -> node, in the order they are written.
     var nodes: [YAMLEntry] = []
     var warnings: [ImportWarning] = []
@@ -29,7 +31,7 @@ struct FlowDraft: Sendable {
         if let language { top.append(YAMLEntry("language", .scalar(language))) }
         if let voice { top.append(YAMLEntry("voice", .scalar(voice))) }
         if let start, nodes.first?.key != start { top.append(YAMLEntry("start", .scalar(start))) }
-        var text = YAMLText.document(top)
+        var text = YAMLText.document(top + fields)
         text += "\nnodes:\n"
         for (i, node) in nodes.enumerated() {
             if i > 0 { text += "\n" }

@@ -44,7 +44,7 @@ struct PositionedJSON: Sendable {
     var bool: Bool? {
         switch value {
         case .bool(let b): b
-        case .string(let s): s == "true" ? true : s == "false" ? false : nil
+        case .string(let s): s.lowercased() == "true" ? true : s.lowercased() == "false" ? false : nil
         default: nil
         }
     }

@@ -6,7 +6,7 @@ import IVRImport
 public struct Import: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Turn a FreeSWITCH IVR menu file or a Twilio Studio flow into an ivrc flow.",
+        abstract: "Turn a FreeSWITCH IVR, Twilio Studio flow or Amazon Connect contact flow into an ivrc flow.",
         discussion: """
             Writes one flow (standard output without -o) and lists on standard \
             error, with source line numbers, what could not be mapped exactly; \
@@ -19,6 +19,7 @@ public struct Import: ParsableCommand {
               ivrc import freeswitch /etc/freeswitch/ivr_menus/demo_ivr.xml -o flows/demo.yaml
               ivrc import freeswitch ivr.conf.xml --name main-line > flows/main-line.yaml
               ivrc import studio owl-bank-flow.json -o flows/owl-bank.yaml
+              ivrc import connect example-air.json -o flows/example-air.yaml
             """)
 
     @Argument(help: "The source platform: \(ImportFormatArgument.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -50,11 +51,13 @@ public struct Import: ParsableCommand {
 public enum ImportFormatArgument: String, CaseIterable, Sendable, ExpressibleByArgument {
     case freeswitch
     case studio
+    case connect
 
     var format: ImportFormat {
         switch self {
         case .freeswitch: .freeswitch
         case .studio: .studio
+        case .connect: .connect
         }
     }
 }
