@@ -123,7 +123,7 @@ struct FreeSWITCHEntryMapper {
             fields.append(YAMLEntry("inter-digit-timeout", ImportDurations.text(
                 milliseconds: inter, DurationLimits.interDigitTimeout, field: "inter-digit-timeout", line: entry.line, into: &draft)))
         }
-        if let context = args.split(separator: " ").dropFirst(2).first {
+        if let context = args.split(separator: " ").dropFirst(2).first, context != "default" {
             draft.warn(entry.line, "menu '\(menu.name)': keyed extensions go to the dialplan context '\(context)' in "
                            + "FreeSWITCH; in ivrc they are transfers to the extension")
         }
