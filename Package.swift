@@ -138,7 +138,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "IVRImportTests",
-            dependencies: ["IVRImport", "IVRCommands", "IVRTestSupport"],
+            dependencies: ["IVRImport", "IVRSyntax", "IVRCommands", "IVRTestSupport"],
             exclude: ["Fixtures"], swiftSettings: strict),
     ]
 )

@@ -106,7 +106,7 @@ struct ConnectActionMapper {
                 let text = Self.interpolate(value.text ?? "", what: "UpdateContactAttributes '\(a.id)'", line: value.line, into: &draft)
                 set.append(YAMLEntry(LiquidTemplates.variableName(key), .scalar(text)))
             }
-            return (.list((set.isEmpty ? [] : [.step("set", .mapping(set))]) + [jump(a.next)]), [source])
+            return (.list((set.isEmpty ? [] : [.step("set", .uniqueMapping(set))]) + [jump(a.next)]), [source])
         case "DisconnectParticipant", "EndFlowExecution":
             return (.list([.scalar("hangup")]), [source])
         default:

@@ -98,7 +98,7 @@ struct StudioWidgetMapper {
                 let value = LiquidTemplates.text(v["value"]?.text ?? "", what: "set-variables '\(w.name)'", line: v.line, into: &draft)
                 set.append(YAMLEntry(LiquidTemplates.variableName(key), .scalar(value)))
             }
-            var steps: [YAMLValue] = set.isEmpty ? [] : [.step("set", .mapping(set))]
+            var steps: [YAMLValue] = set.isEmpty ? [] : [.step("set", .uniqueMapping(set))]
             steps.append(jump(target(w, "next")))
             return (.list(steps), [source])
         case "record-voicemail":
@@ -243,7 +243,7 @@ struct StudioWidgetMapper {
                 draft.warn(w.line, "\(w.type) '\(w.name)' sends a body that is not a JSON object; it is left out")
             }
         }
-        if !body.isEmpty, method != "GET" { fields.append(YAMLEntry("body", .mapping(body))) }
+        if !body.isEmpty, method != "GET" { fields.append(YAMLEntry("body", .uniqueMapping(body))) }
         fields.append(YAMLEntry("into", .scalar(LiquidTemplates.variableName(w.name))))
         fields.append(YAMLEntry("on-error", target(w, w.type == "run-function" ? "fail" : "failed")))
         if w.type == "run-function" {

@@ -18,6 +18,12 @@ indirect enum YAMLValue: Sendable, Equatable {
         .mapping(pairs.map { YAMLEntry($0.0, $0.1) })
     }
 
+    /// A mapping of the entries whose key was not seen before (YAML keys are unique).
+    static func uniqueMapping(_ entries: [YAMLEntry]) -> YAMLValue {
+        var seen: Set<String> = []
+        return .mapping(entries.filter { seen.insert($0.key).inserted })
+    }
+
     /// A list of values without comments.
     static func list(_ values: [YAMLValue]) -> YAMLValue { .sequence(values.map { YAMLItem($0) }) }
 

@@ -67,13 +67,14 @@ import Testing
         }
     }
 
-    /// A few thousand mutated flows: each is imported or refused with a position, never a crash.
+    /// A few thousand mutated flows: each is imported (as YAML that reads back) or refused with a position, never a crash.
     @Test func mutatedFilesNeverCrash() throws {
         let source = try ImportHarness.fixture("connect-example-air.json")
         var refused = 0, imported = 0
         for text in ImportHarness.mutations(of: source, count: 3000, seed: 22) {
             do {
-                _ = try FlowImporter.importFlow(.connect, text: text)
+                let yaml = try FlowImporter.importFlow(.connect, text: text).yaml
+                #expect(ImportHarness.yamlProblems(yaml).isEmpty, "\(yaml)")
                 imported += 1
             } catch {
                 refused += 1

@@ -1,5 +1,6 @@
 import Foundation
 import IVRCommands
+import IVRSyntax
 import IVRTestSupport
 
 /// Fixtures, and projects made of an imported flow that `check` and `test` run on.
@@ -37,6 +38,14 @@ enum ImportHarness {
     /// `ivrc test` on the folder: its output and exit code.
     static func runTests(_ folder: TemporaryFolder) async -> (output: String, exitCode: Int32) {
         await FlowTestRunner.run(paths: [folder.path])
+    }
+
+    /// What the flow parser says about an imported flow's YAML itself: a
+    /// syntax error (E001), a duplicate key (E002) or unsupported YAML (E007).
+    /// The importers' writer must never produce one, whatever the input.
+    static func yamlProblems(_ yaml: String) -> [Diagnostic] {
+        FlowParser.parseFlow(Array(yaml.utf8), file: "imported.yaml").diagnostics
+            .filter { [.E001, .E002, .E007].contains($0.code) }
     }
 
     /// Random edits of `text`: bytes deleted, duplicated, replaced by syntax characters, lines swapped.

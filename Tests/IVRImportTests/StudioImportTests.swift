@@ -87,13 +87,14 @@ import Testing
         #expect(out.stderr.hasPrefix("flow.json:4:3: error: not valid JSON: expected ',' or '}' in an object"), "\(out.stderr)")
     }
 
-    /// A few thousand mutated definitions: each is imported or refused with a position, never a crash.
+    /// A few thousand mutated definitions: each is imported (as YAML that reads back) or refused with a position, never a crash.
     @Test func mutatedFilesNeverCrash() throws {
         let source = try ImportHarness.fixture("studio-owl-bank.json")
         var refused = 0, imported = 0
         for text in ImportHarness.mutations(of: source, count: 3000, seed: 21) {
             do {
-                _ = try FlowImporter.importFlow(.studio, text: text)
+                let yaml = try FlowImporter.importFlow(.studio, text: text).yaml
+                #expect(ImportHarness.yamlProblems(yaml).isEmpty, "\(yaml)")
                 imported += 1
             } catch {
                 refused += 1

@@ -1,0 +1,49 @@
+import IVRSyntax
+import Testing
+@testable import IVRImport
+
+/// The importers' YAML writer: whatever a source's text holds, the scalar
+/// reads back as the same string, in block and in flow style.
+@Suite struct YAMLTextTests {
+    static let tricky = [
+        "For sales press 1.", "Sorry, that is not an option.", "key: value", "a # b", "#hash", "- dash", "yes", "No", "null",
+        "~", "1", "1.5", "08", "+442071234567", "5s", "1m30s", "", " leading", "trailing ", "two\nlines", "tab\there",
+        "'single'", "\"double\"", "it's", "say \"hi\" and 'bye'", "{braces}", "[brackets]", "a, b", "*", "&anchor", "!tag",
+        "%percent", "@at", "`tick`", "|pipe", ">fold", "?question", "${caller}", "back\\slash", "Grüße", "控制", "bell\u{7}",
+        "lookup.tier == \"gold\"", "open(\"business-hours\")",
+    ]
+
+    @Test(arguments: tricky)
+    func aScalarReadsBackAsItself(_ text: String) throws {
+        let yaml = YAMLText.document([
+            YAMLEntry("block", .scalar(text)),
+            YAMLEntry("flow", .map([("k", .scalar(text)), ("q", .quoted(text))])),
+            YAMLEntry("list", .list([.scalar(text), .step("say", .scalar(text))])),
+        ])
+        let document = YAMLReader.read(Array(yaml.utf8), file: "t.yaml")
+        #expect(document.diagnostics.isEmpty, "\(yaml)")
+        let pairs = try #require(document.root?.pairs, "\(yaml)")
+        #expect(pairs[0].value.scalar == text, "\(yaml)")
+        let flow = try #require(pairs[1].value.pairs)
+        #expect(flow[0].value.scalar == text, "\(yaml)")
+        #expect(flow[1].value.scalar == text, "\(yaml)")
+        let items = try #require(pairs[2].value.items)
+        #expect(items[0].scalar == text, "\(yaml)")
+        #expect(items[1].pairs?.first?.value.scalar == text, "\(yaml)")
+    }
+
+    @Test func commentsAndShapesReadAsAPersonWouldWrite() {
+        let yaml = YAMLText.document([
+            YAMLEntry("node", .list([.step("say", .scalar("Hello.")), .scalar("hangup")]), comments: ["Where it came from."]),
+            YAMLEntry("short", .step("transfer", .map([("extension", .quoted("100"))]))),
+        ])
+        #expect(yaml == """
+            # Where it came from.
+            node:
+              - say: Hello.
+              - hangup
+            short: {transfer: {extension: "100"}}
+
+            """)
+    }
+}
