@@ -88,7 +88,7 @@ struct ConnectImporter {
             throw ImportError(line: startValue.line, column: startValue.column, "StartAction '\(start)' names no action")
         }
         let title = root["Metadata"]?["name"]?.string
-        var draft = FlowDraft(name: title.map(NodeNames.normalize) ?? "connect-flow")
+        var draft = FlowDraft(name: NodeNames.flowName(title, fallback: "connect-flow"))
         draft.description = title
         draft.header = ["Imported by `ivrc import connect`: each action is a node named after its Identifier."]
         var mapper = ConnectActionMapper(actions: actions)

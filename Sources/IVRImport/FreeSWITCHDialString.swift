@@ -64,7 +64,3 @@ enum FreeSWITCHDialString {
         }
     }
 }
-
-extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
-}

@@ -38,7 +38,7 @@ struct FreeSWITCHImporter {
             menus.append(MenuSource(element: element, name: name, node: names.claim(name)))
         }
         let top = menus[0]
-        var draft = FlowDraft(name: NodeNames.normalize(top.name))
+        var draft = FlowDraft(name: NodeNames.flowName(top.name, fallback: "freeswitch-ivr"))
         draft.description = "Imported from FreeSWITCH ivr.conf (menu \(top.name))"
         draft.header = ["Imported by `ivrc import freeswitch`: each <menu> is a menu node, the first one the start."]
         draft.voice = menus.lazy.compactMap { $0.element.attributes["tts-voice"] }.first { !$0.isEmpty }

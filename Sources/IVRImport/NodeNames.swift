@@ -20,6 +20,13 @@ struct NodeNames: Sendable {
         return out
     }
 
+    /// A flow name from a source's title, or `fallback` when the title has no letters or digits.
+    static func flowName(_ raw: String?, fallback: String) -> String {
+        guard let raw, raw.contains(where: { $0.isLetter || $0.isNumber }) else { return fallback }
+        let name = normalize(raw)
+        return name == "node" && raw.lowercased() != "node" ? fallback : name
+    }
+
     /// A fresh name for `raw`: normalized, suffixed `-2`, `-3`, ... when taken or a built-in.
     mutating func claim(_ raw: String) -> String {
         let base = Self.normalize(raw)

@@ -76,7 +76,7 @@ struct StudioImporter {
             throw ImportError(line: trigger.line, column: trigger.json.column,
                               "the trigger has no incomingCall transition: the flow does not answer calls")
         }
-        let flowName = root["description"]?.string.map(NodeNames.normalize) ?? "studio-flow"
+        let flowName = NodeNames.flowName(root["description"]?.string, fallback: "studio-flow")
         var draft = FlowDraft(name: flowName)
         draft.header = ["Imported by `ivrc import studio`: each widget is a node named after it."]
         if let description = root["description"]?.string { draft.description = description }

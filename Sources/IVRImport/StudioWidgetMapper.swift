@@ -252,8 +252,3 @@ struct StudioWidgetMapper {
         return .list([.step("webhook", .mapping(fields)), jump(target(w, "success"))])
     }
 }
-
-/// Whether a string is one DTMF key.
-enum DTMFKeyCheck {
-    static func isKey(_ s: String) -> Bool { s.count == 1 && "0123456789*#".contains(s) }
-}

@@ -49,11 +49,14 @@ enum YAMLText {
     static func writeItem(_ value: YAMLValue, indent: Int, into out: inout String) {
         let pad = String(repeating: " ", count: indent)
         switch value {
-        case .mapping(let entries) where !entries.isEmpty:
+        case .mapping(var entries) where !entries.isEmpty:
             if !value.hasComments, indent + 2 + flow(value).count <= flowWidth, entries.count > 1, isShort(value) {
                 out += pad + "- " + flow(value) + "\n"
                 return
             }
+            // The first entry's comments go above the dash.
+            for c in entries[0].comments { out += pad + "#" + (c.isEmpty ? "" : " " + c) + "\n" }
+            entries[0].comments = []
             var block = ""
             write(entries, indent: indent + 2, into: &block)
             // The first line's indentation becomes the dash.

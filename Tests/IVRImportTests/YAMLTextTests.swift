@@ -46,4 +46,20 @@ import Testing
 
             """)
     }
+
+    @Test func aListItemsFirstCommentGoesAboveItsDash() throws {
+        let item = YAMLValue.mapping([YAMLEntry("say", .scalar("Hi."), comments: ["From line 3."]), YAMLEntry("x", .scalar("z"))])
+        let yaml = YAMLText.document([YAMLEntry("steps", .sequence([YAMLItem(item)]))])
+        #expect(yaml == "steps:\n  # From line 3.\n  - say: Hi.\n    x: z\n")
+        let document = YAMLReader.read(Array(yaml.utf8), file: "t.yaml")
+        #expect(document.diagnostics.isEmpty)
+        #expect(document.root?.pairs?.first?.value.items?.first?.pairs?.count == 2)
+    }
+
+    @Test func flowNamesFallBackWhenTheTitleHasNone() {
+        #expect(NodeNames.flowName("Owl Bank", fallback: "x") == "owl-bank")
+        #expect(NodeNames.flowName("!!!", fallback: "studio-flow") == "studio-flow")
+        #expect(NodeNames.flowName(nil, fallback: "connect-flow") == "connect-flow")
+        #expect(NodeNames.flowName("1st line", fallback: "x") == "n-1st-line")
+    }
 }
