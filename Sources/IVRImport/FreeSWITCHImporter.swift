@@ -51,22 +51,18 @@ struct FreeSWITCHImporter {
             }
         }
         var context = Context(menus: byName, top: top.name, topNode: top.node, exitNode: "", names: names)
-        let exitNode = context.names.claim("exit")
+        // The end of the IVR: the top menu's exit-sound then a hangup, or just the hangup.
+        let exitSound = top.element.attributes["exit-sound"].flatMap { $0.isEmpty ? nil : $0 }
+        let exitNode = exitSound == nil ? "hangup" : context.names.claim("exit")
         context.exitNode = exitNode
-        var exitUsed = false
         for menu in menus {
             let node = try FreeSWITCHMenuMapper(menu: menu, isTop: menu.name == top.name, isSub: submenus.contains(menu.name),
-                                      flowVoice: draft.voice).map(context: &context, draft: &draft)
+                                                flowVoice: draft.voice).map(context: &context, draft: &draft)
             draft.nodes.append(node)
         }
-        exitUsed = context.exitUsed
-        if exitUsed {
-            var steps: [YAMLValue] = []
-            if let sound = top.element.attributes["exit-sound"] {
-                steps = FreeSWITCHSounds(voice: nil).steps(sound, what: "exit-sound", line: top.element.line, into: &draft)
-            }
-            steps.append(.scalar("hangup"))
-            draft.addNode(exitNode, steps.count == 1 ? .list(steps) : .list(steps),
+        if context.exitUsed, let exitSound {
+            let steps = FreeSWITCHSounds(voice: nil).steps(exitSound, what: "exit-sound", line: top.element.line, into: &draft)
+            draft.addNode(exitNode, .list(steps + [.scalar("hangup")]),
                           comments: ["The end of the IVR: \(top.name)'s exit-sound, then the call hangs up."])
         }
         draft.nodes.append(contentsOf: context.extraNodes)

@@ -42,6 +42,21 @@ import Testing
         #expect(yaml.contains("acme_support-hash-lua:\n    - hangup"))
     }
 
+    @Test func withoutAnExitSoundTheEndIsAHangup() throws {
+        let xml = """
+            <menus>
+              <menu name="small" greet-long="say:Press 1 for sales or star to leave." invalid-sound="say:No.">
+                <entry action="menu-exec-app" digits="1" param="transfer +15551234567 XML default"/>
+                <entry action="menu-exit" digits="*"/>
+              </menu>
+            </menus>
+            """
+        let yaml = try FlowImporter.importFlow(.freeswitch, text: xml).yaml
+        #expect(yaml.contains("\"1\": {transfer: {number: \"+15551234567\"}}\n        \"*\": hangup"))
+        #expect(yaml.contains("on-exhausted: hangup"))
+        #expect(!yaml.contains("exit:"))
+    }
+
     @Test func warningsNameTheirSourceLines() throws {
         let warnings = try Self.imported("freeswitch-acme.xml").warnings
         #expect(warnings.map(\.line) == [6, 38])
