@@ -91,6 +91,7 @@ enum XMLElementTree {
             let names: [Int: String] = [
                 4: "the document is empty", 5: "the document ends before its elements are closed",
                 76: "an end tag does not match its start tag",
+                89: "entities refer to themselves or expand too far (refused, not expanded)",
             ]
             return names[code] ?? "XMLParser error \(code)"
         }

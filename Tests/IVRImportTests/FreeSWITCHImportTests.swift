@@ -117,6 +117,19 @@ import Testing
         }
     }
 
+    /// Entities that expand a billion times are refused by the XML reader, quickly and in little memory.
+    @Test func aBillionLaughsIsRefused() {
+        var doctype = "<!ENTITY l0 \"lol\">\n"
+        for i in 1...9 { doctype += "<!ENTITY l\(i) \"" + String(repeating: "&l\(i - 1);", count: 10) + "\">\n" }
+        let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE menus [\n" + doctype + "]>\n"
+            + "<menus><menu name=\"a\" greet-long=\"say:&l9;\"><entry action=\"menu-top\" digits=\"1\"/></menu></menus>\n"
+        #expect {
+            _ = try FlowImporter.importFlow(.freeswitch, text: xml)
+        } throws: { error in
+            (error as? ImportError)?.message.contains("expand too far") == true
+        }
+    }
+
     @Test func theCommandWritesTheFlowAndListsWarnings() throws {
         let folder = try ImportHarness.project(flow: "", tests: nil)
         defer { folder.remove() }
