@@ -16,19 +16,20 @@ public struct Import: ParsableCommand {
             be read or written. docs/import.md shows each mapping.
 
             Examples:
-              ivrc import freeswitch /etc/freeswitch/ivr_menus/demo_ivr.xml -o flows/demo.yaml
+              ivrc import freeswitch ivr_menus/demo_ivr.xml -o flows/demo.yaml
               ivrc import freeswitch ivr.conf.xml --name main-line > flows/main-line.yaml
               ivrc import studio owl-bank-flow.json -o flows/owl-bank.yaml
               ivrc import connect example-air.json -o flows/example-air.yaml
             """)
 
-    @Argument(help: "The source platform: \(ImportFormatArgument.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Argument(help: "The source platform.")
     public var format: ImportFormatArgument
 
     @Argument(help: "The file to import.", completion: .file())
     public var file: String
 
-    @Option(name: .shortAndLong, help: "Write the flow here instead of standard output.", completion: .file(extensions: ["yaml"]))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the flow here instead of standard output.", valueName: "out.yaml"),
+            completion: .file(extensions: ["yaml"]))
     public var output: String?
 
     @Option(help: "The flow's name (default: from the source).")
