@@ -61,5 +61,6 @@ case $target in
   FuzzSIP) cp .build/fuzz-seeds/sip/* "$corpus/" ;;
   FuzzImport) cp Tests/IVRImportTests/Fixtures/*.xml Tests/IVRImportTests/Fixtures/*.json "$corpus/" ;;
 esac
-"$bin" "$corpus" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+# Leaks inside Foundation's XMLParser are not ours (Fuzz/lsan-suppressions.txt).
+LSAN_OPTIONS=suppressions=Fuzz/lsan-suppressions.txt "$bin" "$corpus" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
   -artifact_prefix="fuzz-artifacts/$target/" -print_final_stats=1 2>&1 | tail -25

@@ -8,7 +8,7 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     public init(line: Int, column: Int, _ message: String) {
         self.line = line
         self.column = column
-        self.message = message
+        self.message = PrintableText.escaped(message)
     }
 
     /// `LINE:COLUMN: MESSAGE`.

@@ -6,7 +6,7 @@ public struct ImportWarning: Sendable, Equatable, CustomStringConvertible {
 
     public init(line: Int, _ message: String) {
         self.line = line
-        self.message = message
+        self.message = PrintableText.escaped(message)
     }
 
     /// `line N: MESSAGE`.

@@ -15,7 +15,7 @@ enum YAMLText {
     static func write(_ entries: [YAMLEntry], indent: Int, into out: inout String) {
         let pad = String(repeating: " ", count: indent)
         for entry in entries {
-            for c in entry.comments { out += pad + "#" + (c.isEmpty ? "" : " " + c) + "\n" }
+            for c in entry.comments { out += pad + "#" + (c.isEmpty ? "" : " " + PrintableText.escaped(c)) + "\n" }
             let head = pad + key(entry.key) + ":"
             writeValue(entry.value, head: head, indent: indent, into: &out)
         }
@@ -39,7 +39,7 @@ enum YAMLText {
             if items.isEmpty { out += head + " []\n"; return }
             out += head + "\n"
             for item in items {
-                for c in item.comments { out += pad + "  #" + (c.isEmpty ? "" : " " + c) + "\n" }
+                for c in item.comments { out += pad + "  #" + (c.isEmpty ? "" : " " + PrintableText.escaped(c)) + "\n" }
                 writeItem(item.value, indent: indent + 2, into: &out)
             }
         }
@@ -55,7 +55,7 @@ enum YAMLText {
                 return
             }
             // The first entry's comments go above the dash.
-            for c in entries[0].comments { out += pad + "#" + (c.isEmpty ? "" : " " + c) + "\n" }
+            for c in entries[0].comments { out += pad + "#" + (c.isEmpty ? "" : " " + PrintableText.escaped(c)) + "\n" }
             entries[0].comments = []
             var block = ""
             write(entries, indent: indent + 2, into: &block)
@@ -115,7 +115,7 @@ enum YAMLText {
     /// A double-quoted scalar with `\`, `"` and control characters escaped.
     static func quote(_ s: String) -> String {
         // 'lookup.tier == "gold"' reads better than escaped double quotes.
-        if s.contains("\""), !s.contains("'"), !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+        if s.contains("\""), !s.contains("'"), !s.unicodeScalars.contains(where: PrintableText.isControl) {
             return "'" + s + "'"
         }
         var out = "\""
@@ -129,6 +129,8 @@ enum YAMLText {
             default:
                 if u.value < 0x20 || u.value == 0x7F {
                     out += "\\x" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16)
+                } else if PrintableText.isControl(u) {
+                    out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
                 } else {
                     out.unicodeScalars.append(u)
                 }

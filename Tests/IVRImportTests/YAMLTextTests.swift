@@ -10,7 +10,8 @@ import Testing
         "~", "1", "1.5", "08", "+442071234567", "5s", "1m30s", "", " leading", "trailing ", "two\nlines", "tab\there",
         "'single'", "\"double\"", "it's", "say \"hi\" and 'bye'", "{braces}", "[brackets]", "a, b", "*", "&anchor", "!tag",
         "%percent", "@at", "`tick`", "|pipe", ">fold", "?question", "${caller}", "back\\slash", "Grüße", "控制", "bell\u{7}",
-        "lookup.tier == \"gold\"", "open(\"business-hours\")",
+        "lookup.tier == \"gold\"", "open(\"business-hours\")", "nul\u{0}byte", "c1\u{85}next", "line\u{2028}sep",
+        "bom\u{FEFF}", "del\u{7F}", "\"quoted\u{1}\"",
     ]
 
     @Test(arguments: tricky)
@@ -30,6 +31,19 @@ import Testing
         let items = try #require(pairs[2].value.items)
         #expect(items[0].scalar == text, "\(yaml)")
         #expect(items[1].pairs?.first?.value.scalar == text, "\(yaml)")
+    }
+
+    /// Found by FuzzImport: an action type with control characters went into a comment as they were.
+    @Test(arguments: ["MessageP\u{12}\u{0}ticipant", "two\nlines", "c1\u{85}", "sep\u{2028}"])
+    func controlCharactersInCommentsAreEscaped(_ text: String) throws {
+        let yaml = YAMLText.document([
+            YAMLEntry("node", .list([.scalar("hangup")]), comments: ["Source: \(text)"]),
+            YAMLEntry("list", .sequence([YAMLItem(.scalar("x"), comments: [text])])),
+        ])
+        let document = YAMLReader.read(Array(yaml.utf8), file: "t.yaml")
+        #expect(document.diagnostics.isEmpty, "\(yaml)")
+        #expect(document.root?.pairs?.count == 2, "\(yaml)")
+        #expect(ImportWarning(line: 1, text).message.unicodeScalars.allSatisfy { !PrintableText.isControl($0) })
     }
 
     @Test func commentsAndShapesReadAsAPersonWouldWrite() {
