@@ -10,7 +10,8 @@ enum FreeSWITCHDialString {
 
     /// `transfer DEST [dialplan [context]]`.
     static func transfer(_ args: String) -> Mapped {
-        guard let dest = args.split(separator: " ").first.map(String.init) else {
+        // `transfer -bleg 1000 XML default`: the leg flag is not the destination.
+        guard let dest = args.split(separator: " ").first(where: { !$0.hasPrefix("-") }).map(String.init) else {
             return .unmapped("transfer has no destination")
         }
         return extensionOrNumber(dest)

@@ -48,6 +48,7 @@ import Testing
               <menu name="small" greet-long="say:Press 1 for sales or star to leave." invalid-sound="say:No.">
                 <entry action="menu-exec-app" digits="1" param="transfer +15551234567 XML default"/>
                 <entry action="menu-exit" digits="*"/>
+                <entry action="menu-exec-app" digits="2" param="transfer -both 2000 XML default"/>
               </menu>
             </menus>
             """
@@ -55,6 +56,7 @@ import Testing
         #expect(yaml.contains("\"1\": {transfer: {number: \"+15551234567\"}}\n        \"*\": hangup"))
         #expect(yaml.contains("on-exhausted: hangup"))
         #expect(!yaml.contains("exit:"))
+        #expect(yaml.contains("\"2\": {transfer: {extension: \"2000\"}}"))
     }
 
     @Test func warningsNameTheirSourceLines() throws {
