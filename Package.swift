@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "ivrc", targets: ["ivrc"]),
         .library(name: "IVRSyntax", targets: ["IVRSyntax"]),
         .library(name: "IVRCheck", targets: ["IVRCheck"]),
+        .library(name: "IVRImport", targets: ["IVRImport"]),
         .library(name: "IVRBytecode", targets: ["IVRBytecode"]),
         .library(name: "IVRRuntime", targets: ["IVRRuntime"]),
         .library(name: "IVRReport", targets: ["IVRReport"]),
@@ -57,6 +58,8 @@ let package = Package(
         .systemLibrary(name: "CResolv"),
         .target(name: "IVRSyntax", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "IVRCheck", dependencies: ["IVRSyntax"], swiftSettings: strict),
+        // `ivrc import`: FreeSWITCH, Twilio Studio and Amazon Connect trees as flow YAML.
+        .target(name: "IVRImport", dependencies: ["IVRSyntax"], swiftSettings: strict),
         .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "CZlib"], swiftSettings: strict),
         .target(name: "IVRRuntime", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode"], swiftSettings: strict),
         .target(name: "IVRReport", dependencies: ["IVRRuntime"], swiftSettings: strict),
@@ -90,7 +93,7 @@ let package = Package(
         .target(
             name: "IVRCommands",
             dependencies: [
-                "IVRSyntax", "IVRCheck", "IVRBytecode", "IVRRuntime", "IVRReport", "IVRLive", "IVRSIP",
+                "IVRSyntax", "IVRCheck", "IVRImport", "IVRBytecode", "IVRRuntime", "IVRReport", "IVRLive", "IVRSIP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -140,5 +143,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
+        .testTarget(
+            name: "IVRImportTests",
+            dependencies: ["IVRImport", "IVRSyntax", "IVRCommands", "IVRTestSupport"],
+            exclude: ["Fixtures"], swiftSettings: strict),
     ]
 )

@@ -17,6 +17,11 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .executableTarget(
+            name: "FuzzImport",
+            dependencies: [.product(name: "IVRImport", package: "ivrc"), .product(name: "IVRSyntax", package: "ivrc")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .executableTarget(
             name: "FuzzBundle",
             dependencies: [.product(name: "IVRBytecode", package: "ivrc"), .product(name: "IVRRuntime", package: "ivrc")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds a libFuzzer target of the Fuzz/ package with AddressSanitizer and runs it.
 #   scripts/fuzz.sh [TARGET] [SECONDS]     e.g. scripts/fuzz.sh FuzzFrontEnd 600
-# TARGET: FuzzFrontEnd (default), FuzzBundle or FuzzSIP. The corpus starts
-# from the examples and the check fixtures (FuzzBundle: the examples built
+# TARGET: FuzzFrontEnd (default), FuzzBundle, FuzzSIP or FuzzImport. The corpus
+# starts from the examples and the check fixtures (FuzzBundle: the examples built
 # into .build/fuzz-seeds/, with and without --strip; FuzzSIP: the SIP, SDP,
-# RTP, WAV and DNS messages this script writes to .build/fuzz-seeds/sip/);
+# RTP, WAV and DNS messages this script writes to .build/fuzz-seeds/sip/;
+# FuzzImport: the FreeSWITCH, Studio and Connect files of the import tests);
 # crashes are written to fuzz-artifacts/TARGET/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +59,8 @@ case $target in
   FuzzFrontEnd) find examples Tests/IVRCheckTests/Fixtures -name '*.yaml' -exec cp {} "$corpus/" \; 2>/dev/null || true ;;
   FuzzBundle) find .build/fuzz-seeds -name '*.ivrb' -exec cp {} "$corpus/" \; 2>/dev/null || true ;;
   FuzzSIP) cp .build/fuzz-seeds/sip/* "$corpus/" ;;
+  FuzzImport) cp Tests/IVRImportTests/Fixtures/*.xml Tests/IVRImportTests/Fixtures/*.json "$corpus/" ;;
 esac
-"$bin" "$corpus" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+# Leaks inside Foundation's XMLParser are not ours (Fuzz/lsan-suppressions.txt).
+LSAN_OPTIONS=suppressions=Fuzz/lsan-suppressions.txt "$bin" "$corpus" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
   -artifact_prefix="fuzz-artifacts/$target/" -print_final_stats=1 2>&1 | tail -25

@@ -41,15 +41,31 @@ public func runProcessBlocking(_ path: String, _ arguments: [String], in folder:
     if !mergingErrors {
         group.enter()
         Thread {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
+            errData = readToEnd(err.fileHandleForReading)
             group.leave()
         }.start()
     }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let outData = readToEnd(out.fileHandleForReading)
     group.wait()
     ended.wait()
     return ProcessRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Everything a pipe holds until its writers close it. Not Foundation's
+/// `readDataToEndOfFile`: it `try!`s its reads, and a signal arriving during
+/// one (EINTR, as when another test's child ends) crashed the whole test run.
+public func readToEnd(_ handle: FileHandle) -> Data {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+        if n > 0 {
+            data.append(contentsOf: buffer[0..<n])
+        } else if n == 0 || errno != EINTR {
+            return data
+        }
+    }
 }
 
 /// Ends a helper program (a test server) from synchronous code, such as a
