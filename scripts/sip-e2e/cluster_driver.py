@@ -230,10 +230,19 @@ answered = list(dict.fromkeys(l[1] for l in logged if len(l) > 1 and l[0] == "an
 completed = {l[1] for l in logged if len(l) > 1 and l[0] == "completed"}
 
 # Where Kamailio sent each call last (failover lines come after the first try).
-routed = {}
+routed, tries = {}, {}
 for line in open(kam_log):
     m = re.search(r"ivrc-lb: INVITE (\S+) to sip:127\.0\.0\.1:(\d+)", line)
-    if m: routed[m.group(1)] = int(m.group(2))
+    if m:
+        routed[m.group(1)] = int(m.group(2))
+        tries.setdefault(m.group(1), []).append(int(m.group(2)))
+node_of_port = {n.port: n.name for n in nodes}
+sipp_errors = open(os.path.join(sipp_dir, "errors.log"), errors="replace").read()
+
+def why(call_id):
+    """Where a failed call went and what SIPp said of it (for a FAIL line)."""
+    said = [l.strip()[:160] for l in sipp_errors.splitlines() if call_id in l and ("Aborting" in l or "Dead" in l)]
+    return "%s via %s: %s" % (call_id, "/".join(node_of_port.get(p, str(p)) for p in tries.get(call_id, [])), said[:1])
 
 def started(r):
     """A record's start (ISO-8601) as a Unix time."""
@@ -259,7 +268,8 @@ print("calls %d: successful %d, failed %d (%d not completed, %d never reached Ka
 check("calls-placed", total == calls, "%d of %d" % (total, calls))
 others = [c for c in failed_ids if c not in lost_on_3]
 check("failed-under-1pct", len(others) + unseen <= 0.01 * total,
-      "%d failed, %d of them lost with node-3; others: %s" % (len(failed_ids) + unseen, len(lost_on_3), others[:5]))
+      "%d failed, %d of them lost with node-3; others: %s" % (len(failed_ids) + unseen, len(lost_on_3),
+                                                              [why(c) for c in others[:4]]))
 check("one-record-per-answered-call", not twice and all(c in lost_on_3 for c in unrecorded),
       "twice: %s; unrecorded, not node-3's: %s" % (twice[:5], [c for c in unrecorded if c not in lost_on_3][:5]))
 check("node-1-drained-calls-recorded", len(by_node["node-1"]) > 0 and all(r.get("server") == "node-1" for r in by_node["node-1"]),
