@@ -26,8 +26,9 @@ public struct SIPConfiguration: Sendable {
     public var maxCalls: Int
     /// Smoothed event-loop lag (milliseconds) beyond which the node is
     /// full (`LoadMonitor`): new INVITEs and OPTIONS get 503 with
-    /// `Retry-After: 5` until the loops catch up. 0: never.
-    public var overloadLag = 250
+    /// `Retry-After: 5` until the loops catch up. 0 (the default for
+    /// programs that embed the endpoint): never; `ivrc serve` sets 250.
+    public var overloadLag = 0
     /// Send 180 Ringing before answering.
     public var ringing: Bool
     /// RFC 3261 timers, milliseconds.
