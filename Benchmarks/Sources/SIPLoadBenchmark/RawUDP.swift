@@ -108,27 +108,22 @@ extension RawUDP {
     }
 }
 
-/// Reads datagrams in batches with `recvmmsg` (Linux): up to `capacity`
-/// per call, each with its sender's port and the kernel's receive stamp,
-/// without blocking. The receiver's threads wake once a millisecond and
-/// drain their sockets this way rather than waking for every datagram, so
-/// the generator costs the cores it shares with the server little more
-/// than the datagrams themselves.
-final class DatagramBatch {
-    static let slotSize = 2048
-    static let controlSize = 64
-    let capacity: Int
+/// Memory for `capacity` datagrams of up to `slotSize` bytes, for
+/// `recvmmsg` / `sendmmsg`: the bytes, each one's address, iovec, header
+/// and (when receiving) `controlSize` bytes of control messages.
+final class BatchBuffers {
+    let capacity, slotSize, controlSize: Int
     let data: UnsafeMutableRawBufferPointer
-    private let names: UnsafeMutablePointer<sockaddr_in>
-    private let controls: UnsafeMutableRawBufferPointer
-    private let vectors: UnsafeMutablePointer<iovec>
-    private let headers: UnsafeMutablePointer<datagram_batch_header>
+    let names: UnsafeMutablePointer<sockaddr_in>
+    let controls: UnsafeMutableRawBufferPointer
+    let vectors: UnsafeMutablePointer<iovec>
+    let headers: UnsafeMutablePointer<datagram_batch_header>
 
-    init(capacity: Int = 64) {
-        self.capacity = capacity
-        data = .allocate(byteCount: capacity * Self.slotSize, alignment: 8)
+    init(capacity: Int, slotSize: Int, controlSize: Int) {
+        (self.capacity, self.slotSize, self.controlSize) = (capacity, slotSize, controlSize)
+        data = .allocate(byteCount: capacity * slotSize, alignment: 8)
         names = .allocate(capacity: capacity)
-        controls = .allocate(byteCount: capacity * Self.controlSize, alignment: 8)
+        controls = .allocate(byteCount: max(1, capacity * controlSize), alignment: 8)
         vectors = .allocate(capacity: capacity)
         headers = .allocate(capacity: capacity)
     }
@@ -141,36 +136,56 @@ final class DatagramBatch {
         headers.deallocate()
     }
 
-    /// The bytes of datagram `k` of the last `receive`.
-    func datagram(_ k: Int, length: Int) -> UnsafeMutableRawBufferPointer {
-        UnsafeMutableRawBufferPointer(rebasing: data[(k * Self.slotSize)..<(k * Self.slotSize + length)])
+    /// The first `length` bytes of slot `k`.
+    func slot(_ k: Int, length: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(rebasing: data[(k * slotSize)..<(k * slotSize + length)])
     }
+
+    /// Header `k` over slot `k`'s first `length` bytes, its address and its control room.
+    func prepare(_ k: Int, length: Int) {
+        vectors[k] = iovec(iov_base: data.baseAddress! + k * slotSize, iov_len: length)
+        var message = msghdr()
+        message.msg_name = UnsafeMutableRawPointer(names + k)
+        message.msg_namelen = socklen_t(MemoryLayout<sockaddr_in>.size)
+        message.msg_iov = vectors + k
+        message.msg_iovlen = 1
+        if controlSize > 0 {
+            message.msg_control = controls.baseAddress! + k * controlSize
+            message.msg_controllen = controlSize
+        }
+        headers[k] = datagram_batch_header(msg_hdr: message, msg_len: 0)
+    }
+}
+
+/// Reads datagrams in batches with `recvmmsg` (Linux): up to `capacity`
+/// per call, each with its sender's port and the kernel's receive stamp,
+/// without blocking. The receiver's thread wakes once a millisecond and
+/// drains its sockets this way rather than waking for every datagram, so
+/// the generator costs the cores it shares with the server little more
+/// than the datagrams themselves.
+final class DatagramBatch {
+    let buffers = BatchBuffers(capacity: 64, slotSize: 2048, controlSize: 64)
+    var capacity: Int { buffers.capacity }
+
+    /// The bytes of datagram `k` of the last `receive`.
+    func datagram(_ k: Int, length: Int) -> UnsafeMutableRawBufferPointer { buffers.slot(k, length: length) }
 
     /// Reads what `fd` holds now (at most `capacity` datagrams); empty when nothing.
     func receive(fd: Int32) -> [Received] {
-        for k in 0..<capacity {
-            vectors[k] = iovec(iov_base: data.baseAddress! + k * Self.slotSize, iov_len: Self.slotSize)
-            var message = msghdr()
-            message.msg_name = UnsafeMutableRawPointer(names + k)
-            message.msg_namelen = socklen_t(MemoryLayout<sockaddr_in>.size)
-            message.msg_iov = vectors + k
-            message.msg_iovlen = 1
-            message.msg_control = controls.baseAddress! + k * Self.controlSize
-            message.msg_controllen = Self.controlSize
-            headers[k] = datagram_batch_header(msg_hdr: message, msg_len: 0)
-        }
-        let n = datagram_batch_receive(fd, headers, UInt32(capacity), Int32(MSG_DONTWAIT))
+        for k in 0..<capacity { buffers.prepare(k, length: buffers.slotSize) }
+        let n = datagram_batch_receive(fd, buffers.headers, UInt32(capacity), Int32(MSG_DONTWAIT))
         guard n > 0 else { return [] }
         return (0..<Int(n)).map { k in
-            let message = headers[k].msg_hdr
-            let control = UnsafeRawBufferPointer(start: message.msg_control, count: Self.controlSize)
+            let message = buffers.headers[k].msg_hdr
+            let control = UnsafeRawBufferPointer(start: message.msg_control, count: buffers.controlSize)
             // cmsghdr: len (8), level (4), type (4), then the timespec.
             var stamp: Int64 = 0
             if message.msg_controllen >= 32, control.load(fromByteOffset: 8, as: Int32.self) == SOL_SOCKET,
                control.load(fromByteOffset: 12, as: Int32.self) == RawUDP.timestampOption {
                 stamp = control.load(fromByteOffset: 16, as: Int64.self) * 1_000_000_000 + control.load(fromByteOffset: 24, as: Int64.self)
             }
-            return Received(length: Int(headers[k].msg_len), fromPort: Int(UInt16(bigEndian: names[k].sin_port)), kernelTime: stamp)
+            return Received(length: Int(buffers.headers[k].msg_len), fromPort: Int(UInt16(bigEndian: buffers.names[k].sin_port)),
+                            kernelTime: stamp)
         }
     }
 }

@@ -105,43 +105,19 @@ final class StampedSender: @unchecked Sendable {
 /// Packets to 127.0.0.1 sent from one socket with one `sendmmsg`.
 final class OutgoingBatch {
     static let size = 172
-    let capacity: Int
+    private let buffers: BatchBuffers
     private(set) var count = 0
-    private let data: UnsafeMutableRawBufferPointer
-    private let names: UnsafeMutablePointer<sockaddr_in>
-    private let vectors: UnsafeMutablePointer<iovec>
-    private let headers: UnsafeMutablePointer<datagram_batch_header>
 
-    init(capacity: Int) {
-        self.capacity = capacity
-        data = .allocate(byteCount: capacity * Self.size, alignment: 8)
-        names = .allocate(capacity: capacity)
-        vectors = .allocate(capacity: capacity)
-        headers = .allocate(capacity: capacity)
-    }
-
-    deinit {
-        data.deallocate()
-        names.deallocate()
-        vectors.deallocate()
-        headers.deallocate()
-    }
+    init(capacity: Int) { buffers = BatchBuffers(capacity: capacity, slotSize: Self.size, controlSize: 0) }
 
     func reset() { count = 0 }
 
     /// Adds a packet to `port`, its bytes written by `fill`.
     func add(port: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) {
-        guard count < capacity else { return }
-        let k = count
-        fill(UnsafeMutableRawBufferPointer(rebasing: data[(k * Self.size)..<((k + 1) * Self.size)]))
-        names[k] = RawUDP.address(port: port)
-        vectors[k] = iovec(iov_base: data.baseAddress! + k * Self.size, iov_len: Self.size)
-        var message = msghdr()
-        message.msg_name = UnsafeMutableRawPointer(names + k)
-        message.msg_namelen = socklen_t(MemoryLayout<sockaddr_in>.size)
-        message.msg_iov = vectors + k
-        message.msg_iovlen = 1
-        headers[k] = datagram_batch_header(msg_hdr: message, msg_len: 0)
+        guard count < buffers.capacity else { return }
+        fill(buffers.slot(count, length: Self.size))
+        buffers.names[count] = RawUDP.address(port: port)
+        buffers.prepare(count, length: Self.size)
         count += 1
     }
 
@@ -149,7 +125,7 @@ final class OutgoingBatch {
     func send(fd: Int32) {
         var sent = 0
         while sent < count {
-            let n = datagram_batch_send(fd, headers + sent, UInt32(count - sent), 0)
+            let n = datagram_batch_send(fd, buffers.headers + sent, UInt32(count - sent), 0)
             if n <= 0 { break }
             sent += Int(n)
         }
