@@ -26,6 +26,13 @@ import Testing
             - hangup
         """
 
+    /// RFC 3261 timers (T1 500 ms): the test's ACK may come late on a loaded
+    /// machine, and 64*T1 of a short T1 would end the call with "no ACK" first.
+    static func patientTimers(_ config: inout SIPConfiguration) {
+        config.t1 = 500
+        config.t2 = 4000
+    }
+
     /// Presses `key` on a call whose 200 OK is `ok`.
     static func press(_ key: UInt8, ok: SIPMessageView, rtp: UDPClient) {
         guard let port = ok.audioPort else { return }
@@ -53,7 +60,7 @@ import Testing
     }
 
     @Test func drainingAnswersOptionsAndInvitesWith503WhileTheLiveCallFinishes() async throws {
-        let h = try await ServerHarness()
+        let h = try await ServerHarness(configure: Self.patientTimers)
         let before = await h.ask(h.request("OPTIONS", callID: "probe-before"))
         #expect(before?.status == 200)
         #expect(before?.header("Retry-After") == nil)
@@ -88,7 +95,7 @@ import Testing
     }
 
     @Test func recordsNameTheBundleTheNodeAndTheListener() async throws {
-        let h = try await ServerHarness(serverName: "node-7")
+        let h = try await ServerHarness(serverName: "node-7", configure: Self.patientTimers)
         let rtp = UDPClient()
         let ok = try #require(await Self.establish(h, callID: "identity", rtp: rtp))
         Self.press(1, ok: ok, rtp: rtp)
@@ -106,7 +113,7 @@ import Testing
     }
 
     @Test func aReloadGivesNewCallsTheNewBundleAndLiveCallsKeepTheirs() async throws {
-        let h = try await ServerHarness()
+        let h = try await ServerHarness(configure: Self.patientTimers)
         let old = h.server.served.hash
         let rtpA = UDPClient()
         let okA = try #require(await Self.establish(h, callID: "started-before", rtp: rtpA))
@@ -177,7 +184,8 @@ import Testing
     }
 
     @Test func aNodeServesItsFlowsAndThoseWithoutServers() async throws {
-        let a = try await ServerHarness(flow: Self.everywhere, moreFlows: [Self.elsewhere, Self.here], serverName: "node-a")
+        let a = try await ServerHarness(flow: Self.everywhere, moreFlows: [Self.elsewhere, Self.here], serverName: "node-a",
+                                         configure: Self.patientTimers)
         #expect(await Self.finalAnswer(a, user: "300", callID: "a-everywhere")?.status == 200)
         #expect(await Self.finalAnswer(a, user: "500", callID: "a-here")?.status == 200)
         let refused = await Self.finalAnswer(a, user: "400", callID: "a-elsewhere")
@@ -186,7 +194,8 @@ import Testing
         #expect(a.server.served.servedFlowNames == ["everywhere", "here"])
         await a.stop()
 
-        let b = try await ServerHarness(flow: Self.everywhere, moreFlows: [Self.elsewhere, Self.here], serverName: "node-b")
+        let b = try await ServerHarness(flow: Self.everywhere, moreFlows: [Self.elsewhere, Self.here], serverName: "node-b",
+                                         configure: Self.patientTimers)
         #expect(await Self.finalAnswer(b, user: "400", callID: "b-elsewhere")?.status == 200)
         #expect(await Self.finalAnswer(b, user: "300", callID: "b-everywhere")?.status == 200)
         #expect(await b.record("b-elsewhere")?.server == "node-b")
@@ -199,7 +208,10 @@ import Testing
         logger.logLevel = .info
         // Six even ports; another "process" holds all but the last.
         let base = 39_000 + 20 * Int.random(in: 0..<40)
-        let h = try await ServerHarness(logger: logger) { $0.rtpPorts = base...(base + 11) }
+        let h = try await ServerHarness(logger: logger) {
+            Self.patientTimers(&$0)
+            $0.rtpPorts = base...(base + 11)
+        }
         let blockers = stride(from: base, to: base + 10, by: 2).map { UDPClient(port: $0) }
         try #require(blockers.allSatisfy { $0.bound }, "the test's blockers got their ports")
 
