@@ -117,12 +117,13 @@ import Testing
         let sentAudio = packets.flatMap { G711.decode($0.payload, codec: packets.first?.payloadType == 8 ? .pcma : .pcmu) }
         let off = zip(sentAudio, audio).filter { abs(Int($0) - Int($1)) > max(32, abs(Int($0)) / 8) }.count
         #expect(audio.count == sentAudio.count && off == 0, "\(off) of \(audio.count) samples differ from what was sent")
-        // Added delay, send to receive on loopback (kernel stamps): reported; a loose bound only.
+        // Added delay, send to receive on loopback (kernel stamps): reported
+        // only; its targets live in SIPLoadBenchmark (a busy test machine
+        // must not fail a unit test).
         let delays = zip(sent, got.map(\.stamp)).map { Double($1 - $0) / 1_000_000 }.sorted()
         let p99 = delays[min(delays.count - 1, delays.count * 99 / 100)]
         let p50 = delays[delays.count / 2]
         print("relay delay ms: p50 \(p50), p99 \(p99)")
-        #expect(p50 < 50)
     }
 
     @Test func tonesBothWaysInEachLegsOwnStream() async throws {
