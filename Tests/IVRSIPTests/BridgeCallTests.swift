@@ -262,7 +262,10 @@ struct BridgeCallTests {
         return Int(hostPort.split(separator: ":").last ?? "") ?? 0
     }
 
-    static func bridgeRequest(to agent: Party, timeout: Int = 5000, options: BridgeOptions = BridgeOptions(),
+    /// A bridged transfer to `agent`. The ring time is long unless a test is
+    /// about it: a test that answers after hearing the ringback must not lose
+    /// its call to the ring timer on a busy machine.
+    static func bridgeRequest(to agent: Party, timeout: Int = 60_000, options: BridgeOptions = BridgeOptions(),
                               via: TransferVia = .bridge) -> TransferRequest {
         var request = TransferRequest(kind: .sip, value: "sip:agent@127.0.0.1:\(agent.sip.port)", callerID: "+15551230000", timeout: timeout)
         request.via = via
