@@ -27,7 +27,7 @@ extension SIPEndpoint {
         func reject(_ status: Int, _ why: String? = nil, _ extra: [(String, String)] = []) {
             var r = request.response(status, toTag: tag)
             if let why { r.headers.add("Warning", "399 ivrc \"\(why)\"") }
-            if status == 503 { r.headers.add("Retry-After", accepting ? "5" : "\(Self.drainRetryAfter)") }
+            if status == 503 { r.headers.add("Retry-After", "\(refusalRetryAfter)") }
             for (name, value) in extra { r.headers.add(name, value) }
             respond(request, r)
             stats.callsRejected += 1

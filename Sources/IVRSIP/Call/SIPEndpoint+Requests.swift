@@ -37,7 +37,7 @@ extension SIPEndpoint {
             let full = load?.isOverloaded == true
             let refusing = (!accepting || full) && leg == nil
             var ok = request.response(refusing ? 503 : 200, toTag: leg?.localTag ?? SIPIdentifiers.token(8))
-            if refusing { ok.headers.add("Retry-After", accepting ? "5" : "\(Self.drainRetryAfter)") }
+            if refusing { ok.headers.add("Retry-After", "\(refusalRetryAfter)") }
             ok.headers.add("Allow", Self.allowed)
             ok.headers.add("Accept", "application/sdp, application/dtmf-relay, application/dtmf, message/sipfrag")
             ok.headers.add("Supported", Self.supported.joined(separator: ", "))

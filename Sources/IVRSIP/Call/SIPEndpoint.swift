@@ -224,6 +224,12 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     /// The `Retry-After` of the 503s of a draining node, in seconds.
     public static let drainRetryAfter = 30
+    /// `Retry-After` of a 503 for a full node (`--max-calls`, `--overload-lag`):
+    /// a moment, not the drain's long goodbye.
+    public static let overloadRetryAfter = 5
+
+    /// The `Retry-After` seconds of a 503 refusing a new call or a probe now.
+    var refusalRetryAfter: Int { accepting ? Self.overloadRetryAfter : Self.drainRetryAfter }
 
     /// RTP ports of `--rtp-ports` found taken by another process and
     /// skipped, since the start (for metrics).
