@@ -32,6 +32,8 @@ struct FlowCompiler {
         self.flowIndex = flowIndex
         self.pool = pool
         for builtin in BuiltinVariable.allCases { _ = variable(builtin.rawValue) }
+        // The campaign's columns follow the built-ins, in the order `inputs` lists them.
+        for input in flow.inputs { variableTable[variable(input.value)].input = true }
     }
 
     mutating func compile() -> FlowImage {

@@ -1,4 +1,5 @@
 import Foundation
+import IVRRuntime
 import NIOCore
 
 extension SIPEndpoint {
@@ -31,6 +32,25 @@ extension SIPEndpoint {
         /// Called (on the loop) when an 18x brings SDP: the leg's media now
         /// receives the callee's early media.
         var earlyMedia: (@Sendable (MediaSession) -> Void)?
+        /// The flow's `inputs` values (a campaign's contact) and the record's campaign fields.
+        var presets = CallPresets()
+        var campaignCall: CampaignCall?
+    }
+
+    /// Places a campaign's call (`ivrc campaign`): as `placeCall(to:flow:)`,
+    /// with the Call-ID chosen by the caller (the journal names it before
+    /// the INVITE goes), `ringTime` milliseconds of ringing before CANCEL,
+    /// the contact's `inputs` for the flow, and the campaign fields of its
+    /// record. Returns once answered (await `IVRServer.finished(_:)` for the
+    /// end of the flow) or throws why it did not connect.
+    public func placeCampaignCall(to target: String, flow: Int, fromUser: String, callID: String, ringTime: Int,
+                                  presets: CallPresets, campaignCall: CampaignCall) async throws(CallFailure) -> CallLeg {
+        var options = OutboundOptions()
+        options.callID = callID
+        options.ringTime = ringTime
+        options.presets = presets
+        options.campaignCall = campaignCall
+        return try await placeCall(to: target, flow: flow, fromUser: fromUser, srtp: nil, options: options)
     }
 
     /// Places a call (UAC): INVITE with an offer (PCMU, PCMA,
@@ -102,6 +122,8 @@ extension SIPEndpoint {
         leg.srtpOffer = srtp
         leg.bridgeLeg = options.bridgeLeg
         leg.earlyMedia = options.earlyMedia
+        leg.presets = options.presets
+        leg.campaignCall = options.campaignCall
         calls[callID] = leg
         metrics.callsActive(calls.count)
         let sdp = SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort,

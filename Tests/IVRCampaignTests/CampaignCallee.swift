@@ -1,0 +1,84 @@
+import Foundation
+import IVRTestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SIPp as every callee of a campaign, in the background
+/// (scripts/sipp/callee-campaign-mix.xml: the number's last digit picks
+/// answer, busy, no answer or decline), with its message log.
+final class CampaignCallee: Sendable {
+    let port: Int
+    let folder: String
+    let pid: pid_t
+
+    init(folder: String) throws {
+        self.folder = folder
+        port = Self.freeUDPPort()
+        let media = Self.freeUDPPort()
+        let control = Self.freeUDPPort()
+        pid = try SpawnedServer.spawn([
+            "sipp", "-sf", TestTools.repositoryRoot + "/scripts/sipp/callee-campaign-mix.xml", "-i", "127.0.0.1",
+            "-p", String(port), "-mp", String(media), "-cp", String(control), "-m", "100000", "-nostdin",
+            "-trace_msg", "-message_file", folder + "/sipp-messages.log", "-trace_err", "-error_file", folder + "/sipp-errors.log",
+        ], log: folder + "/sipp.out")
+    }
+
+    /// True once SIPp holds its port, polling for up to 30 s.
+    func listening() async -> Bool {
+        for _ in 0..<600 {
+            if !Self.canBind(port) { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    func stop() {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
+
+    var messages: String { (try? String(contentsOfFile: folder + "/sipp-messages.log", encoding: .utf8)) ?? "" }
+
+    /// The INVITEs SIPp received for each number: distinct Call-IDs (a
+    /// retransmission is the same call).
+    func invites() -> [String: Int] {
+        var calls: [String: Set<String>] = [:]
+        for block in messages.components(separatedBy: "message received").dropFirst() {
+            let lines = block.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            guard let request = lines.first(where: { $0.hasPrefix("INVITE sip:") }),
+                  let at = request.firstIndex(of: "@") else { continue }
+            let number = String(request[request.index(request.startIndex, offsetBy: "INVITE sip:".count)..<at])
+            guard let callID = lines.first(where: { $0.lowercased().hasPrefix("call-id:") }) else { continue }
+            calls[number, default: []].insert(String(callID.dropFirst("call-id:".count)).trimmingCharacters(in: .whitespaces))
+        }
+        return calls.mapValues(\.count)
+    }
+
+    static func freeUDPPort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var bound = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: bound.sin_port))
+    }
+
+    static func canBind(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}
