@@ -148,7 +148,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "IVRCampaignTests",
-            dependencies: ["IVRCampaign", "IVRCommands", "IVRRuntime", "IVRBytecode", "IVRSIP", "IVRTestSupport"],
+            dependencies: ["IVRCampaign", "IVRTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "IVRImportTests",

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a campaign has done so far, over every run of its journal: the
 /// progress line, `--progress json` and the summary at the end.
-public struct CampaignCounts: Sendable, Equatable, Codable {
+public struct CampaignCounts: Sendable, Equatable {
     /// Rows of the contacts file (valid and invalid).
     public var contacts = 0
     /// Calls started (attempts), over every run.
@@ -61,11 +61,5 @@ public struct CampaignCounts: Sendable, Equatable, Codable {
         case .doNotCall: doNotCall += 1
         case .outsideWindowExpired: outsideWindowExpired += 1
         }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case contacts, dialled, answered, human, machine, busy, noAnswer = "no-answer", declined, failed, invalid,
-             doNotCall = "do-not-call", outsideWindowExpired = "outside-window-expired", completed, inProgress,
-             startedThisRun, elapsed, dialledContacts
     }
 }

@@ -102,8 +102,9 @@ public final class CampaignEngine: Sendable {
                           progress: @escaping @Sendable (CampaignCounts) -> Void) async -> Outcome {
         var states = initial
         var counts = initialCounts
-        let ended = Mutex<[Ended]>([])
-        let answers = Mutex<[String]>([])  // answeredBy of calls answered since the loop last looked
+        // What the calls report back to the loop: ended attempts, who answered.
+        let ended = Inbox<Ended>()
+        let answers = Inbox<String>()
         var journalFailure: CampaignJournal.Failure?
         let interval = settings.rate.interval
         var nextStart = started
@@ -116,7 +117,7 @@ public final class CampaignEngine: Sendable {
         await withTaskGroup(of: Void.self) { group in
             while true {
                 let t = clock()
-                for e in ended.withLock({ list in defer { list = [] }; return list }) {
+                for e in ended.take() {
                     inFlight -= 1
                     counts.inProgress = inFlight
                     states[e.index].inFlight = false
@@ -128,7 +129,7 @@ public final class CampaignEngine: Sendable {
                         states[e.index].notBefore = e.at + settings.retryAfter
                     }
                 }
-                for who in answers.withLock({ list in defer { list = [] }; return list }) {
+                for who in answers.take() {
                     if who == "human" { counts.human += 1 } else if who == "machine" { counts.machine += 1 }
                 }
                 counts.elapsed = t.timeIntervalSince(started)
@@ -181,7 +182,7 @@ public final class CampaignEngine: Sendable {
                     let outcome = await dialer.dial(contact, attempt: attempt, callID: callID) { who in
                         journal.append(JournalEntry(at: clock(), contact: contact.line, number: contact.number, attempt: attempt,
                                                     event: .answered, callId: callID))
-                        answers.withLock { $0.append(who.rawValue) }
+                        answers.put(who.rawValue)
                     }
                     let final = !outcome.result.isRetried || attempt >= attempts
                     let at = clock()
@@ -189,7 +190,7 @@ public final class CampaignEngine: Sendable {
                                                 event: .result, result: outcome.result, final: final,
                                                 answeredBy: outcome.result == .answered ? (outcome.answeredBy ?? .unknown).rawValue : nil,
                                                 callId: callID, detail: outcome.detail))
-                    ended.withLock { $0.append(Ended(index: i, result: outcome.result, final: final, at: at)) }
+                    ended.put(Ended(index: i, result: outcome.result, final: final, at: at))
                 }
             }
             await group.waitForAll()
@@ -211,4 +212,18 @@ struct ContactState: Sendable {
     /// Not dialled again before this (a retry's `retryAfter`).
     var notBefore = Date.distantPast
     var inFlight = false
+}
+
+/// Items the calls hand to the campaign's loop, taken all at once.
+final class Inbox<Item: Sendable>: Sendable {
+    private let items = Mutex<[Item]>([])
+
+    func put(_ item: Item) { items.withLock { $0.append(item) } }
+
+    func take() -> [Item] {
+        items.withLock { list in
+            defer { list = [] }
+            return list
+        }
+    }
 }

@@ -37,7 +37,7 @@ public final class CampaignJournal: Sendable {
         guard descriptor >= 0 else { return .failure(.cannotOpen(file: file, reason: String(cString: strerror(errno)))) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let error = errno
-            close(descriptor)
+            _ = Glibc.close(descriptor)
             return error == EWOULDBLOCK ? .failure(.locked(file: file)) : .failure(.cannotOpen(file: file, reason: String(cString: strerror(error))))
         }
         let data = FileManager.default.contents(atPath: file) ?? Data()

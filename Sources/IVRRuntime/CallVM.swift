@@ -76,6 +76,7 @@ public struct CallVM {
 
     public init(bundle: VerifiedBundle, flow: Int, caller: String, called: String? = nil, now: Date,
                 presets: CallPresets = CallPresets()) {
+        self.presets = presets
         self.bundle = bundle
         self.flow = flow
         let image = bundle.flows[flow]
@@ -90,7 +91,6 @@ public struct CallVM {
         variables[BuiltinVariable.flow.index] = bundle.flowName(flow)
         variables[BuiltinVariable.language.index] = image.language.map { bundle.strings[$0] } ?? ""
         variables[BuiltinVariable.voice.index] = image.voice.map { bundle.strings[$0] } ?? ""
-        self.presets = presets
         applyPresets()
     }
 

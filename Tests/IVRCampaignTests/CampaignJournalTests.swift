@@ -71,7 +71,7 @@ import Testing
         #expect(resume.states[0].notBefore == t + 660, "retried retry-after after the interrupted dial")
         #expect(resume.closingLines.map(\.contact) == [2, 3, 4])
         #expect(resume.closingLines.map(\.final) == [false, true, true])
-        #expect(resume.counts.dialled == 3)
+        #expect(resume.counts.dialled == 4)
         #expect(resume.counts.completed == 2)
     }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Foundation
 import IVRBytecode
@@ -79,8 +82,8 @@ public struct Campaign: AsyncParsableCommand {
         guard CallRate(parsing: rate) != nil else { throw ValidationError("--rate takes N/s or N/m with N > 0, like 2/s or 0.5/s, not '\(rate)'") }
         guard maxConcurrent >= 1 else { throw ValidationError("--max-concurrent must be at least 1") }
         guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }
-        guard Duration(parsing: retryAfter) != nil else { throw ValidationError("--retry-after takes a duration like 10m, 30s or 1h, not '\(retryAfter)'") }
-        guard let ring = Duration(parsing: ringTimeout), ring.milliseconds > 0 else {
+        guard IVRSyntax.Duration(parsing: retryAfter) != nil else { throw ValidationError("--retry-after takes a duration like 10m, 30s or 1h, not '\(retryAfter)'") }
+        guard let ring = IVRSyntax.Duration(parsing: ringTimeout), ring.milliseconds > 0 else {
             throw ValidationError("--ring-timeout takes a duration like 30s, not '\(ringTimeout)'")
         }
         guard CampaignProgressFormat(rawValue: progress) != nil else { throw ValidationError("--progress takes auto, json or none, not '\(progress)'") }
@@ -153,7 +156,7 @@ public struct Campaign: AsyncParsableCommand {
         settings.rate = CallRate(parsing: rate) ?? settings.rate
         settings.maxConcurrent = maxConcurrent
         settings.attempts = attempts
-        settings.retryAfter = Double(Duration(parsing: retryAfter)?.milliseconds ?? 600_000) / 1000
+        settings.retryAfter = Double(IVRSyntax.Duration(parsing: retryAfter)?.milliseconds ?? 600_000) / 1000
 
         let listeners = try sip.listeners(default: SIPOptions.callDefault)
         var config = SIPConfiguration(host: listeners[0].host, port: listeners[0].port, advertisedHost: sip.advertise,
@@ -175,7 +178,7 @@ public struct Campaign: AsyncParsableCommand {
                                  exitCode: CommandOutput.Code.ioError)
         }
         let dialer = SIPCampaignDialer(server: server, flow: flowIndex, trunk: trunk, fromUser: from,
-                                       ringTime: Duration(parsing: ringTimeout)?.milliseconds ?? 30_000,
+                                       ringTime: IVRSyntax.Duration(parsing: ringTimeout)?.milliseconds ?? 30_000,
                                        campaign: (journal as NSString).lastPathComponent)
         let engine = CampaignEngine(contacts: list, journal: journalFile, settings: settings, window: campaignWindow,
                                     doNotCall: doNotCallList, dialer: dialer)
