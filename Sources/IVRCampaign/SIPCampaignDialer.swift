@@ -41,7 +41,7 @@ public struct SIPCampaignDialer: CampaignDialer {
             await server.finished(leg)
             return DialOutcome(result: .answered, answeredBy: presets.answeredBy)
         } catch {
-            let detail = error.status.map { status in "\(status)\(error.reasonPhrase.map { " \($0)" } ?? "")" } ?? error.description
+            let detail = error.status.map { status in "\(status) \(error.reasonPhrase ?? error.description)" } ?? error.description
             return DialOutcome(result: CallResult.of(status: error.status), detail: detail)
         }
     }

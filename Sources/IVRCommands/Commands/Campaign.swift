@@ -169,7 +169,10 @@ public struct Campaign: AsyncParsableCommand {
         config.dnsServer = try sip.dnsServerAddress()
         setup.trunk.apply(to: &config)
         config.registrations = []
-        let server = IVRServer(bundle: bundle, bytes: setup.bytes, server: sip.serverName, services: setup.services,
+        // One line per call would drown the progress line: notices (signals), warnings and errors only.
+        var services = setup.services
+        services.logger.logLevel = .notice
+        let server = IVRServer(bundle: bundle, bytes: setup.bytes, server: sip.serverName, services: services,
                                records: records.map { CallRecordLog(path: $0) }, printRecord: { _ in })
         do {
             try await server.start(configuration: config)
