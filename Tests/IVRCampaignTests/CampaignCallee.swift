@@ -46,7 +46,8 @@ final class CampaignCallee: Sendable {
     func invites() -> [String: Int] {
         var calls: [String: Set<String>] = [:]
         for block in messages.components(separatedBy: "message received").dropFirst() {
-            let lines = block.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            // `isNewline`: the messages' CRLF is one Character.
+            let lines = block.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             guard let request = lines.first(where: { $0.hasPrefix("INVITE sip:") }),
                   let at = request.firstIndex(of: "@") else { continue }
             let number = String(request[request.index(request.startIndex, offsetBy: "INVITE sip:".count)..<at])

@@ -81,6 +81,7 @@ import Glibc
             if e.event == .dialling { dials[e.number, default: 0] += 1 }
         }
         let invites = s.callee.invites()
+        #expect(!invites.isEmpty, "no INVITE in SIPp's log: \(s.callee.messages.prefix(600))\n\((try? FileManager.default.contentsOfDirectory(atPath: s.folder.path)) ?? [])")
         for person in s.people {
             #expect(finals[person.number]?.count == 1, "\(person.number): final lines \(finals[person.number] ?? [])")
             #expect((dials[person.number] ?? 0) <= 3, "\(person.number) dialled \(dials[person.number] ?? 0) times")
