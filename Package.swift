@@ -148,7 +148,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "IVRCampaignTests",
-            dependencies: ["IVRCampaign", "IVRTestSupport"],
+            dependencies: ["IVRCampaign", "IVRRuntime", "IVRTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "IVRImportTests",

@@ -89,10 +89,13 @@ public final class CampaignEngine: Sendable {
             counts.count(result, answeredBy: nil)
             counts.completed += 1
         }
-        for line in pendingLines {
-            if case .failure(let f) = journal.append(line) {
-                return Outcome(counts: counts, complete: false, journalFailure: f, mismatch: nil)
-            }
+        // Contacts the journal has not seen yet enter the queue.
+        for state in states where state.final == nil && !resume.journaledLines.contains(state.contact.line) {
+            pendingLines.append(JournalEntry(at: started, contact: state.contact.line, number: state.contact.number, attempt: 0,
+                                             event: .queued))
+        }
+        if case .failure(let f) = journal.append(contentsOf: pendingLines) {
+            return Outcome(counts: counts, complete: false, journalFailure: f, mismatch: nil)
         }
         progress(counts)
         return await dialLoop(states: states, counts: counts, started: started, stop: stop, progress: progress)

@@ -63,6 +63,14 @@ public final class CampaignJournal: Sendable {
         write(Array((entry.jsonLine + "\n").utf8))
     }
 
+    /// Appends several lines with one write and one sync (a campaign's
+    /// first `queued` lines, the lines that close what a crash left open).
+    @discardableResult
+    public func append(contentsOf entries: [JournalEntry]) -> Result<Void, Failure> {
+        guard !entries.isEmpty else { return .success(()) }
+        return write(Array(entries.map { $0.jsonLine + "\n" }.joined().utf8))
+    }
+
     private func write(_ bytes: [UInt8]) -> Result<Void, Failure> {
         fd.withLock { fd in
             guard fd >= 0 else { return .failure(.writeFailed(file: file, reason: "closed")) }

@@ -15,6 +15,8 @@ struct CampaignResume {
     var finalLines: Set<Int>
     /// Result lines to append for calls a crash interrupted.
     var closingLines: [JournalEntry]
+    /// CSV lines the journal has any line for.
+    var journaledLines: Set<Int> = []
 
     /// The journal names a different number for a CSV line than the
     /// contacts file now has: it belongs to another list.
@@ -40,6 +42,7 @@ struct CampaignResume {
             }
         }
         var resume = CampaignResume(states: [], counts: CampaignCounts(), finalLines: [], closingLines: [])
+        resume.journaledLines = Set(byLine.keys)
         resume.counts.contacts = contacts.contacts.count + contacts.invalid.count
         for e in entries where e.event == .result {
             if let r = e.result { resume.counts.count(r, answeredBy: e.answeredBy) }

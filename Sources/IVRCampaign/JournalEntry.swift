@@ -3,12 +3,13 @@ import Foundation
 /// One line of a campaign journal (toolchain.md "Campaigns"):
 /// `{"at": ISO-8601, "contact": CSV-LINE, "number": "+E164", "attempt": N,
 /// "event": ..., "result": R, "final": BOOL, "answeredBy": ..., "callId": ...}`.
-/// `event` is `dialling` (written and synced before the INVITE goes),
+/// `event` is `queued` (each valid contact once, when a campaign first
+/// sees it), `dialling` (written and synced before the INVITE goes),
 /// `answered`, or `result`; `result`, `final` and `answeredBy` are on
 /// result lines only. `detail` says why (the SIP status, the row's error).
 public struct JournalEntry: Codable, Sendable, Equatable {
     public enum Event: String, Codable, Sendable {
-        case dialling, answered, result
+        case queued, dialling, answered, result
     }
 
     public var at: String

@@ -140,6 +140,23 @@ import Glibc
         #expect(Self.journal(s.journal).count == entries.count, "a finished campaign dials no one again")
     }
 
+    /// A column the flow's `inputs` need is missing: exit 1 before anything
+    /// is dialled (no journal is even created), naming the column and the file.
+    @Test func aMissingInputColumnIsRefusedBeforeDialling() async throws {
+        let binary = try #require(Self.ivrcBinary, "build the ivrc executable first (swift build)")
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("reminder.yaml", Self.flow)
+        try folder.write("contacts.csv", "number,name\n+15550100001,Ann\n")
+        let run = try await runProcess(binary, [
+            "campaign", folder.file("reminder.yaml"), "--flow", "reminder", "--contacts", folder.file("contacts.csv"),
+            "--journal", folder.file("run.journal"), "--trunk", "127.0.0.1:9", "--tts", "none",
+        ])
+        #expect(run.status == 1)
+        #expect(run.stderr == "error: \(folder.file("contacts.csv")) has no column 'first_name', which flow 'reminder' lists in inputs\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("run.journal")))
+    }
+
     @Test func sigkillThreeTimesThenResume() async throws {
         guard TestTools.onPath("sipp") else { return }
         let binary = try #require(Self.ivrcBinary, "build the ivrc executable first (swift build)")
