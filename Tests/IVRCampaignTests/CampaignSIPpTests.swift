@@ -62,7 +62,7 @@ import Glibc
             "--journal", folder.file("run.journal"), "--trunk", "127.0.0.1:\(callee.port)", "--rate", rate,
             "--max-concurrent", "30", "--attempts", "3", "--retry-after", "1s", "--ring-timeout", "1s",
             "--do-not-call", folder.file("dnc.txt"), "--records", folder.file("calls.jsonl"), "--progress", "json",
-            "--tts", "none", "--rtp-ports", "30000-39998",
+            "--tts", "none", "--rtp-ports", "20002-21998",  // clear of the default range, the harnesses' 31000-38999 and SIPpRun's 22000-29999
         ]
         return Setup(folder: folder, callee: callee, people: people, arguments: arguments)
     }
