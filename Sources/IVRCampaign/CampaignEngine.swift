@@ -69,7 +69,7 @@ public final class CampaignEngine: Sendable {
         for row in contacts.invalid where !resume.finalLines.contains(row.line) {
             report(row)
             pendingLines.append(JournalEntry(at: started, contact: row.line, number: row.number, attempt: 0, event: .result,
-                                             result: .invalid, final: true, detail: row.reason))
+                                             result: .invalid, final: true, answeredBy: CallResultDefaults.unknown, detail: row.reason))
             counts.count(.invalid, answeredBy: nil)
             counts.completed += 1
         }
@@ -84,7 +84,7 @@ public final class CampaignEngine: Sendable {
             guard let result else { continue }
             states[i].final = result
             pendingLines.append(JournalEntry(at: started, contact: contact.line, number: contact.number, attempt: states[i].attempts,
-                                             event: .result, result: result, final: true,
+                                             event: .result, result: result, final: true, answeredBy: CallResultDefaults.unknown,
                                              detail: result == .outsideWindowExpired ? "window '\(window?.name ?? "")' does not open within 8 days" : nil))
             counts.count(result, answeredBy: nil)
             counts.completed += 1
@@ -191,7 +191,7 @@ public final class CampaignEngine: Sendable {
                     let at = clock()
                     journal.append(JournalEntry(at: at, contact: contact.line, number: contact.number, attempt: attempt,
                                                 event: .result, result: outcome.result, final: final,
-                                                answeredBy: outcome.result == .answered ? (outcome.answeredBy ?? .unknown).rawValue : nil,
+                                                answeredBy: (outcome.answeredBy ?? .unknown).rawValue,
                                                 callId: callID, detail: outcome.detail))
                     ended.put(Ended(index: i, result: outcome.result, final: final, at: at))
                 }

@@ -66,7 +66,7 @@ struct CampaignResume {
                     let final = answered || dial.attempt >= settings.attempts
                     resume.closingLines.append(JournalEntry(at: now, contact: contact.line, number: contact.number, attempt: dial.attempt,
                                                             event: .result, result: result, final: final,
-                                                            answeredBy: answered ? CallResultDefaults.unknown : nil, callId: dial.callId,
+                                                            answeredBy: CallResultDefaults.unknown, callId: dial.callId,
                                                             detail: "interrupted: the campaign stopped during this call"))
                     resume.counts.count(result, answeredBy: nil)
                     if final { state.final = result }
@@ -81,7 +81,7 @@ struct CampaignResume {
                     let last = list.last(where: { $0.event == .result })?.result ?? .failed
                     resume.closingLines.append(JournalEntry(at: now, contact: contact.line, number: contact.number, attempt: state.attempts,
                                                             event: .result, result: last, final: true,
-                                                            detail: "its \(state.attempts) attempts are used (--attempts \(settings.attempts))"))
+                                                            answeredBy: CallResultDefaults.unknown, detail: "its \(state.attempts) attempts are used (--attempts \(settings.attempts))"))
                     state.final = last
                 }
             }

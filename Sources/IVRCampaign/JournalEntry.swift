@@ -6,7 +6,8 @@ import Foundation
 /// `event` is `queued` (each valid contact once, when a campaign first
 /// sees it), `dialling` (written and synced before the INVITE goes),
 /// `answered`, or `result`; `result`, `final` and `answeredBy` are on
-/// result lines only. `detail` says why (the SIP status, the row's error).
+/// result lines only, and always there (`answeredBy` is `unknown` when
+/// nobody answered). `detail` says why (the SIP status, the row's error).
 public struct JournalEntry: Codable, Sendable, Equatable {
     public enum Event: String, Codable, Sendable {
         case queued, dialling, answered, result

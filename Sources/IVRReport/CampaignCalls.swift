@@ -15,7 +15,7 @@ public struct CampaignCalls: Sendable, Equatable {
     public var answered: Int
     public var human: Int
     public var machine: Int
-    /// Contacts with an answered call.
+    /// Contacts with an answered call (a record with `answer`).
     public var contactsAnswered: Int
 
     /// Answered calls per call.
@@ -33,7 +33,7 @@ public struct CampaignCalls: Sendable, Equatable {
         for r in records { if let name = r.campaign { byName[name, default: []].append(r) } }
         return byName.keys.sorted().map { name in
             let calls = byName[name] ?? []
-            let answered = calls.filter { $0.answeredBy != nil }
+            let answered = calls.filter { $0.answer != nil }
             return CampaignCalls(name: name, calls: calls.count, contacts: Set(calls.compactMap(\.contact)).count,
                                  answered: answered.count, human: answered.count { $0.answeredBy == "human" },
                                  machine: answered.count { $0.answeredBy == "machine" },

@@ -11,11 +11,11 @@ public struct CampaignCall: Sendable, Equatable {
         self.attempt = attempt
     }
 
-    /// Writes the fields into `record`; `answeredBy` nil: the call was never answered.
-    public func tag(_ record: inout CallRecord, answeredBy: CallPresets.AnsweredBy?) {
+    /// Writes the fields into `record` (`unknown` for a call nobody answered).
+    public func tag(_ record: inout CallRecord, answeredBy: CallPresets.AnsweredBy) {
         record.campaign = campaign
         record.contact = contact
         record.attempt = attempt
-        record.answeredBy = answeredBy?.rawValue
+        record.answeredBy = answeredBy.rawValue
     }
 }

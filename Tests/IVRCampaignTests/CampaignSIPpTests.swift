@@ -127,7 +127,8 @@ import Glibc
         // Records carry the campaign fields.
         let records = try String(contentsOfFile: s.folder.file("calls.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(records.count == starts.count, "one record per call")
-        let answered = records.filter { $0.contains("\"answeredBy\":\"unknown\"") }
+        let answered = records.filter { $0.contains("\"answer\":\"") }
+        #expect(records.allSatisfy { $0.contains("\"answeredBy\":\"unknown\"") }, "every campaign record says who answered")
         #expect(answered.count == 10)
         #expect(records.allSatisfy { $0.contains("\"campaign\":\"run.journal\"") && $0.contains("\"attempt\":") && $0.contains("\"contact\":") })
         // The summary.

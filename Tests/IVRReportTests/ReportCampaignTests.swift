@@ -13,7 +13,7 @@ import Testing
                            backend: "sip", start: start, answer: answeredBy == nil ? nil : start, end: start.addingTimeInterval(5),
                            outcome: answeredBy == nil ? "error" : "hangup", destination: nil, path: [], inputs: [])
         CampaignCall(campaign: campaign, contact: contact, attempt: attempt)
-            .tag(&r, answeredBy: answeredBy.flatMap(CallPresets.AnsweredBy.init(rawValue:)))
+            .tag(&r, answeredBy: answeredBy.flatMap(CallPresets.AnsweredBy.init(rawValue:)) ?? .unknown)
         return r
     }
 

@@ -226,7 +226,7 @@ public final class IVRServer: Sendable {
         record.bundle = served.hash
         record.server = serverName
         record.listen = leg.listen
-        leg.campaignCall?.tag(&record, answeredBy: nil)
+        leg.campaignCall?.tag(&record, answeredBy: .unknown)
         pending.withLock { $0 += 1 }
         Task { await self.write(record) }
     }
