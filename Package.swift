@@ -148,7 +148,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "IVRCampaignTests",
-            dependencies: ["IVRCampaign", "IVRRuntime", "IVRTestSupport"],
+            dependencies: ["IVRCampaign", "IVRRuntime", "IVRSIP", "IVRTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "IVRImportTests",

@@ -4,10 +4,10 @@ import IVRRuntime
 /// (`SIPCampaignDialer`), anything that can ring a number in tests.
 public protocol CampaignDialer: Sendable {
     /// Places one call to `contact` and returns once it has ended: when
-    /// it is answered, `answered` is called first (the journal's
+    /// it is answered, `answered` is called at once (the journal's
     /// `answered` line), then the flow runs to its end.
     func dial(_ contact: Contact, attempt: Int, callID: String,
-              answered: @escaping @Sendable (CallPresets.AnsweredBy) -> Void) async -> DialOutcome
+              answered: @escaping @Sendable () -> Void) async -> DialOutcome
     /// Ends every call in progress (a second SIGINT or SIGTERM).
     func hangUpAll() async
 }

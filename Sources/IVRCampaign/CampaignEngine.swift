@@ -45,6 +45,7 @@ public final class CampaignEngine: Sendable {
     struct Ended: Sendable {
         var index: Int
         var result: CallResult
+        var answeredBy: String?
         var final: Bool
         var at: Date
     }
@@ -105,9 +106,8 @@ public final class CampaignEngine: Sendable {
                           progress: @escaping @Sendable (CampaignCounts) -> Void) async -> Outcome {
         var states = initial
         var counts = initialCounts
-        // What the calls report back to the loop: ended attempts, who answered.
+        // What the calls report back to the loop: ended attempts.
         let ended = Inbox<Ended>()
-        let answers = Inbox<String>()
         var journalFailure: CampaignJournal.Failure?
         let interval = settings.rate.interval
         var nextStart = started
@@ -124,16 +124,13 @@ public final class CampaignEngine: Sendable {
                     inFlight -= 1
                     counts.inProgress = inFlight
                     states[e.index].inFlight = false
-                    counts.count(e.result, answeredBy: nil)
+                    counts.count(e.result, answeredBy: e.answeredBy)
                     if e.final {
                         states[e.index].final = e.result
                         counts.completed += 1
                     } else {
                         states[e.index].notBefore = e.at + settings.retryAfter
                     }
-                }
-                for who in answers.take() {
-                    if who == "human" { counts.human += 1 } else if who == "machine" { counts.machine += 1 }
                 }
                 counts.elapsed = t.timeIntervalSince(started)
                 if t.timeIntervalSince(lastProgress) >= 1 {
@@ -182,10 +179,9 @@ public final class CampaignEngine: Sendable {
                 inFlight += 1
                 counts.inProgress = inFlight
                 group.addTask {
-                    let outcome = await dialer.dial(contact, attempt: attempt, callID: callID) { who in
+                    let outcome = await dialer.dial(contact, attempt: attempt, callID: callID) {
                         journal.append(JournalEntry(at: clock(), contact: contact.line, number: contact.number, attempt: attempt,
                                                     event: .answered, callId: callID))
-                        answers.put(who.rawValue)
                     }
                     let final = !outcome.result.isRetried || attempt >= attempts
                     let at = clock()
@@ -193,7 +189,7 @@ public final class CampaignEngine: Sendable {
                                                 event: .result, result: outcome.result, final: final,
                                                 answeredBy: (outcome.answeredBy ?? .unknown).rawValue,
                                                 callId: callID, detail: outcome.detail))
-                    ended.put(Ended(index: i, result: outcome.result, final: final, at: at))
+                    ended.put(Ended(index: i, result: outcome.result, answeredBy: outcome.answeredBy?.rawValue, final: final, at: at))
                 }
             }
             await group.waitForAll()

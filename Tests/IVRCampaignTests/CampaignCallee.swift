@@ -1,4 +1,5 @@
 import Foundation
+import IVRSIP
 import IVRTestSupport
 #if canImport(Glibc)
 import Glibc
@@ -6,7 +7,9 @@ import Glibc
 
 /// SIPp as every callee of a campaign, in the background
 /// (scripts/sipp/callee-campaign-mix.xml: the number's last digit picks
-/// answer, busy, no answer or decline), with its message log.
+/// answer, busy, no answer, decline, a person or a machine), with its
+/// message log. It runs in `folder`, where the person's and the machine's
+/// audio are written first.
 final class CampaignCallee: Sendable {
     let port: Int
     let folder: String
@@ -17,12 +20,31 @@ final class CampaignCallee: Sendable {
         port = Self.freeUDPPort()
         let media = Self.freeUDPPort()
         let control = Self.freeUDPPort()
-        pid = try SpawnedServer.spawn([
+        try Data(G711.encode(Self.person, codec: .pcmu)).write(to: URL(fileURLWithPath: folder + "/person.ulaw"))
+        try Data(G711.encode(Self.machine, codec: .pcmu)).write(to: URL(fileURLWithPath: folder + "/machine.ulaw"))
+        let sipp = [
             "sipp", "-sf", TestTools.repositoryRoot + "/scripts/sipp/callee-campaign-mix.xml", "-i", "127.0.0.1",
             "-p", String(port), "-mp", String(media), "-cp", String(control), "-m", "100000", "-nostdin",
             "-trace_msg", "-message_file", folder + "/sipp-messages.log", "-trace_err", "-error_file", folder + "/sipp-errors.log",
-        ], log: folder + "/sipp.out")
+        ].map { "'\($0)'" }.joined(separator: " ")
+        // SIPp reads the audio files from its working folder.
+        pid = try SpawnedServer.spawn(["sh", "-c", "cd '\(folder)' && exec \(sipp)"], log: folder + "/sipp.out")
     }
+
+    /// Speech-like audio: seeded noise shaped into syllables, 4 a second.
+    static func speech(_ seconds: Double, seed: UInt64) -> [Int16] {
+        var random = SeededGenerator(seed: seed)
+        return (0..<Int(seconds * 8000)).map { i in
+            let envelope = 0.35 + 0.65 * abs(sin(Double.pi * 4 * Double(i) / 8000))
+            return Int16(Double(Int16.random(in: -9000...9000, using: &random)) * envelope)
+        }
+    }
+
+    /// A person: "hello" (0.8 s), then silence, waiting for an answer.
+    static let person = speech(0.8, seed: 5) + [Int16](repeating: 0, count: 3 * 8000)
+    /// A machine: a 4 s greeting, a 0.5 s beep at 1 kHz, then silence.
+    static let machine = speech(4, seed: 6) + (0..<4000).map { Int16(8000 * sin(2 * Double.pi * 1000 * Double($0) / 8000)) }
+        + [Int16](repeating: 0, count: 8000)
 
     /// True once SIPp holds its port, polling for up to 30 s.
     func listening() async -> Bool {

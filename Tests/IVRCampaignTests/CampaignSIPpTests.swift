@@ -6,10 +6,11 @@ import Testing
 import Glibc
 #endif
 
-/// `ivrc campaign` against real callees: SIPp answers, is busy, never
-/// answers or declines, by the number's last digit. Every contact must end
-/// in the state its callee's behaviour gives, with the right number of
-/// dials; SIGKILLed three times and resumed, no contact is dialled more
+/// `ivrc campaign` against real callees: SIPp answers (silent, as a person,
+/// as a machine), is busy, never answers or declines, by the number's last
+/// digit. Every contact must end in the state its callee's behaviour gives,
+/// with the right number of dials, and `answered_by` right for at least 95%
+/// of the people and machines; SIGKILLed three times and resumed, no contact is dialled more
 /// than its attempts and none is skipped (the journal and SIPp's own log
 /// agree); the pacing holds.
 @Suite(.serialized) struct CampaignSIPpTests {
@@ -23,12 +24,12 @@ import Glibc
 
         """
 
-    enum Behaviour: Int, CaseIterable { case answers = 1, busy, noAnswer, declines }
+    enum Behaviour: Int, CaseIterable { case answers = 1, busy, noAnswer, declines, person, machine }
 
     /// `count` contacts, behaviours in turn; the number's last digit is the behaviour.
     static func contacts(_ count: Int) -> [(number: String, behaviour: Behaviour)] {
         (0..<count).map { i in
-            let b = Behaviour.allCases[i % 4]
+            let b = Behaviour.allCases[i % Behaviour.allCases.count]
             return (String(format: "+1555%05d%d", i, b.rawValue), b)
         }
     }
@@ -60,7 +61,7 @@ import Glibc
         let arguments = [
             "campaign", folder.file("reminder.yaml"), "--flow", "reminder", "--contacts", folder.file("contacts.csv"),
             "--journal", folder.file("run.journal"), "--trunk", "127.0.0.1:\(callee.port)", "--rate", rate,
-            "--max-concurrent", "30", "--attempts", "3", "--retry-after", "1s", "--ring-timeout", "1s",
+            "--max-concurrent", "40", "--attempts", "3", "--retry-after", "1s", "--ring-timeout", "1s",
             "--do-not-call", folder.file("dnc.txt"), "--records", folder.file("calls.jsonl"), "--progress", "json",
             "--tts", "none", "--rtp-ports", "20002-21998",  // clear of the default range, the harnesses' 31000-38999 and SIPpRun's 22000-29999
         ]
@@ -97,7 +98,7 @@ import Glibc
     @Test func mixedContactsEndInTheRightStateAtTheRate() async throws {
         guard TestTools.onPath("sipp") else { return }
         let binary = try #require(Self.ivrcBinary, "build the ivrc executable first (swift build)")
-        let s = try await Self.setup(contacts: 40, rate: "8/s")
+        let s = try await Self.setup(contacts: 60, rate: "8/s")
         defer { s.callee.stop(); s.folder.remove() }
         let run = try await runProcess(binary, s.arguments)
         #expect(run.status == 0, "\(run.stderr)\n\(run.stdout.suffix(2000))")
@@ -109,7 +110,7 @@ import Glibc
             let final = mine.last { $0.final == true }
             let dials = mine.count { $0.event == .dialling }
             let (result, attempts): (CallResult, Int) = switch person.behaviour {
-            case .answers: (.answered, 1)
+            case .answers, .person, .machine: (.answered, 1)
             case .busy: (.busy, 3)
             case .noAnswer: (.noAnswer, 3)
             case .declines: (.declined, 1)
@@ -118,6 +119,17 @@ import Glibc
             #expect(dials == attempts, "\(person.number) (\(person.behaviour)) dialled \(dials) times")
             #expect(invites[person.number] == attempts, "\(person.number): SIPp got \(invites[person.number] ?? 0) INVITEs")
         }
+        // Answering-machine detection: at least 95% of the people and machines right.
+        var right = 0, judged = 0
+        for person in s.people where person.behaviour == .person || person.behaviour == .machine {
+            let said = entries.last { $0.number == person.number && $0.final == true }?.answeredBy
+            judged += 1
+            if said == (person.behaviour == .person ? "human" : "machine") { right += 1 }
+        }
+        #expect(Double(right) >= 0.95 * Double(judged), "answered_by right for \(right) of \(judged)")
+        let silent = Set(s.people.filter { $0.behaviour == .answers }.map(\.number))
+        #expect(entries.filter { $0.final == true && silent.contains($0.number) }.allSatisfy { $0.answeredBy == "unknown" },
+                "a callee that sends no audio is unknown")
         // Pacing: while contacts are waiting, starts follow the rate.
         let starts = entries.filter { $0.event == .dialling }.compactMap(\.date).sorted()
         let firstWave = try #require(starts.prefix(40).last)
@@ -128,13 +140,13 @@ import Glibc
         let records = try String(contentsOfFile: s.folder.file("calls.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(records.count == starts.count, "one record per call")
         let answered = records.filter { $0.contains("\"answer\":\"") }
-        #expect(records.allSatisfy { $0.contains("\"answeredBy\":\"unknown\"") }, "every campaign record says who answered")
-        #expect(answered.count == 10)
+        #expect(records.allSatisfy { $0.contains("\"answeredBy\":\"") }, "every campaign record says who answered")
+        #expect(answered.count == 30)
         #expect(records.allSatisfy { $0.contains("\"campaign\":\"run.journal\"") && $0.contains("\"attempt\":") && $0.contains("\"contact\":") })
         // The summary.
         let summary = try #require(run.stdout.split(separator: "\n").last)
         #expect(summary.contains("\"event\":\"summary\"") && summary.contains("\"complete\":true"), "\(summary)")
-        #expect(summary.contains("\"answered\":10") && summary.contains("\"busy\":30") && summary.contains("\"declined\":10"))
+        #expect(summary.contains("\"answered\":30") && summary.contains("\"busy\":30") && summary.contains("\"declined\":10"), "\(summary)")
         // Rerun: everything is final, nothing is dialled.
         let again = try await runProcess(binary, s.arguments)
         #expect(again.status == 0)
@@ -161,7 +173,7 @@ import Glibc
     @Test func sigkillThreeTimesThenResume() async throws {
         guard TestTools.onPath("sipp") else { return }
         let binary = try #require(Self.ivrcBinary, "build the ivrc executable first (swift build)")
-        let s = try await Self.setup(contacts: 40, rate: "10/s")
+        let s = try await Self.setup(contacts: 60, rate: "10/s")
         defer { s.callee.stop(); s.folder.remove() }
         var random = SeededGenerator(seed: 18)
         for round in 0..<3 {
@@ -193,7 +205,7 @@ import Glibc
             // A kill between the journal's dialling line and the INVITE loses at most that INVITE.
             #expect((invites[person.number] ?? 0) >= dials - lost, "\(person.number): \(mine.map(\.jsonLine))")
             switch person.behaviour {
-            case .answers: #expect(final?.result == .answered, "\(mine.map(\.jsonLine))")
+            case .answers, .person, .machine: #expect(final?.result == .answered, "\(mine.map(\.jsonLine))")
             case .declines: #expect(final?.result == .declined || (final?.result == .failed && dials == 3), "\(mine.map(\.jsonLine))")
             case .busy, .noAnswer:
                 #expect(dials == 3, "\(person.number) (\(person.behaviour)) dialled \(dials) times: \(mine.map(\.jsonLine))")

@@ -127,6 +127,8 @@ public final class CallLeg: @unchecked Sendable {
     var presets = CallPresets()
     /// A campaign's call: what its record carries besides the call (`ivrc campaign`).
     var campaignCall: CampaignCall?
+    /// Answered, the flow waits for `SIPEndpoint.startHeldFlow`.
+    var holdFlow = false
 
     init(callID: String, localTag: String, inbound: Bool, flow: Int, fromURI: String, toURI: String,
          localHeader: String, remoteHeader: String, remoteContact: String, remoteAddress: SIPPeer) {

@@ -35,6 +35,8 @@ extension SIPEndpoint {
         /// The flow's `inputs` values (a campaign's contact) and the record's campaign fields.
         var presets = CallPresets()
         var campaignCall: CampaignCall?
+        /// Answered, the flow waits for `startHeldFlow` (answering-machine detection first).
+        var holdFlow = false
     }
 
     /// Places a campaign's call (`ivrc campaign`): as `placeCall(to:flow:)`,
@@ -43,13 +45,17 @@ extension SIPEndpoint {
     /// the contact's `inputs` for the flow, and the campaign fields of its
     /// record. Returns once answered (await `IVRServer.finished(_:)` for the
     /// end of the flow) or throws why it did not connect.
+    /// `holdFlow`: the flow does not start on answer but at `startHeldFlow`
+    /// (the campaign listens to the callee first, to tell a machine).
     public func placeCampaignCall(to target: String, flow: Int, fromUser: String, callID: String, ringTime: Int,
-                                  presets: CallPresets, campaignCall: CampaignCall) async throws(CallFailure) -> CallLeg {
+                                  presets: CallPresets, campaignCall: CampaignCall,
+                                  holdFlow: Bool = false) async throws(CallFailure) -> CallLeg {
         var options = OutboundOptions()
         options.callID = callID
         options.ringTime = ringTime
         options.presets = presets
         options.campaignCall = campaignCall
+        options.holdFlow = holdFlow
         return try await placeCall(to: target, flow: flow, fromUser: fromUser, srtp: nil, options: options)
     }
 
@@ -124,6 +130,7 @@ extension SIPEndpoint {
         leg.earlyMedia = options.earlyMedia
         leg.presets = options.presets
         leg.campaignCall = options.campaignCall
+        leg.holdFlow = options.holdFlow
         calls[callID] = leg
         metrics.callsActive(calls.count)
         let sdp = SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort,
@@ -283,9 +290,21 @@ extension SIPEndpoint {
         leg.srtpOffer = nil
         leg.media?.update(agreement)
         leg.state = .confirmed
-        guard startFlow, !leg.bridgeLeg else { return }
+        guard startFlow, !leg.bridgeLeg, !leg.holdFlow else { return }
         leg.flowStarted = true
         hooks.started(leg)
+    }
+
+    /// Starts the flow of a call placed with `holdFlow`, with who answered
+    /// (`answered_by`); nothing when the call has ended meanwhile. Returns
+    /// once the flow's task exists (`IVRServer.finished` waits for it).
+    public func startHeldFlow(_ leg: CallLeg, answeredBy: CallPresets.AnsweredBy) async {
+        try? await eventLoop.submit { [self] in
+            guard leg.holdFlow, leg.state == .confirmed, !leg.flowStarted else { return }
+            leg.presets.answeredBy = answeredBy
+            leg.flowStarted = true
+            self.hooks.started(leg)
+        }.get()
     }
 
     /// RFC 3261 9.1: CANCEL of our INVITE, with the INVITE's Request-URI,
