@@ -47,11 +47,18 @@ import Testing
         #expect(json.contains(#""campaigns":[{"campaign":"run.journal","calls":8,"answered":3,"human":1,"machine":1,"contacts":4,"contactsAnswered":3}]"#))
     }
 
+    @Test func html() {
+        let html = ReportHTMLFormatter.format(CallStatistics(Self.records), files: 1, malformed: 0)
+        #expect(html.contains("<section><h2>Campaigns</h2><table><thead><tr><th>Campaign</th>"))
+        #expect(html.contains("<tr><td>run.journal</td><td class=\"n\">8</td><td class=\"n\">3</td><td class=\"n\">37.5%</td>"))
+    }
+
     @Test func recordsOfNoCampaignHaveNoSection() {
         let s = CallStatistics([Self.records.last!])
         #expect(s.campaigns.isEmpty)
         #expect(!ReportJSONFormatter.format(s, files: 1, malformed: 0).contains("campaigns"))
         #expect(!ReportTextFormatter.format(s, files: 1, malformed: 0).contains("Campaign"))
+        #expect(!ReportHTMLFormatter.format(s, files: 1, malformed: 0).contains("Campaigns"))
     }
 
     @Test func theFieldsRoundTrip() throws {
