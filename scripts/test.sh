@@ -8,4 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 swift build --build-tests
+# At most four tests a core at once (docs/testing.md "How many tests run at
+# once"): Swift Testing otherwise starts all ~900 together, and on 2 cores the
+# real-time tests (SIP peers, Kamailio, timers) then wait behind the CPU-bound ones.
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-$((4 * $(nproc)))}"
+echo "test.sh: at most $SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH tests at once"
 swift test --skip-build

@@ -51,11 +51,10 @@ final class FakeProxySocket: @unchecked Sendable {
     func receive(startingWith prefix: String, timeout: Double) async -> Datagram? {
         let fd = self.fd
         return await onOwnThread {
-            let deadline = Date().addingTimeInterval(timeout)
+            var patience = Patience(seconds: timeout)
             var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let left = deadline.timeIntervalSinceNow
-                guard left > 0 else { return nil }
+            while patience.another() {
+                let left = patience.slice
                 var wait = timeval(tv_sec: Int(left), tv_usec: Int((left - Double(Int(left))) * 1_000_000))
                 setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
                 var from = sockaddr_in()
@@ -75,6 +74,7 @@ final class FakeProxySocket: @unchecked Sendable {
                 let datagram = Datagram(text: String(decoding: buffer[..<count], as: UTF8.self), from: from)
                 if datagram.firstLine.hasPrefix(prefix) { return datagram }
             }
+            return nil
         }
     }
 

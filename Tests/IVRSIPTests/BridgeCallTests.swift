@@ -169,8 +169,9 @@ struct BridgeCallTests {
         /// Reads RTP until `count` frames carry both tones of the US ringback (440 + 480 Hz).
         func hearsRingback(count: Int = 10, timeout: Double = 30) async -> Bool {
             var heard = 0
-            let end = Date().addingTimeInterval(timeout)
-            while heard < count, Date() < end, let bytes = await rtp.receive(timeout: max(0.05, end.timeIntervalSinceNow)) {
+            var patience = Patience(seconds: timeout)
+            while heard < count, patience.another() {
+                guard let bytes = await rtp.receive(timeout: patience.slice) else { continue }
                 guard let p = try? RTPPacket.decode(bytes), p.payloadType == 0 else { continue }
                 let audio = G711.decode(p.payload, codec: .pcmu)
                 let others = [697.0, 1000, 1209].map { MediaBridgeTests.power(audio, hz: $0) }.max() ?? 0
@@ -196,8 +197,9 @@ struct BridgeCallTests {
         /// other tones in play (ringback, the other side's tone); true when they came.
         func hears(_ hz: Double, codec: SDPNegotiator.Codec, count: Int = 20, timeout: Double = 30) async -> Bool {
             var heard = 0
-            let end = Date().addingTimeInterval(timeout)
-            while heard < count, Date() < end, let bytes = await rtp.receive(timeout: max(0.05, end.timeIntervalSinceNow)) {
+            var patience = Patience(seconds: timeout)
+            while heard < count, patience.another() {
+                guard let bytes = await rtp.receive(timeout: patience.slice) else { continue }
                 guard let p = try? RTPPacket.decode(bytes), p.payloadType == UInt8(codec.payloadType) else { continue }
                 let audio = G711.decode(p.payload, codec: codec)
                 let others = [440.0, 480, 697, 1000, 1209].filter { $0 != hz }.map { MediaBridgeTests.power(audio, hz: $0) }.max() ?? 0

@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import IVRBytecode
 import IVRRuntime
 import Logging
@@ -136,8 +137,8 @@ final class ServerHarness {
 
     /// Reads RTP until "Goodbye" plays (a frame peaking near 2000), for up to 30 s.
     static func hearGoodbye(_ rtp: UDPClient) async -> Bool {
-        let end = Date().addingTimeInterval(30)
-        while Date() < end, let bytes = await rtp.receive(timeout: 5) {
+        var patience = Patience(seconds: 30)
+        while patience.another(), let bytes = await rtp.receive(timeout: 5) {
             guard let packet = try? RTPPacket.decode(bytes) else { continue }
             let peak = packet.payload.map { abs(Int(G711.ulawDecode($0))) }.max() ?? 0
             if (1000...3000).contains(peak) { return true }

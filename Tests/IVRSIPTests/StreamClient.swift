@@ -1,4 +1,5 @@
 import Foundation
+import IVRTestSupport
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -62,10 +63,11 @@ final class StreamClient: Sendable {
 
     func close() async { try? await channel.close() }
 
-    /// True once the server has closed the connection (polls for up to `timeout` seconds).
+    /// True once the server has closed the connection (polls for up to
+    /// `timeout` seconds of `Patience`).
     func waitClosed(timeout: Double = 20) async -> Bool {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
+        var patience = Patience(seconds: timeout)
+        while patience.another() {
             if isClosed { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
@@ -74,8 +76,8 @@ final class StreamClient: Sendable {
 
     /// Waits until the received bytes start with `prefix` (then takes them).
     func take(prefix: [UInt8], timeout: Double = 20) async -> Bool {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
+        var patience = Patience(seconds: timeout)
+        while patience.another() {
             let found = state.bytes.withLock { bytes -> Bool in
                 guard bytes.count >= prefix.count, Array(bytes.prefix(prefix.count)) == prefix else { return false }
                 bytes.removeFirst(prefix.count)
@@ -88,10 +90,10 @@ final class StreamClient: Sendable {
     }
 
     /// The next whole message the server sent that `until` accepts (the
-    /// ones before it are dropped), or nil after `timeout` seconds.
+    /// ones before it are dropped), or nil after `timeout` seconds of `Patience`.
     func next(timeout: Double = 20, until: (SIPMessageView) -> Bool = { _ in true }) async -> SIPMessageView? {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
+        var patience = Patience(seconds: timeout)
+        while patience.another() {
             while let message = state.bytes.withLock({ Self.cut(&$0) }) {
                 if until(message) { return message }
             }

@@ -65,7 +65,17 @@ final class UDPClient: @unchecked Sendable {
         await onOwnThread { self.receiveBlocking(timeout: timeout) }
     }
 
+    /// Blocks for one datagram, in slices of at most a second counted by
+    /// `Patience` (a pause of the whole process does not use up the wait).
     func receiveBlocking(timeout: Double) -> (bytes: [UInt8], nanoseconds: Int64)? {
+        var patience = Patience(seconds: timeout)
+        while patience.another() {
+            if let datagram = receiveOnce(timeout: patience.slice) { return datagram }
+        }
+        return nil
+    }
+
+    private func receiveOnce(timeout: Double) -> (bytes: [UInt8], nanoseconds: Int64)? {
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -99,13 +109,14 @@ final class UDPClient: @unchecked Sendable {
     }
 
     /// SIP messages until one satisfies `match` (others are collected), or nil.
-    /// Waits for a message that `match`es (30 s by default: a wait that
+    /// Waits for a message that `match`es (30 s of `Patience` by default: a wait that
     /// succeeds returns at once, and early in a full run on two cores the
     /// first packets of a call can take over 10 s).
     func receiveSIP(timeout: Double = 30, until match: (SIPMessageView) -> Bool) async -> (SIPMessageView?, [SIPMessageView]) {
         var seen: [SIPMessageView] = []
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end, let bytes = await receive(timeout: max(0.05, end.timeIntervalSinceNow)) {
+        var patience = Patience(seconds: timeout)
+        while patience.another() {
+            guard let bytes = await receive(timeout: patience.slice) else { continue }
             let view = SIPMessageView(text: String(decoding: bytes, as: UTF8.self))
             if match(view) { return (view, seen) }
             seen.append(view)
