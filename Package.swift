@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "IVRReport", targets: ["IVRReport"]),
         .library(name: "IVRLive", targets: ["IVRLive"]),
         .library(name: "IVRSIP", targets: ["IVRSIP"]),
+        .library(name: "IVRCampaign", targets: ["IVRCampaign"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -90,10 +91,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `ivrc campaign`: contacts, journal, pacing and retries, calls placed through IVRSIP.
+        .target(name: "IVRCampaign", dependencies: ["IVRBytecode", "IVRRuntime", "IVRSIP"], swiftSettings: strict),
         .target(
             name: "IVRCommands",
             dependencies: [
-                "IVRSyntax", "IVRCheck", "IVRImport", "IVRBytecode", "IVRRuntime", "IVRReport", "IVRLive", "IVRSIP",
+                "IVRSyntax", "IVRCheck", "IVRImport", "IVRBytecode", "IVRRuntime", "IVRReport", "IVRLive", "IVRSIP", "IVRCampaign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -142,6 +145,10 @@ let package = Package(
                 "IVRCommands", "IVRCheck", "IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRSIP", "IVRTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "IVRCampaignTests",
+            dependencies: ["IVRCampaign", "IVRRuntime", "IVRSIP", "IVRTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "IVRImportTests",

@@ -18,6 +18,10 @@ public enum BundleFormat {
     public static let majorVersion: UInt8 = 3
     /// 3.1 added the optional SIP settings section, 3.2 the optional servers section.
     public static let minorVersion: UInt8 = 2
+    /// 3.3 added variable flag 2 (a flow's `inputs`). A bundle is written
+    /// as 3.3 only when a flow has inputs, so bundles without them keep
+    /// their 3.2 bytes; readers accept every minor version of major 3.
+    public static let inputsMinorVersion: UInt8 = 3
     public static let checksumOffset = 12
     public static let sectionCountOffset = 16
     public static let sectionTableOffset = 17
@@ -90,5 +94,5 @@ public enum BundleFormat {
         size >= 0 && size <= maxInflatedBytes && (size + maxInflationRatio - 1) / maxInflationRatio <= length
     }
 
-    public static var versionString: String { "\(majorVersion).\(minorVersion)" }
+    public static var versionString: String { "\(majorVersion).\(inputsMinorVersion)" }
 }

@@ -96,9 +96,13 @@ public struct FlowImage: Sendable, Equatable {
 public struct VariableInfo: Sendable, Equatable {
     public var name: Int
     public var sensitive: Bool
-    public init(name: Int, sensitive: Bool) {
+    /// One of the flow's `inputs`: set on entry from the campaign's contact
+    /// row (an empty string when the flow runs inbound). Flag 2, since 3.3.
+    public var input: Bool
+    public init(name: Int, sensitive: Bool, input: Bool = false) {
         self.name = name
         self.sensitive = sensitive
+        self.input = input
     }
 }
 

@@ -154,8 +154,8 @@ enum BundleReader {
         }
         for _ in 0..<variableCount {
             let name = try f.index(below: strings, "variable name")
-            let flags = try f.index(below: 2, "variable flags")
-            flow.variables.append(VariableInfo(name: name, sensitive: flags == 1))
+            let flags = try f.index(below: 4, "variable flags")
+            flow.variables.append(VariableInfo(name: name, sensitive: flags & 1 != 0, input: flags & 2 != 0))
         }
         let nodeCount = try f.count("node", minBytesEach: 2)
         for _ in 0..<nodeCount {

@@ -62,7 +62,8 @@ public enum BundleWriter {
         out.raw(BundleFormat.magic)
         out.raw(BundleFormat.guardBytes)
         out.byte(BundleFormat.majorVersion)
-        out.byte(BundleFormat.minorVersion)
+        let hasInputs = image.flows.contains { $0.variables.contains(where: \.input) }
+        out.byte(hasInputs ? BundleFormat.inputsMinorVersion : BundleFormat.minorVersion)
         out.u32(0)  // checksum, patched below
         out.byte(UInt8(encoded.count))
         for e in encoded {
@@ -104,7 +105,7 @@ public enum BundleWriter {
         w.leb(flow.variables.count)
         for v in flow.variables {
             w.leb(v.name)
-            w.leb(v.sensitive ? 1 : 0)
+            w.leb((v.sensitive ? 1 : 0) | (v.input ? 2 : 0))
         }
         w.leb(flow.nodes.count)
         for n in flow.nodes {

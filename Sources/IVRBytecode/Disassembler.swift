@@ -15,7 +15,7 @@ public enum Disassembler {
             if !flow.servers.isEmpty { out += " servers " + flow.servers.map { quote(s[$0]) }.joined(separator: ", ") }
             if let file = flow.debug?.file, !file.isEmpty { out += "  ; \(file)" }
             out += "\n"
-            let vars = flow.variables.map { s[$0.name] + ($0.sensitive ? " (sensitive)" : "") }
+            let vars = flow.variables.map { s[$0.name] + ($0.input ? " (input)" : "") + ($0.sensitive ? " (sensitive)" : "") }
             out += "  variables: \(vars.joined(separator: ", "))\n"
             out += "  attempt counters: \(flow.slots)\n"
             for sched in flow.schedules {

@@ -32,6 +32,11 @@ struct FlowCompiler {
         self.flowIndex = flowIndex
         self.pool = pool
         for builtin in BuiltinVariable.allCases { _ = variable(builtin.rawValue) }
+        // The campaign's columns follow the built-ins, in the order `inputs` lists them.
+        for input in flow.inputs {
+            let index = variable(input.value)
+            variableTable[index].input = true
+        }
     }
 
     mutating func compile() -> FlowImage {

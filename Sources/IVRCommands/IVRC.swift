@@ -13,7 +13,7 @@ public struct IVRC: AsyncParsableCommand {
         version: IVRCVersion.current,
         subcommands: [
             Check.self, Build.self, Disasm.self, Simulate.self, FlowTest.self, Graph.self, Report.self, Run.self,
-            Serve.self, Call.self, Import.self,
+            Serve.self, Call.self, Campaign.self, Import.self,
         ])
 
     public init() {}

@@ -92,6 +92,8 @@ public struct CallStatistics: Sendable, Equatable {
     public var servers: [Origin]
     /// Calls by the bundle they ran on; empty when no record names its bundle.
     public var bundles: [Origin]
+    /// Outbound campaigns' calls (`ivrc campaign`); empty when no record is a campaign's.
+    public var campaigns: [CampaignCalls]
 
     public init(_ records: [CallRecord]) {
         calls = records.count
@@ -100,6 +102,7 @@ public struct CallStatistics: Sendable, Equatable {
         talk = TalkTime(records)
         servers = Self.origins(records, by: \.server)
         bundles = Self.origins(records, by: \.bundle)
+        campaigns = CampaignCalls.of(records)
         var hours = Array(repeating: 0, count: 24)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone

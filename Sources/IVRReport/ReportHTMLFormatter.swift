@@ -26,6 +26,7 @@ public enum ReportHTMLFormatter {
             body += "<section><h2>Busiest hours (UTC)</h2>" + BarChart(title: "Calls by UTC hour", bars: hours).vertical() + "</section>\n"
             if !s.servers.isEmpty { body += "<section><h2>Servers</h2>" + origins("Server", s.servers, of: s.calls) + "</section>\n" }
             if !s.bundles.isEmpty { body += "<section><h2>Bundles</h2>" + origins("Bundle", s.bundles, of: s.calls) + "</section>\n" }
+            if !s.campaigns.isEmpty { body += "<section><h2>Campaigns</h2>" + campaigns(s.campaigns) + "</section>\n" }
             for flow in s.flows { body += section(flow) }
         }
         return """
@@ -102,6 +103,18 @@ public enum ReportHTMLFormatter {
         table(["Destination", "Bridged calls", "Talk time", "Billable minutes"],
               [["all destinations", String(t.bridges), ReportTextFormatter.duration(t.talkMs), String(t.billableMinutes)]]
                 + t.destinations.map { [$0.name, String($0.bridges), ReportTextFormatter.duration($0.talkMs), String($0.billableMinutes)] })
+    }
+
+    /// One row per campaign: calls, answer rate, machine share, completion, attempts per contact.
+    static func campaigns(_ rows: [CampaignCalls]) -> String {
+        table(["Campaign", "Calls", "Answered", "Answer rate", "Human", "Machine", "Machine share", "Contacts",
+               "Contacts answered", "Completion", "Attempts per contact"],
+              rows.map { c in
+                  [c.name, String(c.calls), String(c.answered), CallStatistics.percent(c.answered, of: c.calls), String(c.human),
+                   String(c.machine), CallStatistics.percent(c.machine, of: c.answered), String(c.contacts),
+                   String(c.contactsAnswered), CallStatistics.percent(c.contactsAnswered, of: c.contacts),
+                   String(format: "%.2f", c.attemptsPerContact)]
+              })
     }
 
     /// A table; cells after the first are numbers (right-aligned).

@@ -14,7 +14,7 @@ public enum ReportJSONFormatter {
         ] + talk(s.talk) + [
             ("hours", .array(s.hours.map(number))),
             ("flows", .array(s.flows.map(flow))),
-        ] + origins("servers", "server", s.servers) + origins("bundles", "bundle", s.bundles))
+        ] + origins("servers", "server", s.servers) + origins("bundles", "bundle", s.bundles) + campaigns(s.campaigns))
         return object.serialized + "\n"
     }
 
@@ -54,6 +54,17 @@ public enum ReportJSONFormatter {
         return [(key, .array(rows.map { row in
             .object([(field, .string(row.name)), ("calls", number(row.calls)), ("outcomes", counts(row.outcomes)),
                      ("timeInIVR", time(row.time))])
+        }))]
+    }
+
+    /// `"campaigns": [{"campaign": NAME, "calls": N, "answered": N, "human": N, "machine": N,
+    /// "contacts": N, "contactsAnswered": N}]` when some record is a campaign's; nothing otherwise.
+    static func campaigns(_ rows: [CampaignCalls]) -> [(String, JSON)] {
+        guard !rows.isEmpty else { return [] }
+        return [("campaigns", .array(rows.map { c in
+            .object([("campaign", .string(c.name)), ("calls", number(c.calls)), ("answered", number(c.answered)),
+                     ("human", number(c.human)), ("machine", number(c.machine)), ("contacts", number(c.contacts)),
+                     ("contactsAnswered", number(c.contactsAnswered))])
         }))]
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `ivrc report --format text`: aligned tables for a terminal, with bars for
 /// the hour histogram.
 public enum ReportTextFormatter {
@@ -15,6 +17,7 @@ public enum ReportTextFormatter {
         out += "\nBusiest hours (UTC)\n" + hours(s.hours)
         if !s.servers.isEmpty { out += "\nServers\n" + origins(s.servers, of: s.calls) }
         if !s.bundles.isEmpty { out += "\nBundles\n" + origins(s.bundles, of: s.calls, name: CallStatistics.shortBundle) }
+        for c in s.campaigns { out += "\nCampaign \(c.name)\n" + campaign(c) }
 
         for flow in s.flows {
             out += "\nFlow \(flow.name): " + calls(flow) + "\n"
@@ -52,6 +55,14 @@ public enum ReportTextFormatter {
                 + padLeft(CallStatistics.percent(row.calls, of: whole), 6) + "  " + outcomes
                 + "; p50 " + (row.time.p50.map(duration) ?? "-") + "\n"
         }.joined()
+    }
+
+    /// A campaign's answer rate, machine share, completion and attempts per contact.
+    static func campaign(_ c: CampaignCalls) -> String {
+        "  calls \(c.calls), answered \(c.answered) (answer rate \(CallStatistics.percent(c.answered, of: c.calls)); "
+            + "human \(c.human), machine \(c.machine), machine share \(CallStatistics.percent(c.machine, of: c.answered)))\n"
+            + "  contacts \(c.contacts), answered \(c.contactsAnswered) (completion \(CallStatistics.percent(c.contactsAnswered, of: c.contacts))); "
+            + "attempts per contact \(String(format: "%.2f", c.attemptsPerContact))\n"
     }
 
     /// `name  count  percent` rows, columns aligned.

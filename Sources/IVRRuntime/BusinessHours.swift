@@ -2,10 +2,11 @@ import Foundation
 import IVRBytecode
 import IVRSyntax
 
-/// `open("name")`: whether a schedule is open at an instant, in its time zone.
-enum BusinessHours {
-    static func isOpen(_ s: ScheduleImage, strings: [String], at date: Date) -> Bool {
-        let zone = s.timezone.flatMap { TimeZone(identifier: strings[$0]) } ?? TimeZone(identifier: "UTC") ?? .current
+/// `open("name")`: whether a schedule is open at an instant, in its time zone
+/// (or in `zone`, a campaign contact's, when given: `ivrc campaign --window`).
+public enum BusinessHours {
+    public static func isOpen(_ s: ScheduleImage, strings: [String], at date: Date, in zone: TimeZone? = nil) -> Bool {
+        let zone = zone ?? s.timezone.flatMap { TimeZone(identifier: strings[$0]) } ?? TimeZone(identifier: "UTC") ?? .current
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let parts = calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: date)

@@ -11,8 +11,10 @@ public enum CallDriver {
 
     public static func run(_ bundle: VerifiedBundle, flow: Int, backend: some MediaBackend,
                            caller: String, called: String? = nil, trace: Bool = false,
+                           presets: CallPresets = CallPresets(),
                            onInput: (@Sendable (CallRecord.Input) -> Void)? = nil) async -> CallReport {
-        let session = CallSession(bundle: bundle, flow: flow, caller: caller, called: called, start: backend.now, trace: trace)
+        let session = CallSession(bundle: bundle, flow: flow, caller: caller, called: called, start: backend.now, trace: trace,
+                                  presets: presets)
         session.onInput = onInput
         while let effect = session.next(now: backend.now), await perform(effect, session, backend) {}
         return session.report(end: backend.now)

@@ -102,6 +102,13 @@ public struct CallRecord: Codable, Sendable, Equatable {
     public var bundle: String?
     public var server: String?
     public var listen: String?
+    /// A campaign's call (`ivrc campaign`; nil elsewhere, and then absent
+    /// from the JSON): the journal's file name, the contact's CSV line, the
+    /// attempt (1, 2, ...) and who answered (`human`, `machine`, `unknown`).
+    public var campaign: String?
+    public var contact: Int?
+    public var attempt: Int?
+    public var answeredBy: String?
 
     /// `media` of a call record: `{"srtp": {"suite": "AES_CM_128_HMAC_SHA1_80",
     /// "packetsDropped": {"replay": 0, "auth": 3, "other": 0}}}`. Never a key.
@@ -222,7 +229,8 @@ public struct CallRecord: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, flow, from, to, backend, start, answer, end, duration, durationMs, outcome, destination, path, pathFlows,
-             inputs, error, transferFailures, media, bridge, bundle, server, listen
+             inputs, error, transferFailures, media, bridge, bundle, server, listen,
+             campaign, contact, attempt, answeredBy
     }
 
     /// Reads a record. Required: `flow`, `start`, `end`, `outcome` (what
@@ -251,6 +259,10 @@ public struct CallRecord: Codable, Sendable, Equatable {
         bundle = try c.decodeIfPresent(String.self, forKey: .bundle)
         server = try c.decodeIfPresent(String.self, forKey: .server)
         listen = try c.decodeIfPresent(String.self, forKey: .listen)
+        campaign = try c.decodeIfPresent(String.self, forKey: .campaign)
+        contact = try c.decodeIfPresent(Int.self, forKey: .contact)
+        attempt = try c.decodeIfPresent(Int.self, forKey: .attempt)
+        answeredBy = try c.decodeIfPresent(String.self, forKey: .answeredBy)
         let seconds = try c.decodeIfPresent(Double.self, forKey: .duration)
         if let ms = try c.decodeIfPresent(Int.self, forKey: .durationMs) {
             durationMs = ms
@@ -288,6 +300,10 @@ public struct CallRecord: Codable, Sendable, Equatable {
         try c.encodeIfPresent(bundle, forKey: .bundle)
         try c.encodeIfPresent(server, forKey: .server)
         try c.encodeIfPresent(listen, forKey: .listen)
+        try c.encodeIfPresent(campaign, forKey: .campaign)
+        try c.encodeIfPresent(contact, forKey: .contact)
+        try c.encodeIfPresent(attempt, forKey: .attempt)
+        try c.encodeIfPresent(answeredBy, forKey: .answeredBy)
     }
 
     /// The record as one line of JSON (keys sorted, dates ISO 8601 UTC with milliseconds).

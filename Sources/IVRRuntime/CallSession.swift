@@ -33,12 +33,13 @@ final class CallSession {
     var onInput: (@Sendable (CallRecord.Input) -> Void)?
 
     @inline(never)
-    init(bundle: VerifiedBundle, flow: Int, caller: String, called: String?, start: Date, trace: Bool) {
+    init(bundle: VerifiedBundle, flow: Int, caller: String, called: String?, start: Date, trace: Bool,
+         presets: CallPresets = CallPresets()) {
         self.bundle = bundle
         self.flow = flow
         self.caller = caller
         self.start = start
-        vm = CallVM(bundle: bundle, flow: flow, caller: caller, called: called, now: start)
+        vm = CallVM(bundle: bundle, flow: flow, caller: caller, called: called, now: start, presets: presets)
         vm.tracing = trace
     }
 

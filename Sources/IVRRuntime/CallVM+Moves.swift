@@ -72,6 +72,7 @@ extension CallVM {
             let kept = carried[strings[info.name]]
             store(i, kept?.value, sensitive: kept?.sensitive ?? false)
         }
+        applyPresets()
     }
 
     @inline(never)

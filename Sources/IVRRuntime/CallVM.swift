@@ -28,6 +28,8 @@ public struct CallVM {
     var taint = TaintBits()
     /// User variables of flows the call left through `ivr:` transfers.
     var carried: [String: (value: String, sensitive: Bool)] = [:]
+    /// The call's `inputs` values and `answered_by`.
+    let presets: CallPresets
     var prompts: [PromptItem] = []
     /// What `BRIDGEOPT` and `BRIDGEMEDIA` set for the next transfer; taken
     /// by it. Boxed: a paused call keeps one word for it.
@@ -72,7 +74,9 @@ public struct CallVM {
         case digits(min: Int, pattern: Int?, sensitive: Bool)
     }
 
-    public init(bundle: VerifiedBundle, flow: Int, caller: String, called: String? = nil, now: Date) {
+    public init(bundle: VerifiedBundle, flow: Int, caller: String, called: String? = nil, now: Date,
+                presets: CallPresets = CallPresets()) {
+        self.presets = presets
         self.bundle = bundle
         self.flow = flow
         let image = bundle.flows[flow]
@@ -87,6 +91,20 @@ public struct CallVM {
         variables[BuiltinVariable.flow.index] = bundle.flowName(flow)
         variables[BuiltinVariable.language.index] = image.language.map { bundle.strings[$0] } ?? ""
         variables[BuiltinVariable.voice.index] = image.voice.map { bundle.strings[$0] } ?? ""
+        applyPresets()
+    }
+
+    /// Sets the current flow's `inputs` and `answered_by` (on entry, and
+    /// in a flow an `ivr:` transfer reaches, where the call's values hold).
+    mutating func applyPresets() {
+        for (i, info) in image.variables.enumerated() where i >= BuiltinVariable.allCases.count && variables[i] == nil {
+            let name = strings[info.name]
+            if info.input {
+                variables[i] = presets.inputs[name] ?? ""
+            } else if name == CallPresets.answeredByName {
+                variables[i] = presets.answeredBy.rawValue
+            }
+        }
     }
 
     var strings: [String] { bundle.image.strings }

@@ -70,7 +70,7 @@ import Testing
             _ = try Bundle.load(Self.resign(bytes))
             Issue.record("loaded a version 7 bundle")
         } catch {
-            #expect(error.description == "bundle format version 7.0 is not supported by this ivrc (it reads version 3.2)")
+            #expect(error.description == "bundle format version 7.0 is not supported by this ivrc (it reads version 3.3)")
         }
     }
 
@@ -91,7 +91,7 @@ import Testing
             _ = try Bundle.load(Self.resign(bytes))
             Issue.record("loaded a version 2 bundle")
         } catch {
-            #expect(error.description == "bundle format version 2.0 is not supported by this ivrc (it reads version 3.2)")
+            #expect(error.description == "bundle format version 2.0 is not supported by this ivrc (it reads version 3.3)")
         }
     }
 

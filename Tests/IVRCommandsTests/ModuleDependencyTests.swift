@@ -7,7 +7,7 @@ import Testing
 /// imported, and the stage modules depend on each other one way only.
 @Suite struct ModuleDependencyTests {
     /// The stages in pipeline order: a module may import only those before it.
-    static let layers = ["IVRSyntax", "IVRCheck", "IVRImport", "IVRBytecode", "IVRRuntime", "IVRReport", "IVRLive", "IVRSIP", "IVRCommands", "ivrc"]
+    static let layers = ["IVRSyntax", "IVRCheck", "IVRImport", "IVRBytecode", "IVRRuntime", "IVRReport", "IVRLive", "IVRSIP", "IVRCampaign", "IVRCommands", "ivrc"]
     /// Modules of the toolchain and the system, never declared in Package.swift.
     static let system: Set<String> = ["Foundation", "FoundationNetworking", "FoundationXML", "FoundationEssentials", "Glibc", "Darwin",
                                       "Dispatch", "Synchronization", "Testing", "XCTest", "_Concurrency"]

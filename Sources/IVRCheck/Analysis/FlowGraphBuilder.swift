@@ -84,7 +84,7 @@ struct FlowGraphBuilder {
     let flow: Flow
     var vertices: [FlowGraph.Vertex] = []
     var steps: [Step] = []
-    var variables = FlowVariables()
+    var variables: FlowVariables
     /// Every edge, in the order made, with its source vertex.
     var edgeFrom: [Int] = []
     var edgeList: [FlowGraph.Edge] = []
@@ -100,6 +100,7 @@ struct FlowGraphBuilder {
     init(flow: Flow) {
         self.flow = flow
         nodeIndex = NodeNames(flow.nodes)
+        variables = FlowVariables(inputs: flow.inputs.map(\.value))
     }
 
     private mutating func add(_ kind: FlowGraph.VertexKind, node: Int) -> Int {

@@ -46,9 +46,11 @@ struct FlowVariables: Sendable {
         var number: Int?
     }
 
-    /// Numbers the built-ins; the steps follow through `gather(_:)`, then `finish(_:)`.
-    init() {
+    /// Numbers the built-ins and the flow's `inputs` (set on entry, like
+    /// the built-ins); the steps follow through `gather(_:)`, then `finish(_:)`.
+    init(inputs: [String] = []) {
         for name in Variables.builtins.sorted() { _ = number(name) }
+        for name in inputs { _ = number(name) }
         builtinCount = names.count
     }
 
@@ -102,10 +104,10 @@ struct FlowVariables: Sendable {
 
     func index(_ name: String) -> Int? { numbers[name] }
 
-    /// The built-in variables, as bit words.
+    /// The variables set on entry (the built-ins and the flow's `inputs`), as bit words.
     var builtins: [UInt64] {
         var words = Array(repeating: UInt64(0), count: max(1, (count + 63) / 64))
-        for name in Variables.builtins { if let n = numbers[name] { words[n >> 6] |= 1 << UInt64(n & 63) } }
+        for n in 0..<builtinCount { words[n >> 6] |= 1 << UInt64(n & 63) }
         return words
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import IVRRuntime
 import NIOCore
 
 /// One call's SIP dialog (RFC 3261 section 12) and its media.
@@ -122,6 +123,12 @@ public final class CallLeg: @unchecked Sendable {
     var earlyAgreement: SDPNegotiator.Agreement?
     /// The dialog ended by the remote side (BYE or CANCEL).
     public internal(set) var remoteHungUp = false
+    /// What the flow knows on entry: a campaign contact's `inputs` and `answered_by`.
+    var presets = CallPresets()
+    /// A campaign's call: what its record carries besides the call (`ivrc campaign`).
+    var campaignCall: CampaignCall?
+    /// Answered, the flow waits for `SIPEndpoint.startHeldFlow`.
+    var holdFlow = false
 
     init(callID: String, localTag: String, inbound: Bool, flow: Int, fromURI: String, toURI: String,
          localHeader: String, remoteHeader: String, remoteContact: String, remoteAddress: SIPPeer) {

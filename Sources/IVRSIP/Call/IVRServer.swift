@@ -176,7 +176,7 @@ public final class IVRServer: Sendable {
         leg.task = Task {
             let backend = SIPCallBackend(leg: leg, endpoint: endpoint, media: media, services: services)
             let report = await CallDriver.run(bundle, flow: leg.flow, backend: backend, caller: leg.callerUser,
-                                              called: leg.calledUser)
+                                              called: leg.calledUser, presets: leg.presets)
             if !leg.remoteHungUp { endpoint.hangUp(leg) }  // after hangup, transfer or error: BYE
             var record = report.record(id: leg.callID, backend: "sip", to: leg.dialledURI)
             // Cut short by this side (a signal, a shutdown): not the caller's hang-up.
@@ -191,6 +191,7 @@ public final class IVRServer: Sendable {
             record.bundle = served.hash
             record.server = server
             record.listen = leg.listen
+            leg.campaignCall?.tag(&record, answeredBy: leg.presets.answeredBy)
             let counts = await media.counters()
             var metadata: Logger.Metadata = [
                 "call-id": "\(leg.callID)", "outcome": "\(record.outcome)", "refer-to": "\(backend.referredTo ?? "")",
@@ -225,6 +226,7 @@ public final class IVRServer: Sendable {
         record.bundle = served.hash
         record.server = serverName
         record.listen = leg.listen
+        leg.campaignCall?.tag(&record, answeredBy: .unknown)
         pending.withLock { $0 += 1 }
         Task { await self.write(record) }
     }
@@ -236,6 +238,13 @@ public final class IVRServer: Sendable {
         do { try await records.append(record) } catch {
             services.logger.error("cannot append the call record: \(error)")
         }
+    }
+
+    /// Waits until the flow of an answered call (`SIPEndpoint.placeCampaignCall`)
+    /// has ended and its record is written.
+    public func finished(_ leg: CallLeg) async {
+        let task = try? await endpoint.eventLoop.submit { leg.task }.get()
+        await task?.value
     }
 
     /// Calls whose record is not written yet.

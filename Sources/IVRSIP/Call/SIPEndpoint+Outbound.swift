@@ -1,4 +1,5 @@
 import Foundation
+import IVRRuntime
 import NIOCore
 
 extension SIPEndpoint {
@@ -31,6 +32,31 @@ extension SIPEndpoint {
         /// Called (on the loop) when an 18x brings SDP: the leg's media now
         /// receives the callee's early media.
         var earlyMedia: (@Sendable (MediaSession) -> Void)?
+        /// The flow's `inputs` values (a campaign's contact) and the record's campaign fields.
+        var presets = CallPresets()
+        var campaignCall: CampaignCall?
+        /// Answered, the flow waits for `startHeldFlow` (answering-machine detection first).
+        var holdFlow = false
+    }
+
+    /// Places a campaign's call (`ivrc campaign`): as `placeCall(to:flow:)`,
+    /// with the Call-ID chosen by the caller (the journal names it before
+    /// the INVITE goes), `ringTime` milliseconds of ringing before CANCEL,
+    /// the contact's `inputs` for the flow, and the campaign fields of its
+    /// record. Returns once answered (await `IVRServer.finished(_:)` for the
+    /// end of the flow) or throws why it did not connect.
+    /// `holdFlow`: the flow does not start on answer but at `startHeldFlow`
+    /// (the campaign listens to the callee first, to tell a machine).
+    public func placeCampaignCall(to target: String, flow: Int, fromUser: String, callID: String, ringTime: Int,
+                                  presets: CallPresets, campaignCall: CampaignCall,
+                                  holdFlow: Bool = false) async throws(CallFailure) -> CallLeg {
+        var options = OutboundOptions()
+        options.callID = callID
+        options.ringTime = ringTime
+        options.presets = presets
+        options.campaignCall = campaignCall
+        options.holdFlow = holdFlow
+        return try await placeCall(to: target, flow: flow, fromUser: fromUser, srtp: nil, options: options)
     }
 
     /// Places a call (UAC): INVITE with an offer (PCMU, PCMA,
@@ -102,6 +128,9 @@ extension SIPEndpoint {
         leg.srtpOffer = srtp
         leg.bridgeLeg = options.bridgeLeg
         leg.earlyMedia = options.earlyMedia
+        leg.presets = options.presets
+        leg.campaignCall = options.campaignCall
+        leg.holdFlow = options.holdFlow
         calls[callID] = leg
         metrics.callsActive(calls.count)
         let sdp = SDPNegotiator.offer(localAddress: configuration.advertisedHost, localPort: media.localPort,
@@ -261,9 +290,21 @@ extension SIPEndpoint {
         leg.srtpOffer = nil
         leg.media?.update(agreement)
         leg.state = .confirmed
-        guard startFlow, !leg.bridgeLeg else { return }
+        guard startFlow, !leg.bridgeLeg, !leg.holdFlow else { return }
         leg.flowStarted = true
         hooks.started(leg)
+    }
+
+    /// Starts the flow of a call placed with `holdFlow`, with who answered
+    /// (`answered_by`); nothing when the call has ended meanwhile. Returns
+    /// once the flow's task exists (`IVRServer.finished` waits for it).
+    public func startHeldFlow(_ leg: CallLeg, answeredBy: CallPresets.AnsweredBy) async {
+        try? await eventLoop.submit { [self] in
+            guard leg.holdFlow, leg.state == .confirmed, !leg.flowStarted else { return }
+            leg.presets.answeredBy = answeredBy
+            leg.flowStarted = true
+            self.hooks.started(leg)
+        }.get()
     }
 
     /// RFC 3261 9.1: CANCEL of our INVITE, with the INVITE's Request-URI,

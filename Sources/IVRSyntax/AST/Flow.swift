@@ -14,6 +14,9 @@ public struct Flow: Sendable {
     public var defaults: Defaults
     public var hours: [Schedule]
     public var events: Events?
+    /// `inputs:`: variables an outbound campaign sets on entry from the
+    /// contact's CSV columns (empty strings when the flow runs inbound).
+    public var inputs: [Located<String>] = []
     /// Nodes in file order.
     public var nodes: [Node]
     /// The whole document.

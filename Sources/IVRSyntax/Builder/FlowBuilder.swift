@@ -22,7 +22,7 @@ struct FlowBuilder {
 
     static let flowFields = [
         "ivr", "description", "extension", "customer", "servers", "language", "voice",
-        "start", "defaults", "hours", "events", "nodes",
+        "start", "defaults", "hours", "events", "inputs", "nodes",
     ]
     static let flowFieldNames = FieldNames(flowFields)
     static let defaultsFields: FieldNames = ["timeout", "inter-digit-timeout", "attempts"]
@@ -60,8 +60,34 @@ struct FlowBuilder {
         if let node = fields["defaults"] { flow.defaults = buildDefaults(node) }
         if let node = fields["hours"] { flow.hours = buildHours(node) }
         if let node = fields["events"] { flow.events = buildEvents(node) }
+        if let node = fields["inputs"] { flow.inputs = buildInputs(node) }
         if let node = fields.require("nodes", &self, what: "'nodes'") { flow.nodes = buildNodes(node) }
         return flow
+    }
+
+    /// `inputs: [first_name, appointment]`: variable names, each once, none a built-in.
+    private mutating func buildInputs(_ node: YAMLView) -> [Located<String>] {
+        if node.scalar != nil, !node.isNull {
+            sink.emit(.E005, "'inputs' must be a list of variable names, found a string", at: node.range,
+                      help: "write it as a list: inputs: [first_name, appointment]")
+            return []
+        }
+        guard let items = node.lazyItems else {
+            sink.emit(.E005, "'inputs' must be a list of variable names, found \(node.kindName)", at: node.range)
+            return []
+        }
+        var inputs: [Located<String>] = []
+        for item in items {
+            guard let name = variableName(item, "inputs", settingBuiltins: false) else { continue }
+            if let first = inputs.first(where: { $0.value == name.value }) {
+                sink.emit(.E006, "input '\(name.value)' is listed twice in 'inputs' (first at line \(first.range.start.line))",
+                          at: name.range)
+                continue
+            }
+            inputs.append(name)
+        }
+        nodeIsMalformed = false
+        return inputs
     }
 
     static func isFlowName(_ s: String) -> Bool {

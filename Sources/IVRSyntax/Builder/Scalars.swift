@@ -153,7 +153,9 @@ extension FlowBuilder {
 /// The built-in variables of section 5.2.
 public enum Variables {
     /// Set by the runtime, never by a flow.
-    public static let readOnly: Set<String> = ["caller", "called", "flow"]
+    /// `answered_by`: `human`, `machine` or `unknown` (answering-machine
+    /// detection on outbound calls; `unknown` inbound).
+    public static let readOnly: Set<String> = ["caller", "called", "flow", "answered_by"]
     /// Set by the runtime from the flow header; `set` may change them.
     public static let settable: Set<String> = ["language", "voice"]
     public static var builtins: Set<String> { readOnly.union(settable) }
@@ -161,7 +163,7 @@ public enum Variables {
     /// `readOnly.contains(name)`, without hashing names of other lengths.
     static func isReadOnly(_ name: String) -> Bool {
         let n = name.utf8.count
-        return (n == 4 || n == 6) && readOnly.contains(name)
+        return (n == 4 || n == 6 || n == 11) && readOnly.contains(name)
     }
 
     /// `settable.contains(name)`, without hashing names of other lengths.
