@@ -7,7 +7,7 @@ dtmf_2833_1.pcap), REFER answered 202, NOTIFY 200 sipfrag, ivrc's BYE.
 
   capacity_driver.py IVRC [--levels 1000,1500,2000] [--rate 100] [--calls-per-level 2]
                           [--kamailio-rates 100,200] [--cluster 3000,4500] [--runs N]
-                          [--work DIR] [--out results.md] [--serve-arg=ARG ...]
+                          [--work DIR] [--out results.md] [--serve-arg=ARG ...] [--baseline-arg=ARG ...]
 
 Each level runs on a fresh node: `--calls-per-level` times the level in
 calls at `--rate` calls/s, each held level/rate seconds, so the level is
@@ -25,6 +25,10 @@ node behind it): calls set up per second (answered calls over the time
 SIPp took to create them) and setup p99, both ways.
 --cluster L,...: three nodes behind Kamailio, each level in concurrent
 calls spread over them: how many calls three nodes on this machine hold.
+
+--baseline-arg ARG: each level runs twice in turn, first with ARG added to
+serve's options (the baseline, e.g. --shared-signalling-loop), then as
+given: before and after under the same machine load.
 
 Writes a Markdown table (stdout and --out). Not part of `swift test`:
 a full run takes several minutes (Benchmarks/sipp-capacity.sh runs it)."""
@@ -156,7 +160,7 @@ class Kamailio:
         self.proc = subprocess.Popen(
             ["kamailio", "-f", os.path.join(repo, "deploy/kamailio/kamailio.cfg"), "-DD", "-E", "-n", "2",
              "-A", "LISTEN=udp:127.0.0.1:%d" % self.port, "-A", 'DISPATCHER_LIST="%s"' % os.path.join(self.dir, "nodes.list"),
-             "-A", "DS_PING_INTERVAL=1", "-A", "FR_TIMER=2000", "-A", "FR_INV_TIMER=30000",
+             "-A", "DS_PING_INTERVAL=1", "-A", "FR_TIMER=5000", "-A", "FR_INV_TIMER=30000",
              "-Y", self.dir, "-w", self.dir, "-P", os.path.join(self.dir, "kamailio.pid"), "-m", "256", "-M", "16"],
             stdout=open(self.log, "a"), stderr=subprocess.STDOUT, start_new_session=True)
         time.sleep(3)  # the dispatcher's first probes mark the nodes up
@@ -214,8 +218,8 @@ def run_sipp(work, target, calls, rate, limit, hold_ms, watched):
 def load_average():
     return open("/proc/loadavg").read().split()[0]
 
-def level_run(args, level, work):
-    node = Node(args.ivrc, work, "node-%d" % level, 20000, args.serve_arg)
+def level_run(args, level, work, variant="", extra=()):
+    node = Node(args.ivrc, work, "node-%d%s" % (level, variant), 20000, args.serve_arg + list(extra))
     node.start()
     load = load_average()
     try:
@@ -228,7 +232,7 @@ def level_run(args, level, work):
     finally:
         node.stop()
     sent, late = metric(text, "ivrc_rtp_packets_sent_total"), metric(text, "ivrc_rtp_packets_late_total")
-    r.update(level=level, load=load, late=(late / sent * 100) if sent else None, sent=sent,
+    r.update(level=level, variant=variant, load=load, late=(late / sent * 100) if sent else None, sent=sent,
              shed=metric(text, "ivrc_calls_shed_total"))
     return r
 
@@ -236,11 +240,11 @@ def fmt(v, spec="%.1f", none="-"):
     return none if v is None else spec % v
 
 def level_table(rows):
-    out = ["| concurrent | calls | failed | SIPp retransmissions | setup p50 / p99 / max | RTP > 5 ms late | shed (503) | SIP socket drops | serve peak RSS | CPU serve / SIPp (cores) | load at start |",
-           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    out = ["| concurrent | serve | calls | failed | SIPp retransmissions | setup p50 / p99 / max | RTP > 5 ms late | shed (503) | SIP socket drops | serve peak RSS | CPU serve / SIPp (cores) | load at start |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        out.append("| %s | %d | %s%% (%d) | %d | %s / %s / %s ms | %s%% | %d | %s | %s MB | %.2f / %.2f | %s |" % (
-            "{:,}".format(r["level"]), r["created"], fmt(r["failed"] / max(1, r["created"]) * 100, "%.2f"), r["failed"],
+        out.append("| %s | %s | %d | %s%% (%d) | %d | %s / %s / %s ms | %s%% | %d | %s | %s MB | %.2f / %.2f | %s |" % (
+            "{:,}".format(r["level"]), r["variant"] or "as given", r["created"], fmt(r["failed"] / max(1, r["created"]) * 100, "%.2f"), r["failed"],
             r["retrans"], fmt(r["setup_p50"], "%.0f"), fmt(r["setup_p99"], "%.0f"), fmt(r["setup_max"], "%.0f"),
             fmt(r["late"], "%.2f"), r["shed"], fmt(r["drops"], "%d"), fmt(r["rss"], "%.0f"),
             r["cpu"]["serve"], r["cpu"]["sipp"], r["load"]))
@@ -322,6 +326,8 @@ def main():
     p.add_argument("--work", default=None)
     p.add_argument("--out", default=None)
     p.add_argument("--serve-arg", action="append", default=[])
+    p.add_argument("--baseline-arg", action="append", default=[],
+                   help="run each level twice, first with these serve options too (the baseline), then without")
     args = p.parse_args()
     args.levels = [int(x) for x in args.levels.split(",") if x]
     args.kamailio_rates = [int(x) for x in args.kamailio_rates.split(",") if x]
@@ -337,7 +343,10 @@ def main():
         rows = []
         for _ in range(args.runs):
             for level in args.levels:
-                rows.append(level_run(args, level, work))
+                if args.baseline_arg:
+                    rows.append(level_run(args, level, work, "baseline", args.baseline_arg))
+                    print(level_table(rows[-1:])[-1], flush=True)
+                rows.append(level_run(args, level, work, "after" if args.baseline_arg else ""))
                 print(level_table(rows[-1:])[-1], flush=True)
         lines += level_table(rows) + [""]
     if args.kamailio_rates: lines += kamailio_runs(args, work) + [""]
