@@ -10,33 +10,47 @@ import Testing
 /// as well as the media loops. With the shared loop (the benchmark's
 /// baseline, `serve --shared-signalling-loop`) a busy media loop holds SIP back.
 @Suite(.timeLimit(.minutes(2))) struct SignallingLoopTests {
+    /// Set once by the test; read by the loops it occupies.
+    final class Release: Sendable {
+        private let flag = Atomic(false)
+        var isSet: Bool { flag.load(ordering: .relaxed) }
+        func set() { flag.store(true, ordering: .relaxed) }
+    }
+
+    /// Counts the loops that began to wait.
+    final class Started: Sendable {
+        private let count = Atomic(0)
+        var value: Int { count.load(ordering: .relaxed) }
+        func add() { count.add(1, ordering: .relaxed) }
+    }
+
     /// Occupies every loop of `group` until `release` is set (at most 30 s);
     /// returns once all of them are occupied.
-    static func occupy(_ group: EventLoopGroup, until release: Atomic<Bool>) async -> Bool {
+    static func occupy(_ group: EventLoopGroup, until release: Release) async -> Bool {
         let loops = Array(group.makeIterator())
-        let started = Atomic(0)
+        let started = Started()
         for loop in loops {
             loop.execute {
-                started.add(1, ordering: .relaxed)
+                started.add()
                 let end = Date().addingTimeInterval(30)
-                while !release.load(ordering: .relaxed), Date() < end { usleep(1_000) }
+                while !release.isSet, Date() < end { usleep(1_000) }
             }
         }
-        for _ in 0..<4000 where started.load(ordering: .relaxed) < loops.count {
+        for _ in 0..<4000 where started.value < loops.count {
             try? await Task.sleep(for: .milliseconds(5))
         }
-        return started.load(ordering: .relaxed) == loops.count
+        return started.value == loops.count
     }
 
     @Test func sipIsAnsweredWhileEveryMediaLoopIsBusy() async throws {
         let h = try await ServerHarness()
         let endpoint = h.server.endpoint
         #expect(!h.server.eventLoopGroup.makeIterator().contains { $0 === endpoint.eventLoop })
-        let release = Atomic(false)
+        let release = Release()
         #expect(await Self.occupy(h.server.eventLoopGroup, until: release))
         let answer = await h.ask(h.request("OPTIONS", callID: "while-media-is-busy"))
-        let stillBusy = !release.load(ordering: .relaxed)
-        release.store(true, ordering: .relaxed)
+        let stillBusy = !release.isSet
+        release.set()
         #expect(answer?.status == 200, "\(answer?.text ?? "no answer")")
         #expect(stillBusy)
         await h.stop()
@@ -46,11 +60,11 @@ import Testing
         let h = try await ServerHarness(configure: { $0.ownSignallingLoop = false })
         let endpoint = h.server.endpoint
         #expect(h.server.eventLoopGroup.makeIterator().contains { $0 === endpoint.eventLoop })
-        let release = Atomic(false)
+        let release = Release()
         #expect(await Self.occupy(h.server.eventLoopGroup, until: release))
         h.client.send(h.request("OPTIONS", callID: "behind-media"), toPort: h.port)
         let early = await h.client.receiveSIP(timeout: 2, until: { $0.header("Call-ID") == "behind-media" }).0
-        release.store(true, ordering: .relaxed)
+        release.set()
         #expect(early == nil, "answered while its loop was busy: \(early?.text ?? "")")
         let late = await h.client.receiveSIP(timeout: 20, until: { $0.header("Call-ID") == "behind-media" }).0
         #expect(late?.status == 200, "answered once the loop is free")
