@@ -114,6 +114,20 @@ def udp_drops(port):
             return int(parts[-1])
     return None
 
+def rtp_drops(low, high, seen):
+    """Notes in `seen` (socket inode -> drops) the kernel's drop count of every
+    UDP socket bound to a port in low...high (a node's RTP sockets)."""
+    try:
+        lines = open("/proc/net/udp").readlines()[1:]
+    except OSError:
+        return
+    for line in lines:
+        parts = line.split()
+        if len(parts) > 12:
+            port = int(parts[1].rsplit(":", 1)[1], 16)
+            if low <= port <= high:
+                seen[parts[9]] = max(seen.get(parts[9], 0), int(parts[-1]))
+
 def percentile(values, p):
     if not values: return None
     values = sorted(values)
@@ -173,7 +187,7 @@ class Kamailio:
             try: self.proc.wait(10)
             except subprocess.TimeoutExpired: os.killpg(self.proc.pid, signal.SIGKILL)
 
-def run_sipp(work, target, calls, rate, limit, hold_ms, watched):
+def run_sipp(work, target, calls, rate, limit, hold_ms, watched, rtp_range=None):
     """Runs SIPp's capacity scenario against `target` (host:port); samples the
     CPU of `watched` (name -> pid) and SIPp. Returns a dict of figures."""
     d = os.path.join(work, "sipp-%d" % random.randint(0, 10**6)); os.makedirs(d)
@@ -190,10 +204,11 @@ def run_sipp(work, target, calls, rate, limit, hold_ms, watched):
     started = time.time()
     sipp = subprocess.Popen(cmd, cwd=d, stdout=open(os.path.join(d, "sipp.out"), "w"), stderr=subprocess.STDOUT)
     first = {name: cpu_ticks(pid) for name, pid in watched.items()}
-    sipp_ticks = 0
+    sipp_ticks, dropped = 0, {}
     while sipp.poll() is None:
         t = cpu_ticks(sipp.pid)
         if t is not None: sipp_ticks = t
+        if rtp_range: rtp_drops(rtp_range[0], rtp_range[1], dropped)
         time.sleep(0.5)
     elapsed = time.time() - started
     cpu = {name: ((cpu_ticks(pid) or 0) - (first[name] or 0)) / TICKS / elapsed for name, pid in watched.items()}
@@ -209,11 +224,14 @@ def run_sipp(work, target, calls, rate, limit, hold_ms, watched):
                     try: rtts.append(float(parts[1]))
                     except ValueError: pass
     created = int(row["TotalCallCreated"])
+    # Calls that never got their REFER: the key was not heard (SIPp's receive timeout at the REFER).
+    errors = open(os.path.join(d, "errors.log"), errors="replace").read() if os.path.exists(os.path.join(d, "errors.log")) else ""
+    no_refer = len(re.findall(r"transferred by REFER:8 without label", errors))
     # Calls created per second while SIPp created them (the rate it held), from its elapsed time.
     return {"dir": d, "exit": sipp.returncode, "created": created, "ok": int(row["SuccessfulCall(C)"]),
             "failed": int(row["FailedCall(C)"]), "retrans": int(row["Retransmissions(C)"]), "elapsed": elapsed,
             "setup_p50": percentile(rtts, 50), "setup_p99": percentile(rtts, 99), "setup_max": max(rtts) if rtts else None,
-            "cpu": cpu, "peak_calls": int(row.get("CurrentCall(P)", 0) or 0)}
+            "cpu": cpu, "no_refer": no_refer, "rtp_drops": sum(dropped.values()) if rtp_range else None}
 
 def load_average():
     return open("/proc/loadavg").read().split()[0]
@@ -225,7 +243,7 @@ def level_run(args, level, work, variant="", extra=()):
     try:
         hold = int(level * 1000 / args.rate)
         r = run_sipp(work, "127.0.0.1:%d" % node.port, level * args.calls_per_level, args.rate, level, hold,
-                     {"serve": node.proc.pid})
+                     {"serve": node.proc.pid}, (20000, 29998))
         text = node.scrape()
         r["drops"] = udp_drops(node.port)
         r["rss"] = peak_rss_mb(node.proc.pid)
@@ -240,13 +258,13 @@ def fmt(v, spec="%.1f", none="-"):
     return none if v is None else spec % v
 
 def level_table(rows):
-    out = ["| concurrent | serve | calls | failed | SIPp retransmissions | setup p50 / p99 / max | RTP > 5 ms late | shed (503) | SIP socket drops | serve peak RSS | CPU serve / SIPp (cores) | load at start |",
+    out = ["| concurrent | serve | calls | failed (no REFER) | SIPp retransmissions | setup p50 / p99 / max | RTP > 5 ms late | shed (503) | drops SIP / RTP sockets | serve peak RSS | CPU serve / SIPp (cores) | load at start |",
            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        out.append("| %s | %s | %d | %s%% (%d) | %d | %s / %s / %s ms | %s%% | %d | %s | %s MB | %.2f / %.2f | %s |" % (
-            "{:,}".format(r["level"]), r["variant"] or "as given", r["created"], fmt(r["failed"] / max(1, r["created"]) * 100, "%.2f"), r["failed"],
+        out.append("| %s | %s | %d | %s%% (%d) | %d | %s / %s / %s ms | %s%% | %d | %s / %s | %s MB | %.2f / %.2f | %s |" % (
+            "{:,}".format(r["level"]), r["variant"] or "as given", r["created"], fmt(r["failed"] / max(1, r["created"]) * 100, "%.2f"), r["no_refer"],
             r["retrans"], fmt(r["setup_p50"], "%.0f"), fmt(r["setup_p99"], "%.0f"), fmt(r["setup_max"], "%.0f"),
-            fmt(r["late"], "%.2f"), r["shed"], fmt(r["drops"], "%d"), fmt(r["rss"], "%.0f"),
+            fmt(r["late"], "%.2f"), r["shed"], fmt(r["drops"], "%d"), fmt(r["rtp_drops"], "%d"), fmt(r["rss"], "%.0f"),
             r["cpu"]["serve"], r["cpu"]["sipp"], r["load"]))
     return out
 
