@@ -44,6 +44,10 @@ public struct Serve: AsyncParsableCommand {
                                valueName: "ms"))
     public var overloadLag: Int = 250
 
+    @Flag(help: ArgumentHelp("Run SIP signalling on one of the media event loops instead of a thread of its own (the capacity benchmark's baseline).",
+                             visibility: .hidden))
+    public var sharedSignallingLoop = false
+
     @Flag(help: "Send 180 Ringing before answering.")
     public var ringing = false
 
@@ -81,6 +85,7 @@ public struct Serve: AsyncParsableCommand {
                                       recordingsFolder: sip.recordings, referTarget: setup.referTarget)
         sip.applyTransports(listeners, to: &config)
         config.overloadLag = overloadLag
+        config.ownSignallingLoop = !sharedSignallingLoop
         config.t1 = sip.t1
         config.assertIdentity = assertIdentity
         config.srtp = try sip.srtpPolicy()

@@ -117,11 +117,19 @@ public final class IVRServer: Sendable {
     public var draining: Bool { isDraining }
 
     /// Binds the SIP socket and starts answering, on an event loop group
-    /// of one thread per core (shut down by `shutdown`).
+    /// of one thread per core for media and, unless
+    /// `configuration.ownSignallingLoop` is false, one more thread for
+    /// signalling (both shut down by `shutdown`).
     public func start(configuration: SIPConfiguration) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         box.group = group
-        try await start(configuration: configuration, group: group)
+        var signalling: EventLoop?
+        if configuration.ownSignallingLoop {
+            let own = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            box.signallingGroup = own
+            signalling = own.next()
+        }
+        try await start(configuration: configuration, group: group, signalling: signalling)
     }
 
     /// Removes the registrations (a bounded wait), closes the socket and stops the event loops `start` made.
@@ -129,13 +137,15 @@ public final class IVRServer: Sendable {
         await box.endpoint?.unregisterAll()
         await box.endpoint?.close()
         try? await box.group?.shutdownGracefully()
+        try? await box.signallingGroup?.shutdownGracefully()
     }
 
     /// Logs an operator message (standard error).
     public func notice(_ message: String) { services.logger.notice("\(message)") }
 
-    /// Binds the SIP socket and starts answering on the given loops.
-    public func start(configuration: SIPConfiguration, group: EventLoopGroup) async throws {
+    /// Binds the SIP socket and starts answering on the given loops: media
+    /// on `group`'s, signalling on `signalling` (nil: on one of `group`'s).
+    public func start(configuration: SIPConfiguration, group: EventLoopGroup, signalling: EventLoop? = nil) async throws {
         let hooks = SIPEndpoint.Hooks(
             route: { [self] user in
                 let served = self.served
@@ -143,7 +153,8 @@ public final class IVRServer: Sendable {
             },
             started: { [self] leg in self.run(leg) },
             ended: { [self] leg in self.ended(leg) })
-        let endpoint = SIPEndpoint(configuration: configuration, group: group, hooks: hooks, logger: services.logger,
+        let endpoint = SIPEndpoint(configuration: configuration, group: group, signalling: signalling, hooks: hooks,
+                                   logger: services.logger,
                                    metrics: metrics)
         box.endpoint = endpoint
         try await endpoint.start()
@@ -273,4 +284,5 @@ final class ServerBox: @unchecked Sendable {
     // NOTE: written once in `start` before any call can arrive, then only read.
     var endpoint: SIPEndpoint?
     var group: MultiThreadedEventLoopGroup?
+    var signallingGroup: MultiThreadedEventLoopGroup?
 }

@@ -1,7 +1,7 @@
 import NIOCore
 import Synchronization
 
-/// Whether the node is full: how late each event loop of the group runs a
+/// Whether the node is full: how late each event loop (media and signalling) runs a
 /// task due at a known time. Every `period` a probe is scheduled on every
 /// loop for an exact deadline; when it runs, its lateness (how long the loop
 /// was busy with other work: media ticks, relays, SIP) feeds that loop's
@@ -33,8 +33,13 @@ public final class LoadMonitor: Sendable {
 
     /// Probes every loop of `group`; `threshold` of smoothed lag (zero: never
     /// overloaded). `probing` false starts no probe (tests feed `record`).
-    public init(group: EventLoopGroup, threshold: TimeAmount, probing: Bool = true) {
-        loops = Array(group.makeIterator())
+    public convenience init(group: EventLoopGroup, threshold: TimeAmount, probing: Bool = true) {
+        self.init(loops: Array(group.makeIterator()), threshold: threshold, probing: probing)
+    }
+
+    /// Probes each of `loops` (the media group's and the signalling loop).
+    public init(loops: [EventLoop], threshold: TimeAmount, probing: Bool = true) {
+        self.loops = loops
         lags = Mutex(loops.map { _ in 0 })
         self.threshold = threshold.nanoseconds
         guard threshold.nanoseconds > 0, probing else {

@@ -29,6 +29,14 @@ public struct SIPConfiguration: Sendable {
     /// `Retry-After: 5` until the loops catch up. 0 (the default for
     /// programs that embed the endpoint): never; `ivrc serve` sets 250.
     public var overloadLag = 0
+    /// `IVRServer.start(configuration:)` runs signalling (the SIP sockets,
+    /// transactions, dialogs) on an event loop of its own, apart from the
+    /// loops that pace and read RTP, so a burst of media work never holds
+    /// a SIP datagram back; false: on one of the media loops, as before
+    /// (`serve --shared-signalling-loop`, the benchmark's baseline).
+    /// Programs that pass their own group to `start(configuration:group:)`
+    /// choose with its `signalling` loop.
+    public var ownSignallingLoop = true
     /// Send 180 Ringing before answering.
     public var ringing: Bool
     /// RFC 3261 timers, milliseconds.

@@ -58,7 +58,8 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// What the endpoint counts: calls, setup time, RTP, registrations (`IVRMetrics.none` by default).
     public let metrics: IVRMetrics
     let logger: Logger
-    /// The one event loop of signalling: every listener and connection.
+    /// The one event loop of signalling: every listener and connection
+    /// (one of its own in `ivrc serve`, else one of `group`'s).
     let loop: EventLoop
     /// The first UDP listener: UDP requests and responses go out on it.
     var socket: UDPSocket?
@@ -142,15 +143,17 @@ public final class SIPEndpoint: @unchecked Sendable {
         public var connectionsIdleClosed = 0
     }
 
-    public init(configuration: SIPConfiguration, group: EventLoopGroup, hooks: Hooks, logger: Logger,
-                metrics: IVRMetrics = .none) {
+    /// Media runs on `group`'s loops, signalling on `signalling` (nil: on
+    /// one of `group`'s loops, shared with media).
+    public init(configuration: SIPConfiguration, group: EventLoopGroup, signalling: EventLoop? = nil, hooks: Hooks,
+                logger: Logger, metrics: IVRMetrics = .none) {
         self.configuration = configuration
         self.group = group
         self.hooks = hooks
         self.logger = logger
         self.metrics = metrics
         self.clocks = MediaClocks(metrics: metrics)
-        self.loop = group.next()
+        self.loop = signalling ?? group.next()
         self.ports = PortAllocator(range: configuration.rtpPorts)
         self.responses = ResponseCache(limit: configuration.maxCachedResponses)
         self.inviteTransactions = InviteServerTransactions(limit: configuration.maxCachedResponses)
@@ -196,7 +199,9 @@ public final class SIPEndpoint: @unchecked Sendable {
             self.socket = self.udpSockets.first
             self.listening = listening
         }.get()
-        load = LoadMonitor(group: group, threshold: .milliseconds(Int64(max(0, configuration.overloadLag))))
+        var probed = Array(group.makeIterator())
+        if !probed.contains(where: { $0 === loop }) { probed.append(loop) }  // signalling on a loop of its own
+        load = LoadMonitor(loops: probed, threshold: .milliseconds(Int64(max(0, configuration.overloadLag))))
         sweeper = loop.scheduleRepeatedTask(initialDelay: .seconds(5), delay: .seconds(5)) { [self] _ in
             let now = NIODeadline.now()
             self.responses.sweep(now: now)
