@@ -24,6 +24,20 @@ let phases = arguments.contains("--phases")
 let sizes = arguments.prefix { $0 != "--repeat" && $0 != "--best-of" }.compactMap { Int($0) }
 let bestOf = arguments.firstIndex(of: "--best-of").flatMap { i in
     arguments.index(after: i) < arguments.endIndex ? Int(arguments[arguments.index(after: i)]) : nil }
+if arguments.first == "startup" {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    let ivrc = arguments.firstIndex(of: "--ivrc").flatMap { i in
+        arguments.index(after: i) < arguments.endIndex ? arguments[arguments.index(after: i)] : nil }
+        ?? root + "/.build/release/ivrc"
+    do {
+        try Startup.run(ivrc: ivrc, root: root, repeats: bestOf ?? 21)
+    } catch {
+        print("error: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
 if arguments.contains("--profile") {
     // Parse and check (once, or `--repeat N` times; `--no-checks` parses
     // only, `--one-thread` keeps libyaml on the calling thread, `--scan` is
