@@ -24,6 +24,19 @@ let phases = arguments.contains("--phases")
 let sizes = arguments.prefix { $0 != "--repeat" && $0 != "--best-of" }.compactMap { Int($0) }
 let bestOf = arguments.firstIndex(of: "--best-of").flatMap { i in
     arguments.index(after: i) < arguments.endIndex ? Int(arguments[arguments.index(after: i)]) : nil }
+if arguments.first == "shapes" {
+    let ivrc = arguments.firstIndex(of: "--ivrc").flatMap { i in
+        arguments.index(after: i) < arguments.endIndex ? arguments[arguments.index(after: i)] : nil }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path + "/.build/release/ivrc"
+    do {
+        try Shapes.run(ivrc: ivrc, sizes: sizes.isEmpty ? [2000, 20000] : sizes, repeats: bestOf ?? 7, keep: arguments.contains("--keep"))
+    } catch {
+        print("error: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
 if arguments.first == "startup" {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
