@@ -56,7 +56,16 @@ if arguments.contains("--profile") {
     // only, `--one-thread` keeps libyaml on the calling thread, `--scan` is
     // the libyaml baseline, `--graph` builds only the control-flow graph),
     // nothing else: for valgrind --tool=callgrind or perf.
-    let bytes = Array(FlowGenerator.flow(menus: sizes.first ?? 2000).utf8)
+    // `--shape wide|expressions`: one of `FlowShapes` instead of the binary tree.
+    let shape = arguments.firstIndex(of: "--shape").flatMap { i in
+        arguments.index(after: i) < arguments.endIndex ? arguments[arguments.index(after: i)] : nil }
+    let menus = sizes.first ?? 2000
+    let text = switch shape {
+    case "wide": FlowShapes.wide(menus: menus)
+    case "expressions": FlowShapes.expressions(nodes: menus)
+    default: FlowGenerator.flow(menus: menus)
+    }
+    let bytes = Array(text.utf8)
     let repeats = arguments.firstIndex(of: "--repeat").flatMap { i in
         arguments.index(after: i) < arguments.endIndex ? Int(arguments[arguments.index(after: i)]) : nil } ?? 1
     var count = 0
