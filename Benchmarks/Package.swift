@@ -14,6 +14,8 @@ let package = Package(
         .target(name: "BenchmarkSupport"),
         // recvmmsg / sendmmsg, which Swift's Glibc module does not export.
         .target(name: "CDatagramBatch"),
+        // A bare libyaml scan of files, as a process: the floor FrontEndBenchmark `shapes` compares `ivrc check` with.
+        .executableTarget(name: "YAMLScan", linkerSettings: [.linkedLibrary("yaml")]),
         .executableTarget(
             name: "FrontEndBenchmark",
             dependencies: ["BenchmarkSupport", .product(name: "IVRSyntax", package: "ivrc"), .product(name: "IVRCheck", package: "ivrc")]

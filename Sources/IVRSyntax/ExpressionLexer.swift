@@ -28,12 +28,34 @@ struct ExpressionToken: Sendable {
 /// a scalar's value: escapes, quotes and folded lines lie between them).
 struct ExpressionLexer {
     private let scalars: [Unicode.Scalar]
+    /// The text's UTF-8, and where each scalar starts in it (one more
+    /// entry: the end), so a token's text is one decode of a byte slice.
+    /// (`String(String.UnicodeScalarView(scalars[a..<b]))` appends one
+    /// scalar at a time through unspecialised code: it was a third of the
+    /// instructions of `check` on a flow of many conditions.)
+    private let utf8: [UInt8]
+    private let utf8Starts: [Int]
     private let map: ScalarSourceMap
     private var i = 0
 
     init(_ map: ScalarSourceMap) {
         scalars = Array(map.text.unicodeScalars)
+        utf8 = Array(map.text.utf8)
+        var starts: [Int] = []
+        starts.reserveCapacity(scalars.count + 1)
+        var offset = 0
+        for c in scalars {
+            starts.append(offset)
+            offset += UTF8.width(c)
+        }
+        starts.append(offset)
+        utf8Starts = starts
         self.map = map
+    }
+
+    /// The text of scalars `start..<end`.
+    private func text(_ start: Int, _ end: Int) -> String {
+        String(decoding: utf8[utf8Starts[start]..<utf8Starts[end]], as: UTF8.self)
     }
 
     /// Every token, ending with `.end`. Stops after the first `.invalid`.
@@ -54,16 +76,19 @@ struct ExpressionLexer {
     }
 
     private func token(_ kind: ExpressionToken.Kind, from start: Int) -> ExpressionToken {
-        ExpressionToken(kind: kind, text: String(String.UnicodeScalarView(scalars[start..<i])), range: range(start, i))
+        ExpressionToken(kind: kind, text: text(start, i), range: range(start, i))
     }
 
     private func peek(_ ahead: Int = 0) -> Unicode.Scalar? {
         i + ahead < scalars.count ? scalars[i + ahead] : nil
     }
 
-    private static func isNameStart(_ c: Unicode.Scalar) -> Bool { c == "_" || c.properties.isAlphabetic }
+    /// ASCII is decided without Unicode's property tables (its alphabetic scalars are the letters).
+    private static func isNameStart(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? c == "_" || ("a"..."z").contains(c) || ("A"..."Z").contains(c) : c.properties.isAlphabetic
+    }
     private static func isNamePart(_ c: Unicode.Scalar) -> Bool {
-        c == "_" || c == "-" || c.properties.isAlphabetic || ("0"..."9").contains(c)
+        c.isASCII ? isNameStart(c) || c == "-" || ("0"..."9").contains(c) : c.properties.isAlphabetic
     }
     private static func isDigit(_ c: Unicode.Scalar?) -> Bool { c.map { ("0"..."9").contains($0) } ?? false }
 
@@ -82,7 +107,7 @@ struct ExpressionLexer {
         case "&", "|":
             let word = c == "&" ? "and" : "or"
             if peek() == c { i += 1 }
-            return token(.invalid("unexpected '\(String(String.UnicodeScalarView(scalars[start..<i])))' — did you mean '\(word)'?"), from: start)
+            return token(.invalid("unexpected '\(text(start, i))' — did you mean '\(word)'?"), from: start)
         case "-" where Self.isDigit(peek()):
             return number(from: start)
         case _ where Self.isDigit(c):
@@ -119,9 +144,9 @@ struct ExpressionLexer {
             i += 1
             while Self.isDigit(peek()) { i += 1 }
         }
-        let text = String(String.UnicodeScalarView(scalars[start..<i]))
-        guard let value = ExactNumber(text) else { return token(.invalid("invalid number '\(text)'"), from: start) }
-        return token(.number(value), from: start)
+        let written = text(start, i)
+        guard let value = ExactNumber(written) else { return token(.invalid("invalid number '\(written)'"), from: start) }
+        return ExpressionToken(kind: .number(value), text: written, range: range(start, i))
     }
 
     private mutating func name(from start: Int) -> ExpressionToken {
@@ -134,9 +159,9 @@ struct ExpressionLexer {
             i += 1
             while let c = peek(), Self.isNamePart(c) { i += 1 }
         }
-        let text = String(String.UnicodeScalarView(scalars[start..<i]))
-        if let keyword = ExpressionToken.Keyword(rawValue: text) { return token(.keyword(keyword), from: start) }
-        return token(.name(text), from: start)
+        let name = text(start, i)
+        let kind: ExpressionToken.Kind = ExpressionToken.Keyword(rawValue: name).map { .keyword($0) } ?? .name(name)
+        return ExpressionToken(kind: kind, text: name, range: range(start, i))
     }
 
     /// After the opening quote. `\"`, `\'` and `\\` are escapes; any other

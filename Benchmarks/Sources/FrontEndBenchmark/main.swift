@@ -24,12 +24,48 @@ let phases = arguments.contains("--phases")
 let sizes = arguments.prefix { $0 != "--repeat" && $0 != "--best-of" }.compactMap { Int($0) }
 let bestOf = arguments.firstIndex(of: "--best-of").flatMap { i in
     arguments.index(after: i) < arguments.endIndex ? Int(arguments[arguments.index(after: i)]) : nil }
+if arguments.first == "shapes" {
+    let ivrc = arguments.firstIndex(of: "--ivrc").flatMap { i in
+        arguments.index(after: i) < arguments.endIndex ? arguments[arguments.index(after: i)] : nil }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path + "/.build/release/ivrc"
+    do {
+        try Shapes.run(ivrc: ivrc, sizes: sizes.isEmpty ? [2000, 20000] : sizes, repeats: bestOf ?? 7, keep: arguments.contains("--keep"))
+    } catch {
+        print("error: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
+if arguments.first == "startup" {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    let ivrc = arguments.firstIndex(of: "--ivrc").flatMap { i in
+        arguments.index(after: i) < arguments.endIndex ? arguments[arguments.index(after: i)] : nil }
+        ?? root + "/.build/release/ivrc"
+    do {
+        try Startup.run(ivrc: ivrc, root: root, repeats: bestOf ?? 21)
+    } catch {
+        print("error: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
 if arguments.contains("--profile") {
     // Parse and check (once, or `--repeat N` times; `--no-checks` parses
     // only, `--one-thread` keeps libyaml on the calling thread, `--scan` is
     // the libyaml baseline, `--graph` builds only the control-flow graph),
     // nothing else: for valgrind --tool=callgrind or perf.
-    let bytes = Array(FlowGenerator.flow(menus: sizes.first ?? 2000).utf8)
+    // `--shape wide|expressions`: one of `FlowShapes` instead of the binary tree.
+    let shape = arguments.firstIndex(of: "--shape").flatMap { i in
+        arguments.index(after: i) < arguments.endIndex ? arguments[arguments.index(after: i)] : nil }
+    let menus = sizes.first ?? 2000
+    let text = switch shape {
+    case "wide": FlowShapes.wide(menus: menus)
+    case "expressions": FlowShapes.expressions(nodes: menus)
+    default: FlowGenerator.flow(menus: menus)
+    }
+    let bytes = Array(text.utf8)
     let repeats = arguments.firstIndex(of: "--repeat").flatMap { i in
         arguments.index(after: i) < arguments.endIndex ? Int(arguments[arguments.index(after: i)]) : nil } ?? 1
     var count = 0

@@ -55,6 +55,11 @@ struct Workload {
         }
     }
 
+    /// A project folder's flows, its calls being its test cases.
+    static func testProject(name: String, folder: String) throws -> Workload {
+        try build(name: name, path: folder, cwd: folder, calls: testCalls)
+    }
+
     private static func build(name: String, path: String, cwd: String,
                               calls: (Project, VerifiedBundle) throws -> [ScriptedCall]) throws -> Workload {
         let output: FlowBuild
@@ -72,7 +77,7 @@ struct Workload {
     private static func testCalls(_ project: Project, _ bundle: VerifiedBundle) throws -> [ScriptedCall] {
         var calls: [ScriptedCall] = []
         for testFile in project.testFiles {
-            let path = project.workingDirectory.map { $0 + "/" + testFile } ?? testFile
+            let path = testFile.hasPrefix("/") ? testFile : project.workingDirectory.map { $0 + "/" + testFile } ?? testFile
             guard let data = FileManager.default.contents(atPath: path) else { throw BenchmarkError("cannot read \(path)") }
             let (parsed, _) = FlowTestParser.parse([UInt8](data), file: testFile)
             guard let parsed, let flow = bundle.flowIndex(parsed.flow.value) else { throw BenchmarkError("bad test file \(path)") }

@@ -5,7 +5,7 @@ import IVRRuntime
 
 /// The runtime's figures (docs/performance.md, "Runtime"):
 ///
-///     RuntimeBenchmark [sizes|memory|throughput]          every section, or one
+///     RuntimeBenchmark [sizes|memory|throughput|testpath]   every section, or one
 ///     RuntimeBenchmark memory vm|tasks|bare-tasks EXAMPLE [COUNT]   one memory figure, in this process
 ///
 /// Examples are read from `examples/` of the repository (found from this
@@ -34,6 +34,7 @@ do {
     if only == nil || only == "sizes" { sizes(examples + [generated]) }
     if only == nil || only == "memory" { try memory(examples, root: root) }
     if only == nil || only == "throughput" { await throughput(examples, generated) }
+    if only == nil || only == "testpath" { try await testPath(scratch: scratch) }
 } catch {
     print("error: \(error)")
     exit(1)
@@ -82,6 +83,30 @@ func throughput(_ examples: [Workload], _ generated: Workload) async {
         total.decodeSeconds += f.decodeSeconds
     }
     report("examples (mix)", total)
+}
+
+func testPath(scratch: String) async throws {
+    let cases = 20_000
+    print("\nThe test path: `ivrc test` (FlowTestSuite.run: build, test file, cases, checks, coverage; no printing) on")
+    print("\(cases) cases of a small flow that reads open(), best of 3 each, variants taking turns")
+    print("(targets: at: on every case <= 1.2x no at:; the test path <= 2x the time of the VM alone on the same calls)")
+    var folders: [(TestPath.Clock, String)] = []
+    for clock in TestPath.Clock.allCases {
+        folders.append((clock, try TestPath.project(cases: cases, clock: clock, scratch: scratch)))
+    }
+    let figures = try await TestPath.measure(folders, repeats: 3)
+    guard let baseline = figures[.none] else { return }
+    for clock in TestPath.Clock.allCases {
+        guard let f = figures[clock] else { continue }
+        print(String(format: "  %@ %7.3f s  %8.0f cases/s  %.2fx no at:", pad(clock.rawValue) as NSString, f.seconds,
+                     f.casesPerSecond, f.seconds / baseline.seconds))
+    }
+    guard let everyCase = figures[.everyCase], let folder = folders.last?.1 else { return }
+    let w = try Workload.testProject(name: "test path", folder: folder)
+    let vm = await Throughput.measure(w, rounds: 1, repeats: 3)
+    print(String(format: "  %@ %7.3f s  %8.0f calls/s  (simulate path %.0f calls/s)", pad("VM alone, same calls") as NSString,
+                 vm.vmSeconds, vm.vmCallsPerSecond, vm.driverCallsPerSecond))
+    print(String(format: "  test path with at: on every case / VM alone: %.1fx", everyCase.seconds / vm.vmSeconds))
 }
 
 func report(_ name: String, _ f: Throughput.Figures) {

@@ -5,6 +5,7 @@ import IVRRuntime
 /// `ivrc build [PATH...] -o OUT.ivrb [--strip]`: check, then write one bundle.
 public struct Build: ParsableCommand {
     public static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Check flows and compile them into one .ivrb bundle.",
         discussion: """
             Refuses to write a bundle when the flows have errors. The same sources \

@@ -6,6 +6,7 @@ import IVRSIP
 /// `ivrc call BUNDLE|PATH --to SIP-URI --flow NAME`: an outbound call that runs a flow when answered.
 public struct Call: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
+        commandName: "call",
         abstract: "Place a SIP call and run a flow when it is answered.",
         discussion: """
             Sends an INVITE (PCMU, PCMA, telephone-event) from --listen to --to; on 200 OK \

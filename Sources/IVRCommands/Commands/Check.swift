@@ -3,6 +3,7 @@ import ArgumentParser
 /// `ivrc check [PATH...]`: parse and check flows, print diagnostics.
 public struct Check: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Parse and check IVR flows; print diagnostics.",
         discussion: """
             PATH is a flow file or a folder, searched recursively for *.yaml and \

@@ -4,6 +4,7 @@ import IVRBytecode
 /// `ivrc disasm BUNDLE`: the bundle as readable assembly.
 public struct Disasm: ParsableCommand {
     public static let configuration = CommandConfiguration(
+        commandName: "disasm",
         abstract: "Print a bundle as readable assembly.",
         discussion: """
             The bundle is verified first; a corrupted one is refused (exit 2). \

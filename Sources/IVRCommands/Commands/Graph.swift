@@ -7,6 +7,7 @@ import IVRSyntax
 /// tree as a graph.
 public struct Graph: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
+        commandName: "graph",
         abstract: "Draw the phone tree as a Graphviz or Mermaid graph.",
         discussion: """
             Nodes are shaped by what they do (menu, capture, transfer, hangup, \

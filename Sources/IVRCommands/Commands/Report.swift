@@ -7,6 +7,7 @@ extension ReportFormat: ExpressibleByArgument {}
 /// statistics from call-record logs.
 public struct Report: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Statistics from call records: calls per flow, outcomes, menu choices, abandonment, time in IVR.",
         discussion: """
             FILE is a call-record log: one JSON call record per line, as written by \

@@ -4,6 +4,7 @@ import IVRLive
 /// `ivrc run PATH... [--flow NAME]`: a live call in the terminal.
 public struct Run: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Call a flow from the terminal: prompts printed (and spoken), keys typed are DTMF, real timeouts.",
         discussion: """
             PATH is sources (files, folders) or one .ivrb bundle. Type 0-9, * and # as \

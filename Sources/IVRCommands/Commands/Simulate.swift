@@ -5,6 +5,7 @@ import IVRRuntime
 /// `ivrc simulate PATH... [--flow NAME] [--input TOKENS] ...`: one scripted call.
 public struct Simulate: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
+        commandName: "simulate",
         abstract: "Run one call against a scripted caller.",
         discussion: """
             PATH is sources (files, folders) or one .ivrb bundle; both give the same \
