@@ -13,6 +13,7 @@ import IVRSyntax
 /// outbound outreach over SIP, paced, retried and journaled (toolchain.md "Campaigns").
 public struct Campaign: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
+        commandName: "campaign",
         abstract: "Call a list of contacts and run a flow on each answered call: paced, retried, resumable.",
         discussion: """
             Dials every valid row of --contacts (a CSV with a header and an E.164 `number` column; the \

@@ -8,6 +8,7 @@ import IVRSIP
 /// `ivrc serve BUNDLE|PATH --listen HOST:PORT`: the SIP/RTP media backend.
 public struct Serve: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Answer SIP calls and run flows (SIP over UDP, G.711 RTP).",
         discussion: """
             The Request-URI's user part picks the flow by extension, else by name; \
