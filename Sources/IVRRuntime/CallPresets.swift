@@ -1,3 +1,5 @@
+import IVRBytecode
+
 /// What a call knows before its flow starts, besides caller and called:
 /// the values of the flow's `inputs` (a campaign's contact row) and
 /// `answered_by`. An inbound call has none of the inputs (each is an empty
@@ -18,5 +20,15 @@ public struct CallPresets: Sendable, Equatable {
     public init(inputs: [String: String] = [:], answeredBy: AnsweredBy = .unknown) {
         self.inputs = inputs
         self.answeredBy = answeredBy
+    }
+}
+
+extension VerifiedBundle {
+    /// True when a flow of the bundle reads `answered_by` (it is in that
+    /// flow's variable table only then): `ivrc call` listens for an
+    /// answering machine before the flow starts only for such bundles, so
+    /// other flows start the moment the callee answers.
+    public var readsAnsweredBy: Bool {
+        image.flows.contains { flow in flow.variables.contains { image.strings[$0.name] == CallPresets.answeredByName } }
     }
 }

@@ -13,7 +13,8 @@ import Glibc
 /// of the people and machines; SIGKILLed three times and resumed, no contact is dialled more
 /// than its attempts and none is skipped (the journal and SIPp's own log
 /// agree); the pacing holds.
-@Suite(.serialized) struct CampaignSIPpTests {
+@Suite(.serialized, .enabled(if: TestTools.onPath("sipp"), TestTools.missing("sipp", package: "sip-tester")))
+struct CampaignSIPpTests {
     static let flow = """
         ivr: reminder
         inputs: [first_name]
@@ -96,7 +97,6 @@ import Glibc
     }
 
     @Test func mixedContactsEndInTheRightStateAtTheRate() async throws {
-        guard TestTools.onPath("sipp") else { return }
         let binary = try #require(Self.ivrcBinary, "build the ivrc executable first (swift build)")
         let s = try await Self.setup(contacts: 60, rate: "8/s")
         defer { s.callee.stop(); s.folder.remove() }
@@ -171,7 +171,6 @@ import Glibc
     }
 
     @Test func sigkillThreeTimesThenResume() async throws {
-        guard TestTools.onPath("sipp") else { return }
         let binary = try #require(Self.ivrcBinary, "build the ivrc executable first (swift build)")
         let s = try await Self.setup(contacts: 60, rate: "10/s")
         defer { s.callee.stop(); s.folder.remove() }

@@ -33,6 +33,7 @@ given: before and after under the same machine load.
 Writes a Markdown table (stdout and --out). Not part of `swift test`:
 a full run takes several minutes (Benchmarks/sipp-capacity.sh runs it)."""
 import argparse, math, os, random, re, shutil, signal, socket, subprocess, sys, time, urllib.request
+from loopback import free_port, http, wait_for
 
 signal.pthread_sigmask(signal.SIG_SETMASK, set())
 for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGALRM, signal.SIGCHLD):
@@ -54,33 +55,6 @@ nodes:
   sales:
     - transfer: {extension: "200"}
 """
-
-def free_port(low=21000, high=39000):
-    """A port free for UDP and TCP both (the metrics listen on TCP)."""
-    while True:
-        port = random.randint(low, high)
-        u, t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM), socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            u.bind(("127.0.0.1", port)); t.bind(("127.0.0.1", port))
-            return port
-        except OSError:
-            continue
-        finally:
-            u.close(); t.close()
-
-def wait_for(condition, seconds, step=0.05):
-    end = time.time() + seconds
-    while time.time() < end:
-        if condition(): return True
-        time.sleep(step)
-    return condition()
-
-def http(url, timeout=5):
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:
-            return r.status, r.read().decode()
-    except Exception as e:
-        return None, str(e)
 
 def metric(text, name):
     """The sum of a Prometheus metric's samples (every label set)."""

@@ -18,6 +18,7 @@ ivrc_calls_total sums match that node's records.
 Prints PASS/FAIL lines (e2e_checks.Checks); exit 0 when all passed."""
 import hashlib, json, os, random, re, shutil, signal, socket, subprocess, sys, time, urllib.request
 from e2e_checks import Checks
+from loopback import free_port, http, wait_for
 
 # The test runner may start this with signals blocked (SIGALRM among them) or
 # ignored, and children inherit both: Kamailio's timers (retransmissions,
@@ -44,36 +45,6 @@ nodes:
   bye: hangup
 """
 
-def free_udp_port():
-    """A port free for UDP and TCP both (the metrics listen on TCP)."""
-    while True:
-        port = random.randint(21000, 39000)
-        u, t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM), socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            u.bind(("127.0.0.1", port)); t.bind(("127.0.0.1", port))
-            return port
-        except OSError:
-            continue
-        finally:
-            u.close(); t.close()
-
-def wait_for(condition, seconds, step=0.05):
-    end = time.time() + seconds
-    while time.time() < end:
-        if condition(): return True
-        time.sleep(step)
-    return condition()
-
-def http(url, timeout=5):
-    """(status, body) of a GET; (None, error) when nothing answers."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-    except Exception as e:
-        return None, str(e)
-
 def options(port, timeout=3):
     """The status line and headers of a node's answer to OPTIONS ('' when none)."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); s.settimeout(timeout)
@@ -95,7 +66,7 @@ def options(port, timeout=3):
 class Node:
     def __init__(self, n):
         self.n, self.name = n, "node-%d" % n
-        self.port, self.metrics = free_udp_port(), free_udp_port()
+        self.port, self.metrics = free_port(), free_port()
         self.dir = os.path.join(work, self.name)
         self.project = os.path.join(self.dir, "project")
         os.makedirs(self.project)
@@ -140,7 +111,7 @@ for node in nodes:
     check("%s-up" % node.name, up, "" if up else node.log()[-800:])
 
 kam_dir = os.path.join(work, "kamailio"); os.makedirs(kam_dir)
-kam_port = free_udp_port()
+kam_port = free_port()
 with open(os.path.join(kam_dir, "nodes.list"), "w") as f:
     for node in nodes: f.write("1 sip:127.0.0.1:%d 0 0\n" % node.port)
 kam_log = os.path.join(kam_dir, "kamailio.log")
@@ -165,7 +136,7 @@ try:
     sipp_dir = os.path.join(work, "sipp"); os.makedirs(sipp_dir)
     sipp = subprocess.Popen(
         ["sipp", "127.0.0.1:%d" % kam_port, "-sf", os.path.join(repo, "scripts/sipp/caller-via-balancer.xml"),
-         "-m", str(calls), "-r", str(rate), "-l", str(rate * 10), "-d", str(hold_ms), "-i", "127.0.0.1", "-p", str(free_udp_port()),
+         "-m", str(calls), "-r", str(rate), "-l", str(rate * 10), "-d", str(hold_ms), "-i", "127.0.0.1", "-p", str(free_port()),
          "-nostdin", "-timeout", "300", "-trace_logs", "-log_file", os.path.join(sipp_dir, "answered.log"),
          "-trace_stat", "-fd", "1", "-stf", os.path.join(sipp_dir, "stat.csv"),
          "-trace_err", "-error_file", os.path.join(sipp_dir, "errors.log")],

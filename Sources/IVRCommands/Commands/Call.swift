@@ -16,7 +16,10 @@ public struct Call: AsyncParsableCommand {
             callee that rings for 32 s is sent CANCEL). SIGINT or SIGTERM ends the call: \
             CANCEL while it rings (a call that has not rung yet is cancelled when it does; a \
             second signal gives it up at once), BYE once answered, and the record is written. The INVITE \
-            goes through --proxy when given, else through the manifest's sip.outbound-proxy.
+            goes through --proxy when given, else through the manifest's sip.outbound-proxy. \
+            When a flow reads answered_by, the flow starts after the callee's first seconds \
+            told a person from an answering machine (docs/answering-machines.md), and the \
+            record carries answeredBy.
 
             Examples:
               ivrc call acme.ivrb --to sip:1001@192.0.2.20:5060 --flow survey --listen 0.0.0.0:5070
@@ -44,11 +47,7 @@ public struct Call: AsyncParsableCommand {
 
     public func validate() throws {
         guard SIPURI(to) != nil else { throw ValidationError("--to takes a SIP URI like sip:1001@192.0.2.20:5060") }
-        _ = try sip.listeners(default: SIPOptions.callDefault)
-        _ = try sip.portRange()
-        _ = try sip.proxyURI()
-        _ = try sip.dnsServerAddress()
-        _ = try sip.srtpPolicy()
+        try sip.validateAll(defaultListener: SIPOptions.callDefault)
     }
 
     public func run() async throws {
@@ -96,7 +95,11 @@ public struct Call: AsyncParsableCommand {
             watcher.cancel()
         }
         do {
-            _ = try await server.endpoint.placeCall(to: to, flow: flowIndex, fromUser: from)
+            if setup.bundle.readsAnsweredBy {
+                _ = try await server.endpoint.placeCallListeningFirst(to: to, flow: flowIndex, fromUser: from)
+            } else {
+                _ = try await server.endpoint.placeCall(to: to, flow: flowIndex, fromUser: from)
+            }
         } catch {
             await server.drain()
             await server.shutdown()

@@ -88,11 +88,7 @@ public struct Campaign: AsyncParsableCommand {
             throw ValidationError("--ring-timeout takes a duration like 30s, not '\(ringTimeout)'")
         }
         guard CampaignProgressFormat(rawValue: progress) != nil else { throw ValidationError("--progress takes auto, json or none, not '\(progress)'") }
-        _ = try sip.listeners(default: SIPOptions.callDefault)
-        _ = try sip.portRange()
-        _ = try sip.proxyURI()
-        _ = try sip.dnsServerAddress()
-        _ = try sip.srtpPolicy()
+        try sip.validateAll(defaultListener: SIPOptions.callDefault)
     }
 
     public func run() async throws {

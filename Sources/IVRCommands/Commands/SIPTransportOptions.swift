@@ -10,6 +10,17 @@ extension SIPOptions {
     /// `call` without `--listen`: UDP on 127.0.0.1, any free port.
     static let callDefault = SIPListenAddress(.udp, host: "127.0.0.1", port: 0)
 
+    /// Checks every SIP option at parse time (`validate()` of `serve`,
+    /// `call` and `campaign`), so a bad value is a usage error (64) before
+    /// anything starts; `fallback` is the command's listener without `--listen`.
+    func validateAll(defaultListener fallback: SIPListenAddress) throws {
+        _ = try listeners(default: fallback)
+        _ = try portRange()
+        _ = try proxyURI()
+        _ = try dnsServerAddress()
+        _ = try srtpPolicy()
+    }
+
     /// The listeners asked for, in order (the default when none), checked:
     /// each value parses, no two are the same, and a `tls:` listener has
     /// `--tls-cert` and `--tls-key`.

@@ -62,11 +62,7 @@ public struct Serve: AsyncParsableCommand {
     public init() {}
 
     public func validate() throws {
-        _ = try sip.listeners(default: SIPOptions.serveDefault)
-        _ = try sip.portRange()
-        _ = try sip.proxyURI()
-        _ = try sip.dnsServerAddress()
-        _ = try sip.srtpPolicy()
+        try sip.validateAll(defaultListener: SIPOptions.serveDefault)
         guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
         guard overloadLag >= 0 else { throw ValidationError("--overload-lag takes milliseconds, 0 or more") }
         if let metrics, ServeMetrics.address(metrics) == nil {

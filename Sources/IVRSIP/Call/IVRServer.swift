@@ -203,6 +203,7 @@ public final class IVRServer: Sendable {
             record.server = server
             record.listen = leg.listen
             leg.campaignCall?.tag(&record, answeredBy: leg.presets.answeredBy)
+            if leg.holdFlow, leg.campaignCall == nil { record.answeredBy = leg.presets.answeredBy.rawValue }  // `ivrc call` listened first
             let counts = await media.counters()
             var metadata: Logger.Metadata = [
                 "call-id": "\(leg.callID)", "outcome": "\(record.outcome)", "refer-to": "\(backend.referredTo ?? "")",

@@ -59,6 +59,22 @@ extension SIPEndpoint {
         return try await placeCall(to: target, flow: flow, fromUser: fromUser, srtp: nil, options: options)
     }
 
+    /// Places a call (as `placeCall(to:flow:)`) whose flow starts only once
+    /// the callee's first seconds told a person from a machine
+    /// (`AnsweringMachineListening`), with `answered_by` set to the verdict,
+    /// which the call's record carries too (`answeredBy`). Returns the leg
+    /// with the flow started (or the call ended while listening).
+    public func placeCallListeningFirst(to target: String, flow: Int, fromUser: String = "ivrc") async throws(CallFailure) -> CallLeg {
+        var options = OutboundOptions()
+        options.holdFlow = true
+        let leg = try await placeCall(to: target, flow: flow, fromUser: fromUser, srtp: nil, options: options)
+        var verdict = CallPresets.AnsweredBy.unknown
+        if let media = leg.media { verdict = await AnsweringMachineListening.classify(media) }
+        logger.info("answered by: \(verdict.rawValue)", metadata: ["call-id": "\(leg.callID)"])
+        await startHeldFlow(leg, answeredBy: verdict)
+        return leg
+    }
+
     /// Places a call (UAC): INVITE with an offer (PCMU, PCMA,
     /// telephone-event; with SRTP, as `RTP/SAVP` with two SDES crypto
     /// attributes), through the outbound proxy when one is set, ACK on

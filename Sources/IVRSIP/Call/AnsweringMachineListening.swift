@@ -1,13 +1,13 @@
 import IVRRuntime
-import IVRSIP
 
-/// Answering-machine detection on a campaign's answered call: listens to
+/// Answering-machine detection on an answered outbound call (`ivrc
+/// campaign`, and `ivrc call` when the flow reads `answered_by`): listens to
 /// the callee's first seconds (the media session records 200 ms at a
 /// time) and feeds them, 20 ms at a time, to an `AnsweringMachineDetector`
 /// (docs/answering-machines.md) until it decides, within its analysis
 /// time. Time a chunk holds no audio for (no packets) is `missing`: silence.
-enum AnsweringMachineListening {
-    static func classify(_ media: MediaSession, chunkMilliseconds: Int = 200) async -> CallPresets.AnsweredBy {
+public enum AnsweringMachineListening {
+    public static func classify(_ media: MediaSession, chunkMilliseconds: Int = 200) async -> CallPresets.AnsweredBy {
         var detector = AnsweringMachineDetector()
         while true {
             media.startRecording(maxMilliseconds: chunkMilliseconds, silenceMilliseconds: 0, finishOn: nil)
