@@ -41,6 +41,8 @@ extension FlowCompiler {
                              finishOn: record.effectiveFinishOn,
                              silence: UInt64((record.silence?.value ?? .seconds(5)).milliseconds)))
         case .hangup: asm.emit(.hangup)
+        case .wait(let wait):
+            asm.emit(.waitCallee(kind: wait.kind.value == .beep ? 0 : 1, timeout: UInt64(wait.effectiveTimeout.milliseconds)))
         }
     }
 

@@ -47,6 +47,7 @@ public enum Instruction: Sendable, Equatable {
     case bridgeOptions(via: UInt64, confirm: UInt64, confirmTimeout: UInt64, record: UInt64, maxDuration: UInt64,
                        ringback: UInt64)
     case bridgeMedia(role: UInt64)
+    case waitCallee(kind: UInt64, timeout: UInt64)
 
     /// Builds the instruction of `opcode` from operands taken from `source`,
     /// in order: the case's own constructor says which types it takes.
@@ -83,6 +84,7 @@ public enum Instruction: Sendable, Equatable {
         case .branchIfFalse: try s.build(Instruction.branchIfFalse)
         case .bridgeOptions: try s.build(Instruction.bridgeOptions)
         case .bridgeMedia: try s.build(Instruction.bridgeMedia)
+        case .waitCallee: try s.build(Instruction.waitCallee)
         }
     }
 
@@ -122,6 +124,7 @@ public enum Instruction: Sendable, Equatable {
         case let .bridgeOptions(a, b, c, d, e, f):
             (.bridgeOptions, [a.operand, b.operand, c.operand, d.operand, e.operand, f.operand])
         case let .bridgeMedia(a): (.bridgeMedia, [a.operand])
+        case let .waitCallee(a, b): (.waitCallee, [a.operand, b.operand])
         }
     }
 

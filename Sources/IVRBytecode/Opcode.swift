@@ -8,7 +8,7 @@ public enum Opcode: UInt8, Sendable, CaseIterable {
     case node = 0x01, jump, hangup, say, play, queueSay, queuePlay, set
     case menu, attemptReset, ifRetry, waitKey, extendKeys, waitDigits, onTimeout, onKey
     case onExtension, invalid, retry, accept, back, top, resume, transfer
-    case transferKeyed, gotoFlow, webhook, record, branchIfFalse, bridgeOptions, bridgeMedia
+    case transferKeyed, gotoFlow, webhook, record, branchIfFalse, bridgeOptions, bridgeMedia, waitCallee
 
     /// Name and the one-line description of every opcode (its operands
     /// are declared by its `Instruction` case).
@@ -45,6 +45,7 @@ public enum Opcode: UInt8, Sendable, CaseIterable {
         case .branchIfFalse: ("BRANCHF", "jump when the condition is false")
         case .bridgeOptions: ("BRIDGEOPT", "the next TRANSFER's connection: via (0 manifest, 1 refer, 2 bridge, 3 auto), confirm key (0 none, else 1 + its place in 0-9 * # A-D), confirm ms, record, max ms (0 none), ringback tone (0 us, 1 uk, 2 eu, 3 jp)")
         case .bridgeMedia: ("BRIDGEMEDIA", "move the queued prompt into the next TRANSFER's bridge (role 0 ringback, 1 whisper)")
+        case .waitCallee: ("WAITCALLEE", "wait for the callee's beep (0) or a second of silence (1), at most timeout ms")
         }
     }
 

@@ -131,6 +131,8 @@ enum Verifier {
             guard ringback < UInt64(BridgeCode.tones.count) else { throw fail("ringback tone must be 0...3") }
         case .bridgeMedia(let role):
             guard role <= BridgeCode.whisperRole else { throw fail("role must be 0 (ringback) or 1 (whisper)") }
+        case .waitCallee(let kind, _):
+            guard kind <= 1 else { throw fail("kind must be 0 (beep) or 1 (silence)") }
         default: break
         }
     }

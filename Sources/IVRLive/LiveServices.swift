@@ -116,6 +116,7 @@ public final class LiveBackend<Inner: MediaBackend>: MediaBackend {
     public func collect(_ request: CollectRequest) async throws -> CollectResult { try await inner.collect(request) }
     public func transfer(_ request: TransferRequest) async throws -> TransferResult { try await inner.transfer(request) }
     public func record(_ request: RecordRequest) async throws -> String { try await inner.record(request) }
+    public func waitForCallee(_ wait: CalleeWait) async throws -> Bool { try await inner.waitForCallee(wait) }
     public func webhook(_ request: WebhookRequest) async throws -> WebhookResponse {
         if Task.isCancelled { throw CallerHungUp() }
         return try await services.webhook(request)

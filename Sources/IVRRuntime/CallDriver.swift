@@ -77,6 +77,7 @@ public enum CallDriver {
         case .play(let file, let transcript): try await backend.play(file: file, transcript: transcript)
         case .say(let text, let voice, let language): try await backend.say(text: text, voice: voice, language: language)
         case .record(let request): session.recorded(try await backend.record(request))
+        case .waitCallee(let wait): session.waited(wait, heard: try await backend.waitForCallee(wait))
         default: break  // observations: the session recorded them
         }
     }

@@ -18,6 +18,8 @@ public struct CallEvent: Sendable, Equatable {
         /// the call goes on at the transfer's `on-fail`.
         case transferFailed(kind: String, value: String, result: TransferOutcome, reason: String)
         case record(String)
+        /// A `wait` ended: the beep (or the silence) came, or the timeout.
+        case waited(for: String, heard: Bool)
         case hangup
         case callerHangup
         case error(String)
@@ -68,6 +70,7 @@ public struct CallEvent: Sendable, Equatable {
             return obj("transfer-failed", [("kind", .string(kind)), ("value", .string(value)),
                                            ("result", .string(result.rawValue)), ("reason", .string(reason))])
         case .record(let location): return obj("record", [("file", .string(location))])
+        case .waited(let kind, let heard): return obj("wait", [("for", .string(kind)), ("heard", .bool(heard))])
         case .hangup: return obj("hangup", [])
         case .callerHangup: return obj("caller-hangup", [])
         case .error(let message): return obj("error", [("message", .string(message))])

@@ -91,6 +91,8 @@ final class CallSession {
             case .record:
                 waits += 1
                 return effect
+            case .waitCallee:
+                return effect
             case .collect:
                 waits += 1
                 if waits > CallDriver.maxWaits {
@@ -163,6 +165,11 @@ final class CallSession {
             vm.resume(.transferFailed(reason))
             return false
         }
+    }
+
+    /// A `wait` for the callee ended: `heard` when the beep or the silence came.
+    func waited(_ wait: CalleeWait, heard: Bool) {
+        note(.waited(for: wait.kind.rawValue, heard: heard))
     }
 
     @inline(never)

@@ -213,6 +213,9 @@ public struct CallVM {
         case .bridgeOptions, .bridgeMedia:
             setBridge(instruction)
             pc = next
+        case .waitCallee(let kind, let timeout):
+            pc = next
+            return .waitCallee(CalleeWait(kind: kind == 0 ? .beep : .silence, timeout: Int(timeout)))
         case .branchIfFalse(let condition, let target):
             var evaluator = ConditionEvaluator(vm: self)
             pc = evaluator.isTrue(condition) ? next : target.offset

@@ -95,6 +95,18 @@ public enum TransferResult: Sendable, Equatable {
     case failed(String)
 }
 
+/// `wait: {for: beep | silence, timeout}`: wait for the callee's
+/// answering-machine beep, or for a second of silence, at most `timeout` ms.
+public struct CalleeWait: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable { case beep, silence }
+    public var kind: Kind
+    public var timeout: Int
+    public init(kind: Kind, timeout: Int) {
+        self.kind = kind
+        self.timeout = timeout
+    }
+}
+
 /// Record the caller (milliseconds; `finishOn` ends it early).
 public struct RecordRequest: Sendable, Equatable {
     public var maxDuration: Int
@@ -187,6 +199,7 @@ public enum Effect: Sendable, Equatable {
     case transfer(TransferRequest)
     case record(RecordRequest)
     case webhook(WebhookRequest)
+    case waitCallee(CalleeWait)
     /// The flow hangs up: the call is over.
     case hangup
     /// The bundle went wrong at run time (a loop that never waits); the call is over.

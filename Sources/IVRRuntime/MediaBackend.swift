@@ -18,4 +18,13 @@ public protocol MediaBackend: AnyObject {
     func webhook(_ request: WebhookRequest) async throws -> WebhookResponse
     /// The flow hangs up.
     func hangup() async
+    /// Waits for the callee's beep or silence (`wait`); true when it came
+    /// before the timeout.
+    func waitForCallee(_ wait: CalleeWait) async throws -> Bool
+}
+
+extension MediaBackend {
+    /// Backends with no callee audio to listen to (the scripted caller, the
+    /// terminal): the beep or the silence is there at once.
+    public func waitForCallee(_ wait: CalleeWait) async throws -> Bool { true }
 }

@@ -32,6 +32,7 @@ public enum Transcript {
         case .transferFailed(let kind, let value, let result, let reason):
             "transfer to \(kind) \(value) -> \(result.rawValue)" + (reason == result.rawValue ? "" : " (\(reason))") + "; taking on-fail"
         case .record(let file): "records the caller into \(file)"
+        case .waited(let kind, let heard): "waits for the callee's \(kind): " + (heard ? "heard" : "timed out")
         case .hangup: "the flow hangs up"
         case .callerHangup: "the caller hangs up"
         case .error(let message): "error: \(message)"

@@ -54,6 +54,9 @@ public enum DurationLimits {
     /// The silence that ends a recording.
     public static let recordSilence = DurationLimit(
         what: "a recording's silence", fields: ["record.silence"], range: 500...300_000, typical: 5000)
+    /// How long a `wait` step waits for the callee's beep or silence.
+    public static let waitTimeout = DurationLimit(
+        what: "a wait's timeout", fields: ["wait.timeout"], range: 1000...300_000, typical: 30_000)
     /// How long a webhook may take to answer.
     public static let webhookTimeout = DurationLimit(
         what: "a webhook timeout", fields: ["webhook.timeout"], range: 100...60_000, typical: 3000)
@@ -66,7 +69,7 @@ public enum DurationLimits {
 
     /// Every duration field of the language, in the order of docs/reference.md.
     public static let all: [DurationLimit] = [
-        keyTimeout, interDigitTimeout, ringTimeout, confirmTimeout, bridgeMaxDuration, recordMax, recordSilence, webhookTimeout, registrationExpires,
+        keyTimeout, interDigitTimeout, ringTimeout, confirmTimeout, bridgeMaxDuration, recordMax, recordSilence, waitTimeout, webhookTimeout, registrationExpires,
     ]
 
     /// The reading of a bare number to offer (`3000`: `3000s` or

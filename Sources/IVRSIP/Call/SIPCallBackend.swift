@@ -171,6 +171,43 @@ public final class SIPCallBackend: MediaBackend {
         return (services.recordingsFolder as NSString).appendingPathComponent(name)
     }
 
+    /// `wait`: listens to the callee 100 ms at a time (the media session's
+    /// recording, as `AnsweringMachineListening` does) and feeds
+    /// `BeepDetector` (true when a beep has ended) or `VoiceActivity` (true
+    /// after a second of silence); time without packets is silence. False
+    /// at the timeout.
+    public func waitForCallee(_ wait: CalleeWait) async throws -> Bool {
+        var beep = BeepDetector()
+        var activity = VoiceActivity()
+        var waited = 0
+        while waited < wait.timeout {
+            let chunk = min(100, wait.timeout - waited)
+            media.startRecording(maxMilliseconds: chunk, silenceMilliseconds: 0, finishOn: nil)
+            let event = await media.wait(recording: true)
+            let (samples, reason) = await media.finishRecording()
+            if event == .hangup || reason == "hangup" { throw CallerHungUp() }
+            let whole = samples.count - samples.count % VoiceActivity.frameSamples
+            for start in stride(from: 0, to: whole, by: VoiceActivity.frameSamples) {
+                let frame = samples[start..<start + VoiceActivity.frameSamples]
+                switch wait.kind {
+                case .beep: if beep.frame(frame) { return true }
+                case .silence:
+                    activity.frame(frame)
+                    if activity.silentFor >= 1000 { return true }
+                }
+            }
+            let missing = chunk - whole / 8
+            switch wait.kind {
+            case .beep: if beep.missing(milliseconds: missing) { return true }
+            case .silence:
+                activity.missing(milliseconds: missing)
+                if activity.silentFor >= 1000 { return true }
+            }
+            waited += chunk
+        }
+        return false
+    }
+
     /// The Call-ID as a file name's part: letters, digits and `-`, the rest `_`, at most 64.
     var fileSafeCallID: String { String(leg.callID.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.prefix(64)) }
 

@@ -12,6 +12,7 @@ public struct Step: Sendable {
         case webhook(Webhook)
         case record(Record)
         case hangup
+        case wait(Wait)
     }
 
     public var kind: Kind
@@ -40,6 +41,7 @@ public struct Step: Sendable {
         case .webhook: "webhook"
         case .record: "record"
         case .hangup: "hangup"
+        case .wait: "wait"
         }
     }
 
@@ -137,6 +139,19 @@ public struct Record: Sendable {
 
     /// The finish key in effect.
     public var effectiveFinishOn: DTMFKey? { finishOn.map(\.value) ?? Self.defaultFinishOn }
+}
+
+/// `wait: {for: beep | silence, timeout: 30s}`: on an outbound call, waits
+/// until the callee's answering machine beeps (or the callee is silent for
+/// one second); the timeout ends the wait too.
+public struct Wait: Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case beep, silence }
+    public var kind: Located<Kind>
+    public var timeout: Located<Duration>?
+    public init(kind: Located<Kind>) { self.kind = kind }
+
+    public static let defaultTimeout = Duration.seconds(30)
+    public var effectiveTimeout: Duration { timeout?.value ?? Self.defaultTimeout }
 }
 
 /// `hangup` needs no payload; `webhook` (section 7).

@@ -1,6 +1,6 @@
 /// Nodes, steps and targets (flow-language.md section 3).
 extension FlowBuilder {
-    static let stepKeywords = ["say", "play", "menu", "capture", "set", "branch", "goto", "transfer", "webhook", "record", "hangup"]
+    static let stepKeywords = ["say", "play", "menu", "capture", "set", "branch", "goto", "transfer", "webhook", "record", "hangup", "wait"]
     static let stepKeywordProbes = ProbeTable(stepKeywords)
     static let builtinTargetProbes = ProbeTable(BuiltinTarget.allCases.map(\.rawValue))
 
@@ -13,7 +13,7 @@ extension FlowBuilder {
     static let stepFields: [String: [String]] = [
         "menu": menuFields, "capture": captureFields, "transfer": transferFields,
         "webhook": webhookFields, "record": recordFields, "say": ["text", "voice", "language"],
-        "play": ["file", "transcript"],
+        "play": ["file", "transcript"], "wait": waitFields,
     ]
     static let sayFields: FieldNames = ["text", "voice", "language"]
     static let playFields: FieldNames = ["file", "transcript"]
@@ -115,7 +115,7 @@ extension FlowBuilder {
 
     /// The step keys, in the order of `stepKeywords`.
     enum StepKeyword: Int {
-        case say, play, menu, capture, set, branch, goto, transfer, webhook, record, hangup
+        case say, play, menu, capture, set, branch, goto, transfer, webhook, record, hangup, wait
     }
 
     private mutating func buildStepKind(_ keyword: StepKeyword, _ value: YAMLView, keyNode: YAMLView) -> Step.Kind? {
@@ -141,6 +141,7 @@ extension FlowBuilder {
             }
             sink.emit(.E005, "'hangup' takes no value; write 'hangup' or 'hangup: {}'", at: value.range)
             return nil
+        case .wait: return buildWait(value).map { .wait($0) }
         }
     }
 

@@ -10,6 +10,8 @@ extension FlowBuilder {
     static let transferFieldNames = FieldNames(transferFields)
     static let webhookFieldNames = FieldNames(webhookFields)
     static let recordFieldNames = FieldNames(recordFields)
+    static let waitFields = ["for", "timeout"]
+    static let waitFieldNames = FieldNames(waitFields)
 
     mutating func buildTransfer(_ node: YAMLView) -> Transfer? {
         if let s = node.scalar, !node.isNull {
@@ -114,6 +116,19 @@ extension FlowBuilder {
         let parts = chars.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2 else { return false }
         return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }
+    }
+
+    mutating func buildWait(_ node: YAMLView) -> Wait? {
+        guard let f = fields(of: node, in: "wait", allowed: Self.waitFieldNames),
+              let forNode = f.require("for", &self, what: "'for' (beep or silence)"),
+              let text = string(forNode, "for") else { return nil }
+        guard let kind = Wait.Kind(rawValue: text) else {
+            sink.emit(.E006, "wait's 'for' must be 'beep' or 'silence', found '\(text)'", at: forNode.range)
+            return nil
+        }
+        var wait = Wait(kind: Located(kind, forNode.range))
+        wait.timeout = f["timeout"].flatMap { duration($0, "timeout", DurationLimits.waitTimeout) }
+        return wait
     }
 
     mutating func buildRecord(_ node: YAMLView) -> Record? {
