@@ -95,7 +95,7 @@ public struct FlowIndex: Sendable {
         case .webhook: .webhook
         case .play: .play
         case .branch: .branch
-        case .say, .set, .goto, .record, .hangup: nil
+        case .say, .set, .goto, .record, .hangup, .wait: nil
         }
         if let kind { byKind[kind.rawValue].append(steps.count) }
         steps.append(StepEntry(step: step, node: node))
@@ -125,7 +125,7 @@ public struct FlowIndex: Sendable {
             if let w = t.whisper { for media in w.steps { append(media, node) } }
             if let f = t.onFail { target(f, .onFail, node) }
         case .webhook(let w): if let e = w.onError { target(e, .onError, node) }
-        case .say, .play, .set, .record, .hangup: break
+        case .say, .play, .set, .record, .hangup, .wait: break
         }
     }
 
@@ -165,7 +165,7 @@ extension Step {
         case .goto(let t): body(.goto, t)
         case .transfer(let t): if let f = t.onFail { body(.onFail, f) }
         case .webhook(let w): if let e = w.onError { body(.onError, e) }
-        case .say, .play, .set, .record, .hangup: break
+        case .say, .play, .set, .record, .hangup, .wait: break
         }
     }
 

@@ -20,7 +20,7 @@ enum PhoneTreeSummary {
             case .webhook: (kind, rank) = (.webhook, 4)
             case .record: (kind, rank) = (.record, 5)
             case .hangup: (kind, rank) = (.hangup, 6)
-            case .say, .play, .set, .goto: continue
+            case .say, .play, .set, .goto, .wait: continue
             }
             if rank < bestRank { (best, bestRank) = (kind, rank) }
         }
@@ -48,6 +48,7 @@ enum PhoneTreeSummary {
         case .webhook(let w): return "webhook \(w.effectiveMethod.rawValue) " + clip(host(w.url.value.raw), 28)
         case .record(let r): return "record \(r.into.value)"
         case .hangup: return "hang up"
+        case .wait(let w): return "wait for \(w.kind.value.rawValue)"
         case .say, .play, .goto: return nil
         }
     }

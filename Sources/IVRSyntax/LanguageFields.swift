@@ -29,6 +29,8 @@ public enum LanguageFields {
     public static var webhook: [String] { FlowBuilder.webhookFields }
     /// Fields of `record`.
     public static var record: [String] { FlowBuilder.recordFields }
+    /// Fields of `wait`.
+    public static var wait: [String] { FlowBuilder.waitFields }
 
     /// Fields of `defaults`.
     public static let defaults = ["timeout", "inter-digit-timeout", "attempts"]

@@ -59,6 +59,7 @@ import Testing
         case .bridgeOptions:
             .bridgeOptions(via: 2, confirm: 2, confirmTimeout: 10000, record: 1, maxDuration: 3_600_000, ringback: 1)
         case .bridgeMedia: .bridgeMedia(role: 1)
+        case .waitCallee: .waitCallee(kind: 1, timeout: 30000)
         }
     }
 

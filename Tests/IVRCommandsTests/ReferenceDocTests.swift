@@ -43,7 +43,7 @@ import Testing
         ("menu", LanguageFields.menu), ("dial-by-extension", LanguageFields.dialByExtension),
         ("capture", LanguageFields.capture), ("branch arm", LanguageFields.branchArm),
         ("transfer", LanguageFields.transfer), ("webhook", LanguageFields.webhook),
-        ("record", LanguageFields.record), ("manifest", LanguageFields.manifest),
+        ("record", LanguageFields.record), ("wait", LanguageFields.wait), ("manifest", LanguageFields.manifest),
         ("directory", LanguageFields.directory), ("sip", LanguageFields.sip),
         ("credential", LanguageFields.credential), ("register", LanguageFields.register),
         ("inbound", LanguageFields.inbound), ("inbound auth", LanguageFields.inboundAuth),

@@ -83,6 +83,8 @@ import IVRCommands
                 fields: LanguageFields.webhook),
         Mapping(name: "record", schema: "ivr-flow", path: ["$defs", "record", "properties"],
                 fields: LanguageFields.record),
+        Mapping(name: "wait", schema: "ivr-flow", path: ["$defs", "wait", "properties"],
+                fields: LanguageFields.wait),
         Mapping(name: "branch arm", schema: "ivr-flow", path: ["$defs", "branchArm", "properties"],
                 fields: LanguageFields.branchArm),
         Mapping(name: "defaults", schema: "ivr-flow", path: ["$defs", "defaults", "properties"],

@@ -55,6 +55,7 @@ extension CallReport {
             case .transfer(let kind, let value, _?): "bridge:\(kind):\(value)"
             case .transferFailed(let kind, let value, _, _): "transfer-failed:\(kind):\(value)"
             case .record(let f): "record:\(f)"
+            case .waited(let kind, let heard): "wait:\(kind):\(heard)"
             case .hangup: "hangup"
             case .callerHangup: "caller-hangup"
             case .error(let m): "error:\(m)"

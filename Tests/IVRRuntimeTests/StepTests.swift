@@ -232,6 +232,23 @@ import Testing
         #expect(r.trace == ["record:recording-1.wav", "say:Saved recording-1.wav.", "hangup"])
     }
 
+    /// The scripted caller has no callee audio: a `wait` hears its beep
+    /// (or silence) at once, and the event says so.
+    @Test func waitForTheCalleeIsHeardAtOnceInSimulation() async throws {
+        let r = try await Harness.run("""
+        ivr: w
+        nodes:
+          a:
+            - wait: {for: beep, timeout: 20s}
+            - say: "Hello after the beep."
+            - wait: {for: silence}
+            - hangup
+        """)
+        #expect(r.trace == ["wait:beep:true", "say:Hello after the beep.", "wait:silence:true", "hangup"])
+        let json = r.events.first.map { String(describing: $0.json) } ?? ""
+        #expect(json.contains("wait") && json.contains("beep"), "\(json)")
+    }
+
     /// `open()` on an overnight range, in the schedule's zone: Friday
     /// 22:00 to Saturday 06:00, and a closed date that cuts the morning.
     @Test func overnightHoursAreOpenAcrossMidnight() async throws {

@@ -148,7 +148,7 @@ struct FlowGraphBuilder {
             case .say(let say):
                 variables.gather(say: say)
                 edge(id, after, .next)
-            case .play:
+            case .play, .wait:
                 edge(id, after, .next)
             case .set(let set):
                 variables.gather(set: set)

@@ -134,7 +134,7 @@ struct FlowVariables: Sendable {
         case .menu(let m): gather(menu: m)
         case .capture(let c): gather(capture: c)
         case .record(let r): gatherWrite(r.into)
-        case .play, .goto, .hangup: break
+        case .play, .goto, .hangup, .wait: break
         }
     }
 

@@ -177,6 +177,14 @@ public final class SIPCallBackend: MediaBackend {
     /// after a second of silence); time without packets is silence. False
     /// at the timeout.
     public func waitForCallee(_ wait: CalleeWait) async throws -> Bool {
+        let heard = try await listenForCallee(wait)
+        services.logger.info("wait for \(wait.kind.rawValue): \(heard.map { "heard after \($0) ms" } ?? "timed out after \(wait.timeout) ms")",
+                             metadata: ["call-id": "\(leg.callID)"])
+        return heard != nil
+    }
+
+    /// The milliseconds listened until the beep ended or the silence came; nil at the timeout.
+    private func listenForCallee(_ wait: CalleeWait) async throws -> Int? {
         var beep = BeepDetector()
         var activity = VoiceActivity()
         var waited = 0
@@ -190,22 +198,22 @@ public final class SIPCallBackend: MediaBackend {
             for start in stride(from: 0, to: whole, by: VoiceActivity.frameSamples) {
                 let frame = samples[start..<start + VoiceActivity.frameSamples]
                 switch wait.kind {
-                case .beep: if beep.frame(frame) { return true }
+                case .beep: if beep.frame(frame) { return waited + (start + VoiceActivity.frameSamples) / 8 }
                 case .silence:
                     activity.frame(frame)
-                    if activity.silentFor >= 1000 { return true }
+                    if activity.silentFor >= 1000 { return waited + (start + VoiceActivity.frameSamples) / 8 }
                 }
             }
             let missing = chunk - whole / 8
             switch wait.kind {
-            case .beep: if beep.missing(milliseconds: missing) { return true }
+            case .beep: if beep.missing(milliseconds: missing) { return waited + chunk }
             case .silence:
                 activity.missing(milliseconds: missing)
-                if activity.silentFor >= 1000 { return true }
+                if activity.silentFor >= 1000 { return waited + chunk }
             }
             waited += chunk
         }
-        return false
+        return nil
     }
 
     /// The Call-ID as a file name's part: letters, digits and `-`, the rest `_`, at most 64.
