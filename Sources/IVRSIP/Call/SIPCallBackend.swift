@@ -171,8 +171,8 @@ public final class SIPCallBackend: MediaBackend {
         return (services.recordingsFolder as NSString).appendingPathComponent(name)
     }
 
-    /// `wait`: listens to the callee 100 ms at a time (the media session's
-    /// recording, as `AnsweringMachineListening` does) and feeds
+    /// `wait`: listens to the callee 100 ms at a time (`MediaSession.listen`,
+    /// as `AnsweringMachineListening` does) and feeds
     /// `BeepDetector` (true when a beep has ended) or `VoiceActivity` (true
     /// after a second of silence); time without packets is silence. False
     /// at the timeout.
@@ -189,29 +189,24 @@ public final class SIPCallBackend: MediaBackend {
         var activity = VoiceActivity()
         var waited = 0
         while waited < wait.timeout {
-            let chunk = min(100, wait.timeout - waited)
-            media.startRecording(maxMilliseconds: chunk, silenceMilliseconds: 0, finishOn: nil)
-            let event = await media.wait(recording: true)
-            let (samples, reason) = await media.finishRecording()
-            if event == .hangup || reason == "hangup" { throw CallerHungUp() }
-            let whole = samples.count - samples.count % VoiceActivity.frameSamples
-            for start in stride(from: 0, to: whole, by: VoiceActivity.frameSamples) {
-                let frame = samples[start..<start + VoiceActivity.frameSamples]
+            let length = min(100, wait.timeout - waited)
+            guard let chunk = await media.listen(milliseconds: length) else { throw CallerHungUp() }
+            for (i, frame) in chunk.frames.enumerated() {
+                let at = waited + (i + 1) * VoiceActivity.frameMilliseconds
                 switch wait.kind {
-                case .beep: if beep.frame(frame) { return waited + (start + VoiceActivity.frameSamples) / 8 }
+                case .beep: if beep.frame(frame) { return at }
                 case .silence:
                     activity.frame(frame)
-                    if activity.silentFor >= 1000 { return waited + (start + VoiceActivity.frameSamples) / 8 }
+                    if activity.silentFor >= 1000 { return at }
                 }
             }
-            let missing = chunk - whole / 8
             switch wait.kind {
-            case .beep: if beep.missing(milliseconds: missing) { return waited + chunk }
+            case .beep: if beep.missing(milliseconds: chunk.missing) { return waited + length }
             case .silence:
-                activity.missing(milliseconds: missing)
-                if activity.silentFor >= 1000 { return waited + chunk }
+                activity.missing(milliseconds: chunk.missing)
+                if activity.silentFor >= 1000 { return waited + length }
             }
-            waited += chunk
+            waited += length
         }
         return nil
     }
