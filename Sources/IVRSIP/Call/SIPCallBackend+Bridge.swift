@@ -136,8 +136,8 @@ extension SIPCallBackend {
         // Joined until either side hangs up, or max-duration.
         let recording = options.record ? BridgeRecording() : nil
         let bridge = MediaBridge(caller: caller, callee: calleeMedia, recording: recording)
-        await bridge.join()
         let joined = Date()
+        await bridge.join()
         let ending = await withTaskGroup(of: Ending.self) { group in
             group.addTask { .caller(await caller.untilHungUp()) }
             group.addTask { .callee(await calleeMedia.untilHungUp()) }
@@ -155,7 +155,10 @@ extension SIPCallBackend {
             group.cancelAll()
             return first
         }
-        let talkSeconds = Date().timeIntervalSince(joined)
+        // Until the first hang-up as the endpoint learnt it (not when this task
+        // got to run again: on a busy machine that is seconds later).
+        let hungUp = [await caller.hangUpTime(), await calleeMedia.hangUpTime()].compactMap { $0 }.min()
+        let talkSeconds = max(0, (hungUp ?? Date()).timeIntervalSince(joined))
         await bridge.unjoin()
         let endedBy = await ender(ending, callee: callee)
         if endedBy != .callee { endpoint.hangUp(callee) }

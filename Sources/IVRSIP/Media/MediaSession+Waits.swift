@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 extension MediaSession {
@@ -58,12 +59,19 @@ extension MediaSession {
 
     /// The caller is gone: every wait ends with `.hangup` from now on.
     public func callerHungUp() {
-        eventLoop.execute { self.hangUp() }
+        let at = Date()
+        eventLoop.execute { self.hangUp(at: at) }
     }
 
-    func hangUp() {
+    func hangUp(at: Date = Date()) {
+        if !hungUp { hungUpAt = at }
         hungUp = true
         wake()
+    }
+
+    /// When the hang-up was learnt (nil while the call is up).
+    public func hangUpTime() async -> Date? {
+        (try? await onLoop { self.hungUpAt }) ?? nil
     }
 
     /// Stops sending, closes the socket and frees the port. Idempotent.

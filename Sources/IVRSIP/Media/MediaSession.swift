@@ -96,6 +96,9 @@ public final class MediaSession: @unchecked Sendable {
     // The one wait in progress (the call's flow is sequential).
     var waiter: (interest: MediaInterest, continuation: CheckedContinuation<MediaEvent, Never>, timer: Scheduled<Void>?)?
     var hungUp = false
+    /// When the hang-up was learnt (a BYE processed), for durations that
+    /// must not grow with how late the flow's task runs afterwards.
+    var hungUpAt: Date?
     var closed = false
 
     init(socket: UDPSocket, clock: MediaClock, agreement: SDPNegotiator.Agreement, release: @escaping @Sendable () -> Void) {
