@@ -92,7 +92,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // `ivrc campaign`: contacts, journal, pacing and retries, calls placed through IVRSIP.
-        .target(name: "IVRCampaign", dependencies: ["IVRBytecode", "IVRRuntime", "IVRSIP"], swiftSettings: strict),
+        .target(name: "IVRCampaign", dependencies: ["IVRCheck", "IVRBytecode", "IVRRuntime", "IVRSIP"], swiftSettings: strict),
         .target(
             name: "IVRCommands",
             dependencies: [

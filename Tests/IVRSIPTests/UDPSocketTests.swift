@@ -103,4 +103,67 @@ import Glibc
         #expect(await h.waitForNoCalls())
         await h.stop()
     }
+
+    /// An RTP socket sends with `sendto` on a descriptor of its own
+    /// (`DatagramSender`), past NIO's write pipeline: the datagram arrives
+    /// from the socket's port, reading still goes through NIO, and once the
+    /// socket is closed on its loop the port is free at once (both
+    /// descriptors closed) and the sender sends nothing more.
+    @Test func rtpSocketSendsDirectlyAndFreesItsPortOnClose() async throws {
+        let h = try await ServerHarness()
+        let loop = h.server.endpoint.eventLoop
+        let peer = UDPClient()
+        let seen = Seen()
+        let socket = try await UDPSocket.bind(host: "127.0.0.1", port: 0, group: loop, options: .rtp, failed: { _ in }) { buffer, _ in
+            seen.datagrams.withLock { $0.append(Array(buffer.readableBytesView)) }
+        }
+        let port = socket.localPort
+        #expect(port > 0)
+        #expect(socket.sender != nil, "an RTP socket sends directly")
+        let to = try SocketAddress(ipAddress: "127.0.0.1", port: peer.port)
+        let sent = try await loop.submit {
+            var buffer = socket.channel.allocator.buffer(capacity: 4)
+            buffer.writeBytes([9, 8, 7])
+            socket.sendOnLoop(buffer, to: to)
+            return socket.sender?.refused
+        }.get()
+        #expect(sent == 0)
+        #expect(await peer.receive(timeout: 30) == [9, 8, 7])
+        peer.send([1, 2], toPort: port)
+        #expect(await Self.until { seen.datagrams.withLock { $0 } == [[1, 2]] }, "reading goes through NIO")
+
+        // Closed on its loop: the sender is closed, and the port binds again at once.
+        let (open, rebound) = try await loop.submit { () -> (Bool, Bool) in
+            socket.closeNow()
+            let open = socket.sender?.isOpen ?? true
+            guard let again = try? UDPSocket.boundDescriptor(host: "127.0.0.1", port: port) else { return (open, false) }
+            close(again)
+            return (open, true)
+        }.get()
+        #expect(!open, "the direct sender is closed with the socket")
+        #expect(rebound, "port \(port) is free as soon as the socket is closed")
+        let after = try await loop.submit { () -> Int? in
+            var buffer = socket.channel.allocator.buffer(capacity: 1)
+            buffer.writeBytes([1])
+            socket.sendOnLoop(buffer, to: to)
+            return socket.sender?.refused
+        }.get()
+        #expect(after == 0, "a closed sender does not even try")
+        await h.stop()
+    }
+
+    /// A port another socket holds fails the bind with EADDRINUSE (which
+    /// `MediaSession.open` skips), and nothing is left open.
+    @Test func rtpBindOnATakenPortFailsWithAddressInUse() async throws {
+        let h = try await ServerHarness()
+        let holder = UDPClient()
+        do {
+            _ = try await UDPSocket.bind(host: "127.0.0.1", port: holder.port, group: h.server.endpoint.eventLoop, options: .rtp,
+                                         failed: { _ in }) { _, _ in }
+            Issue.record("bound a taken port")
+        } catch {
+            #expect(MediaSession.isAddressInUse(error), "\(error)")
+        }
+        await h.stop()
+    }
 }

@@ -62,6 +62,7 @@ extension MediaSession {
 
     func recordAudio(_ payload: [UInt8]) {
         guard var r = recording, !r.done else { return }
+        recording = nil  // `r` alone holds the samples now: appended in place, not copied per packet
         let samples = G711.decode(payload, codec: codec)
         let room = r.maxSamples - r.samples.count
         r.samples += samples.prefix(room)

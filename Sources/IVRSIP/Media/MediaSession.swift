@@ -270,7 +270,6 @@ public final class MediaSession: @unchecked Sendable {
     /// over `maxPayload` bytes are dropped and counted in `packetsRejected`.
     func received(_ bytes: ByteBufferView, from address: SocketAddress) {
         guard !closed, !srtpBroken else { return }
-        let decoded: RTPPacket?
         if let srtp {
             guard bytes.count <= SRTPSession.maxPacket else {
                 packetsRejected += 1
@@ -282,15 +281,22 @@ public final class MediaSession: @unchecked Sendable {
             guard case .success(let length) = incoming.withUnsafeMutableBytes({ srtp.unprotect($0, length: count) }) else {
                 return  // counted by the SRTP session
             }
-            decoded = length <= 12 + MediaSession.maxPayload ? try? RTPPacket.decode(incoming[..<length]) : nil
+            accept(incoming[..<length], from: address)
         } else {
-            decoded = bytes.count <= 12 + MediaSession.maxPayload ? try? RTPPacket.decode(bytes) : nil
+            accept(bytes, from: address)
         }
-        guard let packet = decoded else {
+    }
+
+    /// A received packet in the clear: its header is read in place, and its
+    /// payload copied out only when something reads it (a bridge, a key, a
+    /// recording); a call that only sends prompts allocates nothing per
+    /// packet received.
+    private func accept<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, from address: SocketAddress) where Bytes.Index == Int {
+        guard bytes.count <= 12 + MediaSession.maxPayload, let header = try? RTPPacket.Header(bytes) else {
             packetsRejected += 1
             return
         }
-        guard packet.payloadType == payloadType || packet.payloadType == eventPayloadType else {
+        guard header.payloadType == payloadType || header.payloadType == eventPayloadType else {
             packetsRejected += 1
             return
         }
@@ -305,13 +311,16 @@ public final class MediaSession: @unchecked Sendable {
             remote = address
         }
         packetsReceived += 1
+        let isEvent = eventPayloadType == header.payloadType
+        guard bridge.forwarding != nil || bridge.recorder != nil || isEvent || recording != nil else { return }
+        let packet = header.packet(from: bytes)
         if bridge.forwarding != nil || bridge.recorder != nil {
             bridged(packet)
             if bridge.forwarding != nil { return }
         }
-        if let ept = eventPayloadType, packet.payloadType == ept {
+        if isEvent {
             if let key = eventFilter.key(for: packet) { keyPressed(key) }
-        } else if packet.payloadType == payloadType {
+        } else {
             recordAudio(packet.payload)
         }
     }
