@@ -176,9 +176,17 @@ public final class SIPCallBackend: MediaBackend {
     /// `BeepDetector` (true when a beep has ended) or `VoiceActivity` (true
     /// after a second of silence); time without packets is silence. False
     /// at the timeout.
+    ///
+    /// The log line says how long the wait listened and, when it heard what
+    /// it waited for, how long after the answer that was: the step may start
+    /// late (a slow flow, a loaded machine), and the callee's audio started
+    /// at the answer.
     public func waitForCallee(_ wait: CalleeWait) async throws -> Bool {
         let heard = try await listenForCallee(wait)
-        services.logger.info("wait for \(wait.kind.rawValue): \(heard.map { "heard after \($0) ms" } ?? "timed out after \(wait.timeout) ms")",
+        let leg = self.leg
+        let answeredAt = try? await endpoint.eventLoop.submit { leg.answeredAt }.get()
+        let sinceAnswer = answeredAt.flatMap { $0 }.map { " (\(Int(Date().timeIntervalSince($0) * 1000)) ms after the answer)" } ?? ""
+        services.logger.info("wait for \(wait.kind.rawValue): \(heard.map { "heard after \($0) ms\(sinceAnswer)" } ?? "timed out after \(wait.timeout) ms")",
                              metadata: ["call-id": "\(leg.callID)"])
         return heard != nil
     }
