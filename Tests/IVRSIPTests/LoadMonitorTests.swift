@@ -2,6 +2,7 @@ import Foundation
 import IVRTestSupport
 import NIOCore
 import NIOPosix
+import Synchronization
 import Testing
 @testable import IVRSIP
 
@@ -71,5 +72,56 @@ import Testing
         let shed = try await endpoint.eventLoop.submit { endpoint.stats.callsShed }.get()
         #expect(shed == 1)
         await h.stop()
+    }
+
+    /// The second signal: the worst media clock's late share. Over the limit
+    /// the node is full (the log says why), between half and the whole
+    /// limit it stays so, under half (or not judged: too few calls) it
+    /// takes calls again.
+    @Test func aLateShareOverItsLimitFillsTheNodeWithHysteresis() throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let share = Mutex(-1)
+        let monitor = LoadMonitor(group: group, threshold: .zero, lateLimit: 50, mediaLate: { share.withLock { $0 } }, probing: false)
+        monitor.record(0, late: 0)
+        #expect(!monitor.isOverloaded, "not judged: not full")
+        share.withLock { $0 = 50 }
+        monitor.record(0, late: 0)
+        #expect(!monitor.isOverloaded, "at the limit: not over it")
+        share.withLock { $0 = 83 }
+        monitor.record(0, late: 0)
+        #expect(monitor.isOverloaded && monitor.overloadEpisodes == 1)
+        #expect(monitor.reason == "8.3% of the RTP packets of an event loop went out more than 5 ms late (over 5%)", "\(monitor.reason)")
+        share.withLock { $0 = 25 }
+        monitor.record(0, late: 0)
+        #expect(monitor.isOverloaded, "half the limit: still full")
+        share.withLock { $0 = 24 }
+        monitor.record(0, late: 0)
+        #expect(!monitor.isOverloaded)
+        share.withLock { $0 = 400 }
+        monitor.record(0, late: 0)
+        share.withLock { $0 = -1 }
+        monitor.record(0, late: 0)
+        #expect(!monitor.isOverloaded && monitor.overloadEpisodes == 2, "too few calls to judge: not full")
+        // The lag signal alone still works beside it, and says so.
+        let both = LoadMonitor(group: group, threshold: .milliseconds(10), lateLimit: 50, mediaLate: { -1 }, probing: false)
+        for _ in 0..<40 { both.record(0, late: 100_000_000) }
+        #expect(both.isOverloaded)
+        #expect(both.reason.hasPrefix("an event loop runs ") && both.reason.hasSuffix(" ms late (over 10 ms)"), "\(both.reason)")
+    }
+
+    /// The window behind `MediaClock.latePermille`: judged only with 100
+    /// calls or more through the whole half second; skipped frames count.
+    @Test func theLateShareWindow() {
+        let t0 = NIODeadline.now()
+        var w = LateShareWindow(start: t0)
+        #expect(w.add(sent: 5_000, late: 100, sessions: 100, now: t0 + .milliseconds(200)) == nil)
+        #expect(w.add(sent: 5_000, late: 200, sessions: 120, now: t0 + .milliseconds(500)) == 30)
+        // A window in which the loop carried 99 calls at some point is not judged.
+        #expect(w.add(sent: 5_000, late: 5_000, sessions: 99, now: t0 + .milliseconds(700)) == nil)
+        #expect(w.add(sent: 5_000, late: 5_000, sessions: 150, now: t0 + .milliseconds(1_000)) == -1)
+        // Nothing due: not judged either.
+        #expect(w.add(sent: 0, late: 0, sessions: 150, now: t0 + .milliseconds(1_500)) == -1)
+        #expect(w.add(sent: 1_000, late: 1_000, sessions: 150, now: t0 + .milliseconds(2_000)) == 1_000)
     }
 }

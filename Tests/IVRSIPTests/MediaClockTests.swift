@@ -57,4 +57,30 @@ import Testing
         session.close()
         await h.stop()
     }
+
+    /// A loop carrying 100 calls whose turns run late (held busy 15 ms at a
+    /// time, over and over) publishes a late share far over 5%: what
+    /// `serve --overload-late` sheds on.
+    @Test func aLoopThatRunsLatePublishesItsLateShare() async throws {
+        let h = try await ServerHarness()
+        let sink = UDPClient()
+        let clocks = MediaClocks()
+        var sessions: [MediaSession] = []
+        for _ in 0..<LateShareWindow.minimumSessions { sessions.append(try await open(h, to: sink, clocks: clocks)) }
+        let clock = clocks.clock(for: h.server.endpoint.eventLoop)
+        var seen = -1
+        for _ in 0..<3_000 where seen <= 500 {  // at most a minute of 20 ms turns
+            _ = try await clock.eventLoop.submit { usleep(15_000) }.get()
+            seen = clocks.worstLatePermille
+        }
+        #expect(seen > 500, "late share \(seen) permille while the loop was held busy most of the time")
+        for s in sessions { s.close() }
+        var left = clocks.worstLatePermille
+        for _ in 0..<1_000 where left != -1 {
+            try await Task.sleep(for: .milliseconds(20))
+            left = clocks.worstLatePermille
+        }
+        #expect(left == -1, "no calls left: not judged")
+        await h.stop()
+    }
 }

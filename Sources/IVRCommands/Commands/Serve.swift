@@ -45,6 +45,10 @@ public struct Serve: AsyncParsableCommand {
                                valueName: "ms"))
     public var overloadLag: Int = 250
 
+    @Option(help: ArgumentHelp("Refuse new calls the same way while more than this share of an event loop's RTP packets goes out over 5 ms late (over half a second, once the loop carries 100 calls; 0: never).",
+                               valueName: "percent"))
+    public var overloadLate: Double = 5
+
     @Flag(help: ArgumentHelp("Run SIP signalling on one of the media event loops instead of a thread of its own (the capacity benchmark's baseline).",
                              visibility: .hidden))
     public var sharedSignallingLoop = false
@@ -65,6 +69,7 @@ public struct Serve: AsyncParsableCommand {
         try sip.validateAll(defaultListener: SIPOptions.serveDefault)
         guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
         guard overloadLag >= 0 else { throw ValidationError("--overload-lag takes milliseconds, 0 or more") }
+        guard overloadLate >= 0, overloadLate <= 100 else { throw ValidationError("--overload-late takes a percentage, 0 to 100") }
         if let metrics, ServeMetrics.address(metrics) == nil {
             throw ValidationError("--metrics takes HOST:PORT, e.g. 127.0.0.1:9464")
         }
@@ -82,6 +87,7 @@ public struct Serve: AsyncParsableCommand {
                                       recordingsFolder: sip.recordings, referTarget: setup.referTarget)
         sip.applyTransports(listeners, to: &config)
         config.overloadLag = overloadLag
+        config.overloadLatePermille = Int((overloadLate * 10).rounded())
         config.ownSignallingLoop = !sharedSignallingLoop
         config.t1 = sip.t1
         config.assertIdentity = assertIdentity

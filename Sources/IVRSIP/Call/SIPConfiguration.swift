@@ -29,6 +29,11 @@ public struct SIPConfiguration: Sendable {
     /// `Retry-After: 5` until the loops catch up. 0 (the default for
     /// programs that embed the endpoint): never; `ivrc serve` sets 250.
     public var overloadLag = 0
+    /// Share of RTP packets sent more than 5 ms late, in permille, beyond
+    /// which the node is full as well (`LoadMonitor`; judged only while an
+    /// event loop carries 100 calls or more). 0 (the default for programs
+    /// that embed the endpoint): never; `ivrc serve` sets 50 (5%).
+    public var overloadLatePermille = 0
     /// `IVRServer.start(configuration:)` runs signalling (the SIP sockets,
     /// transactions, dialogs) on an event loop of its own, apart from the
     /// loops that pace and read RTP, so a burst of media work never holds

@@ -47,8 +47,7 @@ extension SIPEndpoint {
             metrics.callShed()
             if stats.loggedOverload != load.overloadEpisodes {
                 stats.loggedOverload = load.overloadEpisodes
-                let lag = String(format: "%.0f", load.worstLagMilliseconds)
-                logger.warning("overloaded: an event loop runs \(lag) ms late (over \(configuration.overloadLag) ms); new calls get 503 until it catches up")
+                logger.warning("overloaded: \(load.reason); new calls get 503 until it catches up")
             }
             return reject(503, "overloaded")
         }

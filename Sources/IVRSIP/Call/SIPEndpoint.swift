@@ -201,7 +201,9 @@ public final class SIPEndpoint: @unchecked Sendable {
         }.get()
         var probed = Array(group.makeIterator())
         if !probed.contains(where: { $0 === loop }) { probed.append(loop) }  // signalling on a loop of its own
-        load = LoadMonitor(loops: probed, threshold: .milliseconds(Int64(max(0, configuration.overloadLag))))
+        let clocks = self.clocks
+        load = LoadMonitor(loops: probed, threshold: .milliseconds(Int64(max(0, configuration.overloadLag))),
+                           lateLimit: configuration.overloadLatePermille, mediaLate: { clocks.worstLatePermille })
         sweeper = loop.scheduleRepeatedTask(initialDelay: .seconds(5), delay: .seconds(5)) { [self] _ in
             let now = NIODeadline.now()
             self.responses.sweep(now: now)

@@ -22,6 +22,10 @@ import Synchronization
 /// `ivrc_rtp_packets_late_total` too. Frames of skipped cycles are never
 /// sent, so they count in neither.
 ///
+/// Overload: the share of packets sent late (skipped frames included) over
+/// half-second windows is published in `latePermille` (`LateShareWindow`)
+/// for `LoadMonitor`.
+///
 /// Concurrency: all mutable state is touched only on `eventLoop`, which
 /// makes the `@unchecked Sendable` sound.
 public final class MediaClock: @unchecked Sendable {
@@ -41,6 +45,9 @@ public final class MediaClock: @unchecked Sendable {
     public internal(set) var sessions = 0
     /// Whole 20 ms cycles skipped after stalls (for logs and tests).
     public internal(set) var skippedCycles: Int64 = 0
+    var lateWindow = LateShareWindow(start: .now())
+    /// The last window's late share in permille; -1: not judged (too few calls, idle).
+    let latePermille = Atomic(-1)
 
     public init(eventLoop: EventLoop, metrics: IVRMetrics = .none) {
         self.eventLoop = eventLoop
@@ -59,6 +66,7 @@ public final class MediaClock: @unchecked Sendable {
         if timer == nil {
             start = .now()
             tick = 0
+            lateWindow = LateShareWindow(start: start)
             schedule()
         }
     }
@@ -73,6 +81,7 @@ public final class MediaClock: @unchecked Sendable {
         if sessions == 0 {
             timer?.cancel()
             timer = nil
+            latePermille.store(-1, ordering: .relaxed)
         }
     }
 
@@ -89,10 +98,12 @@ public final class MediaClock: @unchecked Sendable {
         }
         let elapsed = (NIODeadline.now() - start).nanoseconds
         let due = elapsed / Self.tickNanoseconds
+        var skippedFrames = 0
         if due - tick > Self.maxCatchUp {
             let cycles = (due - tick) / Int64(Self.slotCount)
             tick += cycles * Int64(Self.slotCount)
             skippedCycles += cycles
+            skippedFrames = Int(cycles) * sessions
             for slot in slots {
                 for session in slot { session.skip(frames: cycles) }
             }
@@ -109,6 +120,10 @@ public final class MediaClock: @unchecked Sendable {
             tick += 1
         }
         metrics.rtpTick(sent: sent, late: late)
+        if let share = lateWindow.add(sent: sent + skippedFrames, late: late + skippedFrames, sessions: sessions,
+                                      now: start + .nanoseconds(elapsed)) {
+            latePermille.store(share, ordering: .relaxed)
+        }
         schedule()
     }
 }
@@ -120,6 +135,12 @@ public final class MediaClocks: Sendable {
     let metrics: IVRMetrics
 
     public init(metrics: IVRMetrics = .none) { self.metrics = metrics }
+
+    /// The largest late share of any clock's last window, in permille
+    /// (`MediaClock.latePermille`); -1 when no clock is judged.
+    public var worstLatePermille: Int {
+        clocks.withLock { all in all.values.map { $0.latePermille.load(ordering: .relaxed) }.max() ?? -1 }
+    }
 
     /// The clock of `loop` (the clock keeps the loop alive, so the key is never reused).
     public func clock(for loop: EventLoop) -> MediaClock {
