@@ -116,9 +116,14 @@ public enum G711 {
 
     /// `payload` in `from` re-encoded in `to` (the bytes themselves when the codecs are the same).
     public static func transcode(_ payload: [UInt8], from: SDPNegotiator.Codec, to: SDPNegotiator.Codec) -> [UInt8] {
-        guard from != to else { return payload }
-        let table = from == .pcmu ? ulawToAlaw : alawToUlaw
+        guard let table = table(from: from, to: to) else { return payload }
         return payload.map { table[Int($0)] }
+    }
+
+    /// The byte-for-byte table from one codec to the other; nil for the same codec.
+    static func table(from: SDPNegotiator.Codec, to: SDPNegotiator.Codec) -> [UInt8]? {
+        guard from != to else { return nil }
+        return from == .pcmu ? ulawToAlaw : alawToUlaw
     }
 
     /// The byte for digital silence.

@@ -38,47 +38,52 @@ struct RelaySource: Sendable {
 extension MediaSession {
     /// A received packet (already unprotected and accepted, on this
     /// session's loop) while bridged: recorded, and relayed at once to the
-    /// other leg, on that leg's loop.
-    func bridged(_ packet: RTPPacket) {
-        let isEvent = eventPayloadType != nil && packet.payloadType == eventPayloadType
+    /// other leg. Both legs of a bridge share a loop (`SIPEndpoint.bridge`
+    /// opens the B leg's media on the caller's), so the payload goes from
+    /// the receive buffer into the other leg's packet without a copy in
+    /// between; a leg on another loop gets a copy, sent there.
+    func bridged<Bytes: RandomAccessCollection<UInt8>>(_ header: RTPPacket.Header, in bytes: Bytes) where Bytes.Index == Int {
+        let payload = bytes[(bytes.startIndex + header.payload.lowerBound)..<(bytes.startIndex + header.payload.upperBound)]
+        let isEvent = eventPayloadType != nil && header.payloadType == eventPayloadType
         if let (recording, channel) = bridge.recorder, !isEvent {
-            recording.add(G711.decode(packet.payload, codec: codec), channel: channel, ssrc: packet.ssrc,
-                          timestamp: packet.timestamp)
+            recording.add(G711.decode(Array(payload), codec: codec), channel: channel, ssrc: header.ssrc,
+                          timestamp: header.timestamp)
         }
         guard let target = bridge.forwarding else { return }
         let source = RelaySource(codec: codec, eventPayloadType: eventPayloadType)
         if target.eventLoop.inEventLoop {
-            target.relay(packet, from: source)
+            target.relay(header, payload: payload, from: source)
         } else {
-            target.eventLoop.execute { target.relay(packet, from: source) }
+            let copy = Array(payload)
+            target.eventLoop.execute { target.relay(header, payload: copy, from: source) }
         }
     }
 
-    /// Sends the other leg's `packet` on this session (on its loop): this
+    /// Sends the other leg's packet (`header`, `payload`) on this session (on its loop): this
     /// session's SSRC; its sequence number and timestamp carried on from
     /// what it sent before, moved by what the source moved; the audio
     /// transcoded when the codecs differ; an RFC 4733 event with this leg's
     /// telephone-event payload type; SRTP-protected when this leg is.
     /// Nothing goes toward a leg that does not receive (hold) or that
     /// agreed no telephone-event (events).
-    func relay(_ packet: RTPPacket, from source: RelaySource) {
+    func relay<Payload: Collection<UInt8>>(_ packet: RTPPacket.Header, payload: Payload, from source: RelaySource) {
         guard !closed, bridge.fed else { return }
         guard sendEnabled, !srtpBroken, let remote else {
             bridge.dropped += 1
             return
         }
         let outType: UInt8
-        let payload: [UInt8]
+        let transcode: [UInt8]?
         if source.eventPayloadType != nil, packet.payloadType == source.eventPayloadType {
             guard let ept = eventPayloadType else {
                 bridge.dropped += 1
                 return
             }
             outType = ept
-            payload = packet.payload
+            transcode = nil
         } else {
             outType = payloadType
-            payload = G711.transcode(packet.payload, from: source.codec, to: codec)
+            transcode = G711.table(from: source.codec, to: codec)
         }
         if bridge.source != packet.ssrc {
             bridge.source = packet.ssrc
@@ -95,7 +100,11 @@ extension MediaSession {
         outgoing.writeInteger(sequenceNumber)
         outgoing.writeInteger(packet.timestamp &+ bridge.timestampOffset)
         outgoing.writeInteger(ssrc)
-        outgoing.writeBytes(payload)
+        if let transcode {
+            outgoing.writeBytes(payload.lazy.map { transcode[Int($0)] })
+        } else {
+            outgoing.writeBytes(payload)
+        }
         if protectOutgoing() {
             socket.sendOnLoop(outgoing, to: remote)
             packetsSent += 1

@@ -311,13 +311,13 @@ public final class MediaSession: @unchecked Sendable {
             remote = address
         }
         packetsReceived += 1
-        let isEvent = eventPayloadType == header.payloadType
-        guard bridge.forwarding != nil || bridge.recorder != nil || isEvent || recording != nil else { return }
-        let packet = header.packet(from: bytes)
         if bridge.forwarding != nil || bridge.recorder != nil {
-            bridged(packet)
+            bridged(header, in: bytes)
             if bridge.forwarding != nil { return }
         }
+        let isEvent = eventPayloadType == header.payloadType
+        guard isEvent || recording != nil else { return }
+        let packet = header.packet(from: bytes)
         if isEvent {
             if let key = eventFilter.key(for: packet) { keyPressed(key) }
         } else {
