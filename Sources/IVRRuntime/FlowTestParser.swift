@@ -36,7 +36,7 @@ public struct FlowTestParser {
         let caller = f["caller"].flatMap { node in string(node, "'caller'").map { Located($0, node.range) } }
         var cases: [FlowTestCase] = []
         if let casesNode = f.require("cases", &self) {
-            if let items = casesNode.items {
+            if let items = casesNode.lazyItems {
                 for item in items {
                     guard var c = testCase(item) else { continue }
                     c.at = c.at ?? at
@@ -75,7 +75,7 @@ public struct FlowTestParser {
     /// spaces or commas. The callee's (`callee-input`) may press A-D too.
     private mutating func tokens(_ input: YAMLNode, callee: Bool = false) -> [InputToken] {
         let words: [(text: String, range: SourceRange)]
-        if let items = input.items {
+        if let items = input.lazyItems {
             words = items.compactMap { t in string(t, "an input token").map { ($0, t.range) } }
         } else if input.isNull {
             words = []
@@ -106,7 +106,7 @@ public struct FlowTestParser {
     }
 
     private mutating func cannedResponses(_ node: YAMLNode) -> [(prefix: String, response: WebhookResponse)] {
-        guard let pairs = node.pairs else {
+        guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "'webhooks' must map URL prefixes to {status, body}, found \(node.kindName)", at: node.range)
             return []
         }
@@ -130,7 +130,7 @@ public struct FlowTestParser {
 
     /// `transfers`: destination value -> answered, busy, no-answer, rejected or failed.
     private mutating func transferResults(_ node: YAMLNode) -> [(value: Located<String>, result: TransferOutcome)] {
-        guard let pairs = node.pairs else {
+        guard let pairs = node.lazyPairs else {
             let words = TransferOutcome.scriptable.map(\.rawValue).joined(separator: ", ")
             sink.emit(.E005, "'transfers' must map destination values to results (\(words)), found \(node.kindName)",
                       at: node.range, help: "write 'transfers: {\"sip:sales@pbx.acme.example\": busy}'")
@@ -181,7 +181,7 @@ public struct FlowTestParser {
         }
         if let h = f["heard"] { e.heard = stringList(h, "'heard'")?.map(\.value) }
         if let v = f["variables"] {
-            if let pairs = v.pairs {
+            if let pairs = v.lazyPairs {
                 e.variables = pairs.compactMap { p in
                     guard let k = string(p.key, "a variable name"), let value = string(p.value, "a variable value") else { return nil }
                     return (k, value)
@@ -197,7 +197,7 @@ public struct FlowTestParser {
     private mutating func destination(_ d: YAMLNode) -> (kind: String, value: String)?? {
         if d.isNull { return .some(nil) }
         let kinds = DestinationKinds.all
-        guard let pairs = d.pairs else {
+        guard let pairs = d.lazyPairs else {
             sink.emit(.E005, "'destination' must be one of \(kinds.joined(separator: ", ")) and its value, "
                       + "found \(d.kindName)", at: d.range, help: "write 'destination: {extension: \"200\"}'")
             return nil
@@ -229,13 +229,20 @@ public struct FlowTestParser {
 
     // MARK: - Field helpers
 
+    /// The allowed fields of one mapping, read in one pass over its pairs:
+    /// for each name of `allowed`, the value of the first pair with that key.
     struct Fields {
         var node: YAMLNode
-        var pairs: [YAMLNode.Pair]
-        subscript(key: String) -> YAMLNode? { pairs.first { $0.key.scalar == key }?.value }
+        let allowed: [String]
+        /// By position in `allowed`.
+        var values: [YAMLNode?]
+        /// Where "missing field" diagnostics point: the first allowed key, else the mapping.
+        var headRange: SourceRange
 
-        /// Where "missing field" diagnostics point: the mapping's first key, else the mapping.
-        var headRange: SourceRange { pairs.first?.key.range ?? node.range }
+        subscript(key: String) -> YAMLNode? {
+            guard let i = allowed.firstIndex(of: key) else { return nil }
+            return values[i]
+        }
 
         /// A required field's value, or E004 at the mapping's first key.
         func require(_ key: String, _ parser: inout FlowTestParser) -> YAMLNode? {
@@ -248,25 +255,31 @@ public struct FlowTestParser {
     /// The mapping's pairs with an allowed key; every other key is reported
     /// (E003 with a suggestion, E005 for a key that is not a string).
     private mutating func fields(_ node: YAMLNode, _ what: String, allowed: [String]) -> Fields? {
-        guard let pairs = node.pairs else {
+        guard let pairs = node.lazyPairs else {
             sink.emit(.E005, "\(what) must be a mapping, found \(node.kindName)", at: node.range)
             return nil
         }
-        var known: [YAMLNode.Pair] = []
+        var f = Fields(node: node, allowed: allowed, values: Array(repeating: nil, count: allowed.count), headRange: node.range)
+        var first = true
         for p in pairs {
-            guard let key = p.key.scalar else {
-                sink.emit(.E005, "a key in \(what) must be a string, found \(p.key.kindName)", at: p.key.range)
+            let keyNode = p.key
+            guard let key = keyNode.scalar else {
+                sink.emit(.E005, "a key in \(what) must be a string, found \(keyNode.kindName)", at: keyNode.range)
                 continue
             }
-            if allowed.contains(key) {
-                known.append(p)
+            if let i = allowed.firstIndex(of: key) {
+                if first {
+                    f.headRange = keyNode.range
+                    first = false
+                }
+                if f.values[i] == nil { f.values[i] = p.value }
             } else if key == "password" {
-                sink.writtenPassword(key: p.key.range, value: p.value.range, in: what)
+                sink.writtenPassword(key: keyNode.range, value: p.value.range, in: what)
             } else {
-                sink.unknownField(key, at: p.key.range, in: what, allowed: allowed)
+                sink.unknownField(key, at: keyNode.range, in: what, allowed: allowed)
             }
         }
-        return Fields(node: node, pairs: known)
+        return f
     }
 
     private mutating func string(_ node: YAMLNode, _ what: String) -> String? {
@@ -278,7 +291,7 @@ public struct FlowTestParser {
     }
 
     private mutating func stringList(_ node: YAMLNode, _ what: String) -> [Located<String>]? {
-        guard let items = node.items else {
+        guard let items = node.lazyItems else {
             sink.emit(.E005, "\(what) must be a list, found \(node.kindName)", at: node.range)
             return nil
         }

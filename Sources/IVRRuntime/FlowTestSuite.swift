@@ -71,7 +71,7 @@ public enum FlowTestSuite {
                let flow = built.bundle.flowIndex(parsed.flow.value) {
                 var cases: [CaseResult] = []
                 for c in parsed.cases {
-                    let (record, dialled) = await runCase(c, bundle: built.bundle, flow: flow)
+                    let (record, dialled) = runCase(c, bundle: built.bundle, flow: flow)
                     coverage.add(record)
                     cases.append(CaseResult(name: c.name, record: record, problems: check(c.expect, record),
                                             warnings: warnings(c, record, dialled: dialled)))
@@ -109,12 +109,12 @@ public enum FlowTestSuite {
     }
 
     /// The call, and the transfers it dialled.
-    static func runCase(_ c: FlowTestCase, bundle: VerifiedBundle, flow: Int) async -> (CallReport, dialled: [TransferRequest]) {
+    static func runCase(_ c: FlowTestCase, bundle: VerifiedBundle, flow: Int) -> (CallReport, dialled: [TransferRequest]) {
         let start = c.at.flatMap { CallTime.parse($0.value) } ?? Date()
         let backend = ScriptedBackend(tokens: c.input, at: start, webhooks: c.webhooks)
         backend.transfers = c.transferScript
         backend.calleeTokens = c.calleeInput
-        let report = await CallDriver.run(bundle, flow: flow, backend: backend, caller: c.caller ?? "+15555550100")
+        let report = ScriptedCallDriver.run(bundle, flow: flow, backend: backend, caller: c.caller ?? "+15555550100")
         return (report, backend.transferRequests)
     }
 

@@ -27,10 +27,17 @@ public enum InputToken: Sendable, Equatable, CustomStringConvertible {
     public static func parse(token: String, callee: Bool = false) -> Result<InputToken, InputTokenError> {
         if token == "-" { return .success(.silence) }
         if token == "!" { return .success(.hangUp) }
-        guard !token.isEmpty, token.allSatisfy({ "0123456789*#".contains($0) || (callee && "ABCD".contains($0)) }) else {
+        // On bytes: every allowed key is one ASCII byte, so a token whose
+        // bytes are all keys is exactly one whose characters are.
+        guard !token.isEmpty, token.utf8.allSatisfy({ isKey($0) || (callee && (UInt8(ascii: "A")...UInt8(ascii: "D")).contains($0)) }) else {
             return .failure(InputTokenError(token: token, callee: callee))
         }
         return .success(.keys(token))
+    }
+
+    /// `0-9`, `*` or `#`.
+    private static func isKey(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "#")
     }
 
     public var description: String {
@@ -115,11 +122,15 @@ public final class ScriptedBackend: MediaBackend {
     /// Tokens not used by the call.
     public var remainingTokens: [InputToken] { tokens }
 
-    public func play(file: String, transcript: String?) async throws {}
+    // The scripted caller answers every request at once: the methods are
+    // synchronous (they still satisfy `MediaBackend`'s async ones), so
+    // `ScriptedCallDriver` runs a call without suspending.
 
-    public func say(text: String, voice: String?, language: String?) async throws {}
+    public func play(file: String, transcript: String?) {}
 
-    public func collect(_ request: CollectRequest) async throws -> CollectResult {
+    public func say(text: String, voice: String?, language: String?) {}
+
+    public func collect(_ request: CollectRequest) throws -> CollectResult {
         let bargedIn = !buffer.isEmpty
         var pulled = request.continuesWait
         /// Takes the next token into the buffer; false when the caller is silent.
@@ -166,7 +177,7 @@ public final class ScriptedBackend: MediaBackend {
     /// (ringing for its ring time when nobody answers, else 0 s), so the
     /// record carries it. The scripted caller accepts every REFER, so an
     /// `auto` transfer connects by REFER.
-    public func transfer(_ request: TransferRequest) async throws -> TransferResult {
+    public func transfer(_ request: TransferRequest) throws -> TransferResult {
         transferRequests.append(request)
         let result = failingTransfers.contains(request.value) ? .busy : transfers.result(for: request)
         switch result {
@@ -196,7 +207,7 @@ public final class ScriptedBackend: MediaBackend {
     /// key stay buffered for the next wait; keys before it are part of the
     /// message); `-`, other keys or no token end it at the silence
     /// timeout. Keys already buffered are read first, the same way.
-    public func record(_ request: RecordRequest) async throws -> String {
+    public func record(_ request: RecordRequest) throws -> String {
         recordings += 1
         let file = "recording-\(recordings).wav"
         func finished(in keys: inout [Character]) -> Bool {
@@ -225,12 +236,22 @@ public final class ScriptedBackend: MediaBackend {
     }
 
     public func webhook(_ request: WebhookRequest) async throws -> WebhookResponse {
+        guard let live else { return try cannedWebhook(request) }
         webhookRequests.append(request)
         if let canned = CannedWebhooks.answer(for: request, in: webhooks) { return canned }
-        if let live { return try await live(request) }
+        return try await live(request)
+    }
+
+    /// `webhook` without `live`: the canned answer, else a failure.
+    public func cannedWebhook(_ request: WebhookRequest) throws(WebhookFailure) -> WebhookResponse {
+        webhookRequests.append(request)
+        if let canned = CannedWebhooks.answer(for: request, in: webhooks) { return canned }
         throw WebhookFailure("no canned response for \(request.shownURL) (simulate: --webhook PREFIX=JSON or --live; "
                              + "a test case: webhooks:)")
     }
 
-    public func hangup() async {}
+    public func hangup() {}
+
+    /// No callee audio to listen to: the beep or the silence is there at once.
+    public func waitForCallee(_ wait: CalleeWait) -> Bool { true }
 }

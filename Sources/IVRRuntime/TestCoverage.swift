@@ -12,8 +12,8 @@ struct TestCoverage {
     private var nodes: [(flow: String, node: String)] = []
     private var options: [(flow: String, node: String, key: Character)] = []
     private var onFails: [(flow: String, node: String, line: Int, column: Int)] = []
-    private var seenNodes: Set<String> = []
-    private var seenOptions: Set<String> = []
+    private var seenNodes: Set<Node> = []
+    private var seenOptions: Set<Option> = []
     private var seenOnFails: Set<String> = []
     /// Maps a failed transfer's instruction to its source position.
     private let bundle: VerifiedBundle
@@ -36,10 +36,24 @@ struct TestCoverage {
         }
     }
 
+    /// A node of a flow, as the sets of what was exercised hold it.
+    private struct Node: Hashable {
+        var flow: String
+        var node: String
+    }
+
+    /// A menu option: its node and the key chosen.
+    private struct Option: Hashable {
+        var node: Node
+        var key: String
+    }
+
     mutating func add(_ r: CallReport) {
-        for p in r.path { seenNodes.insert("\(p.flow)/\(p.node)") }
+        for p in r.path { seenNodes.insert(Node(flow: p.flow, node: p.node)) }
         for e in r.events {
-            if case .input(let digits, .menu) = e.kind, digits.count == 1 { seenOptions.insert("\(e.flow)/\(e.node):\(digits)") }
+            if case .input(let digits, .menu) = e.kind, digits.count == 1 {
+                seenOptions.insert(Option(node: Node(flow: e.flow, node: e.node), key: digits))
+            }
         }
         for failed in r.failedTransfers {
             // The compiler gives each transfer instruction its step's position.
@@ -52,8 +66,8 @@ struct TestCoverage {
     /// `coverage: nodes 4/4, menu options 2/2, on-fail paths 1/2; not covered: acme-main/sales on-fail (line 14)`;
     /// the on-fail count only when the project has such transfers.
     var summary: String {
-        let uncoveredNodes = nodes.filter { !seenNodes.contains("\($0.flow)/\($0.node)") }
-        let uncoveredOptions = options.filter { !seenOptions.contains("\($0.flow)/\($0.node):\($0.key)") }
+        let uncoveredNodes = nodes.filter { !seenNodes.contains(Node(flow: $0.flow, node: $0.node)) }
+        let uncoveredOptions = options.filter { !seenOptions.contains(Option(node: Node(flow: $0.flow, node: $0.node), key: String($0.key))) }
         let uncoveredOnFails = onFails.filter { !seenOnFails.contains("\($0.flow)@\($0.line):\($0.column)") }
         var line = "coverage: nodes \(nodes.count - uncoveredNodes.count)/\(nodes.count), "
         line += "menu options \(options.count - uncoveredOptions.count)/\(options.count)"

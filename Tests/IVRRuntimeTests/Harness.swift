@@ -31,7 +31,15 @@ enum Harness {
                                       webhooks: webhooks.map { ($0.0, WebhookResponse(status: $0.1, body: Array($0.2.utf8))) })
         backend.failingTransfers = failing
         guard let index = bundle.flowIndex(flow ?? bundle.flowName(0)) else { throw Failure(description: "no flow \(flow ?? "")") }
-        return await CallDriver.run(bundle, flow: index, backend: backend, caller: caller)
+        let report = await CallDriver.run(bundle, flow: index, backend: backend, caller: caller)
+        // `ivrc test`'s driver must make the same call (ScriptedCallDriverTests).
+        let again = ScriptedBackend(tokens: tokens, at: at, webhooks: backend.webhooks)
+        again.failingTransfers = failing
+        let synchronous = ScriptedCallDriver.run(bundle, flow: index, backend: again, caller: caller)
+        guard ScriptedCallDriverTests.same(report, synchronous) else {
+            throw Failure(description: "ScriptedCallDriver made another call: \(synchronous.json) against \(report.json)")
+        }
+        return report
     }
 
     static func run(_ source: String, input: String = "", webhooks: [(String, Int, String)] = [],

@@ -144,8 +144,8 @@ final class ParkedBackend: MediaBackend {
     func collect(_ request: CollectRequest) async throws -> CollectResult {
         try await withUnsafeThrowingContinuation { parking.park($0) }
     }
-    func transfer(_ request: TransferRequest) async throws -> TransferResult { try await inner.transfer(request) }
-    func record(_ request: RecordRequest) async throws -> String { try await inner.record(request) }
+    func transfer(_ request: TransferRequest) async throws -> TransferResult { try inner.transfer(request) }
+    func record(_ request: RecordRequest) async throws -> String { try inner.record(request) }
     func webhook(_ request: WebhookRequest) async throws -> WebhookResponse { try await inner.webhook(request) }
     func hangup() async {}
 }

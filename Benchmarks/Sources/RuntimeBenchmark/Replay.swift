@@ -70,15 +70,15 @@ final class RecordingBackend: MediaBackend {
 
     private func note(_ a: Replay.Answer) { answers.append((a, inner.now)) }
 
-    func play(file: String, transcript: String?) async throws { try await inner.play(file: file, transcript: transcript) }
+    func play(file: String, transcript: String?) async throws { inner.play(file: file, transcript: transcript) }
 
     func say(text: String, voice: String?, language: String?) async throws {
-        try await inner.say(text: text, voice: voice, language: language)
+        inner.say(text: text, voice: voice, language: language)
     }
 
     func collect(_ request: CollectRequest) async throws -> CollectResult {
         do {
-            let r = try await inner.collect(request)
+            let r = try inner.collect(request)
             note(.resume(.collected(r)))
             return r
         } catch {
@@ -88,7 +88,7 @@ final class RecordingBackend: MediaBackend {
     }
 
     func transfer(_ request: TransferRequest) async throws -> TransferResult {
-        let r = try await inner.transfer(request)
+        let r = try inner.transfer(request)
         switch r {
         case .connected, .bridged: note(.end)
         case .failed(let reason): note(.resume(.transferFailed(reason)))
@@ -97,7 +97,7 @@ final class RecordingBackend: MediaBackend {
     }
 
     func record(_ request: RecordRequest) async throws -> String {
-        let r = try await inner.record(request)
+        let r = try inner.record(request)
         note(.resume(.recorded(r)))
         return r
     }
@@ -113,5 +113,5 @@ final class RecordingBackend: MediaBackend {
         }
     }
 
-    func hangup() async { await inner.hangup() }
+    func hangup() async { inner.hangup() }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import BenchmarkSupport
+import IVRBytecode
 import IVRCheck
 import IVRRuntime
 
@@ -80,6 +81,33 @@ enum TestPath {
         try Data(flow.utf8).write(to: URL(fileURLWithPath: folder + "/desk.yaml"))
         try Data(testFile(cases: cases, clock: clock).utf8).write(to: URL(fileURLWithPath: folder + "/desk.test.yaml"))
         return folder
+    }
+
+    /// One run of the suite with an `at:` on every case, then the same calls
+    /// replayed into the VM alone (`vmAlone`), untimed: the work whose
+    /// instructions `valgrind --tool=callgrind` counts (the inclusive counts
+    /// of `FlowTestSuite.run` and of `vmAlone`).
+    static func runOnce(_ folders: [(Clock, String)]) async throws {
+        guard let (_, folder) = folders.first(where: { $0.0 == .everyCase }) else { return }
+        let result = await FlowTestSuite.run(ProjectPaths(paths: [folder], excluding: []), currentDirectory: folder)
+        guard case .success(let r) = result, r.files.flatMap({ $0.cases ?? [] }).allSatisfy(\.passed) else {
+            throw BenchmarkError("test path: \(result)")
+        }
+        let w = try Workload.testProject(name: "test path", folder: folder)
+        var replays: [Replay] = []
+        for call in w.calls { replays.append(await Replay.record(call, bundle: w.bundle)) }
+        blackHole(vmAlone(replays, bundle: w.bundle))
+    }
+
+    /// Every call replayed into `CallVM` once; the effects seen.
+    @inline(never)
+    static func vmAlone(_ replays: [Replay], bundle: VerifiedBundle) -> Int {
+        var effects = 0
+        for r in replays {
+            var machine = r.start(bundle)
+            effects &+= r.run(&machine)
+        }
+        return effects
     }
 
     /// Best of `repeats` runs of each variant's whole suite, the variants

@@ -6,6 +6,8 @@ import IVRRuntime
 /// The runtime's figures (docs/performance.md, "Runtime"):
 ///
 ///     RuntimeBenchmark [sizes|memory|throughput|testpath]   every section, or one
+///     RuntimeBenchmark testpath CASES [once]   the test path on CASES cases; `once`: one
+///                                               run of each variant, untimed (for callgrind)
 ///     RuntimeBenchmark memory vm|tasks|bare-tasks EXAMPLE [COUNT]   one memory figure, in this process
 ///
 /// Examples are read from `examples/` of the repository (found from this
@@ -29,12 +31,17 @@ do {
     let only = arguments.first
     let scratch = NSTemporaryDirectory() + "/ivrc-runtime-benchmark-\(getpid())"
     defer { try? FileManager.default.removeItem(atPath: scratch) }
-    let examples = try Workload.examples(root: root)
-    let generated = try Workload.generated(menus: menus, scratch: scratch)
-    if only == nil || only == "sizes" { sizes(examples + [generated]) }
-    if only == nil || only == "memory" { try memory(examples, root: root) }
-    if only == nil || only == "throughput" { await throughput(examples, generated) }
-    if only == nil || only == "testpath" { try await testPath(scratch: scratch) }
+    let testPathCases = only == "testpath" && arguments.count > 1 ? Int(arguments[1]) ?? 20_000 : 20_000
+    let once = only == "testpath" && arguments.count > 2 && arguments[2] == "once"
+    // The test path needs neither workload (nor their set-up under callgrind).
+    if only != "testpath" {
+        let examples = try Workload.examples(root: root)
+        let generated = try Workload.generated(menus: menus, scratch: scratch)
+        if only == nil || only == "sizes" { sizes(examples + [generated]) }
+        if only == nil || only == "memory" { try memory(examples, root: root) }
+        if only == nil || only == "throughput" { await throughput(examples, generated) }
+    }
+    if only == nil || only == "testpath" { try await testPath(scratch: scratch, cases: testPathCases, once: once) }
 } catch {
     print("error: \(error)")
     exit(1)
@@ -85,14 +92,17 @@ func throughput(_ examples: [Workload], _ generated: Workload) async {
     report("examples (mix)", total)
 }
 
-func testPath(scratch: String) async throws {
-    let cases = 20_000
+func testPath(scratch: String, cases: Int, once: Bool) async throws {
     print("\nThe test path: `ivrc test` (FlowTestSuite.run: build, test file, cases, checks, coverage; no printing) on")
     print("\(cases) cases of a small flow that reads open(), best of 3 each, variants taking turns")
     print("(targets: at: on every case <= 1.2x no at:; the test path <= 2x the time of the VM alone on the same calls)")
     var folders: [(TestPath.Clock, String)] = []
     for clock in TestPath.Clock.allCases {
         folders.append((clock, try TestPath.project(cases: cases, clock: clock, scratch: scratch)))
+    }
+    if once {
+        try await TestPath.runOnce(folders)
+        return
     }
     let figures = try await TestPath.measure(folders, repeats: 3)
     guard let baseline = figures[.none] else { return }
