@@ -205,13 +205,38 @@ struct AnsweringMachineDetectorTests {
         #expect(heard?.endedAt == 660)
     }
 
-    /// A beep cut short by the end of the packets (no more audio) is still a beep.
+    /// A beep followed by no more packets (silence suppression) is heard
+    /// once they have been missing for 200 ms, and ends at its last frame.
     @Test func aBeepFollowedByNoPacketsIsHeard() {
         var beep = BeepDetector()
         for start in stride(from: 0, to: 1_600, by: 160) { beep.frame(Tone.sine(hz: 1_000, milliseconds: 200)[start..<start + 160]) }
         #expect(!beep.heard)
-        let heard = beep.missing(milliseconds: 20)
-        #expect(heard)
+        let afterOneChunk = beep.missing(milliseconds: 100)
+        let afterTwo = beep.missing(milliseconds: 100)
+        #expect(!afterOneChunk && afterTwo)
         #expect(beep.beep?.endedAt == 200)
+    }
+
+    /// Packets that come late leave a gap in one chunk listened to and
+    /// arrive in the next (jitter, a busy sender): a gap in the middle of a
+    /// beep does not end it; the beep ends where its tone does. (A 100 ms
+    /// listening chunk that got 4 packets instead of 5 used to end a beep
+    /// at once: CampaignSIPpTests saw messages start up to 80 ms before the
+    /// machine's beep was over.)
+    @Test func aGapOfLatePacketsInABeepDoesNotEndIt() {
+        var beep = BeepDetector()
+        let tone = Tone.sine(hz: 1_000, milliseconds: 500)
+        let frames = stride(from: 0, to: tone.count, by: 160).map { tone[$0..<$0 + 160] }
+        var ended: [Int] = []
+        func frame(_ samples: ArraySlice<Int16>) { if beep.frame(samples) { ended.append(beep.milliseconds) } }
+        for f in frames[0..<10] { frame(f) }
+        if beep.missing(milliseconds: 20) { ended.append(beep.milliseconds) }  // one late packet
+        for f in frames[10..<20] { frame(f) }
+        if beep.missing(milliseconds: 180) { ended.append(beep.milliseconds) }  // a stalled sender
+        for f in frames[20..<25] { frame(f) }
+        #expect(ended.isEmpty, "the beep ended during it, at \(ended)")
+        frame(Self.silence(20)[...])
+        #expect(ended == [720])
+        #expect(beep.beep?.endedAt == 700, "500 ms of tone and 200 ms of gaps: \(String(describing: beep.beep))")
     }
 }

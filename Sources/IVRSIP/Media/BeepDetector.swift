@@ -11,6 +11,12 @@ import Foundation
 /// 0.8 halfway between two; voiced speech spreads its energy over
 /// harmonics and stays well below). A beep is a run of tonal frames on the
 /// same frequency (within 50 Hz), louder than `floor`.
+///
+/// Time without packets (`missing`) ends a beep only once it adds up to
+/// `gapTolerance` with no frame in between: packets that come late (network
+/// jitter, a busy sender) leave a gap in one chunk listened to and arrive
+/// in the next, and a beep taken as ended there would have the message
+/// played over the rest of it.
 public struct BeepDetector: Sendable {
     /// RMS below which a frame is not a beep (-42 dBFS).
     public var floor: Double = 260
@@ -18,6 +24,8 @@ public struct BeepDetector: Sendable {
     public var purity: Double = 0.7
     /// The shortest beep (ms).
     public var minimum = 100
+    /// Time without packets (ms) after which a beep in progress has ended.
+    public var gapTolerance = 200
 
     /// The beep's frequency (Hz) and the time its end was seen (ms since the start), once found.
     public private(set) var beep: (hz: Double, endedAt: Int)?
@@ -26,6 +34,10 @@ public struct BeepDetector: Sendable {
 
     private var runHz: Double?
     private var runLength = 0
+    /// When the run's last tonal frame ended (ms since the start).
+    private var runEnd = 0
+    /// Milliseconds without packets since the last frame.
+    private var gap = 0
 
     static let frequencies: [Double] = Array(stride(from: 400.0, through: 2_500.0, by: 25.0))
     /// Goertzel coefficients (2 cos(2 pi f / 8000)) for `frequencies`.
@@ -42,31 +54,39 @@ public struct BeepDetector: Sendable {
         guard beep == nil else { return true }
         let length = samples.count / 8
         milliseconds += length
+        gap = 0
         let tone = Self.tone(Array(samples), floor: floor, purity: purity)
         if let tone, let hz = runHz, abs(tone - hz) <= 50 {
             runLength += length
+            runEnd = milliseconds
         } else {
-            if runHz != nil, runLength >= minimum {
-                beep = (runHz!, milliseconds - length)
+            if let hz = runHz, runLength >= minimum {
+                beep = (hz, runEnd)
                 return true
             }
             runHz = tone
             runLength = tone == nil ? 0 : length
+            runEnd = milliseconds
         }
         return false
     }
 
-    /// Time with no audio: a beep in progress has ended.
+    /// Time with no audio: a beep in progress has ended once no packet
+    /// came for `gapTolerance`; a shorter gap leaves it going on.
     @discardableResult
-    public mutating func missing(milliseconds gap: Int) -> Bool {
-        guard beep == nil, gap > 0 else { return beep != nil }
-        if let hz = runHz, runLength >= minimum {
-            beep = (hz, milliseconds)
+    public mutating func missing(milliseconds length: Int) -> Bool {
+        guard beep == nil, length > 0 else { return beep != nil }
+        milliseconds += length
+        guard let hz = runHz else { return false }
+        gap += length
+        guard gap >= gapTolerance else { return false }
+        if runLength >= minimum {
+            beep = (hz, runEnd)
+            return true
         }
-        milliseconds += gap
         runHz = nil
         runLength = 0
-        return beep != nil
+        return false
     }
 
     /// The frequency holding at least `purity` of the frame's energy, if any.
