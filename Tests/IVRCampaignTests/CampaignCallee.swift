@@ -8,23 +8,27 @@ import Glibc
 /// SIPp as every callee of a campaign, in the background
 /// (scripts/sipp/callee-campaign-mix.xml: the number's last digit picks
 /// answer, busy, no answer, decline, a person or a machine), with its
-/// message log. It runs in `folder`, where the person's and the machine's
-/// audio are written first.
+/// message log. It runs in `folder`, where the person's audio is written
+/// first. A person presses 1 (RFC 4733) 3 s after answering; a machine's
+/// media is `machines` (SIPp's SDP names its port), which plays the
+/// greeting and records what ivrc sends.
 final class CampaignCallee: Sendable {
     let port: Int
     let folder: String
     let pid: pid_t
+    let machines: MachineCallee
 
     init(folder: String) throws {
         self.folder = folder
         port = Self.freeUDPPort()
         let media = Self.freeUDPPort()
         let control = Self.freeUDPPort()
+        machines = try MachineCallee()
         try Data(G711.encode(Self.person, codec: .pcmu)).write(to: URL(fileURLWithPath: folder + "/person.ulaw"))
-        try Data(G711.encode(Self.machine, codec: .pcmu)).write(to: URL(fileURLWithPath: folder + "/machine.ulaw"))
         let sipp = [
             "sipp", "-sf", TestTools.repositoryRoot + "/scripts/sipp/callee-campaign-mix.xml", "-i", "127.0.0.1",
             "-p", String(port), "-mp", String(media), "-cp", String(control), "-m", "100000", "-nostdin",
+            "-key", "machine_media_port", String(machines.port),
             "-trace_msg", "-message_file", folder + "/sipp-messages.log", "-trace_err", "-error_file", folder + "/sipp-errors.log",
         ].map { "'\($0)'" }.joined(separator: " ")
         // SIPp reads the audio files from its working folder.
@@ -42,9 +46,11 @@ final class CampaignCallee: Sendable {
 
     /// A person: "hello" (0.8 s), then silence, waiting for an answer.
     static let person = speech(0.8, seed: 5) + [Int16](repeating: 0, count: 3 * 8000)
-    /// A machine: a 4 s greeting, a 0.5 s beep at 1 kHz, then silence.
+    /// A machine: a 4 s greeting, a 0.5 s beep at 1 kHz (`machineBeep`), then a second of silence.
     static let machine = speech(4, seed: 6) + (0..<4000).map { Int16(8000 * sin(2 * Double.pi * 1000 * Double($0) / 8000)) }
         + [Int16](repeating: 0, count: 8000)
+    /// The beep's samples in `machine`.
+    static let machineBeep = 32_000..<36_000
 
     /// True once SIPp holds its port, polling for up to 30 s.
     func listening() async -> Bool {
@@ -56,6 +62,7 @@ final class CampaignCallee: Sendable {
     }
 
     func stop() {
+        machines.stop()
         kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)

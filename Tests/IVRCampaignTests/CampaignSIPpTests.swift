@@ -1,5 +1,6 @@
 import Foundation
 import IVRCampaign
+import IVRSIP
 import IVRTestSupport
 import Testing
 #if canImport(Glibc)
@@ -10,20 +11,53 @@ import Glibc
 /// as a machine), is busy, never answers or declines, by the number's last
 /// digit. Every contact must end in the state its callee's behaviour gives,
 /// with the right number of dials, and `answered_by` right for at least 95%
-/// of the people and machines; SIGKILLed three times and resumed, no contact is dialled more
-/// than its attempts and none is skipped (the journal and SIPp's own log
-/// agree); the pacing holds.
+/// of the people and machines; every person the flow asked pressed 1 and
+/// the flow took that option; every machine recorded the message whole,
+/// begun after its beep had ended; SIGKILLed three times and resumed, no
+/// contact is dialled more than its attempts and none is skipped (the
+/// journal and SIPp's own log agree); the pacing holds.
 @Suite(.serialized, .enabled(if: TestTools.onPath("sipp"), TestTools.missing("sipp", package: "sip-tester")))
 struct CampaignSIPpTests {
+    /// People are asked to press 1; machines get `message.wav` after the beep.
     static let flow = """
         ivr: reminder
         inputs: [first_name]
         nodes:
           hello:
-            - say: "Hello ${first_name}."
+            - branch:
+                - if: answered_by == "machine"
+                  then: voicemail
+                - if: answered_by == "human"
+                  then: ask
+                - else: nobody
+          ask:
+            menu:
+              prompt: {say: "Hello ${first_name}. Press 1 to confirm your appointment."}
+              options:
+                "1": confirmed
+              timeout: 10s
+              attempts: 1
+              on-exhausted: unconfirmed
+          confirmed:
+            - say: "Thank you, your appointment is confirmed."
             - hangup
+          unconfirmed: hangup
+          voicemail:
+            - wait: {for: beep, timeout: 30s}
+            - play: message.wav
+            - hangup
+          nobody: hangup
 
         """
+
+    /// The message left on machines: a tone no other sound of the call has
+    /// (`--tts none` says with 440 Hz, the beep is 1 kHz), with whole
+    /// cycles in a 20 ms frame, lasting 75 frames.
+    static let messageHz = 700.0
+    static let messageSeconds = 1.5
+    static var message: [Int16] {
+        (0..<Int(messageSeconds * 8000)).map { Int16(8000 * sin(2 * Double.pi * messageHz * Double($0) / 8000)) }
+    }
 
     enum Behaviour: Int, CaseIterable { case answers = 1, busy, noAnswer, declines, person, machine }
 
@@ -52,6 +86,7 @@ struct CampaignSIPpTests {
     static func setup(contacts count: Int, rate: String) async throws -> Setup {
         let folder = try TemporaryFolder()
         try folder.write("reminder.yaml", flow)
+        try Data(WAVFile.encode(message)).write(to: URL(fileURLWithPath: folder.file("message.wav")))
         let people = contacts(count)
         var csv = "number,first_name\n" + people.enumerated().map { "\($1.number),Person \($0)" }.joined(separator: "\n") + "\n"
         csv += "555-0100,Bad Row\n+15559999991,Never Call\n"
@@ -96,16 +131,21 @@ struct CampaignSIPpTests {
         #expect(invites["+15559999991"] == nil, "the do-not-call number was dialled")
     }
 
+    /// 200 contacts, 34 or 33 of each behaviour, at 8 calls a second.
     @Test func mixedContactsEndInTheRightStateAtTheRate() async throws {
         let binary = try #require(Self.ivrcBinary, "build the ivrc executable first (swift build)")
-        let s = try await Self.setup(contacts: 60, rate: "8/s")
+        let s = try await Self.setup(contacts: 200, rate: "8/s")
         defer { s.callee.stop(); s.folder.remove() }
+        let began = ContinuousClock.now
         let run = try await runProcess(binary, s.arguments)
+        let took = ContinuousClock.now - began
         #expect(run.status == 0, "\(run.stderr)\n\(run.stdout.suffix(2000))")
         let entries = Self.journal(s.journal)
         Self.checkInvariants(s, entries)
         let invites = s.callee.invites()
+        var count: [Behaviour: Int] = [:]
         for person in s.people {
+            count[person.behaviour, default: 0] += 1
             let mine = entries.filter { $0.number == person.number }
             let final = mine.last { $0.final == true }
             let dials = mine.count { $0.event == .dialling }
@@ -120,37 +160,99 @@ struct CampaignSIPpTests {
             #expect(invites[person.number] == attempts, "\(person.number): SIPp got \(invites[person.number] ?? 0) INVITEs")
         }
         // Answering-machine detection: at least 95% of the people and machines right.
-        var right = 0, judged = 0
+        var right: [Behaviour: Int] = [:]
         for person in s.people where person.behaviour == .person || person.behaviour == .machine {
             let said = entries.last { $0.number == person.number && $0.final == true }?.answeredBy
-            judged += 1
-            if said == (person.behaviour == .person ? "human" : "machine") { right += 1 }
+            if said == (person.behaviour == .person ? "human" : "machine") { right[person.behaviour, default: 0] += 1 }
         }
-        #expect(Double(right) >= 0.95 * Double(judged), "answered_by right for \(right) of \(judged)")
+        let judged = count[.person, default: 0] + count[.machine, default: 0]
+        let correct = right[.person, default: 0] + right[.machine, default: 0]
+        #expect(Double(correct) >= 0.95 * Double(judged), "answered_by right for \(correct) of \(judged)")
         let silent = Set(s.people.filter { $0.behaviour == .answers }.map(\.number))
         #expect(entries.filter { $0.final == true && silent.contains($0.number) }.allSatisfy { $0.answeredBy == "unknown" },
                 "a callee that sends no audio is unknown")
-        // Pacing: while contacts are waiting, starts follow the rate.
-        let starts = entries.filter { $0.event == .dialling }.compactMap(\.date).sorted()
-        let firstWave = try #require(starts.prefix(40).last)
-        let span = firstWave.timeIntervalSince(starts[0])
-        let rate = Double(39) / span
-        #expect(abs(rate - 8) <= 0.8, "first 40 calls at \(rate)/s, not 8/s within 10%")
+        // Pacing: while contacts wait for their first call (retries go
+        // first when due), starts follow the rate.
+        let dialling = entries.filter { $0.event == .dialling }
+        let starts = dialling.compactMap(\.date).sorted()
+        let lastFirst = try #require(dialling.filter { $0.attempt == 1 }.compactMap(\.date).max())
+        let paced = starts.filter { $0 <= lastFirst }
+        let rate = Double(paced.count - 1) / lastFirst.timeIntervalSince(starts[0])
+        #expect(abs(rate - 8) <= 0.8, "\(paced.count) calls at \(rate)/s, not 8/s within 10%")
         // Records carry the campaign fields.
         let records = try String(contentsOfFile: s.folder.file("calls.jsonl"), encoding: .utf8).split(separator: "\n")
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(records.count == starts.count, "one record per call")
-        let answered = records.filter { $0.contains("\"answer\":\"") }
-        #expect(records.allSatisfy { $0.contains("\"answeredBy\":\"") }, "every campaign record says who answered")
-        #expect(answered.count == 30)
-        #expect(records.allSatisfy { $0.contains("\"campaign\":\"run.journal\"") && $0.contains("\"attempt\":") && $0.contains("\"contact\":") })
+        let answered = count[.answers, default: 0] + judged
+        #expect(records.allSatisfy { $0["answeredBy"] is String }, "every campaign record says who answered")
+        #expect(records.count { $0["answer"] != nil } == answered)
+        #expect(records.allSatisfy { $0["campaign"] as? String == "run.journal" && $0["attempt"] is Int && $0["contact"] is Int })
+        let pressed = Self.checkPeoplePressedOne(s, records)
+        let delays = Self.checkMessagesWhole(s, judgedMachines: right[.machine, default: 0])
         // The summary.
         let summary = try #require(run.stdout.split(separator: "\n").last)
         #expect(summary.contains("\"event\":\"summary\"") && summary.contains("\"complete\":true"), "\(summary)")
-        #expect(summary.contains("\"answered\":30") && summary.contains("\"busy\":30") && summary.contains("\"declined\":10"), "\(summary)")
+        #expect(summary.contains("\"answered\":\(answered)") && summary.contains("\"busy\":\(3 * count[.busy, default: 0])")
+                && summary.contains("\"declined\":\(count[.declines, default: 0])"), "\(summary)")
+        print("""
+            campaign of \(s.people.count) contacts: \(starts.count) calls in \(took); \
+            answered_by right for \(right[.person, default: 0]) of \(count[.person, default: 0]) people, \
+            \(right[.machine, default: 0]) of \(count[.machine, default: 0]) machines; \
+            \(paced.count) starts at \(String(format: "%.2f", rate))/s; \(pressed) people pressed 1 and were confirmed; \
+            messages began \(delays.map { String(format: "%.0f", $0 * 1000) }.joined(separator: " ")) ms after the beep's end
+            """)
         // Rerun: everything is final, nothing is dialled.
         let again = try await runProcess(binary, s.arguments)
         #expect(again.status == 0)
         #expect(Self.journal(s.journal).count == entries.count, "a finished campaign dials no one again")
+    }
+
+    /// Every person the flow took for a person was asked to press 1, SIPp
+    /// pressed it (RFC 4733), and the flow took that option: the record's
+    /// path and inputs say so. Returns how many.
+    static func checkPeoplePressedOne(_ s: Setup, _ records: [[String: Any]]) -> Int {
+        var confirmed = 0
+        for person in s.people where person.behaviour == .person {
+            let mine = records.filter { ($0["to"] as? String)?.hasPrefix("sip:\(person.number)@") == true }
+            guard let record = mine.last, record["answeredBy"] as? String == "human" else { continue }
+            let path = record["path"] as? [String] ?? []
+            let inputs = record["inputs"] as? [[String: Any]] ?? []
+            #expect(path == ["hello", "ask", "confirmed"], "\(person.number): path \(path)")
+            let choice = inputs.first
+            #expect(inputs.count == 1 && choice?["node"] as? String == "ask" && choice?["digits"] as? String == "1"
+                    && choice?["kind"] as? String == "menu" && choice?["invalid"] == nil, "\(person.number): inputs \(inputs)")
+            #expect(record["outcome"] as? String == "hangup", "\(person.number): \(record)")
+            if path.last == "confirmed" { confirmed += 1 }
+        }
+        return confirmed
+    }
+
+    /// Every machine call recorded the message whole: the tone in every
+    /// frame for its 1.5 s (within a 20 ms frame), nothing missing or
+    /// other in between, and its first frame arrived after the beep's last
+    /// had been played, in the callee's time base. As many calls as
+    /// machines taken for machines. Returns, per call, how long after the
+    /// beep's end the message arrived.
+    static func checkMessagesWhole(_ s: Setup, judgedMachines: Int) -> [Double] {
+        let calls = s.callee.machines.snapshot()
+        var delays: [Double] = []
+        let frames = Int(messageSeconds * 50)
+        for call in calls {
+            let message = RecordedMessage(call, hz: messageHz)
+            guard message.toneFrames > 0 else { continue }
+            let name = "machine call from \(call.source) (its greeting's packets up to \(Int(call.latest * 1000)) ms late)"
+            #expect((frames - 1...frames + 1).contains(message.spanFrames), "\(name): the message lasted \(message.spanFrames) frames, not \(frames)")
+            #expect(message.otherFrames == 0 && message.missingFrames == 0,
+                    "\(name): \(message.otherFrames) frames without the tone and \(message.missingFrames) missing in the message")
+            guard let beepEnded = call.beepEnded, let first = message.firstArrival else {
+                Issue.record("\(name): the message came before the beep was sent")
+                continue
+            }
+            #expect(first >= beepEnded, "\(name): the message arrived \(beepEnded - first) s before the beep had ended")
+            delays.append(first - beepEnded)
+        }
+        #expect(delays.count == judgedMachines, "\(delays.count) messages recorded for \(judgedMachines) machines (\(calls.count) machine calls)")
+        return delays.sorted()
     }
 
     /// A column the flow's `inputs` need is missing: exit 1 before anything
