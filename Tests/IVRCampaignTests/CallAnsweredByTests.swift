@@ -41,7 +41,7 @@ struct CallAnsweredByTests {
         let records = folder.file("records-\(number).jsonl")
         let run = try await runProcess(binary, [
             "call", file, "--flow", "greet", "--to", "sip:\(number)@127.0.0.1:\(callee.port)", "--records", records,
-            "--tts", "none", "--rtp-ports", "20002-21998",
+            "--tts", "none", "--rtp-ports", CampaignCallee.nextRTPPorts(),
         ])
         #expect(run.status == 0, "ivrc call: \(run.stderr)")
         let line = try #require((try? String(contentsOfFile: records, encoding: .utf8))?.split(separator: "\n").last, "no record: \(run.stderr)")

@@ -28,7 +28,7 @@ struct CallWaitTests {
         try flow.write(toFile: file, atomically: true, encoding: .utf8)
         let run = try await runProcess(binary, [
             "call", file, "--flow", "greet", "--to", "sip:\(number)@127.0.0.1:\(callee.port)",
-            "--records", folder.file("records.jsonl"), "--tts", "none", "--rtp-ports", "20002-21998",
+            "--records", folder.file("records.jsonl"), "--tts", "none", "--rtp-ports", CampaignCallee.nextRTPPorts(),
         ])
         #expect(run.status == 0, "ivrc call: \(run.stderr)")
         return run.stderr

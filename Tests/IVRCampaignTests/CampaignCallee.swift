@@ -1,6 +1,7 @@
 import Foundation
 import IVRSIP
 import IVRTestSupport
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,6 +52,20 @@ final class CampaignCallee: Sendable {
         + [Int16](repeating: 0, count: 8000)
     /// The beep's samples in `machine`.
     static let machineBeep = 32_000..<36_000
+
+    private static let portBlock = Mutex(0)
+
+    /// `--rtp-ports` for the next `ivrc call`: a block of 50 ports of
+    /// 20002-21998 after the last call's, so that a call never takes the port
+    /// of the call before it, to which its machine may still be talking
+    /// (`MachineCallee` stops 2 s after ivrc does).
+    static func nextRTPPorts() -> String {
+        let block = portBlock.withLock { n in
+            defer { n = (n + 1) % 40 }
+            return n
+        }
+        return "\(20_002 + 50 * block)-\(20_048 + 50 * block)"
+    }
 
     /// True once SIPp holds its port, polling for up to 30 s.
     func listening() async -> Bool {

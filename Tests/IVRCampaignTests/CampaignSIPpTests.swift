@@ -37,6 +37,7 @@ struct CampaignSIPpTests {
                 "1": confirmed
               timeout: 10s
               attempts: 1
+              on-invalid: {say: "Please press 1."}
               on-exhausted: unconfirmed
           confirmed:
             - say: "Thank you, your appointment is confirmed."
@@ -82,11 +83,16 @@ struct CampaignSIPpTests {
         var journal: String { folder.file("run.journal") }
     }
 
+    /// The flow and the message it plays.
+    static func writeProject(_ folder: TemporaryFolder) throws {
+        try folder.write("reminder.yaml", flow)
+        try Data(WAVFile.encode(message)).write(to: URL(fileURLWithPath: folder.file("message.wav")))
+    }
+
     /// A project, a contacts file (plus one invalid row and one number on the do-not-call list) and SIPp.
     static func setup(contacts count: Int, rate: String) async throws -> Setup {
         let folder = try TemporaryFolder()
-        try folder.write("reminder.yaml", flow)
-        try Data(WAVFile.encode(message)).write(to: URL(fileURLWithPath: folder.file("message.wav")))
+        try writeProject(folder)
         let people = contacts(count)
         var csv = "number,first_name\n" + people.enumerated().map { "\($1.number),Person \($0)" }.joined(separator: "\n") + "\n"
         csv += "555-0100,Bad Row\n+15559999991,Never Call\n"
@@ -261,7 +267,7 @@ struct CampaignSIPpTests {
         let binary = try #require(Self.ivrcBinary, "build the ivrc executable first (swift build)")
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        try folder.write("reminder.yaml", Self.flow)
+        try Self.writeProject(folder)
         try folder.write("contacts.csv", "number,name\n+15550100001,Ann\n")
         let run = try await runProcess(binary, [
             "campaign", folder.file("reminder.yaml"), "--flow", "reminder", "--contacts", folder.file("contacts.csv"),
