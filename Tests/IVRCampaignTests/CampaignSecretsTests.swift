@@ -24,7 +24,7 @@ struct CampaignSecretsTests {
                   password-env: CAMPAIGN_TRUNK_PASSWORD
 
             """)
-        try folder.write("reminder.yaml", CampaignSIPpTests.flow)
+        try CampaignSIPpTests.writeProject(folder)
         try folder.write("contacts.csv", "number,first_name\n+15550100022,Ann\n")
         let port = CampaignCallee.freeUDPPort()
         let sipp = Task {
