@@ -114,7 +114,7 @@ let package = Package(
             name: "IVRBytecodeTests", dependencies: ["IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRCommands"],
             swiftSettings: strict),
         .testTarget(
-            name: "IVRRuntimeTests", dependencies: ["IVRSyntax", "IVRBytecode", "IVRRuntime", "IVRCommands"],
+            name: "IVRRuntimeTests", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode", "IVRRuntime", "IVRCommands", "IVRTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "IVRLiveTests",
