@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "IVRImport", targets: ["IVRImport"]),
         .library(name: "IVRBytecode", targets: ["IVRBytecode"]),
         .library(name: "IVRRuntime", targets: ["IVRRuntime"]),
+        .library(name: "IVRURLSession", targets: ["IVRURLSession"]),
         .library(name: "IVRReport", targets: ["IVRReport"]),
         .library(name: "IVRLive", targets: ["IVRLive"]),
         .library(name: "IVRSIP", targets: ["IVRSIP"]),
@@ -63,6 +64,9 @@ let package = Package(
         .target(name: "IVRImport", dependencies: ["IVRSyntax"], swiftSettings: strict),
         .target(name: "IVRBytecode", dependencies: ["IVRSyntax", "CZlib"], swiftSettings: strict),
         .target(name: "IVRRuntime", dependencies: ["IVRSyntax", "IVRCheck", "IVRBytecode"], swiftSettings: strict),
+        // Live webhooks on URLSession for library users; `ivrc` does not link it
+        // (FoundationNetworking loads libcurl and ~30 libraries at start-up).
+        .target(name: "IVRURLSession", dependencies: ["IVRRuntime"], swiftSettings: strict),
         .target(name: "IVRReport", dependencies: ["IVRRuntime"], swiftSettings: strict),
         .target(
             name: "IVRLive",
@@ -119,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "IVRLiveTests",
             dependencies: [
-                "IVRLive", "IVRRuntime", "IVRBytecode", "IVRCommands", "IVRTestSupport",
+                "IVRLive", "IVRRuntime", "IVRURLSession", "IVRBytecode", "IVRCommands", "IVRTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Support/test_http_server.py"],

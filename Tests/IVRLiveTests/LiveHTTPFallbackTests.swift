@@ -1,11 +1,13 @@
 import Foundation
+import IVRCommands
 import IVRTestSupport
 import Testing
-@testable import IVRRuntime
+import IVRRuntime
+import IVRURLSession
 
-/// IVRRuntime's own webhook client (URLSession), used by library callers of
-/// `simulate --live` that pass no services: the same bounds as the command
-/// line's client, against the real loopback server.
+/// IVRURLSession's webhook client (URLSession), for library callers of
+/// `simulate --live` that do not want SwiftNIO: the same bounds as the
+/// command line's client, against the real loopback server.
 @Suite(.dedicatedExecutor) struct LiveHTTPFallbackTests {
     static func failure(_ url: String, timeout: Int = 60000) async -> String? {
         do {
@@ -45,5 +47,39 @@ import Testing
         try await Task.sleep(for: .milliseconds(100))
         call.cancel()
         await #expect(throws: WebhookFailure.self) { try await call.value }
+    }
+
+    /// A library caller passes `URLSessionServices` and gets live webhooks;
+    /// `live` without services is refused, not silently canned-only.
+    @Test func simulateThroughURLSessionServices() async throws {
+        let server = try await TestHTTPServer.start()
+        defer { server.stop() }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("hook.yaml", """
+            ivr: hook
+            nodes:
+              start:
+                - webhook:
+                    url: \(server.url("/json"))
+                    timeout: 20s
+                    into: customer
+                    on-error: failed
+                - say: "Tier [${customer.tier}]"
+                - hangup
+              failed:
+                - say: Sorry.
+                - hangup
+            """)
+        var o = SimulateRunner.Options(paths: ["hook.yaml"])
+        o.currentDirectory = folder.path
+        o.live = true
+        o.liveServices = URLSessionServices()
+        let (output, code) = await SimulateRunner.run(o)
+        #expect(code == 0 && output.contains("Tier [gold]"), "\(output)")
+
+        o.liveServices = nil
+        let refused = await SimulateRunner.run(o)
+        #expect(refused.exitCode == 64 && refused.output.contains("live webhooks need liveServices"))
     }
 }

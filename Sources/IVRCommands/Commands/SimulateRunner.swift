@@ -22,8 +22,9 @@ public enum SimulateRunner {
         /// `VALUE=RESULT`: how a transfer to that destination value goes.
         public var transfers: [String] = []
         public var live = false
-        /// With `live`: who performs webhooks and receives the call record
-        /// (default: plain URLSession webhooks, no events).
+        /// With `live` (required then): who performs webhooks and receives the
+        /// call record. IVRLive's `LiveServices` (what the command uses) or
+        /// IVRURLSession's `URLSessionServices` (URLSession webhooks, no events).
         public var liveServices: (any LiveCallServices)?
         /// Appends the call record as one JSON line.
         public var records: String?
@@ -65,11 +66,11 @@ public enum SimulateRunner {
         backend.transfers = script.transfers
         backend.calleeTokens = calleeTokens
         if o.live {
-            if let services = o.liveServices {
-                backend.live = { try await services.webhook($0) }
-            } else {
-                backend.live = LiveHTTP.perform
+            guard let services = o.liveServices else {
+                return ("error: live webhooks need liveServices (IVRLive's LiveServices, or "
+                        + "IVRURLSession's URLSessionServices)\n", CommandOutput.Code.usage)
             }
+            backend.live = { try await services.webhook($0) }
         }
         let id = UUID().uuidString.lowercased()
         let observer = o.live ? o.liveServices?.inputObserver(callID: id, flow: bundle.flowName(flow), caller: o.caller,

@@ -2,11 +2,13 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import IVRRuntime
 
-/// Real HTTP for `simulate --live` when the caller passes no services (a
-/// library user; the command line uses IVRLive's async-http-client instead):
-/// the webhook request through URLSession, with the same bounds as the
-/// command line's client. The step's `timeout` covers the whole exchange and
+/// Real HTTP for a library user who runs scripted calls with live webhooks
+/// and does not want SwiftNIO (the command line uses IVRLive's
+/// async-http-client instead): the webhook request through URLSession, with
+/// the same bounds as the command line's client. A target of its own so that
+/// `ivrc` does not load FoundationNetworking (libcurl and ~30 libraries). The step's `timeout` covers the whole exchange and
 /// the body stops at 1 MiB, so a server that trickles or streams forever
 /// cannot hold a call or fill memory.
 public enum LiveHTTP {
