@@ -136,7 +136,7 @@ import Glibc
         let (open, rebound) = try await loop.submit { () -> (Bool, Bool) in
             socket.closeNow()
             let open = socket.sender?.isOpen ?? true
-            guard let again = try? UDPSocket.boundDescriptor(host: "127.0.0.1", port: port) else { return (open, false) }
+            guard let again = try? boundUDPDescriptor(host: "127.0.0.1", port: port) else { return (open, false) }
             close(again)
             return (open, true)
         }.get()

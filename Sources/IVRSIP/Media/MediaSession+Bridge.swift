@@ -43,7 +43,7 @@ extension MediaSession {
     /// the receive buffer into the other leg's packet without a copy in
     /// between; a leg on another loop gets a copy, sent there.
     func bridged<Bytes: RandomAccessCollection<UInt8>>(_ header: RTPPacket.Header, in bytes: Bytes) where Bytes.Index == Int {
-        let payload = bytes[(bytes.startIndex + header.payload.lowerBound)..<(bytes.startIndex + header.payload.upperBound)]
+        let payload = header.payload(in: bytes)
         let isEvent = eventPayloadType != nil && header.payloadType == eventPayloadType
         if let (recording, channel) = bridge.recorder, !isEvent {
             recording.add(G711.decode(Array(payload), codec: codec), channel: channel, ssrc: header.ssrc,

@@ -82,11 +82,15 @@ public struct RTPPacket: Sendable, Equatable {
             payload = offset..<end
         }
 
+        /// The payload within `b` (the bytes this header was read from), not copied.
+        public func payload<Bytes: RandomAccessCollection<UInt8>>(in b: Bytes) -> Bytes.SubSequence where Bytes.Index == Int {
+            b[(b.startIndex + payload.lowerBound)..<(b.startIndex + payload.upperBound)]
+        }
+
         /// The whole packet, its payload copied out of `b` (the bytes this header was read from).
         public func packet<Bytes: RandomAccessCollection<UInt8>>(from b: Bytes) -> RTPPacket where Bytes.Index == Int {
-            let base = b.startIndex
-            return RTPPacket(marker: marker, payloadType: payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp,
-                             ssrc: ssrc, payload: Array(b[(base + payload.lowerBound)..<(base + payload.upperBound)]))
+            RTPPacket(marker: marker, payloadType: payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp,
+                      ssrc: ssrc, payload: Array(payload(in: b)))
         }
     }
 

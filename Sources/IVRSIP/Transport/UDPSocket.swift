@@ -103,7 +103,7 @@ public final class UDPSocket: Sendable {
         let descriptor: CInt
         let sender: DatagramSender
         do {
-            descriptor = try boundDescriptor(host: host, port: port)
+            descriptor = try boundUDPDescriptor(host: host, port: port)
             do { sender = try DatagramSender(duplicating: descriptor, eventLoop: loop) } catch {
                 closeDescriptor(descriptor)
                 throw error
@@ -119,12 +119,6 @@ public final class UDPSocket: Sendable {
             sender.close()
             return loop.makeFailedFuture(error)
         }
-    }
-
-    /// A non-blocking, close-on-exec UDP socket bound to `host:port`
-    /// (`boundUDPDescriptor`).
-    static func boundDescriptor(host: String, port: Int) throws -> CInt {
-        try boundUDPDescriptor(host: host, port: port)
     }
 
     /// Sends one datagram; errors (unreachable peer, closed socket) are ignored: UDP is best effort.
