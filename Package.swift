@@ -58,6 +58,8 @@ let package = Package(
         ),
         // libresolv's res_nquery (DNS SRV, RFC 2782); part of the C library, no pkg-config file.
         .systemLibrary(name: "CResolv"),
+        // Linux's epoll (sys/epoll.h, part of the C library): the RTP sockets' readiness set.
+        .systemLibrary(name: "CEpoll"),
         .target(name: "IVRSyntax", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "IVRCheck", dependencies: ["IVRSyntax"], swiftSettings: strict),
         // `ivrc import`: FreeSWITCH, Twilio Studio and Amazon Connect trees as flow YAML.
@@ -83,7 +85,7 @@ let package = Package(
         .target(
             name: "IVRSIP",
             dependencies: [
-                "IVRBytecode", "IVRRuntime", "CResolv", "CSRTP", "CSRTPCrypto",
+                "IVRBytecode", "IVRRuntime", "CEpoll", "CResolv", "CSRTP", "CSRTPCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,9 +1,20 @@
 import NIOCore
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The 20 ms clock of one event loop: it paces every media session whose
 /// RTP socket lives on that loop, so a loop carrying 500 calls has one
-/// timer rather than 500.
+/// timer rather than 500, and it reads their sockets.
+///
+/// Reading: each tick first reads one datagram from every session socket
+/// that has one waiting (`ReadinessSet`, then `RTPSocket.receive` into one
+/// buffer of the clock's) and hands it to its session before sending the
+/// tick's frames. A packet therefore waits at most a tick (1 ms) more than
+/// with a wake-up per datagram, and the loop wakes once a millisecond
+/// however many calls it carries. A socket with several datagrams waiting
+/// is read once per tick (20 times its packet rate).
 ///
 /// Sessions sit in one of 20 one-millisecond slots (the least used when
 /// they join), so the loop sends about N/20 packets each millisecond
@@ -48,16 +59,33 @@ public final class MediaClock: @unchecked Sendable {
     var lateWindow = LateShareWindow(start: .now())
     /// The last window's late share in permille; -1: not judged (too few calls, idle).
     let latePermille = Atomic(-1)
+    /// The sockets of the sessions paced here, read each tick (nil: the
+    /// kernel had no descriptor for it; no session can join).
+    let readiness: ReadinessSet?
+    /// Each paced session by its socket's descriptor.
+    var receivers: [CInt: MediaSession] = [:]
+    /// Where datagrams are read, one at a time (`UDPSocket`'s RTP read size).
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: MediaClock.readSize, alignment: 16)
+    /// Longer datagrams are cut to this length (and refused by the session).
+    static let readSize = 2_048
 
     public init(eventLoop: EventLoop, metrics: IVRMetrics = .none) {
         self.eventLoop = eventLoop
         self.metrics = metrics
+        readiness = try? ReadinessSet()
     }
 
-    /// Starts pacing `session` (on the loop). Its first frame goes out within 20 ms.
-    func add(_ session: MediaSession) {
+    deinit { readBuffer.deallocate() }
+
+    /// Starts pacing `session` and reading its socket (on the loop). Its
+    /// first frame goes out within 20 ms. Throws when its socket cannot be
+    /// watched (the kernel is out of memory or descriptors).
+    func add(_ session: MediaSession) throws {
         eventLoop.preconditionInEventLoop()
         guard session.slot == nil else { return }
+        guard let readiness else { throw IOError(errnoCode: EMFILE, reason: "epoll_create1") }
+        try readiness.add(session.socket.descriptor)
+        receivers[session.socket.descriptor] = session
         var slot = 0
         for i in slots.indices where slots[i].count < slots[slot].count { slot = i }
         slots[slot].append(session)
@@ -75,6 +103,8 @@ public final class MediaClock: @unchecked Sendable {
     func remove(_ session: MediaSession) {
         eventLoop.preconditionInEventLoop()
         guard let slot = session.slot else { return }
+        readiness?.remove(session.socket.descriptor)
+        receivers[session.socket.descriptor] = nil
         slots[slot].removeAll { $0 === session }
         session.slot = nil
         sessions -= 1
@@ -93,6 +123,11 @@ public final class MediaClock: @unchecked Sendable {
 
     func fire() {
         guard sessions > 0 else {
+            timer = nil
+            return
+        }
+        receive()
+        guard sessions > 0 else {  // a packet ended the last call
             timer = nil
             return
         }
@@ -125,6 +160,26 @@ public final class MediaClock: @unchecked Sendable {
             latePermille.store(share, ordering: .relaxed)
         }
         schedule()
+    }
+}
+
+extension MediaClock {
+    /// Reads one datagram from each socket that has one waiting and hands
+    /// it to its session (see the type's comment).
+    func receive() {
+        guard let readiness else { return }
+        let buffer = readBuffer
+        readiness.forEachReady { descriptor in
+            guard let session = receivers[descriptor] else { return }
+            switch session.socket.receive(into: buffer) {
+            case .datagram(let count, let source):
+                session.received(UnsafeRawBufferPointer(rebasing: buffer[..<count]), from: source)
+            case .failed(let code):
+                session.socketFailed(code)
+            case .empty:
+                break
+            }
+        }
     }
 }
 

@@ -106,7 +106,7 @@ extension MediaSession {
             outgoing.writeBytes(payload)
         }
         if protectOutgoing() {
-            socket.sendOnLoop(outgoing, to: remote)
+            socket.send(outgoing, to: remote)
             packetsSent += 1
             bridge.relayed += 1
         } else {
@@ -137,7 +137,7 @@ extension MediaSession {
             outgoing.writeInteger(ssrc)
             outgoing.writeBytes(TelephoneEvent(event: event, end: end, duration: UInt16(duration)).payload)
             if protectOutgoing() {
-                socket.sendOnLoop(outgoing, to: remote)
+                socket.send(outgoing, to: remote)
                 packetsSent += 1
             }
             sequence &+= 1

@@ -85,7 +85,7 @@ extension MediaSession {
             self.clock.metrics.rtpSentUnpaced(self.packetsSent - self.pacedPackets)
             self.recordingTimer?.cancel()
             self.wake()
-            self.socket.closeNow()
+            self.socket.close()
             self.release()
         }
     }

@@ -32,7 +32,7 @@ public final class MediaSession: @unchecked Sendable {
     static let maxPayload = 1_200
 
     public let eventLoop: EventLoop
-    let socket: UDPSocket
+    let socket: RTPSocket
     public let localPort: Int
     let clock: MediaClock
     let release: @Sendable () -> Void
@@ -41,7 +41,7 @@ public final class MediaSession: @unchecked Sendable {
     var remote: SocketAddress?
     var remoteIP: String?
     /// The source RTP is accepted from (see `received`).
-    var latched: SocketAddress?
+    var latched: RTPSource?
     var codec: SDPNegotiator.Codec
     var payloadType: UInt8
     var eventPayloadType: UInt8?
@@ -101,13 +101,13 @@ public final class MediaSession: @unchecked Sendable {
     var hungUpAt: Date?
     var closed = false
 
-    init(socket: UDPSocket, clock: MediaClock, agreement: SDPNegotiator.Agreement, release: @escaping @Sendable () -> Void) {
+    init(socket: RTPSocket, clock: MediaClock, agreement: SDPNegotiator.Agreement, release: @escaping @Sendable () -> Void) {
         self.socket = socket
         self.eventLoop = socket.eventLoop
         self.localPort = socket.localPort
         self.clock = clock
         self.release = release
-        outgoing = socket.channel.allocator.buffer(capacity: 12 + MediaSession.frameSamples + SRTPSession.maxTrailer)
+        outgoing = ByteBufferAllocator().buffer(capacity: 12 + MediaSession.frameSamples + SRTPSession.maxTrailer)
         codec = agreement.codec
         payloadType = UInt8(agreement.payloadType)
         eventPayloadType = agreement.eventPayloadType.map(UInt8.init)
@@ -116,9 +116,9 @@ public final class MediaSession: @unchecked Sendable {
     }
 
     /// Opens an RTP socket on a port from `ports` (on the group's next loop,
-    /// paced by that loop's clock from `clocks`) and starts sending. Runs on
-    /// NIO futures only, so answering a call never waits for the Swift
-    /// concurrency pool.
+    /// paced and read by that loop's clock from `clocks`) and starts
+    /// sending. Runs on NIO futures only, so answering a call never waits
+    /// for the Swift concurrency pool.
     ///
     /// A port another process holds (`EADDRINUSE`) is skipped
     /// (`PortAllocator.skipBusy`) and the next free one tried, until every
@@ -134,14 +134,15 @@ public final class MediaSession: @unchecked Sendable {
                 ports.countExhaustion()
                 return loop.makeFailedFuture(MediaError.noPorts)
             }
-            let box = SessionBox()
-            return UDPSocket.bindFuture(host: host, port: port, group: loop, options: .rtp,
-                                        failed: { box.session?.socketFailed($0) }) { buffer, from in
-                box.session?.received(buffer.readableBytesView, from: from)
-            }.map { socket in
+            return loop.submit {
+                let socket = try RTPSocket(host: host, port: port, eventLoop: loop)
                 let session = MediaSession(socket: socket, clock: clock, agreement: agreement, release: { ports.release(port) })
-                box.session = session
-                clock.add(session)  // `map` runs on the socket's loop, the clock's loop
+                do {
+                    try clock.add(session)  // on the socket's loop, the clock's loop
+                } catch {
+                    socket.close()
+                    throw error
+                }
                 return session
             }.flatMapError { error in
                 if Self.isAddressInUse(error) {
@@ -210,7 +211,7 @@ public final class MediaSession: @unchecked Sendable {
             }
             // SRTP keys that did not take: never in the clear, nothing is sent.
             if !srtpBroken, protectOutgoing() {
-                socket.sendOnLoop(outgoing, to: remote)
+                socket.send(outgoing, to: remote)
                 packetsSent += 1
                 pacedPackets += 1
                 sent = true
@@ -268,7 +269,7 @@ public final class MediaSession: @unchecked Sendable {
     /// at any time (so a stranger who sent first loses the stream); any
     /// other source, other payload types, malformed packets and payloads
     /// over `maxPayload` bytes are dropped and counted in `packetsRejected`.
-    func received(_ bytes: ByteBufferView, from address: SocketAddress) {
+    func received(_ bytes: UnsafeRawBufferPointer, from source: RTPSource) {
         guard !closed, !srtpBroken else { return }
         if let srtp {
             guard bytes.count <= SRTPSession.maxPacket else {
@@ -281,9 +282,9 @@ public final class MediaSession: @unchecked Sendable {
             guard case .success(let length) = incoming.withUnsafeMutableBytes({ srtp.unprotect($0, length: count) }) else {
                 return  // counted by the SRTP session
             }
-            accept(incoming[..<length], from: address)
+            accept(incoming[..<length], from: source)
         } else {
-            accept(bytes, from: address)
+            accept(bytes, from: source)
         }
     }
 
@@ -291,7 +292,7 @@ public final class MediaSession: @unchecked Sendable {
     /// payload copied out only when something reads it (a bridge, a key, a
     /// recording); a call that only sends prompts allocates nothing per
     /// packet received.
-    private func accept<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, from address: SocketAddress) where Bytes.Index == Int {
+    private func accept<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, from source: RTPSource) where Bytes.Index == Int {
         guard bytes.count <= 12 + MediaSession.maxPayload, let header = try? RTPPacket.Header(bytes) else {
             packetsRejected += 1
             return
@@ -302,12 +303,12 @@ public final class MediaSession: @unchecked Sendable {
         }
         // The latched source first: it sends nearly every packet, and
         // comparing addresses costs less than formatting one (`ipAddress`).
-        if latched != address {
-            guard latched == nil || address.ipAddress == remoteIP else {
+        if latched != source {
+            guard latched == nil || source.ipAddress == remoteIP, let address = source.socketAddress else {
                 packetsRejected += 1
                 return
             }
-            latched = address
+            latched = source
             remote = address
         }
         packetsReceived += 1
@@ -325,8 +326,9 @@ public final class MediaSession: @unchecked Sendable {
         }
     }
 
-    /// An error the RTP socket reported (on the socket's loop).
-    func socketFailed(_ failure: UDPSocket.Failure) {
+    /// An error (`errno`) the RTP socket reported on a read (on the
+    /// socket's loop); the socket stays open.
+    func socketFailed(_ code: CInt) {
         socketErrors += 1
     }
 
@@ -379,12 +381,4 @@ extension MediaSession {
 public enum MediaError: Error, Sendable, CustomStringConvertible {
     case noPorts
     public var description: String { "no free RTP port in the range" }
-}
-
-/// Lets the socket's receive callback find its session once it exists.
-final class SessionBox: @unchecked Sendable {
-    // NOTE: written once on the socket's loop (in the bind future's `map`)
-    // and read there too; a datagram arriving before the write sees nil and
-    // is dropped.
-    var session: MediaSession?
 }

@@ -3,17 +3,13 @@ import NIOPosix
 
 /// A bound UDP socket on SwiftNIO (`DatagramBootstrap`): datagrams in go to
 /// a callback on the socket's event loop, datagrams out are written from
-/// any thread. Used for the SIP port and for each call's RTP port.
+/// any thread. Used for the SIP ports; a call's RTP port is an `RTPSocket`,
+/// read by its loop's `MediaClock`.
 ///
 /// Receiving copies nothing: the receiver gets the `ByteBuffer` NIO read the
 /// datagram into, and the parsers (`SIPParser.parse`, `RTPPacket.decode`)
 /// read its `readableBytesView` in place. Errors the channel reports go to
 /// the owner as a `Failure` (see there for which ones leave the socket open).
-///
-/// Sending: an RTP socket (`Options.directSend`) is created and bound here
-/// and handed to NIO for reading, and its datagrams go out with `sendto`
-/// on a duplicate of its descriptor (`DatagramSender`), past NIO's write
-/// pipeline; the SIP socket writes through the channel.
 public final class UDPSocket: Sendable {
     /// Called on `eventLoop` for every datagram, with the buffer it was read
     /// into and its sender.
@@ -22,15 +18,12 @@ public final class UDPSocket: Sendable {
     public typealias FailureHandler = @Sendable (Failure) -> Void
 
     public let channel: Channel
-    /// The direct sender of an RTP socket (nil: writes go through the channel).
-    let sender: DatagramSender?
     public var eventLoop: EventLoop { channel.eventLoop }
     public var localAddress: SocketAddress? { channel.localAddress }
     public var localPort: Int { channel.localAddress?.port ?? 0 }
 
-    private init(channel: Channel, sender: DatagramSender? = nil) {
+    private init(channel: Channel) {
         self.channel = channel
-        self.sender = sender
     }
 
     /// The SIP socket's read buffer: a SIP message over UDP must fit 65,535
@@ -51,26 +44,16 @@ public final class UDPSocket: Sendable {
         /// NIO's epoll is level-triggered, so what is left is read on the
         /// next turn of the loop.
         public var readsPerEvent: Int
-        /// Datagrams are sent with `sendto` on the socket's own descriptor
-        /// (`DatagramSender`) rather than written through the channel.
-        public var directSend: Bool
 
-        public init(readSize: Int = UDPSocket.maxDatagram, receiveBuffer: Int = 0, readsPerEvent: Int = 4, directSend: Bool = false) {
+        public init(readSize: Int = UDPSocket.maxDatagram, receiveBuffer: Int = 0, readsPerEvent: Int = 4) {
             self.readSize = readSize
             self.receiveBuffer = receiveBuffer
             self.readsPerEvent = readsPerEvent
-            self.directSend = directSend
         }
 
         /// The SIP port: whole datagrams, and a 4 MB buffer so a burst of
         /// INVITEs or BYEs is queued rather than dropped.
         public static let sip = Options(readSize: UDPSocket.maxDatagram, receiveBuffer: 4 << 20)
-        /// An RTP port: a G.711 packet is 172 bytes; anything cut at 2,048 is
-        /// refused by `MediaSession` (its payload exceeds `maxPayload`). A
-        /// call's port gets one packet every 20 ms, so each readiness event
-        /// reads one (no empty `recvmsg` after it). Packets go out with
-        /// `sendto` (`DatagramSender`).
-        public static let rtp = Options(readSize: 2_048, receiveBuffer: 0, readsPerEvent: 1, directSend: true)
     }
 
     public static func bind(host: String, port: Int, group: EventLoopGroup, options: Options = .sip,
@@ -84,7 +67,7 @@ public final class UDPSocket: Sendable {
         // No SO_REUSEADDR: on Linux it lets two UDP sockets share a port and
         // the kernel then hands each datagram to one of them, so a second
         // server (or a port range shared by mistake) would silently take
-        // another's calls or RTP. A busy port fails the bind instead.
+        // another's calls. A busy port fails the bind instead.
         let loop = group.next()
         var bootstrap = DatagramBootstrap(group: loop)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: options.readSize))
@@ -97,28 +80,7 @@ public final class UDPSocket: Sendable {
                 try channel.pipeline.syncOperations.addHandler(DatagramHandler(receiver: receiver, failed: failed))
             }
         }
-        guard options.directSend else {
-            return bootstrap.bind(host: host, port: port).map { UDPSocket(channel: $0) }
-        }
-        let descriptor: CInt
-        let sender: DatagramSender
-        do {
-            descriptor = try boundUDPDescriptor(host: host, port: port)
-            do { sender = try DatagramSender(duplicating: descriptor, eventLoop: loop) } catch {
-                closeDescriptor(descriptor)
-                throw error
-            }
-        } catch {
-            return loop.makeFailedFuture(error)
-        }
-        return bootstrap.withBoundSocket(descriptor).map { channel in
-            // A channel that closes on its own (a read error) stops the sends too.
-            channel.closeFuture.whenComplete { _ in sender.close() }
-            return UDPSocket(channel: channel, sender: sender)
-        }.flatMapError { error in
-            sender.close()
-            return loop.makeFailedFuture(error)
-        }
+        return bootstrap.bind(host: host, port: port).map { UDPSocket(channel: $0) }
     }
 
     /// Sends one datagram; errors (unreachable peer, closed socket) are ignored: UDP is best effort.
@@ -132,30 +94,8 @@ public final class UDPSocket: Sendable {
         if channel.eventLoop.inEventLoop { send() } else { channel.eventLoop.execute(send) }
     }
 
-    /// Sends a buffer already built (the RTP sender's path; on the socket's loop only).
-    func sendOnLoop(_ buffer: ByteBuffer, to address: SocketAddress) {
-        if let sender {
-            sender.send(buffer, to: address)
-        } else {
-            channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
-        }
-    }
-
     public func close() async {
-        closeSender()
         try? await channel.close().get()
-    }
-
-    /// Closes the socket; called on its loop (as `MediaSession.close` does),
-    /// the port is free again when this returns.
-    public func closeNow() {
-        closeSender()
-        channel.close(promise: nil)
-    }
-
-    private func closeSender() {
-        guard let sender else { return }
-        if eventLoop.inEventLoop { sender.close() } else { eventLoop.execute { sender.close() } }
     }
 }
 
