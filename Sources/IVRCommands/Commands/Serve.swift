@@ -53,6 +53,9 @@ public struct Serve: AsyncParsableCommand {
                              visibility: .hidden))
     public var sharedSignallingLoop = false
 
+    @Flag(help: "Run the event loops under real-time scheduling (SCHED_RR 10), so media is relayed and paced as soon as it is due; needs root, CAP_SYS_NICE or an RTPRIO limit, otherwise a warning and the ordinary policy.")
+    public var realtimeMedia = false
+
     @Flag(help: "Send 180 Ringing before answering.")
     public var ringing = false
 
@@ -89,6 +92,7 @@ public struct Serve: AsyncParsableCommand {
         config.overloadLag = overloadLag
         config.overloadLatePermille = Int((overloadLate * 10).rounded())
         config.ownSignallingLoop = !sharedSignallingLoop
+        config.realtimePriority = realtimeMedia ? RealtimePriority.defaultPriority : nil
         config.t1 = sip.t1
         config.assertIdentity = assertIdentity
         config.srtp = try sip.srtpPolicy()

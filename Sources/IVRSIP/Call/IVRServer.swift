@@ -129,6 +129,14 @@ public final class IVRServer: Sendable {
             box.signallingGroup = own
             signalling = own.next()
         }
+        if let priority = configuration.realtimePriority {
+            let loops = Array(group.makeIterator()) + (signalling.map { [$0] } ?? [])
+            if let refusal = await RealtimePriority.raise(loops, priority: priority) {
+                services.logger.warning("real-time scheduling (SCHED_RR \(priority)) refused: \(refusal); the event loops keep the ordinary policy")
+            } else {
+                services.logger.notice("event loops run under real-time scheduling (SCHED_RR \(priority))")
+            }
+        }
         try await start(configuration: configuration, group: group, signalling: signalling)
     }
 

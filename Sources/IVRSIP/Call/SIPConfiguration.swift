@@ -42,6 +42,12 @@ public struct SIPConfiguration: Sendable {
     /// Programs that pass their own group to `start(configuration:group:)`
     /// choose with its `signalling` loop.
     public var ownSignallingLoop = true
+    /// `IVRServer.start(configuration:)` runs the loops it makes under
+    /// real-time scheduling at this `SCHED_RR` priority
+    /// (`RealtimePriority`, `serve --realtime-media`); nil: the ordinary
+    /// policy. Refused (no right to it): the loops keep the ordinary policy
+    /// and the server logs why.
+    public var realtimePriority: Int32?
     /// Send 180 Ringing before answering.
     public var ringing: Bool
     /// RFC 3261 timers, milliseconds.

@@ -4,32 +4,33 @@ import Synchronization
 import Glibc
 #endif
 
-/// The 20 ms clock of one event loop: it paces every media session whose
+/// The media clock of one event loop: it paces every media session whose
 /// RTP socket lives on that loop, so a loop carrying 500 calls has one
 /// timer rather than 500, and it reads their sockets.
 ///
 /// Reading: each tick first reads one datagram from every session socket
 /// that has one waiting (`ReadinessSet`, then `RTPSocket.receive` into one
 /// buffer of the clock's) and hands it to its session before sending the
-/// tick's frames. A packet therefore waits at most a tick (1 ms) more than
-/// with a wake-up per datagram, and the loop wakes once a millisecond
-/// however many calls it carries. A socket with several datagrams waiting
-/// is read once per tick (20 times its packet rate).
+/// tick's frames. A packet therefore waits at most a tick (0.5 ms) for its
+/// loop, and the loop wakes 2,000 times a second however many calls it
+/// carries, where a wake-up per datagram costs 50 a second per call. A
+/// socket with several datagrams waiting is read once per tick (40 times
+/// its packet rate).
 ///
-/// Sessions sit in one of 20 one-millisecond slots (the least used when
-/// they join), so the loop sends about N/20 packets each millisecond
-/// rather than N at once. Tick `i` is due at `start + i ms` on NIO's
-/// monotonic clock: every deadline is computed from the start, so
-/// scheduling delays never accumulate. A late tick catches up slot by slot;
-/// after a stall longer than `maxCatchUp` ticks the clock skips the lost
-/// whole 20 ms cycles instead of bursting, and each session's RTP
-/// timestamp jumps by the frames it skipped (the prompt resumes where it
-/// was; the receiver sees the gap in the timestamps).
+/// Sessions sit in one of 40 half-millisecond slots (the least used when
+/// they join), so the loop sends about N/40 packets each tick rather than
+/// N at once. Tick `i` is due at `start + i * 0.5 ms` on NIO's monotonic
+/// clock: every deadline is computed from the start, so scheduling delays
+/// never accumulate. A late tick catches up slot by slot; after a stall
+/// longer than `maxCatchUp` ticks (100 ms) the clock skips the lost whole
+/// 20 ms cycles instead of bursting, and each session's RTP timestamp
+/// jumps by the frames it skipped (the prompt resumes where it was; the
+/// receiver sees the gap in the timestamps).
 ///
 /// Metrics: each tick's packets are counted on the loop and published
 /// once per timer firing (`ivrc_rtp_packets_sent_total`); a tick that
 /// fires more than 5 ms (`IVRMetrics.lateAfterNanoseconds`) after its
-/// deadline `start + i ms` counts its packets in
+/// deadline counts its packets in
 /// `ivrc_rtp_packets_late_total` too. Frames of skipped cycles are never
 /// sent, so they count in neither.
 ///
@@ -40,10 +41,10 @@ import Glibc
 /// Concurrency: all mutable state is touched only on `eventLoop`, which
 /// makes the `@unchecked Sendable` sound.
 public final class MediaClock: @unchecked Sendable {
-    static let slotCount = 20
-    static let tickNanoseconds: Int64 = 1_000_000
+    static let slotCount = 40
+    static let tickNanoseconds: Int64 = 500_000
     /// Ticks of delay caught up by sending late; beyond this, time is skipped.
-    static let maxCatchUp: Int64 = 100
+    static let maxCatchUp: Int64 = 200
 
     public let eventLoop: EventLoop
     /// Where each tick's packets are counted (`IVRMetrics.rtpTick`).
@@ -64,7 +65,7 @@ public final class MediaClock: @unchecked Sendable {
     let readiness: ReadinessSet?
     /// Each paced session by its socket's descriptor.
     var receivers: [CInt: MediaSession] = [:]
-    /// Where datagrams are read, one at a time (`UDPSocket`'s RTP read size).
+    /// Where datagrams are read, one at a time.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: MediaClock.readSize, alignment: 16)
     /// Longer datagrams are cut to this length (and refused by the session).
     static let readSize = 2_048
