@@ -54,7 +54,8 @@ func bridged(_ n: Int) async throws -> BridgeLoad {
                                 referTarget: ReferTarget(pbx: "127.0.0.1:\(socket.port)", trunk: nil), webhook: nil,
                                 logger: CallServices.quietLogger())
     let server = IVRServer(bundle: bridgeBundle, services: services, records: nil, printRecord: { _ in })
-    let config = SIPConfiguration(host: "127.0.0.1", port: 0, rtpPorts: 20000...29999, maxCalls: 2 * n + 10)
+    var config = SIPConfiguration(host: "127.0.0.1", port: 0, rtpPorts: 20000...29999, maxCalls: 2 * n + 10)
+    config.realtimePriority = realtime ? RealtimePriority.defaultPriority : nil
     try await server.start(configuration: config)
     let receiver = RTPReceiver(streams: 2 * n)
     let callees = CalleeAnswerer(receiver: receiver, firstStream: n, sipPort: socket.port)

@@ -31,7 +31,7 @@ import IVRSIP
 /// every packet (on loopback: its send time). See `LoadResult` for jitter
 /// and lateness, and docs/sip.md for how to read the table.
 ///
-/// Usage: `swift run -c release --package-path Benchmarks SIPLoadBenchmark [--seconds S] [--only bridge] [N ...]`.
+/// Usage: `swift run -c release --package-path Benchmarks SIPLoadBenchmark [--seconds S] [--only bridge] [--realtime] [N ...]`.
 func out(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -40,6 +40,8 @@ let seconds = secondsFlag.flatMap { $0 + 1 < arguments.count ? Double(arguments[
 let onlyFlag = arguments.firstIndex(of: "--only")
 /// `--only bridge`: the bridge level alone (direct path and bridged calls), for profiling.
 let onlyBridge = onlyFlag.map { $0 + 1 < arguments.count && arguments[$0 + 1] == "bridge" } ?? false
+/// `--realtime`: the server's event loops under SCHED_RR (`serve --realtime-media`).
+let realtime = arguments.contains("--realtime")
 let levels = arguments.enumerated().filter { i, _ in
     secondsFlag.map { i != $0 && i != $0 + 1 } ?? true
 }.filter { i, _ in onlyFlag.map { i != $0 && i != $0 + 1 } ?? true }.compactMap { Int($0.1) }
@@ -101,6 +103,7 @@ func ivrc(_ n: Int, srtp: Bool = false, signalling: LoadGenerator.Signalling = .
                                 referTarget: ReferTarget(pbx: nil, trunk: nil), webhook: nil, logger: CallServices.quietLogger())
     let server = IVRServer(bundle: bundle, services: services, records: nil, printRecord: { _ in })
     var config = SIPConfiguration(host: "127.0.0.1", port: 0, rtpPorts: 20000...29999, maxCalls: n + 10)
+    config.realtimePriority = realtime ? RealtimePriority.defaultPriority : nil
     switch signalling {
     case .udp: break
     case .tcp: config.listeners.append(SIPListenAddress(.tcp, host: "127.0.0.1", port: 0))
@@ -145,9 +148,12 @@ for n in levels.isEmpty ? [100, 500, 1000] : levels {
         let direct = try await directDelays(n / 2)
         let bridge = try await bridged(n / 2)
         out(bridge.result.row("ivrc-bridge"))
-        out("   relay delay p50/p99 \(LoadResult.percentile(bridge.relayDelays, 0.5)) / \(LoadResult.percentile(bridge.relayDelays, 0.99)) ms, "
-            + "direct \(LoadResult.percentile(direct.delays, 0.5)) / \(LoadResult.percentile(direct.delays, 0.99)) ms, "
-            + "cpu \(bridge.result.cpu) (senders alone \(direct.cpu))")
+        let p = { (values: [Double], q: Double) in LoadResult.percentile(values, q) }
+        out("   relay delay p50/p99 " + String(format: "%.3f / %.3f ms, direct %.3f / %.3f ms, added %.3f / %.3f ms, cpu %.2f (senders alone %.2f)",
+                                                p(bridge.relayDelays, 0.5), p(bridge.relayDelays, 0.99), p(direct.delays, 0.5), p(direct.delays, 0.99),
+                                                p(bridge.relayDelays, 0.5) - p(direct.delays, 0.5), p(bridge.relayDelays, 0.99) - p(direct.delays, 0.99),
+                                                bridge.result.cpu, direct.cpu)
+            + (realtime ? " (realtime)" : ""))
         continue
     }
     let timers = try await baseline(n, timing: .perStream)
