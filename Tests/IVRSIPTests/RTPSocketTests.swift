@@ -104,14 +104,20 @@ import Glibc
         try await loop.submit { holder.close() }.get()
     }
 
+    /// `count` sockets on `loop`, watched by a new readiness set of `capacity` events a batch.
+    static func watched(_ count: Int, capacity: Int, on loop: EventLoop) async throws -> ([RTPSocket], ReadinessSet) {
+        let sockets = try await loop.submit { try (0..<count).map { _ in try RTPSocket(host: "127.0.0.1", port: 0, eventLoop: loop) } }.get()
+        let set = try ReadinessSet(capacity: capacity)
+        for socket in sockets { try set.add(socket.descriptor) }
+        return (sockets, set)
+    }
+
     /// Only sockets with data are reported, each once per ask, and a
     /// socket with two datagrams waiting is reported again after one read
     /// (level-triggered); a socket no longer watched is not reported.
     @Test func readinessReportsOnlySocketsWithData() async throws {
         let loop = self.loop
-        let sockets = try await loop.submit { try (0..<3).map { _ in try RTPSocket(host: "127.0.0.1", port: 0, eventLoop: loop) } }.get()
-        let set = try ReadinessSet(capacity: 8)
-        for s in sockets { try set.add(s.descriptor) }
+        let (sockets, set) = try await Self.watched(3, capacity: 8, on: loop)
         let sender = UDPClient()
         sender.send([1], toPort: sockets[1].localPort)
         sender.send([2], toPort: sockets[1].localPort)
@@ -153,9 +159,7 @@ import Glibc
     /// in one call (a full batch asks again).
     @Test func moreReadySocketsThanABatchAreAllReadInOneCall() async throws {
         let loop = self.loop
-        let sockets = try await loop.submit { try (0..<3).map { _ in try RTPSocket(host: "127.0.0.1", port: 0, eventLoop: loop) } }.get()
-        let set = try ReadinessSet(capacity: 1)
-        for s in sockets { try set.add(s.descriptor) }
+        let (sockets, set) = try await Self.watched(3, capacity: 1, on: loop)
         let sender = UDPClient()
         for (i, s) in sockets.enumerated() { sender.send([UInt8(i)], toPort: s.localPort) }
         // Wait until all three have their datagram (each socket is peeked at with poll, not read).
