@@ -9,9 +9,10 @@ import Glibc
 /// asks once a tick and reads only the sockets that have data.
 ///
 /// Level-triggered: a socket with more than one datagram waiting is
-/// reported again next time, so a socket is read once per tick however
+/// reported again next time, so a socket is read once per ask however
 /// much it was sent (a flood fills its own kernel buffer and is dropped
-/// there, bounded).
+/// there, bounded); twice or more only when more sockets are ready than
+/// one batch of events holds (`forEachReady`).
 ///
 /// Concurrency: used only on its owner's event loop, which is what makes
 /// the `@unchecked Sendable` sound.
