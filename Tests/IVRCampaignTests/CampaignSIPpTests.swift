@@ -105,7 +105,10 @@ struct CampaignSIPpTests {
             "--journal", folder.file("run.journal"), "--trunk", "127.0.0.1:\(callee.port)", "--rate", rate,
             "--max-concurrent", "40", "--attempts", "3", "--retry-after", "1s", "--ring-timeout", "1s",
             "--do-not-call", folder.file("dnc.txt"), "--records", folder.file("calls.jsonl"), "--progress", "json",
-            "--tts", "none", "--rtp-ports", "20002-21998",  // clear of the default range, the harnesses' 31000-38999 and SIPpRun's 22000-29999
+            "--tts", "none", "--rtp-ports", "30000-30998",
+            // This suite's own ports: clear of the default range, the other campaign suites'
+            // 20002-21998 (they run beside this one, and a callee of theirs may still be
+            // sending to a port they let go), SIPpRun's 22000-29999 and the harnesses' 31000-38999.
         ]
         return Setup(folder: folder, callee: callee, people: people, arguments: arguments)
     }
@@ -287,7 +290,7 @@ struct CampaignSIPpTests {
         // Each run its own quarter of the RTP ports: a run never takes a port
         // a killed run's machine may still be talking to.
         func ports(_ run: Int) -> [String] {
-            s.arguments.map { $0 == "20002-21998" ? "\(20_002 + 500 * run)-\(20_498 + 500 * run)" : $0 }
+            s.arguments.map { $0 == "30000-30998" ? "\(30_000 + 250 * run)-\(30_248 + 250 * run)" : $0 }
         }
         for round in 0..<3 {
             let pid = try SpawnedServer.spawn([binary] + ports(round), log: s.folder.file("campaign-\(round).log"))
