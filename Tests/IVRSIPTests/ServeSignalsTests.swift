@@ -22,7 +22,7 @@ struct ServeSignalsTests {
         let records: String
         let client = UDPClient()
 
-        init(folder: String) async throws {
+        init(folder: String, options: String = "") async throws {
             self.folder = folder
             log = folder + "/serve.log"
             records = folder + "/calls.jsonl"
@@ -30,7 +30,7 @@ struct ServeSignalsTests {
             let rtp = 50_000 + 100 * Int.random(in: 0..<20)
             pid = try SpawnedServer.spawn(["/bin/sh", "-c", "cd '\(folder)' && exec '\(binary)' serve . --tts none --t1 20 "
                                             + "--listen 127.0.0.1:0 --rtp-ports \(rtp)-\(rtp + 99) --server node-1 "
-                                            + "--records '\(records)'"], log: log)
+                                            + "--records '\(records)' \(options)"], log: log)
             var found: Int?
             for _ in 0..<1200 {
                 if let range = Self.text(log).range(of: "listening on 127.0.0.1:") {
@@ -193,6 +193,21 @@ struct ServeSignalsTests {
         #expect(record.listen == "udp:127.0.0.1:\(node.port)")
         #expect(record.bundle == (try Self.hash(of: project.path)))
         #expect(node.written.count == 1, "the refused call has no record")
+    }
+
+    /// `serve --realtime-media`: the node says whether its loops run under
+    /// SCHED_RR (as this process may, tried on a thread of its own) or
+    /// were refused, and serves either way.
+    @Test func realtimeMediaIsTakenOrRefusedAndSaidSo() async throws {
+        let permitted = try await RealtimePriorityTests.permitted(RealtimePriority.defaultPriority)
+        let project = try Self.project(Self.waiting)
+        defer { project.remove() }
+        let node = try await Node(folder: project.path, options: "--realtime-media")
+        defer { node.stop() }
+        let said = permitted ? "event loops run under real-time scheduling (SCHED_RR 10)"
+            : "real-time scheduling (SCHED_RR 10) refused: not permitted"
+        #expect(await node.logs(said), "permitted: \(permitted): \(node.logText)")
+        #expect(await node.options("probe")?.status == 200, "\(node.logText)")
     }
 
     @Test func sighupReloadsNewCallsTakeTheNewFlowAndBrokenSourcesAreRefused() async throws {
